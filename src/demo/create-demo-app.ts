@@ -1,0 +1,36 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { DemoModule, DemoModuleOptions } from './demo.module';
+
+export type HttpAdapterName = 'express' | 'fastify';
+
+export interface DemoAppOptions extends DemoModuleOptions {
+  adapter?: HttpAdapterName;
+  /** JSON body limit in bytes. Default 16 KiB. */
+  bodyLimit?: number;
+  logger?: false | LogLevel[];
+}
+
+export const DEFAULT_BODY_LIMIT = 16 * 1024;
+
+/** The demo gateway on Express (default) or Fastify, not yet listening. */
+export async function createDemoApp(options: DemoAppOptions = {}): Promise<INestApplication> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const root = DemoModule.register(options);
+  const logger = options.logger ?? ['log', 'warn', 'error'];
+  if (options.adapter === 'fastify') {
+    return NestFactory.create(root, new FastifyAdapter({ bodyLimit }), { logger });
+  }
+  const app = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), { logger });
+  // Registered before Nest's default parser, which then skips the parsed body.
+  app.useBodyParser('json', { limit: bodyLimit });
+  return app;
+}
+
+export function parseAdapterName(value: string | undefined): HttpAdapterName {
+  const v = (value ?? 'express').trim().toLowerCase();
+  if (v !== 'express' && v !== 'fastify') throw new Error(`HTTP_ADAPTER must be express or fastify, not ${value}`);
+  return v;
+}

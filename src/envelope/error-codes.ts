@@ -1,0 +1,51 @@
+/**
+ * Stable envelope codes. 10001/10005/10006/20052 are DaxPay's; the rest are
+ * ours and documented in the README. Never renumber a published code.
+ */
+export const AssistErrorCode = {
+  SUCCESS: 0,
+  INTERNAL: 10001,
+  BAD_JSON: 10005,
+  INVALID_FIELD: 10006,
+  BODY_TOO_LARGE: 10007,
+  UNSUPPORTED_MEDIA_TYPE: 10008,
+  ROUTE_NOT_FOUND: 10009,
+  BAD_SIGN: 20052,
+  UNKNOWN_MERCHANT: 20060,
+  REPLAYED: 20061,
+  REDIRECT_NOT_ALLOWED: 20062,
+  RATE_LIMITED: 20063,
+  WECHAT_UNREACHABLE: 30001,
+  WECHAT_TIMEOUT: 30002,
+  WECHAT_BAD_RESPONSE: 30003,
+  WECHAT_HTTP_ERROR: 30004,
+  WECHAT_CIRCUIT_OPEN: 30005,
+  EXCHANGE_IN_PROGRESS: 30006,
+  STORE_UNAVAILABLE: 30010,
+} as const;
+
+export type AssistErrorCodeName = keyof typeof AssistErrorCode;
+export type AssistErrorCodeValue = (typeof AssistErrorCode)[AssistErrorCodeName];
+
+/** One line per code, used by the README table and the OpenAPI document. */
+export const ASSIST_ERROR_DESCRIPTIONS: Readonly<Record<AssistErrorCodeValue, string>> = {
+  0: 'success (a WeChat refusal is a business failure inside data, data.code = 1)',
+  10001: 'internal error',
+  10005: 'body is not valid JSON or not a JSON object',
+  10006: 'a field is missing or invalid, or reqTime is outside the allowed window',
+  10007: 'body larger than the configured limit',
+  10008: 'content type is not application/json',
+  10009: 'no such route or method (use POST)',
+  20052: 'signature verification failed',
+  20060: 'unknown merchant (mchNo/appId)',
+  20061: 'replayed request: this signed request was already accepted',
+  20062: 'redirect URL host is not on the merchant allow-list',
+  20063: 'rate limit exceeded',
+  30001: 'WeChat unreachable',
+  30002: 'WeChat timed out',
+  30003: 'WeChat answered something that is not its JSON',
+  30004: 'WeChat answered an HTTP error status',
+  30005: 'WeChat circuit open: failing fast while WeChat is down',
+  30006: 'the same code is being exchanged elsewhere; retry shortly',
+  30010: 'replay/idempotency store unavailable (fails closed)',
+};

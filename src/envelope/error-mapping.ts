@@ -1,0 +1,47 @@
+import { AssistException } from './assist.exception';
+import { AssistErrorCode } from './error-codes';
+
+export interface MappedError {
+  code: number;
+  msg: string;
+  /** True when the cause is ours, not the caller's: log it. */
+  internal: boolean;
+}
+
+/**
+ * Any thrown value to an envelope code. Pure (duck-typed on `status` /
+ * `statusCode`) so it covers NestJS, Express body-parser and Fastify errors
+ * without importing any of them.
+ */
+export function mapError(err: unknown): MappedError {
+  if (err instanceof AssistException) return { code: err.code, msg: err.message, internal: false };
+  const status = statusOf(err);
+  const fastifyCode = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : '';
+  if (status === 413 || fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { code: AssistErrorCode.BODY_TOO_LARGE, msg: 'body is larger than the allowed limit', internal: false };
+  }
+  if (status === 415 || fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { code: AssistErrorCode.UNSUPPORTED_MEDIA_TYPE, msg: 'content type must be application/json', internal: false };
+  }
+  if (status === 404 || status === 405) {
+    return { code: AssistErrorCode.ROUTE_NOT_FOUND, msg: 'no such route: use POST getWxAccessToken or getWxAuthUrl', internal: false };
+  }
+  if (status === 429) {
+    return { code: AssistErrorCode.RATE_LIMITED, msg: 'rate limit exceeded, retry later', internal: false };
+  }
+  if (status === 400 || err instanceof SyntaxError) {
+    // Only the body parsers raise a bare 400 here: our own checks throw AssistException.
+    return { code: AssistErrorCode.BAD_JSON, msg: 'body is not valid JSON', internal: false };
+  }
+  if (status !== undefined && status >= 400 && status < 500) {
+    return { code: AssistErrorCode.BAD_JSON, msg: 'request body could not be read', internal: false };
+  }
+  return { code: AssistErrorCode.INTERNAL, msg: 'internal error', internal: true };
+}
+
+function statusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { getStatus?: () => unknown; status?: unknown; statusCode?: unknown };
+  const s = typeof e.getStatus === 'function' ? e.getStatus() : (e.statusCode ?? e.status);
+  return typeof s === 'number' ? s : undefined;
+}

@@ -1,0 +1,45 @@
+// The public API of unipay-assist. Anything not exported here is internal.
+
+// Module
+export { AssistModule } from './relay/assist.module';
+export { ASSIST_MODULE_OPTIONS } from './relay/assist.module-definition';
+export type { AssistModuleOptions, AssistModuleExtras, WechatOptions } from './relay/assist.options';
+export { DEFAULT_ROUTE_PREFIX, DEFAULT_WECHAT_API_BASE, DEFAULT_WECHAT_OPEN_BASE } from './relay/assist.options';
+export { assistConfig } from './relay/assist.config';
+export { AssistController } from './relay/assist.controller';
+export { AssistService } from './relay/assist.service';
+export { SignatureGuard } from './relay/signature.guard';
+export { WxAccessTokenDto } from './relay/dto/wx-access-token.dto';
+export { WxAuthUrlDto } from './relay/dto/wx-auth-url.dto';
+export { AssistRequestDto } from './relay/dto/assist-request.dto';
+
+// Envelope
+export { AssistErrorCode, ASSIST_ERROR_DESCRIPTIONS } from './envelope/error-codes';
+export type { AssistErrorCodeName, AssistErrorCodeValue } from './envelope/error-codes';
+export { AssistException } from './envelope/assist.exception';
+export type { Envelope, SignedData } from './envelope/envelope';
+export { EnvelopeInterceptor } from './envelope/envelope.interceptor';
+export { EnvelopeExceptionFilter } from './envelope/envelope-exception.filter';
+
+// Merchants
+export type { Merchant, MerchantInput, MerchantQuery } from './merchants/merchant';
+export { MerchantProvider } from './merchants/merchant.provider';
+export { StaticMerchantProvider } from './merchants/static-merchant.provider';
+export { MerchantConfigError } from './merchants/merchant-config.error';
+export { normalizeMerchant, normalizeMerchants } from './merchants/normalize-merchant';
+
+// Replay
+export { ReplayStore } from './replay/replay.store';
+export { MemoryReplayStore } from './replay/memory-replay.store';
+
+// WeChat
+export { WechatOAuthService } from './wechat/wechat-oauth.service';
+export { buildAuthorizeUrl } from './wechat/wechat-authorize-url';
+export type { WechatScope } from './wechat/wechat-authorize-url';
+export { describeWechatErrcode, WECHAT_ERRCODE_REASONS } from './wechat/wechat-errors';
+
+// Signing (pure)
+export { SIGN_TYPES, isSignType, parseSignType } from './signing/sign-type';
+export type { SignType } from './signing/sign-type';
+export { canonicalString, signString } from './signing/sign-string';
+export { sign, verify, signEquals, withSign } from './signing/signature';

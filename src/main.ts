@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createDemoApp, parseAdapterName } from './demo/create-demo-app';
+import { DEMO_WECHAT_APP } from './demo/demo-merchant';
+import { startSimulatorServer } from './simulator/simulator.server';
+
+/**
+ * The demo unipay gateway. With no WECHAT_API_BASE / WECHAT_OPEN_BASE it
+ * embeds the WeChat OAuth simulator, so the flow works with no WeChat account.
+ */
+async function bootstrap(): Promise<void> {
+  const log = new Logger('UnipayDemo');
+  const port = Number(process.env.PORT ?? 9000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  const adapter = parseAdapterName(process.env.HTTP_ADAPTER);
+  const embedSimulator = !process.env.WECHAT_API_BASE && !process.env.WECHAT_OPEN_BASE;
+
+  let wechatBase: string | undefined;
+  let closeSimulator = async (): Promise<void> => undefined;
+  if (embedSimulator) {
+    const sim = await startSimulatorServer({
+      apps: [DEMO_WECHAT_APP],
+      host,
+      port: process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 0,
+    });
+    wechatBase = sim.baseUrl;
+    closeSimulator = sim.close;
+    log.log(`WeChat OAuth simulator embedded at ${sim.baseUrl} (no real WeChat is called)`);
+  } else {
+    log.log(
+      `WeChat: API ${process.env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com'}, ` +
+        `authorize ${process.env.WECHAT_OPEN_BASE ?? 'https://open.weixin.qq.com'}`,
+    );
+  }
+
+  const app = await createDemoApp({ adapter, wechatBase });
+  app.enableShutdownHooks();
+  await app.listen(port, host);
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  log.log(`unipay assist demo (${adapter}) on http://${urlHost}:${port}/unipay/assist`);
+  process.once('SIGTERM', () => void closeSimulator());
+  process.once('SIGINT', () => void closeSimulator());
+}
+
+bootstrap().catch((err: Error) => {
+  // A configuration error names merchant and field; print it without a stack.
+  console.error(err.name === 'MerchantConfigError' ? err.message : err);
+  process.exit(1);
+});

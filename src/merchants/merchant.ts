@@ -1,0 +1,43 @@
+import { SignType } from '../signing/sign-type';
+
+/** A merchant as configured (file, environment or a host's store). */
+export interface MerchantInput {
+  /** DaxPay merchant number, matched against the request's `mchNo`. */
+  mchNo: string;
+  /** DaxPay 3.x merchant application id, matched against the request's `appId`. */
+  appId?: string;
+  /** The merchant's WeChat official-account app. */
+  wechat: { appId: string; appSecret: string };
+  /** Defaults to HMAC_SHA256. */
+  signType?: SignType | string;
+  /** One secret, or several during a rotation: any verifies, the first signs responses. */
+  signSecret?: string | string[];
+  signSecrets?: string[];
+  /** Seconds a request's reqTime may lie behind the server clock. Default 300. */
+  reqTimeout?: number;
+  /** Default true. When false an absent `sign` is accepted (a present one is still checked). */
+  signRequired?: boolean;
+  /** Hosts `getWxAuthUrl` may redirect to: `shop.example.com`, `*.example.com`, `localhost:*`. */
+  redirectHosts?: string[];
+  /** The merchant used when a request names none. Default: the first merchant. */
+  default?: boolean;
+}
+
+/** A validated merchant, as the relay uses it. */
+export interface Merchant {
+  readonly mchNo: string;
+  readonly appId?: string;
+  readonly wechat: { readonly appId: string; readonly appSecret: string };
+  readonly signType: SignType;
+  readonly signSecrets: readonly string[];
+  readonly reqTimeout: number;
+  readonly signRequired: boolean;
+  readonly redirectHosts?: readonly string[];
+  readonly default: boolean;
+}
+
+/** How a request names its merchant. */
+export interface MerchantQuery {
+  mchNo?: string;
+  appId?: string;
+}

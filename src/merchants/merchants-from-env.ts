@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { load as loadYaml } from 'js-yaml';
+import { MerchantInput } from './merchant';
+import { MerchantConfigError } from './merchant-config.error';
+
+export type EnvRecord = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Merchants named by environment variables: a JSON or YAML file of many
+ * (ASSIST_MERCHANTS_FILE) and/or one merchant from ASSIST_* variables.
+ * Returns raw inputs; normalizeMerchants validates them.
+ */
+export function merchantsFromEnv(env: EnvRecord): unknown[] {
+  const merchants: unknown[] = [];
+  const file = env.ASSIST_MERCHANTS_FILE;
+  if (file) merchants.push(...readMerchantsFile(file));
+  if (env.ASSIST_MCH_NO) merchants.push(merchantFromVariables(env));
+  return merchants;
+}
+
+export function readMerchantsFile(path: string): unknown[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new MerchantConfigError('(file)', 'ASSIST_MERCHANTS_FILE', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'} ${path}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = /\.ya?ml$/i.test(extname(path)) ? loadYaml(text) : JSON.parse(text);
+  } catch (err) {
+    // Parser messages quote the offending line, which may hold a secret: keep only the position.
+    const mark = (err as { mark?: { line: number } }).mark;
+    throw new MerchantConfigError('(file)', 'ASSIST_MERCHANTS_FILE', `is not valid ${mark ? `YAML (line ${mark.line + 1})` : 'JSON'}: ${path}`);
+  }
+  const list = Array.isArray(parsed) ? parsed : (parsed as { merchants?: unknown })?.merchants;
+  if (!Array.isArray(list)) {
+    throw new MerchantConfigError('(file)', 'ASSIST_MERCHANTS_FILE', 'must hold a list of merchants or {merchants: [...]}');
+  }
+  return list;
+}
+
+function merchantFromVariables(env: EnvRecord): MerchantInput {
+  const secrets = env.ASSIST_SIGN_SECRET?.split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    mchNo: env.ASSIST_MCH_NO!,
+    appId: env.ASSIST_APP_ID || undefined,
+    wechat: { appId: env.ASSIST_WX_APP_ID ?? '', appSecret: env.ASSIST_WX_APP_SECRET ?? '' },
+    signType: env.ASSIST_SIGN_TYPE || undefined,
+    signSecrets: secrets,
+    reqTimeout: env.ASSIST_REQ_TIMEOUT === undefined ? undefined : toNumber(env.ASSIST_REQ_TIMEOUT),
+    signRequired: env.ASSIST_SIGN_REQUIRED === undefined ? undefined : toBoolean(env.ASSIST_SIGN_REQUIRED),
+    redirectHosts: env.ASSIST_REDIRECT_HOSTS?.split(',').map((s) => s.trim()).filter(Boolean),
+  } as MerchantInput;
+}
+
+// Unparseable values pass through as strings so normalizeMerchant names the field.
+function toNumber(value: string): number | string {
+  return /^\d+$/.test(value.trim()) ? Number(value) : value;
+}
+
+function toBoolean(value: string): boolean | string {
+  const v = value.trim().toLowerCase();
+  return v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : value;
+}

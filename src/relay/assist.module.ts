@@ -1,0 +1,87 @@
+import { HttpModule } from '@nestjs/axios';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { EnvelopeExceptionFilter } from '../envelope/envelope-exception.filter';
+import { EnvelopeInterceptor } from '../envelope/envelope.interceptor';
+import { RouteErrorsFilter } from '../envelope/route-errors.filter';
+import { MerchantProvider } from '../merchants/merchant.provider';
+import { normalizeMerchants } from '../merchants/normalize-merchant';
+import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
+import { MemoryReplayStore } from '../replay/memory-replay.store';
+import { ReplayStore } from '../replay/replay.store';
+import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { createAssistController } from './assist.controller';
+import { AssistLogger } from './assist.logger';
+import {
+  ASSIST_ASYNC_OPTIONS_TYPE,
+  ASSIST_MODULE_OPTIONS,
+  ASSIST_OPTIONS_TYPE,
+  AssistConfigurableModule,
+} from './assist.module-definition';
+import { AssistModuleExtras, AssistModuleOptions, DEFAULT_ROUTE_PREFIX } from './assist.options';
+import { AssistService } from './assist.service';
+import { SignatureGuard } from './signature.guard';
+
+/**
+ * The relay as one import:
+ * `AssistModule.forRoot({ merchants })` or
+ * `AssistModule.forRootAsync({ imports: [ConfigModule.forFeature(assistConfig)], inject: [ConfigService], useFactory: ... })`.
+ */
+@Module({
+  imports: [
+    // Keep-alive to WeChat: one TCP/TLS handshake per socket, not per exchange.
+    HttpModule.register({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+    }),
+  ],
+  providers: [
+    AssistLogger,
+    AssistService,
+    WechatOAuthService,
+    SignatureGuard,
+    EnvelopeInterceptor,
+    EnvelopeExceptionFilter,
+    { provide: ReplayStore, useFactory: () => new MemoryReplayStore() },
+  ],
+  exports: [WechatOAuthService, MerchantProvider, ReplayStore, ASSIST_MODULE_OPTIONS],
+})
+export class AssistModule extends AssistConfigurableModule {
+  static forRoot(options: typeof ASSIST_OPTIONS_TYPE): DynamicModule {
+    return mount(super.forRoot(options), options);
+  }
+
+  static forRootAsync(options: typeof ASSIST_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return mount(super.forRootAsync(options), options);
+  }
+}
+
+function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicModule {
+  const routePrefix = extras.routePrefix ?? DEFAULT_ROUTE_PREFIX;
+  const merchantProvider: Provider = extras.merchantProvider
+    ? { provide: MerchantProvider, useClass: extras.merchantProvider }
+    : {
+        provide: MerchantProvider,
+        inject: [ASSIST_MODULE_OPTIONS],
+        // Throws a MerchantConfigError at start, naming merchant and field.
+        useFactory: (options: AssistModuleOptions) =>
+          new StaticMerchantProvider(normalizeMerchants(options.merchants)),
+      };
+  return {
+    ...definition,
+    global: extras.isGlobal ?? false,
+    controllers: [createAssistController(routePrefix)],
+    providers: [
+      ...(definition.providers ?? []),
+      merchantProvider,
+      {
+        provide: APP_FILTER,
+        inject: [HttpAdapterHost, AssistLogger],
+        useFactory: (adapterHost: HttpAdapterHost, logger: AssistLogger) =>
+          new RouteErrorsFilter(adapterHost, logger, routePrefix),
+      },
+    ],
+  };
+}

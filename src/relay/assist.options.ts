@@ -1,0 +1,35 @@
+import { Type } from '@nestjs/common';
+import { MerchantInput } from '../merchants/merchant';
+import { MerchantProvider } from '../merchants/merchant.provider';
+
+export const DEFAULT_WECHAT_API_BASE = 'https://api.weixin.qq.com';
+export const DEFAULT_WECHAT_OPEN_BASE = 'https://open.weixin.qq.com';
+export const DEFAULT_ROUTE_PREFIX = 'unipay/assist';
+
+export interface WechatOptions {
+  /** Base of `sns/oauth2/access_token`. Default WeChat's API host. */
+  apiBase?: string;
+  /** Base of `connect/oauth2/authorize`. Default WeChat's open host. */
+  openBase?: string;
+  /** Timeout of one call to WeChat in ms. Default 5000. */
+  timeoutMs?: number;
+}
+
+/** What `forRoot` / `forRootAsync`'s factory returns. */
+export interface AssistModuleOptions {
+  /** Merchants, when no `merchantProvider` class is given. Validated at start. */
+  merchants?: MerchantInput[] | unknown[];
+  wechat?: WechatOptions;
+  /** ioredis URL; when set, replay memory is shared through Redis. */
+  redisUrl?: string;
+}
+
+/** Static settings, known before any provider is built. */
+export interface AssistModuleExtras {
+  /** Make the module's exports global. Default false. */
+  isGlobal?: boolean;
+  /** Route prefix of the two routes. Default `unipay/assist`. */
+  routePrefix?: string;
+  /** A host's own merchant store, replacing `options.merchants`. */
+  merchantProvider?: Type<MerchantProvider>;
+}

@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { Merchant } from '../merchants/merchant';
+import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { AssistLogger, mask } from './assist.logger';
+import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
+import { createHash } from 'node:crypto';
+
+/** Business data before the interceptor adds resTime and sign. */
+export type AccessTokenData =
+  | { code: 0; openId: string; accessToken: string }
+  | { code: 1; msg: string; wxErrcode: number };
+
+export type AuthUrlData = { code: 0; url: string };
+
+/** The relay itself: what each route does once the request is trusted. */
+@Injectable()
+export class AssistService {
+  constructor(
+    private readonly wechat: WechatOAuthService,
+    private readonly logger: AssistLogger,
+  ) {}
+
+  async getWxAccessToken(merchant: Merchant, code: string, traceId: string): Promise<AccessTokenData> {
+    const result = await this.wechat.exchangeCode(merchant.wechat, code);
+    if (!result.ok) {
+      this.logger.warn(traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: codeDigest(code) });
+      return { code: 1, msg: result.reason, wxErrcode: result.errcode };
+    }
+    this.logger.log(traceId, 'wechat.exchanged', {
+      mchNo: merchant.mchNo,
+      code: codeDigest(code),
+      openId: mask(result.token.openId),
+    });
+    return { code: 0, openId: result.token.openId, accessToken: result.token.accessToken };
+  }
+
+  getWxAuthUrl(merchant: Merchant, dto: WxAuthUrlDto): AuthUrlData {
+    return { code: 0, url: this.wechat.authorizeUrl(merchant.wechat.appId, dto.url, dto.scope, dto.state) };
+  }
+}
+
+/** A short digest that correlates log lines about one code without revealing it. */
+export function codeDigest(code: string): string {
+  return createHash('sha256').update(code).digest('hex').slice(0, 12);
+}

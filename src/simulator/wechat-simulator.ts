@@ -1,0 +1,155 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface SimulatedApp {
+  appId: string;
+  appSecret: string;
+}
+
+export interface WechatSimulatorOptions {
+  apps: SimulatedApp[];
+  /** How long a code lives. WeChat: 5 minutes. */
+  codeTtlMs?: number;
+  /** The user who consents when the authorize URL names none (`sim_user`). */
+  defaultUser?: string;
+}
+
+interface IssuedCode {
+  appId: string;
+  user: string;
+  scope: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+/**
+ * A stand-in for WeChat's OAuth2 endpoints, close enough to the real one that
+ * a relay cannot tell: single-use codes living 5 minutes, WeChat's errcode
+ * bodies sent as text/plain, stable openIds per (app, user). No NestJS.
+ */
+export class WechatSimulator {
+  /** Exchanges answered at sns/oauth2/access_token, successful or not. */
+  exchanges = 0;
+  /** Codes issued at connect/oauth2/authorize. */
+  authorizations = 0;
+
+  private readonly apps = new Map<string, SimulatedApp>();
+  private readonly codes = new Map<string, IssuedCode>();
+  private readonly codeTtlMs: number;
+  private readonly defaultUser: string;
+
+  constructor(options: WechatSimulatorOptions) {
+    for (const app of options.apps) this.apps.set(app.appId, app);
+    this.codeTtlMs = options.codeTtlMs ?? 5 * 60_000;
+    this.defaultUser = options.defaultUser ?? 'demo-user';
+  }
+
+  /** The openId WeChat would give this user in this app: stable, 28 characters, starting with `o`. */
+  static openIdFor(appId: string, user: string): string {
+    return 'o' + createHash('sha256').update(`${appId}\u0000${user}`).digest('base64url').slice(0, 27);
+  }
+
+  /** Issues a code directly, as if the user had consented (for tests and scripts). */
+  issueCode(appId: string, user = this.defaultUser, scope = 'snsapi_base'): string {
+    this.sweep();
+    const code = randomBytes(24).toString('base64url').slice(0, 32);
+    this.codes.set(code, { appId, user, scope, expiresAt: Date.now() + this.codeTtlMs, used: false });
+    this.authorizations++;
+    return code;
+  }
+
+  /**
+   * Handles a request if its path ends with one of WeChat's OAuth paths;
+   * returns false otherwise, so it can sit behind any prefix or server.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    if (url.pathname.endsWith('/connect/oauth2/authorize')) {
+      this.authorize(url.searchParams, res);
+      return true;
+    }
+    if (url.pathname.endsWith('/sns/oauth2/access_token')) {
+      this.exchange(url.searchParams, res);
+      return true;
+    }
+    return false;
+  }
+
+  private authorize(q: URLSearchParams, res: ServerResponse): void {
+    const appId = q.get('appid') ?? '';
+    const scope = q.get('scope') ?? '';
+    const redirect = parseRedirect(q.get('redirect_uri'));
+    if (!this.apps.has(appId)) return page(res, 400, 'appid is invalid (WeChat would show 10003)');
+    if (!redirect) return page(res, 400, 'redirect_uri is missing or not an absolute http(s) URL (10003)');
+    if (q.get('response_type') !== 'code') return page(res, 400, 'response_type must be code');
+    if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') return page(res, 400, 'scope is invalid (10005)');
+    const code = this.issueCode(appId, q.get('sim_user') || this.defaultUser, scope);
+    // WeChat appends code and state to the page's own query and drops any fragment.
+    redirect.hash = '';
+    redirect.searchParams.set('code', code);
+    redirect.searchParams.set('state', q.get('state') ?? '');
+    res.writeHead(302, { Location: redirect.toString(), 'Content-Length': '0' });
+    res.end();
+  }
+
+  private exchange(q: URLSearchParams, res: ServerResponse): void {
+    this.exchanges++;
+    const appId = q.get('appid');
+    const secret = q.get('secret');
+    const code = q.get('code');
+    if (!appId) return wechatError(res, 41002, 'appid missing');
+    const app = this.apps.get(appId);
+    if (!app) return wechatError(res, 40013, 'invalid appid');
+    if (!secret) return wechatError(res, 41004, 'appsecret missing');
+    if (secret !== app.appSecret) return wechatError(res, 40125, 'invalid appsecret');
+    if (!code) return wechatError(res, 41008, 'missing code');
+    if (q.get('grant_type') !== 'authorization_code') return wechatError(res, 40002, 'invalid grant_type');
+    const issued = this.codes.get(code);
+    if (!issued || issued.appId !== appId) return wechatError(res, 40029, 'invalid code');
+    if (issued.used) return wechatError(res, 40163, 'code been used');
+    if (issued.expiresAt <= Date.now()) return wechatError(res, 42003, 'code expired');
+    issued.used = true;
+    send(res, {
+      access_token: `SIM_AT_${randomBytes(32).toString('base64url')}`,
+      expires_in: 7200,
+      refresh_token: `SIM_RT_${randomBytes(32).toString('base64url')}`,
+      openid: WechatSimulator.openIdFor(appId, issued.user),
+      scope: issued.scope,
+      is_snapshotuser: 0,
+    });
+  }
+
+  // Used codes stay until they expire, so a reuse answers 40163 as WeChat does.
+  private sweep(): void {
+    if (this.codes.size < 10_000) return;
+    const now = Date.now();
+    for (const [code, issued] of this.codes) if (issued.expiresAt <= now) this.codes.delete(code);
+  }
+}
+
+function parseRedirect(value: string | null): URL | undefined {
+  if (!value) return undefined;
+  try {
+    const u = new URL(value);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, body: object): void {
+  const text = JSON.stringify(body);
+  // WeChat labels its JSON text/plain; relays must parse it anyway.
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function wechatError(res: ServerResponse, errcode: number, errmsg: string): void {
+  send(res, { errcode, errmsg: `${errmsg}, rid: ${randomBytes(12).toString('hex')}` });
+}
+
+function page(res: ServerResponse, status: number, message: string): void {
+  const html = `<!doctype html><meta charset="utf-8"><title>WeChat simulator</title><p>${message}</p>`;
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+  res.end(html);
+}

@@ -1,0 +1,121 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable } from '@nestjs/common';
+import { AxiosError } from 'axios';
+import { firstValueFrom } from 'rxjs';
+import { AssistErrorCode } from '../envelope/error-codes';
+import { AssistException } from '../envelope/assist.exception';
+import { ASSIST_MODULE_OPTIONS } from '../relay/assist.module-definition';
+import { AssistModuleOptions, DEFAULT_WECHAT_API_BASE, DEFAULT_WECHAT_OPEN_BASE } from '../relay/assist.options';
+import { buildAuthorizeUrl, WechatScope } from './wechat-authorize-url';
+import { describeWechatErrcode } from './wechat-errors';
+import { WechatExchangeResult } from './wechat-exchange-result';
+
+export const DEFAULT_WECHAT_TIMEOUT_MS = 5000;
+
+/**
+ * Talks to WeChat's OAuth2 endpoints for one merchant at a time. Never lets an
+ * axios error escape: its config holds the URL, and the URL holds the secret
+ * and the code.
+ */
+@Injectable()
+export class WechatOAuthService {
+  readonly apiBase: string;
+  readonly openBase: string;
+  readonly timeoutMs: number;
+
+  constructor(
+    private readonly http: HttpService,
+    @Inject(ASSIST_MODULE_OPTIONS) options: AssistModuleOptions,
+  ) {
+    this.apiBase = (options.wechat?.apiBase || DEFAULT_WECHAT_API_BASE).replace(/\/+$/, '');
+    this.openBase = (options.wechat?.openBase || DEFAULT_WECHAT_OPEN_BASE).replace(/\/+$/, '');
+    this.timeoutMs = options.wechat?.timeoutMs ?? DEFAULT_WECHAT_TIMEOUT_MS;
+  }
+
+  authorizeUrl(appId: string, redirectUri: string, scope?: WechatScope, state?: string): string {
+    return buildAuthorizeUrl(this.openBase, { appId, redirectUri, scope, state });
+  }
+
+  /** One exchange at `sns/oauth2/access_token`; WeChat refusals come back as `ok: false`. */
+  async exchangeCode(wechat: { appId: string; appSecret: string }, code: string): Promise<WechatExchangeResult> {
+    const url =
+      `${this.apiBase}/sns/oauth2/access_token` +
+      `?appid=${encodeURIComponent(wechat.appId)}` +
+      `&secret=${encodeURIComponent(wechat.appSecret)}` +
+      `&code=${encodeURIComponent(code)}` +
+      `&grant_type=authorization_code`;
+    let status: number;
+    let text: string;
+    try {
+      const res = await firstValueFrom(
+        this.http.get<string>(url, {
+          timeout: this.timeoutMs,
+          responseType: 'text',
+          // WeChat sends JSON as text/plain; parse it ourselves, once.
+          transformResponse: (body: unknown) => body,
+          validateStatus: () => true,
+          maxRedirects: 0,
+          maxContentLength: 64 * 1024,
+        }),
+      );
+      status = res.status;
+      text = typeof res.data === 'string' ? res.data : String(res.data ?? '');
+    } catch (err) {
+      throw upstreamError(err);
+    }
+    if (status >= 300) {
+      throw new AssistException(AssistErrorCode.WECHAT_HTTP_ERROR, `WeChat answered HTTP ${status}`);
+    }
+    return parseExchangeBody(text);
+  }
+}
+
+/** WeChat's body: JSON whatever its content type; errcode != 0 is a refusal. */
+export function parseExchangeBody(text: string): WechatExchangeResult {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered a body that is not JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered JSON that is not an object');
+  }
+  const b = body as Record<string, unknown>;
+  if (b.errcode !== undefined && b.errcode !== 0 && b.errcode !== '0') {
+    const errcode = Number(b.errcode);
+    if (!Number.isInteger(errcode)) {
+      throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered an errcode that is not a number');
+    }
+    return { ok: false, errcode, reason: describeWechatErrcode(errcode) };
+  }
+  if (typeof b.openid !== 'string' || b.openid === '' || typeof b.access_token !== 'string' || b.access_token === '') {
+    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered without openid or access_token');
+  }
+  const expiresIn = Number(b.expires_in);
+  return {
+    ok: true,
+    token: {
+      openId: b.openid,
+      accessToken: b.access_token,
+      expiresIn: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 7200,
+      scope: typeof b.scope === 'string' ? b.scope : undefined,
+      unionId: typeof b.unionid === 'string' ? b.unionid : undefined,
+    },
+  };
+}
+
+/** Maps a transport failure to its code, dropping the error (and the URL inside it). */
+export function upstreamError(err: unknown): AssistException {
+  const code = (err as AxiosError)?.code ?? (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
+    return new AssistException(AssistErrorCode.WECHAT_TIMEOUT, 'WeChat did not answer in time');
+  }
+  if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || code === 'HPE_INVALID_CONSTANT') {
+    return new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered something that is not HTTP JSON');
+  }
+  return new AssistException(
+    AssistErrorCode.WECHAT_UNREACHABLE,
+    `WeChat is unreachable${typeof code === 'string' ? ` (${code})` : ''}`,
+  );
+}
