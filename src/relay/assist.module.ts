@@ -11,6 +11,7 @@ import { normalizeMerchants } from '../merchants/normalize-merchant';
 import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
 import { MemoryReplayStore } from '../replay/memory-replay.store';
 import { ReplayStore } from '../replay/replay.store';
+import { AssistRedis, createAssistRedis } from '../redis/assist-redis';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { createAssistController } from './assist.controller';
 import { AssistLogger } from './assist.logger';
@@ -76,6 +77,11 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
     providers: [
       ...(definition.providers ?? []),
       merchantProvider,
+      {
+        provide: AssistRedis,
+        inject: [ASSIST_MODULE_OPTIONS],
+        useFactory: (options: AssistModuleOptions) => createAssistRedis(options.redisUrl),
+      },
       {
         provide: APP_FILTER,
         inject: [HttpAdapterHost, AssistLogger],
