@@ -31,6 +31,9 @@ export { normalizeMerchant, normalizeMerchants } from './merchants/normalize-mer
 // Replay
 export { ReplayStore } from './replay/replay.store';
 export { MemoryReplayStore } from './replay/memory-replay.store';
+export { RedisReplayStore, DEFAULT_REDIS_KEY_PREFIX } from './replay/redis-replay.store';
+export { AssistRedis } from './redis/assist-redis';
+export { AssistRedisLifecycle } from './redis/assist-redis.lifecycle';
 
 // WeChat
 export { WechatOAuthService } from './wechat/wechat-oauth.service';

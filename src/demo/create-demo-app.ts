@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -10,7 +10,8 @@ export interface DemoAppOptions extends DemoModuleOptions {
   adapter?: HttpAdapterName;
   /** JSON body limit in bytes. Default 16 KiB. */
   bodyLimit?: number;
-  logger?: false | LogLevel[];
+  /** Nest's logger option: false, levels, or a LoggerService (tests capture lines with one). */
+  logger?: false | LogLevel[] | LoggerService;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024;

@@ -10,8 +10,10 @@ import { MerchantProvider } from '../merchants/merchant.provider';
 import { normalizeMerchants } from '../merchants/normalize-merchant';
 import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
 import { MemoryReplayStore } from '../replay/memory-replay.store';
+import { RedisReplayStore } from '../replay/redis-replay.store';
 import { ReplayStore } from '../replay/replay.store';
 import { AssistRedis, createAssistRedis } from '../redis/assist-redis';
+import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { createAssistController } from './assist.controller';
 import { AssistLogger } from './assist.logger';
@@ -24,6 +26,8 @@ import {
 import { AssistModuleExtras, AssistModuleOptions, DEFAULT_ROUTE_PREFIX } from './assist.options';
 import { AssistService } from './assist.service';
 import { SignatureGuard } from './signature.guard';
+
+type AssistRedisClient = ReturnType<typeof createAssistRedis>;
 
 /**
  * The relay as one import:
@@ -45,7 +49,14 @@ import { SignatureGuard } from './signature.guard';
     SignatureGuard,
     EnvelopeInterceptor,
     EnvelopeExceptionFilter,
-    { provide: ReplayStore, useFactory: () => new MemoryReplayStore() },
+    // Redis when REDIS_URL is set (shared by every instance), memory otherwise.
+    {
+      provide: ReplayStore,
+      inject: [AssistRedis, ASSIST_MODULE_OPTIONS],
+      useFactory: (redis: AssistRedisClient, options: AssistModuleOptions) =>
+        redis ? new RedisReplayStore(redis, { keyPrefix: options.redisKeyPrefix }) : new MemoryReplayStore(),
+    },
+    AssistRedisLifecycle,
   ],
   exports: [WechatOAuthService, MerchantProvider, ReplayStore, ASSIST_MODULE_OPTIONS],
 })

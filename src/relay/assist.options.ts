@@ -22,6 +22,8 @@ export interface AssistModuleOptions {
   wechat?: WechatOptions;
   /** ioredis URL; when set, replay memory is shared through Redis. */
   redisUrl?: string;
+  /** Prefix of every Redis key the module writes. Default `unipay:assist:`. */
+  redisKeyPrefix?: string;
 }
 
 /** Static settings, known before any provider is built. */
