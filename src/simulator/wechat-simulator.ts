@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultPlan, SimFault } from './sim-faults';
 
 export interface SimulatedApp {
   appId: string;
@@ -12,6 +13,10 @@ export interface WechatSimulatorOptions {
   codeTtlMs?: number;
   /** The user who consents when the authorize URL names none (`sim_user`). */
   defaultUser?: string;
+  /** Faults for the exchange endpoint (see sim-faults.ts); more can be added at `POST /__sim/faults`. */
+  faults?: SimFault[];
+  /** Dice for `share` faults; tests pin it. Default Math.random. */
+  random?: () => number;
 }
 
 interface IssuedCode {
@@ -32,6 +37,8 @@ export class WechatSimulator {
   exchanges = 0;
   /** Codes issued at connect/oauth2/authorize. */
   authorizations = 0;
+  /** Injected faults on the exchange endpoint. */
+  readonly faults: FaultPlan;
 
   private readonly apps = new Map<string, SimulatedApp>();
   private readonly codes = new Map<string, IssuedCode>();
@@ -42,6 +49,15 @@ export class WechatSimulator {
     for (const app of options.apps) this.apps.set(app.appId, app);
     this.codeTtlMs = options.codeTtlMs ?? 5 * 60_000;
     this.defaultUser = options.defaultUser ?? 'demo-user';
+    this.faults = new FaultPlan(options.faults ?? [], options.random);
+  }
+
+  /** Counters to zero and faults cleared; issued codes stay valid. */
+  reset(): void {
+    this.exchanges = 0;
+    this.authorizations = 0;
+    this.faults.clear();
+    this.faults.injected = 0;
   }
 
   /** The openId WeChat would give this user in this app: stable, 28 characters, starting with `o`. */
@@ -69,7 +85,7 @@ export class WechatSimulator {
       return true;
     }
     if (url.pathname.endsWith('/sns/oauth2/access_token')) {
-      this.exchange(url.searchParams, res);
+      this.exchangeWithFaults(url.searchParams, res);
       return true;
     }
     return false;
@@ -92,8 +108,39 @@ export class WechatSimulator {
     res.end();
   }
 
-  private exchange(q: URLSearchParams, res: ServerResponse): void {
+  // Every call counts, faulted or not: tests assert how often WeChat was called.
+  private exchangeWithFaults(q: URLSearchParams, res: ServerResponse): void {
     this.exchanges++;
+    const { delayMs, answer } = this.faults.next();
+    const go = (): void => {
+      if (res.destroyed) return;
+      if (!answer) return this.exchange(q, res);
+      // Faults answer before the code is looked at, so they burn no code.
+      switch (answer.kind) {
+        case 'busy':
+          return wechatError(res, -1, 'system error');
+        case 'errcode':
+          return wechatError(res, answer.errcode ?? -1, 'injected by the simulator');
+        case 'http':
+          res.writeHead(answer.status ?? 503, { 'Content-Type': 'text/html' });
+          return void res.end('<html><body>injected HTTP error</body></html>');
+        case 'non-json':
+          res.writeHead(200, { 'Content-Type': 'text/html' });
+          return void res.end('<html><body>502 Bad Gateway</body></html>');
+        case 'reset': {
+          const socket = res.socket;
+          // RST rather than FIN where Node can, as a middlebox dropping the connection would.
+          if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+          else socket?.destroy();
+          return;
+        }
+      }
+    };
+    if (delayMs > 0) setTimeout(go, delayMs).unref();
+    else go();
+  }
+
+  private exchange(q: URLSearchParams, res: ServerResponse): void {
     const appId = q.get('appid');
     const secret = q.get('secret');
     const code = q.get('code');
@@ -123,7 +170,12 @@ export class WechatSimulator {
   private sweep(): void {
     if (this.codes.size < 10_000) return;
     const now = Date.now();
-    for (const [code, issued] of this.codes) if (issued.expiresAt <= now) this.codes.delete(code);
+    // One ttl for every code, so insertion order is expiry order: stop at the
+    // first live one (a full scan per issue made bulk issuing quadratic).
+    for (const [code, issued] of this.codes) {
+      if (issued.expiresAt > now) break;
+      this.codes.delete(code);
+    }
   }
 }
 
