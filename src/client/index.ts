@@ -1,0 +1,25 @@
+// The client entry: a Node merchant imports this without pulling NestJS.
+export { UnipayAssistClient, DEFAULT_CLIENT_TIMEOUT_MS } from './unipay-assist.client';
+export type {
+  UnipayAssistClientOptions,
+  CallOptions,
+  WxScope,
+  WxAuthUrlParams,
+  WxAccessTokenParams,
+  WxAuthUrlResult,
+  WxAccessTokenResult,
+  VerifiedAnswer,
+} from './unipay-assist-client.options';
+export { AssistClientError } from './assist-client.error';
+export { AssistEnvelopeError } from './assist-envelope.error';
+export { AssistBusinessError } from './assist-business.error';
+export { AssistSignatureError } from './assist-signature.error';
+export type { SignatureFailure } from './assist-signature.error';
+export { AssistNetworkError } from './assist-network.error';
+export type { NetworkFailure } from './assist-network.error';
+export { maskToken } from './mask-token';
+// The signing module the client shares with the server.
+export { SIGN_TYPES, isSignType, parseSignType } from '../signing/sign-type';
+export type { SignType } from '../signing/sign-type';
+export { canonicalString, signString } from '../signing/sign-string';
+export { sign, verify, signEquals, withSign } from '../signing/signature';

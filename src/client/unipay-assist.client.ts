@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import { SignableFields } from '../signing/sign-string';
+import { SignType } from '../signing/sign-type';
+import { verify, withSign } from '../signing/signature';
+import { AssistBusinessError } from './assist-business.error';
+import { AssistEnvelopeError } from './assist-envelope.error';
+import { AssistNetworkError } from './assist-network.error';
+import { AssistSignatureError } from './assist-signature.error';
+import {
+  CallOptions,
+  UnipayAssistClientOptions,
+  WxAccessTokenParams,
+  WxAccessTokenResult,
+  WxAuthUrlParams,
+  WxAuthUrlResult,
+} from './unipay-assist-client.options';
+
+export const DEFAULT_CLIENT_TIMEOUT_MS = 10_000;
+
+type Data = Record<string, unknown>;
+
+/**
+ * A merchant's client of the relay: signs requests with the same signing
+ * module the server uses, verifies every answer's `data.sign`, and turns each
+ * kind of failure into its own error class. Node built-ins and fetch only.
+ */
+export class UnipayAssistClient {
+  private readonly endpoint: string;
+  private readonly signType: SignType;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: UnipayAssistClientOptions) {
+    if (!options.baseUrl) throw new TypeError('baseUrl is required');
+    if (!options.signSecret) throw new TypeError('signSecret is required');
+    const prefix = (options.routePrefix ?? 'unipay/assist').replace(/^\/+|\/+$/g, '');
+    this.endpoint = `${options.baseUrl.replace(/\/+$/, '')}/${prefix}`;
+    this.signType = options.signType ?? 'HMAC_SHA256';
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_CLIENT_TIMEOUT_MS;
+    this.fetchImpl = options.fetch ?? globalThis.fetch;
+  }
+
+  /** The WeChat authorize URL to send the user to. */
+  async getWxAuthUrl(params: WxAuthUrlParams, call: CallOptions = {}): Promise<WxAuthUrlResult> {
+    const { data, traceId } = await this.call('getWxAuthUrl', { url: params.url, state: params.state, scope: params.scope }, call);
+    if (typeof data.url !== 'string') throw new AssistNetworkError('body', 'the answer has no url', 200);
+    return { url: data.url, ...answerMeta(data, traceId) };
+  }
+
+  /** Exchanges the OAuth code for the user's openId (and web access token). */
+  async getWxAccessToken(params: WxAccessTokenParams, call: CallOptions = {}): Promise<WxAccessTokenResult> {
+    const { data, traceId } = await this.call('getWxAccessToken', { code: params.code }, call);
+    if (typeof data.openId !== 'string') throw new AssistNetworkError('body', 'the answer has no openId', 200);
+    return {
+      openId: data.openId,
+      accessToken: typeof data.accessToken === 'string' ? data.accessToken : '',
+      ...answerMeta(data, traceId),
+    };
+  }
+
+  /** The body as it goes on the wire: merchant, reqTime, nonceStr and sign added. */
+  signRequest(fields: Data): Data & { sign: string } {
+    const body: Data = {
+      mchNo: this.options.mchNo,
+      appId: this.options.appId,
+      clientIp: this.options.clientIp,
+      reqTime: Math.floor(Date.now() / 1000),
+      nonceStr: randomBytes(16).toString('hex'),
+      // Explicit fields win (tests pin reqTime and nonceStr to reproduce a vector).
+      ...fields,
+    };
+    // Absent fields are neither sent nor signed.
+    for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
+    return withSign(body as SignableFields, this.signType, this.options.signSecret) as Data & { sign: string };
+  }
+
+  private async call(route: string, fields: Data, call: CallOptions): Promise<{ data: Data; traceId: string }> {
+    const body = this.signRequest(fields);
+    call.onRequest?.(route, body);
+    const envelope = await this.post(route, body, call.signal);
+    const traceId = typeof envelope.traceId === 'string' ? envelope.traceId : '';
+    const code = Number(envelope.code);
+    if (code !== 0) {
+      throw new AssistEnvelopeError(code, String(envelope.msg ?? ''), traceId);
+    }
+    const data = envelope.data;
+    if (!isRecord(data) || typeof data.sign !== 'string' || data.sign === '') {
+      throw new AssistSignatureError('unsigned', traceId);
+    }
+    // Verified before anything in data is believed, failures included.
+    if (verify(data as SignableFields, this.signType, [this.options.signSecret]) < 0) {
+      throw new AssistSignatureError('mismatch', traceId);
+    }
+    // DaxPay's page prints data.code as "0"; accept both spellings.
+    if (String(data.code) !== '0') {
+      const wx = Number(data.wxErrcode);
+      throw new AssistBusinessError(
+        typeof data.msg === 'string' ? data.msg : `business failure (data.code ${String(data.code)})`,
+        data.wxErrcode === undefined || !Number.isFinite(wx) ? undefined : wx,
+        traceId,
+      );
+    }
+    return { data, traceId };
+  }
+
+  private async post(route: string, body: Data, signal?: AbortSignal): Promise<Data> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signals = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const url = `${this.endpoint}/${route}`;
+    let text: string;
+    let status: number;
+    try {
+      const res = await this.fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: signals,
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      if (timeout.aborted) {
+        throw new AssistNetworkError('timeout', `no answer from ${url} within ${this.timeoutMs} ms`, undefined, err);
+      }
+      const reason = (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error)?.message ?? String(err);
+      throw new AssistNetworkError('network', `cannot reach ${url}: ${reason}`, undefined, err);
+    }
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(text);
+    } catch {
+      envelope = undefined;
+    }
+    // The relay always answers 200 with its envelope; anything else came from elsewhere.
+    if (!isRecord(envelope) || !('code' in envelope)) {
+      if (status !== 200) throw new AssistNetworkError('http', `${url} answered HTTP ${status}, not the relay envelope`, status);
+      throw new AssistNetworkError('body', `${url} answered something that is not the relay envelope`, status);
+    }
+    return envelope;
+  }
+}
+
+function answerMeta(data: Data, traceId: string): { traceId: string; resTime: number; sign: string } {
+  return { traceId, resTime: Number(data.resTime), sign: String(data.sign) };
+}
+
+function isRecord(value: unknown): value is Data {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
