@@ -46,3 +46,27 @@ export { SIGN_TYPES, isSignType, parseSignType } from './signing/sign-type';
 export type { SignType } from './signing/sign-type';
 export { canonicalString, signString } from './signing/sign-string';
 export { sign, verify, signEquals, withSign } from './signing/signature';
+
+// Client SDK (also its own entry, src/client/index.ts, free of NestJS)
+export {
+  UnipayAssistClient,
+  DEFAULT_CLIENT_TIMEOUT_MS,
+  AssistClientError,
+  AssistEnvelopeError,
+  AssistBusinessError,
+  AssistSignatureError,
+  AssistNetworkError,
+  maskToken,
+} from './client';
+export type {
+  UnipayAssistClientOptions,
+  CallOptions,
+  WxScope,
+  WxAuthUrlParams,
+  WxAccessTokenParams,
+  WxAuthUrlResult,
+  WxAccessTokenResult,
+  VerifiedAnswer,
+  SignatureFailure,
+  NetworkFailure,
+} from './client';
