@@ -1,0 +1,212 @@
+import { RunningSimulator } from '../../src/simulator/simulator.server';
+import { withSign } from '../../src/signing/signature';
+import { ADAPTERS, Answer, DEMO_SECRET, nowSeconds, post, RunningGateway, signedBody, startGateway, startSimulator } from '../support/gateway';
+
+/** An envelope failure: HTTP 200, JSON, data null, a fresh traceId, nothing that looks like a stack. */
+function expectFailure(answer: Answer, code: number, msg?: RegExp | string): void {
+  expect(answer.status).toBe(200);
+  expect(answer.contentType).toMatch(/^application\/json/);
+  expect(answer.json).toEqual({ code, msg: expect.any(String), data: null, traceId: expect.stringMatching(/^[A-Za-z0-9]{12}$/) });
+  if (msg !== undefined) expect(answer.json.msg).toMatch(msg);
+  expect(answer.text).not.toMatch(/\bat .+\.(js|ts):\d+|stack|Error:/);
+  expect(answer.text).not.toContain('demo-wechat-app-secret');
+}
+
+async function send(baseUrl: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', json, text };
+}
+
+describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
+  let sim: RunningSimulator;
+  let gw: RunningGateway;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    gw = await startGateway({ adapter, wechatBase: sim.baseUrl });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await sim?.close();
+  });
+
+  describe('10005 body is not valid JSON / not an object', () => {
+    it.each([
+      ['broken JSON', '{"code":"x",'],
+      ['a JSON array', '[{"code":"x"}]'],
+      ['a JSON string', '"code"'],
+      ['a JSON number', '42'],
+      ['JSON null', 'null'],
+      ['a JSON true', 'true'],
+    ])('%s', async (_label, raw) => {
+      for (const route of ['getWxAccessToken', 'getWxAuthUrl']) {
+        expectFailure(await post(gw.baseUrl, route, raw), 10005, /JSON/);
+      }
+    });
+
+    it('an empty body', async () => {
+      const answer = await post(gw.baseUrl, 'getWxAccessToken', '');
+      // Express reads an empty JSON body as {}, which then misses reqTime; Fastify refuses it as not JSON.
+      expectFailure(answer, adapter === 'express' ? 10006 : 10005);
+    });
+  });
+
+  describe('10006 a field is missing or invalid, naming the field', () => {
+    it.each([
+      ['getWxAccessToken', 'code', { code: undefined }],
+      ['getWxAccessToken', 'code', { code: '' }],
+      ['getWxAccessToken', 'code', { code: 'c'.repeat(65) }],
+      ['getWxAccessToken', 'clientIp', { code: 'C', clientIp: '999.1.1.1' }],
+      ['getWxAccessToken', 'nonceStr', { code: 'C', nonceStr: 'n'.repeat(33) }],
+      ['getWxAuthUrl', 'url', { url: undefined }],
+      ['getWxAuthUrl', 'url', { url: 'not-a-url' }],
+      ['getWxAuthUrl', 'url', { url: 'ftp://localhost/x' }],
+      ['getWxAuthUrl', 'url', { url: `http://localhost/${'p'.repeat(190)}` }],
+      ['getWxAuthUrl', 'state', { url: 'http://localhost/', state: 's'.repeat(129) }],
+      ['getWxAuthUrl', 'scope', { url: 'http://localhost/', scope: 'snsapi_login' }],
+    ])('%s: %s (%j)', async (route, field, fields) => {
+      const body = signedBody(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
+      expectFailure(await post(gw.baseUrl, route, body), 10006, new RegExp(`^${field}\\b`));
+    });
+
+    it.each([
+      ['missing', undefined, /^reqTime: is required/],
+      ['a float', 1718000000.5, /^reqTime: must be an integer/],
+      ['a negative number', -5, /^reqTime: must be an integer/],
+      ['a word', 'now', /^reqTime: must be an integer/],
+      ['stale (400 s behind)', () => nowSeconds() - 400, /^reqTime: is 40\d s behind the server clock \(at most 300 s allowed\)/],
+      ['in the future (120 s ahead)', () => nowSeconds() + 120, /^reqTime: is 1[12]\d s ahead of the server clock/],
+      ['in milliseconds', () => Date.now(), /^reqTime: .*looks like milliseconds/],
+    ])('reqTime %s', async (_label, value, msg) => {
+      const fields: Record<string, string | number> = { code: 'C', nonceStr: 'n1' };
+      if (value !== undefined) fields.reqTime = typeof value === 'function' ? value() : (value as string | number);
+      const body = withSign(fields, 'HMAC_SHA256', DEMO_SECRET);
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', body), 10006, msg);
+    });
+
+    it('sign missing for a merchant that requires it', async () => {
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', { code: 'C', reqTime: nowSeconds() }), 10006, /^sign: is required/);
+    });
+
+    it('sign not a string, or longer than 64', async () => {
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', { code: 'C', reqTime: nowSeconds(), sign: 12 }), 10006, /^sign\b/);
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', { code: 'C', reqTime: nowSeconds(), sign: 'a'.repeat(65) }), 10006, /^sign\b/);
+    });
+
+    it.each(['mchNo', 'appId'])('%s longer than 32 or not a string', async (field) => {
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', [field]: 'M'.repeat(33) })), 10006, new RegExp(`^${field}\\b`));
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', [field]: 7 })), 10006, new RegExp(`^${field}\\b`));
+    });
+  });
+
+  it('10007 body larger than the limit (16 KiB)', async () => {
+    const body = JSON.stringify(signedBody({ code: 'C', nonceStr: 'n', pad: 'x'.repeat(17 * 1024) }));
+    expectFailure(await post(gw.baseUrl, 'getWxAccessToken', body), 10007, /larger than/);
+  });
+
+  describe('10008 content type is not application/json', () => {
+    it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x'])('%s', async (type) => {
+      const body = JSON.stringify(signedBody({ code: 'C' }));
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', body, { 'content-type': type }), 10008, /application\/json/);
+    });
+
+    it('no content type at all', async () => {
+      const res = await fetch(`${gw.baseUrl}/unipay/assist/getWxAccessToken`, {
+        method: 'POST',
+        body: new Blob([JSON.stringify(signedBody({ code: 'C' }))]),
+      });
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(JSON.parse(text)).toMatchObject({ code: 10008, data: null });
+    });
+
+    it('accepts application/json with a charset and +json types', async () => {
+      for (const type of ['application/json; charset=utf-8', 'APPLICATION/JSON']) {
+        const answer = await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost/' }), { 'content-type': type });
+        expect(answer.json).toMatchObject({ code: 0, data: { code: 0 } });
+      }
+    });
+  });
+
+  describe('10009 no such route or method', () => {
+    it.each([
+      ['GET', '/unipay/assist/getWxAccessToken'],
+      ['PUT', '/unipay/assist/getWxAuthUrl'],
+      ['DELETE', '/unipay/assist/getWxAuthUrl'],
+      ['POST', '/unipay/assist/getWxOpenId'],
+      ['POST', '/unipay/assist/'],
+      ['GET', '/unipay/assist/getWxAuthUrl?x=1'],
+    ])('%s %s', async (method, path) => {
+      const body = method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify(signedBody({ code: 'C' }));
+      const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+      expectFailure(await send(gw.baseUrl, method, path, body, headers), 10009, /POST getWxAccessToken or getWxAuthUrl/);
+    });
+
+    it('a path outside the prefix keeps the framework default', async () => {
+      const answer = await send(gw.baseUrl, 'GET', '/elsewhere');
+      expect(answer.status).toBe(404);
+      expect(answer.json).toMatchObject({ statusCode: 404 });
+      expect(answer.json).not.toHaveProperty('traceId');
+    });
+  });
+
+  describe('20052 signature verification failed', () => {
+    it('signed with a wrong secret', async () => {
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C' }, 'wrong-secret')), 20052, /HMAC_SHA256/);
+    });
+
+    it('signed with the wrong sign type (MD5 for an HMAC_SHA256 merchant)', async () => {
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C' }, DEMO_SECRET, 'MD5')), 20052);
+    });
+
+    it('a field changed after signing', async () => {
+      const body = signedBody({ url: 'http://localhost/a' });
+      expectFailure(await post(gw.baseUrl, 'getWxAuthUrl', { ...body, url: 'http://localhost/b' }), 20052);
+    });
+
+    it('reqTime sent as a string but signed as a different number', async () => {
+      const body = signedBody({ code: 'C' });
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', { ...body, reqTime: String((body.reqTime as number) - 1) }), 20052);
+    });
+
+    it('a sign that is not hex', async () => {
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', { ...signedBody({ code: 'C' }), sign: 'z'.repeat(64) }), 20052);
+    });
+  });
+
+  describe('20060 unknown merchant', () => {
+    it.each([{ mchNo: 'M9999999999' }, { appId: 'A9999999999' }, { mchNo: 'M1000000001', appId: 'A9999999999' }])('%j', async (names) => {
+      expectFailure(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', ...names })), 20060, /unknown merchant/);
+    });
+
+    it('the demo merchant by mchNo, appId or both', async () => {
+      for (const names of [{ mchNo: 'M1000000001' }, { appId: 'A1000000001' }, { mchNo: 'M1000000001', appId: 'A1000000001' }]) {
+        const answer = await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost/', ...names }));
+        expect(answer.json).toMatchObject({ code: 0, data: { code: 0 } });
+      }
+    });
+  });
+
+  it('20061 the same signed request twice', async () => {
+    const body = signedBody({ url: 'http://localhost/once' });
+    const first = await post(gw.baseUrl, 'getWxAuthUrl', body);
+    expect(first.json).toMatchObject({ code: 0, data: { code: 0 } });
+    const second = await post(gw.baseUrl, 'getWxAuthUrl', body);
+    expectFailure(second, 20061, /replayed/);
+    expect(second.json.traceId).not.toBe(first.json.traceId);
+  });
+
+  it('a rejected request does not burn its sign: fixing nothing but the failure lets it through', async () => {
+    // Bad sign first (not remembered), then the correctly signed request is accepted once.
+    const body = signedBody({ url: 'http://localhost/later' });
+    expectFailure(await post(gw.baseUrl, 'getWxAuthUrl', { ...body, sign: String(body.sign).replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }), 20052);
+    expect((await post(gw.baseUrl, 'getWxAuthUrl', body)).json).toMatchObject({ code: 0 });
+  });
+});
