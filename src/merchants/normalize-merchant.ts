@@ -1,6 +1,7 @@
 import { parseSignType, SIGN_TYPES } from '../signing/sign-type';
 import { Merchant, MerchantInput } from './merchant';
 import { MerchantConfigError } from './merchant-config.error';
+import { parseRedirectHostPattern } from './redirect-hosts';
 
 const DEFAULT_REQ_TIMEOUT_SECONDS = 300;
 const MAX_FIELD = 32;
@@ -61,6 +62,10 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     (!Array.isArray(redirectHosts) || redirectHosts.some((h) => typeof h !== 'string' || h.trim() === ''))
   ) {
     fail('redirectHosts', 'must be a list of host patterns');
+  }
+  const badHost = (redirectHosts as string[] | undefined)?.find((h) => !parseRedirectHostPattern(h));
+  if (badHost !== undefined) {
+    fail('redirectHosts', `"${badHost}" is not a host pattern (host, *.suffix, optional :port or :*)`);
   }
 
   const isDefault = raw.default ?? false;

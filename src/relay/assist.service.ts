@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Merchant } from '../merchants/merchant';
+import { checkRedirectUrl } from '../merchants/redirect-hosts';
+import { AssistException } from '../envelope/assist.exception';
+import { AssistErrorCode } from '../envelope/error-codes';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { AssistLogger, mask } from './assist.logger';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
@@ -35,6 +38,9 @@ export class AssistService {
   }
 
   getWxAuthUrl(merchant: Merchant, dto: WxAuthUrlDto): AuthUrlData {
+    // Not an open redirector: only the merchant's own hosts (20062).
+    const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
+    if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `url: ${check.reason}`);
     return { code: 0, url: this.wechat.authorizeUrl(merchant.wechat.appId, dto.url, dto.scope, dto.state) };
   }
 }
