@@ -1,4 +1,5 @@
 import { DEMO_WECHAT_APP } from '../demo/demo-merchant';
+import { parseFaults } from './sim-faults';
 import { SimulatedApp } from './wechat-simulator';
 import { startSimulatorServer } from './simulator.server';
 
@@ -17,8 +18,12 @@ async function main(): Promise<void> {
     apps,
     port: Number(process.env.PORT ?? 9100),
     host: process.env.HOST ?? '127.0.0.1',
+    // e.g. SIM_FAULTS='busy*1,latency=6000@0.1'; see sim-faults.ts and POST /__sim/faults.
+    faults: parseFaults(process.env.SIM_FAULTS),
   });
   console.log(`WeChat OAuth simulator on ${sim.baseUrl} (apps: ${apps.map((a) => a.appId).join(', ')})`);
+  const standing = sim.simulator.faults.list();
+  if (standing.length) console.log(`faults: ${JSON.stringify(standing)}`);
   const stop = (): void => void sim.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

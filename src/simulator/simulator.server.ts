@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { handleSimulatorAdmin } from './simulator-admin';
 import { WechatSimulator, WechatSimulatorOptions } from './wechat-simulator';
 
 export interface RunningSimulator {
@@ -16,7 +17,8 @@ export async function startSimulatorServer(
 ): Promise<RunningSimulator> {
   const simulator = new WechatSimulator(options);
   const server = createServer((req, res) => {
-    if (!simulator.handle(req, res)) {
+    // The admin API lives on this server only, never in the relay module.
+    if (!handleSimulatorAdmin(simulator, req, res) && !simulator.handle(req, res)) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not a WeChat OAuth path');
     }
