@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { exchangeOptionsFromEnv } from '../exchange/exchange.options';
 import { merchantsFromEnv } from '../merchants/merchants-from-env';
 import { AssistModuleOptions } from './assist.options';
 
@@ -18,5 +19,6 @@ export const assistConfig = registerAs('unipayAssist', (): AssistModuleOptions =
       timeoutMs: timeout !== undefined && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
     },
     redisUrl: env.REDIS_URL || undefined,
+    exchange: exchangeOptionsFromEnv(env),
   };
 });

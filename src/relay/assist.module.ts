@@ -15,6 +15,10 @@ import { ReplayStore } from '../replay/replay.store';
 import { AssistRedis, createAssistRedis } from '../redis/assist-redis';
 import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { CodeExchangeService } from '../exchange/code-exchange.service';
+import { ExchangeCache } from '../exchange/exchange.cache';
+import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
+import { RedisExchangeCache } from '../exchange/redis-exchange.cache';
 import { createAssistController } from './assist.controller';
 import { AssistLogger } from './assist.logger';
 import {
@@ -57,6 +61,14 @@ type AssistRedisClient = ReturnType<typeof createAssistRedis>;
         redis ? new RedisReplayStore(redis, { keyPrefix: options.redisKeyPrefix }) : new MemoryReplayStore(),
     },
     AssistRedisLifecycle,
+    // Idempotent exchange: shared claim and results in Redis when REDIS_URL is set.
+    {
+      provide: ExchangeCache,
+      inject: [AssistRedis, ASSIST_MODULE_OPTIONS],
+      useFactory: (redis: AssistRedisClient, options: AssistModuleOptions) =>
+        redis ? new RedisExchangeCache(redis, { keyPrefix: options.redisKeyPrefix }) : new MemoryExchangeCache(),
+    },
+    CodeExchangeService,
   ],
   exports: [WechatOAuthService, MerchantProvider, ReplayStore, ASSIST_MODULE_OPTIONS],
 })

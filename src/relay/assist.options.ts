@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { MerchantInput } from '../merchants/merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
+import { ExchangeOptions } from '../exchange/exchange.options';
 
 export const DEFAULT_WECHAT_API_BASE = 'https://api.weixin.qq.com';
 export const DEFAULT_WECHAT_OPEN_BASE = 'https://open.weixin.qq.com';
@@ -24,6 +25,8 @@ export interface AssistModuleOptions {
   redisUrl?: string;
   /** Prefix of every Redis key the module writes. Default `unipay:assist:`. */
   redisKeyPrefix?: string;
+  /** Idempotent code exchange, retry and circuit breaker (see ExchangeOptions). */
+  exchange?: ExchangeOptions;
 }
 
 /** Static settings, known before any provider is built. */

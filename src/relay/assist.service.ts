@@ -4,6 +4,7 @@ import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { AssistException } from '../envelope/assist.exception';
 import { AssistErrorCode } from '../envelope/error-codes';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { AssistLogger, mask } from './assist.logger';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
 import { createHash } from 'node:crypto';
@@ -21,10 +22,12 @@ export class AssistService {
   constructor(
     private readonly wechat: WechatOAuthService,
     private readonly logger: AssistLogger,
+    private readonly exchanges: CodeExchangeService,
   ) {}
 
   async getWxAccessToken(merchant: Merchant, code: string, traceId: string): Promise<AccessTokenData> {
-    const result = await this.wechat.exchangeCode(merchant.wechat, code);
+    // Idempotent: the same code gets the same answer (single-flight, cache, Redis claim).
+    const { result, source } = await this.exchanges.exchange(merchant.wechat, code, traceId);
     if (!result.ok) {
       this.logger.warn(traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: codeDigest(code) });
       return { code: 1, msg: result.reason, wxErrcode: result.errcode };
@@ -33,6 +36,7 @@ export class AssistService {
       mchNo: merchant.mchNo,
       code: codeDigest(code),
       openId: mask(result.token.openId),
+      source,
     });
     return { code: 0, openId: result.token.openId, accessToken: result.token.accessToken };
   }

@@ -1,0 +1,215 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IPolicy } from 'cockatiel';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AssistException } from '../envelope/assist.exception';
+import { AssistErrorCode } from '../envelope/error-codes';
+import { newTraceId } from '../envelope/trace-id';
+import { ASSIST_MODULE_OPTIONS } from '../relay/assist.module-definition';
+import { AssistLogger } from '../relay/assist.logger';
+import { AssistModuleOptions } from '../relay/assist.options';
+import { WechatExchangeResult } from '../wechat/wechat-exchange-result';
+import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { ExchangeCache } from './exchange.cache';
+import { CachedExchange, exchangeKey, openExchange, sealExchange, sealingKey } from './exchange-key';
+import {
+  DEFAULT_BREAKER_HALF_OPEN_MS,
+  DEFAULT_BREAKER_THRESHOLD,
+  DEFAULT_EXCHANGE_CACHE_TTL_MS,
+  DEFAULT_RETRY_DELAY_MS,
+} from './exchange.options';
+import { circuitOpenError, createWechatCallPolicy } from './wechat-call.policy';
+
+/** Where an answer came from: a call to WeChat, this instance's cache, a concurrent identical request, or another instance. */
+export type ExchangeSource = 'wechat' | 'cache' | 'joined' | 'peer';
+
+export interface ExchangeOutcome {
+  result: WechatExchangeResult;
+  source: ExchangeSource;
+}
+
+/** Counters for tests and metrics. */
+export interface ExchangeStats {
+  /** Calls made to WeChat (retries included). */
+  upstreamCalls: number;
+  cacheHits: number;
+  joined: number;
+  peerResults: number;
+  circuitRejections: number;
+}
+
+/**
+ * Exchanges a code once, however often it is asked. Concurrent identical
+ * requests share one promise (single-flight); a success is cached (sealed)
+ * for min(5 min, token life) so a retry gets the same answer instead of
+ * WeChat's 40163; with Redis a `SET NX PX` claim lets only one instance call
+ * WeChat while the others poll for its result, then give up with 30006.
+ * Only successes are cached: a code error is answered as is, and a cached
+ * success always wins over a later 40163.
+ */
+@Injectable()
+export class CodeExchangeService {
+  readonly stats: ExchangeStats = { upstreamCalls: 0, cacheHits: 0, joined: 0, peerResults: 0, circuitRejections: 0 };
+
+  private readonly inflight = new Map<string, Promise<ExchangeOutcome>>();
+  private readonly policies = new Map<string, IPolicy>();
+  private readonly waitMs: number;
+  private readonly claimTtlMs: number;
+  private readonly cacheTtlMs: number;
+  private readonly retryDelayMs: number;
+  private readonly breakerThreshold: number;
+  private readonly breakerHalfOpenMs: number;
+
+  constructor(
+    private readonly wechat: WechatOAuthService,
+    @Inject(ExchangeCache) private readonly cache: ExchangeCache,
+    private readonly logger: AssistLogger,
+    @Inject(ASSIST_MODULE_OPTIONS) options: AssistModuleOptions,
+  ) {
+    const o = options.exchange ?? {};
+    this.retryDelayMs = o.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    // The claim must outlive the holder's worst case (a call, the pause, a retry).
+    this.claimTtlMs = 2 * wechat.timeoutMs + this.retryDelayMs + 2000;
+    this.waitMs = o.waitMs ?? this.claimTtlMs;
+    this.cacheTtlMs = o.cacheTtlMs ?? DEFAULT_EXCHANGE_CACHE_TTL_MS;
+    this.breakerThreshold = o.breakerThreshold ?? DEFAULT_BREAKER_THRESHOLD;
+    this.breakerHalfOpenMs = o.breakerHalfOpenMs ?? DEFAULT_BREAKER_HALF_OPEN_MS;
+  }
+
+  async exchange(app: { appId: string; appSecret: string }, code: string, traceId: string): Promise<ExchangeOutcome> {
+    const key = exchangeKey(app.appId, code);
+    const running = this.inflight.get(key);
+    if (running) {
+      this.stats.joined++;
+      return running.then((o) => ({ ...o, source: 'joined' }));
+    }
+    const job = this.run(app, code, key, traceId).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, job);
+    return job;
+  }
+
+  private async run(app: { appId: string; appSecret: string }, code: string, key: string, traceId: string): Promise<ExchangeOutcome> {
+    const sealKey = sealingKey(app.appId, app.appSecret);
+    const deadline = Date.now() + this.waitMs;
+    let pause = 20;
+    let waited = false;
+    for (;;) {
+      const cached = await this.read(key, sealKey);
+      if (cached) {
+        if (waited) this.stats.peerResults++;
+        else this.stats.cacheHits++;
+        return { result: cachedResult(cached), source: waited ? 'peer' : 'cache' };
+      }
+      const owner = randomUUID();
+      if (await this.cache.claim(key, owner, this.claimTtlMs)) {
+        try {
+          // A holder may have stored its result between our read and claim.
+          const late = await this.read(key, sealKey);
+          if (late) {
+            this.stats.peerResults++;
+            return { result: cachedResult(late), source: 'peer' };
+          }
+          const result = await this.call(app, code, traceId);
+          if (result.ok) await this.store(key, sealKey, result, traceId);
+          return { result, source: 'wechat' };
+        } finally {
+          await this.cache.release(key, owner).catch(() => undefined);
+        }
+      }
+      // Another instance holds the claim: wait for its result, bounded.
+      if (!waited) this.logger.log(traceId, 'exchange.waiting', { code: digestOf(key) });
+      waited = true;
+      if (Date.now() + pause > deadline) {
+        throw new AssistException(
+          AssistErrorCode.EXCHANGE_IN_PROGRESS,
+          'this code is being exchanged by another request that has not finished; retry shortly',
+        );
+      }
+      await sleep(pause);
+      pause = Math.min(pause * 2, 200);
+    }
+  }
+
+  private async call(app: { appId: string; appSecret: string }, code: string, traceId: string): Promise<WechatExchangeResult> {
+    const policy = this.policyFor(this.wechat.apiBase);
+    let attempt = 0;
+    try {
+      return await policy.execute(() => {
+        this.stats.upstreamCalls++;
+        if (attempt++ > 0) this.logger.warn(traceId, 'wechat.retry', { host: hostOf(this.wechat.apiBase) });
+        return this.wechat.exchangeCode(app, code);
+      });
+    } catch (err) {
+      const mapped = circuitOpenError(err);
+      if (mapped !== err) {
+        this.stats.circuitRejections++;
+        this.logger.warn(traceId, 'wechat.circuit_rejected', { host: hostOf(this.wechat.apiBase) });
+      }
+      throw mapped;
+    }
+  }
+
+  private async read(key: string, sealKey: Buffer): Promise<CachedExchange | undefined> {
+    const sealed = await this.cache.get(key);
+    if (sealed === undefined) return undefined;
+    const value = openExchange(sealed, sealKey, key);
+    return value && value.expiresAt > Date.now() ? value : undefined;
+  }
+
+  private async store(key: string, sealKey: Buffer, result: WechatExchangeResult & { ok: true }, traceId: string): Promise<void> {
+    // Never outlive the access token, nor the code's own 5 minutes.
+    const ttlMs = Math.min(this.cacheTtlMs, result.token.expiresIn * 1000);
+    const value: CachedExchange = { openId: result.token.openId, accessToken: result.token.accessToken, expiresAt: Date.now() + ttlMs };
+    try {
+      await this.cache.set(key, sealExchange(value, sealKey, key), ttlMs);
+    } catch {
+      // The token is in hand: answer with it; only a later retry loses idempotency.
+      this.logger.warn(traceId, 'exchange.cache_write_failed', {});
+    }
+  }
+
+  /** One policy (retry + breaker) per WeChat host. */
+  private policyFor(apiBase: string): IPolicy {
+    const host = hostOf(apiBase);
+    let policy = this.policies.get(host);
+    if (!policy) {
+      let outage = '';
+      policy = createWechatCallPolicy(
+        { retryDelayMs: this.retryDelayMs, breakerThreshold: this.breakerThreshold, breakerHalfOpenMs: this.breakerHalfOpenMs },
+        {
+          onBreak: () => {
+            outage = newTraceId();
+            this.logger.error(outage, 'wechat.circuit_open', { host, halfOpenAfterMs: this.breakerHalfOpenMs });
+          },
+          onHalfOpen: () => this.logger.log(outage, 'wechat.circuit_half_open', { host }),
+          onReset: () => {
+            this.logger.log(outage, 'wechat.circuit_closed', { host });
+            outage = '';
+          },
+        },
+      );
+      this.policies.set(host, policy);
+    }
+    return policy;
+  }
+}
+
+function cachedResult(c: CachedExchange): WechatExchangeResult {
+  return {
+    ok: true,
+    token: { openId: c.openId, accessToken: c.accessToken, expiresIn: Math.max(1, Math.floor((c.expiresAt - Date.now()) / 1000)) },
+  };
+}
+
+/** The 12-hex digest AssistService logs for a code (the key's SHA-256, truncated). */
+function digestOf(key: string): string {
+  return key.slice(key.lastIndexOf(':') + 1, key.lastIndexOf(':') + 13);
+}
+
+function hostOf(base: string): string {
+  try {
+    return new URL(base).host;
+  } catch {
+    return base;
+  }
+}
