@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Type } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AssistException } from '../envelope/assist.exception';
 import { AssistErrorCode } from '../envelope/error-codes';
@@ -10,8 +10,10 @@ import { ReplayStore } from '../replay/replay.store';
 import { SignableFields } from '../signing/sign-string';
 import { verify } from '../signing/signature';
 import { AssistLogger } from './assist.logger';
+import { AssistRequestDto } from './dto/assist-request.dto';
 import { checkReqTimeWindow, parseReqTime } from './req-time';
 import { requestContext } from './request-context';
+import { pickSignedFields } from './signed-fields';
 
 /**
  * Checks, in order: a JSON object body, the merchant, reqTime and its window,
@@ -47,13 +49,21 @@ export class SignatureGuard implements CanActivate {
     if (typeof sign !== 'string' || sign.length > 64) {
       throw AssistException.invalidField('sign', 'must be a string of at most 64 characters');
     }
-    if (verify(body as SignableFields, merchant.signType, merchant.signSecrets) < 0) {
+    if (verify(this.signedFields(context, body) as SignableFields, merchant.signType, merchant.signSecrets) < 0) {
       this.logger.warn(ctx.traceId, 'sign.rejected', { mchNo: merchant.mchNo, signType: merchant.signType });
       throw new AssistException(AssistErrorCode.BAD_SIGN, `signature verification failed (${merchant.signType})`);
     }
 
     await this.claimOnce(merchant, sign, reqTime, now);
     return true;
+  }
+
+  /** The fields the sign covers: those the route's DTO declares (unknown fields are not signed, per SPEC). */
+  protected signedFields(context: ExecutionContext, body: Record<string, unknown>): Record<string, unknown> {
+    const paramTypes: unknown[] =
+      Reflect.getMetadata('design:paramtypes', context.getClass().prototype, context.getHandler().name) ?? [];
+    const dto = paramTypes.find((t): t is Type<unknown> => typeof t === 'function' && t.prototype instanceof AssistRequestDto);
+    return pickSignedFields(body, dto);
   }
 
   /** The parsed JSON body; anything but an object is 10005 (or 10008 for another content type). */
