@@ -122,7 +122,9 @@ export class UnipayAssistClient {
       if (timeout.aborted) {
         throw new AssistNetworkError('timeout', `no answer from ${url} within ${this.timeoutMs} ms`, undefined, err);
       }
-      const reason = (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error)?.message ?? String(err);
+      // fetch says "fetch failed"; the cause names what happened (ECONNREFUSED, ENOTFOUND, bad port).
+      const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+      const reason = cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
       throw new AssistNetworkError('network', `cannot reach ${url}: ${reason}`, undefined, err);
     }
     let envelope: unknown;
