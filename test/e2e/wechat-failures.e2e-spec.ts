@@ -1,0 +1,180 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { MerchantInput } from '../../src/merchants/merchant';
+import { RunningSimulator, startSimulatorServer } from '../../src/simulator/simulator.server';
+import { sign } from '../../src/signing/signature';
+import {
+  ADAPTERS,
+  Answer,
+  DEMO_MERCHANT,
+  DEMO_SECRET,
+  DEMO_WECHAT_APP,
+  post,
+  RunningGateway,
+  signedBody,
+  startGateway,
+} from '../support/gateway';
+
+const BAD_SECRET_MERCHANT: MerchantInput = {
+  mchNo: 'M_BADSECRET',
+  wechat: { appId: DEMO_WECHAT_APP.appId, appSecret: 'stale-wechat-secret-value' },
+  signSecret: 'badsecret-sign-secret',
+};
+const NO_APP_MERCHANT: MerchantInput = {
+  mchNo: 'M_NOAPP',
+  wechat: { appId: 'wx0not0registered', appSecret: 'noapp-wechat-secret-value' },
+  signSecret: 'noapp-sign-secret',
+};
+const MERCHANTS = [DEMO_MERCHANT, BAD_SECRET_MERCHANT, NO_APP_MERCHANT];
+const SECRETS = [DEMO_WECHAT_APP.appSecret, 'stale-wechat-secret-value', 'noapp-wechat-secret-value', 'badsecret-sign-secret', 'noapp-sign-secret'];
+
+/** Never a secret, a refresh token or a stack in any answer. */
+function expectClean(answer: Answer, ...alsoAbsent: string[]): void {
+  expect(answer.status).toBe(200);
+  for (const s of [...SECRETS, ...alsoAbsent]) expect(answer.text).not.toContain(s);
+  expect(answer.text).not.toMatch(/refresh|SIM_RT_|stack|\bat .+:\d+:\d+/i);
+}
+
+/** A signed business failure (outer code 0, data.code 1) whose msg carries the errcode. */
+function expectRefusal(answer: Answer, errcode: number, secret = DEMO_SECRET): void {
+  expectClean(answer);
+  expect(answer.json).toMatchObject({ code: 0, msg: 'success', data: { code: 1 } });
+  const data = answer.json.data;
+  expect(data.msg).toContain(`WeChat errcode ${errcode}`);
+  const { sign: received, ...unsigned } = data;
+  expect(received).toBe(sign(unsigned, 'HMAC_SHA256', secret));
+  expect(data).not.toHaveProperty('openId');
+  expect(data).not.toHaveProperty('accessToken');
+}
+
+/** A throwaway upstream that plays a broken WeChat. */
+async function fakeWechat(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ base: string; server: Server; hits: () => number }> {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    hits++;
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, hits: () => hits };
+}
+
+async function closedPort(): Promise<string> {
+  const { base, server } = await fakeWechat(() => undefined);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return base;
+}
+
+describe.each(ADAPTERS)('WeChat failures over %s', (adapter) => {
+  describe('WeChat down, slow or broken: a clear envelope error, never 10001', () => {
+    const cases: [string, number, RegExp, () => Promise<{ base: string; server?: Server; hits?: () => number }>][] = [
+      ['unreachable (closed port)', 30001, /WeChat is unreachable \(ECONNREFUSED\)/, async () => ({ base: await closedPort() })],
+      ['slow (never answers)', 30002, /did not answer in time/, () => fakeWechat(() => undefined)],
+      ['garbled (HTML with 200)', 30003, /not JSON/, () => fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>nginx</html>'))],
+      ['JSON without openid', 30003, /without openid/, () => fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('{"scope":"snsapi_base"}'))],
+      ['HTTP 502', 30004, /HTTP 502/, () => fakeWechat((_q, res) => res.writeHead(502).end('Bad Gateway'))],
+      ['a connection reset mid-answer', 30001, /unreachable/, () => fakeWechat((req) => req.socket.destroy())],
+    ];
+
+    it.each(cases)('%s -> %d', async (_label, code, msg, makeUpstream) => {
+      const upstream = await makeUpstream();
+      const gw = await startGateway({
+        adapter,
+        override: { merchants: MERCHANTS, wechat: { apiBase: upstream.base, openBase: upstream.base, timeoutMs: 300 } },
+      });
+      try {
+        const started = Date.now();
+        const answer = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'CODE-THAT-MUST-NOT-LEAK-0001' }));
+        expectClean(answer, 'CODE-THAT-MUST-NOT-LEAK-0001');
+        expect(answer.json).toEqual({ code, msg: expect.stringMatching(msg), data: null, traceId: expect.stringMatching(/^[A-Za-z0-9]{12}$/) });
+        // The 300 ms timeout holds (a timeout is not retried; an unreachable host is retried once).
+        expect(Date.now() - started).toBeLessThan(2500);
+        // getWxAuthUrl never calls WeChat, so it keeps working while WeChat is down.
+        const auth = await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost/pay' }));
+        expect(auth.json).toMatchObject({ code: 0, data: { code: 0, url: expect.stringContaining(`${upstream.base}/connect/oauth2/authorize?`) } });
+      } finally {
+        await gw.close();
+        if (upstream.server) {
+          upstream.server.closeAllConnections();
+          await new Promise<void>((resolve) => upstream.server!.close(() => resolve()));
+        }
+      }
+    });
+  });
+
+  describe('WeChat refusals are signed business failures (data.code 1, errcode in msg)', () => {
+    let sim: RunningSimulator;
+    let gw: RunningGateway;
+    beforeAll(async () => {
+      sim = await startSimulatorServer({ apps: [DEMO_WECHAT_APP] });
+      gw = await startGateway({ adapter, wechatBase: sim.baseUrl, override: { merchants: MERCHANTS, wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl } } });
+    });
+    afterAll(async () => {
+      await gw?.close();
+      await sim?.close();
+    });
+
+    it('40029 for a code WeChat never issued', async () => {
+      expectRefusal(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'never-issued-code' })), 40029);
+    });
+
+    it('40163 for a code already used (here directly at WeChat, outside the relay)', async () => {
+      const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
+      const direct = await fetch(
+        `${sim.baseUrl}/sns/oauth2/access_token?appid=${DEMO_WECHAT_APP.appId}&secret=${DEMO_WECHAT_APP.appSecret}&code=${code}&grant_type=authorization_code`,
+      );
+      expect(JSON.parse(await direct.text())).toHaveProperty('openid');
+      expectRefusal(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code })), 40163);
+    });
+
+    it('the same code sent again by the same merchant gets the same answer, not 40163 (idempotent relay)', async () => {
+      const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
+      const first = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
+      const again = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
+      expect(first.json.data).toMatchObject({ code: 0, openId: expect.stringMatching(/^o/) });
+      expect(again.json.data).toMatchObject({ code: 0, openId: first.json.data.openId, accessToken: first.json.data.accessToken });
+    });
+
+    it('40125 for a merchant whose WeChat AppSecret is wrong', async () => {
+      const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
+      const answer = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ mchNo: 'M_BADSECRET', code }, 'badsecret-sign-secret'));
+      expectRefusal(answer, 40125, 'badsecret-sign-secret');
+      expect(answer.json.data.msg).toMatch(/appsecret is invalid/);
+    });
+
+    it('40013 for a merchant whose WeChat appid WeChat does not know', async () => {
+      const answer = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ mchNo: 'M_NOAPP', code: 'any-code' }, 'noapp-sign-secret'));
+      expectRefusal(answer, 40013, 'noapp-sign-secret');
+    });
+
+    it.each([
+      [40164, /IP whitelist/],
+      [45011, /rate limit/],
+      [50001, /not authorised/],
+      [48001, /WeChat refused the request/],
+    ])('%d (injected at the simulator) with a clear reason', async (errcode, reason) => {
+      sim.simulator.faults.add([{ kind: 'errcode', errcode, times: 1 }]);
+      const answer = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: sim.simulator.issueCode(DEMO_WECHAT_APP.appId) }));
+      expectRefusal(answer, errcode);
+      expect(answer.json.data.msg).toMatch(reason);
+    });
+  });
+
+  describe('42003 for an expired code', () => {
+    let sim: RunningSimulator;
+    let gw: RunningGateway;
+    beforeAll(async () => {
+      sim = await startSimulatorServer({ apps: [DEMO_WECHAT_APP], codeTtlMs: 50 });
+      gw = await startGateway({ adapter, wechatBase: sim.baseUrl });
+    });
+    afterAll(async () => {
+      await gw?.close();
+      await sim?.close();
+    });
+
+    it('a code older than its life is refused with 42003', async () => {
+      const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expectRefusal(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code })), 42003);
+    });
+  });
+});
