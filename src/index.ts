@@ -35,6 +35,15 @@ export { RedisReplayStore, DEFAULT_REDIS_KEY_PREFIX } from './replay/redis-repla
 export { AssistRedis } from './redis/assist-redis';
 export { AssistRedisLifecycle } from './redis/assist-redis.lifecycle';
 
+// Rate limits
+export type { RateLimit, RateLimitOptions, RateLimitScope } from './rate-limit/rate-limit.options';
+export { DEFAULT_RATE_LIMITS, rateLimitsFromEnv } from './rate-limit/rate-limit.options';
+export { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard, ASSIST_THROTTLER_STORAGE } from './rate-limit/assist-throttler.guard';
+export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
+
+// Redirect allow-list (pure)
+export { checkRedirectUrl, parseRedirectHostPattern } from './merchants/redirect-hosts';
+
 // WeChat
 export { WechatOAuthService } from './wechat/wechat-oauth.service';
 export { buildAuthorizeUrl } from './wechat/wechat-authorize-url';

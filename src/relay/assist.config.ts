@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { exchangeOptionsFromEnv } from '../exchange/exchange.options';
 import { merchantsFromEnv } from '../merchants/merchants-from-env';
+import { rateLimitsFromEnv } from '../rate-limit/rate-limit.options';
 import { AssistModuleOptions } from './assist.options';
 
 /**
@@ -19,6 +20,8 @@ export const assistConfig = registerAs('unipayAssist', (): AssistModuleOptions =
       timeoutMs: timeout !== undefined && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
     },
     redisUrl: env.REDIS_URL || undefined,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX || undefined,
+    rateLimit: rateLimitsFromEnv(env),
     exchange: exchangeOptionsFromEnv(env),
   };
 });

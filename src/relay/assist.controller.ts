@@ -7,12 +7,14 @@ import { WxAccessTokenDto } from './dto/wx-access-token.dto';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
 import { requestContext } from './request-context';
 import { SignatureGuard } from './signature.guard';
+import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 
 /**
  * DaxPay's unipay assist routes. Mounted under a prefix chosen by the host:
  * see createAssistController.
  */
-@UseGuards(SignatureGuard)
+// Per-IP limit first (cheap, before any crypto), then the sign, then the per-merchant limit (authenticated only).
+@UseGuards(AssistIpThrottlerGuard, SignatureGuard, AssistMerchantThrottlerGuard)
 @UseInterceptors(EnvelopeInterceptor)
 @UseFilters(EnvelopeExceptionFilter)
 @UsePipes(createAssistValidationPipe())

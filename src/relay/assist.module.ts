@@ -14,6 +14,7 @@ import { RedisReplayStore } from '../replay/redis-replay.store';
 import { ReplayStore } from '../replay/replay.store';
 import { AssistRedis, createAssistRedis } from '../redis/assist-redis';
 import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
+import { RATE_LIMIT_PROVIDERS } from '../rate-limit/rate-limit.providers';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { ExchangeCache } from '../exchange/exchange.cache';
@@ -61,6 +62,7 @@ type AssistRedisClient = ReturnType<typeof createAssistRedis>;
         redis ? new RedisReplayStore(redis, { keyPrefix: options.redisKeyPrefix }) : new MemoryReplayStore(),
     },
     AssistRedisLifecycle,
+    ...RATE_LIMIT_PROVIDERS,
     // Idempotent exchange: shared claim and results in Redis when REDIS_URL is set.
     {
       provide: ExchangeCache,

@@ -1,6 +1,7 @@
 import { Type } from '@nestjs/common';
 import { MerchantInput } from '../merchants/merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
+import { RateLimitOptions } from '../rate-limit/rate-limit.options';
 import { ExchangeOptions } from '../exchange/exchange.options';
 
 export const DEFAULT_WECHAT_API_BASE = 'https://api.weixin.qq.com';
@@ -25,6 +26,8 @@ export interface AssistModuleOptions {
   redisUrl?: string;
   /** Prefix of every Redis key the module writes. Default `unipay:assist:`. */
   redisKeyPrefix?: string;
+  /** Per-IP and per-merchant limits (answered with 20063); Redis-backed when redisUrl is set. */
+  rateLimit?: RateLimitOptions;
   /** Idempotent code exchange, retry and circuit breaker (see ExchangeOptions). */
   exchange?: ExchangeOptions;
 }

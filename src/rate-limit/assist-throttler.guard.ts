@@ -1,0 +1,93 @@
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerStorage } from '@nestjs/throttler';
+import { createHash } from 'node:crypto';
+import { AssistException } from '../envelope/assist.exception';
+import { AssistErrorCode } from '../envelope/error-codes';
+import { requestContext } from '../relay/request-context';
+import { RateLimit, RateLimitScope } from './rate-limit.options';
+
+/** The module's own tokens, so a host's ThrottlerModule (global) and ours never collide. */
+export const ASSIST_RATE_LIMITS = Symbol('AssistRateLimits');
+export const ASSIST_THROTTLER_STORAGE = Symbol('AssistThrottlerStorage');
+
+/** Resolved limits: undefined = that limit is off. */
+export type ResolvedRateLimits = Record<RateLimitScope, RateLimit | undefined>;
+
+/**
+ * @nestjs/throttler's guard for one scope of the relay's limits. Keys are
+ * per scope and tracker only (not per route), so both routes share a budget;
+ * a refusal is the envelope's 20063 naming the limit.
+ */
+abstract class AssistThrottlerGuard extends ThrottlerGuard {
+  protected abstract readonly scope: RateLimitScope;
+  private readonly limits: ResolvedRateLimits;
+
+  constructor(limits: ResolvedRateLimits, storage: ThrottlerStorage, reflector: Reflector) {
+    // Both throttlers are declared; onModuleInit keeps this guard's one.
+    const throttlers = (['ip', 'merchant'] as const)
+      .filter((s) => limits[s])
+      .map((s) => ({ name: s, limit: limits[s]!.limit, ttl: limits[s]!.windowMs, blockDuration: limits[s]!.blockMs }));
+    super({ throttlers }, storage, reflector);
+    this.limits = limits;
+  }
+
+  override async onModuleInit(): Promise<void> {
+    if (!this.limits[this.scope]) return;
+    await super.onModuleInit();
+    this.throttlers = this.throttlers.filter((t) => t.name === this.scope);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.limits[this.scope]) return true;
+    return super.canActivate(context);
+  }
+
+  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+    return createHash('sha256').update(`${name}\u0000${tracker}`).digest('base64url');
+  }
+
+  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const who = this.scope === 'ip' ? 'this client IP' : 'this merchant';
+    throw new AssistException(
+      AssistErrorCode.RATE_LIMITED,
+      `rate limit exceeded for ${who}: at most ${detail.limit} requests per ${detail.ttl / 1000} s; retry in ${Math.max(1, detail.timeToBlockExpire)} s`,
+    );
+  }
+}
+
+/** Per client IP; runs before the signature check, so a flood costs no crypto or store work. */
+@Injectable()
+export class AssistIpThrottlerGuard extends AssistThrottlerGuard {
+  protected readonly scope = 'ip' as const;
+
+  constructor(
+    @Inject(ASSIST_RATE_LIMITS) limits: ResolvedRateLimits,
+    @Inject(ASSIST_THROTTLER_STORAGE) storage: ThrottlerStorage,
+    reflector: Reflector,
+  ) {
+    super(limits, storage, reflector);
+  }
+}
+
+/**
+ * Per merchant; runs after the signature check, so only requests signed with
+ * the merchant's secret count: nobody can spend a merchant's budget by naming it.
+ */
+@Injectable()
+export class AssistMerchantThrottlerGuard extends AssistThrottlerGuard {
+  protected readonly scope = 'merchant' as const;
+
+  constructor(
+    @Inject(ASSIST_RATE_LIMITS) limits: ResolvedRateLimits,
+    @Inject(ASSIST_THROTTLER_STORAGE) storage: ThrottlerStorage,
+    reflector: Reflector,
+  ) {
+    super(limits, storage, reflector);
+  }
+
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    const merchant = requestContext(req).merchant;
+    return merchant ? `${merchant.mchNo}\u0000${merchant.appId ?? ''}` : 'unknown';
+  }
+}
