@@ -12,22 +12,38 @@ import { EnvelopeExceptionFilter } from './envelope-exception.filter';
 @Catch()
 export class RouteErrorsFilter extends BaseExceptionFilter {
   private readonly envelope: EnvelopeExceptionFilter;
+  private readonly prefixes: Set<string>;
 
   constructor(
     adapterHost: HttpAdapterHost,
     logger: AssistLogger,
-    private readonly routePrefix: string,
+    routePrefix: string,
   ) {
     super(adapterHost.httpAdapter);
     this.envelope = new EnvelopeExceptionFilter(adapterHost, logger);
+    this.prefixes = mountedPrefixes(adapterHost.httpAdapter);
+    this.prefixes.add(routePrefix);
   }
 
   override catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<{ url?: string; originalUrl?: string }>();
     const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
-    if (isUnderPrefix(path, this.routePrefix)) return this.envelope.catch(exception, host);
+    for (const prefix of this.prefixes) if (isUnderPrefix(path, prefix)) return this.envelope.catch(exception, host);
     return super.catch(exception, host);
   }
+}
+
+// Nest runs only one global catch-all filter per error, so with two mounts in
+// one app each filter must know every prefix of that app (keyed by its adapter).
+const prefixesByAdapter = new WeakMap<object, Set<string>>();
+
+function mountedPrefixes(adapter: object): Set<string> {
+  let set = prefixesByAdapter.get(adapter);
+  if (!set) {
+    set = new Set();
+    prefixesByAdapter.set(adapter, set);
+  }
+  return set;
 }
 
 export function isUnderPrefix(path: string, prefix: string): boolean {
