@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlan, SimFault } from './sim-faults';
+import { consentAnswer, consentPageHtml } from './sim-consent.page';
 
 export interface SimulatedApp {
   appId: string;
@@ -81,7 +82,7 @@ export class WechatSimulator {
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     if (url.pathname.endsWith('/connect/oauth2/authorize')) {
-      this.authorize(url.searchParams, res);
+      this.authorize(url.searchParams, res, req);
       return true;
     }
     if (url.pathname.endsWith('/sns/oauth2/access_token')) {
@@ -91,7 +92,7 @@ export class WechatSimulator {
     return false;
   }
 
-  private authorize(q: URLSearchParams, res: ServerResponse): void {
+  private authorize(q: URLSearchParams, res: ServerResponse, req?: IncomingMessage): void {
     const appId = q.get('appid') ?? '';
     const scope = q.get('scope') ?? '';
     const redirect = parseRedirect(q.get('redirect_uri'));
@@ -99,10 +100,12 @@ export class WechatSimulator {
     if (!redirect) return page(res, 400, 'redirect_uri is missing or not an absolute http(s) URL (10003)');
     if (q.get('response_type') !== 'code') return page(res, 400, 'response_type must be code');
     if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') return page(res, 400, 'scope is invalid (10005)');
-    const code = this.issueCode(appId, q.get('sim_user') || this.defaultUser, scope);
+    const consent = consentAnswer(q, req);
+    if (consent === 'show') return html(res, consentPageHtml(q, redirect, this.defaultUser));
     // WeChat appends code and state to the page's own query and drops any fragment.
     redirect.hash = '';
-    redirect.searchParams.set('code', code);
+    // A refusal comes back with state only, no code.
+    if (consent === 'allow') redirect.searchParams.set('code', this.issueCode(appId, q.get('sim_user') || this.defaultUser, scope));
     redirect.searchParams.set('state', q.get('state') ?? '');
     res.writeHead(302, { Location: redirect.toString(), 'Content-Length': '0' });
     res.end();
@@ -113,8 +116,9 @@ export class WechatSimulator {
     this.exchanges++;
     const { delayMs, answer } = this.faults.next();
     const go = (): void => {
-      if (res.destroyed) return;
+      // A real WeChat spends the code even when the caller gave up waiting.
       if (!answer) return this.exchange(q, res);
+      if (res.destroyed) return;
       // Faults answer before the code is looked at, so they burn no code.
       switch (answer.kind) {
         case 'busy':
@@ -201,7 +205,10 @@ function wechatError(res: ServerResponse, errcode: number, errmsg: string): void
 }
 
 function page(res: ServerResponse, status: number, message: string): void {
-  const html = `<!doctype html><meta charset="utf-8"><title>WeChat simulator</title><p>${message}</p>`;
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
-  res.end(html);
+  html(res, `<!doctype html><meta charset="utf-8"><title>WeChat simulator</title><p>${message}</p>`, status);
+}
+
+function html(res: ServerResponse, body: string, status = 200): void {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
 }
