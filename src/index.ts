@@ -50,6 +50,15 @@ export { buildAuthorizeUrl } from './wechat/wechat-authorize-url';
 export type { WechatScope } from './wechat/wechat-authorize-url';
 export { describeWechatErrcode, WECHAT_ERRCODE_REASONS } from './wechat/wechat-errors';
 
+// Idempotent exchange, retry and circuit breaker
+export { CodeExchangeService } from './exchange/code-exchange.service';
+export type { ExchangeOutcome, ExchangeSource, ExchangeStats } from './exchange/code-exchange.service';
+export { ExchangeCache } from './exchange/exchange.cache';
+export { MemoryExchangeCache } from './exchange/memory-exchange.cache';
+export { RedisExchangeCache } from './exchange/redis-exchange.cache';
+export type { ExchangeOptions } from './exchange/exchange.options';
+export { exchangeKey } from './exchange/exchange-key';
+
 // Signing (pure)
 export { SIGN_TYPES, isSignType, parseSignType } from './signing/sign-type';
 export type { SignType } from './signing/sign-type';

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createDemoApp, parseAdapterName } from './demo/create-demo-app';
 import { DEMO_WECHAT_APP } from './demo/demo-merchant';
+import { parseFaults } from './simulator/sim-faults';
 import { startSimulatorServer } from './simulator/simulator.server';
 
 /**
@@ -22,6 +23,8 @@ async function bootstrap(): Promise<void> {
       apps: [DEMO_WECHAT_APP],
       host,
       port: process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 0,
+      // Same fault settings as `npm run simulator`; also POST <sim>/__sim/faults.
+      faults: parseFaults(process.env.SIM_FAULTS),
     });
     wechatBase = sim.baseUrl;
     closeSimulator = sim.close;
