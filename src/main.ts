@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createDemoApp, parseAdapterName } from './demo/create-demo-app';
 import { DEMO_WECHAT_APP } from './demo/demo-merchant';
+import { merchantsFromEnv } from './merchants/merchants-from-env';
+import { normalizeMerchants } from './merchants/normalize-merchant';
 import { parseFaults } from './simulator/sim-faults';
 import { startSimulatorServer } from './simulator/simulator.server';
 
@@ -15,6 +17,9 @@ async function bootstrap(): Promise<void> {
   const host = process.env.HOST ?? '127.0.0.1';
   const adapter = parseAdapterName(process.env.HTTP_ADAPTER);
   const embedSimulator = !process.env.WECHAT_API_BASE && !process.env.WECHAT_OPEN_BASE;
+  // Check ASSIST_* merchants before Nest starts: Nest would log the same error with a stack and exit first.
+  const envMerchants = merchantsFromEnv(process.env);
+  if (envMerchants.length > 0) normalizeMerchants(envMerchants);
 
   let wechatBase: string | undefined;
   let closeSimulator = async (): Promise<void> => undefined;
