@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
+// Each child loads typescript and transpiles src/: slow on a busy machine.
+jest.setTimeout(60_000);
 const ROOT = join(__dirname, '..', '..');
 
 /** `npm start`'s entry (src/main.ts) with a given environment; resolves whatever the exit. */
@@ -11,7 +13,7 @@ async function start(env: Record<string, string>): Promise<{ code: number; stdou
   return run(process.execPath, ['-r', './test/support/ts-register.js', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...clean, PORT: '1', HOST: '127.0.0.1', NO_COLOR: '1', ...env },
-    timeout: 20_000,
+    timeout: 45_000,
   }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
