@@ -4,6 +4,7 @@ import { assistConfig } from '../relay/assist.config';
 import { AssistModule } from '../relay/assist.module';
 import { AssistModuleOptions } from '../relay/assist.options';
 import { DEMO_MERCHANT } from './demo-merchant';
+import { DemoPageController } from './demo-page.controller';
 
 export interface DemoModuleOptions {
   /** Where WeChat is: the embedded simulator's URL, or undefined for the configured/real one. */
@@ -18,6 +19,8 @@ export class DemoModule {
   static register(demo: DemoModuleOptions = {}): DynamicModule {
     return {
       module: DemoModule,
+      // The demo page at `/`: part of the demo server only, never of AssistModule.
+      controllers: [DemoPageController],
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, load: [assistConfig] }),
         AssistModule.forRootAsync({

@@ -25,7 +25,7 @@ export function consentPageHtml(q: URLSearchParams, redirect: URL, defaultUser: 
     .join('');
   const scope = q.get('scope') === 'snsapi_userinfo' ? 'your profile (nickname, avatar)' : 'your identity (openId)';
   return `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>WeChat authorization (simulator)</title>
+<title>WeChat authorization (simulator)</title><link rel="icon" href="data:,">
 <style>body{font:16px system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem;color:#222}
 .card{border:1px solid #ddd;border-radius:12px;padding:1.5rem}h1{font-size:1.2rem}.app{color:#07c160;font-weight:600}
 button{font-size:1rem;padding:.6rem 1.4rem;border-radius:8px;border:0;margin-right:.5rem;cursor:pointer}
