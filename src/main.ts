@@ -46,6 +46,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(port, host);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   log.log(`unipay assist demo (${adapter}) on http://${urlHost}:${port}/unipay/assist`);
+  log.log(`demo page of the whole OAuth flow: http://${urlHost}:${port}/`);
   process.once('SIGTERM', () => void closeSimulator());
   process.once('SIGINT', () => void closeSimulator());
 }
