@@ -1,0 +1,402 @@
+// `npm run bench`: the relay on Express and on Fastify against a bare
+// node:http baseline, all talking to one standalone WeChat simulator, each a
+// separate process, loaded from another process (autocannon). Writes
+// bench/results/latest.{json,md} (smoke: smoke.{json,md}).
+//
+//   node bench/run.mjs [--smoke] [--no-redis] [--redis-url URL] [--no-build]
+//                      [--duration S] [--connections 1,16,64] [--targets baseline,express,fastify]
+//                      [--routes getWxAuthUrl,getWxAccessToken] [--profile] [--no-micro] [--no-retry]
+// BENCH_SMOKE=1 is --smoke: a few seconds per case, for CI (fails only on wrong answers, not on ratios).
+import { fork, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BENCH_DIR, DIST, ROOT, freePort, httpCall, round, startNode, waitHttp } from './lib/common.mjs';
+import { summarizeProfile } from './lib/profile-summary.mjs';
+
+const started = Date.now();
+const args = parseArgs(process.argv.slice(2));
+const SMOKE = args.smoke || process.env.BENCH_SMOKE === '1';
+const DURATION = Number(args.duration ?? (SMOKE ? 1 : 5));
+const LEVELS = (args.connections ?? (SMOKE ? '1,16' : '1,16,64')).split(',').map(Number);
+const TARGETS = (args.targets ?? 'baseline,express,fastify').split(',');
+const ROUTES = (args.routes ?? 'getWxAuthUrl,getWxAccessToken').split(',');
+const WARMUP = SMOKE ? 300 : 3000;
+const WARMUP_S = SMOKE ? 1 : 3;
+const MAX_RPS_GUESS = 30_000;
+const RETRY_PAIRS = SMOKE ? 20 : 200;
+const WECHAT_LATENCY_MS = Number(process.env.BENCH_WECHAT_LATENCY_MS ?? 20);
+const RESULTS = path.join(BENCH_DIR, 'results');
+const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unipay-bench-'));
+const procs = [];
+
+process.on('SIGINT', () => void shutdown(130));
+
+try {
+  await main();
+  await shutdown(process.exitCode ?? 0);
+} catch (err) {
+  console.error(`bench failed: ${err?.stack ?? err}`);
+  await shutdown(1);
+}
+
+async function main() {
+  build();
+  const redisUrl = args['no-redis'] ? undefined : await redisReachable(args['redis-url'] ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const cases = [{ name: 'memory', env: {} }];
+  if (redisUrl) cases.push({ name: 'redis', env: { REDIS_URL: redisUrl } });
+  else if (!args['no-redis']) console.log('(Redis not reachable: the redis case is skipped)');
+
+  const simPort = await freePort();
+  const sim = track(startNode('simulator', [path.join(DIST, 'simulator/simulator.main.js')], { env: { PORT: String(simPort) }, logDir }));
+  const simBase = `http://127.0.0.1:${simPort}`;
+  await waitHttp(sim, `${simBase}/`);
+  const admin = (await httpCall(`${simBase}/__sim/stats`).catch(() => ({ status: 0 }))).status === 200;
+
+  const driver = await startDriver();
+  const rows = [];
+  const retries = [];
+  const profiles = [];
+  for (const c of cases) {
+    console.log(`\n== case ${c.name}${c.env.REDIS_URL ? ` (REDIS_URL ${c.env.REDIS_URL})` : ''}`);
+    const servers = {};
+    for (const t of TARGETS) servers[t] = await startTarget(t, c, simBase);
+    // Pools of pre-signed bodies (and codes) are sized from what each target
+    // managed before: the getWxAuthUrl warm-up (a timed run; that route does
+    // less than the exchange, so it bounds it), then every measured run.
+    const estimate = {};
+    for (const t of TARGETS) {
+      const w = await driver.run({ type: 'load', simBase, url: servers[t].url, route: 'getWxAuthUrl', connections: 16, duration: WARMUP_S, pool: Math.ceil(MAX_RPS_GUESS * WARMUP_S) });
+      estimate[t] = w.rps;
+      if (process.env.BENCH_DEBUG) console.log(`warm-up ${t}: ${JSON.stringify(w)}`);
+      checkAnswers(`${c.name} warm-up ${t}`, w);
+    }
+    for (const route of ROUTES) {
+      if (route !== 'getWxAuthUrl') {
+        for (const t of TARGETS) {
+          const w = await driver.run({ type: 'load', simBase, url: servers[t].url, route, connections: 16, amount: WARMUP, pool: WARMUP + 64 });
+          checkAnswers(`${c.name} ${route} ${t} warm-up`, w);
+        }
+      }
+      if (args.profile) for (const t of TARGETS) if (t !== 'baseline') servers[t].proc.child.send({ type: 'start-profile' });
+      for (const connections of LEVELS) {
+        for (const t of TARGETS) {
+          // Signing is cheap, codes less so: a wide margin for the first, a fair one for the second.
+          const margin = route === 'getWxAuthUrl' ? 4 : 1.6;
+          const pool = Math.ceil(Math.max(estimate[t], 1000) * DURATION * margin) + connections * 8;
+          const r = await driver.run({ type: 'load', simBase, url: servers[t].url, route, connections, duration: DURATION, pool });
+          const ok = checkAnswers(`${c.name} ${route} ${t} c=${connections}`, r);
+          estimate[t] = Math.max(estimate[t], r.rps);
+          rows.push({ case: c.name, route, target: t, connections, ...pick(r), ok });
+          const row = rows[rows.length - 1];
+          console.log(
+            `${c.name.padEnd(6)} ${route.padEnd(16)} ${t.padEnd(8)} c=${String(connections).padEnd(3)} ` +
+              `${String(round(row.rps)).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms${ok ? '' : '  (WRONG ANSWERS)'}`,
+          );
+        }
+      }
+      if (args.profile) {
+        for (const t of TARGETS) {
+          if (t === 'baseline') continue;
+          const file = path.join(RESULTS, 'profiles', `${c.name}-${route}-${t}.cpuprofile`);
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          await stopProfile(servers[t].proc, file);
+          profiles.push({ case: c.name, route, target: t, file: path.relative(ROOT, file), ...summarizeProfile(file) });
+        }
+      }
+    }
+    if (!args['no-retry'] && ROUTES.includes('getWxAccessToken')) {
+      for (const t of TARGETS) {
+        if (t === 'baseline') continue; // the baseline has no cache: its retry burns the code (40163)
+        const plain = await driver.run({ type: 'retry', simBase, url: servers[t].url, pairs: RETRY_PAIRS });
+        retries.push({ case: c.name, target: t, wechatLatencyMs: 0, ...plain });
+        if (admin && WECHAT_LATENCY_MS > 0) {
+          await httpCall(`${simBase}/__sim/faults`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ kind: 'latency', ms: WECHAT_LATENCY_MS, share: 1 }),
+          });
+          const slow = await driver.run({ type: 'retry', simBase, url: servers[t].url, pairs: Math.ceil(RETRY_PAIRS / 2) });
+          await httpCall(`${simBase}/__sim/faults`, { method: 'DELETE' });
+          retries.push({ case: c.name, target: t, wechatLatencyMs: WECHAT_LATENCY_MS, ...slow });
+        }
+      }
+    }
+    for (const t of TARGETS) await servers[t].proc.stop();
+  }
+  await driver.stop();
+
+  const micro = args['no-micro'] ? [] : runMicro(cases.find((c) => c.name === 'redis')?.env.REDIS_URL);
+  addRatios(rows);
+  const report = {
+    date: new Date().toISOString(),
+    mode: SMOKE ? 'smoke' : 'full',
+    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    settings: { rateLimit: process.env.BENCH_RATE_LIMIT ?? 'on', durationSeconds: DURATION, connections: LEVELS, warmupRequests: WARMUP, wechatLatencyMs: WECHAT_LATENCY_MS },
+    rows,
+    retries: retries.map(summarizeRetry),
+    micro,
+    profiles,
+    targets: targetChecks(rows, micro, retries),
+    seconds: round((Date.now() - started) / 1000, 1),
+  };
+  const md = markdown(report);
+  console.log('\n' + md);
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const base = SMOKE ? 'smoke' : (args.out ?? 'latest');
+  fs.writeFileSync(path.join(RESULTS, `${base}.json`), JSON.stringify(report, null, 2) + '\n');
+  fs.writeFileSync(path.join(RESULTS, `${base}.md`), md);
+  console.log(`written: bench/results/${base}.json, bench/results/${base}.md (${report.seconds} s)`);
+  if (rows.some((r) => !r.ok) || retries.some((r) => r.pairs === 0)) process.exitCode = 1;
+}
+
+// ---------------------------------------------------------------- processes
+
+function build() {
+  if (args['no-build'] && fs.existsSync(path.join(DIST, 'main.js'))) return;
+  const t = Date.now();
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(
+    process.execPath,
+    [tsc, '-p', 'tsconfig.build.json', '--outDir', DIST, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  // tsc still emits on type errors; run on, but say so (others may be mid-edit).
+  if (r.status !== 0) console.log(`(tsc reported errors; benchmarking what it emitted)\n${(r.stdout + r.stderr).slice(0, 2000)}`);
+  if (!fs.existsSync(path.join(DIST, 'main.js'))) throw new Error('build produced no main.js');
+  console.log(`built src into ${path.relative(ROOT, DIST)} in ${Date.now() - t} ms`);
+}
+
+function track(proc) {
+  procs.push(proc);
+  return proc;
+}
+
+async function startTarget(target, c, simBase) {
+  const port = await freePort();
+  const env = { ...c.env, PORT: String(port), HOST: '127.0.0.1', WECHAT_API_BASE: simBase, WECHAT_OPEN_BASE: simBase };
+  let proc;
+  const name = `${c.name}-${target}`;
+  if (target === 'baseline') {
+    proc = startNode(name, [path.join(BENCH_DIR, 'baseline-relay.mjs')], { env, logDir });
+  } else {
+    env.HTTP_ADAPTER = target;
+    // The limiter stays on (its counting is part of the cost) but never refuses the load.
+    // BENCH_RATE_LIMIT=off turns it off, =default keeps the module's defaults (which refuse a load like this).
+    const rl = process.env.BENCH_RATE_LIMIT ?? 'on';
+    if (rl === 'off') env.RATE_LIMIT_IP = env.RATE_LIMIT_MERCHANT = '0';
+    else if (rl !== 'default') env.RATE_LIMIT_IP = env.RATE_LIMIT_MERCHANT = String(1_000_000_000);
+    // Unique Redis keys per run on the shared Redis, if the module reads a prefix.
+    env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${target}:`;
+    const main = path.join(DIST, 'main.js');
+    proc = args.profile
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir })
+      : startNode(name, [main], { env, logDir });
+  }
+  track(proc);
+  const url = `http://127.0.0.1:${port}`;
+  await waitHttp(proc, `${url}/unipay/assist/getWxAuthUrl`);
+  return { url, proc };
+}
+
+function stopProfile(proc, file) {
+  return new Promise((resolve, reject) => {
+    const onMsg = (m) => {
+      if (m?.type !== 'profile-written') return;
+      proc.child.off('message', onMsg);
+      m.error ? reject(new Error(m.error)) : resolve();
+    };
+    proc.child.on('message', onMsg);
+    proc.child.send({ type: 'stop-profile', file });
+  });
+}
+
+async function startDriver() {
+  const child = fork(path.join(BENCH_DIR, 'load.mjs'), [], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  track({ name: 'driver', child, stop: async () => child.connected && child.kill() });
+  await new Promise((resolve, reject) => {
+    child.once('message', (m) => (m?.ready ? resolve() : reject(new Error('driver failed'))));
+    child.once('exit', (code) => reject(new Error(`driver exited ${code}`)));
+  });
+  return {
+    run: (job) =>
+      new Promise((resolve, reject) => {
+        child.once('message', (m) => (m.ok ? resolve(m.result) : reject(new Error(m.error))));
+        child.send(job);
+      }),
+    stop: async () => child.kill(),
+  };
+}
+
+function runMicro(redisUrl) {
+  const env = { ...process.env, BENCH_DIST: DIST };
+  if (redisUrl) env.REDIS_URL = redisUrl;
+  else delete env.REDIS_URL;
+  const r = spawnSync(process.execPath, [path.join(BENCH_DIR, 'micro.mjs'), '--json', ...(SMOKE ? ['--smoke'] : [])], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    console.log(`(micro-benchmarks failed: ${r.stderr.slice(0, 1000)})`);
+    return [];
+  }
+}
+
+async function redisReachable(url) {
+  try {
+    const { default: Redis } = await import('ioredis');
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+    await redis.connect();
+    await redis.ping();
+    redis.disconnect();
+    return url;
+  } catch {
+    return undefined;
+  }
+}
+
+async function shutdown(code) {
+  for (const p of procs.reverse()) await p.stop().catch(() => undefined);
+  fs.rmSync(logDir, { recursive: true, force: true });
+  process.exit(code);
+}
+
+// ---------------------------------------------------------------- figures
+
+function pick(r) {
+  return {
+    rps: round(r.rps, 1),
+    p50: round(r.latency.p50, 2),
+    p99: round(r.latency.p99, 2),
+    mean: round(r.latency.mean, 2),
+    requests: r.requests,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    mismatches: r.mismatches,
+  };
+}
+
+/** A benchmark of wrong answers (rejections, WeChat refusals) measures nothing: flag it. */
+function checkAnswers(label, r) {
+  const bad = r.errors + r.timeouts + r.non2xx + r.mismatches;
+  if (bad > 0) {
+    console.log(`!! ${label}: ${bad} of ${r.requests} answers were not successes (errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, wrong body ${r.mismatches}, pool wrapped ${r.poolWrapped})`);
+  }
+  return bad === 0 && r.requests > 0;
+}
+
+function addRatios(rows) {
+  for (const row of rows) {
+    const base = rows.find((b) => b.target === 'baseline' && b.case === row.case && b.route === row.route && b.connections === row.connections);
+    row.rpsRatio = base ? round(row.rps / base.rps, 2) : null;
+    row.p99Ratio = base && base.p99 > 0 ? round(row.p99 / base.p99, 2) : null;
+  }
+}
+
+function summarizeRetry(r) {
+  return {
+    case: r.case,
+    target: r.target,
+    wechatLatencyMs: r.wechatLatencyMs,
+    pairs: r.pairs,
+    firstP50: round(r.first.p50, 3),
+    retryP50: round(r.retry.p50, 3),
+    firstMean: round(r.first.mean, 3),
+    retryMean: round(r.retry.mean, 3),
+    speedup: round(r.first.p50 / r.retry.p50, 2),
+    sameAnswer: r.sameAnswer,
+    retryFailures: r.retryFailures,
+    samples: r.samples,
+  };
+}
+
+function targetChecks(rows, micro, retries) {
+  const out = [];
+  for (const row of rows) {
+    if (row.connections !== Math.max(...LEVELS) || row.target === 'baseline') continue;
+    const want = row.target === 'fastify' ? 0.9 : 0.8;
+    out.push({ what: `${row.case} ${row.route} ${row.target} rps ≥ ${want}× baseline at c=${row.connections}`, value: row.rpsRatio, pass: row.rpsRatio >= want });
+    out.push({ what: `${row.case} ${row.route} ${row.target} p99 ≤ 1.5× baseline at c=${row.connections}`, value: row.p99Ratio, pass: row.p99Ratio <= 1.5 });
+  }
+  const hmac = micro.find((m) => m.name.startsWith('verify HMAC_SHA256 (1 secret)'));
+  if (hmac) out.push({ what: 'HMAC_SHA256 verify ≤ 3 µs/op', value: hmac.usPerOp, pass: hmac.usPerOp <= 3 });
+  for (const r of retries.map(summarizeRetry)) {
+    if (r.target === 'baseline') continue;
+    out.push({
+      what: `${r.case} ${r.target} cached retry ≥ 3× faster than first exchange (WeChat +${r.wechatLatencyMs} ms)`,
+      value: r.retryFailures > 0 ? `${r.retryFailures} retries not answered from cache` : r.speedup,
+      pass: r.retryFailures === 0 && r.speedup >= 3,
+    });
+  }
+  return out;
+}
+
+function markdown(rep) {
+  const L = [];
+  L.push(`# unipay assist benchmark (${rep.mode})`);
+  L.push('');
+  L.push(
+    `${rep.date} · ${rep.machine.cores} cores (${rep.machine.cpu}) · Node ${rep.machine.node} · ${rep.machine.platform} · ` +
+      `${rep.settings.durationSeconds} s per run after a warm-up · all processes on one machine`,
+  );
+  L.push('');
+  L.push('Ratios are to the bare node:http baseline measured in the same run and case. Absolute figures depend on the machine; the ratios are the result.');
+  L.push('');
+  L.push('| case | route | target | conc. | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | answers |');
+  L.push('|---|---|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const r of rep.rows) {
+    L.push(
+      `| ${r.case} | ${r.route} | ${r.target} | ${r.connections} | ${round(r.rps)} | ${r.p50} | ${r.p99} | ` +
+        `${r.target === 'baseline' ? '1' : r.rpsRatio} | ${r.target === 'baseline' ? '1' : r.p99Ratio} | ${r.ok ? 'all ok' : `${r.errors + r.non2xx + r.mismatches} wrong`} |`,
+    );
+  }
+  if (rep.retries.length) {
+    L.push('');
+    L.push('Idempotent exchange: the same code sent again (re-signed, as a client retrying after a lost answer), one at a time.');
+    L.push('');
+    L.push('| case | target | WeChat latency | pairs | first p50 ms | retry p50 ms | speed-up | retry gave the same answer |');
+    L.push('|---|---|---:|---:|---:|---:|---:|---|');
+    for (const r of rep.retries) {
+      L.push(
+        `| ${r.case} | ${r.target} | +${r.wechatLatencyMs} ms | ${r.pairs} | ${r.firstP50} | ${r.retryP50} | ${r.speedup} | ` +
+          `${r.retryFailures === 0 ? 'yes' : `no (${r.retryFailures}: ${r.samples.map((s) => s.msg).join('; ')})`} |`,
+      );
+    }
+  }
+  if (rep.micro.length) {
+    L.push('');
+    L.push('| micro-benchmark (tinybench) | µs/op | p99 µs/op |');
+    L.push('|---|---:|---:|');
+    for (const m of rep.micro) L.push(m.error ? `| ${m.name} | error | |` : `| ${m.name} | ${m.usPerOp} | ${m.p99Us} |`);
+  }
+  if (rep.profiles.length) {
+    L.push('');
+    L.push('CPU profiles (self time while under load, by package):');
+    for (const p of rep.profiles) {
+      L.push('');
+      L.push(`- ${p.case} ${p.route} ${p.target} (${p.file}): ` + p.byPackage.slice(0, 8).map((x) => `${x.name} ${x.pct}%`).join(', '));
+    }
+  }
+  L.push('');
+  L.push('| target | value | met |');
+  L.push('|---|---:|---|');
+  for (const t of rep.targets) L.push(`| ${t.what} | ${t.value} | ${t.pass ? 'yes' : 'no'} |`);
+  L.push('');
+  return L.join('\n');
+}
+
+function parseArgs(list) {
+  const out = {};
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (!a.startsWith('--')) continue;
+    const [k, v] = a.slice(2).split('=');
+    if (v !== undefined) out[k] = v;
+    else if (list[i + 1] && !list[i + 1].startsWith('--') && !['smoke', 'no-redis', 'no-build', 'profile', 'no-micro', 'no-retry'].includes(k)) out[k] = list[++i];
+    else out[k] = true;
+  }
+  return out;
+}
