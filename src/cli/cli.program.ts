@@ -134,6 +134,8 @@ function clientFor(opts: CommonOptions): UnipayAssistClient {
 
 /** The version of the package this file ships in: the nearest package.json named unipay-assist. */
 function packageVersion(): string {
+  // The bin is CommonJS; an ES module build of this file has no __dirname and says 'unknown'.
+  if (typeof __dirname !== 'string') return 'unknown';
   for (let dir = __dirname; ; dir = dirname(dir)) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
