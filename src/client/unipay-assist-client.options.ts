@@ -9,8 +9,12 @@ export interface UnipayAssistClientOptions {
   appId?: string;
   /** Default HMAC_SHA256. */
   signType?: SignType;
-  /** The merchant's sign secret: signs requests, verifies answers. Never sent. */
-  signSecret: string;
+  /**
+   * The merchant's sign secret: signs requests, verifies answers. Never sent.
+   * During a rotation give several: the first signs, any verifies an answer
+   * (the gateway signs answers with its first configured secret).
+   */
+  signSecret: string | readonly string[];
   /** Per call, in ms. Default 10000. */
   timeoutMs?: number;
   /** The gateway's route prefix. Default `unipay/assist`. */

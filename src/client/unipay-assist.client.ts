@@ -29,10 +29,14 @@ export class UnipayAssistClient {
   private readonly signType: SignType;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly secrets: readonly string[];
 
   constructor(private readonly options: UnipayAssistClientOptions) {
     if (!options.baseUrl) throw new TypeError('baseUrl is required');
-    if (!options.signSecret) throw new TypeError('signSecret is required');
+    this.secrets = typeof options.signSecret === 'string' ? [options.signSecret] : [...(options.signSecret ?? [])];
+    if (this.secrets.length === 0 || this.secrets.some((s) => typeof s !== 'string' || s.length === 0)) {
+      throw new TypeError('signSecret is required (a non-empty string, or a non-empty list of them)');
+    }
     const prefix = (options.routePrefix ?? 'unipay/assist').replace(/^\/+|\/+$/g, '');
     this.endpoint = `${options.baseUrl.replace(/\/+$/, '')}/${prefix}`;
     this.signType = options.signType ?? 'HMAC_SHA256';
@@ -71,7 +75,7 @@ export class UnipayAssistClient {
     };
     // Absent fields are neither sent nor signed.
     for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
-    return withSign(body as SignableFields, this.signType, this.options.signSecret) as Data & { sign: string };
+    return withSign(body as SignableFields, this.signType, this.secrets[0]) as Data & { sign: string };
   }
 
   private async call(route: string, fields: Data, call: CallOptions): Promise<{ data: Data; traceId: string }> {
@@ -88,7 +92,7 @@ export class UnipayAssistClient {
       throw new AssistSignatureError('unsigned', traceId);
     }
     // Verified before anything in data is believed, failures included.
-    if (verify(data as SignableFields, this.signType, [this.options.signSecret]) < 0) {
+    if (verify(data as SignableFields, this.signType, this.secrets) < 0) {
       throw new AssistSignatureError('mismatch', traceId);
     }
     // DaxPay's page prints data.code as "0"; accept both spellings.

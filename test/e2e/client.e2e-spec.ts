@@ -79,3 +79,35 @@ describe.each(ADAPTERS)('UnipayAssistClient against the demo gateway over %s', (
     await expect(md5.getWxAuthUrl({ url: RETURN_URL })).rejects.toMatchObject({ name: 'AssistEnvelopeError', code: 20052 });
   });
 });
+
+describe.each(ADAPTERS)('secret rotation with the client over %s', (adapter) => {
+  let sim: RunningSimulator;
+  let gw: RunningGateway;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    // The gateway mid-rotation: the new secret first (it signs answers), the old one still accepted.
+    gw = await startGateway({
+      adapter,
+      wechatBase: sim.baseUrl,
+      override: { merchants: [{ ...DEMO_MERCHANT, signSecret: ['rotated-secret', DEMO_SECRET] }] },
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await sim?.close();
+  });
+
+  it('a client on the old secret alone has its request accepted but refuses the answer signed with the new one', async () => {
+    const old = new UnipayAssistClient({ baseUrl: gw.baseUrl, signSecret: DEMO_SECRET });
+    await expect(old.getWxAuthUrl({ url: RETURN_URL })).rejects.toMatchObject({ name: 'AssistSignatureError', reason: 'mismatch' });
+  });
+
+  it('a client given both secrets (old signs, both verify) works through the rotation, and so does one on the new secret', async () => {
+    const both = new UnipayAssistClient({ baseUrl: gw.baseUrl, signSecret: [DEMO_SECRET, 'rotated-secret'] });
+    const token = await both.getWxAccessToken({ code: await codeFrom((await both.getWxAuthUrl({ url: RETURN_URL })).url) });
+    expect(token.openId).toBe(WechatSimulator.openIdFor(DEMO_WECHAT_APP.appId, 'demo-user'));
+    const renewed = new UnipayAssistClient({ baseUrl: gw.baseUrl, signSecret: 'rotated-secret' });
+    await expect(renewed.getWxAuthUrl({ url: RETURN_URL })).resolves.toMatchObject({ url: expect.any(String) });
+  });
+});

@@ -259,7 +259,24 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
     expect((err as Error).message).toContain('ECONNREFUSED');
   });
 
+  it('during a rotation signs with the first secret and accepts answers signed with any', async () => {
+    const relay = new FakeRelay();
+    await relay.start();
+    try {
+      const c = new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: ['new-secret', 'old-secret'] });
+      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 0, url: 'u', resTime: 1 }, 'HMAC_SHA256', 'old-secret') });
+      await expect(c.getWxAuthUrl({ url: 'http://a/' })).resolves.toMatchObject({ url: 'u' });
+      expect(verify(relay.seen[0].body, 'HMAC_SHA256', ['new-secret'])).toBe(0);
+      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 0, url: 'u', resTime: 1 }, 'HMAC_SHA256', 'third') });
+      await expect(c.getWxAuthUrl({ url: 'http://a/' })).rejects.toMatchObject({ name: 'AssistSignatureError', reason: 'mismatch' });
+    } finally {
+      await relay.close();
+    }
+  });
+
   it('refuses to be built without baseUrl or signSecret', () => {
+    expect(() => new UnipayAssistClient({ baseUrl: 'http://x', signSecret: [] })).toThrow(/signSecret/);
+    expect(() => new UnipayAssistClient({ baseUrl: 'http://x', signSecret: ['a', ''] })).toThrow(/signSecret/);
     expect(() => new UnipayAssistClient({ baseUrl: '', signSecret: SECRET })).toThrow(/baseUrl/);
     expect(() => new UnipayAssistClient({ baseUrl: 'http://x', signSecret: '' })).toThrow(/signSecret/);
   });
