@@ -1,5 +1,4 @@
 import { Provider } from '@nestjs/common';
-import { ThrottlerStorageService } from '@nestjs/throttler';
 import type Redis from 'ioredis';
 import { ASSIST_MODULE_OPTIONS } from '../relay/assist.module-definition';
 import { AssistModuleOptions } from '../relay/assist.options';
@@ -13,6 +12,7 @@ import {
   ResolvedRateLimits,
 } from './assist-throttler.guard';
 import { resolveRateLimit } from './rate-limit.options';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 /** The rate-limit pieces AssistModule provides: limits, storage (Redis or memory), both guards. */
@@ -32,7 +32,8 @@ export const RATE_LIMIT_PROVIDERS: Provider[] = [
     useFactory: (redis: Redis | null, options: AssistModuleOptions) =>
       redis
         ? new RedisThrottlerStorage(redis, options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX)
-        : new ThrottlerStorageService(),
+        : // O(1) per hit; @nestjs/throttler's own keeps and filters every hit of the window.
+          new MemoryThrottlerStorage(),
   },
   AssistIpThrottlerGuard,
   AssistMerchantThrottlerGuard,
