@@ -17,6 +17,7 @@ export interface CachedExchange {
 }
 
 const VERSION = 'v1';
+const sealingKeys = new Map<string, Buffer>();
 
 /**
  * AES-256-GCM key for cached results of one WeChat app, derived (HKDF-SHA256)
@@ -24,7 +25,15 @@ const VERSION = 'v1';
  * rotated AppSecret turns old entries into misses.
  */
 export function sealingKey(wechatAppId: string, appSecret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', appSecret, `unipay-assist:${wechatAppId}`, 'exchange-cache v1', 32));
+  // HKDF on every exchange cost more than the AES-GCM seal itself: derive once per app and secret.
+  const id = `${wechatAppId}\u0000${appSecret}`;
+  let key = sealingKeys.get(id);
+  if (!key) {
+    if (sealingKeys.size >= 1024) sealingKeys.clear();
+    key = Buffer.from(hkdfSync('sha256', appSecret, `unipay-assist:${wechatAppId}`, 'exchange-cache v1', 32));
+    sealingKeys.set(id, key);
+  }
+  return key;
 }
 
 /** `v1.<iv>.<ciphertext>.<tag>`; the cache key is bound in as associated data. */

@@ -1,7 +1,6 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { AxiosError } from 'axios';
-import { firstValueFrom } from 'rxjs';
 import { AssistErrorCode } from '../envelope/error-codes';
 import { AssistException } from '../envelope/assist.exception';
 import { ASSIST_MODULE_OPTIONS } from '../relay/assist.module-definition';
@@ -47,17 +46,18 @@ export class WechatOAuthService {
     let status: number;
     let text: string;
     try {
-      const res = await firstValueFrom(
-        this.http.get<string>(url, {
-          timeout: this.timeoutMs,
-          responseType: 'text',
-          // WeChat sends JSON as text/plain; parse it ourselves, once.
-          transformResponse: (body: unknown) => body,
-          validateStatus: () => true,
-          maxRedirects: 0,
-          maxContentLength: 64 * 1024,
-        }),
-      );
+      // The HttpModule's axios instance (its keep-alive agents), called directly:
+      // HttpService's Observable wrapper cancels the finished request on
+      // unsubscribe, building an AxiosError with a stack on every exchange.
+      const res = await this.http.axiosRef.get<string>(url, {
+        timeout: this.timeoutMs,
+        responseType: 'text',
+        // WeChat sends JSON as text/plain; parse it ourselves, once.
+        transformResponse: (body: unknown) => body,
+        validateStatus: () => true,
+        maxRedirects: 0,
+        maxContentLength: 64 * 1024,
+      });
       status = res.status;
       text = typeof res.data === 'string' ? res.data : String(res.data ?? '');
     } catch (err) {
