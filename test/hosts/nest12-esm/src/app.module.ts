@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { AssistModule, AssistModuleOptions, MerchantInput } from 'unipay-assist';
+
+import { SIGN_SECRET, WECHAT_APP } from './host-settings.js';
+
+const merchant: MerchantInput = {
+  mchNo: 'M1200000001',
+  wechat: WECHAT_APP,
+  signType: 'MD5',
+  signSecret: SIGN_SECRET,
+  redirectHosts: ['shop.example.com'],
+};
+
+/** A host gateway's root module, configured the usual Nest way through ConfigService. */
+@Module({})
+export class AppModule {
+  static register(wechatBase: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ payments: { wechatBase, merchants: [merchant] } })] }),
+        AssistModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService): AssistModuleOptions => ({
+            merchants: config.getOrThrow<MerchantInput[]>('payments.merchants'),
+            wechat: {
+              apiBase: config.getOrThrow<string>('payments.wechatBase'),
+              openBase: config.getOrThrow<string>('payments.wechatBase'),
+            },
+          }),
+        }),
+      ],
+    };
+  }
+}
