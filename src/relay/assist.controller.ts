@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post, Req, Type, UseFilters, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Type, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
 import { EnvelopeExceptionFilter } from '../envelope/envelope-exception.filter';
-import { EnvelopeInterceptor } from '../envelope/envelope.interceptor';
-import { AccessTokenData, AssistService, AuthUrlData } from './assist.service';
+import { Envelope, SignedData } from '../envelope/envelope';
+import { signedEnvelope } from '../envelope/envelope.interceptor';
+import { AssistService } from './assist.service';
 import { createAssistValidationPipe } from './assist-validation.pipe';
 import { WxAccessTokenDto } from './dto/wx-access-token.dto';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
@@ -14,8 +15,8 @@ import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-li
  * see createAssistController.
  */
 // Per-IP limit first (cheap, before any crypto), then the sign, then the per-merchant limit (authenticated only).
+// The handlers sign their own envelope (signedEnvelope): no interceptor on the hot path.
 @UseGuards(AssistIpThrottlerGuard, SignatureGuard, AssistMerchantThrottlerGuard)
-@UseInterceptors(EnvelopeInterceptor)
 @UseFilters(EnvelopeExceptionFilter)
 @UsePipes(createAssistValidationPipe())
 export class AssistController {
@@ -23,15 +24,16 @@ export class AssistController {
 
   @Post('getWxAccessToken')
   @HttpCode(200)
-  getWxAccessToken(@Body() dto: WxAccessTokenDto, @Req() req: object): Promise<AccessTokenData> {
+  async getWxAccessToken(@Body() dto: WxAccessTokenDto, @Req() req: object): Promise<Envelope<SignedData>> {
     const ctx = requestContext(req);
-    return this.assist.getWxAccessToken(ctx.merchant!, dto.code, ctx.traceId);
+    return signedEnvelope(ctx, await this.assist.getWxAccessToken(ctx.merchant!, dto.code, ctx.traceId));
   }
 
   @Post('getWxAuthUrl')
   @HttpCode(200)
-  getWxAuthUrl(@Body() dto: WxAuthUrlDto, @Req() req: object): AuthUrlData {
-    return this.assist.getWxAuthUrl(requestContext(req).merchant!, dto);
+  getWxAuthUrl(@Body() dto: WxAuthUrlDto, @Req() req: object): Envelope<SignedData> {
+    const ctx = requestContext(req);
+    return signedEnvelope(ctx, this.assist.getWxAuthUrl(ctx.merchant!, dto));
   }
 }
 
