@@ -6,13 +6,19 @@ export interface MemoryReplayStoreOptions {
 }
 
 /**
- * One-instance replay memory. A Map keeps insertion order, and every entry of
- * one merchant window has about the same ttl, so expired entries sit at the
- * front: sweeping from the front is cheap and keeps memory bounded.
+ * One-instance replay memory: a Map for lookups and a FIFO of (key, expiry)
+ * in claim order. Every entry of one merchant window has about the same ttl,
+ * so expired entries sit at the front of the FIFO: sweeping from the front is
+ * cheap and keeps memory bounded. (Walking the Map itself from the front is
+ * not: V8 keeps deleted slots until it rehashes and every walk steps over
+ * them, which made each claim cost O(entries) at the cap and in steady state.)
  */
 export class MemoryReplayStore implements ReplayStore {
   private readonly entries = new Map<string, number>();
   private readonly maxEntries: number;
+  private queueKeys: string[] = [];
+  private queueExpiry: number[] = [];
+  private head = 0;
 
   constructor(options: MemoryReplayStoreOptions = {}) {
     this.maxEntries = options.maxEntries ?? 100_000;
@@ -35,19 +41,46 @@ export class MemoryReplayStore implements ReplayStore {
     if (this.entries.size >= this.maxEntries) {
       // At the cap, forget the oldest entry: a replay of it is then only
       // caught by the reqTime window, which is the documented trade-off.
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+      this.dropOldest();
     }
     this.entries.set(key, now + ttlMs);
+    this.queueKeys.push(key);
+    this.queueExpiry.push(now + ttlMs);
     return true;
   }
 
   private sweep(now: number): void {
     // Bounded work per call; longer-ttl entries in front stop the sweep early.
     let budget = 64;
-    for (const [key, expiresAt] of this.entries) {
-      if (expiresAt > now || budget-- === 0) break;
-      this.entries.delete(key);
+    while (this.head < this.queueKeys.length && budget-- > 0) {
+      const expiresAt = this.queueExpiry[this.head];
+      if (expiresAt > now) break;
+      this.forget(this.queueKeys[this.head], expiresAt);
+      this.head++;
     }
+    this.compact();
+  }
+
+  private dropOldest(): void {
+    while (this.head < this.queueKeys.length) {
+      const dropped = this.forget(this.queueKeys[this.head], this.queueExpiry[this.head]);
+      this.head++;
+      if (dropped) break;
+    }
+    this.compact();
+  }
+
+  /** Deletes the key if the queue item is its current entry (a re-claimed key leaves a stale item). */
+  private forget(key: string, expiresAt: number): boolean {
+    if (this.entries.get(key) !== expiresAt) return false;
+    this.entries.delete(key);
+    return true;
+  }
+
+  private compact(): void {
+    if (this.head < 4096 || this.head * 2 < this.queueKeys.length) return;
+    this.queueKeys = this.queueKeys.slice(this.head);
+    this.queueExpiry = this.queueExpiry.slice(this.head);
+    this.head = 0;
   }
 }
