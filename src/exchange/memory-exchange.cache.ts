@@ -15,6 +15,11 @@ export class MemoryExchangeCache implements ExchangeCache {
   private readonly results = new Map<string, Entry>();
   private readonly claims = new Map<string, Entry>();
   private readonly maxEntries: number;
+  // Results in insertion order, swept and evicted from the front. Walking the
+  // Map itself from the front steps over every slot V8 keeps for deleted
+  // entries until a rehash: at the cap each set cost O(entries).
+  private order: Array<{ key: string; entry: Entry }> = [];
+  private head = 0;
 
   constructor(options: MemoryExchangeCacheOptions = {}) {
     this.maxEntries = options.maxEntries ?? 50_000;
@@ -30,13 +35,41 @@ export class MemoryExchangeCache implements ExchangeCache {
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     const now = Date.now();
-    sweep(this.results, now);
+    this.sweepResults(now);
     this.results.delete(key);
-    if (this.results.size >= this.maxEntries) {
-      const oldest = this.results.keys().next().value;
-      if (oldest !== undefined) this.results.delete(oldest);
+    if (this.results.size >= this.maxEntries) this.dropOldestResult();
+    const entry = { value, expiresAt: now + ttlMs };
+    this.results.set(key, entry);
+    this.order.push({ key, entry });
+  }
+
+  private sweepResults(now: number): void {
+    let budget = 64;
+    while (this.head < this.order.length && budget-- > 0) {
+      const { key, entry } = this.order[this.head];
+      if (entry.expiresAt > now) break;
+      if (this.results.get(key) === entry) this.results.delete(key);
+      this.head++;
     }
-    this.results.set(key, { value, expiresAt: now + ttlMs });
+    this.compact();
+  }
+
+  private dropOldestResult(): void {
+    while (this.head < this.order.length) {
+      const { key, entry } = this.order[this.head++];
+      // A replaced or already-expired key leaves a stale item: skip it.
+      if (this.results.get(key) === entry) {
+        this.results.delete(key);
+        break;
+      }
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    if (this.head < 4096 || this.head * 2 < this.order.length) return;
+    this.order = this.order.slice(this.head);
+    this.head = 0;
   }
 
   async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
