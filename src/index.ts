@@ -59,6 +59,10 @@ export { RedisExchangeCache } from './exchange/redis-exchange.cache';
 export type { ExchangeOptions } from './exchange/exchange.options';
 export { exchangeKey } from './exchange/exchange-key';
 
+// Metrics hooks (Prometheus implementation: `unipay-assist/metrics`; health: `unipay-assist/health`; OpenAPI: `unipay-assist/openapi`)
+export { AssistMetrics, NoopAssistMetrics } from './metrics/assist.metrics';
+export type { BreakerState, ExchangeReuse } from './metrics/assist.metrics';
+
 // Signing (pure)
 export { SIGN_TYPES, isSignType, parseSignType } from './signing/sign-type';
 export type { SignType } from './signing/sign-type';

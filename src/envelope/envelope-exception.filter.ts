@@ -1,8 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Injectable, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { AssistMetrics } from '../metrics/assist.metrics';
 import { AssistLogger } from '../relay/assist.logger';
 import { requestContext } from '../relay/request-context';
 import { failureEnvelope } from './envelope';
+import { AssistErrorCode } from './error-codes';
 import { mapError } from './error-mapping';
 
 /**
@@ -15,6 +17,7 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
   constructor(
     protected readonly adapterHost: HttpAdapterHost,
     protected readonly logger: AssistLogger,
+    @Optional() @Inject(AssistMetrics) protected readonly metrics?: AssistMetrics,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -28,6 +31,15 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     } else {
       this.logger.log(traceId, 'request.rejected', { code: mapped.code, reason: mapped.msg });
     }
+    this.metrics?.request(routeName(req as { url?: string; originalUrl?: string }), mapped.code);
+    if (mapped.code === AssistErrorCode.REPLAYED) this.metrics?.replayRejected();
     this.adapterHost.httpAdapter.reply(http.getResponse(), failureEnvelope(mapped.code, mapped.msg, traceId), 200);
   }
+}
+
+/** The route's last path segment when it is one of the module's, else `other` (bounded label values). */
+export function routeName(req: { url?: string; originalUrl?: string }): string {
+  const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return last === 'getWxAccessToken' || last === 'getWxAuthUrl' ? last : 'other';
 }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch } from '@nestjs/common';
 import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
+import { AssistMetrics } from '../metrics/assist.metrics';
 import { AssistLogger } from '../relay/assist.logger';
 import { EnvelopeExceptionFilter } from './envelope-exception.filter';
 
@@ -18,9 +19,10 @@ export class RouteErrorsFilter extends BaseExceptionFilter {
     adapterHost: HttpAdapterHost,
     logger: AssistLogger,
     routePrefix: string,
+    metrics?: AssistMetrics,
   ) {
     super(adapterHost.httpAdapter);
-    this.envelope = new EnvelopeExceptionFilter(adapterHost, logger);
+    this.envelope = new EnvelopeExceptionFilter(adapterHost, logger, metrics);
     this.prefixes = mountedPrefixes(adapterHost.httpAdapter);
     this.prefixes.add(routePrefix);
   }

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { IPolicy } from 'cockatiel';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AssistException } from '../envelope/assist.exception';
 import { AssistErrorCode } from '../envelope/error-codes';
 import { newTraceId } from '../envelope/trace-id';
+import { AssistMetrics, BreakerState } from '../metrics/assist.metrics';
 import { ASSIST_MODULE_OPTIONS } from '../relay/assist.module-definition';
 import { AssistLogger } from '../relay/assist.logger';
 import { AssistModuleOptions } from '../relay/assist.options';
@@ -50,6 +51,7 @@ export interface ExchangeStats {
 @Injectable()
 export class CodeExchangeService {
   readonly stats: ExchangeStats = { upstreamCalls: 0, cacheHits: 0, joined: 0, peerResults: 0, circuitRejections: 0 };
+  private readonly breakers = new Map<string, BreakerState>();
 
   private readonly inflight = new Map<string, Promise<ExchangeOutcome>>();
   private readonly policies = new Map<string, IPolicy>();
@@ -65,6 +67,7 @@ export class CodeExchangeService {
     @Inject(ExchangeCache) private readonly cache: ExchangeCache,
     private readonly logger: AssistLogger,
     @Inject(ASSIST_MODULE_OPTIONS) options: AssistModuleOptions,
+    @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
   ) {
     const o = options.exchange ?? {};
     this.retryDelayMs = o.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
@@ -137,7 +140,7 @@ export class CodeExchangeService {
       return await policy.execute(() => {
         this.stats.upstreamCalls++;
         if (attempt++ > 0) this.logger.warn(traceId, 'wechat.retry', { host: hostOf(this.wechat.apiBase) });
-        return this.wechat.exchangeCode(app, code);
+        return this.timed(() => this.wechat.exchangeCode(app, code));
       });
     } catch (err) {
       const mapped = circuitOpenError(err);
@@ -168,6 +171,31 @@ export class CodeExchangeService {
     }
   }
 
+  /** The breaker state of each WeChat host called so far (for health checks). */
+  breakerStates(): Record<string, BreakerState> {
+    return Object.fromEntries(this.breakers);
+  }
+
+  /** One WeChat call, timed for the metrics. */
+  private async timed(call: () => Promise<WechatExchangeResult>): Promise<WechatExchangeResult> {
+    const started = performance.now();
+    const seconds = (): number => (performance.now() - started) / 1000;
+    try {
+      const result = await call();
+      if (result.ok) this.metrics?.wechatCall(seconds(), 'ok');
+      else this.metrics?.wechatCall(seconds(), 'errcode', result.errcode);
+      return result;
+    } catch (err) {
+      this.metrics?.wechatCall(seconds(), err instanceof AssistException ? err.code : AssistErrorCode.INTERNAL);
+      throw err;
+    }
+  }
+
+  private setBreaker(host: string, state: BreakerState): void {
+    this.breakers.set(host, state);
+    this.metrics?.breakerState(host, state);
+  }
+
   /** One policy (retry + breaker) per WeChat host. */
   private policyFor(apiBase: string): IPolicy {
     const host = hostOf(apiBase);
@@ -178,17 +206,23 @@ export class CodeExchangeService {
         { retryDelayMs: this.retryDelayMs, breakerThreshold: this.breakerThreshold, breakerHalfOpenMs: this.breakerHalfOpenMs },
         {
           onBreak: () => {
+            this.setBreaker(host, 'open');
             outage = newTraceId();
             this.logger.error(outage, 'wechat.circuit_open', { host, halfOpenAfterMs: this.breakerHalfOpenMs });
           },
-          onHalfOpen: () => this.logger.log(outage, 'wechat.circuit_half_open', { host }),
+          onHalfOpen: () => {
+            this.setBreaker(host, 'half-open');
+            this.logger.log(outage, 'wechat.circuit_half_open', { host });
+          },
           onReset: () => {
+            this.setBreaker(host, 'closed');
             this.logger.log(outage, 'wechat.circuit_closed', { host });
             outage = '';
           },
         },
       );
       this.policies.set(host, policy);
+      this.setBreaker(host, 'closed');
     }
     return policy;
   }

@@ -6,6 +6,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { EnvelopeExceptionFilter } from '../envelope/envelope-exception.filter';
 import { EnvelopeInterceptor } from '../envelope/envelope.interceptor';
 import { RouteErrorsFilter } from '../envelope/route-errors.filter';
+import { AssistMetrics, NoopAssistMetrics } from '../metrics/assist.metrics';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { normalizeMerchants } from '../merchants/normalize-merchant';
 import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
@@ -71,6 +72,11 @@ type AssistRedisClient = ReturnType<typeof createAssistRedis>;
         redis ? new RedisExchangeCache(redis, { keyPrefix: options.redisKeyPrefix }) : new MemoryExchangeCache(),
     },
     CodeExchangeService,
+    {
+      provide: AssistMetrics,
+      inject: [ASSIST_MODULE_OPTIONS],
+      useFactory: (options: AssistModuleOptions) => options.metrics ?? new NoopAssistMetrics(),
+    },
   ],
   exports: [WechatOAuthService, MerchantProvider, ReplayStore, ASSIST_MODULE_OPTIONS],
 })
@@ -109,9 +115,9 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
       },
       {
         provide: APP_FILTER,
-        inject: [HttpAdapterHost, AssistLogger],
-        useFactory: (adapterHost: HttpAdapterHost, logger: AssistLogger) =>
-          new RouteErrorsFilter(adapterHost, logger, routePrefix),
+        inject: [HttpAdapterHost, AssistLogger, AssistMetrics],
+        useFactory: (adapterHost: HttpAdapterHost, logger: AssistLogger, metrics: AssistMetrics) =>
+          new RouteErrorsFilter(adapterHost, logger, routePrefix, metrics),
       },
     ],
   };

@@ -3,6 +3,7 @@ import { MerchantInput } from '../merchants/merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { RateLimitOptions } from '../rate-limit/rate-limit.options';
 import { ExchangeOptions } from '../exchange/exchange.options';
+import { AssistMetrics } from '../metrics/assist.metrics';
 
 export const DEFAULT_WECHAT_API_BASE = 'https://api.weixin.qq.com';
 export const DEFAULT_WECHAT_OPEN_BASE = 'https://open.weixin.qq.com';
@@ -30,6 +31,8 @@ export interface AssistModuleOptions {
   rateLimit?: RateLimitOptions;
   /** Idempotent code exchange, retry and circuit breaker (see ExchangeOptions). */
   exchange?: ExchangeOptions;
+  /** Where the relay reports metrics, e.g. `new PrometheusAssistMetrics({ registry })` from `unipay-assist/metrics`. Default: none. */
+  metrics?: AssistMetrics;
 }
 
 /** Static settings, known before any provider is built. */

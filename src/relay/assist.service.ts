@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Merchant } from '../merchants/merchant';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { AssistException } from '../envelope/assist.exception';
 import { AssistErrorCode } from '../envelope/error-codes';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
+import { AssistMetrics } from '../metrics/assist.metrics';
 import { AssistLogger, mask } from './assist.logger';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
 import { createHash } from 'node:crypto';
@@ -23,11 +24,15 @@ export class AssistService {
     private readonly wechat: WechatOAuthService,
     private readonly logger: AssistLogger,
     private readonly exchanges: CodeExchangeService,
+    @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
   ) {}
 
   async getWxAccessToken(merchant: Merchant, code: string, traceId: string): Promise<AccessTokenData> {
     // Idempotent: the same code gets the same answer (single-flight, cache, Redis claim).
     const { result, source } = await this.exchanges.exchange(merchant.wechat, code, traceId);
+    // Envelope code 0 (a refusal is a business failure inside data); errors are counted by the filter.
+    this.metrics?.request('getWxAccessToken', 0);
+    if (source !== 'wechat') this.metrics?.exchangeReused(source);
     if (!result.ok) {
       this.logger.warn(traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: codeDigest(code) });
       return { code: 1, msg: result.reason, wxErrcode: result.errcode };
@@ -45,7 +50,9 @@ export class AssistService {
     // Not an open redirector: only the merchant's own hosts (20062).
     const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `url: ${check.reason}`);
-    return { code: 0, url: this.wechat.authorizeUrl(merchant.wechat.appId, dto.url, dto.scope, dto.state) };
+    const url = this.wechat.authorizeUrl(merchant.wechat.appId, dto.url, dto.scope, dto.state);
+    this.metrics?.request('getWxAuthUrl', 0);
+    return { code: 0, url };
   }
 }
 

@@ -1,0 +1,34 @@
+/** A WeChat circuit breaker's state, per WeChat host. */
+export type BreakerState = 'closed' | 'half-open' | 'open';
+
+/** Where an idempotent exchange's answer came from without a new WeChat call. */
+export type ExchangeReuse = 'cache' | 'joined' | 'peer';
+
+/**
+ * What the relay reports as it runs. The default does nothing; a host passes
+ * an implementation in the module options (`metrics`), e.g.
+ * `new PrometheusAssistMetrics({ registry })` from `unipay-assist/metrics`.
+ * Calls sit on the request path: implementations must be cheap and never throw.
+ */
+export interface AssistMetrics {
+  /** One answered request: route name (`getWxAccessToken`, `getWxAuthUrl`, or `other` under the prefix) and envelope code. */
+  request(route: string, code: number): void;
+  /** One HTTP call to WeChat: its duration and outcome (`ok`, `errcode`, or the envelope code of a failure). */
+  wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number): void;
+  /** An exchange answered without calling WeChat again. */
+  exchangeReused(source: ExchangeReuse): void;
+  /** A signed request seen a second time (20061). */
+  replayRejected(): void;
+  /** The WeChat breaker of `host` changed state. */
+  breakerState(host: string, state: BreakerState): void;
+}
+
+export const AssistMetrics = Symbol('AssistMetrics');
+
+export class NoopAssistMetrics implements AssistMetrics {
+  request(): void {}
+  wechatCall(): void {}
+  exchangeReused(): void {}
+  replayRejected(): void {}
+  breakerState(): void {}
+}

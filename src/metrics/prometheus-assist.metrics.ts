@@ -1,0 +1,85 @@
+import { Counter, Gauge, Histogram, Registry, register as globalRegistry } from 'prom-client';
+import { AssistMetrics, BreakerState, ExchangeReuse } from './assist.metrics';
+
+export interface PrometheusAssistMetricsOptions {
+  /** Where the metrics live. Default prom-client's global registry (what most /metrics endpoints serve). */
+  registry?: Registry;
+  /** Metric name prefix. Default `unipay_assist_`. */
+  prefix?: string;
+  /** Buckets of the WeChat call histogram, in seconds. */
+  wechatBuckets?: number[];
+}
+
+const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/**
+ * AssistMetrics on prom-client. Metrics already in the registry under the
+ * same name are reused, so two mounts (or two apps in one test process) can
+ * share a registry.
+ */
+export class PrometheusAssistMetrics implements AssistMetrics {
+  readonly registry: Registry;
+  private readonly requests: Counter<'route' | 'code'>;
+  private readonly wechatSeconds: Histogram<'outcome'>;
+  private readonly wechatErrcodes: Counter<'errcode'>;
+  private readonly reuses: Counter<'source'>;
+  private readonly replays: Counter<string>;
+  private readonly breakers: Gauge<'host'>;
+
+  constructor(options: PrometheusAssistMetricsOptions = {}) {
+    const registry = (this.registry = options.registry ?? globalRegistry);
+    const p = options.prefix ?? 'unipay_assist_';
+    const reuse = <T>(name: string, make: () => T): T => (registry.getSingleMetric(name) as T | undefined) ?? make();
+    const registers = [registry];
+    this.requests = reuse(`${p}requests_total`, () =>
+      new Counter({ name: `${p}requests_total`, help: 'Answered requests by route and envelope code', labelNames: ['route', 'code'], registers }),
+    );
+    this.wechatSeconds = reuse(`${p}wechat_call_duration_seconds`, () =>
+      new Histogram({
+        name: `${p}wechat_call_duration_seconds`,
+        help: 'Calls to WeChat sns/oauth2/access_token by outcome (ok, errcode, or the envelope code of a failure)',
+        labelNames: ['outcome'],
+        buckets: options.wechatBuckets ?? [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers,
+      }),
+    );
+    this.wechatErrcodes = reuse(`${p}wechat_errcodes_total`, () =>
+      new Counter({ name: `${p}wechat_errcodes_total`, help: 'WeChat errcode answers by errcode', labelNames: ['errcode'], registers }),
+    );
+    this.reuses = reuse(`${p}exchange_reused_total`, () =>
+      new Counter({
+        name: `${p}exchange_reused_total`,
+        help: 'Code exchanges answered without a new WeChat call (cache, joined in-flight, peer instance)',
+        labelNames: ['source'],
+        registers,
+      }),
+    );
+    this.replays = reuse(`${p}replay_rejections_total`, () =>
+      new Counter({ name: `${p}replay_rejections_total`, help: 'Signed requests rejected as replays (20061)', registers }),
+    );
+    this.breakers = reuse(`${p}wechat_breaker_state`, () =>
+      new Gauge({ name: `${p}wechat_breaker_state`, help: 'WeChat circuit breaker per host: 0 closed, 1 half-open, 2 open', labelNames: ['host'], registers }),
+    );
+  }
+
+  request(route: string, code: number): void {
+    this.requests.inc({ route, code: String(code) });
+  }
+
+  wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number): void {
+    this.wechatSeconds.observe({ outcome: String(outcome) }, seconds);
+    if (errcode !== undefined) this.wechatErrcodes.inc({ errcode: String(errcode) });
+  }
+
+  exchangeReused(source: ExchangeReuse): void {
+    this.reuses.inc({ source });
+  }
+
+  replayRejected(): void {
+    this.replays.inc();
+  }
+
+  breakerState(host: string, state: BreakerState): void {
+    this.breakers.set({ host }, BREAKER_VALUE[state]);
+  }
+}
