@@ -7,7 +7,7 @@ const SCRIPT = resolve(__dirname, '../../scripts/exchange-check.mjs');
 
 function runScript(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [SCRIPT, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [SCRIPT, ...args], { timeout: 80_000 }, (err, stdout, stderr) => {
       done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, out: stdout + stderr });
     });
   });
@@ -42,11 +42,11 @@ describe.each(ADAPTERS)('scripts/exchange-check.mjs against the gateway over %s'
     expect(out).toMatch(/\| same code sent 8 times at once, spread over 1 instance\(s\) \| (success \/ ){7}success \| 1 \| 1 \|/);
     expect(out).toContain('| connection reset, next call | success | 2 | success, 0 call(s) |');
     expect(out).toContain('| next request while open | envelope 30005 | 0 | - |');
-  });
+  }, 90_000);
 
   it('a wrong expectation makes it fail (exit 1): here, a breaker threshold the gateway does not have', async () => {
     const { code, out } = await runScript(['--sim', sim.baseUrl, '--timeout-ms', '300', '--threshold', '7', '--half-open-ms', '500', gw.baseUrl]);
     expect(code).toBe(1);
     expect(out).toMatch(/FAIL circuit opens after 7 failed calls/);
-  });
+  }, 90_000);
 });
