@@ -162,7 +162,7 @@ function positiveInt(value: string): number {
 /** One line for stderr: what failed, its code, the server's reason and traceId. Never the secret or the code. */
 export function describeError(err: unknown): string {
   const trace = err instanceof AssistClientError && err.traceId ? ` (traceId ${err.traceId})` : '';
-  if (err instanceof AssistEnvelopeError) return `error ${err.code}: ${err.message}${trace}`;
+  if (err instanceof AssistEnvelopeError) return `error ${err.code}: ${err.hint}: ${err.serverMessage}${trace}`;
   if (err instanceof AssistBusinessError) {
     return `error ${err.wxErrcode === undefined ? 'business' : `WeChat ${err.wxErrcode}`}: ${err.message}${trace}`;
   }

@@ -5,6 +5,9 @@ import { AssistClientError } from './assist-client.error';
  * `code` is not 0 (10006 invalid field, 20052 bad signature, 20061 replay, ...).
  */
 export class AssistEnvelopeError extends AssistClientError {
+  /** What the code means for the caller, e.g. "the server rejected the signature: check ...". */
+  readonly hint: string;
+
   constructor(
     /** The envelope code: one of the relay's stable error codes. */
     readonly code: number,
@@ -12,7 +15,9 @@ export class AssistEnvelopeError extends AssistClientError {
     readonly serverMessage: string,
     traceId?: string,
   ) {
-    super(`${describeEnvelopeCode(code)} (code ${code}): ${serverMessage}`, traceId);
+    const hint = describeEnvelopeCode(code);
+    super(`${hint} (code ${code}): ${serverMessage}`, traceId);
+    this.hint = hint;
   }
 }
 

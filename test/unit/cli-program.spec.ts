@@ -31,7 +31,7 @@ describe('cli program', () => {
   });
 
   it.each([
-    [new AssistEnvelopeError(20052, 'signature verification failed (MD5)', 'T1'), /^error 20052: the server rejected the signature.*\(traceId T1\)$/],
+    [new AssistEnvelopeError(20052, 'signature verification failed (MD5)', 'T1'), /^error 20052: the server rejected the signature: check the sign secret and sign type: signature verification failed \(MD5\) \(traceId T1\)$/],
     [new AssistBusinessError('the OAuth code has expired (WeChat errcode 42003)', 42003, 'T2'), /^error WeChat 42003: WeChat refused: the OAuth code has expired \(WeChat errcode 42003\) \(traceId T2\)$/],
     [new AssistSignatureError('mismatch', 'T3'), /^error response-sign: the server answer sign does not verify/],
     [new AssistNetworkError('timeout', 'no answer from http://x within 5 ms'), /^error timeout: no answer from http:\/\/x within 5 ms$/],
