@@ -8,7 +8,7 @@ export type HttpAdapterName = 'express' | 'fastify';
 
 export interface DemoAppOptions extends DemoModuleOptions {
   adapter?: HttpAdapterName;
-  /** JSON body limit in bytes. Default 16 KiB. */
+  /** JSON body limit in bytes. Default: env BODY_LIMIT, else 16 KiB. */
   bodyLimit?: number;
   /** Nest's logger option: false, levels, or a LoggerService (tests capture lines with one). */
   logger?: false | LogLevel[] | LoggerService;
@@ -16,9 +16,17 @@ export interface DemoAppOptions extends DemoModuleOptions {
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
 
+/** BODY_LIMIT (bytes, a positive integer) or the 16 KiB default; anything else fails at start. */
+export function parseBodyLimit(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_BODY_LIMIT;
+  const n = Number(value.trim());
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`BODY_LIMIT must be a positive number of bytes, not ${value}`);
+  return n;
+}
+
 /** The demo gateway on Express (default) or Fastify, not yet listening. */
 export async function createDemoApp(options: DemoAppOptions = {}): Promise<INestApplication> {
-  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const bodyLimit = options.bodyLimit ?? parseBodyLimit(process.env.BODY_LIMIT);
   const root = DemoModule.register(options);
   const logger = options.logger ?? ['log', 'warn', 'error'];
   if (options.adapter === 'fastify') {
