@@ -29,6 +29,9 @@ export function mapError(err: unknown): MappedError {
   if (status === 429) {
     return { code: AssistErrorCode.RATE_LIMITED, msg: 'rate limit exceeded, retry later', internal: false };
   }
+  if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { code: AssistErrorCode.BAD_JSON, msg: 'body is empty: send a JSON object', internal: false };
+  }
   if (status === 400 || err instanceof SyntaxError) {
     // Only the body parsers raise a bare 400 here: our own checks throw AssistException.
     return { code: AssistErrorCode.BAD_JSON, msg: 'body is not valid JSON', internal: false };

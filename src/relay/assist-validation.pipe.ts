@@ -1,10 +1,12 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AssistException } from '../envelope/assist.exception';
 import { AssistErrorCode } from '../envelope/error-codes';
+import { isRecord } from '../merchants/normalize-merchant';
+import { pickSignedFields } from './signed-fields';
 
 /** The DTO pipe: unknown fields dropped, the first broken rule of each field reported as 10006. */
 export function createAssistValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AssistValidationPipe({
     whitelist: true,
     forbidUnknownValues: true,
     stopAtFirstError: true,
@@ -17,4 +19,26 @@ export function createAssistValidationPipe(): ValidationPipe {
 export function describeValidationErrors(errors: ValidationError[]): string {
   const parts = errors.map((e) => Object.values(e.constraints ?? {})[0] ?? `${e.property} is invalid`);
   return parts.length > 0 ? parts.join('; ') : 'invalid request';
+}
+
+/**
+ * Hands class-transformer only the DTO's own fields, each a primitive or an
+ * empty stand-in of the same kind: class-transformer recurses into every
+ * nested value, so 10 000 levels of `[[[...]]]` overflowed the stack (10001),
+ * and copying keys such as `__proto__` is how prototype pollution starts.
+ * Every DTO field is a string or a number, so an object or array there fails
+ * its rule with the same message as before.
+ */
+export class AssistValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && isRecord(value) && metadata.metatype) {
+      const picked = pickSignedFields(value, metadata.metatype);
+      const flat: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(picked)) {
+        flat[k] = Array.isArray(v) ? [] : typeof v === 'object' && v !== null ? {} : v;
+      }
+      value = flat;
+    }
+    return super.transform(value, metadata);
+  }
 }

@@ -49,7 +49,11 @@ export class SignatureGuard implements CanActivate {
     if (typeof sign !== 'string' || sign.length > 64) {
       throw AssistException.invalidField('sign', 'must be a string of at most 64 characters');
     }
-    if (verify(this.signedFields(context, body) as SignableFields, merchant.signType, merchant.signSecrets) < 0) {
+    const fields = this.signedFields(context, body);
+    // Contract fields are strings or numbers; rendering a 10 000-level array for the sign would overflow the stack.
+    const nested = Object.keys(fields).find((k) => typeof fields[k] === 'object' && fields[k] !== null);
+    if (nested !== undefined) throw AssistException.invalidField(nested, 'must be a string or a number, not an object or array');
+    if (verify(fields as SignableFields, merchant.signType, merchant.signSecrets) < 0) {
       this.logger.warn(ctx.traceId, 'sign.rejected', { mchNo: merchant.mchNo, signType: merchant.signType });
       throw new AssistException(AssistErrorCode.BAD_SIGN, `signature verification failed (${merchant.signType})`);
     }
@@ -71,6 +75,11 @@ export class SignatureGuard implements CanActivate {
     const type = String(req.headers['content-type'] ?? '');
     if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
       throw new AssistException(AssistErrorCode.UNSUPPORTED_MEDIA_TYPE, 'content type must be application/json');
+    }
+    // JSON is UTF-8 (RFC 8259); Fastify would otherwise accept any declared charset.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(type)?.[1];
+    if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+      throw new AssistException(AssistErrorCode.UNSUPPORTED_MEDIA_TYPE, 'content type must be application/json with charset utf-8');
     }
     if (!isRecord(req.body)) {
       throw new AssistException(AssistErrorCode.BAD_JSON, 'body must be a JSON object');
