@@ -2,6 +2,8 @@ import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { setupDemoDocs } from './demo-docs';
 import { DemoModule, DemoModuleOptions } from './demo.module';
 
 export type HttpAdapterName = 'express' | 'fastify';
@@ -29,12 +31,22 @@ export async function createDemoApp(options: DemoAppOptions = {}): Promise<INest
   const bodyLimit = options.bodyLimit ?? parseBodyLimit(process.env.BODY_LIMIT);
   const root = DemoModule.register(options);
   const logger = options.logger ?? ['log', 'warn', 'error'];
+  // With structured logs, lines from start-up wait for the pino logger (bufferLogs).
+  const bufferLogs = options.structuredLogs ?? false;
+  const usePino = (a: INestApplication): void => {
+    if (bufferLogs) a.useLogger(a.get(PinoLogger));
+  };
   if (options.adapter === 'fastify') {
-    return NestFactory.create(root, new FastifyAdapter({ bodyLimit }), { logger });
+    const fastify = await NestFactory.create(root, new FastifyAdapter({ bodyLimit }), { logger, bufferLogs });
+    usePino(fastify);
+    setupDemoDocs(fastify);
+    return fastify;
   }
-  const app = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), { logger });
+  const app = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), { logger, bufferLogs });
+  usePino(app);
   // Registered before Nest's default parser, which then skips the parsed body.
   app.useBodyParser('json', { limit: bodyLimit });
+  setupDemoDocs(app);
   return app;
 }
 

@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ASSIST_ERROR_DESCRIPTIONS } from '../envelope/error-codes';
+
+const ENVELOPE_CODES = Object.keys(ASSIST_ERROR_DESCRIPTIONS).map(Number);
+
+/** `data` of getWxAccessToken: success (code 0) or a WeChat refusal (code 1), always signed. */
+export class WxAccessTokenDataSchema {
+  @ApiProperty({ enum: [0, 1], description: '0: success; 1: WeChat refused (msg says why, WeChat errcode included)' })
+  code!: number;
+
+  @ApiPropertyOptional({ description: "The user's openId for the merchant's WeChat app (code 0)", example: 'oOPENID123' })
+  openId?: string;
+
+  @ApiPropertyOptional({ description: 'The web access token (code 0). The refresh_token is never returned.' })
+  accessToken?: string;
+
+  @ApiPropertyOptional({ description: 'Why WeChat refused (code 1), e.g. `invalid code (40029)`' })
+  msg?: string;
+
+  @ApiPropertyOptional({ description: "WeChat's errcode (code 1)", example: 40029 })
+  wxErrcode?: number;
+
+  @ApiProperty({ description: 'Server time, Unix seconds' })
+  resTime!: number;
+
+  @ApiProperty({ description: "Signature over every other field of data, with the merchant's sign type and secret" })
+  sign!: string;
+}
+
+/** `data` of getWxAuthUrl. */
+export class WxAuthUrlDataSchema {
+  @ApiProperty({ enum: [0], description: '0: success' })
+  code!: number;
+
+  @ApiProperty({
+    description: "WeChat's authorize URL to redirect the user to",
+    example:
+      'https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx0demo0unipay0001&redirect_uri=https%3A%2F%2Fshop.example.com%2Fpay&response_type=code&scope=snsapi_base&state=s1#wechat_redirect',
+  })
+  url!: string;
+
+  @ApiProperty({ description: 'Server time, Unix seconds' })
+  resTime!: number;
+
+  @ApiProperty({ description: 'Signature over every other field of data' })
+  sign!: string;
+}
+
+const envelopeCodeDescription =
+  'Envelope code: 0 when the request was handled (data carries the answer), otherwise why it was refused ' +
+  '(data is null). ' +
+  ENVELOPE_CODES.map((c) => `${c}: ${ASSIST_ERROR_DESCRIPTIONS[c as keyof typeof ASSIST_ERROR_DESCRIPTIONS]}`).join('; ');
+
+abstract class EnvelopeSchema {
+  @ApiProperty({ enum: ENVELOPE_CODES, description: envelopeCodeDescription, example: 0 })
+  code!: number;
+
+  @ApiProperty({ description: '`success`, or a clear reason naming the field or cause', example: 'success' })
+  msg!: string;
+
+  @ApiProperty({ description: 'A fresh 12-character id, also on every log line of the request', example: 'sNiSFTXDufTR' })
+  traceId!: string;
+}
+
+export class WxAccessTokenEnvelopeSchema extends EnvelopeSchema {
+  @ApiProperty({ type: WxAccessTokenDataSchema, nullable: true })
+  data!: WxAccessTokenDataSchema | null;
+}
+
+export class WxAuthUrlEnvelopeSchema extends EnvelopeSchema {
+  @ApiProperty({ type: WxAuthUrlDataSchema, nullable: true })
+  data!: WxAuthUrlDataSchema | null;
+}

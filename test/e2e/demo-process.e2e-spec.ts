@@ -1,0 +1,172 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
+import { ADAPTERS, post, signedBody } from '../support/gateway';
+import { freePort, PrivateRedis, uniquePrefix, waitFor } from '../support/redis-server';
+
+const ROOT = resolve(__dirname, '..', '..');
+const ACCESS_TOKEN = 'ACCESS-TOKEN-never-in-logs-0123456789';
+const SLOW_MS = 1500;
+
+/**
+ * A WeChat stand-in that answers the code exchange after SLOW_MS: requests
+ * are still in flight when the demo gets SIGTERM.
+ */
+function startSlowWechat(): Promise<{ server: Server; base: string; received: string[] }> {
+  const received: string[] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    received.push(url.searchParams.get('code') ?? '');
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(
+        JSON.stringify({
+          access_token: ACCESS_TOKEN,
+          expires_in: 7200,
+          refresh_token: 'REFRESH-never-anywhere',
+          openid: `oSLOW${url.searchParams.get('code')?.slice(0, 6)}`,
+          scope: 'snsapi_base',
+        }),
+      );
+    }, SLOW_MS);
+  });
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () => done({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received })),
+  );
+}
+
+interface Demo {
+  proc: ChildProcess;
+  base: string;
+  lines: string[];
+  stderr: () => string;
+}
+
+async function startDemo(dist: string, env: Record<string, string>): Promise<Demo> {
+  const port = await freePort();
+  const lines: string[] = [];
+  let stderr = '';
+  const proc = spawn(process.execPath, [join(dist, 'main.js')], {
+    env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let buf = '';
+  proc.stdout!.on('data', (chunk: Buffer) => {
+    buf += chunk.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    lines.push(...parts.filter(Boolean));
+  });
+  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const up = await waitFor(async () => {
+    if (proc.exitCode !== null) return true;
+    try {
+      return (await fetch(`${base}/health`)).status === 200;
+    } catch {
+      return false;
+    }
+  }, 20_000);
+  if (!up || proc.exitCode !== null) throw new Error(`demo did not start: ${stderr}\n${lines.join('\n')}`);
+  return { proc, base, lines, stderr: () => stderr };
+}
+
+describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () => {
+  let dist: string;
+  let wechat: Awaited<ReturnType<typeof startSlowWechat>>;
+
+  beforeAll(() => {
+    // The demo as `npm start` runs it, compiled to a scratch directory (not dist/, which others may be rebuilding).
+    dist = mkdtempSync(join(tmpdir(), 'unipay-demo-'));
+    execFileSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist, '--sourceMap', 'false', '--declaration', 'false'],
+      { stdio: 'pipe' },
+    );
+  }, 120_000);
+  beforeAll(async () => {
+    wechat = await startSlowWechat();
+  });
+  afterAll(async () => {
+    wechat?.server.closeAllConnections();
+    await new Promise((r) => wechat?.server.close(r));
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+
+  describe.each(ADAPTERS)('over %s', (adapter) => {
+    let redis: PrivateRedis;
+    let demo: Demo;
+
+    beforeAll(async () => {
+      redis = await PrivateRedis.start();
+      demo = await startDemo(dist, {
+        HTTP_ADAPTER: adapter,
+        WECHAT_API_BASE: wechat.base,
+        WECHAT_OPEN_BASE: wechat.base,
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: uniquePrefix('demo-process'),
+      });
+    }, 60_000);
+    afterAll(async () => {
+      if (demo && demo.proc.exitCode === null && demo.proc.signalCode === null) {
+        demo.proc.kill('SIGKILL');
+        await once(demo.proc, 'exit');
+      }
+      await redis?.stop();
+    });
+
+    it('serves /docs (Swagger UI), /docs-json and /metrics', async () => {
+      const ui = await fetch(`${demo.base}/docs`);
+      expect(ui.status).toBe(200);
+      expect(await ui.text()).toContain('swagger-ui');
+      const doc = (await (await fetch(`${demo.base}/docs-json`)).json()) as { paths: Record<string, unknown> };
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/unipay/assist/getWxAccessToken', '/unipay/assist/getWxAuthUrl']));
+      expect(await (await fetch(`${demo.base}/metrics`)).text()).toContain('unipay_assist_');
+    });
+
+    it('finishes an in-flight request on SIGTERM, closes Redis and exits 0, logging JSON lines with traceIds and no secrets', async () => {
+      const code = `slowcode${adapter}0001`;
+      const pending = post(demo.base, 'getWxAccessToken', signedBody({ code }));
+      expect(await waitFor(() => wechat.received.includes(code), 5000)).toBe(true);
+      const started = Date.now();
+      const exited = once(demo.proc, 'exit');
+      demo.proc.kill('SIGTERM');
+
+      const answer = await pending;
+      expect(answer.json).toMatchObject({ code: 0, data: { code: 0, accessToken: ACCESS_TOKEN } });
+      const [exitCode, signal] = await exited;
+      expect({ exitCode, signal }).toEqual({ exitCode: 0, signal: null });
+      expect(Date.now() - started).toBeLessThan(SLOW_MS + 5000);
+      // Closed for good: nothing listens any more.
+      await expect(fetch(`${demo.base}/health`)).rejects.toThrow();
+      // The module's Redis connection was closed with QUIT, not dropped.
+      const probe = new Redis(redis.url);
+      try {
+        expect(await probe.info('commandstats')).toMatch(/^cmdstat_quit:calls=[1-9]/m);
+      } finally {
+        probe.disconnect();
+      }
+
+      expect(demo.stderr()).toBe('');
+      const records = demo.lines.map((l) => JSON.parse(l) as Record<string, unknown>); // every stdout line is JSON
+      const exchanged = records.find((r) => r.event === 'wechat.exchanged');
+      expect(exchanged).toMatchObject({ traceId: answer.json.traceId, level: 30 });
+      const completed = records.find((r) => r.msg === 'request.completed' && (r.req as any)?.path === '/unipay/assist/getWxAccessToken');
+      expect(completed).toBeDefined();
+      if (adapter === 'express') expect((completed!.req as any).id).toBe(answer.json.traceId);
+      expect(records.some((r) => String(r.msg).startsWith('SIGTERM: draining'))).toBe(true);
+      expect(records.at(-1)?.msg).toBe('closed');
+
+      const all = demo.lines.join('\n');
+      for (const secret of [ACCESS_TOKEN, code, DEMO_WECHAT_APP.appSecret, 'REFRESH-never-anywhere', 'key=123456']) {
+        expect(all).not.toContain(secret);
+      }
+    }, 30_000);
+  });
+});

@@ -1,0 +1,195 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Registry } from 'prom-client';
+import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode } from '../../src/envelope/error-codes';
+import { PrometheusAssistMetrics } from '../../src/metrics/prometheus-assist.metrics';
+import { ASSIST_ROUTE_ERROR_CODES, documentAssistRoutes } from '../../src/openapi/assist-openapi';
+import { AssistModule } from '../../src/relay/assist.module';
+import { RunningSimulator } from '../../src/simulator/simulator.server';
+import { DEMO_MERCHANT } from '../../src/demo/demo-merchant';
+import { ADAPTERS, codeFrom, post, RunningGateway, signedBody, startGateway, startSimulator } from '../support/gateway';
+import { PrivateRedis, SHARED_REDIS_URL, uniquePrefix, waitFor } from '../support/redis-server';
+
+const get = async (url: string) => {
+  const res = await fetch(url);
+  return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+};
+
+/** The value of one sample line of a Prometheus text exposition, or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) => {
+  let sim: RunningSimulator;
+  let gw: RunningGateway;
+  let simHost: string;
+
+  beforeAll(async () => {
+    sim = await startSimulator();
+    simHost = new URL(sim.baseUrl).host;
+    gw = await startGateway({ adapter, wechatBase: sim.baseUrl });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await sim?.close();
+  });
+
+  it('serves /docs-json listing both routes, their bodies, the envelope and their error codes', async () => {
+    const res = await get(`${gw.baseUrl}/docs-json`);
+    expect(res.status).toBe(200);
+    const doc = JSON.parse(res.text);
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const route of ['getWxAccessToken', 'getWxAuthUrl'] as const) {
+      const op = doc.paths[`/unipay/assist/${route}`]?.post;
+      expect(op).toBeDefined();
+      expect(op.operationId).toBe(route);
+      const codes = op['x-error-codes'].map((c: { code: number }) => c.code);
+      expect(codes).toEqual([...ASSIST_ROUTE_ERROR_CODES[route]]);
+      for (const c of op['x-error-codes']) expect(c.description).toBe(ASSIST_ERROR_DESCRIPTIONS[c.code as keyof typeof ASSIST_ERROR_DESCRIPTIONS]);
+      expect(op.description).toContain(`| ${AssistErrorCode.REPLAYED} | ${ASSIST_ERROR_DESCRIPTIONS[20061]} |`);
+      expect(op.responses['200'].content['application/json'].schema.$ref).toMatch(/EnvelopeSchema$/);
+    }
+    expect(doc.paths['/unipay/assist/getWxAccessToken'].post['x-error-codes'].map((c: any) => c.code)).toContain(30005);
+    expect(doc.paths['/unipay/assist/getWxAuthUrl'].post['x-error-codes'].map((c: any) => c.code)).toContain(20062);
+
+    const schemas = doc.components.schemas;
+    expect(schemas.WxAccessTokenDto.required).toEqual(expect.arrayContaining(['reqTime', 'code']));
+    expect(schemas.WxAccessTokenDto.properties.code).toMatchObject({ type: 'string', maxLength: 64 });
+    expect(schemas.WxAccessTokenDto.properties.reqTime.oneOf).toHaveLength(2);
+    expect(schemas.WxAuthUrlDto.properties.url).toMatchObject({ type: 'string', format: 'uri', maxLength: 200 });
+    expect(schemas.WxAuthUrlDto.properties.scope.enum).toEqual(['snsapi_base', 'snsapi_userinfo']);
+    expect(schemas.WxAccessTokenEnvelopeSchema.properties.code.enum).toEqual(Object.keys(ASSIST_ERROR_DESCRIPTIONS).map(Number));
+    expect(schemas.WxAccessTokenDataSchema.properties).toHaveProperty('openId');
+    expect(JSON.stringify(doc)).not.toMatch(/refresh_token"\s*:|"refreshToken"/);
+  });
+
+  // Fastify serves the UI through @fastify/static, which jest cannot load on Node 20 (it require()s an
+  // ES module); demo-process.e2e-spec.ts checks the UI on both adapters in a real Node process.
+  (adapter === 'express' ? it : it.skip)('serves the Swagger UI at /docs', async () => {
+    const res = await get(`${gw.baseUrl}/docs`);
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/text\/html/);
+    expect(res.text).toContain('swagger-ui');
+  });
+
+  it('reports health with the WeChat breaker state per host', async () => {
+    const before = await get(`${gw.baseUrl}/health`);
+    expect(before.status).toBe(200);
+    expect(JSON.parse(before.text)).toMatchObject({
+      status: 'ok',
+      info: { unipayAssist: { status: 'up', redis: 'not configured', wechatBreaker: {} } },
+    });
+    const auth = await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/pay' }));
+    await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: await codeFrom(auth.json.data.url) }));
+    const after = JSON.parse((await get(`${gw.baseUrl}/health`)).text);
+    expect(after.info.unipayAssist.wechatBreaker).toEqual({ [simHost]: 'closed' });
+  });
+
+  it('counts requests by route and code, WeChat calls, errcodes, reuses and replays at /metrics', async () => {
+    const auth = await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/pay' }));
+    const code = await codeFrom(auth.json.data.url);
+    const first = signedBody({ code });
+    expect((await post(gw.baseUrl, 'getWxAccessToken', first)).json.data.code).toBe(0);
+    expect((await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }))).json.data.code).toBe(0); // a client retry: cached
+    expect((await post(gw.baseUrl, 'getWxAccessToken', first)).json.code).toBe(AssistErrorCode.REPLAYED);
+    expect((await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'not-a-real-code' }))).json.data.code).toBe(1);
+
+    const res = await get(`${gw.baseUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.type).toMatch(/^text\/plain/);
+    const m = res.text;
+    // Two flows so far in this app (the health test ran one): 2 + this one's.
+    expect(sample(m, 'unipay_assist_requests_total{route="getWxAuthUrl",code="0"}')).toBe(2);
+    expect(sample(m, 'unipay_assist_requests_total{route="getWxAccessToken",code="0"}')).toBe(4);
+    expect(sample(m, 'unipay_assist_requests_total{route="getWxAccessToken",code="20061"}')).toBe(1);
+    expect(sample(m, 'unipay_assist_replay_rejections_total')).toBe(1);
+    expect(sample(m, 'unipay_assist_exchange_reused_total{source="cache"}')).toBe(1);
+    expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="ok"}')).toBe(2);
+    expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="errcode"}')).toBe(1);
+    expect(sample(m, 'unipay_assist_wechat_errcodes_total{errcode="40029"}')).toBe(1);
+    expect(sample(m, `unipay_assist_wechat_breaker_state{host="${simHost}"}`)).toBe(0);
+    expect(m).toContain('process_cpu_user_seconds_total');
+    // Labels stay bounded: no code, sign or secret ever becomes a label.
+    expect(m).not.toContain(code);
+    expect(m).not.toContain('123456');
+  });
+
+  it('counts errors answered before any route matches under the prefix', async () => {
+    await post(gw.baseUrl, 'getWxAuthUrl', '{"broken":');
+    const m = (await get(`${gw.baseUrl}/metrics`)).text;
+    expect(sample(m, 'unipay_assist_requests_total{route="getWxAuthUrl",code="10005"}')).toBe(1);
+  });
+});
+
+describe('health with Redis', () => {
+  it('is up with a reachable Redis and 503 (redis down) when it stops', async () => {
+    const sim = await startSimulator();
+    const redis = await PrivateRedis.start();
+    const gw = await startGateway({
+      adapter: 'express',
+      wechatBase: sim.baseUrl,
+      override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('ops-health') },
+    });
+    try {
+      expect(await waitFor(async () => (await get(`${gw.baseUrl}/health`)).status === 200)).toBe(true);
+      expect(JSON.parse((await get(`${gw.baseUrl}/health`)).text).info.unipayAssist.redis).toBe('up');
+      await redis.stop();
+      expect(await waitFor(async () => (await get(`${gw.baseUrl}/health`)).status === 503)).toBe(true);
+      const down = JSON.parse((await get(`${gw.baseUrl}/health`)).text);
+      expect(down).toMatchObject({ status: 'error', error: { unipayAssist: { status: 'down', redis: 'down' } } });
+    } finally {
+      await gw.close();
+      await redis.stop();
+      await sim.close();
+    }
+  });
+
+  it('is up on the shared Redis', async () => {
+    const gw = await startGateway({ adapter: 'fastify', override: { redisUrl: SHARED_REDIS_URL, redisKeyPrefix: uniquePrefix('ops-health') } });
+    try {
+      expect(await waitFor(async () => (await get(`${gw.baseUrl}/health`)).status === 200)).toBe(true);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('a host document and a host registry', () => {
+  it("includes the module's routes, under the host's prefix, in the host's own OpenAPI document", async () => {
+    @Module({ imports: [AssistModule.forRoot({ merchants: [DEMO_MERCHANT], routePrefix: 'pay/wx' })] })
+    class HostModule {}
+    const app = await NestFactory.create(HostModule, { logger: false });
+    try {
+      documentAssistRoutes();
+      documentAssistRoutes(); // idempotent
+      const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('host gateway').build());
+      expect(Object.keys(doc.paths).sort()).toEqual(['/pay/wx/getWxAccessToken', '/pay/wx/getWxAuthUrl']);
+      expect((doc.paths['/pay/wx/getWxAuthUrl'].post as any)['x-error-codes'].map((c: any) => c.code)).toContain(20062);
+      // Applying twice did not duplicate anything.
+      expect(doc.components!.schemas!.WxAccessTokenDto).toMatchObject({ required: ['reqTime', 'code'] });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("puts the relay's metrics in the registry the host passes", async () => {
+    const registry = new Registry();
+    const sim = await startSimulator();
+    const gw = await startGateway({
+      adapter: 'express',
+      wechatBase: sim.baseUrl,
+      override: { metrics: new PrometheusAssistMetrics({ registry, prefix: 'hostpay_' }) },
+    });
+    try {
+      await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/pay' }));
+      const text = await registry.metrics();
+      expect(sample(text, 'hostpay_requests_total{route="getWxAuthUrl",code="0"}')).toBe(1);
+    } finally {
+      await gw.close();
+      await sim.close();
+    }
+  });
+});
