@@ -42,7 +42,7 @@ for host in $hosts; do
     npm install --no-audit --no-fund --no-package-lock --prefer-offline --loglevel=error
     node -e '
       const v = (p) => require(require.resolve(p + "/package.json", { paths: [process.cwd()] })).version;
-      console.log(["@nestjs/core", "@nestjs/common", "@nestjs/config", "unipay-assist", "jest"].map((p) => p + "@" + v(p)).join(" "));
+      console.log(["@nestjs/core", "@nestjs/common", "@nestjs/config", "@nestjs/axios", "@nestjs/swagger", "@nestjs/terminus", "prom-client", "unipay-assist", "jest", "typescript"].map((p) => p + "@" + v(p)).join(" "));
     '
     npm test
   )

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AssistModule, AssistModuleOptions, MerchantInput } from 'unipay-assist';
+import { PrometheusAssistMetrics } from 'unipay-assist/metrics';
+import { OpsModule } from './ops.module';
 
 export const WECHAT_APP = { appId: 'wx0host0nest11cjs01', appSecret: 'host11-app-secret' };
 export const SIGN_SECRET = 'host11-sign-secret';
@@ -21,10 +23,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ payments: { wechatBase, merchants: [merchant] } })] }),
+        OpsModule,
         AssistModule.forRootAsync({
-          imports: [ConfigModule],
-          inject: [ConfigService],
-          useFactory: (config: ConfigService): AssistModuleOptions => ({
+          imports: [ConfigModule, OpsModule],
+          inject: [ConfigService, PrometheusAssistMetrics],
+          useFactory: (config: ConfigService, metrics: PrometheusAssistMetrics): AssistModuleOptions => ({
+            metrics,
             merchants: config.getOrThrow<MerchantInput[]>('payments.merchants'),
             wechat: {
               apiBase: config.getOrThrow<string>('payments.wechatBase'),

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { AssistErrorCode, sign, withSign } from 'unipay-assist';
+import { documentAssistRoutes } from 'unipay-assist/openapi';
 import { RunningSimulator, startSimulatorServer } from 'unipay-assist/simulator';
 import { AppModule, SIGN_SECRET, WECHAT_APP } from '../src/app.module';
 
@@ -74,5 +76,22 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
     const broken = await post('getWxAccessToken', '{"code":');
     expect(broken.status).toBeLessThan(500);
     expect(broken.json).toMatchObject({ code: AssistErrorCode.BAD_JSON, data: null });
+  });
+
+  it("reports health and metrics through the host's Terminus and registry, and documents the routes in the host's OpenAPI", async () => {
+    const health = await (await fetch(`${base}/health`)).json();
+    expect(health).toMatchObject({
+      status: 'ok',
+      info: { payments: { status: 'up', redis: 'not configured', wechatBreaker: { [new URL(sim.baseUrl).host]: 'closed' } } },
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0"\} 1$/m);
+    expect(metrics).toMatch(/^host_payments_replay_rejections_total 1$/m);
+
+    documentAssistRoutes();
+    const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('host').build());
+    const op = doc.paths['/unipay/assist/getWxAccessToken']?.post as any;
+    expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toContain(AssistErrorCode.REPLAYED);
+    expect(doc.paths['/unipay/assist/getWxAuthUrl']).toBeDefined();
   });
 });

@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { AssistModule, AssistModuleOptions, MerchantInput } from 'unipay-assist';
+import { PrometheusAssistMetrics } from 'unipay-assist/metrics';
+import { OpsModule } from './ops.module.js';
 
 import { SIGN_SECRET, WECHAT_APP } from './host-settings.js';
 
@@ -20,10 +22,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ payments: { wechatBase, merchants: [merchant] } })] }),
+        OpsModule,
         AssistModule.forRootAsync({
-          imports: [ConfigModule],
-          inject: [ConfigService],
-          useFactory: (config: ConfigService): AssistModuleOptions => ({
+          imports: [ConfigModule, OpsModule],
+          inject: [ConfigService, PrometheusAssistMetrics],
+          useFactory: (config: ConfigService, metrics: PrometheusAssistMetrics): AssistModuleOptions => ({
+            metrics,
             merchants: config.getOrThrow<MerchantInput[]>('payments.merchants'),
             wechat: {
               apiBase: config.getOrThrow<string>('payments.wechatBase'),

@@ -103,6 +103,21 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     expect(broken.json).toMatchObject({ code: 10005, data: null });
   });
 
+  it("reports health and metrics through the host's Terminus and registry, and serves the routes in the host's /docs-json", async () => {
+    const health = await (await fetch(`${base}/health`)).json();
+    expect(health).toMatchObject({
+      status: 'ok',
+      info: { payments: { status: 'up', redis: 'not configured', wechatBreaker: { [new URL(sim.baseUrl).host]: 'closed' } } },
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0"\} 1$/m);
+    expect(metrics).toMatch(/^host_payments_replay_rejections_total 1$/m);
+    const doc = (await (await fetch(`${base}/docs-json`)).json()) as any;
+    const op = doc.paths['/unipay/assist/getWxAccessToken'].post;
+    expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toContain(20061);
+    expect(doc.paths['/unipay/assist/getWxAuthUrl']).toBeDefined();
+  });
+
   it('closes on SIGTERM through Nest shutdown hooks', async () => {
     const exited = once(app, 'exit');
     app.kill('SIGTERM');
