@@ -24,6 +24,12 @@ if tar -tzf "$tgz" | grep -E '^package/dist/[a-z]+/(main\.|demo/)|/test/|\.map$|
   echo "the tarball holds files a host must not get (above)" >&2
   exit 1
 fi
+# Nor the demo's configuration: its merchant, WeChat app and their secrets.
+mkdir -p "$work/unpacked" && tar -xzf "$tgz" -C "$work/unpacked"
+if grep -rlE 'M1000000001|wx0demo0unipay0001|demo-wechat-app-secret' "$work/unpacked"; then
+  echo "the tarball holds the demo's merchant configuration (above)" >&2
+  exit 1
+fi
 npx --no-install publint --strict
 
 for host in $hosts; do

@@ -35,7 +35,7 @@ export class WxAuthUrlDataSchema {
   @ApiProperty({
     description: "WeChat's authorize URL to redirect the user to",
     example:
-      'https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx0demo0unipay0001&redirect_uri=https%3A%2F%2Fshop.example.com%2Fpay&response_type=code&scope=snsapi_base&state=s1#wechat_redirect',
+      'https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx1234567890abcdef&redirect_uri=https%3A%2F%2Fshop.example.com%2Fpay&response_type=code&scope=snsapi_base&state=s1#wechat_redirect',
   })
   url!: string;
 
