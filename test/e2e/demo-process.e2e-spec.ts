@@ -135,7 +135,8 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
       const pending = post(demo.base, 'getWxAccessToken', signedBody({ code }));
       expect(await waitFor(() => wechat.received.includes(code), 5000)).toBe(true);
       const started = Date.now();
-      const exited = once(demo.proc, 'exit');
+      // 'close', not 'exit': stdout may still hold the last lines when the process has exited.
+      const exited = once(demo.proc, 'close');
       demo.proc.kill('SIGTERM');
 
       const answer = await pending;
