@@ -18,15 +18,17 @@ const started = Date.now();
 const args = parseArgs(process.argv.slice(2));
 const SMOKE = args.smoke || process.env.BENCH_SMOKE === '1';
 const DURATION = Number(args.duration ?? (SMOKE ? 1 : 5));
-const LEVELS = (args.connections ?? (SMOKE ? '1,16' : '1,16,64')).split(',').map(Number);
-const TARGETS = (args.targets ?? 'baseline,express,fastify').split(',');
+const LEVELS = (args.connections ?? (SMOKE ? '16' : '1,16,64')).split(',').map(Number);
+// floor-*: NestJS alone on that adapter (bench/nest-floor.cjs), memory case, getWxAuthUrl only.
+const TARGETS = (args.targets ?? (SMOKE ? 'baseline,express,fastify' : 'baseline,floor-express,floor-fastify,express,fastify')).split(',');
 const ROUTES = (args.routes ?? 'getWxAuthUrl,getWxAccessToken').split(',');
 const WARMUP = SMOKE ? 300 : 3000;
 const WARMUP_S = SMOKE ? 1 : 3;
 const MAX_RPS_GUESS = 30_000;
-const RETRY_PAIRS = SMOKE ? 20 : 200;
+const RETRY_PAIRS = SMOKE ? 10 : 200;
 const WECHAT_LATENCY_MS = Number(process.env.BENCH_WECHAT_LATENCY_MS ?? 20);
 const RESULTS = path.join(BENCH_DIR, 'results');
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unipay-bench-'));
 const procs = [];
 
@@ -60,44 +62,49 @@ async function main() {
   for (const c of cases) {
     console.log(`\n== case ${c.name}${c.env.REDIS_URL ? ` (REDIS_URL ${c.env.REDIS_URL})` : ''}`);
     const servers = {};
-    for (const t of TARGETS) servers[t] = await startTarget(t, c, simBase);
+    const caseTargets = TARGETS.filter((t) => !t.startsWith('floor-') || c.name === 'memory');
+    for (const t of caseTargets) servers[t] = await startTarget(t, c, simBase);
     // Pools of pre-signed bodies (and codes) are sized from what each target
     // managed before: the getWxAuthUrl warm-up (a timed run; that route does
     // less than the exchange, so it bounds it), then every measured run.
     const estimate = {};
-    for (const t of TARGETS) {
+    for (const t of caseTargets) {
       const w = await driver.run({ type: 'load', simBase, url: servers[t].url, route: 'getWxAuthUrl', connections: 16, duration: WARMUP_S, pool: Math.ceil(MAX_RPS_GUESS * WARMUP_S) });
       estimate[t] = w.rps;
       if (process.env.BENCH_DEBUG) console.log(`warm-up ${t}: ${JSON.stringify(w)}`);
       checkAnswers(`${c.name} warm-up ${t}`, w);
     }
     for (const route of ROUTES) {
+      const routeTargets = caseTargets.filter((t) => !t.startsWith('floor-') || route === 'getWxAuthUrl');
       if (route !== 'getWxAuthUrl') {
-        for (const t of TARGETS) {
+        for (const t of routeTargets) {
           const w = await driver.run({ type: 'load', simBase, url: servers[t].url, route, connections: 16, amount: WARMUP, pool: WARMUP + 64 });
           checkAnswers(`${c.name} ${route} ${t} warm-up`, w);
         }
       }
-      if (args.profile) for (const t of TARGETS) if (t !== 'baseline') servers[t].proc.child.send({ type: 'start-profile' });
+      if (args.profile) for (const t of routeTargets) if (servers[t].profiled) servers[t].proc.child.send({ type: 'start-profile' });
       for (const connections of LEVELS) {
-        for (const t of TARGETS) {
+        for (const t of routeTargets) {
           // Signing is cheap, codes less so: a wide margin for the first, a fair one for the second.
           const margin = route === 'getWxAuthUrl' ? 4 : 1.6;
           const pool = Math.ceil(Math.max(estimate[t], 1000) * DURATION * margin) + connections * 8;
+          const cpu0 = cpuMs(servers[t].proc.child.pid);
           const r = await driver.run({ type: 'load', simBase, url: servers[t].url, route, connections, duration: DURATION, pool });
+          const cpu1 = cpuMs(servers[t].proc.child.pid);
+          r.cpuUsPerRequest = cpu0 !== null && cpu1 !== null && r.requests > 0 ? ((cpu1 - cpu0) * 1000) / r.requests : null;
           const ok = checkAnswers(`${c.name} ${route} ${t} c=${connections}`, r);
           estimate[t] = Math.max(estimate[t], r.rps);
           rows.push({ case: c.name, route, target: t, connections, ...pick(r), ok });
           const row = rows[rows.length - 1];
           console.log(
             `${c.name.padEnd(6)} ${route.padEnd(16)} ${t.padEnd(8)} c=${String(connections).padEnd(3)} ` +
-              `${String(round(row.rps)).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms${ok ? '' : '  (WRONG ANSWERS)'}`,
+              `${String(round(row.rps)).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  CPU ${row.cpuUsPerReq} µs/req${ok ? '' : '  (WRONG ANSWERS)'}`,
           );
         }
       }
       if (args.profile) {
-        for (const t of TARGETS) {
-          if (t === 'baseline') continue;
+        for (const t of routeTargets) {
+          if (!servers[t].profiled) continue;
           const file = path.join(RESULTS, 'profiles', `${c.name}-${route}-${t}.cpuprofile`);
           fs.mkdirSync(path.dirname(file), { recursive: true });
           await stopProfile(servers[t].proc, file);
@@ -106,8 +113,8 @@ async function main() {
       }
     }
     if (!args['no-retry'] && ROUTES.includes('getWxAccessToken')) {
-      for (const t of TARGETS) {
-        if (t === 'baseline') continue; // the baseline has no cache: its retry burns the code (40163)
+      for (const t of caseTargets) {
+        if (t === 'baseline' || t.startsWith('floor-')) continue; // no cache there: a retry burns the code (40163)
         const plain = await driver.run({ type: 'retry', simBase, url: servers[t].url, pairs: RETRY_PAIRS });
         retries.push({ case: c.name, target: t, wechatLatencyMs: 0, ...plain });
         if (admin && WECHAT_LATENCY_MS > 0) {
@@ -122,7 +129,7 @@ async function main() {
         }
       }
     }
-    for (const t of TARGETS) await servers[t].proc.stop();
+    for (const t of caseTargets) await servers[t].proc.stop();
   }
   await driver.stop();
 
@@ -179,6 +186,10 @@ async function startTarget(target, c, simBase) {
   const name = `${c.name}-${target}`;
   if (target === 'baseline') {
     proc = startNode(name, [path.join(BENCH_DIR, 'baseline-relay.mjs')], { env, logDir });
+  } else if (target.startsWith('floor-')) {
+    // floor-express / floor-fastify: Nest alone, see nest-floor.cjs.
+    env.HTTP_ADAPTER = target.slice('floor-'.length);
+    proc = startNode(name, [path.join(BENCH_DIR, 'nest-floor.cjs')], { env, logDir });
   } else {
     env.HTTP_ADAPTER = target;
     // The limiter stays on (its counting is part of the cost) but never refuses the load.
@@ -196,7 +207,7 @@ async function startTarget(target, c, simBase) {
   track(proc);
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(proc, `${url}/unipay/assist/getWxAuthUrl`);
-  return { url, proc };
+  return { url, proc, profiled: Boolean(args.profile) && (target === 'express' || target === 'fastify') };
 }
 
 function stopProfile(proc, file) {
@@ -276,7 +287,23 @@ function pick(r) {
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
     mismatches: r.mismatches,
+    cpuUsPerReq: round(r.cpuUsPerRequest, 1),
   };
+}
+
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux):
+ * the server's cost per request, which other load on the machine disturbs
+ * far less than it disturbs requests per second.
+ */
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+  } catch {
+    return null;
+  }
 }
 
 /** A benchmark of wrong answers (rejections, WeChat refusals) measures nothing: flag it. */
@@ -293,6 +320,7 @@ function addRatios(rows) {
     const base = rows.find((b) => b.target === 'baseline' && b.case === row.case && b.route === row.route && b.connections === row.connections);
     row.rpsRatio = base ? round(row.rps / base.rps, 2) : null;
     row.p99Ratio = base && base.p99 > 0 ? round(row.p99 / base.p99, 2) : null;
+    row.cpuRatio = base && base.cpuUsPerReq > 0 && row.cpuUsPerReq !== null ? round(row.cpuUsPerReq / base.cpuUsPerReq, 2) : null;
   }
 }
 
@@ -316,10 +344,11 @@ function summarizeRetry(r) {
 function targetChecks(rows, micro, retries) {
   const out = [];
   for (const row of rows) {
-    if (row.connections !== Math.max(...LEVELS) || row.target === 'baseline') continue;
+    if (row.connections !== Math.max(...LEVELS) || row.target === 'baseline' || row.target.startsWith('floor-')) continue;
     const want = row.target === 'fastify' ? 0.9 : 0.8;
+    if (row.rpsRatio === null) continue; // no baseline in this run
     out.push({ what: `${row.case} ${row.route} ${row.target} rps ≥ ${want}× baseline at c=${row.connections}`, value: row.rpsRatio, pass: row.rpsRatio >= want });
-    out.push({ what: `${row.case} ${row.route} ${row.target} p99 ≤ 1.5× baseline at c=${row.connections}`, value: row.p99Ratio, pass: row.p99Ratio <= 1.5 });
+    out.push({ what: `${row.case} ${row.route} ${row.target} p99 ≤ 1.5× baseline at c=${row.connections}`, value: row.p99Ratio, pass: row.p99Ratio !== null && row.p99Ratio <= 1.5 });
   }
   const hmac = micro.find((m) => m.name.startsWith('verify HMAC_SHA256 (1 secret)'));
   if (hmac) out.push({ what: 'HMAC_SHA256 verify ≤ 3 µs/op', value: hmac.usPerOp, pass: hmac.usPerOp <= 3 });
@@ -343,14 +372,21 @@ function markdown(rep) {
       `${rep.settings.durationSeconds} s per run after a warm-up · all processes on one machine`,
   );
   L.push('');
-  L.push('Ratios are to the bare node:http baseline measured in the same run and case. Absolute figures depend on the machine; the ratios are the result.');
+  L.push(
+    'Ratios are to the bare node:http baseline (bench/baseline-relay.mjs) measured in the same run and case; absolute figures depend on the machine. ' +
+      '"server CPU µs/req" is the server process\'s user+system CPU time over the run divided by the requests it answered: the cost per request, ' +
+      'which other load on a shared machine disturbs much less than req/s. floor-express / floor-fastify are NestJS alone on that adapter ' +
+      '(one POST route answering a fixed envelope, bench/nest-floor.cjs): what the framework costs before the relay does anything. ' +
+      `Gateways run with the rate limiter on (limits never reached) unless BENCH_RATE_LIMIT says otherwise (here: ${rep.settings.rateLimit}).`,
+  );
   L.push('');
-  L.push('| case | route | target | conc. | req/s | p50 ms | p99 ms | req/s ÷ baseline | p99 ÷ baseline | answers |');
-  L.push('|---|---|---|---:|---:|---:|---:|---:|---:|---|');
+  L.push('| case | route | target | conc. | req/s | p50 ms | p99 ms | server CPU µs/req | req/s ÷ baseline | p99 ÷ baseline | CPU/req ÷ baseline | answers |');
+  L.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rep.rows) {
     L.push(
-      `| ${r.case} | ${r.route} | ${r.target} | ${r.connections} | ${round(r.rps)} | ${r.p50} | ${r.p99} | ` +
-        `${r.target === 'baseline' ? '1' : r.rpsRatio} | ${r.target === 'baseline' ? '1' : r.p99Ratio} | ${r.ok ? 'all ok' : `${r.errors + r.non2xx + r.mismatches} wrong`} |`,
+      `| ${r.case} | ${r.route} | ${r.target} | ${r.connections} | ${round(r.rps)} | ${r.p50} | ${r.p99} | ${r.cpuUsPerReq ?? '–'} | ` +
+        `${r.target === 'baseline' ? '1' : r.rpsRatio} | ${r.target === 'baseline' ? '1' : r.p99Ratio} | ${r.target === 'baseline' ? '1' : (r.cpuRatio ?? '–')} | ` +
+        `${r.ok ? 'all ok' : `${r.errors + r.non2xx + r.mismatches} wrong`} |`,
     );
   }
   if (rep.retries.length) {
@@ -368,7 +404,7 @@ function markdown(rep) {
   }
   if (rep.micro.length) {
     L.push('');
-    L.push('| micro-benchmark (tinybench) | µs/op | p99 µs/op |');
+    L.push('| micro-benchmark (tinybench) | median µs/op | p99 µs/op |');
     L.push('|---|---:|---:|');
     for (const m of rep.micro) L.push(m.error ? `| ${m.name} | error | |` : `| ${m.name} | ${m.usPerOp} | ${m.p99Us} |`);
   }

@@ -56,7 +56,7 @@ function packageOf(cf) {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  const m = url.match(/\/(?:\.build|dist\/cjs|src)\/(.+?)\.(?:js|ts)$/);
+  const m = url.match(/\/(?:\.build[\w-]*|dist\/cjs|src)\/(.+?)\.(?:js|ts)$/);
   if (m) return `relay:${m[1].split('/')[0]}`;
   return shortUrl(url);
 }
@@ -65,8 +65,8 @@ function shortUrl(url) {
   if (!url) return '';
   const nm = url.lastIndexOf('node_modules/');
   if (nm >= 0) return url.slice(nm + 'node_modules/'.length);
-  const b = url.lastIndexOf('/.build/');
-  if (b >= 0) return url.slice(b + '/.build/'.length);
+  const b = url.match(/\/\.build[\w-]*\//);
+  if (b) return url.slice(b.index + b[0].length);
   return url.replace(/^file:\/\//, '');
 }
 
