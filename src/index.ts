@@ -18,7 +18,7 @@ export { AssistErrorCode, ASSIST_ERROR_DESCRIPTIONS } from './envelope/error-cod
 export type { AssistErrorCodeName, AssistErrorCodeValue } from './envelope/error-codes';
 export { AssistException } from './envelope/assist.exception';
 export type { Envelope, SignedData } from './envelope/envelope';
-export { EnvelopeInterceptor } from './envelope/envelope.interceptor';
+export { EnvelopeInterceptor, signedEnvelope } from './envelope/envelope.interceptor';
 export { EnvelopeExceptionFilter } from './envelope/envelope-exception.filter';
 
 // Merchants
@@ -40,6 +40,8 @@ export type { RateLimit, RateLimitOptions, RateLimitScope } from './rate-limit/r
 export { DEFAULT_RATE_LIMITS, rateLimitsFromEnv } from './rate-limit/rate-limit.options';
 export { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard, ASSIST_THROTTLER_STORAGE } from './rate-limit/assist-throttler.guard';
 export { RedisThrottlerStorage } from './rate-limit/redis-throttler.storage';
+export { MemoryThrottlerStorage } from './rate-limit/memory-throttler.storage';
+export type { MemoryThrottlerStorageOptions } from './rate-limit/memory-throttler.storage';
 
 // Redirect allow-list (pure)
 export { checkRedirectUrl, parseRedirectHostPattern } from './merchants/redirect-hosts';
