@@ -45,7 +45,12 @@ async function bootstrap(): Promise<void> {
   }
 
   // JSON lines through nestjs-pino (pretty on a terminal); LOG_FORMAT=text keeps Nest's console logger.
-  const app = await createDemoApp({ adapter, wechatBase, structuredLogs: process.env.LOG_FORMAT !== 'text' });
+  const app = await createDemoApp({
+    adapter,
+    wechatBase,
+    structuredLogs: process.env.LOG_FORMAT !== 'text',
+    processMetrics: true,
+  });
   for (const note of notes) log.log(note);
   await app.listen(port, host);
   const urlHost = host.includes(':') ? `[${host}]` : host;

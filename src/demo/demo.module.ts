@@ -16,6 +16,8 @@ export interface DemoModuleOptions {
   override?: Partial<AssistModuleOptions>;
   /** JSON logs through nestjs-pino (npm start); tests keep Nest's logger. */
   structuredLogs?: boolean;
+  /** Node process metrics (CPU, memory, event loop, GC) at /metrics (npm start). Each set samples the event loop, so tests leave them off. */
+  processMetrics?: boolean;
 }
 
 /** The demo gateway's root module: mounts AssistModule the way a host would. */
@@ -23,7 +25,7 @@ export interface DemoModuleOptions {
 export class DemoModule {
   static register(demo: DemoModuleOptions = {}): DynamicModule {
     // /health and /metrics; its registry collects the relay's metrics (options.metrics).
-    const ops = DemoOpsModule.register();
+    const ops = DemoOpsModule.register({ defaultMetrics: demo.processMetrics ?? false });
     return {
       module: DemoModule,
       // The demo page at `/`: part of the demo server only, never of AssistModule.

@@ -127,7 +127,9 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
       expect(await ui.text()).toContain('swagger-ui');
       const doc = (await (await fetch(`${demo.base}/docs-json`)).json()) as { paths: Record<string, unknown> };
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/unipay/assist/getWxAccessToken', '/unipay/assist/getWxAuthUrl']));
-      expect(await (await fetch(`${demo.base}/metrics`)).text()).toContain('unipay_assist_');
+      const metrics = await (await fetch(`${demo.base}/metrics`)).text();
+      expect(metrics).toContain('# TYPE unipay_assist_requests_total counter');
+      expect(metrics).toContain('process_cpu_user_seconds_total');
     });
 
     it('finishes an in-flight request on SIGTERM, closes Redis and exits 0, logging JSON lines with traceIds and no secrets', async () => {
