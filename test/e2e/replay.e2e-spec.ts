@@ -92,7 +92,8 @@ describe.each(ADAPTERS)('replay protection over %s', (adapter) => {
         adapter,
         wechatBase: sim.baseUrl,
         logger: logs,
-        override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('outage') },
+        // Rate limits off, so the replay store (not the rate-limit store) meets the outage first.
+        override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('outage'), rateLimit: { ip: false, merchant: false } },
       });
     });
     afterAll(async () => {
@@ -112,7 +113,7 @@ describe.each(ADAPTERS)('replay protection over %s', (adapter) => {
         const r = await post(gw.baseUrl, i % 2 ? 'getWxAuthUrl' : 'getWxAccessToken', i % 2 ? authUrlBody() : signedBody({ code: `C${i}` }));
         expect(r.status).toBe(200);
         expect(r.json).toMatchObject({ code: STORE_UNAVAILABLE, data: null });
-        expect(r.json.msg).toMatch(/store.*unavailable/i);
+        expect(r.json.msg).toBe('replay store (Redis) unavailable: request refused, retry shortly');
       }
       // Fail closed means no request reached WeChat.
       expect(sim.simulator.exchanges).toBe(exchanges);
@@ -136,5 +137,30 @@ describe.each(ADAPTERS)('replay protection over %s', (adapter) => {
       expect((await post(gw.baseUrl, 'getWxAuthUrl', body)).json.code).toBe(0);
       expect((await post(gw.baseUrl, 'getWxAuthUrl', body)).json.code).toBe(REPLAYED);
     }, 40_000);
+  });
+
+  describe('Redis outage with the Redis rate-limit store', () => {
+    let redis: PrivateRedis;
+    let gw: RunningGateway;
+
+    beforeAll(async () => {
+      redis = await PrivateRedis.start();
+      gw = await startGateway({ adapter, wechatBase: sim.baseUrl, override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('outage-rl') } });
+    });
+    afterAll(async () => {
+      await gw?.close();
+      await redis?.stop();
+    });
+
+    it('refuses with 30010 from the first guard (per-IP limit) and recovers', async () => {
+      expect((await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code).toBe(0);
+      await redis.stop();
+      for (const body of [authUrlBody(), {}, signedBody({ code: 'C1' })]) {
+        const r = await post(gw.baseUrl, 'getWxAccessToken', body);
+        expect(r.json).toMatchObject({ code: STORE_UNAVAILABLE, data: null, msg: 'rate-limit store (Redis) unavailable: request refused, retry shortly' });
+      }
+      await redis.start();
+      expect(await waitFor(async () => (await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code === 0, 15_000)).toBe(true);
+    }, 30_000);
   });
 });
