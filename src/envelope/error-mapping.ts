@@ -29,7 +29,9 @@ export function mapError(err: unknown): MappedError {
   if (status === 429) {
     return { code: AssistErrorCode.RATE_LIMITED, msg: 'rate limit exceeded, retry later', internal: false };
   }
-  if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+  // Fastify's code is lost when Nest wraps the error in an HttpException; its message stays.
+  const message = err instanceof Error ? err.message : '';
+  if (fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY' || /^Body cannot be empty/.test(message)) {
     return { code: AssistErrorCode.BAD_JSON, msg: 'body is empty: send a JSON object', internal: false };
   }
   if (status === 400 || err instanceof SyntaxError) {

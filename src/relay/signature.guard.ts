@@ -81,6 +81,10 @@ export class SignatureGuard implements CanActivate {
     if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
       throw new AssistException(AssistErrorCode.UNSUPPORTED_MEDIA_TYPE, 'content type must be application/json with charset utf-8');
     }
+    // Express parses an empty JSON body to {}; say what Fastify says, so both adapters agree.
+    if (req.headers['content-length'] === '0') {
+      throw new AssistException(AssistErrorCode.BAD_JSON, 'body is empty: send a JSON object');
+    }
     if (!isRecord(req.body)) {
       throw new AssistException(AssistErrorCode.BAD_JSON, 'body must be a JSON object');
     }
