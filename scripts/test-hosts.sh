@@ -24,9 +24,9 @@ if tar -tzf "$tgz" | grep -E '^package/dist/[a-z]+/(main\.|demo/)|/test/|\.map$|
   echo "the tarball holds files a host must not get (above)" >&2
   exit 1
 fi
-# Nor the demo's configuration: its merchant, WeChat app and their secrets.
+# Nor the demo's configuration in the code (the README may show its public try-out values).
 mkdir -p "$work/unpacked" && tar -xzf "$tgz" -C "$work/unpacked"
-if grep -rlE 'M1000000001|wx0demo0unipay0001|demo-wechat-app-secret' "$work/unpacked"; then
+if grep -rlE 'M1000000001|wx0demo0unipay0001|demo-wechat-app-secret' "$work/unpacked/package/dist"; then
   echo "the tarball holds the demo's merchant configuration (above)" >&2
   exit 1
 fi
@@ -47,7 +47,7 @@ for host in $hosts; do
     cd "$work/$host"
     npm install --no-audit --no-fund --no-package-lock --prefer-offline --loglevel=error
     node -e '
-      const v = (p) => require(require.resolve(p + "/package.json", { paths: [process.cwd()] })).version;
+      const v = (p) => { try { return JSON.parse(require("node:fs").readFileSync("node_modules/" + p + "/package.json", "utf8")).version; } catch { return "-"; } };
       console.log(["@nestjs/core", "@nestjs/common", "@nestjs/config", "@nestjs/axios", "@nestjs/swagger", "@nestjs/terminus", "prom-client", "unipay-assist", "jest", "typescript"].map((p) => p + "@" + v(p)).join(" "));
     '
     npm test
