@@ -16,6 +16,22 @@ import { summarizeProfile } from './lib/profile-summary.mjs';
 
 const started = Date.now();
 const args = parseArgs(process.argv.slice(2));
+if (args.help) {
+  console.log(`npm run bench [-- options]   (BENCH_SMOKE=1 = --smoke)
+  --smoke                 a short run for CI (~40 s); exit 1 on any wrong answer
+  --no-redis              skip the Redis case (default: run it when Redis answers)
+  --redis-url URL         Redis for the Redis case (default REDIS_URL or redis://127.0.0.1:6379)
+  --duration S            seconds per measured run (default 5, smoke 1)
+  --connections 1,16,64   concurrency levels (smoke: 16)
+  --targets LIST          baseline,floor-express,floor-fastify,express,fastify
+  --routes LIST           getWxAuthUrl,getWxAccessToken
+  --no-micro --no-retry   skip the micro-benchmarks / the idempotent-retry timing
+  --no-build              reuse bench/.build
+  --profile               CPU-profile the gateways under load (bench/results/profiles)
+  --out NAME              write bench/results/NAME.{json,md} (default latest)
+env: BENCH_RATE_LIMIT=on|off|default, BENCH_WECHAT_LATENCY_MS (default 20), LOG_LEVEL passes to the gateways`);
+  process.exit(0);
+}
 const SMOKE = args.smoke || process.env.BENCH_SMOKE === '1';
 const DURATION = Number(args.duration ?? (SMOKE ? 1 : 5));
 const LEVELS = (args.connections ?? (SMOKE ? '16' : '1,16,64')).split(',').map(Number);
@@ -431,7 +447,7 @@ function parseArgs(list) {
     if (!a.startsWith('--')) continue;
     const [k, v] = a.slice(2).split('=');
     if (v !== undefined) out[k] = v;
-    else if (list[i + 1] && !list[i + 1].startsWith('--') && !['smoke', 'no-redis', 'no-build', 'profile', 'no-micro', 'no-retry'].includes(k)) out[k] = list[++i];
+    else if (list[i + 1] && !list[i + 1].startsWith('--') && !['smoke', 'no-redis', 'no-build', 'profile', 'no-micro', 'no-retry', 'help'].includes(k)) out[k] = list[++i];
     else out[k] = true;
   }
   return out;
