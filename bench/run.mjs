@@ -23,7 +23,7 @@ if (args.help) {
   --redis-url URL         Redis for the Redis case (default REDIS_URL or redis://127.0.0.1:6379)
   --duration S            seconds per measured run (default 5, smoke 1)
   --connections 1,16,64   concurrency levels (smoke: 16)
-  --targets LIST          baseline,floor-express,floor-fastify,express,fastify
+  --targets LIST          baseline,floor-express,floor-fastify,express,fastify,express-lean,fastify-lean
   --routes LIST           getWxAuthUrl,getWxAccessToken
   --no-micro --no-retry   skip the micro-benchmarks / the idempotent-retry timing
   --no-build              reuse bench/.build
@@ -36,7 +36,9 @@ const SMOKE = args.smoke || process.env.BENCH_SMOKE === '1';
 const DURATION = Number(args.duration ?? (SMOKE ? 1 : 5));
 const LEVELS = (args.connections ?? (SMOKE ? '16' : '1,16,64')).split(',').map(Number);
 // floor-*: NestJS alone on that adapter (bench/nest-floor.cjs), memory case, getWxAuthUrl only.
-const TARGETS = (args.targets ?? (SMOKE ? 'baseline,express,fastify' : 'baseline,floor-express,floor-fastify,express,fastify')).split(',');
+const TARGETS = (
+  args.targets ?? (SMOKE ? 'baseline,express,fastify' : 'baseline,floor-express,floor-fastify,express,fastify,express-lean,fastify-lean')
+).split(',');
 const ROUTES = (args.routes ?? 'getWxAuthUrl,getWxAccessToken').split(',');
 const WARMUP = SMOKE ? 300 : 3000;
 const WARMUP_S = SMOKE ? 1 : 3;
@@ -78,7 +80,8 @@ async function main() {
   for (const c of cases) {
     console.log(`\n== case ${c.name}${c.env.REDIS_URL ? ` (REDIS_URL ${c.env.REDIS_URL})` : ''}`);
     const servers = {};
-    const caseTargets = TARGETS.filter((t) => !t.startsWith('floor-') || c.name === 'memory');
+    // Floors and lean variants only in the memory case: they answer the framework question once.
+    const caseTargets = TARGETS.filter((t) => !(t.startsWith('floor-') || t.endsWith('-lean')) || c.name === 'memory');
     for (const t of caseTargets) servers[t] = await startTarget(t, c, simBase);
     // Pools of pre-signed bodies (and codes) are sized from what each target
     // managed before: the getWxAuthUrl warm-up (a timed run; that route does
@@ -130,7 +133,7 @@ async function main() {
     }
     if (!args['no-retry'] && ROUTES.includes('getWxAccessToken')) {
       for (const t of caseTargets) {
-        if (t === 'baseline' || t.startsWith('floor-')) continue; // no cache there: a retry burns the code (40163)
+        if (t === 'baseline' || t.startsWith('floor-') || t.endsWith('-lean')) continue; // baseline/floor: no cache; lean: same as the gateway
         const plain = await driver.run({ type: 'retry', simBase, url: servers[t].url, pairs: RETRY_PAIRS });
         retries.push({ case: c.name, target: t, wechatLatencyMs: 0, ...plain });
         if (admin && WECHAT_LATENCY_MS > 0) {
@@ -207,12 +210,16 @@ async function startTarget(target, c, simBase) {
     env.HTTP_ADAPTER = target.slice('floor-'.length);
     proc = startNode(name, [path.join(BENCH_DIR, 'nest-floor.cjs')], { env, logDir });
   } else {
-    env.HTTP_ADAPTER = target;
+    // express-lean / fastify-lean: the same gateway with the rate limiter off and
+    // only warnings logged (no per-request line): what those two features cost.
+    const lean = target.endsWith('-lean');
+    env.HTTP_ADAPTER = lean ? target.slice(0, -'-lean'.length) : target;
     // The limiter stays on (its counting is part of the cost) but never refuses the load.
     // BENCH_RATE_LIMIT=off turns it off, =default keeps the module's defaults (which refuse a load like this).
-    const rl = process.env.BENCH_RATE_LIMIT ?? 'on';
+    const rl = lean ? 'off' : (process.env.BENCH_RATE_LIMIT ?? 'on');
     if (rl === 'off') env.RATE_LIMIT_IP = env.RATE_LIMIT_MERCHANT = '0';
     else if (rl !== 'default') env.RATE_LIMIT_IP = env.RATE_LIMIT_MERCHANT = String(1_000_000_000);
+    if (lean) env.LOG_LEVEL = 'warn';
     // Unique Redis keys per run on the shared Redis, if the module reads a prefix.
     env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${target}:`;
     const main = path.join(DIST, 'main.js');
@@ -223,7 +230,7 @@ async function startTarget(target, c, simBase) {
   track(proc);
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(proc, `${url}/unipay/assist/getWxAuthUrl`);
-  return { url, proc, profiled: Boolean(args.profile) && (target === 'express' || target === 'fastify') };
+  return { url, proc, profiled: Boolean(args.profile) && !target.startsWith('floor-') && target !== 'baseline' };
 }
 
 function stopProfile(proc, file) {
@@ -360,7 +367,7 @@ function summarizeRetry(r) {
 function targetChecks(rows, micro, retries) {
   const out = [];
   for (const row of rows) {
-    if (row.connections !== Math.max(...LEVELS) || row.target === 'baseline' || row.target.startsWith('floor-')) continue;
+    if (row.connections !== Math.max(...LEVELS) || row.target === 'baseline' || row.target.startsWith('floor-') || row.target.endsWith('-lean')) continue;
     const want = row.target === 'fastify' ? 0.9 : 0.8;
     if (row.rpsRatio === null) continue; // no baseline in this run
     out.push({ what: `${row.case} ${row.route} ${row.target} rps ≥ ${want}× baseline at c=${row.connections}`, value: row.rpsRatio, pass: row.rpsRatio >= want });
@@ -393,6 +400,7 @@ function markdown(rep) {
       '"server CPU µs/req" is the server process\'s user+system CPU time over the run divided by the requests it answered: the cost per request, ' +
       'which other load on a shared machine disturbs much less than req/s. floor-express / floor-fastify are NestJS alone on that adapter ' +
       '(one POST route answering a fixed envelope, bench/nest-floor.cjs): what the framework costs before the relay does anything. ' +
+      'express-lean / fastify-lean are the gateway with the rate limiter off and LOG_LEVEL=warn (no per-request log line). ' +
       `Gateways run with the rate limiter on (limits never reached) unless BENCH_RATE_LIMIT says otherwise (here: ${rep.settings.rateLimit}).`,
   );
   L.push('');
