@@ -204,7 +204,10 @@ async function startTarget(target, c, simBase) {
   let proc;
   const name = `${c.name}-${target}`;
   if (target === 'baseline') {
-    proc = startNode(name, [path.join(BENCH_DIR, 'baseline-relay.mjs')], { env, logDir });
+    const script = path.join(BENCH_DIR, 'baseline-relay.mjs');
+    proc = args.profile
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), script], { env, logDir })
+      : startNode(name, [script], { env, logDir });
   } else if (target.startsWith('floor-')) {
     // floor-express / floor-fastify: Nest alone, see nest-floor.cjs.
     env.HTTP_ADAPTER = target.slice('floor-'.length);
@@ -230,7 +233,7 @@ async function startTarget(target, c, simBase) {
   track(proc);
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(proc, `${url}/unipay/assist/getWxAuthUrl`);
-  return { url, proc, profiled: Boolean(args.profile) && !target.startsWith('floor-') && target !== 'baseline' };
+  return { url, proc, profiled: Boolean(args.profile) && !target.startsWith('floor-') };
 }
 
 function stopProfile(proc, file) {

@@ -30,4 +30,6 @@ process.on('message', async (m) => {
 });
 // Let the IPC channel not keep the process alive on its own.
 process.channel?.unref();
-require(path.resolve(process.argv[2]));
+const entry = path.resolve(process.argv[2]);
+if (entry.endsWith('.mjs')) import(require('node:url').pathToFileURL(entry).href);
+else require(entry);
