@@ -1,7 +1,6 @@
 import { WechatSimulator } from '../../src/simulator/wechat-simulator';
-import { RunningSimulator } from '../../src/simulator/simulator.server';
 import { BuiltCli, buildCli } from '../support/cli-runner';
-import { ADAPTERS, codeFrom, DEMO_MERCHANT, DEMO_SECRET, DEMO_WECHAT_APP, RunningGateway, startGateway, startSimulator } from '../support/gateway';
+import { ADAPTERS, codeFrom, DEMO_MERCHANT, DEMO_SECRET, DEMO_WECHAT_APP, useDemoGateway } from '../support/gateway';
 
 const RETURN_URL = 'http://localhost:3000/pay/return?order=42';
 
@@ -41,26 +40,16 @@ describe('unipay-assist --help', () => {
 });
 
 describe.each(ADAPTERS)('unipay-assist against the demo gateway over %s', (adapter) => {
-  let sim: RunningSimulator;
-  let gw: RunningGateway;
+  const demo = useDemoGateway(adapter);
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ adapter, wechatBase: sim.baseUrl });
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
-
-  const common = (): string[] => ['--server', gw.baseUrl, '--secret', DEMO_SECRET];
+  const common = (): string[] => ['--server', demo.gw.baseUrl, '--secret', DEMO_SECRET];
 
   it('runs the whole flow: auth-url, the simulator redirect, access-token with the token masked', async () => {
     const auth = await cli.run(['auth-url', ...common(), '--url', RETURN_URL, '--state', 'st-1', '--mch-no', DEMO_MERCHANT.mchNo]);
     expect(auth).toMatchObject({ code: 0, stderr: '' });
     const printed = JSON.parse(auth.stdout);
     expect(Object.keys(printed)).toEqual(['url']);
-    expect(printed.url).toMatch(new RegExp(`^${sim.baseUrl}/connect/oauth2/authorize\\?appid=${DEMO_WECHAT_APP.appId}&`));
+    expect(printed.url).toMatch(new RegExp(`^${demo.sim.baseUrl}/connect/oauth2/authorize\\?appid=${DEMO_WECHAT_APP.appId}&`));
     expect(printed.url).toContain('state=st-1#wechat_redirect');
 
     const code = await codeFrom(printed.url);
@@ -71,13 +60,13 @@ describe.each(ADAPTERS)('unipay-assist against the demo gateway over %s', (adapt
   });
 
   it('--show-token prints the access token in clear; the secret may come from UNIPAY_ASSIST_SECRET', async () => {
-    const auth = await cli.run(['auth-url', '--server', gw.baseUrl, '--url', RETURN_URL, '--scope', 'snsapi_userinfo'], {
+    const auth = await cli.run(['auth-url', '--server', demo.gw.baseUrl, '--url', RETURN_URL, '--scope', 'snsapi_userinfo'], {
       UNIPAY_ASSIST_SECRET: DEMO_SECRET,
     });
     expect(auth.code).toBe(0);
     const url = JSON.parse(auth.stdout).url as string;
     expect(url).toContain('scope=snsapi_userinfo');
-    const token = await cli.run(['access-token', '--server', gw.baseUrl, '--code', await codeFrom(url), '--show-token'], {
+    const token = await cli.run(['access-token', '--server', demo.gw.baseUrl, '--code', await codeFrom(url), '--show-token'], {
       UNIPAY_ASSIST_SECRET: DEMO_SECRET,
     });
     expect(token.code).toBe(0);
@@ -85,7 +74,7 @@ describe.each(ADAPTERS)('unipay-assist against the demo gateway over %s', (adapt
   });
 
   it('a wrong secret: exit 2, stderr says the server rejected the signature (20052), nothing on stdout', async () => {
-    const r = await cli.run(['auth-url', '--server', gw.baseUrl, '--secret', 'not-the-secret', '--url', RETURN_URL]);
+    const r = await cli.run(['auth-url', '--server', demo.gw.baseUrl, '--secret', 'not-the-secret', '--url', RETURN_URL]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^error 20052: the server rejected the signature/);

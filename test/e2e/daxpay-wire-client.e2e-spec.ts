@@ -1,27 +1,17 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { RunningSimulator } from '../../src/simulator/simulator.server';
-import { ADAPTERS, RunningGateway, startGateway, startSimulator } from '../support/gateway';
+import { ADAPTERS, useDemoGateway } from '../support/gateway';
 
 const run = promisify(execFile);
 const SCRIPT = join(__dirname, '..', '..', 'scripts', 'daxpay-wire-client.mjs');
 
 /** The outside client (scripts/daxpay-wire-client.mjs, no src imports) against the real demo app. */
 describe.each(ADAPTERS)('outside DaxPay-wire client against the demo over %s', (adapter) => {
-  let sim: RunningSimulator;
-  let gw: RunningGateway;
-  beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ adapter, wechatBase: sim.baseUrl });
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  const demo = useDemoGateway(adapter);
 
   it('runs the whole flow and gets each documented error code (exit 0)', async () => {
-    const { stdout } = await run(process.execPath, [SCRIPT, gw.baseUrl, '--json'], { timeout: 20_000 });
+    const { stdout } = await run(process.execPath, [SCRIPT, demo.gw.baseUrl, '--json'], { timeout: 20_000 });
     const report = JSON.parse(stdout) as { failed: number; passed: number; rows: { check: string; expected: string; got: string; ok: boolean; skipped?: boolean }[] };
     const failures = report.rows.filter((r) => !r.ok);
     expect(failures).toEqual([]);
@@ -31,12 +21,12 @@ describe.each(ADAPTERS)('outside DaxPay-wire client against the demo over %s', (
     expect(report.rows.find((r) => r.check.startsWith('getWxAccessToken'))).toMatchObject({ ok: true });
     expect(report.rows.find((r) => r.check.startsWith('business failure'))).toMatchObject({ ok: true });
     // Both codes of the flow reached the simulator: the URL was followed and the code exchanged once.
-    expect(sim.simulator.authorizations).toBeGreaterThanOrEqual(1);
-    expect(sim.simulator.exchanges).toBeGreaterThanOrEqual(2);
+    expect(demo.sim.simulator.authorizations).toBeGreaterThanOrEqual(1);
+    expect(demo.sim.simulator.exchanges).toBeGreaterThanOrEqual(2);
   });
 
   it('exits 1 and says FAIL when the server does not match (wrong secret)', async () => {
-    const err = await run(process.execPath, [SCRIPT, gw.baseUrl, '--secret', 'not-the-demo-secret'], { timeout: 20_000 }).then(
+    const err = await run(process.execPath, [SCRIPT, demo.gw.baseUrl, '--secret', 'not-the-demo-secret'], { timeout: 20_000 }).then(
       () => undefined,
       (e: { code: number; stdout: string }) => e,
     );

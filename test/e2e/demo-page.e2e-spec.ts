@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { WechatSimulator } from '../../src/simulator/wechat-simulator';
-import { RunningSimulator } from '../../src/simulator/simulator.server';
-import { ADAPTERS, DEMO_SECRET, DEMO_WECHAT_APP, post, RunningGateway, startGateway, startSimulator } from '../support/gateway';
+import { ADAPTERS, DEMO_SECRET, DEMO_WECHAT_APP, post, useDemoGateway } from '../support/gateway';
 
 // Debian's chromium package (.ci/run installs it when missing).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,17 +27,7 @@ beforeAll(async () => {
 afterAll(() => browser?.close());
 
 describe.each(ADAPTERS)('demo page over %s', (adapter) => {
-  let sim: RunningSimulator;
-  let gw: RunningGateway;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({ adapter, wechatBase: sim.baseUrl });
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  const demo = useDemoGateway(adapter);
 
   it('walks the flow in a browser: auth URL, consent at the simulator, back with the code, openId shown', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
@@ -47,21 +36,21 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     page.on('response', (r) => r.status() >= 400 && consoleErrors.push(`${r.status()} ${r.url()}`));
     try {
-      const res = await page.goto(`${gw.baseUrl}/`);
+      const res = await page.goto(`${demo.gw.baseUrl}/`);
       expect(res?.status()).toBe(200);
       expect(res?.headers()['content-security-policy']).toContain("script-src 'sha256-");
 
       await page.click('#get-url');
       await page.waitForSelector('#step1.done');
       const signedRequest = JSON.parse((await page.textContent('#auth-request'))!);
-      expect(signedRequest).toMatchObject({ mchNo: 'M1000000001', url: `${gw.baseUrl}/`, sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(signedRequest).toMatchObject({ mchNo: 'M1000000001', url: `${demo.gw.baseUrl}/`, sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
       expect(await page.textContent('#auth-signed-string')).toMatch(/^mchNo=M1000000001&nonceStr=[0-9a-f]{32}&reqTime=\d+&scope=snsapi_base&state=[0-9a-f]{24}&url=http.*&key=\*{6}$/);
 
       // To the simulator's consent screen, Allow, and back to the page.
       await page.click('#go-wechat');
       await page.waitForSelector('#sim-allow');
       expect(await page.textContent('#sim-app')).toBe(DEMO_WECHAT_APP.appId);
-      await Promise.all([page.waitForURL(`${gw.baseUrl}/**`), page.click('#sim-allow')]);
+      await Promise.all([page.waitForURL(`${demo.gw.baseUrl}/**`), page.click('#sim-allow')]);
 
       await page.waitForSelector('#step3.done');
       // Step 1 is still in view after the trip to WeChat.
@@ -74,7 +63,7 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
       expect(answer).toMatchObject({ openId, signVerified: true, signType: 'HMAC_SHA256', sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
       expect(answer.accessToken).toMatch(/^SIM_….{4}$/);
       // The code is out of the address bar; neither the secret nor the code is on the page.
-      expect(page.url()).toBe(`${gw.baseUrl}/`);
+      expect(page.url()).toBe(`${demo.gw.baseUrl}/`);
       const html = await page.content();
       expect(html).not.toContain(`key=${DEMO_SECRET}`);
       expect(html).not.toMatch(/SIM_AT_[A-Za-z0-9_-]{8}/);
@@ -92,35 +81,35 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
   it('shows the error when the user denies, and when WeChat refuses the code', async () => {
     const page = await browser.newPage();
     try {
-      await page.goto(`${gw.baseUrl}/`);
+      await page.goto(`${demo.gw.baseUrl}/`);
       await page.selectOption('#scope', 'snsapi_userinfo');
       await page.click('#get-url');
       await page.waitForSelector('#step1.done');
       expect(await page.textContent('#auth-response')).toContain('scope=snsapi_userinfo');
       await page.click('#go-wechat');
-      await Promise.all([page.waitForURL(`${gw.baseUrl}/**`), page.click('#sim-deny')]);
+      await Promise.all([page.waitForURL(`${demo.gw.baseUrl}/**`), page.click('#sim-deny')]);
       await page.waitForSelector('#step3.failed');
       expect(await page.textContent('#error')).toContain('denied');
 
       // A code WeChat does not know, coming back with the state this page sent.
       await page.evaluate("sessionStorage.setItem('unipay-demo-state', 'st-x')");
-      await page.goto(`${gw.baseUrl}/?code=not-a-real-code&state=st-x`);
+      await page.goto(`${demo.gw.baseUrl}/?code=not-a-real-code&state=st-x`);
       await page.waitForSelector('#step3.failed');
       expect(await page.textContent('#error')).toMatch(/^WeChat refused 40029: .*\(WeChat errcode 40029\) \(traceId [A-Za-z0-9]{12}\)$/);
 
       // A state this page did not send: the code is not exchanged.
-      const before = sim.simulator.exchanges;
-      await page.goto(`${gw.baseUrl}/?code=whatever&state=forged`);
+      const before = demo.sim.simulator.exchanges;
+      await page.goto(`${demo.gw.baseUrl}/?code=whatever&state=forged`);
       await page.waitForSelector('#step3.failed');
       expect(await page.textContent('#error')).toContain('state');
-      expect(sim.simulator.exchanges).toBe(before);
+      expect(demo.sim.simulator.exchanges).toBe(before);
     } finally {
       await page.close();
     }
   });
 
   it('the demo endpoints refuse bad input clearly and the page is not part of the relay prefix', async () => {
-    const bad = await fetch(`${gw.baseUrl}/demo/access-token`, {
+    const bad = await fetch(`${demo.gw.baseUrl}/demo/access-token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ code: 42 }),
@@ -128,6 +117,6 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
     expect(bad.status).toBe(200);
     expect(await bad.json()).toEqual({ ok: false, error: { kind: 'input', message: 'code must be a string of 1 to 64 characters' } });
     // The relay itself still answers with its envelope.
-    expect((await post(gw.baseUrl, 'getWxAuthUrl', {})).json).toMatchObject({ data: null });
+    expect((await post(demo.gw.baseUrl, 'getWxAuthUrl', {})).json).toMatchObject({ data: null });
   });
 });

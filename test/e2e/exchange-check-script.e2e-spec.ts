@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { RunningSimulator } from '../../src/simulator/simulator.server';
-import { ADAPTERS, RunningGateway, startGateway, startSimulator } from '../support/gateway';
+import { ADAPTERS, useDemoGateway } from '../support/gateway';
 
 const SCRIPT = resolve(__dirname, '../../scripts/exchange-check.mjs');
 
@@ -15,27 +14,15 @@ function runScript(args: string[]): Promise<{ code: number; out: string }> {
 
 /** scripts/exchange-check.mjs, the outside client of the report, passes against the demo gateway. */
 describe.each(ADAPTERS)('scripts/exchange-check.mjs against the gateway over %s', (adapter) => {
-  let sim: RunningSimulator;
-  let gw: RunningGateway;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({
-      adapter,
-      wechatBase: sim.baseUrl,
-      override: {
-        wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl, timeoutMs: 300 },
-        exchange: { breakerThreshold: 3, breakerHalfOpenMs: 500 },
-      },
-    });
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
+  const demo = useDemoGateway(adapter, {
+    override: (sim) => ({
+      wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl, timeoutMs: 300 },
+      exchange: { breakerThreshold: 3, breakerHalfOpenMs: 500 },
+    }),
   });
 
   it('every idempotency check and fault row matches', async () => {
-    const { code, out } = await runScript(['--sim', sim.baseUrl, '--timeout-ms', '300', '--threshold', '3', '--half-open-ms', '500', gw.baseUrl]);
+    const { code, out } = await runScript(['--sim', demo.sim.baseUrl, '--timeout-ms', '300', '--threshold', '3', '--half-open-ms', '500', demo.gw.baseUrl]);
     expect(out).toContain('all checks passed');
     expect(out).not.toContain('FAIL');
     expect(code).toBe(0);
@@ -45,7 +32,7 @@ describe.each(ADAPTERS)('scripts/exchange-check.mjs against the gateway over %s'
   }, 90_000);
 
   it('a wrong expectation makes it fail (exit 1): here, a breaker threshold the gateway does not have', async () => {
-    const { code, out } = await runScript(['--sim', sim.baseUrl, '--timeout-ms', '300', '--threshold', '7', '--half-open-ms', '500', gw.baseUrl]);
+    const { code, out } = await runScript(['--sim', demo.sim.baseUrl, '--timeout-ms', '300', '--threshold', '7', '--half-open-ms', '500', demo.gw.baseUrl]);
     expect(code).toBe(1);
     expect(out).toMatch(/FAIL circuit opens after 7 failed calls/);
   }, 90_000);

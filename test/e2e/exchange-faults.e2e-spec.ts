@@ -1,6 +1,5 @@
-import { RunningSimulator } from '../../src/simulator/simulator.server';
 import { SimFault } from '../../src/simulator/sim-faults';
-import { ADAPTERS, Answer, DEMO_WECHAT_APP, post, RunningGateway, signedBody, startGateway, startSimulator } from '../support/gateway';
+import { ADAPTERS, Answer, DEMO_WECHAT_APP, post, signedBody, useDemoGateway } from '../support/gateway';
 
 const TIMEOUT_MS = 400;
 const HALF_OPEN_MS = 600;
@@ -21,16 +20,20 @@ interface Row {
 }
 
 describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry policy, breaker)', (adapter) => {
-  let sim: RunningSimulator;
-  let gw: RunningGateway;
+  const demo = useDemoGateway(adapter, {
+    override: (sim) => ({
+      wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl, timeoutMs: TIMEOUT_MS },
+      exchange: { retryDelayMs: 20, breakerThreshold: 4, breakerHalfOpenMs: HALF_OPEN_MS },
+    }),
+  });
   const rows: Row[] = [];
 
   const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${sim.baseUrl}/__sim/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${demo.sim.baseUrl}/__sim/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
     return (await res.json()) as { exchanges: number; faults: SimFault[] };
   };
   const calls = async () => (await admin('GET', 'stats')).exchanges;
-  const exchange = (code: string) => post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
+  const exchange = (code: string) => post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
 
   /**
    * Injects `faults` through the admin endpoint, exchanges a fresh code, then
@@ -39,7 +42,7 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
   async function probe(fault: string, faults: SimFault[], settleMs = 0) {
     await admin('DELETE', 'faults');
     if (faults.length) await admin('POST', 'faults', faults);
-    const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId, `user-${rows.length}`);
+    const code = demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, `user-${rows.length}`);
     const c0 = await calls();
     const first = await exchange(code);
     const c1 = await calls();
@@ -51,20 +54,7 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
     return { first, again, calls: c1 - c0, againCalls: c2 - c1 };
   }
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({
-      adapter,
-      wechatBase: sim.baseUrl,
-      override: {
-        wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl, timeoutMs: TIMEOUT_MS },
-        exchange: { retryDelayMs: 20, breakerThreshold: 4, breakerHalfOpenMs: HALF_OPEN_MS },
-      },
-    });
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
+  afterAll(() => {
     const table = [
       `\nFault table (${adapter}; timeout ${TIMEOUT_MS} ms, breaker opens after 4 failed calls, half-open after ${HALF_OPEN_MS} ms)`,
       '| fault injected | client got | upstream calls | same code sent again (faults cleared) |',
@@ -167,12 +157,12 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
     await admin('DELETE', 'faults');
     await admin('POST', 'faults', [{ kind: 'reset', share: 1 }]);
     const c0 = await calls();
-    const a = await exchange(sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-1'));
-    const b = await exchange(sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-2'));
+    const a = await exchange(demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-1'));
+    const b = await exchange(demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-2'));
     const c1 = await calls();
     expect([a.json.code, b.json.code]).toEqual([30001, 30001]);
     expect(c1 - c0).toBe(4);
-    const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-3');
+    const code = demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-3');
     const fast = await exchange(code);
     const c2 = await calls();
     expect(fast.json).toMatchObject({ code: 30005, data: null });
@@ -188,12 +178,12 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
     expect(probe.json.data.code).toBe(0);
     expect(c3 - c2).toBe(1);
     rows.push({ fault: `… same code after ${HALF_OPEN_MS} ms, WeChat back (half-open probe)`, got: outcome(probe), calls: c3 - c2, after: 'circuit closed' });
-    const next = await exchange(sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-4'));
+    const next = await exchange(demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-4'));
     expect(next.json.data.code).toBe(0);
   });
 
   it('the admin endpoint refuses a bad fault with 400 and a reason', async () => {
-    const res = await fetch(`${sim.baseUrl}/__sim/faults`, { method: 'POST', body: '{"kind":"meteor"}' });
+    const res = await fetch(`${demo.sim.baseUrl}/__sim/faults`, { method: 'POST', body: '{"kind":"meteor"}' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/kind must be one of/);
   });

@@ -1,5 +1,4 @@
-import { RunningSimulator } from '../../src/simulator/simulator.server';
-import { ADAPTERS, nowSeconds, post, RunningGateway, signedBody, startGateway, startSimulator } from '../support/gateway';
+import { ADAPTERS, nowSeconds, post, RunningGateway, signedBody, startGateway, useDemoGateway } from '../support/gateway';
 import { envelopeProblem, RawAnswer, rawRequest } from '../support/raw-http';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -110,29 +109,19 @@ function cases(): Case[] {
 }
 
 describe.each(ADAPTERS)('hostile input over %s', (adapter) => {
-  let sim: RunningSimulator;
-  let gw: RunningGateway;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    // Rate limits off: this suite sends many requests from one IP on purpose.
-    gw = await startGateway({ adapter, wechatBase: sim.baseUrl, override: { rateLimit: { ip: false, merchant: false } } });
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
-  });
+  // Rate limits off: this suite sends many requests from one IP on purpose.
+  const demo = useDemoGateway(adapter, { override: { rateLimit: { ip: false, merchant: false } } });
 
   const send = (c: Pick<Case, 'path' | 'method' | 'headers' | 'body'>): Promise<RawAnswer> =>
-    rawRequest(gw.baseUrl, c.path ?? TOKEN, { method: c.method, headers: c.headers ?? JSON_HEADERS, body: c.body });
+    rawRequest(demo.gw.baseUrl, c.path ?? TOKEN, { method: c.method, headers: c.headers ?? JSON_HEADERS, body: c.body });
 
   it.each(cases().map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const before = sim.simulator.exchanges;
+    const before = demo.sim.simulator.exchanges;
     const a = await send(c);
     expect(envelopeProblem(a)).toBe('');
     const codes = Array.isArray(c.code) ? c.code : [c.code];
     expect({ code: codes.includes(a.json.code) ? codes[0] : a.json.code, msg: a.json.msg }).toEqual({ code: codes[0], msg: expect.stringMatching(c.msg) });
-    expect(sim.simulator.exchanges).toBe(before);
+    expect(demo.sim.simulator.exchanges).toBe(before);
   });
 
   it('answers a body over the limit with 10007, not a dropped connection', async () => {
@@ -188,7 +177,7 @@ describe.each(ADAPTERS)('hostile input over %s', (adapter) => {
   });
 
   it('still serves a normal request afterwards', async () => {
-    const a = await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/cb' }));
+    const a = await post(demo.gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/cb' }));
     expect(a.json).toMatchObject({ code: 0, data: { code: 0 } });
   });
 });

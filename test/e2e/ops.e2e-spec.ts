@@ -6,9 +6,8 @@ import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode } from '../../src/envelope/e
 import { PrometheusAssistMetrics } from '../../src/metrics/prometheus-assist.metrics';
 import { ASSIST_ROUTE_ERROR_CODES, documentAssistRoutes } from '../../src/openapi/assist-openapi';
 import { AssistModule } from '../../src/relay/assist.module';
-import { RunningSimulator } from '../../src/simulator/simulator.server';
 import { DEMO_MERCHANT } from '../../src/demo/demo-merchant';
-import { ADAPTERS, codeFrom, post, RunningGateway, signedBody, startGateway, startSimulator } from '../support/gateway';
+import { ADAPTERS, codeFrom, post, signedBody, startGateway, startSimulator, useDemoGateway } from '../support/gateway';
 import { PrivateRedis, SHARED_REDIS_URL, uniquePrefix, waitFor } from '../support/redis-server';
 
 const get = async (url: string) => {
@@ -23,22 +22,15 @@ function sample(text: string, series: string): number | undefined {
 }
 
 describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) => {
-  let sim: RunningSimulator;
-  let gw: RunningGateway;
+  const demo = useDemoGateway(adapter);
   let simHost: string;
 
-  beforeAll(async () => {
-    sim = await startSimulator();
-    simHost = new URL(sim.baseUrl).host;
-    gw = await startGateway({ adapter, wechatBase: sim.baseUrl });
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
+  beforeAll(() => {
+    simHost = new URL(demo.sim.baseUrl).host;
   });
 
   it('serves /docs-json listing both routes, their bodies, the envelope and their error codes', async () => {
-    const res = await get(`${gw.baseUrl}/docs-json`);
+    const res = await get(`${demo.gw.baseUrl}/docs-json`);
     expect(res.status).toBe(200);
     const doc = JSON.parse(res.text);
     expect(doc.openapi).toMatch(/^3\./);
@@ -69,35 +61,35 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
   // Fastify serves the UI through @fastify/static, which jest cannot load on Node 20 (it require()s an
   // ES module); demo-process.e2e-spec.ts checks the UI on both adapters in a real Node process.
   (adapter === 'express' ? it : it.skip)('serves the Swagger UI at /docs', async () => {
-    const res = await get(`${gw.baseUrl}/docs`);
+    const res = await get(`${demo.gw.baseUrl}/docs`);
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/text\/html/);
     expect(res.text).toContain('swagger-ui');
   });
 
   it('reports health with the WeChat breaker state per host', async () => {
-    const before = await get(`${gw.baseUrl}/health`);
+    const before = await get(`${demo.gw.baseUrl}/health`);
     expect(before.status).toBe(200);
     expect(JSON.parse(before.text)).toMatchObject({
       status: 'ok',
       info: { unipayAssist: { status: 'up', redis: 'not configured', wechatBreaker: {} } },
     });
-    const auth = await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/pay' }));
-    await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: await codeFrom(auth.json.data.url) }));
-    const after = JSON.parse((await get(`${gw.baseUrl}/health`)).text);
+    const auth = await post(demo.gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/pay' }));
+    await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code: await codeFrom(auth.json.data.url) }));
+    const after = JSON.parse((await get(`${demo.gw.baseUrl}/health`)).text);
     expect(after.info.unipayAssist.wechatBreaker).toEqual({ [simHost]: 'closed' });
   });
 
   it('counts requests by route and code, WeChat calls, errcodes, reuses and replays at /metrics', async () => {
-    const auth = await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/pay' }));
+    const auth = await post(demo.gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/pay' }));
     const code = await codeFrom(auth.json.data.url);
     const first = signedBody({ code });
-    expect((await post(gw.baseUrl, 'getWxAccessToken', first)).json.data.code).toBe(0);
-    expect((await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }))).json.data.code).toBe(0); // a client retry: cached
-    expect((await post(gw.baseUrl, 'getWxAccessToken', first)).json.code).toBe(AssistErrorCode.REPLAYED);
-    expect((await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'not-a-real-code' }))).json.data.code).toBe(1);
+    expect((await post(demo.gw.baseUrl, 'getWxAccessToken', first)).json.data.code).toBe(0);
+    expect((await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code }))).json.data.code).toBe(0); // a client retry: cached
+    expect((await post(demo.gw.baseUrl, 'getWxAccessToken', first)).json.code).toBe(AssistErrorCode.REPLAYED);
+    expect((await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'not-a-real-code' }))).json.data.code).toBe(1);
 
-    const res = await get(`${gw.baseUrl}/metrics`);
+    const res = await get(`${demo.gw.baseUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/^text\/plain/);
     const m = res.text;
@@ -118,8 +110,8 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
   });
 
   it('counts errors answered before any route matches under the prefix', async () => {
-    await post(gw.baseUrl, 'getWxAuthUrl', '{"broken":');
-    const m = (await get(`${gw.baseUrl}/metrics`)).text;
+    await post(demo.gw.baseUrl, 'getWxAuthUrl', '{"broken":');
+    const m = (await get(`${demo.gw.baseUrl}/metrics`)).text;
     expect(sample(m, 'unipay_assist_requests_total{route="getWxAuthUrl",code="10005"}')).toBe(1);
   });
 });

@@ -1,32 +1,19 @@
-import { RunningSimulator } from '../../src/simulator/simulator.server';
-import { ADAPTERS, DEMO_MERCHANT, post, RunningGateway, signedBody, startGateway, startSimulator } from '../support/gateway';
+import { ADAPTERS, DEMO_MERCHANT, post, signedBody, useDemoGateway } from '../support/gateway';
 
 const REDIRECT_NOT_ALLOWED = 20062;
 
 describe.each(ADAPTERS)('getWxAuthUrl redirect allow-list over %s', (adapter) => {
-  let sim: RunningSimulator;
-  let gw: RunningGateway;
-
-  beforeAll(async () => {
-    sim = await startSimulator();
-    gw = await startGateway({
-      adapter,
-      wechatBase: sim.baseUrl,
-      override: {
-        merchants: [
-          DEMO_MERCHANT,
-          { ...DEMO_MERCHANT, mchNo: 'M2', appId: 'A2', redirectHosts: ['shop.example.com', '*.pay.example.com'] },
-          { ...DEMO_MERCHANT, mchNo: 'M3', appId: 'A3', redirectHosts: undefined },
-        ],
-      },
-    });
-  });
-  afterAll(async () => {
-    await gw?.close();
-    await sim?.close();
+  const demo = useDemoGateway(adapter, {
+    override: {
+      merchants: [
+        DEMO_MERCHANT,
+        { ...DEMO_MERCHANT, mchNo: 'M2', appId: 'A2', redirectHosts: ['shop.example.com', '*.pay.example.com'] },
+        { ...DEMO_MERCHANT, mchNo: 'M3', appId: 'A3', redirectHosts: undefined },
+      ],
+    },
   });
 
-  const authUrl = (url: string, extra: Record<string, unknown> = {}) => post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url, ...extra }));
+  const authUrl = (url: string, extra: Record<string, unknown> = {}) => post(demo.gw.baseUrl, 'getWxAuthUrl', signedBody({ url, ...extra }));
 
   it('builds URLs for the demo hosts on any port', async () => {
     for (const url of ['http://localhost:3000/cb', 'http://127.0.0.1:8080/cb', 'http://[::1]:9/cb']) {

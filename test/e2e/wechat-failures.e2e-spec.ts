@@ -1,7 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { MerchantInput } from '../../src/merchants/merchant';
-import { RunningSimulator, startSimulatorServer } from '../../src/simulator/simulator.server';
 import { sign } from '../../src/signing/signature';
 import {
   ADAPTERS,
@@ -10,9 +9,9 @@ import {
   DEMO_SECRET,
   DEMO_WECHAT_APP,
   post,
-  RunningGateway,
   signedBody,
   startGateway,
+  useDemoGateway,
 } from '../support/gateway';
 
 const BAD_SECRET_MERCHANT: MerchantInput = {
@@ -102,47 +101,41 @@ describe.each(ADAPTERS)('WeChat failures over %s', (adapter) => {
   });
 
   describe('WeChat refusals are signed business failures (data.code 1, errcode in msg)', () => {
-    let sim: RunningSimulator;
-    let gw: RunningGateway;
-    beforeAll(async () => {
-      sim = await startSimulatorServer({ apps: [DEMO_WECHAT_APP] });
-      gw = await startGateway({ adapter, wechatBase: sim.baseUrl, override: { merchants: MERCHANTS, wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl } } });
-    });
-    afterAll(async () => {
-      await gw?.close();
-      await sim?.close();
+    const demo = useDemoGateway(adapter, {
+      simulator: { apps: [DEMO_WECHAT_APP] },
+      override: (sim) => ({ merchants: MERCHANTS, wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl } }),
     });
 
     it('40029 for a code WeChat never issued', async () => {
-      expectRefusal(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'never-issued-code' })), 40029);
+      expectRefusal(await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'never-issued-code' })), 40029);
     });
 
     it('40163 for a code already used (here directly at WeChat, outside the relay)', async () => {
-      const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
+      const code = demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
       const direct = await fetch(
-        `${sim.baseUrl}/sns/oauth2/access_token?appid=${DEMO_WECHAT_APP.appId}&secret=${DEMO_WECHAT_APP.appSecret}&code=${code}&grant_type=authorization_code`,
+        `${demo.sim.baseUrl}/sns/oauth2/access_token?appid=${DEMO_WECHAT_APP.appId}&secret=${DEMO_WECHAT_APP.appSecret}&code=${code}&grant_type=authorization_code`,
       );
       expect(JSON.parse(await direct.text())).toHaveProperty('openid');
-      expectRefusal(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code })), 40163);
+      expectRefusal(await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code })), 40163);
     });
 
     it('the same code sent again by the same merchant gets the same answer, not 40163 (idempotent relay)', async () => {
-      const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
-      const first = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
-      const again = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
+      const code = demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
+      const first = await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
+      const again = await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
       expect(first.json.data).toMatchObject({ code: 0, openId: expect.stringMatching(/^o/) });
       expect(again.json.data).toMatchObject({ code: 0, openId: first.json.data.openId, accessToken: first.json.data.accessToken });
     });
 
     it('40125 for a merchant whose WeChat AppSecret is wrong', async () => {
-      const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
-      const answer = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ mchNo: 'M_BADSECRET', code }, 'badsecret-sign-secret'));
+      const code = demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
+      const answer = await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ mchNo: 'M_BADSECRET', code }, 'badsecret-sign-secret'));
       expectRefusal(answer, 40125, 'badsecret-sign-secret');
       expect(answer.json.data.msg).toMatch(/appsecret is invalid/);
     });
 
     it('40013 for a merchant whose WeChat appid WeChat does not know', async () => {
-      const answer = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ mchNo: 'M_NOAPP', code: 'any-code' }, 'noapp-sign-secret'));
+      const answer = await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ mchNo: 'M_NOAPP', code: 'any-code' }, 'noapp-sign-secret'));
       expectRefusal(answer, 40013, 'noapp-sign-secret');
     });
 
@@ -152,29 +145,20 @@ describe.each(ADAPTERS)('WeChat failures over %s', (adapter) => {
       [50001, /not authorised/],
       [48001, /WeChat refused the request/],
     ])('%d (injected at the simulator) with a clear reason', async (errcode, reason) => {
-      sim.simulator.faults.add([{ kind: 'errcode', errcode, times: 1 }]);
-      const answer = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: sim.simulator.issueCode(DEMO_WECHAT_APP.appId) }));
+      demo.sim.simulator.faults.add([{ kind: 'errcode', errcode, times: 1 }]);
+      const answer = await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code: demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId) }));
       expectRefusal(answer, errcode);
       expect(answer.json.data.msg).toMatch(reason);
     });
   });
 
   describe('42003 for an expired code', () => {
-    let sim: RunningSimulator;
-    let gw: RunningGateway;
-    beforeAll(async () => {
-      sim = await startSimulatorServer({ apps: [DEMO_WECHAT_APP], codeTtlMs: 50 });
-      gw = await startGateway({ adapter, wechatBase: sim.baseUrl });
-    });
-    afterAll(async () => {
-      await gw?.close();
-      await sim?.close();
-    });
+    const demo = useDemoGateway(adapter, { simulator: { apps: [DEMO_WECHAT_APP], codeTtlMs: 50 } });
 
     it('a code older than its life is refused with 42003', async () => {
-      const code = sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
+      const code = demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
       await new Promise((resolve) => setTimeout(resolve, 120));
-      expectRefusal(await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code })), 42003);
+      expectRefusal(await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code })), 42003);
     });
   });
 });

@@ -4,8 +4,10 @@ import { AddressInfo } from 'node:net';
 import { createDemoApp, DemoAppOptions, HttpAdapterName } from '../../src/demo/create-demo-app';
 import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
 import { startSimulatorServer, RunningSimulator } from '../../src/simulator/simulator.server';
+import { WechatSimulatorOptions } from '../../src/simulator/wechat-simulator';
 import { SignType } from '../../src/signing/sign-type';
 import { withSign } from '../../src/signing/signature';
+import { jsonOrUndefined } from './raw-http';
 
 /** Both adapters: every e2e suite runs over each (`describe.each(ADAPTERS)`). */
 export const ADAPTERS: HttpAdapterName[] = ['express', 'fastify'];
@@ -32,6 +34,56 @@ export function startSimulator(): Promise<RunningSimulator> {
   return startSimulatorServer({ apps: [DEMO_WECHAT_APP] });
 }
 
+type GatewayOverride = NonNullable<DemoAppOptions['override']>;
+
+export interface DemoGatewayOptions extends Omit<DemoAppOptions, 'adapter' | 'override'> {
+  /** Options layered over the environment's; a function gets the running simulator (e.g. for `wechat.apiBase`). */
+  override?: GatewayOverride | ((sim: RunningSimulator) => GatewayOverride);
+  /** The simulator's options. Default: the demo WeChat app alone, as `startSimulator()`. */
+  simulator?: WechatSimulatorOptions;
+}
+
+export interface DemoGateway {
+  /** The running simulator (from `beforeAll` on). */
+  readonly sim: RunningSimulator;
+  /** The running gateway (from `beforeAll` on). */
+  readonly gw: RunningGateway;
+}
+
+/**
+ * Registers, in the calling describe, a `beforeAll` that starts a simulator and
+ * then the demo gateway over `adapter` (WeChat at the simulator unless
+ * `wechatBase` says otherwise), and an `afterAll` that closes both.
+ */
+export function useDemoGateway(adapter: HttpAdapterName, options: DemoGatewayOptions = {}): DemoGateway {
+  const { simulator, override, ...gatewayOptions } = options;
+  let sim: RunningSimulator | undefined;
+  let gw: RunningGateway | undefined;
+  beforeAll(async () => {
+    sim = simulator ? await startSimulatorServer(simulator) : await startSimulator();
+    gw = await startGateway({
+      adapter,
+      wechatBase: sim.baseUrl,
+      ...gatewayOptions,
+      ...(override && { override: typeof override === 'function' ? override(sim) : override }),
+    });
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await sim?.close();
+  });
+  return {
+    get sim() {
+      if (!sim) throw new Error('the simulator is not running (use it in a test or a later hook)');
+      return sim;
+    },
+    get gw() {
+      if (!gw) throw new Error('the gateway is not running (use it in a test or a later hook)');
+      return gw;
+    },
+  };
+}
+
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -52,26 +104,27 @@ export interface Answer {
   text: string;
 }
 
+/** One fetch of `<baseUrl><path>`, the body sent as is; the answer's JSON is undefined when it is not JSON. */
+export async function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await res.text();
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', json: jsonOrUndefined(text), text };
+}
+
 /** POSTs a body (an object is JSON-encoded, a string is sent as is) to `/unipay/assist/<route>`. */
-export async function post(
+export function post(
   baseUrl: string,
   route: string,
   body: unknown,
   headers: Record<string, string> = { 'content-type': 'application/json' },
 ): Promise<Answer> {
-  const res = await fetch(`${baseUrl}/unipay/assist/${route}`, {
-    method: 'POST',
-    headers,
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', json, text };
+  return request(baseUrl, 'POST', `/unipay/assist/${route}`, typeof body === 'string' ? body : JSON.stringify(body), headers);
 }
 
 /** Follows an authorize URL to the simulator and returns the code it redirects with. */

@@ -7,6 +7,15 @@ export interface RawAnswer {
   json: any;
 }
 
+/** The parsed JSON of a body, or undefined when it is not JSON. */
+export function jsonOrUndefined(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * One HTTP request with exact bytes and headers (fetch would fix up
  * content-type, encoding and methods). Resolves with whatever comes back;
@@ -27,13 +36,7 @@ export function rawRequest(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: jsonOrUndefined(text) });
       });
       res.on('error', reject);
     });

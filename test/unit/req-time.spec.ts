@@ -1,18 +1,8 @@
-import { AssistException } from '../../src/envelope/assist.exception';
 import { AssistErrorCode } from '../../src/envelope/error-codes';
 import { checkReqTimeWindow, MAX_CLOCK_AHEAD_SECONDS, parseReqTime } from '../../src/relay/req-time';
+import { thrown } from '../support/thrown';
 
 const NOW = 1_718_000_000;
-
-function thrown(fn: () => unknown): AssistException {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AssistException);
-    return err as AssistException;
-  }
-  throw new Error('did not throw');
-}
 
 describe('reqTime', () => {
   describe('parseReqTime', () => {

@@ -1,17 +1,7 @@
-import { AssistException } from '../../src/envelope/assist.exception';
 import { AssistErrorCode } from '../../src/envelope/error-codes';
 import { describeWechatErrcode, WECHAT_CODE_ERRCODES, WECHAT_ERRCODE_REASONS } from '../../src/wechat/wechat-errors';
 import { parseExchangeBody, upstreamError } from '../../src/wechat/wechat-oauth.service';
-
-function thrown(fn: () => unknown): AssistException {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AssistException);
-    return err as AssistException;
-  }
-  throw new Error('did not throw');
-}
+import { thrown } from '../support/thrown';
 
 const OK_BODY = {
   access_token: 'AT_SECRET_TOKEN_VALUE',
