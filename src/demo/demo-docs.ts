@@ -26,8 +26,9 @@ export function setupDemoDocs(app: INestApplication): void {
 }
 
 /**
- * On Fastify the UI's files are served by @fastify/static (a dev dependency
- * of this repository). Without it the demo still serves the JSON and YAML.
+ * On Fastify the UI's files are served by @fastify/static, whose current
+ * release needs require() of an ES module: fine in Node >= 20.19, not inside
+ * jest's module loader. Without it the demo still serves the JSON and YAML.
  */
 function canServeUi(app: INestApplication): boolean {
   if (app.getHttpAdapter().getType() !== 'fastify') return true;

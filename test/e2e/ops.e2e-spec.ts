@@ -58,7 +58,9 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     expect(JSON.stringify(doc)).not.toMatch(/refresh_token"\s*:|"refreshToken"/);
   });
 
-  it('serves the Swagger UI at /docs', async () => {
+  // Fastify serves the UI through @fastify/static, which jest cannot load on Node 20 (it require()s an
+  // ES module); demo-process.e2e-spec.ts checks the UI on both adapters in a real Node process.
+  (adapter === 'express' ? it : it.skip)('serves the Swagger UI at /docs', async () => {
     const res = await get(`${demo.gw.baseUrl}/docs`);
     expect(res.status).toBe(200);
     expect(res.type).toMatch(/text\/html/);
