@@ -71,26 +71,6 @@ export type { SignType } from './signing/sign-type';
 export { canonicalString, signString } from './signing/sign-string';
 export { sign, verify, signEquals, withSign } from './signing/signature';
 
-// Client SDK (also its own entry, src/client/index.ts, free of NestJS)
-export {
-  UnipayAssistClient,
-  DEFAULT_CLIENT_TIMEOUT_MS,
-  AssistClientError,
-  AssistEnvelopeError,
-  AssistBusinessError,
-  AssistSignatureError,
-  AssistNetworkError,
-  maskToken,
-} from './client';
-export type {
-  UnipayAssistClientOptions,
-  CallOptions,
-  WxScope,
-  WxAuthUrlParams,
-  WxAccessTokenParams,
-  WxAuthUrlResult,
-  WxAccessTokenResult,
-  VerifiedAnswer,
-  SignatureFailure,
-  NetworkFailure,
-} from './client';
+// Client SDK (also its own entry, src/client/index.ts, free of NestJS); its signing
+// re-exports are the same bindings as the ones above.
+export * from './client';
