@@ -2,8 +2,11 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { Registry } from 'prom-client';
 import { AssistHealthIndicator } from '../health/assist-health.indicator';
+import { ApiExcludeController } from '@nestjs/swagger';
 
 /** `/health` (Terminus) and `/metrics` (Prometheus text) of the demo gateway. */
+// The demo's own routes are not part of the relay's API document.
+@ApiExcludeController()
 @Controller()
 export class DemoOpsController {
   constructor(

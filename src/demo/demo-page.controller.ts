@@ -11,6 +11,7 @@ import { MerchantProvider } from '../merchants/merchant.provider';
 import { DEFAULT_ROUTE_PREFIX } from '../relay/assist.options';
 import { canonicalString } from '../signing/sign-string';
 import { DEMO_PAGE_CSP, DEMO_PAGE_HTML } from './demo-page.html';
+import { ApiExcludeController } from '@nestjs/swagger';
 
 type Shown = Record<string, unknown>;
 
@@ -30,6 +31,8 @@ export interface DemoStepAnswer {
  * sign secret stays on the server and every answer's sign is verified.
  * Demo only: this controller is in DemoModule, never in AssistModule.
  */
+// The demo's own routes are not part of the relay's API document.
+@ApiExcludeController()
 @Controller()
 export class DemoPageController {
   constructor(
