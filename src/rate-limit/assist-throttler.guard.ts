@@ -19,11 +19,17 @@ export type ResolvedRateLimits = Record<RateLimitScope, RateLimit | undefined>;
  * per scope and tracker only (not per route), so both routes share a budget;
  * a refusal is the envelope's 20063 naming the limit.
  */
+@Injectable()
 abstract class AssistThrottlerGuard extends ThrottlerGuard {
   protected abstract readonly scope: RateLimitScope;
   private readonly limits: ResolvedRateLimits;
 
-  constructor(limits: ResolvedRateLimits, storage: ThrottlerStorage, reflector: Reflector) {
+  // The two scopes inherit this constructor and its injection tokens.
+  constructor(
+    @Inject(ASSIST_RATE_LIMITS) limits: ResolvedRateLimits,
+    @Inject(ASSIST_THROTTLER_STORAGE) storage: ThrottlerStorage,
+    reflector: Reflector,
+  ) {
     // Both throttlers are declared; onModuleInit keeps this guard's one.
     const throttlers = (['ip', 'merchant'] as const)
       .filter((s) => limits[s])
@@ -60,14 +66,6 @@ abstract class AssistThrottlerGuard extends ThrottlerGuard {
 @Injectable()
 export class AssistIpThrottlerGuard extends AssistThrottlerGuard {
   protected readonly scope = 'ip' as const;
-
-  constructor(
-    @Inject(ASSIST_RATE_LIMITS) limits: ResolvedRateLimits,
-    @Inject(ASSIST_THROTTLER_STORAGE) storage: ThrottlerStorage,
-    reflector: Reflector,
-  ) {
-    super(limits, storage, reflector);
-  }
 }
 
 /**
@@ -77,14 +75,6 @@ export class AssistIpThrottlerGuard extends AssistThrottlerGuard {
 @Injectable()
 export class AssistMerchantThrottlerGuard extends AssistThrottlerGuard {
   protected readonly scope = 'merchant' as const;
-
-  constructor(
-    @Inject(ASSIST_RATE_LIMITS) limits: ResolvedRateLimits,
-    @Inject(ASSIST_THROTTLER_STORAGE) storage: ThrottlerStorage,
-    reflector: Reflector,
-  ) {
-    super(limits, storage, reflector);
-  }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     const merchant = requestContext(req).merchant;
