@@ -27,6 +27,8 @@ export type ExchangeSource = 'wechat' | 'cache' | 'joined' | 'peer';
 export interface ExchangeOutcome {
   result: WechatExchangeResult;
   source: ExchangeSource;
+  /** 12 hex characters of the code's SHA-256 (from the cache key): for log lines, never the code. */
+  codeDigest: string;
 }
 
 /** Counters for tests and metrics. */
@@ -86,12 +88,14 @@ export class CodeExchangeService {
       this.stats.joined++;
       return running.then((o) => ({ ...o, source: 'joined' }));
     }
-    const job = this.run(app, code, key, traceId).finally(() => this.inflight.delete(key));
+    const job = this.run(app, code, key, traceId)
+      .then((o): ExchangeOutcome => ({ ...o, codeDigest: digestOf(key) }))
+      .finally(() => this.inflight.delete(key));
     this.inflight.set(key, job);
     return job;
   }
 
-  private async run(app: { appId: string; appSecret: string }, code: string, key: string, traceId: string): Promise<ExchangeOutcome> {
+  private async run(app: { appId: string; appSecret: string }, code: string, key: string, traceId: string): Promise<Omit<ExchangeOutcome, 'codeDigest'>> {
     const sealKey = sealingKey(app.appId, app.appSecret);
     const deadline = Date.now() + this.waitMs;
     let pause = 20;

@@ -8,7 +8,6 @@ import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { AssistMetrics } from '../metrics/assist.metrics';
 import { AssistLogger, mask } from './assist.logger';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
-import { createHash } from 'node:crypto';
 
 /** Business data before the interceptor adds resTime and sign. */
 export type AccessTokenData =
@@ -29,17 +28,17 @@ export class AssistService {
 
   async getWxAccessToken(merchant: Merchant, code: string, traceId: string): Promise<AccessTokenData> {
     // Idempotent: the same code gets the same answer (single-flight, cache, Redis claim).
-    const { result, source } = await this.exchanges.exchange(merchant.wechat, code, traceId);
+    const { result, source, codeDigest } = await this.exchanges.exchange(merchant.wechat, code, traceId);
     // Envelope code 0 (a refusal is a business failure inside data); errors are counted by the filter.
     this.metrics?.request('getWxAccessToken', 0);
     if (source !== 'wechat') this.metrics?.exchangeReused(source);
     if (!result.ok) {
-      this.logger.warn(traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: codeDigest(code) });
+      this.logger.warn(traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: codeDigest });
       return { code: 1, msg: result.reason, wxErrcode: result.errcode };
     }
     this.logger.log(traceId, 'wechat.exchanged', {
       mchNo: merchant.mchNo,
-      code: codeDigest(code),
+      code: codeDigest,
       openId: mask(result.token.openId),
       source,
     });
@@ -54,9 +53,4 @@ export class AssistService {
     this.metrics?.request('getWxAuthUrl', 0);
     return { code: 0, url };
   }
-}
-
-/** A short digest that correlates log lines about one code without revealing it. */
-export function codeDigest(code: string): string {
-  return createHash('sha256').update(code).digest('hex').slice(0, 12);
 }
