@@ -4,7 +4,6 @@ import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { EnvelopeExceptionFilter } from '../envelope/envelope-exception.filter';
-import { EnvelopeInterceptor } from '../envelope/envelope.interceptor';
 import { RouteErrorsFilter } from '../envelope/route-errors.filter';
 import { AssistMetrics, NoopAssistMetrics } from '../metrics/assist.metrics';
 import { MerchantProvider } from '../merchants/merchant.provider';
@@ -53,7 +52,6 @@ type AssistRedisClient = ReturnType<typeof createAssistRedis>;
     AssistService,
     WechatOAuthService,
     SignatureGuard,
-    EnvelopeInterceptor,
     EnvelopeExceptionFilter,
     // Redis when REDIS_URL is set (shared by every instance), memory otherwise.
     {
