@@ -1,25 +1,25 @@
 // The public API of unipay-assist. Anything not exported here is internal.
 
 // Module
-export { AssistModule } from './relay/assist.module';
-export { ASSIST_MODULE_OPTIONS } from './relay/assist.module-definition';
-export type { AssistModuleOptions, AssistModuleExtras, WechatOptions } from './relay/assist.options';
-export { DEFAULT_ROUTE_PREFIX, DEFAULT_WECHAT_API_BASE, DEFAULT_WECHAT_OPEN_BASE } from './relay/assist.options';
-export { assistConfig } from './relay/assist.config';
-export { AssistController } from './relay/assist.controller';
-export { AssistService } from './relay/assist.service';
-export { SignatureGuard } from './relay/signature.guard';
-export { WxAccessTokenDto } from './relay/dto/wx-access-token.dto';
-export { WxAuthUrlDto } from './relay/dto/wx-auth-url.dto';
-export { AssistRequestDto } from './relay/dto/assist-request.dto';
+export { AssistModule } from './module/assist.module';
+export { ASSIST_MODULE_OPTIONS } from './module/assist.module-definition';
+export type { AssistModuleOptions, AssistModuleExtras, WechatOptions } from './module/assist.options';
+export { DEFAULT_ROUTE_PREFIX, DEFAULT_WECHAT_API_BASE, DEFAULT_WECHAT_OPEN_BASE } from './module/assist.options';
+export { assistConfig } from './module/assist.config';
+export { AssistController } from './http/assist.controller';
+export { AssistService } from './http/assist.service';
+export { SignatureGuard } from './http/guards/signature.guard';
+export { WxAccessTokenDto } from './http/dto/wx-access-token.dto';
+export { WxAuthUrlDto } from './http/dto/wx-auth-url.dto';
+export { AssistRequestDto } from './http/dto/assist-request.dto';
 
 // Envelope
-export { AssistErrorCode, ASSIST_ERROR_DESCRIPTIONS } from './envelope/error-codes';
-export type { AssistErrorCodeName, AssistErrorCodeValue } from './envelope/error-codes';
-export { AssistException } from './envelope/assist.exception';
-export type { Envelope, SignedData } from './envelope/envelope';
-export { EnvelopeInterceptor, signedEnvelope } from './envelope/envelope.interceptor';
-export { EnvelopeExceptionFilter } from './envelope/envelope-exception.filter';
+export { AssistErrorCode, ASSIST_ERROR_DESCRIPTIONS } from './kernel/error-codes';
+export type { AssistErrorCodeName, AssistErrorCodeValue } from './kernel/error-codes';
+export { AssistException } from './kernel/assist.exception';
+export type { Envelope, SignedData } from './http/envelope/envelope';
+export { EnvelopeInterceptor, signedEnvelope } from './http/envelope/envelope.interceptor';
+export { EnvelopeExceptionFilter } from './http/filters/envelope-exception.filter';
 
 // Merchants
 export type { Merchant, MerchantInput, MerchantQuery } from './merchants/merchant';
@@ -62,8 +62,8 @@ export type { ExchangeOptions } from './exchange/exchange.options';
 export { exchangeKey } from './exchange/exchange-key';
 
 // Metrics hooks (Prometheus implementation: `unipay-assist/metrics`; health: `unipay-assist/health`; OpenAPI: `unipay-assist/openapi`)
-export { AssistMetrics, NoopAssistMetrics } from './metrics/assist.metrics';
-export type { BreakerState, ExchangeReuse } from './metrics/assist.metrics';
+export { AssistMetrics, NoopAssistMetrics } from './kernel/assist.metrics';
+export type { BreakerState, ExchangeReuse } from './kernel/assist.metrics';
 
 // Signing (pure)
 export { SIGN_TYPES, isSignType, parseSignType } from './signing/sign-type';

@@ -1,7 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import { requestContext } from '../relay/request-context';
+import { requestContext } from '../kernel/request-context';
 
 /**
  * Field paths pino replaces with `[redacted]` wherever they appear in a log

@@ -8,7 +8,7 @@ import { AssistSignatureError } from '../client/assist-signature.error';
 import { maskToken } from '../client/mask-token';
 import { UnipayAssistClient } from '../client/unipay-assist.client';
 import { MerchantProvider } from '../merchants/merchant.provider';
-import { DEFAULT_ROUTE_PREFIX } from '../relay/assist.options';
+import { DEFAULT_ROUTE_PREFIX } from '../module/assist.options';
 import { canonicalString } from '../signing/sign-string';
 import { DEMO_PAGE_CSP, DEMO_PAGE_HTML } from './demo-page.html';
 import { ApiExcludeController } from '@nestjs/swagger';

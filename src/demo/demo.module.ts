@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { assistConfig } from '../relay/assist.config';
-import { AssistModule } from '../relay/assist.module';
-import { AssistModuleOptions } from '../relay/assist.options';
+import { assistConfig } from '../module/assist.config';
+import { AssistModule } from '../module/assist.module';
+import { AssistModuleOptions } from '../module/assist.options';
 import { DEMO_MERCHANT } from './demo-merchant';
 import { DemoPageController } from './demo-page.controller';
 import { PrometheusAssistMetrics } from '../metrics/prometheus-assist.metrics';

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
-import { AssistException } from '../envelope/assist.exception';
-import { AssistErrorCode } from '../envelope/error-codes';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistErrorCode } from '../kernel/error-codes';
 import { ExchangeCache } from './exchange.cache';
 
 export const DEFAULT_EXCHANGE_KEY_PREFIX = 'unipay:assist:';

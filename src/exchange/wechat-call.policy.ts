@@ -8,8 +8,8 @@ import {
   retry,
   wrap,
 } from 'cockatiel';
-import { AssistException } from '../envelope/assist.exception';
-import { AssistErrorCode } from '../envelope/error-codes';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistErrorCode } from '../kernel/error-codes';
 import { WechatExchangeResult } from '../wechat/wechat-exchange-result';
 
 export interface WechatCallPolicyOptions {

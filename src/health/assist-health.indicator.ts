@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
-import { BreakerState } from '../metrics/assist.metrics';
+import { BreakerState } from '../kernel/assist.metrics';
 import { AssistRedis } from '../redis/assist-redis';
 
 export type RedisHealth = 'up' | 'down' | 'not configured';

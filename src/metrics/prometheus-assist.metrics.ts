@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, register as globalRegistry } from 'prom-client';
-import { AssistMetrics, BreakerState, ExchangeReuse } from './assist.metrics';
+import { AssistMetrics, BreakerState, ExchangeReuse } from '../kernel/assist.metrics';
 
 export interface PrometheusAssistMetricsOptions {
   /** Where the metrics live. Default prom-client's global registry (what most /metrics endpoints serve). */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ASSIST_ERROR_DESCRIPTIONS } from '../envelope/error-codes';
+import { ASSIST_ERROR_DESCRIPTIONS } from '../kernel/error-codes';
 
 const ENVELOPE_CODES = Object.keys(ASSIST_ERROR_DESCRIPTIONS).map(Number);
 

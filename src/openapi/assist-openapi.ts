@@ -8,11 +8,11 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode, AssistErrorCodeValue } from '../envelope/error-codes';
-import { AssistController } from '../relay/assist.controller';
-import { AssistRequestDto } from '../relay/dto/assist-request.dto';
-import { WxAccessTokenDto } from '../relay/dto/wx-access-token.dto';
-import { WxAuthUrlDto } from '../relay/dto/wx-auth-url.dto';
+import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode, AssistErrorCodeValue } from '../kernel/error-codes';
+import { AssistController } from '../http/assist.controller';
+import { AssistRequestDto } from '../http/dto/assist-request.dto';
+import { WxAccessTokenDto } from '../http/dto/wx-access-token.dto';
+import { WxAuthUrlDto } from '../http/dto/wx-auth-url.dto';
 import { WxAccessTokenEnvelopeSchema, WxAuthUrlEnvelopeSchema } from './assist-openapi.schemas';
 
 const E = AssistErrorCode;

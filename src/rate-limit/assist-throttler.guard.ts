@@ -2,9 +2,9 @@ import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerStorage } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
-import { AssistException } from '../envelope/assist.exception';
-import { AssistErrorCode } from '../envelope/error-codes';
-import { requestContext } from '../relay/request-context';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistErrorCode } from '../kernel/error-codes';
+import { requestContext } from '../kernel/request-context';
 import { RateLimit, RateLimitScope } from './rate-limit.options';
 
 /** The module's own tokens, so a host's ThrottlerModule (global) and ours never collide. */

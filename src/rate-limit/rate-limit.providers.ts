@@ -1,7 +1,7 @@
 import { Provider } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { ASSIST_MODULE_OPTIONS } from '../relay/assist.module-definition';
-import { AssistModuleOptions } from '../relay/assist.options';
+import { ASSIST_MODULE_OPTIONS } from '../module/assist.module-definition';
+import { AssistModuleOptions } from '../module/assist.options';
 import { AssistRedis } from '../redis/assist-redis';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../replay/redis-replay.store';
 import {

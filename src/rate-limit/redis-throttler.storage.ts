@@ -1,7 +1,7 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type Redis from 'ioredis';
-import { AssistException } from '../envelope/assist.exception';
-import { AssistErrorCode } from '../envelope/error-codes';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistErrorCode } from '../kernel/error-codes';
 
 interface ThrottlerStorageRecord {
   totalHits: number;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { newTraceId } from '../envelope/trace-id';
-import { AssistLogger } from '../relay/assist.logger';
+import { newTraceId } from '../kernel/trace-id';
+import { AssistLogger } from '../kernel/assist.logger';
 import { AssistRedis } from './assist-redis';
 
 const STARTUP_WAIT_MS = 3000;

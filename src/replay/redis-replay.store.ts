@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
-import { AssistException } from '../envelope/assist.exception';
-import { AssistErrorCode } from '../envelope/error-codes';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistErrorCode } from '../kernel/error-codes';
 import { ReplayStore } from './replay.store';
 
 export const DEFAULT_REDIS_KEY_PREFIX = 'unipay:assist:';

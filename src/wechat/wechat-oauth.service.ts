@@ -1,10 +1,10 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { AxiosError } from 'axios';
-import { AssistErrorCode } from '../envelope/error-codes';
-import { AssistException } from '../envelope/assist.exception';
-import { ASSIST_MODULE_OPTIONS } from '../relay/assist.module-definition';
-import { AssistModuleOptions, DEFAULT_WECHAT_API_BASE, DEFAULT_WECHAT_OPEN_BASE } from '../relay/assist.options';
+import { AssistErrorCode } from '../kernel/error-codes';
+import { AssistException } from '../kernel/assist.exception';
+import { ASSIST_MODULE_OPTIONS } from '../module/assist.module-definition';
+import { AssistModuleOptions, DEFAULT_WECHAT_API_BASE, DEFAULT_WECHAT_OPEN_BASE } from '../module/assist.options';
 import { buildAuthorizeUrl, WechatScope } from './wechat-authorize-url';
 import { describeWechatErrcode } from './wechat-errors';
 import { WechatExchangeResult } from './wechat-exchange-result';

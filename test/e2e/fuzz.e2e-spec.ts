@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ASSIST_ERROR_DESCRIPTIONS } from '../../src/envelope/error-codes';
+import { ASSIST_ERROR_DESCRIPTIONS } from '../../src/kernel/error-codes';
 import { sign as signFields, withSign } from '../../src/signing/signature';
 import { ADAPTERS, DEMO_SECRET, nowSeconds, useDemoGateway } from '../support/gateway';
 import { envelopeProblem, rawRequest } from '../support/raw-http';

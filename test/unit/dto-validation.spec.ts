@@ -1,9 +1,9 @@
 import { ArgumentMetadata, Type } from '@nestjs/common';
-import { AssistException } from '../../src/envelope/assist.exception';
-import { AssistErrorCode } from '../../src/envelope/error-codes';
-import { createAssistValidationPipe } from '../../src/relay/assist-validation.pipe';
-import { WxAccessTokenDto } from '../../src/relay/dto/wx-access-token.dto';
-import { WxAuthUrlDto } from '../../src/relay/dto/wx-auth-url.dto';
+import { AssistException } from '../../src/kernel/assist.exception';
+import { AssistErrorCode } from '../../src/kernel/error-codes';
+import { createAssistValidationPipe } from '../../src/http/assist-validation.pipe';
+import { WxAccessTokenDto } from '../../src/http/dto/wx-access-token.dto';
+import { WxAuthUrlDto } from '../../src/http/dto/wx-auth-url.dto';
 
 const pipe = createAssistValidationPipe();
 

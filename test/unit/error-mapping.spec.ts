@@ -1,7 +1,7 @@
 import { BadRequestException, ForbiddenException, HttpException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
-import { AssistException } from '../../src/envelope/assist.exception';
-import { AssistErrorCode } from '../../src/envelope/error-codes';
-import { mapError } from '../../src/envelope/error-mapping';
+import { AssistException } from '../../src/kernel/assist.exception';
+import { AssistErrorCode } from '../../src/kernel/error-codes';
+import { mapError } from '../../src/http/filters/error-mapping';
 
 describe('mapError', () => {
   it('keeps an AssistException as is', () => {

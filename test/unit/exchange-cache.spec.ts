@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { AssistException } from '../../src/envelope/assist.exception';
+import { AssistException } from '../../src/kernel/assist.exception';
 import { ExchangeCache } from '../../src/exchange/exchange.cache';
 import { MemoryExchangeCache } from '../../src/exchange/memory-exchange.cache';
 import { RedisExchangeCache } from '../../src/exchange/redis-exchange.cache';

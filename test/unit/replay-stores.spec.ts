@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { AssistException } from '../../src/envelope/assist.exception';
+import { AssistException } from '../../src/kernel/assist.exception';
 import { MemoryReplayStore } from '../../src/replay/memory-replay.store';
 import { RedisReplayStore } from '../../src/replay/redis-replay.store';
 import { freePort, SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';

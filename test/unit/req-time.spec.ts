@@ -1,5 +1,5 @@
-import { AssistErrorCode } from '../../src/envelope/error-codes';
-import { checkReqTimeWindow, MAX_CLOCK_AHEAD_SECONDS, parseReqTime } from '../../src/relay/req-time';
+import { AssistErrorCode } from '../../src/kernel/error-codes';
+import { checkReqTimeWindow, MAX_CLOCK_AHEAD_SECONDS, parseReqTime } from '../../src/http/guards/req-time';
 import { thrown } from '../support/thrown';
 
 const NOW = 1_718_000_000;

@@ -1,4 +1,4 @@
-import { isUnderPrefix } from '../../src/envelope/route-errors.filter';
+import { isUnderPrefix } from '../../src/http/filters/route-errors.filter';
 
 describe('isUnderPrefix (which paths get the envelope for parser and routing errors)', () => {
   it.each([

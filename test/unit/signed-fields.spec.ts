@@ -1,6 +1,6 @@
-import { WxAccessTokenDto } from '../../src/relay/dto/wx-access-token.dto';
-import { WxAuthUrlDto } from '../../src/relay/dto/wx-auth-url.dto';
-import { dtoFieldNames, pickSignedFields } from '../../src/relay/signed-fields';
+import { WxAccessTokenDto } from '../../src/http/dto/wx-access-token.dto';
+import { WxAuthUrlDto } from '../../src/http/dto/wx-auth-url.dto';
+import { dtoFieldNames, pickSignedFields } from '../../src/http/dto/signed-fields';
 
 describe('signed fields (unknown fields are not part of the signature)', () => {
   it('knows each route DTO field, inherited ones included', () => {

@@ -1,4 +1,4 @@
-import { newTraceId } from '../../src/envelope/trace-id';
+import { newTraceId } from '../../src/kernel/trace-id';
 
 describe('newTraceId', () => {
   it('is 12 alphanumerics by default, or the length asked', () => {

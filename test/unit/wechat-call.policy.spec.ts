@@ -1,5 +1,5 @@
-import { AssistException } from '../../src/envelope/assist.exception';
-import { AssistErrorCode } from '../../src/envelope/error-codes';
+import { AssistException } from '../../src/kernel/assist.exception';
+import { AssistErrorCode } from '../../src/kernel/error-codes';
 import { circuitOpenError, createWechatCallPolicy, isHostFailure, isRetryable } from '../../src/exchange/wechat-call.policy';
 import { WechatExchangeResult } from '../../src/wechat/wechat-exchange-result';
 

@@ -1,4 +1,4 @@
-import { AssistErrorCode } from '../../src/envelope/error-codes';
+import { AssistErrorCode } from '../../src/kernel/error-codes';
 import { describeWechatErrcode, WECHAT_CODE_ERRCODES, WECHAT_ERRCODE_REASONS } from '../../src/wechat/wechat-errors';
 import { parseExchangeBody, upstreamError } from '../../src/wechat/wechat-oauth.service';
 import { thrown } from '../support/thrown';

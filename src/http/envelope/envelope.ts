@@ -1,4 +1,4 @@
-import { AssistErrorCode } from './error-codes';
+import { AssistErrorCode } from '../../kernel/error-codes';
 
 /** The outer envelope every answer carries, always with HTTP 200. */
 export interface Envelope<T = unknown> {

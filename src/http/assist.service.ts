@@ -1,12 +1,12 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Merchant } from '../merchants/merchant';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
-import { AssistException } from '../envelope/assist.exception';
-import { AssistErrorCode } from '../envelope/error-codes';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistErrorCode } from '../kernel/error-codes';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
-import { AssistMetrics } from '../metrics/assist.metrics';
-import { AssistLogger, mask } from './assist.logger';
+import { AssistMetrics } from '../kernel/assist.metrics';
+import { AssistLogger, mask } from '../kernel/assist.logger';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
 
 /** Business data before the interceptor adds resTime and sign. */

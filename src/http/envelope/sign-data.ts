@@ -1,6 +1,6 @@
-import { SignType } from '../signing/sign-type';
-import { SignableFields } from '../signing/sign-string';
-import { sign } from '../signing/signature';
+import { SignType } from '../../signing/sign-type';
+import { SignableFields } from '../../signing/sign-string';
+import { sign } from '../../signing/signature';
 import { nowSeconds, SignedData } from './envelope';
 
 /** Adds `resTime` and signs every field of `data` with the merchant's first secret. */

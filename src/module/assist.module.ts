@@ -3,9 +3,9 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { EnvelopeExceptionFilter } from '../envelope/envelope-exception.filter';
-import { RouteErrorsFilter } from '../envelope/route-errors.filter';
-import { AssistMetrics, NoopAssistMetrics } from '../metrics/assist.metrics';
+import { EnvelopeExceptionFilter } from '../http/filters/envelope-exception.filter';
+import { RouteErrorsFilter } from '../http/filters/route-errors.filter';
+import { AssistMetrics, NoopAssistMetrics } from '../kernel/assist.metrics';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { normalizeMerchants } from '../merchants/normalize-merchant';
 import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
@@ -20,8 +20,8 @@ import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { ExchangeCache } from '../exchange/exchange.cache';
 import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
 import { RedisExchangeCache } from '../exchange/redis-exchange.cache';
-import { createAssistController } from './assist.controller';
-import { AssistLogger } from './assist.logger';
+import { createAssistController } from '../http/assist.controller';
+import { AssistLogger } from '../kernel/assist.logger';
 import {
   ASSIST_ASYNC_OPTIONS_TYPE,
   ASSIST_MODULE_OPTIONS,
@@ -29,8 +29,8 @@ import {
   AssistConfigurableModule,
 } from './assist.module-definition';
 import { AssistModuleExtras, AssistModuleOptions, DEFAULT_ROUTE_PREFIX } from './assist.options';
-import { AssistService } from './assist.service';
-import { SignatureGuard } from './signature.guard';
+import { AssistService } from '../http/assist.service';
+import { SignatureGuard } from '../http/guards/signature.guard';
 
 type AssistRedisClient = ReturnType<typeof createAssistRedis>;
 

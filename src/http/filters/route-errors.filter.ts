@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch } from '@nestjs/common';
 import { BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
-import { AssistMetrics } from '../metrics/assist.metrics';
-import { AssistLogger } from '../relay/assist.logger';
+import { AssistMetrics } from '../../kernel/assist.metrics';
+import { AssistLogger } from '../../kernel/assist.logger';
 import { EnvelopeExceptionFilter } from './envelope-exception.filter';
 
 /**

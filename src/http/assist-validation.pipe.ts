@@ -1,8 +1,8 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { AssistException } from '../envelope/assist.exception';
-import { AssistErrorCode } from '../envelope/error-codes';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistErrorCode } from '../kernel/error-codes';
 import { isRecord } from '../merchants/normalize-merchant';
-import { pickSignedFields } from './signed-fields';
+import { pickSignedFields } from './dto/signed-fields';
 
 /** The DTO pipe: unknown fields dropped, the first broken rule of each field reported as 10006. */
 export function createAssistValidationPipe(): ValidationPipe {

@@ -1,4 +1,4 @@
-import { AssistException } from '../envelope/assist.exception';
+import { AssistException } from '../../kernel/assist.exception';
 
 /** How far ahead of the server clock a reqTime may be, in seconds (DaxPay's rule). */
 export const MAX_CLOCK_AHEAD_SECONDS = 60;

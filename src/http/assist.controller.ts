@@ -1,13 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Type, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
-import { EnvelopeExceptionFilter } from '../envelope/envelope-exception.filter';
-import { Envelope, SignedData } from '../envelope/envelope';
-import { signedEnvelope } from '../envelope/envelope.interceptor';
+import { EnvelopeExceptionFilter } from './filters/envelope-exception.filter';
+import { Envelope, SignedData } from './envelope/envelope';
+import { signedEnvelope } from './envelope/envelope.interceptor';
 import { AssistService } from './assist.service';
 import { createAssistValidationPipe } from './assist-validation.pipe';
 import { WxAccessTokenDto } from './dto/wx-access-token.dto';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
-import { requestContext } from './request-context';
-import { SignatureGuard } from './signature.guard';
+import { requestContext } from '../kernel/request-context';
+import { SignatureGuard } from './guards/signature.guard';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 
 /**

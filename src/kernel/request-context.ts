@@ -1,5 +1,5 @@
 import { Merchant } from '../merchants/merchant';
-import { newTraceId } from '../envelope/trace-id';
+import { newTraceId } from './trace-id';
 
 /** What the guard learns about a request, for the interceptor and filter. */
 export interface AssistRequestContext {

@@ -1,10 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, Injectable, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AssistMetrics } from '../metrics/assist.metrics';
-import { AssistLogger } from '../relay/assist.logger';
-import { requestContext } from '../relay/request-context';
-import { failureEnvelope } from './envelope';
-import { AssistErrorCode } from './error-codes';
+import { AssistMetrics } from '../../kernel/assist.metrics';
+import { AssistLogger } from '../../kernel/assist.logger';
+import { requestContext } from '../../kernel/request-context';
+import { failureEnvelope } from '../envelope/envelope';
+import { AssistErrorCode } from '../../kernel/error-codes';
 import { mapError } from './error-mapping';
 
 /**

@@ -3,7 +3,7 @@ import { MerchantInput } from '../merchants/merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { RateLimitOptions } from '../rate-limit/rate-limit.options';
 import { ExchangeOptions } from '../exchange/exchange.options';
-import { AssistMetrics } from '../metrics/assist.metrics';
+import { AssistMetrics } from '../kernel/assist.metrics';
 
 export const DEFAULT_WECHAT_API_BASE = 'https://api.weixin.qq.com';
 export const DEFAULT_WECHAT_OPEN_BASE = 'https://open.weixin.qq.com';

@@ -1,19 +1,19 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Type } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { AssistException } from '../envelope/assist.exception';
-import { AssistErrorCode } from '../envelope/error-codes';
+import { AssistException } from '../../kernel/assist.exception';
+import { AssistErrorCode } from '../../kernel/error-codes';
 import { nowSeconds } from '../envelope/envelope';
-import { Merchant } from '../merchants/merchant';
-import { MerchantProvider } from '../merchants/merchant.provider';
-import { isRecord } from '../merchants/normalize-merchant';
-import { ReplayStore } from '../replay/replay.store';
-import { SignableFields } from '../signing/sign-string';
-import { verify } from '../signing/signature';
-import { AssistLogger } from './assist.logger';
-import { AssistRequestDto } from './dto/assist-request.dto';
+import { Merchant } from '../../merchants/merchant';
+import { MerchantProvider } from '../../merchants/merchant.provider';
+import { isRecord } from '../../merchants/normalize-merchant';
+import { ReplayStore } from '../../replay/replay.store';
+import { SignableFields } from '../../signing/sign-string';
+import { verify } from '../../signing/signature';
+import { AssistLogger } from '../../kernel/assist.logger';
+import { AssistRequestDto } from '../dto/assist-request.dto';
 import { checkReqTimeWindow, parseReqTime } from './req-time';
-import { requestContext } from './request-context';
-import { pickSignedFields } from './signed-fields';
+import { requestContext } from '../../kernel/request-context';
+import { pickSignedFields } from '../dto/signed-fields';
 
 /**
  * Checks, in order: a JSON object body, the merchant, reqTime and its window,

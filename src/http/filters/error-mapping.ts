@@ -1,5 +1,5 @@
-import { AssistException } from './assist.exception';
-import { AssistErrorCode } from './error-codes';
+import { AssistException } from '../../kernel/assist.exception';
+import { AssistErrorCode } from '../../kernel/error-codes';
 
 export interface MappedError {
   code: number;

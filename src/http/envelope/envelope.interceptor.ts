@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { map, Observable } from 'rxjs';
-import { AssistRequestContext, requestContext } from '../relay/request-context';
+import { AssistRequestContext, requestContext } from '../../kernel/request-context';
 import { Envelope, SignedData, successEnvelope } from './envelope';
 import { signData } from './sign-data';
 
