@@ -4,7 +4,14 @@ import { SignType } from './sign-type';
 
 /** Lowercase hex digest of DaxPay's sign string with the given algorithm. */
 export function sign(fields: SignableFields, signType: SignType, secret: string): string {
-  const input = signString(fields, secret);
+  return digestHex(signString(fields, secret), signType, secret);
+}
+
+/**
+ * Lowercase hex digest of an already built sign string (UTF-8). HMAC is keyed
+ * with the secret as configured; the 2.0 and 3.0 wires share this step.
+ */
+export function digestHex(input: string, signType: SignType, secret: string): string {
   switch (signType) {
     case 'MD5':
       return createHash('md5').update(input, 'utf8').digest('hex');
@@ -36,12 +43,23 @@ export function verify(
   signType: SignType,
   secrets: readonly string[],
 ): number {
-  const received = fields.sign;
+  return matchSecret(fields.sign, secrets, (secret) => sign(fields, signType, secret));
+}
+
+/**
+ * Index of the first secret whose expected sign equals `received` (see
+ * `signEquals`), or -1; an absent or empty `received` never matches.
+ */
+export function matchSecret(
+  received: unknown,
+  secrets: readonly string[],
+  expectedFor: (secret: string) => string,
+): number {
   if (typeof received !== 'string' || received.length === 0) return -1;
   let matched = -1;
   // Check every secret even after a match so timing does not reveal which one matched.
   for (let i = 0; i < secrets.length; i++) {
-    if (signEquals(sign(fields, signType, secrets[i]), received) && matched < 0) matched = i;
+    if (signEquals(expectedFor(secrets[i]), received) && matched < 0) matched = i;
   }
   return matched;
 }
