@@ -6,7 +6,7 @@ import { AssistClientError } from '../client/assist-client.error';
 import { AssistEnvelopeError } from '../client/assist-envelope.error';
 import { AssistNetworkError } from '../client/assist-network.error';
 import { AssistSignatureError } from '../client/assist-signature.error';
-import { maskToken } from '../client/mask-token';
+import { mask as maskToken } from '../kernel/mask';
 import { UnipayAssistClient } from '../client/unipay-assist.client';
 import { WxScope } from '../client/unipay-assist-client.options';
 import { parseSignType, SignType } from '../signing/sign-type';

@@ -17,7 +17,7 @@ export { AssistSignatureError } from './assist-signature.error';
 export type { SignatureFailure } from './assist-signature.error';
 export { AssistNetworkError } from './assist-network.error';
 export type { NetworkFailure } from './assist-network.error';
-export { maskToken } from './mask-token';
+export { mask as maskToken } from '../kernel/mask';
 // The signing module the client shares with the server.
 export { SIGN_TYPES, isSignType, parseSignType } from '../signing/sign-type';
 export type { SignType } from '../signing/sign-type';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isRecord } from '../kernel/is-record';
 import { SignableFields } from '../signing/sign-string';
 import { SignType } from '../signing/sign-type';
 import { verify, withSign } from '../signing/signature';
@@ -150,6 +151,3 @@ function answerMeta(data: Data, traceId: string): { traceId: string; resTime: nu
   return { traceId, resTime: Number(data.resTime), sign: String(data.sign) };
 }
 
-function isRecord(value: unknown): value is Data {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

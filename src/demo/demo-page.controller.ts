@@ -5,7 +5,8 @@ import { AssistBusinessError } from '../client/assist-business.error';
 import { AssistEnvelopeError } from '../client/assist-envelope.error';
 import { AssistNetworkError } from '../client/assist-network.error';
 import { AssistSignatureError } from '../client/assist-signature.error';
-import { maskToken } from '../client/mask-token';
+import { isRecord } from '../kernel/is-record';
+import { mask as maskToken } from '../kernel/mask';
 import { UnipayAssistClient } from '../client/unipay-assist.client';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { DEFAULT_ROUTE_PREFIX } from '../module/assist.options';
@@ -134,6 +135,3 @@ function inputError(message: string): DemoStepAnswer {
   return { ok: false, error: { kind: 'input', message } };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

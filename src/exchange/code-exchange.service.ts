@@ -6,19 +6,11 @@ import { AssistException } from '../kernel/assist.exception';
 import { AssistErrorCode } from '../kernel/error-codes';
 import { newTraceId } from '../kernel/trace-id';
 import { AssistMetrics, BreakerState } from '../kernel/assist.metrics';
-import { ASSIST_MODULE_OPTIONS } from '../module/assist.module-definition';
 import { AssistLogger } from '../kernel/assist.logger';
-import { AssistModuleOptions } from '../module/assist.options';
 import { WechatExchangeResult } from '../wechat/wechat-exchange-result';
-import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { ExchangeCache } from './exchange.cache';
 import { CachedExchange, exchangeKey, openExchange, sealExchange, sealingKey } from './exchange-key';
-import {
-  DEFAULT_BREAKER_HALF_OPEN_MS,
-  DEFAULT_BREAKER_THRESHOLD,
-  DEFAULT_EXCHANGE_CACHE_TTL_MS,
-  DEFAULT_RETRY_DELAY_MS,
-} from './exchange.options';
+import { InjectExchangeOptions, ResolvedExchangeOptions } from './exchange.options';
 import { circuitOpenError, createWechatCallPolicy } from './wechat-call.policy';
 
 /** Where an answer came from: a call to WeChat, this instance's cache, a concurrent identical request, or another instance. */
@@ -29,6 +21,19 @@ export interface ExchangeOutcome {
   source: ExchangeSource;
   /** 12 hex characters of the code's SHA-256 (from the cache key): for log lines, never the code. */
   codeDigest: string;
+}
+
+/**
+ * The one upstream call an exchange may make: the feature that owns the
+ * channel (WeChat web, mini program, Alipay) supplies it, so this service
+ * knows keys, claims and policies but no channel.
+ */
+export interface UpstreamExchange {
+  /** The channel app the code belongs to: part of the cache key, and its secret seals cached results. */
+  app: { appId: string; appSecret: string };
+  /** The upstream base URL: one retry/breaker policy per host. */
+  base: string;
+  call(): Promise<WechatExchangeResult>;
 }
 
 /** Counters for tests and metrics. */
@@ -65,38 +70,37 @@ export class CodeExchangeService {
   private readonly breakerHalfOpenMs: number;
 
   constructor(
-    private readonly wechat: WechatOAuthService,
     @Inject(ExchangeCache) private readonly cache: ExchangeCache,
     private readonly logger: AssistLogger,
-    @Inject(ASSIST_MODULE_OPTIONS) options: AssistModuleOptions,
+    @InjectExchangeOptions() options: ResolvedExchangeOptions,
     @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
   ) {
-    const o = options.exchange ?? {};
-    this.retryDelayMs = o.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
-    // The claim must outlive the holder's worst case (a call, the pause, a retry).
-    this.claimTtlMs = 2 * wechat.timeoutMs + this.retryDelayMs + 2000;
-    this.waitMs = o.waitMs ?? this.claimTtlMs;
-    this.cacheTtlMs = o.cacheTtlMs ?? DEFAULT_EXCHANGE_CACHE_TTL_MS;
-    this.breakerThreshold = o.breakerThreshold ?? DEFAULT_BREAKER_THRESHOLD;
-    this.breakerHalfOpenMs = o.breakerHalfOpenMs ?? DEFAULT_BREAKER_HALF_OPEN_MS;
+    ({
+      retryDelayMs: this.retryDelayMs,
+      claimTtlMs: this.claimTtlMs,
+      waitMs: this.waitMs,
+      cacheTtlMs: this.cacheTtlMs,
+      breakerThreshold: this.breakerThreshold,
+      breakerHalfOpenMs: this.breakerHalfOpenMs,
+    } = options);
   }
 
-  async exchange(app: { appId: string; appSecret: string }, code: string, traceId: string): Promise<ExchangeOutcome> {
-    const key = exchangeKey(app.appId, code);
+  async exchange(upstream: UpstreamExchange, code: string, traceId: string): Promise<ExchangeOutcome> {
+    const key = exchangeKey(upstream.app.appId, code);
     const running = this.inflight.get(key);
     if (running) {
       this.stats.joined++;
       return running.then((o) => ({ ...o, source: 'joined' }));
     }
-    const job = this.run(app, code, key, traceId)
+    const job = this.run(upstream, key, traceId)
       .then((o): ExchangeOutcome => ({ ...o, codeDigest: digestOf(key) }))
       .finally(() => this.inflight.delete(key));
     this.inflight.set(key, job);
     return job;
   }
 
-  private async run(app: { appId: string; appSecret: string }, code: string, key: string, traceId: string): Promise<Omit<ExchangeOutcome, 'codeDigest'>> {
-    const sealKey = sealingKey(app.appId, app.appSecret);
+  private async run(upstream: UpstreamExchange, key: string, traceId: string): Promise<Omit<ExchangeOutcome, 'codeDigest'>> {
+    const sealKey = sealingKey(upstream.app.appId, upstream.app.appSecret);
     const deadline = Date.now() + this.waitMs;
     let pause = 20;
     let waited = false;
@@ -116,7 +120,7 @@ export class CodeExchangeService {
             this.stats.peerResults++;
             return { result: cachedResult(late), source: 'peer' };
           }
-          const result = await this.call(app, code, traceId);
+          const result = await this.call(upstream, traceId);
           if (result.ok) await this.store(key, sealKey, result, traceId);
           return { result, source: 'wechat' };
         } finally {
@@ -137,20 +141,20 @@ export class CodeExchangeService {
     }
   }
 
-  private async call(app: { appId: string; appSecret: string }, code: string, traceId: string): Promise<WechatExchangeResult> {
-    const policy = this.policyFor(this.wechat.apiBase);
+  private async call(upstream: UpstreamExchange, traceId: string): Promise<WechatExchangeResult> {
+    const policy = this.policyFor(upstream.base);
     let attempt = 0;
     try {
       return await policy.execute(() => {
         this.stats.upstreamCalls++;
-        if (attempt++ > 0) this.logger.warn(traceId, 'wechat.retry', { host: hostOf(this.wechat.apiBase) });
-        return this.timed(() => this.wechat.exchangeCode(app, code));
+        if (attempt++ > 0) this.logger.warn(traceId, 'wechat.retry', { host: hostOf(upstream.base) });
+        return this.timed(() => upstream.call());
       });
     } catch (err) {
       const mapped = circuitOpenError(err);
       if (mapped !== err) {
         this.stats.circuitRejections++;
-        this.logger.warn(traceId, 'wechat.circuit_rejected', { host: hostOf(this.wechat.apiBase) });
+        this.logger.warn(traceId, 'wechat.circuit_rejected', { host: hostOf(upstream.base) });
       }
       throw mapped;
     }

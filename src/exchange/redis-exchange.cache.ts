@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { AssistRedisClient } from '../redis/assist-redis';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistErrorCode } from '../kernel/error-codes';
 import { ExchangeCache } from './exchange.cache';
@@ -23,7 +23,7 @@ export class RedisExchangeCache implements ExchangeCache {
   private readonly prefix: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: AssistRedisClient,
     options: RedisExchangeCacheOptions = {},
   ) {
     this.prefix = `${options.keyPrefix ?? DEFAULT_EXCHANGE_KEY_PREFIX}exchange:`;

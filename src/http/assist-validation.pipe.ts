@@ -1,7 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistErrorCode } from '../kernel/error-codes';
-import { isRecord } from '../merchants/normalize-merchant';
+import { isRecord } from '../kernel/is-record';
 import { pickSignedFields } from './dto/signed-fields';
 
 /** The DTO pipe: unknown fields dropped, the first broken rule of each field reported as 10006. */
@@ -9,6 +9,8 @@ export function createAssistValidationPipe(): ValidationPipe {
   return new AssistValidationPipe({
     whitelist: true,
     forbidUnknownValues: true,
+    // The body arrives through AssistBody, a custom parameter decorator (see there).
+    validateCustomDecorators: true,
     stopAtFirstError: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors: ValidationError[]) =>
@@ -31,7 +33,7 @@ export function describeValidationErrors(errors: ValidationError[]): string {
  */
 export class AssistValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && isRecord(value) && metadata.metatype) {
+    if ((metadata.type === 'custom' || metadata.type === 'body') && isRecord(value) && metadata.metatype) {
       const picked = pickSignedFields(value, metadata.metatype);
       const flat: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(picked)) {

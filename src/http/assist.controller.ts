@@ -1,49 +1,50 @@
-import { Body, Controller, HttpCode, Post, Req, Type, UseFilters, UseGuards, UsePipes } from '@nestjs/common';
-import { EnvelopeExceptionFilter } from './filters/envelope-exception.filter';
-import { Envelope, SignedData } from './envelope/envelope';
-import { signedEnvelope } from './envelope/envelope.interceptor';
-import { AssistService } from './assist.service';
-import { createAssistValidationPipe } from './assist-validation.pipe';
+import { Controller, Req, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
+import { requestContext } from '../kernel/request-context';
+import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
+import { AssistBody } from './assist-body.decorator';
+import { AccessTokenData, AssistService, AuthUrlData } from './assist.service';
+import { AssistPost } from './assist-route.decorator';
 import { WxAccessTokenDto } from './dto/wx-access-token.dto';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
-import { requestContext } from '../kernel/request-context';
+import { EnvelopeInterceptor } from './envelope/envelope.interceptor';
+import { EnvelopeExceptionFilter } from './filters/envelope-exception.filter';
 import { SignatureGuard } from './guards/signature.guard';
-import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 
 /**
  * DaxPay's unipay assist routes. Mounted under a prefix chosen by the host:
- * see createAssistController.
+ * see createAssistController. Handlers return business data; the
+ * EnvelopeInterceptor signs and wraps it, the EnvelopeExceptionFilter
+ * answers every error.
  */
 // Per-IP limit first (cheap, before any crypto), then the sign, then the per-merchant limit (authenticated only).
-// The handlers sign their own envelope (signedEnvelope): no interceptor on the hot path.
 @UseGuards(AssistIpThrottlerGuard, SignatureGuard, AssistMerchantThrottlerGuard)
+@UseInterceptors(EnvelopeInterceptor)
 @UseFilters(EnvelopeExceptionFilter)
-@UsePipes(createAssistValidationPipe())
 export class AssistController {
   constructor(protected readonly assist: AssistService) {}
 
-  @Post('getWxAccessToken')
-  @HttpCode(200)
-  async getWxAccessToken(@Body() dto: WxAccessTokenDto, @Req() req: object): Promise<Envelope<SignedData>> {
-    const ctx = requestContext(req);
-    return signedEnvelope(ctx, await this.assist.getWxAccessToken(ctx.merchant!, dto.code, ctx.traceId));
+  @AssistPost('getWxAccessToken', WxAccessTokenDto)
+  getWxAccessToken(@AssistBody() dto: WxAccessTokenDto, @Req() req: object): Promise<AccessTokenData> {
+    return this.assist.getWxAccessToken(requestContext(req), dto.code);
   }
 
-  @Post('getWxAuthUrl')
-  @HttpCode(200)
-  getWxAuthUrl(@Body() dto: WxAuthUrlDto, @Req() req: object): Envelope<SignedData> {
-    const ctx = requestContext(req);
-    return signedEnvelope(ctx, this.assist.getWxAuthUrl(ctx.merchant!, dto));
+  @AssistPost('getWxAuthUrl', WxAuthUrlDto)
+  getWxAuthUrl(@AssistBody() dto: WxAuthUrlDto, @Req() req: object): AuthUrlData {
+    return this.assist.getWxAuthUrl(requestContext(req), dto);
   }
 }
 
 /**
  * A controller class bound to one prefix. A subclass per mount keeps the
  * prefix out of global metadata, so two mounts with different prefixes work.
+ * Version-neutral: a host's URI versioning never moves the DaxPay paths.
+ * `decorators` are the host's own (an auth guard's `@Public()`, a wrapper's
+ * skip marker, `@ApiTags`, `@SkipThrottle()`), applied to the class.
  */
-export function createAssistController(routePrefix: string): Type<AssistController> {
+export function createAssistController(routePrefix: string, decorators: readonly ClassDecorator[] = []): Type<AssistController> {
   class MountedAssistController extends AssistController {}
   Object.defineProperty(MountedAssistController, 'name', { value: 'AssistController' });
-  Controller(routePrefix)(MountedAssistController);
+  Controller({ path: routePrefix, version: VERSION_NEUTRAL })(MountedAssistController);
+  for (const decorate of decorators) decorate(MountedAssistController);
   return MountedAssistController;
 }

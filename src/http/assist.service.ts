@@ -1,12 +1,14 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistLogger } from '../kernel/assist.logger';
+import { AssistMetrics } from '../kernel/assist.metrics';
+import { AssistErrorCode } from '../kernel/error-codes';
+import { mask } from '../kernel/mask';
+import { AssistRequestContext } from '../kernel/request-context';
+import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { Merchant } from '../merchants/merchant';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
-import { AssistException } from '../kernel/assist.exception';
-import { AssistErrorCode } from '../kernel/error-codes';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
-import { CodeExchangeService } from '../exchange/code-exchange.service';
-import { AssistMetrics } from '../kernel/assist.metrics';
-import { AssistLogger, mask } from '../kernel/assist.logger';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
 
 /** Business data before the interceptor adds resTime and sign. */
@@ -23,34 +25,35 @@ export class AssistService {
     private readonly wechat: WechatOAuthService,
     private readonly logger: AssistLogger,
     private readonly exchanges: CodeExchangeService,
-    @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
+    @Inject(AssistMetrics) private readonly metrics: AssistMetrics,
   ) {}
 
-  async getWxAccessToken(merchant: Merchant, code: string, traceId: string): Promise<AccessTokenData> {
+  async getWxAccessToken(ctx: AssistRequestContext, code: string): Promise<AccessTokenData> {
+    const merchant = trusted(ctx);
+    const app = merchant.wechat;
+    const upstream = { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
     // Idempotent: the same code gets the same answer (single-flight, cache, Redis claim).
-    const { result, source, codeDigest } = await this.exchanges.exchange(merchant.wechat, code, traceId);
-    // Envelope code 0 (a refusal is a business failure inside data); errors are counted by the filter.
-    this.metrics?.request('getWxAccessToken', 0);
-    if (source !== 'wechat') this.metrics?.exchangeReused(source);
+    const { result, source, codeDigest } = await this.exchanges.exchange(upstream, code, ctx.traceId);
+    if (source !== 'wechat') this.metrics.exchangeReused(source);
     if (!result.ok) {
-      this.logger.warn(traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: codeDigest });
+      this.logger.warn(ctx.traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: codeDigest });
       return { code: 1, msg: result.reason, wxErrcode: result.errcode };
     }
-    this.logger.log(traceId, 'wechat.exchanged', {
-      mchNo: merchant.mchNo,
-      code: codeDigest,
-      openId: mask(result.token.openId),
-      source,
-    });
+    ctx.answered = { event: 'wechat.exchanged', fields: { code: codeDigest, openId: mask(result.token.openId), source } };
     return { code: 0, openId: result.token.openId, accessToken: result.token.accessToken };
   }
 
-  getWxAuthUrl(merchant: Merchant, dto: WxAuthUrlDto): AuthUrlData {
+  getWxAuthUrl(ctx: AssistRequestContext, dto: WxAuthUrlDto): AuthUrlData {
+    const merchant = trusted(ctx);
     // Not an open redirector: only the merchant's own hosts (20062).
     const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `url: ${check.reason}`);
-    const url = this.wechat.authorizeUrl(merchant.wechat.appId, dto.url, dto.scope, dto.state);
-    this.metrics?.request('getWxAuthUrl', 0);
-    return { code: 0, url };
+    return { code: 0, url: this.wechat.authorizeUrl(merchant.wechat.appId, dto.url, dto.scope, dto.state) };
   }
+}
+
+/** The merchant the SignatureGuard verified; a route without the guard is a wiring mistake, answered 10001. */
+function trusted(ctx: AssistRequestContext): Merchant {
+  if (!ctx.merchant) throw new Error('relay route reached without the SignatureGuard');
+  return ctx.merchant;
 }

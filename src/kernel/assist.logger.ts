@@ -29,8 +29,3 @@ function format(traceId: string, event: string, fields: LogFields): string {
   return line;
 }
 
-/** `abcd…wxyz`: enough to correlate, not enough to use. */
-export function mask(value: string): string {
-  if (value.length <= 8) return '*'.repeat(value.length);
-  return `${value.slice(0, 4)}…${value.slice(-4)}`;
-}

@@ -1,10 +1,16 @@
-import { Merchant } from '../merchants/merchant';
+import type { Merchant } from '../merchants/merchant';
+import type { LogFields } from './assist.logger';
 import { newTraceId } from './trace-id';
 
-/** What the guard learns about a request, for the interceptor and filter. */
+/** What the guard learns about a request, for the handler, interceptor and filter. */
 export interface AssistRequestContext {
   traceId: string;
+  /** The merchant whose sign verified (set by the SignatureGuard). */
   merchant?: Merchant;
+  /** Which of the merchant's secrets verified the request: the answer is signed with the same one. */
+  secretIndex?: number;
+  /** The success log line the interceptor writes (event and safe fields), filled in by the business. */
+  answered?: { event: string; fields: LogFields };
 }
 
 // Keyed by the request object, whichever adapter made it; nothing leaks onto the request.

@@ -1,3 +1,4 @@
+import { isRecord } from '../kernel/is-record';
 import { parseSignType, SIGN_TYPES } from '../signing/sign-type';
 import { Merchant, MerchantInput } from './merchant';
 import { MerchantConfigError } from './merchant-config.error';
@@ -104,9 +105,6 @@ export function normalizeMerchants(raw: readonly unknown[] | undefined): Merchan
   return merchants;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 // Re-exported so the type is reachable next to the function that produces it.
 export type { MerchantInput };

@@ -1,27 +1,25 @@
 import { registerAs } from '@nestjs/config';
+import { envString } from '../kernel/option-checks';
 import { exchangeOptionsFromEnv } from '../exchange/exchange.options';
 import { merchantsFromEnv } from '../merchants/merchants-from-env';
 import { rateLimitsFromEnv } from '../rate-limit/rate-limit.options';
+import { wechatOptionsFromEnv } from '../wechat/wechat.options';
 import { AssistModuleOptions } from './assist.options';
 
 /**
- * The module's options from the environment, as a @nestjs/config namespace:
- * `ConfigModule.forFeature(assistConfig)` then inject `assistConfig.KEY`, or
- * `configService.get('unipayAssist')`.
+ * The module's options from the environment, as a @nestjs/config namespace.
+ * `AssistModule.forRootAsync(assistConfig.asProvider())` is the whole mount;
+ * or `ConfigModule.forFeature(assistConfig)` and inject `assistConfig.KEY`.
+ * A malformed variable fails at start naming it (never silently a default).
  */
-export const assistConfig = registerAs('unipayAssist', (): AssistModuleOptions => {
-  const env = process.env;
-  const timeout = env.WECHAT_TIMEOUT_MS ? Number(env.WECHAT_TIMEOUT_MS) : undefined;
-  return {
-    merchants: merchantsFromEnv(env),
-    wechat: {
-      apiBase: env.WECHAT_API_BASE || undefined,
-      openBase: env.WECHAT_OPEN_BASE || undefined,
-      timeoutMs: timeout !== undefined && Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
-    },
-    redisUrl: env.REDIS_URL || undefined,
-    redisKeyPrefix: env.REDIS_KEY_PREFIX || undefined,
-    rateLimit: rateLimitsFromEnv(env),
-    exchange: exchangeOptionsFromEnv(env),
-  };
-});
+export const assistConfig = registerAs(
+  'unipayAssist',
+  (): AssistModuleOptions => ({
+    merchants: merchantsFromEnv(process.env),
+    wechat: wechatOptionsFromEnv(process.env),
+    redisUrl: envString(process.env, 'REDIS_URL'),
+    redisKeyPrefix: envString(process.env, 'REDIS_KEY_PREFIX'),
+    rateLimit: rateLimitsFromEnv(process.env),
+    exchange: exchangeOptionsFromEnv(process.env),
+  }),
+);

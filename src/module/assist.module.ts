@@ -1,43 +1,39 @@
 import { HttpModule } from '@nestjs/axios';
-import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { EnvelopeExceptionFilter } from '../http/filters/envelope-exception.filter';
-import { RouteErrorsFilter } from '../http/filters/route-errors.filter';
-import { AssistMetrics, NoopAssistMetrics } from '../kernel/assist.metrics';
-import { MerchantProvider } from '../merchants/merchant.provider';
-import { normalizeMerchants } from '../merchants/normalize-merchant';
-import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
-import { MemoryReplayStore } from '../replay/memory-replay.store';
-import { RedisReplayStore } from '../replay/redis-replay.store';
-import { ReplayStore } from '../replay/replay.store';
-import { AssistRedis, createAssistRedis } from '../redis/assist-redis';
-import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
-import { RATE_LIMIT_PROVIDERS } from '../rate-limit/rate-limit.providers';
-import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { ExchangeCache } from '../exchange/exchange.cache';
-import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
-import { RedisExchangeCache } from '../exchange/redis-exchange.cache';
+import { AssistService } from '../http/assist.service';
 import { createAssistController } from '../http/assist.controller';
+import { EnvelopeInterceptor } from '../http/envelope/envelope.interceptor';
+import { EnvelopeExceptionFilter } from '../http/filters/envelope-exception.filter';
+import { ASSIST_ROUTE_PREFIX, PreRouteErrors } from '../http/filters/pre-route-errors';
+import { SignatureGuard } from '../http/guards/signature.guard';
 import { AssistLogger } from '../kernel/assist.logger';
+import { AssistMetrics } from '../kernel/assist.metrics';
+import { ASSIST_CLOCK } from '../kernel/clock';
+import { MerchantProvider } from '../merchants/merchant.provider';
+import { RATE_LIMIT_PROVIDERS } from '../rate-limit/rate-limit.providers';
+import { AssistRedis } from '../redis/assist-redis';
+import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
+import { ReplayStore } from '../replay/replay.store';
+import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import {
   ASSIST_ASYNC_OPTIONS_TYPE,
   ASSIST_MODULE_OPTIONS,
   ASSIST_OPTIONS_TYPE,
   AssistConfigurableModule,
 } from './assist.module-definition';
-import { AssistModuleExtras, AssistModuleOptions, DEFAULT_ROUTE_PREFIX } from './assist.options';
-import { AssistService } from '../http/assist.service';
-import { SignatureGuard } from '../http/guards/signature.guard';
-
-type AssistRedisClient = ReturnType<typeof createAssistRedis>;
+import { AssistModuleExtras, DEFAULT_ROUTE_PREFIX } from './assist.options';
+import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers';
 
 /**
  * The relay as one import:
- * `AssistModule.forRoot({ merchants })` or
- * `AssistModule.forRootAsync({ imports: [ConfigModule.forFeature(assistConfig)], inject: [ConfigService], useFactory: ... })`.
+ * `AssistModule.forRootAsync(assistConfig.asProvider())`, or
+ * `AssistModule.forRoot({ merchants })`. Registers nothing global: no
+ * APP_FILTER, APP_GUARD, APP_PIPE or APP_INTERCEPTOR, so the host's own
+ * routes behave as before the import.
  */
 @Module({
   imports: [
@@ -48,35 +44,35 @@ type AssistRedisClient = ReturnType<typeof createAssistRedis>;
     }),
   ],
   providers: [
+    ...ASSIST_OPTION_PROVIDERS,
     AssistLogger,
     AssistService,
     WechatOAuthService,
     SignatureGuard,
+    EnvelopeInterceptor,
     EnvelopeExceptionFilter,
-    // Redis when REDIS_URL is set (shared by every instance), memory otherwise.
-    {
-      provide: ReplayStore,
-      inject: [AssistRedis, ASSIST_MODULE_OPTIONS],
-      useFactory: (redis: AssistRedisClient, options: AssistModuleOptions) =>
-        redis ? new RedisReplayStore(redis, { keyPrefix: options.redisKeyPrefix }) : new MemoryReplayStore(),
-    },
+    PreRouteErrors,
     AssistRedisLifecycle,
     ...RATE_LIMIT_PROVIDERS,
-    // Idempotent exchange: shared claim and results in Redis when REDIS_URL is set.
-    {
-      provide: ExchangeCache,
-      inject: [AssistRedis, ASSIST_MODULE_OPTIONS],
-      useFactory: (redis: AssistRedisClient, options: AssistModuleOptions) =>
-        redis ? new RedisExchangeCache(redis, { keyPrefix: options.redisKeyPrefix }) : new MemoryExchangeCache(),
-    },
     CodeExchangeService,
-    {
-      provide: AssistMetrics,
-      inject: [ASSIST_MODULE_OPTIONS],
-      useFactory: (options: AssistModuleOptions) => options.metrics ?? new NoopAssistMetrics(),
-    },
   ],
-  exports: [WechatOAuthService, MerchantProvider, ReplayStore, ASSIST_MODULE_OPTIONS],
+  // What a host's own route behind `@UseGuards(SignatureGuard) @UseInterceptors(EnvelopeInterceptor)
+  // @UseFilters(EnvelopeExceptionFilter)` needs, and the services a host may call.
+  exports: [
+    SignatureGuard,
+    EnvelopeInterceptor,
+    EnvelopeExceptionFilter,
+    AssistLogger,
+    AssistMetrics,
+    ASSIST_CLOCK,
+    MerchantProvider,
+    ReplayStore,
+    ExchangeCache,
+    AssistRedis,
+    WechatOAuthService,
+    CodeExchangeService,
+    ASSIST_MODULE_OPTIONS,
+  ],
 })
 export class AssistModule extends AssistConfigurableModule {
   static forRoot(options: typeof ASSIST_OPTIONS_TYPE): DynamicModule {
@@ -90,33 +86,14 @@ export class AssistModule extends AssistConfigurableModule {
 
 function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicModule {
   const routePrefix = extras.routePrefix ?? DEFAULT_ROUTE_PREFIX;
-  const merchantProvider: Provider = extras.merchantProvider
-    ? { provide: MerchantProvider, useClass: extras.merchantProvider }
-    : {
-        provide: MerchantProvider,
-        inject: [ASSIST_MODULE_OPTIONS],
-        // Throws a MerchantConfigError at start, naming merchant and field.
-        useFactory: (options: AssistModuleOptions) =>
-          new StaticMerchantProvider(normalizeMerchants(options.merchants)),
-      };
   return {
     ...definition,
     global: extras.isGlobal ?? false,
-    controllers: [createAssistController(routePrefix)],
+    controllers: [createAssistController(routePrefix, extras.controllerDecorators)],
     providers: [
       ...(definition.providers ?? []),
-      merchantProvider,
-      {
-        provide: AssistRedis,
-        inject: [ASSIST_MODULE_OPTIONS],
-        useFactory: (options: AssistModuleOptions) => createAssistRedis(options.redisUrl),
-      },
-      {
-        provide: APP_FILTER,
-        inject: [HttpAdapterHost, AssistLogger, AssistMetrics],
-        useFactory: (adapterHost: HttpAdapterHost, logger: AssistLogger, metrics: AssistMetrics) =>
-          new RouteErrorsFilter(adapterHost, logger, routePrefix, metrics),
-      },
+      merchantProviderFor(extras),
+      { provide: ASSIST_ROUTE_PREFIX, useValue: routePrefix },
     ],
   };
 }

@@ -1,46 +1,55 @@
 import { Type } from '@nestjs/common';
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { Cluster, Redis } from 'ioredis';
+import { ExchangeCache } from '../exchange/exchange.cache';
+import { ExchangeOptions } from '../exchange/exchange.options';
+import { AssistMetrics } from '../kernel/assist.metrics';
+import { AssistClock } from '../kernel/clock';
 import { MerchantInput } from '../merchants/merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { RateLimitOptions } from '../rate-limit/rate-limit.options';
-import { ExchangeOptions } from '../exchange/exchange.options';
-import { AssistMetrics } from '../kernel/assist.metrics';
+import { ReplayStore } from '../replay/replay.store';
+import { WechatOptions } from '../wechat/wechat.options';
 
-export const DEFAULT_WECHAT_API_BASE = 'https://api.weixin.qq.com';
-export const DEFAULT_WECHAT_OPEN_BASE = 'https://open.weixin.qq.com';
 export const DEFAULT_ROUTE_PREFIX = 'unipay/assist';
 
-export interface WechatOptions {
-  /** Base of `sns/oauth2/access_token`. Default WeChat's API host. */
-  apiBase?: string;
-  /** Base of `connect/oauth2/authorize`. Default WeChat's open host. */
-  openBase?: string;
-  /** Timeout of one call to WeChat in ms. Default 5000. */
-  timeoutMs?: number;
-}
-
-/** What `forRoot` / `forRootAsync`'s factory returns. */
+/** What `forRoot` / `forRootAsync`'s factory returns. Validated at start; errors name the option. */
 export interface AssistModuleOptions {
   /** Merchants, when no `merchantProvider` class is given. Validated at start. */
   merchants?: MerchantInput[] | unknown[];
   wechat?: WechatOptions;
-  /** ioredis URL; when set, replay memory is shared through Redis. */
+  /** ioredis URL; when set, replay memory, exchange results and rate-limit counters are shared through Redis. */
   redisUrl?: string;
+  /** The host's own ioredis client instead of `redisUrl`. The module uses it and never closes it. */
+  redis?: Redis | Cluster;
   /** Prefix of every Redis key the module writes. Default `unipay:assist:`. */
   redisKeyPrefix?: string;
-  /** Per-IP and per-merchant limits (answered with 20063); Redis-backed when redisUrl is set. */
+  /** Per-IP and per-merchant limits (answered with 20063); Redis-backed when Redis is configured. */
   rateLimit?: RateLimitOptions;
   /** Idempotent code exchange, retry and circuit breaker (see ExchangeOptions). */
   exchange?: ExchangeOptions;
   /** Where the relay reports metrics, e.g. `new PrometheusAssistMetrics({ registry })` from `unipay-assist/metrics`. Default: none. */
   metrics?: AssistMetrics;
+  /** Storages of your own; each defaults to Redis when Redis is configured, memory otherwise. */
+  replayStore?: ReplayStore;
+  exchangeCache?: ExchangeCache;
+  throttlerStorage?: ThrottlerStorage;
+  /** The relay's time source (reqTime windows, resTime). Default the system clock. */
+  clock?: AssistClock;
 }
 
 /** Static settings, known before any provider is built. */
 export interface AssistModuleExtras {
   /** Make the module's exports global. Default false. */
   isGlobal?: boolean;
-  /** Route prefix of the two routes. Default `unipay/assist`. */
+  /** Route prefix of the relay routes. Default `unipay/assist`. */
   routePrefix?: string;
   /** A host's own merchant store, replacing `options.merchants`. */
   merchantProvider?: Type<MerchantProvider>;
+  /**
+   * The host's own class decorators for the module's controller: its auth
+   * guard's `@Public()`, its response wrapper's skip marker, `@ApiTags(...)`,
+   * `@SkipThrottle()`. Applied to this mount's controller class only.
+   */
+  controllerDecorators?: ClassDecorator[];
 }

@@ -1,9 +1,7 @@
 import { Provider } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { ASSIST_MODULE_OPTIONS } from '../module/assist.module-definition';
 import { AssistModuleOptions } from '../module/assist.options';
-import { AssistRedis } from '../redis/assist-redis';
-import { DEFAULT_REDIS_KEY_PREFIX } from '../replay/redis-replay.store';
+import { ASSIST_REDIS_KEY_PREFIX, AssistRedis, AssistRedisClient } from '../redis/assist-redis';
 import {
   ASSIST_RATE_LIMITS,
   ASSIST_THROTTLER_STORAGE,
@@ -15,7 +13,7 @@ import { resolveRateLimit } from './rate-limit.options';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
-/** The rate-limit pieces AssistModule provides: limits, storage (Redis or memory), both guards. */
+/** The rate-limit pieces AssistModule provides: limits, storage (the host's, Redis or memory), both guards. */
 export const RATE_LIMIT_PROVIDERS: Provider[] = [
   {
     provide: ASSIST_RATE_LIMITS,
@@ -28,12 +26,13 @@ export const RATE_LIMIT_PROVIDERS: Provider[] = [
   },
   {
     provide: ASSIST_THROTTLER_STORAGE,
-    inject: [AssistRedis, ASSIST_MODULE_OPTIONS],
-    useFactory: (redis: Redis | null, options: AssistModuleOptions) =>
-      redis
-        ? new RedisThrottlerStorage(redis, options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX)
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
+    useFactory: (options: AssistModuleOptions, redis: AssistRedisClient | null, keyPrefix: string) =>
+      options.throttlerStorage ??
+      (redis
+        ? new RedisThrottlerStorage(redis, keyPrefix)
         : // O(1) per hit; @nestjs/throttler's own keeps and filters every hit of the window.
-          new MemoryThrottlerStorage(),
+          new MemoryThrottlerStorage()),
   },
   AssistIpThrottlerGuard,
   AssistMerchantThrottlerGuard,

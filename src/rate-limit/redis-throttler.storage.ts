@@ -1,5 +1,5 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type Redis from 'ioredis';
+import type { AssistRedisClient } from '../redis/assist-redis';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistErrorCode } from '../kernel/error-codes';
 
@@ -40,7 +40,7 @@ return {hits, left, 0, 0}
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: AssistRedisClient,
     private readonly keyPrefix: string,
   ) {}
 

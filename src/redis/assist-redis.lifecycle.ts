@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { newTraceId } from '../kernel/trace-id';
 import { AssistLogger } from '../kernel/assist.logger';
-import { AssistRedis } from './assist-redis';
+import { ASSIST_REDIS_OWNED, AssistRedis, AssistRedisClient } from './assist-redis';
 
 const STARTUP_WAIT_MS = 3000;
 
@@ -20,8 +19,9 @@ export class AssistRedisLifecycle implements OnModuleInit, OnApplicationShutdown
   private closing = false;
 
   constructor(
-    @Inject(AssistRedis) private readonly redis: Redis | null,
+    @Inject(AssistRedis) private readonly redis: AssistRedisClient | null,
     private readonly logger: AssistLogger,
+    @Inject(ASSIST_REDIS_OWNED) private readonly owned: boolean,
   ) {
     if (!redis) return;
     // Without an 'error' listener ioredis prints every failed reconnect attempt.
@@ -55,7 +55,8 @@ export class AssistRedisLifecycle implements OnModuleInit, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.redis || this.closing) return;
+    // A host's own client stays open: the host closes it.
+    if (!this.redis || this.closing || !this.owned) return;
     this.closing = true;
     try {
       await this.redis.quit();

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { AssistRedisClient } from '../redis/assist-redis';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistErrorCode } from '../kernel/error-codes';
 import { ReplayStore } from './replay.store';
@@ -22,7 +22,7 @@ export class RedisReplayStore implements ReplayStore {
   private readonly prefix: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: AssistRedisClient,
     options: RedisReplayStoreOptions = {},
   ) {
     this.prefix = `${options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX}replay:`;

@@ -1,15 +1,12 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AxiosError } from 'axios';
 import { AssistErrorCode } from '../kernel/error-codes';
 import { AssistException } from '../kernel/assist.exception';
-import { ASSIST_MODULE_OPTIONS } from '../module/assist.module-definition';
-import { AssistModuleOptions, DEFAULT_WECHAT_API_BASE, DEFAULT_WECHAT_OPEN_BASE } from '../module/assist.options';
 import { buildAuthorizeUrl, WechatScope } from './wechat-authorize-url';
 import { describeWechatErrcode } from './wechat-errors';
 import { WechatExchangeResult } from './wechat-exchange-result';
-
-export const DEFAULT_WECHAT_TIMEOUT_MS = 5000;
+import { InjectWechatOptions, ResolvedWechatOptions } from './wechat.options';
 
 /**
  * Talks to WeChat's OAuth2 endpoints for one merchant at a time. Never lets an
@@ -24,11 +21,11 @@ export class WechatOAuthService {
 
   constructor(
     private readonly http: HttpService,
-    @Inject(ASSIST_MODULE_OPTIONS) options: AssistModuleOptions,
+    @InjectWechatOptions() options: ResolvedWechatOptions,
   ) {
-    this.apiBase = (options.wechat?.apiBase || DEFAULT_WECHAT_API_BASE).replace(/\/+$/, '');
-    this.openBase = (options.wechat?.openBase || DEFAULT_WECHAT_OPEN_BASE).replace(/\/+$/, '');
-    this.timeoutMs = options.wechat?.timeoutMs ?? DEFAULT_WECHAT_TIMEOUT_MS;
+    this.apiBase = options.apiBase;
+    this.openBase = options.openBase;
+    this.timeoutMs = options.timeoutMs;
   }
 
   authorizeUrl(appId: string, redirectUri: string, scope?: WechatScope, state?: string): string {

@@ -125,11 +125,15 @@ describe.each(ADAPTERS)('sign edge cases over %s', (adapter) => {
     expect((await post(demo.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ mchNo, url: 'http://localhost/' }), wrongType, secret))).json.code).toBe(20052);
   });
 
-  it('a merchant rotating two secrets: both verify, the first signs every response', async () => {
-    for (const secret of ['rot-new-secret', 'rot-old-secret']) {
+  it('a merchant rotating two secrets: both verify, and each answer is signed with the secret that verified its request', async () => {
+    // A client still on the old secret mid-rotation can verify its answer; one on the new secret too.
+    for (const [secret, other] of [
+      ['rot-new-secret', 'rot-old-secret'],
+      ['rot-old-secret', 'rot-new-secret'],
+    ]) {
       const answer = await post(demo.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ mchNo: 'M_ROT', url: 'http://localhost/rot' }), 'HMAC_SHA256', secret));
-      const data = expectSignedData(answer.json, 'HMAC_SHA256', 'rot-new-secret');
-      expect(data.sign).not.toBe(specSign(data as Fields, 'HMAC_SHA256', 'rot-old-secret'));
+      const data = expectSignedData(answer.json, 'HMAC_SHA256', secret);
+      expect(data.sign).not.toBe(specSign(data as Fields, 'HMAC_SHA256', other));
     }
     const third = await post(demo.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ mchNo: 'M_ROT', url: 'http://localhost/rot' }), 'HMAC_SHA256', 'rot-older'));
     expect(third.json.code).toBe(20052);

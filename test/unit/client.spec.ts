@@ -283,7 +283,7 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
 });
 
 describe('the client entry', () => {
-  it('imports nothing but its own files, the signing module and node built-ins (no NestJS)', () => {
+  it('imports nothing but its own files, the signing module, two pure kernel helpers and node built-ins (no NestJS)', () => {
     const seen = new Set<string>();
     const external = new Set<string>();
     const visit = (file: string): void => {
@@ -299,6 +299,8 @@ describe('the client entry', () => {
     visit(resolve(__dirname, '../../src/client/index.ts'));
     expect([...external].every((s) => s.startsWith('node:'))).toBe(true);
     expect([...seen].map((f) => f.replace(/.*\/src\//, '')).filter((f) => !f.startsWith('client/')).sort()).toEqual([
+      'kernel/is-record.ts',
+      'kernel/mask.ts',
       'signing/sign-string.ts',
       'signing/sign-type.ts',
       'signing/signature.ts',

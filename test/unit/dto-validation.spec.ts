@@ -85,11 +85,11 @@ describe('DTO rules (AssistValidationPipe)', () => {
       ['an unsafe integer', 2 ** 53],
       ['null', null],
     ])('rejects %s, naming reqTime', async (_label, reqTime) => {
-      expect(await rejection(WxAccessTokenDto, token({ reqTime }))).toMatch(/^reqTime /);
+      expect(await rejection(WxAccessTokenDto, token({ reqTime }))).toMatch(/^reqTime:? /);
     });
 
     it('rejects a missing reqTime', async () => {
-      expect(await rejection(WxAccessTokenDto, { code: 'C' })).toBe('reqTime is required');
+      expect(await rejection(WxAccessTokenDto, { code: 'C' })).toBe('reqTime: is required (Unix time in seconds)');
     });
 
     it('accepts a milliseconds value as a shape (the reqTime window rejects it, see req-time.spec)', async () => {
@@ -106,19 +106,19 @@ describe('DTO rules (AssistValidationPipe)', () => {
 
     it('accepts sign of 64 characters, rejects 65 and non-strings', async () => {
       await expect(run(WxAccessTokenDto, token({ sign: 'a'.repeat(64) }))).resolves.toBeDefined();
-      expect(await rejection(WxAccessTokenDto, token({ sign: 'a'.repeat(65) }))).toMatch(/^sign /);
-      expect(await rejection(WxAccessTokenDto, token({ sign: 42 }))).toMatch(/^sign /);
+      expect(await rejection(WxAccessTokenDto, token({ sign: 'a'.repeat(65) }))).toMatch(/^sign:? /);
+      expect(await rejection(WxAccessTokenDto, token({ sign: 42 }))).toMatch(/^sign:? /);
     });
 
     it.each(['mchNo', 'appId'])('%s: at most 32 characters, a string', async (field) => {
       await expect(run(WxAccessTokenDto, token({ [field]: 'm'.repeat(32) }))).resolves.toMatchObject({ [field]: 'm'.repeat(32) });
-      expect(await rejection(WxAccessTokenDto, token({ [field]: 'm'.repeat(33) }))).toMatch(new RegExp(`^${field} `));
-      expect(await rejection(WxAccessTokenDto, token({ [field]: 7 }))).toMatch(new RegExp(`^${field} `));
+      expect(await rejection(WxAccessTokenDto, token({ [field]: 'm'.repeat(33) }))).toMatch(new RegExp(`^${field}:? `));
+      expect(await rejection(WxAccessTokenDto, token({ [field]: 7 }))).toMatch(new RegExp(`^${field}:? `));
     });
 
     it('reports every broken field, one reason each', async () => {
       const msg = await rejection(WxAccessTokenDto, { code: '', reqTime: 'x', clientIp: 'nope' });
-      expect(msg.split('; ').map((p) => p.split(' ')[0]).sort()).toEqual(['clientIp', 'code', 'reqTime']);
+      expect(msg.split('; ').map((p) => p.split(' ')[0].replace(/:$/, '')).sort()).toEqual(['clientIp', 'code', 'reqTime']);
     });
 
     it('drops unknown fields', async () => {

@@ -1,11 +1,11 @@
-import { isUnderPrefix } from '../../src/http/filters/route-errors.filter';
+import { isUnderPrefix, mountedPaths, pathOf } from '../../src/http/route-paths';
 
 describe('isUnderPrefix (which paths get the envelope for parser and routing errors)', () => {
   it.each([
     ['/unipay/assist/getWxAccessToken', 'unipay/assist'],
     ['/unipay/assist', 'unipay/assist'],
     ['/unipay/assist/', '/unipay/assist/'],
-    ['/api/v1/unipay/assist/getWxAuthUrl', 'unipay/assist'],
+    ['/api/unipay/assist/getWxAuthUrl', 'api/unipay/assist'],
     ['/pay/wx/getWxAuthUrl', 'pay/wx'],
   ])('%s is under %s', (path, prefix) => {
     expect(isUnderPrefix(path, prefix)).toBe(true);
@@ -17,7 +17,21 @@ describe('isUnderPrefix (which paths get the envelope for parser and routing err
     ['/host/echo', 'unipay/assist'],
     ['/', 'unipay/assist'],
     ['/pay/wxx/getWxAuthUrl', 'pay/wx'],
+    // A host route that merely contains the prefix is the host's.
+    ['/api/v1/unipay/assist/getWxAuthUrl', 'unipay/assist'],
+    ['/x/unipay/assist/y', 'unipay/assist'],
   ])('%s is not under %s', (path, prefix) => {
     expect(isUnderPrefix(path, prefix)).toBe(false);
+  });
+
+  it('knows the mount with and without a host global prefix', () => {
+    expect(mountedPaths('unipay/assist')).toEqual(['/unipay/assist']);
+    expect(mountedPaths('/unipay/assist/', '/api/')).toEqual(['/unipay/assist', '/api/unipay/assist']);
+  });
+
+  it('takes the path without the query, preferring Express originalUrl', () => {
+    expect(pathOf({ url: '/a?x=1' })).toBe('/a');
+    expect(pathOf({ originalUrl: '/p/a?x', url: '/a' })).toBe('/p/a');
+    expect(pathOf({})).toBe('');
   });
 });

@@ -1,5 +1,6 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
 import { isIP } from 'node:net';
+import { reqTimeSeconds } from './req-time-value';
 
 /** An absolute http(s) URL with a host, as WeChat will redirect to it. */
 export function IsHttpUrl(options?: ValidationOptions): PropertyDecorator {
@@ -45,14 +46,10 @@ export function IsReqTime(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       options: {
-        message: `${String(propertyName)} must be an integer Unix time in seconds (number or decimal string)`,
+        message: `${String(propertyName)}: must be an integer Unix time in seconds (number or decimal string)`,
         ...options,
       },
-      validator: {
-        validate: (value: unknown) =>
-          (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) ||
-          (typeof value === 'string' && /^\d{1,16}$/.test(value)),
-      },
+      validator: { validate: (value: unknown) => reqTimeSeconds(value) !== undefined },
     });
 }
 

@@ -24,7 +24,3 @@ export function successEnvelope<T>(data: T, traceId: string): Envelope<T> {
 export function failureEnvelope(code: number, msg: string, traceId: string): Envelope<never> {
   return { code, msg, data: null, traceId };
 }
-
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}

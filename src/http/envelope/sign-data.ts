@@ -1,9 +1,10 @@
 import { SignType } from '../../signing/sign-type';
 import { SignableFields } from '../../signing/sign-string';
 import { sign } from '../../signing/signature';
-import { nowSeconds, SignedData } from './envelope';
+import { nowSeconds } from '../../kernel/clock';
+import { SignedData } from './envelope';
 
-/** Adds `resTime` and signs every field of `data` with the merchant's first secret. */
+/** Adds `resTime` and signs every field of `data` with the given secret. */
 export function signData(
   data: Record<string, unknown>,
   signType: SignType,

@@ -2,14 +2,18 @@ import { ArgumentsHost, Catch, ExceptionFilter, Inject, Injectable, Optional } f
 import { HttpAdapterHost } from '@nestjs/core';
 import { AssistMetrics } from '../../kernel/assist.metrics';
 import { AssistLogger } from '../../kernel/assist.logger';
+import { AssistErrorCode } from '../../kernel/error-codes';
 import { requestContext } from '../../kernel/request-context';
 import { failureEnvelope } from '../envelope/envelope';
-import { AssistErrorCode } from '../../kernel/error-codes';
+import { pathOf } from '../route-paths';
 import { mapError } from './error-mapping';
 
 /**
- * Every error on the module's routes (guard, pipe, handler, body parser)
- * becomes HTTP 200 with the envelope. Never a stack trace to the caller.
+ * Every error on the module's routes (guard, pipe, handler) becomes HTTP 200
+ * with the envelope; PreRouteErrors hands it the body parser's and router's
+ * errors under the module's prefix. Never a stack trace to the caller.
+ * Controller-scoped, so a host's own filters never see the relay's errors
+ * and the relay never sees the host's.
  */
 @Catch()
 @Injectable()
@@ -22,24 +26,30 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<object>();
+    this.reply(exception, http.getRequest<object>(), http.getResponse<object>());
+  }
+
+  /** Logs, counts and answers one error with the failure envelope (HTTP 200). */
+  reply(exception: unknown, req: object, res: object): void {
     const { traceId } = requestContext(req);
     const mapped = mapError(exception);
     if (mapped.internal) {
-      const e = exception as Error;
+      const e = exception as Error | undefined;
       this.logger.error(traceId, 'request.failed', { error: e?.name ?? typeof exception, reason: e?.message });
     } else {
       this.logger.log(traceId, 'request.rejected', { code: mapped.code, reason: mapped.msg });
     }
-    this.metrics?.request(routeName(req as { url?: string; originalUrl?: string }), mapped.code);
+    this.metrics?.request(routeName(req), mapped.code);
     if (mapped.code === AssistErrorCode.REPLAYED) this.metrics?.replayRejected();
-    this.adapterHost.httpAdapter.reply(http.getResponse(), failureEnvelope(mapped.code, mapped.msg, traceId), 200);
+    this.adapterHost.httpAdapter.reply(res, failureEnvelope(mapped.code, mapped.msg, traceId), 200);
   }
 }
 
+const ROUTE_NAMES: ReadonlySet<string> = new Set(['getWxAccessToken', 'getWxAuthUrl']);
+
 /** The route's last path segment when it is one of the module's, else `other` (bounded label values). */
 export function routeName(req: { url?: string; originalUrl?: string }): string {
-  const path = (req.originalUrl ?? req.url ?? '').split('?')[0];
+  const path = pathOf(req);
   const last = path.slice(path.lastIndexOf('/') + 1);
-  return last === 'getWxAccessToken' || last === 'getWxAuthUrl' ? last : 'other';
+  return ROUTE_NAMES.has(last) ? last : 'other';
 }

@@ -1,25 +1,28 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Type } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../kernel/clock';
 import { AssistException } from '../../kernel/assist.exception';
+import { AssistLogger } from '../../kernel/assist.logger';
 import { AssistErrorCode } from '../../kernel/error-codes';
-import { nowSeconds } from '../envelope/envelope';
+import { requestContext } from '../../kernel/request-context';
 import { Merchant } from '../../merchants/merchant';
 import { MerchantProvider } from '../../merchants/merchant.provider';
-import { isRecord } from '../../merchants/normalize-merchant';
 import { ReplayStore } from '../../replay/replay.store';
-import { SignableFields } from '../../signing/sign-string';
-import { verify } from '../../signing/signature';
-import { AssistLogger } from '../../kernel/assist.logger';
-import { AssistRequestDto } from '../dto/assist-request.dto';
-import { checkReqTimeWindow, parseReqTime } from './req-time';
-import { requestContext } from '../../kernel/request-context';
+import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
 import { pickSignedFields } from '../dto/signed-fields';
+import { claimOnce } from './replay-claim';
+import { IncomingRequest, readJsonBody } from './request-body';
+import { readRequestHead, RequestHead } from './request-head';
+import { resolveMerchant } from './request-merchant';
+import { verifyRequestSign } from './request-sign';
+import { checkReqTimeWindow } from './request-window';
 
 /**
- * Checks, in order: a JSON object body, the merchant, reqTime and its window,
- * the sign (any of the merchant's secrets), then that the signed request is
- * new. Field-level validation runs after, in the DTO pipe.
- * Protected hooks let a host subclass adjust one step, as ThrottlerGuard does.
+ * Checks, in order: a JSON object body, the head fields (by the DTO's rules),
+ * the merchant, reqTime and its window, the sign (any of the merchant's
+ * secrets), then that the signed request is new. Field-level validation of
+ * the rest runs after, in the DTO pipe. Each step is a small function of its
+ * own; the protected hooks let a host subclass adjust one, as ThrottlerGuard does.
  */
 @Injectable()
 export class SignatureGuard implements CanActivate {
@@ -27,106 +30,54 @@ export class SignatureGuard implements CanActivate {
     @Inject(MerchantProvider) protected readonly merchants: MerchantProvider,
     @Inject(ReplayStore) protected readonly replay: ReplayStore,
     protected readonly logger: AssistLogger,
+    protected readonly reflector: Reflector,
+    @Optional() @InjectAssistClock() protected readonly clock: AssistClock = systemClock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const req = context.switchToHttp().getRequest<{ body?: unknown; headers: Record<string, unknown> }>();
+    const req = context.switchToHttp().getRequest<IncomingRequest>();
     const ctx = requestContext(req);
     const body = this.getBody(req);
+    const head = readRequestHead(body);
 
-    const merchant = await this.resolveMerchant(body);
+    const merchant = await this.resolveMerchant(head);
     ctx.merchant = merchant;
 
-    const now = this.now();
-    const reqTime = parseReqTime(body.reqTime);
-    checkReqTimeWindow(reqTime, merchant.reqTimeout, now);
+    const now = nowSeconds(this.clock);
+    checkReqTimeWindow(head.reqTime, merchant.reqTimeout, now);
 
-    const sign = body.sign;
-    if (sign === undefined || sign === null || sign === '') {
+    if (head.sign === undefined) {
       if (merchant.signRequired) throw AssistException.invalidField('sign', 'is required');
+      ctx.secretIndex = 0;
       return true;
     }
-    if (typeof sign !== 'string' || sign.length > 64) {
-      throw AssistException.invalidField('sign', 'must be a string of at most 64 characters');
+    try {
+      ctx.secretIndex = verifyRequestSign(this.signedFields(context, body), merchant);
+    } catch (err) {
+      if (err instanceof AssistException && err.code === AssistErrorCode.BAD_SIGN) {
+        this.logger.warn(ctx.traceId, 'sign.rejected', { mchNo: merchant.mchNo, signType: merchant.signType });
+      }
+      throw err;
     }
-    const fields = this.signedFields(context, body);
-    // Contract fields are strings or numbers; rendering a 10 000-level array for the sign would overflow the stack.
-    const nested = Object.keys(fields).find((k) => typeof fields[k] === 'object' && fields[k] !== null);
-    if (nested !== undefined) throw AssistException.invalidField(nested, 'must be a string or a number, not an object or array');
-    if (verify(fields as SignableFields, merchant.signType, merchant.signSecrets) < 0) {
-      this.logger.warn(ctx.traceId, 'sign.rejected', { mchNo: merchant.mchNo, signType: merchant.signType });
-      throw new AssistException(AssistErrorCode.BAD_SIGN, `signature verification failed (${merchant.signType})`);
-    }
-
-    await this.claimOnce(merchant, sign, reqTime, now);
+    await this.claimOnce(merchant, head, now);
     return true;
   }
 
   /** The fields the sign covers: those the route's DTO declares (unknown fields are not signed, per SPEC). */
   protected signedFields(context: ExecutionContext, body: Record<string, unknown>): Record<string, unknown> {
-    const paramTypes: unknown[] =
-      Reflect.getMetadata('design:paramtypes', context.getClass().prototype, context.getHandler().name) ?? [];
-    const dto = paramTypes.find((t): t is Type<unknown> => typeof t === 'function' && t.prototype instanceof AssistRequestDto);
-    return pickSignedFields(body, dto);
+    const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler());
+    return pickSignedFields(body, route?.dto);
   }
 
-  /** The parsed JSON body; anything but an object is 10005 (or 10008 for another content type). */
-  protected getBody(req: { body?: unknown; headers: Record<string, unknown> }): Record<string, unknown> {
-    const type = String(req.headers['content-type'] ?? '');
-    if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-      throw new AssistException(AssistErrorCode.UNSUPPORTED_MEDIA_TYPE, 'content type must be application/json');
-    }
-    // JSON is UTF-8 (RFC 8259); Fastify would otherwise accept any declared charset.
-    const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(type)?.[1];
-    if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
-      throw new AssistException(AssistErrorCode.UNSUPPORTED_MEDIA_TYPE, 'content type must be application/json with charset utf-8');
-    }
-    // Express parses an empty JSON body to {}; say what Fastify says, so both adapters agree.
-    if (req.headers['content-length'] === '0') {
-      throw new AssistException(AssistErrorCode.BAD_JSON, 'body is empty: send a JSON object');
-    }
-    if (!isRecord(req.body)) {
-      throw new AssistException(AssistErrorCode.BAD_JSON, 'body must be a JSON object');
-    }
-    return req.body;
+  protected getBody(req: IncomingRequest): Record<string, unknown> {
+    return readJsonBody(req);
   }
 
-  protected async resolveMerchant(body: Record<string, unknown>): Promise<Merchant> {
-    const mchNo = optionalName(body, 'mchNo');
-    const appId = optionalName(body, 'appId');
-    const merchant = await this.merchants.findMerchant({ mchNo, appId });
-    if (!merchant) {
-      throw new AssistException(
-        AssistErrorCode.UNKNOWN_MERCHANT,
-        mchNo || appId ? 'unknown merchant: no merchant matches mchNo/appId' : 'no default merchant is configured',
-      );
-    }
-    return merchant;
+  protected resolveMerchant(head: RequestHead): Promise<Merchant> {
+    return resolveMerchant(this.merchants, head.mchNo, head.appId);
   }
 
-  /** Remembers (merchant, sign) until the reqTime window closes; a second sighting is a replay. */
-  protected async claimOnce(merchant: Merchant, sign: string, reqTime: number, now: number): Promise<void> {
-    // The guard already checked reqTime >= now - reqTimeout, so this is at least a second.
-    const ttlMs = (reqTime + merchant.reqTimeout - now + 1) * 1000;
-    // Hash the key: the store never sees a usable sign, and keys have one size.
-    const key = createHash('sha256')
-      .update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${sign.toLowerCase()}`)
-      .digest('base64url');
-    if (!(await this.replay.claim(key, ttlMs))) {
-      throw new AssistException(AssistErrorCode.REPLAYED, 'replayed request: this signed request was already accepted');
-    }
+  protected claimOnce(merchant: Merchant, head: RequestHead, now: number): Promise<void> {
+    return claimOnce(this.replay, merchant, head.sign as string, head.reqTime, now);
   }
-
-  protected now(): number {
-    return nowSeconds();
-  }
-}
-
-function optionalName(body: Record<string, unknown>, field: 'mchNo' | 'appId'): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || value.length > 32) {
-    throw AssistException.invalidField(field, 'must be a string of at most 32 characters');
-  }
-  return value;
 }

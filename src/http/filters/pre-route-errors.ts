@@ -1,0 +1,73 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
+import { isUnderPrefix, mountedPaths, pathOf } from '../route-paths';
+import { EnvelopeExceptionFilter } from './envelope-exception.filter';
+
+/** The module's route prefix, as mounted (a static extra). */
+export const ASSIST_ROUTE_PREFIX = Symbol('UnipayAssistRoutePrefix');
+
+type ErrorHandler = (err: unknown, req: object, res: object, next?: unknown) => unknown;
+type NotFoundHandler = (req: object, res: object, next?: unknown) => unknown;
+
+interface PatchableAdapter {
+  setErrorHandler?: (handler: ErrorHandler, prefix?: string) => unknown;
+  setNotFoundHandler?: (handler: NotFoundHandler, prefix?: string) => unknown;
+}
+
+/**
+ * Errors raised before a route matches (bad JSON, a body over the limit, a
+ * wrong content type, an unknown route or method) never reach a controller's
+ * filters: Nest hands them to the adapter's error and not-found handlers,
+ * which apply the app's global filters. A global filter of ours would
+ * displace the host's (Nest uses one catch-all per error), and a host's
+ * `useGlobalFilters` would take the envelope away from the relay.
+ *
+ * Instead this wraps the two handlers Nest installs, right before it installs
+ * them (onModuleInit runs after the routes are registered and before the
+ * router hooks): a request under the module's prefix gets the envelope; every
+ * other request goes to Nest's handler exactly as before, host filters and all.
+ */
+@Injectable()
+export class PreRouteErrors implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly config: ApplicationConfig,
+    private readonly envelope: EnvelopeExceptionFilter,
+    @Inject(ASSIST_ROUTE_PREFIX) private readonly routePrefix: string,
+  ) {}
+
+  onModuleInit(): void {
+    const adapter = this.adapterHost.httpAdapter as (PatchableAdapter & object) | undefined;
+    // A standalone app or a microservice has no HTTP adapter: nothing to answer.
+    if (!adapter) return;
+    const paths = mountedPaths(this.routePrefix, this.config.getGlobalPrefix());
+    const ours = (req: object): boolean => {
+      const path = pathOf(req as { url?: string; originalUrl?: string });
+      return paths.some((p) => isUnderPrefix(path, p));
+    };
+    const envelope = this.envelope;
+
+    const setErrorHandler = adapter.setErrorHandler?.bind(adapter);
+    if (setErrorHandler) {
+      adapter.setErrorHandler = (handler, prefix) =>
+        // Four parameters: Express tells error middleware by its arity.
+        setErrorHandler(function assistErrors(err: unknown, req: object, res: object, next?: unknown) {
+          if (ours(req)) return envelope.reply(err, req, res);
+          return handler(err, req, res, next);
+        }, prefix);
+    }
+    const setNotFoundHandler = adapter.setNotFoundHandler?.bind(adapter);
+    if (setNotFoundHandler) {
+      adapter.setNotFoundHandler = (handler, prefix) =>
+        setNotFoundHandler(function assistNotFound(req: object, res: object, next?: unknown) {
+          if (ours(req)) return envelope.reply(new RouteNotFound(), req, res);
+          return handler(req, res, next);
+        }, prefix);
+    }
+  }
+}
+
+/** No route of the module matches the path or method (mapped to 10009). */
+class RouteNotFound extends Error {
+  readonly status = 404;
+}

@@ -1,0 +1,86 @@
+import { Provider } from '@nestjs/common';
+import { ExchangeCache } from '../exchange/exchange.cache';
+import { EXCHANGE_OPTIONS, resolveExchangeOptions } from '../exchange/exchange.options';
+import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
+import { RedisExchangeCache } from '../exchange/redis-exchange.cache';
+import { AssistConfigError } from '../kernel/assist-config.error';
+import { AssistMetrics, NoopAssistMetrics } from '../kernel/assist.metrics';
+import { ASSIST_CLOCK, systemClock } from '../kernel/clock';
+import { MerchantProvider } from '../merchants/merchant.provider';
+import { normalizeMerchants } from '../merchants/normalize-merchant';
+import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
+import { ASSIST_REDIS_KEY_PREFIX, ASSIST_REDIS_OWNED, AssistRedis, AssistRedisClient, createAssistRedis } from '../redis/assist-redis';
+import { MemoryReplayStore } from '../replay/memory-replay.store';
+import { DEFAULT_REDIS_KEY_PREFIX, RedisReplayStore } from '../replay/redis-replay.store';
+import { ReplayStore } from '../replay/replay.store';
+import { ResolvedWechatOptions, resolveWechatOptions, WECHAT_OPTIONS } from '../wechat/wechat.options';
+import { ASSIST_MODULE_OPTIONS } from './assist.module-definition';
+import { AssistModuleOptions, AssistModuleExtras } from './assist.options';
+
+type Options = AssistModuleOptions;
+
+/**
+ * Each feature's own options and storage, derived once from the module's
+ * options: features inject their token (`@InjectWechatOptions()`, …), never
+ * the whole options object. Every factory validates what it reads, so a bad
+ * value fails at start with the option's name.
+ */
+export const ASSIST_OPTION_PROVIDERS: Provider[] = [
+  { provide: WECHAT_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatOptions(o.wechat) },
+  {
+    provide: EXCHANGE_OPTIONS,
+    inject: [ASSIST_MODULE_OPTIONS, WECHAT_OPTIONS],
+    useFactory: (o: Options, wechat: ResolvedWechatOptions) => resolveExchangeOptions(o.exchange, wechat.timeoutMs),
+  },
+  { provide: ASSIST_CLOCK, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => o.clock ?? systemClock },
+  {
+    provide: AssistMetrics,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options) => o.metrics ?? new NoopAssistMetrics(),
+  },
+  {
+    provide: ASSIST_REDIS_KEY_PREFIX,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options): string => {
+      const prefix = o.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
+      if (typeof prefix !== 'string' || prefix === '' || prefix.length > 64 || /[\s{}]/.test(prefix)) {
+        throw new AssistConfigError('redisKeyPrefix', 'must be 1 to 64 characters without spaces or braces');
+      }
+      return prefix;
+    },
+  },
+  {
+    provide: AssistRedis,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options): AssistRedisClient | null => {
+      if (o.redis && o.redisUrl) throw new AssistConfigError('redis', 'and redisUrl are both set: give one');
+      if (o.redisUrl !== undefined && typeof o.redisUrl !== 'string') throw new AssistConfigError('redisUrl', 'must be a string');
+      return o.redis ?? createAssistRedis(o.redisUrl);
+    },
+  },
+  // A host's own client is the host's to close.
+  { provide: ASSIST_REDIS_OWNED, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options): boolean => !o.redis },
+  {
+    provide: ReplayStore,
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
+    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string): ReplayStore =>
+      o.replayStore ?? (redis ? new RedisReplayStore(redis, { keyPrefix }) : new MemoryReplayStore()),
+  },
+  {
+    provide: ExchangeCache,
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
+    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string): ExchangeCache =>
+      o.exchangeCache ?? (redis ? new RedisExchangeCache(redis, { keyPrefix }) : new MemoryExchangeCache()),
+  },
+];
+
+/** The merchant store: the host's class, or the validated `merchants` option. */
+export function merchantProviderFor(extras: AssistModuleExtras): Provider {
+  if (extras.merchantProvider) return { provide: MerchantProvider, useClass: extras.merchantProvider };
+  return {
+    provide: MerchantProvider,
+    inject: [ASSIST_MODULE_OPTIONS],
+    // Throws a MerchantConfigError at start, naming merchant and field.
+    useFactory: (o: Options) => new StaticMerchantProvider(normalizeMerchants(o.merchants)),
+  };
+}
