@@ -1,3 +1,4 @@
+import type { DialectName } from '../dialects/wire-dialect';
 import { SignType } from '../signing/sign-type';
 
 /** A merchant as configured (file, environment or a host's store). */
@@ -21,6 +22,8 @@ export interface MerchantInput {
   redirectHosts?: string[];
   /** The merchant used when a request names none. Default: the first merchant. */
   default?: boolean;
+  /** The merchant's DaxPay client generation (docs/daxpay-dialects.md). Default `daxpay-2.0.6`. */
+  dialect?: DialectName | string;
 }
 
 /** A validated merchant, as the relay uses it. */
@@ -34,6 +37,7 @@ export interface Merchant {
   readonly signRequired: boolean;
   readonly redirectHosts?: readonly string[];
   readonly default: boolean;
+  readonly dialect: DialectName;
 }
 
 /** How a request names its merchant. */

@@ -1,3 +1,4 @@
+import { DEFAULT_DIALECT, DIALECT_NAMES, DialectName } from '../dialects/wire-dialect';
 import { isRecord } from '../kernel/is-record';
 import { parseSignType, SIGN_TYPES } from '../signing/sign-type';
 import { Merchant, MerchantInput } from './merchant';
@@ -72,6 +73,11 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   const isDefault = raw.default ?? false;
   if (typeof isDefault !== 'boolean') fail('default', 'must be true or false');
 
+  const dialect = raw.dialect ?? DEFAULT_DIALECT;
+  if (typeof dialect !== 'string' || !(DIALECT_NAMES as readonly string[]).includes(dialect)) {
+    fail('dialect', `must be one of ${DIALECT_NAMES.join(', ')}`);
+  }
+
   return Object.freeze({
     mchNo,
     appId: appId as string | undefined,
@@ -82,6 +88,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     signRequired: signRequired as boolean,
     redirectHosts: redirectHosts ? Object.freeze((redirectHosts as string[]).map((h) => h.trim().toLowerCase())) : undefined,
     default: isDefault as boolean,
+    dialect: dialect as DialectName,
   });
 }
 

@@ -41,7 +41,13 @@ describe('normalizeMerchant', () => {
       signRequired: true,
       redirectHosts: undefined,
       default: false,
+      dialect: 'daxpay-2.0.6',
     });
+  });
+
+  it('takes a DaxPay generation as dialect, and names the field for an unknown one', () => {
+    expect(normalizeMerchant(valid({ dialect: 'daxpay-2.0.0' }), 0).dialect).toBe('daxpay-2.0.0');
+    expect(() => normalizeMerchant(valid({ dialect: 'daxpay-9' }), 0)).toThrow(/merchant #1 \(M100\): dialect must be one of daxpay-2\.0\.0, /);
   });
 
   it('accepts signSecrets (a rotation) and DaxPay spellings of the sign type', () => {

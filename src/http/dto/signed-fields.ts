@@ -1,5 +1,6 @@
 import { Type } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
+import { pickFields } from '../../dialects/signed-field-pick';
 
 /**
  * SPEC: unknown fields are ignored and are not part of the signature, as in
@@ -21,10 +22,5 @@ export function dtoFieldNames(dto: Type<unknown>): ReadonlySet<string> {
 
 /** The body restricted to the DTO's fields; the whole body when there is no DTO (nothing is dropped blindly). */
 export function pickSignedFields(body: Record<string, unknown>, dto: Type<unknown> | undefined): Record<string, unknown> {
-  if (!dto) return body;
-  const names = dtoFieldNames(dto);
-  if (names.size === 0) return body;
-  const picked: Record<string, unknown> = {};
-  for (const name of Object.keys(body)) if (names.has(name)) picked[name] = body[name];
-  return picked;
+  return dto ? pickFields(body, dtoFieldNames(dto)) : body;
 }

@@ -9,7 +9,9 @@ import { Merchant } from '../../merchants/merchant';
 import { MerchantProvider } from '../../merchants/merchant.provider';
 import { ReplayStore } from '../../replay/replay.store';
 import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
-import { pickSignedFields } from '../dto/signed-fields';
+import { dtoFieldNames } from '../dto/signed-fields';
+import { dialectFor } from '../../dialects/dialects';
+import { WireDialect } from '../../dialects/wire-dialect';
 import { claimOnce } from './replay-claim';
 import { IncomingRequest, readJsonBody } from './request-body';
 import { readRequestHead, RequestHead } from './request-head';
@@ -24,6 +26,8 @@ import { checkReqTimeWindow } from './request-window';
  * the rest runs after, in the DTO pipe. Each step is a small function of its
  * own; the protected hooks let a host subclass adjust one, as ThrottlerGuard does.
  */
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
 @Injectable()
 export class SignatureGuard implements CanActivate {
   constructor(
@@ -52,7 +56,8 @@ export class SignatureGuard implements CanActivate {
       return true;
     }
     try {
-      ctx.secretIndex = verifyRequestSign(this.signedFields(context, body), merchant);
+      const dialect = dialectFor(merchant.dialect);
+      ctx.secretIndex = verifyRequestSign(this.signedFields(context, body, dialect), merchant, dialect);
     } catch (err) {
       if (err instanceof AssistException && err.code === AssistErrorCode.BAD_SIGN) {
         this.logger.warn(ctx.traceId, 'sign.rejected', { mchNo: merchant.mchNo, signType: merchant.signType });
@@ -63,10 +68,10 @@ export class SignatureGuard implements CanActivate {
     return true;
   }
 
-  /** The fields the sign covers: those the route's DTO declares (unknown fields are not signed, per SPEC). */
-  protected signedFields(context: ExecutionContext, body: Record<string, unknown>): Record<string, unknown> {
+  /** The fields the sign covers: those the route's DTO declares, as the generation signs them (unknown fields are not, per SPEC). */
+  protected signedFields(context: ExecutionContext, body: Record<string, unknown>, dialect: WireDialect): Record<string, unknown> {
     const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler());
-    return pickSignedFields(body, route?.dto);
+    return dialect.signedFields(body, route?.dto ? dtoFieldNames(route.dto) : NO_FIELDS);
   }
 
   protected getBody(req: IncomingRequest): Record<string, unknown> {

@@ -1,0 +1,45 @@
+import { SignType } from '../signing/sign-type';
+
+/**
+ * The DaxPay client generations the relay speaks. A merchant's generation is
+ * configuration (`dialect`), because the answer side is not self-describing:
+ * each SDK verifies `data.sign` over the fields of its own model.
+ * Facts and sources: docs/daxpay-dialects.md.
+ */
+export const DIALECT_NAMES = ['daxpay-2.0.0', 'daxpay-2.0.1', 'daxpay-2.0.6', 'daxpay-multi', 'daxpay-3.0'] as const;
+export type DialectName = (typeof DIALECT_NAMES)[number];
+
+/** The seed contract's generation (SPEC.md: 2.0.6–2.0.8). */
+export const DEFAULT_DIALECT: DialectName = 'daxpay-2.0.6';
+
+/** What an answer is signed with. */
+export interface AnswerSigning {
+  signType: SignType;
+  secret: string;
+  traceId: string;
+  /** Server time, seconds since the epoch. */
+  now: number;
+}
+
+/** The outer body a route answers with; its shape is the dialect's. */
+export type WireAnswer = Record<string, unknown>;
+
+/**
+ * One generation's wire: which request fields its SDK signs and how, and how
+ * an answer must look for that SDK's own verification to accept it.
+ */
+export interface WireDialect {
+  readonly name: DialectName;
+  /**
+   * The fields the sign covers, from the body and the route DTO's field
+   * names (a generation may sign more, e.g. 2.0.0's `version`).
+   */
+  signedFields(body: Record<string, unknown>, dtoFields: ReadonlySet<string>): Record<string, unknown>;
+  /** Index of the secret that verifies the request's sign, or -1. */
+  verify(fields: Record<string, unknown>, signType: SignType, secrets: readonly string[]): number;
+  /**
+   * A success or business failure: `data` as the business returned it (only
+   * fields this generation's model knows), signed the generation's way.
+   */
+  answer(data: Record<string, unknown>, signing: AnswerSigning): WireAnswer;
+}
