@@ -12,11 +12,13 @@ describe('reqTime', () => {
       ['1718000000', 1718000000],
       ['123457711', 123457711],
       [0, 0],
+      // The multi-merchant line and 3.0: China time (UTC+8).
+      ['2024-06-10 14:13:20', 1718000000],
     ])('reads %j as %d', (input, expected) => {
       expect(reqTimeSeconds(input)).toBe(expected);
     });
 
-    it.each([undefined, null, '', 1.5, -1, '1.0', '-5', '1e9', 'abc', true, {}, [], 2 ** 53, Number.NaN, Infinity])(
+    it.each([undefined, null, '', 1.5, -1, '1.0', '-5', '1e9', 'abc', true, {}, [], 2 ** 53, Number.NaN, Infinity, '2024-02-30 00:00:00', '2024-06-10T14:13:20'])(
       'refuses %j',
       (input) => {
         expect(reqTimeSeconds(input)).toBeUndefined();

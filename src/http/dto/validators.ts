@@ -46,7 +46,7 @@ export function IsReqTime(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       options: {
-        message: `${String(propertyName)}: must be an integer Unix time in seconds (number or decimal string)`,
+        message: `${String(propertyName)}: must be an integer Unix time in seconds (number or decimal string) or yyyy-MM-dd HH:mm:ss (China time)`,
         ...options,
       },
       validator: { validate: (value: unknown) => reqTimeSeconds(value) !== undefined },
