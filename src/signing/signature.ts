@@ -29,6 +29,9 @@ export function digestHex(input: string, signType: SignType, secret: string): st
  * expected lowercase hex. Lengths differ only for garbage, which may fail fast.
  */
 export function signEquals(expected: string, received: string): boolean {
+  // Hex only: latin1 keeps the low byte of each character, so without this
+  // check a look-alike such as 'š' (U+0161) would compare equal to 'a'.
+  if (!/^[0-9a-fA-F]*$/.test(received)) return false;
   const a = Buffer.from(expected, 'latin1');
   const b = Buffer.from(received.toLowerCase(), 'latin1');
   return a.length === b.length && timingSafeEqual(a, b);

@@ -72,4 +72,11 @@ describe('DaxPay signature', () => {
     expect(signEquals(good, good.slice(1))).toBe(false);
     expect(signEquals(good, `${good.slice(0, -1)}g`)).toBe(false);
   });
+
+  it('refuses a non-hex look-alike of a valid sign (latin1 would keep only the low byte of each character)', () => {
+    const good = 'a'.repeat(64);
+    expect(signEquals(good, good)).toBe(true);
+    expect(signEquals(good, `\u0161${'a'.repeat(63)}`)).toBe(false);
+    expect(signEquals(good, good.toUpperCase())).toBe(true);
+  });
 });
