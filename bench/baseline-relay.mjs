@@ -14,7 +14,7 @@ import { isIP } from 'node:net';
 import { dist, demoMerchant } from './lib/common.mjs';
 
 const { verify, sign } = dist('signing/signature.js');
-const { newTraceId } = dist('envelope/trace-id.js');
+const { newTraceId } = dist('kernel/trace-id.js');
 
 const PORT = Number(process.env.PORT ?? 9200);
 const HOST = process.env.HOST ?? '127.0.0.1';

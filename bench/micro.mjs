@@ -12,9 +12,18 @@ const log = asJson ? () => undefined : console.log;
 
 const { sign, verify, withSign } = dist('signing/signature.js');
 const { canonicalString } = dist('signing/sign-string.js');
-const { signData } = dist('envelope/sign-data.js');
-const { successEnvelope } = dist('envelope/envelope.js');
-const { newTraceId } = dist('envelope/trace-id.js');
+const { newTraceId } = dist('kernel/trace-id.js');
+// The answer's sign and envelope: the 2.0.6 wire dialect where src has one, else the envelope helpers.
+const answer = (() => {
+  try {
+    const { signData20, envelope20 } = dist('dialects/daxpay-2-0-6.dialect.js');
+    return (data, signType, secret, traceId) => envelope20(signData20(data, { signType, secret, traceId, now: Math.floor(Date.now() / 1000) }), traceId);
+  } catch {
+    const { signData } = dist('http/envelope/sign-data.js');
+    const { successEnvelope } = dist('http/envelope/envelope.js');
+    return (data, signType, secret, traceId) => successEnvelope(signData(data, signType, secret), traceId);
+  }
+})();
 const { MemoryReplayStore } = dist('replay/memory-replay.store.js');
 
 const SECRET = '123456';
@@ -59,7 +68,7 @@ for (const type of ['MD5', 'HMAC_SHA256', 'SM3']) {
 }
 addBatched('traceId', () => newTraceId());
 addBatched('envelope: signData HMAC_SHA256 + JSON', () =>
-  JSON.stringify(successEnvelope(signData(DATA, 'HMAC_SHA256', SECRET), 'AbCdEfGhIjKl')),
+  JSON.stringify(answer(DATA, 'HMAC_SHA256', SECRET, 'AbCdEfGhIjKl')),
 );
 {
   const store = new MemoryReplayStore();
@@ -75,8 +84,8 @@ addBatched('envelope: signData HMAC_SHA256 + JSON', () =>
 
 // The DTO validation pipe as the controller uses it (class-transformer + class-validator).
 try {
-  const { createAssistValidationPipe } = dist('relay/assist-validation.pipe.js');
-  const { WxAccessTokenDto } = dist('relay/dto/wx-access-token.dto.js');
+  const { createAssistValidationPipe } = dist('http/assist-validation.pipe.js');
+  const { WxAccessTokenDto } = dist('http/dto/wx-access-token.dto.js');
   const pipe = createAssistValidationPipe();
   const body = withSign(REQUEST, 'HMAC_SHA256', SECRET);
   addBatchedAsync(

@@ -1,7 +1,18 @@
 // `npm run bench`: the relay on Express and on Fastify against a bare
-// node:http baseline, all talking to one standalone WeChat simulator, each a
-// separate process, loaded from another process (autocannon). Writes
-// bench/results/latest.{json,md} (smoke: smoke.{json,md}).
+// node:http baseline and against NestJS floors, all talking to one standalone
+// WeChat simulator, each a separate process, loaded from another process
+// (autocannon). Writes bench/results/latest.{json,md} (smoke: smoke.{json,md}).
+//
+// Targets (each answer of each is checked):
+//   baseline            bench/baseline-relay.mjs: the relay's work on bare node:http
+//   floor-express|-fastify            bench/nest-floor.cjs: NestJS with one do-nothing route (memory case, getWxAuthUrl)
+//   floor-card-express|-fastify       bench/nest-floor-card.cjs: the design-card floor, NestJS with a pass-through
+//                       guard, an identity pipe and an envelope interceptor per route, and the same WeChat
+//                       round trip as the baseline on getWxAccessToken (every case, every route): the
+//                       reference of issue 16's targets
+//   express|fastify     the gateway (main.js) as npm start runs it: envelope interceptor, per-request
+//                       log line (nestjs-pino, JSON), metrics, rate limits on with limits never reached
+//   express-lean|fastify-lean         the gateway with the rate limiter off and LOG_LEVEL=warn (memory case)
 //
 //   node bench/run.mjs [--smoke] [--no-redis] [--redis-url URL] [--no-build]
 //                      [--duration S] [--connections 1,16,64] [--targets baseline,express,fastify]
@@ -23,26 +34,43 @@ if (args.help) {
   --redis-url URL         Redis for the Redis case (default REDIS_URL or redis://127.0.0.1:6379)
   --duration S            seconds per measured run (default 5, smoke 1)
   --connections 1,16,64   concurrency levels (smoke: 16)
-  --targets LIST          baseline,floor-express,floor-fastify,express,fastify,express-lean,fastify-lean
+  --targets LIST          baseline,floor-express,floor-fastify,floor-card-express,floor-card-fastify,
+                          express,fastify,express-lean,fastify-lean (default: all; smoke: baseline,express,fastify)
+                            baseline      bare node:http relay (bench/baseline-relay.mjs)
+                            floor-*       NestJS, one do-nothing route (bench/nest-floor.cjs; memory, getWxAuthUrl)
+                            floor-card-*  design-card floor (bench/nest-floor-card.cjs): pass-through guard,
+                                          identity pipe, envelope interceptor, the baseline's WeChat round trip
+                            express, fastify  the gateway: envelope interceptor, per-request log line,
+                                          metrics, rate limits on (never reached)
+                            *-lean        the gateway, rate limiter off, LOG_LEVEL=warn (memory case)
   --routes LIST           getWxAuthUrl,getWxAccessToken
   --no-micro --no-retry   skip the micro-benchmarks / the idempotent-retry timing
   --no-build              reuse bench/.build
   --profile               CPU-profile the gateways under load (bench/results/profiles)
   --out NAME              write bench/results/NAME.{json,md} (default latest)
-env: BENCH_RATE_LIMIT=on|off|default, BENCH_WECHAT_LATENCY_MS (default 20), LOG_LEVEL passes to the gateways`);
+env: BENCH_RATE_LIMIT=on|off|default (default on: limits 1e9 per window), BENCH_WECHAT_LATENCY_MS (default 20),
+     LOG_LEVEL passes to the gateways (default info: one request.completed line per request)`);
   process.exit(0);
 }
 const SMOKE = args.smoke || process.env.BENCH_SMOKE === '1';
 const DURATION = Number(args.duration ?? (SMOKE ? 1 : 5));
 const LEVELS = (args.connections ?? (SMOKE ? '16' : '1,16,64')).split(',').map(Number);
 // floor-*: NestJS alone on that adapter (bench/nest-floor.cjs), memory case, getWxAuthUrl only.
+// floor-card-*: the design-card floor (bench/nest-floor-card.cjs), every case and route.
 const TARGETS = (
-  args.targets ?? (SMOKE ? 'baseline,express,fastify' : 'baseline,floor-express,floor-fastify,express,fastify,express-lean,fastify-lean')
+  args.targets ??
+  (SMOKE
+    ? 'baseline,express,fastify'
+    : 'baseline,floor-express,floor-fastify,floor-card-express,floor-card-fastify,express,fastify,express-lean,fastify-lean')
 ).split(',');
+const isPlainFloor = (t) => t.startsWith('floor-') && !t.startsWith('floor-card-');
+const isGateway = (t) => t === 'express' || t === 'fastify';
 const ROUTES = (args.routes ?? 'getWxAuthUrl,getWxAccessToken').split(',');
 const WARMUP = SMOKE ? 300 : 3000;
 const WARMUP_S = SMOKE ? 1 : 3;
 const MAX_RPS_GUESS = 30_000;
+// Rate limits on, per IP and per merchant, far above what a run sends in a window (10 s).
+const RATE_LIMIT_NEVER_REACHED = 1_000_000_000;
 const RETRY_PAIRS = SMOKE ? 10 : 200;
 const WECHAT_LATENCY_MS = Number(process.env.BENCH_WECHAT_LATENCY_MS ?? 20);
 const RESULTS = path.join(BENCH_DIR, 'results');
@@ -77,11 +105,13 @@ async function main() {
   const rows = [];
   const retries = [];
   const profiles = [];
+  const logLines = {};
   for (const c of cases) {
     console.log(`\n== case ${c.name}${c.env.REDIS_URL ? ` (REDIS_URL ${c.env.REDIS_URL})` : ''}`);
     const servers = {};
-    // Floors and lean variants only in the memory case: they answer the framework question once.
-    const caseTargets = TARGETS.filter((t) => !(t.startsWith('floor-') || t.endsWith('-lean')) || c.name === 'memory');
+    // The plain floors and lean variants only in the memory case: they answer the framework question once.
+    // The design-card floor runs in every case: it is the reference of the targets, measured beside the gateway.
+    const caseTargets = TARGETS.filter((t) => !(isPlainFloor(t) || t.endsWith('-lean')) || c.name === 'memory');
     for (const t of caseTargets) servers[t] = await startTarget(t, c, simBase);
     // Pools of pre-signed bodies (and codes) are sized from what each target
     // managed before: the getWxAuthUrl warm-up (a timed run; that route does
@@ -94,7 +124,7 @@ async function main() {
       checkAnswers(`${c.name} warm-up ${t}`, w);
     }
     for (const route of ROUTES) {
-      const routeTargets = caseTargets.filter((t) => !t.startsWith('floor-') || route === 'getWxAuthUrl');
+      const routeTargets = caseTargets.filter((t) => !isPlainFloor(t) || route === 'getWxAuthUrl');
       if (route !== 'getWxAuthUrl') {
         for (const t of routeTargets) {
           const w = await driver.run({ type: 'load', simBase, url: servers[t].url, route, connections: 16, amount: WARMUP, pool: WARMUP + 64 });
@@ -148,7 +178,11 @@ async function main() {
         }
       }
     }
-    for (const t of caseTargets) await servers[t].proc.stop();
+    for (const t of caseTargets) {
+      // The per-request log line is part of what the gateway is measured with: show it was written.
+      if (isGateway(t)) logLines[`${c.name}-${t}`] = countLogLines(servers[t].proc.logFile, '"msg":"request.completed"');
+      await servers[t].proc.stop();
+    }
   }
   await driver.stop();
 
@@ -158,7 +192,16 @@ async function main() {
     date: new Date().toISOString(),
     mode: SMOKE ? 'smoke' : 'full',
     machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
-    settings: { rateLimit: process.env.BENCH_RATE_LIMIT ?? 'on', durationSeconds: DURATION, connections: LEVELS, warmupRequests: WARMUP, wechatLatencyMs: WECHAT_LATENCY_MS },
+    settings: {
+      rateLimit: process.env.BENCH_RATE_LIMIT ?? 'on',
+      rateLimitPerWindow: (process.env.BENCH_RATE_LIMIT ?? 'on') === 'on' ? RATE_LIMIT_NEVER_REACHED : null,
+      logLevel: process.env.LOG_LEVEL ?? 'info',
+      durationSeconds: DURATION,
+      connections: LEVELS,
+      warmupRequests: WARMUP,
+      wechatLatencyMs: WECHAT_LATENCY_MS,
+    },
+    requestLogLines: logLines,
     rows,
     retries: retries.map(summarizeRetry),
     micro,
@@ -181,6 +224,8 @@ async function main() {
 function build() {
   if (args['no-build'] && fs.existsSync(path.join(DIST, 'main.js'))) return;
   const t = Date.now();
+  // From clean: a file moved or deleted in src must not survive as a stale copy the bench would load.
+  fs.rmSync(DIST, { recursive: true, force: true });
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(
     process.execPath,
@@ -208,6 +253,11 @@ async function startTarget(target, c, simBase) {
     proc = args.profile
       ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), script], { env, logDir })
       : startNode(name, [script], { env, logDir });
+  } else if (target.startsWith('floor-card-')) {
+    // floor-card-express / floor-card-fastify: the design-card floor, see nest-floor-card.cjs.
+    env.HTTP_ADAPTER = target.slice('floor-card-'.length);
+    env.BENCH_DIST = DIST;
+    proc = startNode(name, [path.join(BENCH_DIR, 'nest-floor-card.cjs')], { env, logDir });
   } else if (target.startsWith('floor-')) {
     // floor-express / floor-fastify: Nest alone, see nest-floor.cjs.
     env.HTTP_ADAPTER = target.slice('floor-'.length);
@@ -221,7 +271,9 @@ async function startTarget(target, c, simBase) {
     // BENCH_RATE_LIMIT=off turns it off, =default keeps the module's defaults (which refuse a load like this).
     const rl = lean ? 'off' : (process.env.BENCH_RATE_LIMIT ?? 'on');
     if (rl === 'off') env.RATE_LIMIT_IP = env.RATE_LIMIT_MERCHANT = '0';
-    else if (rl !== 'default') env.RATE_LIMIT_IP = env.RATE_LIMIT_MERCHANT = String(1_000_000_000);
+    else if (rl !== 'default') env.RATE_LIMIT_IP = env.RATE_LIMIT_MERCHANT = String(RATE_LIMIT_NEVER_REACHED);
+    // JSON lines through nestjs-pino, as npm start logs (LOG_FORMAT=text in the caller's env would drop the request line).
+    env.LOG_FORMAT = 'json';
     if (lean) env.LOG_LEVEL = 'warn';
     // Unique Redis keys per run on the shared Redis, if the module reads a prefix.
     env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${target}:`;
@@ -347,6 +399,39 @@ function addRatios(rows) {
     row.rpsRatio = base ? round(row.rps / base.rps, 2) : null;
     row.p99Ratio = base && base.p99 > 0 ? round(row.p99 / base.p99, 2) : null;
     row.cpuRatio = base && base.cpuUsPerReq > 0 && row.cpuUsPerReq !== null ? round(row.cpuUsPerReq / base.cpuUsPerReq, 2) : null;
+    // Against the design-card floor on the same adapter (issue 16's reference), same case, route and concurrency.
+    const adapter = row.target.replace(/^floor-card-/, '').replace(/-lean$/, '');
+    const card =
+      row.target.startsWith('floor-card-') || !['express', 'fastify'].includes(adapter)
+        ? undefined
+        : rows.find((b) => b.target === `floor-card-${adapter}` && b.case === row.case && b.route === row.route && b.connections === row.connections);
+    row.cardRpsRatio = card ? round(row.rps / card.rps, 2) : null;
+    row.cardP99Ratio = card && card.p99 > 0 ? round(row.p99 / card.p99, 2) : null;
+    // Floor CPU per request ÷ ours: the CPU side of the same target (≥ 0.6 means CPU/req ≤ 1/0.6 of the floor's).
+    row.cardCpuRatio = card && card.cpuUsPerReq > 0 && row.cpuUsPerReq > 0 ? round(card.cpuUsPerReq / row.cpuUsPerReq, 2) : null;
+  }
+}
+
+/** Lines of a log file that contain `needle` (the gateway's request.completed lines), read in chunks: the file can be large. */
+function countLogLines(file, needle) {
+  try {
+    const fd = fs.openSync(file, 'r');
+    const pat = Buffer.from(needle);
+    const buf = Buffer.alloc(1 << 20);
+    let carry = Buffer.alloc(0);
+    let n = 0;
+    for (;;) {
+      const got = fs.readSync(fd, buf, 0, buf.length, null);
+      if (got === 0) break;
+      const chunk = Buffer.concat([carry, buf.subarray(0, got)]);
+      for (let i = chunk.indexOf(pat); i >= 0; i = chunk.indexOf(pat, i + pat.length)) n++;
+      // Keep a tail shorter than the needle, so a match across two reads is counted once.
+      carry = Buffer.from(chunk.subarray(Math.max(0, chunk.length - pat.length + 1)));
+    }
+    fs.closeSync(fd);
+    return n;
+  } catch {
+    return null;
   }
 }
 
@@ -369,12 +454,28 @@ function summarizeRetry(r) {
 
 function targetChecks(rows, micro, retries) {
   const out = [];
+  // Issue 16: against the design-card floor on the same adapter, at c = 16 and c = 64.
   for (const row of rows) {
-    if (row.connections !== Math.max(...LEVELS) || row.target === 'baseline' || row.target.startsWith('floor-') || row.target.endsWith('-lean')) continue;
+    if (!isGateway(row.target) || row.connections < 16) continue;
+    const at = `${row.case} ${row.route} ${row.target} c=${row.connections}`;
+    const want = row.route === 'getWxAuthUrl' ? 0.6 : 0.3;
+    if (row.cardRpsRatio !== null) {
+      out.push({ what: `${at}: req/s ≥ ${want}× design-card floor`, value: row.cardRpsRatio, pass: row.cardRpsRatio >= want });
+      out.push({ what: `${at}: floor CPU/req ÷ ours ≥ ${want} (CPU/req ≤ 1/${want} of the floor's)`, value: row.cardCpuRatio, pass: row.cardCpuRatio !== null && row.cardCpuRatio >= want });
+    }
+    if (row.route === 'getWxAuthUrl' && row.cardP99Ratio !== null) {
+      out.push({ what: `${at}: p99 ≤ 2× design-card floor`, value: row.cardP99Ratio, pass: row.cardP99Ratio <= 2 });
+    } else if (row.route === 'getWxAccessToken' && row.p99Ratio !== null) {
+      out.push({ what: `${at}: p99 ≤ 2× bare relay (baseline)`, value: row.p99Ratio, pass: row.p99Ratio <= 2 });
+    }
+  }
+  // Issue 7: against the bare baseline at the highest concurrency.
+  for (const row of rows) {
+    if (row.connections !== Math.max(...LEVELS) || !isGateway(row.target)) continue;
     const want = row.target === 'fastify' ? 0.9 : 0.8;
     if (row.rpsRatio === null) continue; // no baseline in this run
-    out.push({ what: `${row.case} ${row.route} ${row.target} rps ≥ ${want}× baseline at c=${row.connections}`, value: row.rpsRatio, pass: row.rpsRatio >= want });
-    out.push({ what: `${row.case} ${row.route} ${row.target} p99 ≤ 1.5× baseline at c=${row.connections}`, value: row.p99Ratio, pass: row.p99Ratio !== null && row.p99Ratio <= 1.5 });
+    out.push({ what: `(issue 7) ${row.case} ${row.route} ${row.target} rps ≥ ${want}× baseline at c=${row.connections}`, value: row.rpsRatio, pass: row.rpsRatio >= want });
+    out.push({ what: `(issue 7) ${row.case} ${row.route} ${row.target} p99 ≤ 1.5× baseline at c=${row.connections}`, value: row.p99Ratio, pass: row.p99Ratio !== null && row.p99Ratio <= 1.5 });
   }
   const hmac = micro.find((m) => m.name.startsWith('verify HMAC_SHA256 (1 secret)'));
   if (hmac) out.push({ what: 'HMAC_SHA256 verify ≤ 3 µs/op', value: hmac.usPerOp, pass: hmac.usPerOp <= 3 });
@@ -403,18 +504,33 @@ function markdown(rep) {
       '"server CPU µs/req" is the server process\'s user+system CPU time over the run divided by the requests it answered: the cost per request, ' +
       'which other load on a shared machine disturbs much less than req/s. floor-express / floor-fastify are NestJS alone on that adapter ' +
       '(one POST route answering a fixed envelope, bench/nest-floor.cjs): what the framework costs before the relay does anything. ' +
+      'floor-card-express / floor-card-fastify are the design-card floor (bench/nest-floor-card.cjs): NestJS on that adapter with one POST route ' +
+      'per relay route, the JSON body parsed, a guard that lets everything through, a pipe that returns its input, an interceptor that wraps ' +
+      'the answer in an envelope (next.handle().pipe(map(...))) and, on getWxAccessToken, the same WeChat round trip as the baseline; the ' +
+      '"÷ card" columns compare the gateway with it on the same adapter (CPU: the floor\'s CPU/req ÷ the gateway\'s, so higher is better like req/s). ' +
       'express-lean / fastify-lean are the gateway with the rate limiter off and LOG_LEVEL=warn (no per-request log line). ' +
-      `Gateways run with the rate limiter on (limits never reached) unless BENCH_RATE_LIMIT says otherwise (here: ${rep.settings.rateLimit}).`,
+      `Gateways (express, fastify) run as npm start does: envelope interceptor, one request.completed log line per request (JSON, LOG_LEVEL ${rep.settings.logLevel}), ` +
+      `metrics, and the rate limiter ${rep.settings.rateLimit === 'on' ? `on with limits of ${rep.settings.rateLimitPerWindow} per window (never reached)` : rep.settings.rateLimit}.`,
   );
   L.push('');
-  L.push('| case | route | target | conc. | req/s | p50 ms | p99 ms | server CPU µs/req | req/s ÷ baseline | p99 ÷ baseline | CPU/req ÷ baseline | answers |');
-  L.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  L.push(
+    '| case | route | target | conc. | req/s | p50 ms | p99 ms | server CPU µs/req | req/s ÷ baseline | p99 ÷ baseline | CPU/req ÷ baseline | ' +
+      'req/s ÷ card | floor CPU ÷ ours | p99 ÷ card | answers |',
+  );
+  L.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rep.rows) {
+    const b = r.target === 'baseline';
     L.push(
       `| ${r.case} | ${r.route} | ${r.target} | ${r.connections} | ${round(r.rps)} | ${r.p50} | ${r.p99} | ${r.cpuUsPerReq ?? '–'} | ` +
-        `${r.target === 'baseline' ? '1' : r.rpsRatio} | ${r.target === 'baseline' ? '1' : r.p99Ratio} | ${r.target === 'baseline' ? '1' : (r.cpuRatio ?? '–')} | ` +
+        `${b ? '1' : (r.rpsRatio ?? '–')} | ${b ? '1' : (r.p99Ratio ?? '–')} | ${b ? '1' : (r.cpuRatio ?? '–')} | ` +
+        `${r.cardRpsRatio ?? '–'} | ${r.cardCpuRatio ?? '–'} | ${r.cardP99Ratio ?? '–'} | ` +
         `${r.ok ? 'all ok' : `${r.errors + r.non2xx + r.mismatches} wrong`} |`,
     );
+  }
+  const logged = Object.entries(rep.requestLogLines ?? {});
+  if (logged.length) {
+    L.push('');
+    L.push('request.completed log lines written by the gateways: ' + logged.map(([k, v]) => `${k} ${v ?? '?'}`).join(', ') + '.');
   }
   if (rep.retries.length) {
     L.push('');

@@ -1,0 +1,129 @@
+// The design-card floor: what NestJS's own machinery for the design card
+// costs, with none of the relay's work. NestJS on the same adapter as the
+// gateway, and per relay route (getWxAuthUrl, getWxAccessToken) exactly:
+//   - one POST route, HTTP 200, the JSON body parsed by the adapter's parser
+//     (Express: Nest's body-parser json; Fastify: its content-type parser, 16 KiB limit);
+//   - one guard on the controller that lets everything through (canActivate → true);
+//   - one pipe on the body parameter that returns its input;
+//   - one interceptor on the controller that wraps the handler's answer in an
+//     envelope: next.handle().pipe(map((data) => ({ code: 0, msg, data, traceId })));
+//   - and nothing else: no sign check or answer sign, no replay claim, no DTO
+//     validation, no rate limit, no log line, no metrics.
+// getWxAuthUrl answers fixed data (no URL is built). getWxAccessToken makes
+// the same WeChat round trip as bench/baseline-relay.mjs: one keep-alive
+// node:http GET to the simulator's /sns/oauth2/access_token (same agent
+// settings, 5 s timeout, JSON.parse of the answer), so the ratio on that route
+// compares like with like. A body without the route's field, or a WeChat
+// refusal, throws: Nest answers 500, which the bench counts as a wrong answer.
+// The answer carries openId, never WeChat's access token.
+//
+//   PORT=9301 HTTP_ADAPTER=fastify WECHAT_API_BASE=http://127.0.0.1:9100 node bench/nest-floor-card.cjs
+// (run.mjs starts it as targets floor-card-express / floor-card-fastify; it reads
+// the demo WeChat app from the bench's build of src, BENCH_DIST or bench/.build.)
+'use strict';
+require('reflect-metadata');
+const path = require('node:path');
+const { Agent, get: httpGet } = require('node:http');
+const { Body, Controller, HttpCode, Injectable, Module, Post, UseGuards, UseInterceptors } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { map } = require('rxjs');
+
+const DIST = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(__dirname, '.build');
+const { DEMO_WECHAT_APP: app } = require(path.join(DIST, 'demo/demo-merchant.js'));
+const API_BASE = (process.env.WECHAT_API_BASE ?? 'http://127.0.0.1:9100').replace(/\/+$/, '');
+
+// Keep-alive to WeChat, as the baseline's (and the module's) agent.
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** The baseline relay's exchange(), minus its error codes: any failure is an error here. */
+function exchange(code) {
+  const url =
+    `${API_BASE}/sns/oauth2/access_token?appid=${encodeURIComponent(app.appId)}` +
+    `&secret=${encodeURIComponent(app.appSecret)}&code=${encodeURIComponent(code)}&grant_type=authorization_code`;
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => {
+        if (res.statusCode >= 300) return reject(new Error(`WeChat answered HTTP ${res.statusCode}`));
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          reject(new Error('WeChat answered a body that is not JSON'));
+        }
+      });
+    });
+    req.setTimeout(5000, () => req.destroy(new Error('WeChat did not answer in time')));
+    req.on('error', reject);
+  });
+}
+
+class PassGuard {
+  canActivate() {
+    return true;
+  }
+}
+Injectable()(PassGuard);
+
+class IdentityPipe {
+  transform(value) {
+    return value;
+  }
+}
+Injectable()(IdentityPipe);
+
+class EnvelopeInterceptor {
+  intercept(_context, next) {
+    return next.handle().pipe(map((data) => ({ code: 0, msg: 'success', data, traceId: 't' })));
+  }
+}
+Injectable()(EnvelopeInterceptor);
+
+const AUTH_URL_DATA = { code: 0, url: 'u', resTime: 0, sign: 's' };
+
+class CardFloorController {
+  getWxAuthUrl(body) {
+    if (!body || typeof body.url !== 'string') throw new Error('no url in the body');
+    return AUTH_URL_DATA;
+  }
+
+  async getWxAccessToken(body) {
+    if (!body || typeof body.code !== 'string') throw new Error('no code in the body');
+    const wx = await exchange(body.code);
+    if (typeof wx.openid !== 'string' || typeof wx.access_token !== 'string') {
+      throw new Error(`WeChat refused the code (errcode ${wx.errcode})`);
+    }
+    return { code: 0, openId: wx.openid, resTime: 0, sign: 's' };
+  }
+}
+for (const name of ['getWxAuthUrl', 'getWxAccessToken']) {
+  const desc = Object.getOwnPropertyDescriptor(CardFloorController.prototype, name);
+  Post(name)(CardFloorController.prototype, name, desc);
+  HttpCode(200)(CardFloorController.prototype, name, desc);
+  Body(IdentityPipe)(CardFloorController.prototype, name, 0);
+  Reflect.defineMetadata('design:paramtypes', [Object], CardFloorController.prototype, name);
+}
+UseGuards(PassGuard)(CardFloorController);
+UseInterceptors(EnvelopeInterceptor)(CardFloorController);
+Controller('unipay/assist')(CardFloorController);
+
+class CardFloorModule {}
+Module({ controllers: [CardFloorController] })(CardFloorModule);
+
+async function main() {
+  const port = Number(process.env.PORT ?? 9301);
+  let nest;
+  if (process.env.HTTP_ADAPTER === 'fastify') {
+    const { FastifyAdapter } = require('@nestjs/platform-fastify');
+    nest = await NestFactory.create(CardFloorModule, new FastifyAdapter({ bodyLimit: 16 * 1024 }), { logger: ['error'] });
+  } else {
+    nest = await NestFactory.create(CardFloorModule, { logger: ['error'] });
+  }
+  await nest.listen(port, '127.0.0.1');
+  console.log(`nest design-card floor (${process.env.HTTP_ADAPTER ?? 'express'}) on ${port}`);
+}
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
