@@ -1,6 +1,5 @@
+import { failClosed } from '../redis/fail-closed';
 import type { AssistRedisClient } from '../redis/assist-redis';
-import { AssistException } from '../kernel/assist.exception';
-import { AssistErrorCode } from '../kernel/error-codes';
 import { ExchangeCache } from './exchange.cache';
 
 export const DEFAULT_EXCHANGE_KEY_PREFIX = 'unipay:assist:';
@@ -30,34 +29,23 @@ export class RedisExchangeCache implements ExchangeCache {
   }
 
   async get(key: string): Promise<string | undefined> {
-    const value = await this.guard(() => this.redis.get(`${this.prefix}result:${key}`));
+    const value = await failClosed('exchange store', () => this.redis.get(`${this.prefix}result:${key}`));
     return value ?? undefined;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.guard(() => this.redis.set(`${this.prefix}result:${key}`, value, 'PX', Math.max(1, Math.ceil(ttlMs))));
+    await failClosed('exchange store', () => this.redis.set(`${this.prefix}result:${key}`, value, 'PX', Math.max(1, Math.ceil(ttlMs))));
   }
 
   async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const ok = await this.guard(() =>
+    const ok = await failClosed('exchange store', () =>
       this.redis.set(`${this.prefix}claim:${key}`, owner, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'),
     );
     return ok === 'OK';
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await this.guard(() => this.redis.eval(RELEASE_SCRIPT, 1, `${this.prefix}claim:${key}`, owner));
+    await failClosed('exchange store', () => this.redis.eval(RELEASE_SCRIPT, 1, `${this.prefix}claim:${key}`, owner));
   }
 
-  private async guard<T>(op: () => Promise<T>): Promise<T> {
-    try {
-      return await op();
-    } catch {
-      // The ioredis error may name the URL; the caller only needs the code.
-      throw new AssistException(
-        AssistErrorCode.STORE_UNAVAILABLE,
-        'exchange store (Redis) unavailable: request refused, retry shortly',
-      );
-    }
-  }
 }

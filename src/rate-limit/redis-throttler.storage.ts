@@ -1,7 +1,6 @@
+import { failClosed } from '../redis/fail-closed';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { AssistRedisClient } from '../redis/assist-redis';
-import { AssistException } from '../kernel/assist.exception';
-import { AssistErrorCode } from '../kernel/error-codes';
 
 interface ThrottlerStorageRecord {
   totalHits: number;
@@ -46,12 +45,9 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     const base = `${this.keyPrefix}ratelimit:${throttlerName}:${key}`;
-    let reply: unknown;
-    try {
-      reply = await this.redis.eval(INCREMENT_SCRIPT, 2, `${base}:hits`, `${base}:block`, Math.max(1, ttl), limit, Math.max(1, blockDuration));
-    } catch {
-      throw new AssistException(AssistErrorCode.STORE_UNAVAILABLE, 'rate-limit store (Redis) unavailable: request refused, retry shortly');
-    }
+    const reply = await failClosed('rate-limit store', () =>
+      this.redis.eval(INCREMENT_SCRIPT, 2, `${base}:hits`, `${base}:block`, Math.max(1, ttl), limit, Math.max(1, blockDuration)),
+    );
     const [hits, left, blocked, blockLeft] = (reply as number[]).map(Number);
     return {
       totalHits: hits,

@@ -1,6 +1,5 @@
+import { failClosed } from '../redis/fail-closed';
 import type { AssistRedisClient } from '../redis/assist-redis';
-import { AssistException } from '../kernel/assist.exception';
-import { AssistErrorCode } from '../kernel/error-codes';
 import { ReplayStore } from './replay.store';
 
 export const DEFAULT_REDIS_KEY_PREFIX = 'unipay:assist:';
@@ -29,16 +28,7 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    let result: string | null;
-    try {
-      result = await this.redis.set(this.prefix + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
-    } catch {
-      // The ioredis error may name the URL; the caller only needs the code.
-      throw new AssistException(
-        AssistErrorCode.STORE_UNAVAILABLE,
-        'replay store (Redis) unavailable: request refused, retry shortly',
-      );
-    }
+    const result = await failClosed('replay store', () => this.redis.set(this.prefix + key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'));
     return result === 'OK';
   }
 }
