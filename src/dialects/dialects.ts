@@ -1,4 +1,5 @@
 import { daxpay206Dialect } from './daxpay-2-0-6.dialect';
+import { daxpay30Dialect } from './daxpay-3-0.dialect';
 import { DEFAULT_DIALECT, DialectName, WireDialect } from './wire-dialect';
 
 /**
@@ -10,7 +11,7 @@ const DIALECTS: Readonly<Record<DialectName, WireDialect>> = {
   'daxpay-2.0.1': daxpay206Dialect,
   'daxpay-2.0.6': daxpay206Dialect,
   'daxpay-multi': daxpay206Dialect,
-  'daxpay-3.0': daxpay206Dialect,
+  'daxpay-3.0': daxpay30Dialect,
 };
 
 export function dialectFor(name: DialectName | undefined): WireDialect {

@@ -19,6 +19,12 @@ export interface AnswerSigning {
   traceId: string;
   /** Server time, seconds since the epoch. */
   now: number;
+  /**
+   * The route's name (its SignedRoute metadata, e.g. `getWxAccessToken`,
+   * `generateAuthUrl`): a generation whose clients read `data` into a typed
+   * model per route picks the model by it.
+   */
+  route?: string;
 }
 
 /** The outer body a route answers with; its shape is the dialect's. */
@@ -35,6 +41,14 @@ export interface WireDialect {
    * names (a generation may sign more, e.g. 2.0.0's `version`).
    */
   signedFields(body: Record<string, unknown>, dtoFields: ReadonlySet<string>): Record<string, unknown>;
+  /**
+   * How far ahead of the server clock a reqTime may be, given the merchant's
+   * reqTimeout. Absent: a fixed 60 s (DaxPay 2.0's rule). DaxPay 3.0's window
+   * is symmetric (|now − reqTime| ≤ reqTimeout).
+   */
+  maxAheadSeconds?(reqTimeout: number): number;
+  /** Head fields this generation always sends and so must be present (3.0: mchNo and appId). */
+  readonly requiredHeadFields?: readonly ('mchNo' | 'appId')[];
   /** Index of the secret that verifies the request's sign, or -1. */
   verify(fields: Record<string, unknown>, signType: SignType, secrets: readonly string[]): number;
   /**

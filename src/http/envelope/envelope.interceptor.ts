@@ -48,6 +48,7 @@ export class EnvelopeInterceptor implements NestInterceptor {
       secret,
       traceId: ctx.traceId,
       now: nowSeconds(this.clock),
+      route,
     });
     this.metrics?.request(route, AssistErrorCode.SUCCESS);
     const line = ctx.answered ?? { event: 'request.answered', fields: {} };

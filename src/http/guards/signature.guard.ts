@@ -46,9 +46,13 @@ export class SignatureGuard implements CanActivate {
 
     const merchant = await this.resolveMerchant(head);
     ctx.merchant = merchant;
+    const dialect = dialectFor(merchant.dialect);
+    for (const field of dialect.requiredHeadFields ?? []) {
+      if (head[field] === undefined) throw AssistException.invalidField(field, `is required (the merchant speaks ${dialect.name})`);
+    }
 
     const now = nowSeconds(this.clock);
-    checkReqTimeWindow(head.reqTime, merchant.reqTimeout, now);
+    checkReqTimeWindow(head.reqTime, merchant.reqTimeout, now, dialect.maxAheadSeconds?.(merchant.reqTimeout));
 
     if (head.sign === undefined) {
       if (merchant.signRequired) throw AssistException.invalidField('sign', 'is required');
@@ -56,7 +60,6 @@ export class SignatureGuard implements CanActivate {
       return true;
     }
     try {
-      const dialect = dialectFor(merchant.dialect);
       ctx.secretIndex = verifyRequestSign(this.signedFields(context, body, dialect), merchant, dialect);
     } catch (err) {
       if (err instanceof AssistException && err.code === AssistErrorCode.BAD_SIGN) {
