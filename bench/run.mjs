@@ -26,6 +26,7 @@ import { BENCH_DIR, DIST, ROOT, freePort, httpCall, round, startNode, waitHttp }
 import { summarizeProfile } from './lib/profile-summary.mjs';
 
 const started = Date.now();
+const LOAD_AT_START = os.loadavg()[0];
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
   console.log(`npm run bench [-- options]   (BENCH_SMOKE=1 = --smoke)
@@ -44,6 +45,7 @@ if (args.help) {
                                           metrics, rate limits on (never reached)
                             *-lean        the gateway, rate limiter off, LOG_LEVEL=warn (memory case)
   --routes LIST           getWxAuthUrl,getWxAccessToken
+  --repeat N              N measured runs per row, the targets taking turns; each figure is the median (default 1)
   --no-micro --no-retry   skip the micro-benchmarks / the idempotent-retry timing
   --no-build              reuse bench/.build
   --profile               CPU-profile the gateways under load (bench/results/profiles)
@@ -66,6 +68,7 @@ const TARGETS = (
 const isPlainFloor = (t) => t.startsWith('floor-') && !t.startsWith('floor-card-');
 const isGateway = (t) => t === 'express' || t === 'fastify';
 const ROUTES = (args.routes ?? 'getWxAuthUrl,getWxAccessToken').split(',');
+const REPEAT = Math.max(1, Number(args.repeat ?? 1));
 const WARMUP = SMOKE ? 300 : 3000;
 const WARMUP_S = SMOKE ? 1 : 3;
 const MAX_RPS_GUESS = 30_000;
@@ -133,17 +136,33 @@ async function main() {
       }
       if (args.profile) for (const t of routeTargets) if (servers[t].profiled) servers[t].proc.child.send({ type: 'start-profile' });
       for (const connections of LEVELS) {
+        // With --repeat N the targets take turns N times (round robin), so a burst of other load on a
+        // shared machine hits all of them alike; each figure of a row is then the median of its runs.
+        const runs = Object.fromEntries(routeTargets.map((t) => [t, []]));
+        for (let rep = 0; rep < REPEAT; rep++) {
+          for (const t of routeTargets) {
+            // Signing is cheap, codes less so: a wide margin for the first, a fair one for the second.
+            const margin = route === 'getWxAuthUrl' ? 4 : 1.6;
+            const pool = Math.ceil(Math.max(estimate[t], 1000) * DURATION * margin) + connections * 8;
+            const cpu0 = cpuMs(servers[t].proc.child.pid);
+            const r = await driver.run({ type: 'load', simBase, url: servers[t].url, route, connections, duration: DURATION, pool });
+            const cpu1 = cpuMs(servers[t].proc.child.pid);
+            r.cpuUsPerRequest = cpu0 !== null && cpu1 !== null && r.requests > 0 ? ((cpu1 - cpu0) * 1000) / r.requests : null;
+            r.ok = checkAnswers(`${c.name} ${route} ${t} c=${connections}${REPEAT > 1 ? ` run ${rep + 1}` : ''}`, r);
+            estimate[t] = Math.max(estimate[t], r.rps);
+            runs[t].push(r);
+            if (REPEAT > 1) {
+              console.log(
+                `  run ${rep + 1}/${REPEAT} ${t.padEnd(18)} ${String(round(r.rps)).padStart(6)} req/s  p99 ${round(r.latency.p99, 2)} ms  ` +
+                  `CPU ${round(r.cpuUsPerRequest, 1)} µs/req  (load avg ${os.loadavg()[0].toFixed(2)})`,
+              );
+            }
+          }
+        }
         for (const t of routeTargets) {
-          // Signing is cheap, codes less so: a wide margin for the first, a fair one for the second.
-          const margin = route === 'getWxAuthUrl' ? 4 : 1.6;
-          const pool = Math.ceil(Math.max(estimate[t], 1000) * DURATION * margin) + connections * 8;
-          const cpu0 = cpuMs(servers[t].proc.child.pid);
-          const r = await driver.run({ type: 'load', simBase, url: servers[t].url, route, connections, duration: DURATION, pool });
-          const cpu1 = cpuMs(servers[t].proc.child.pid);
-          r.cpuUsPerRequest = cpu0 !== null && cpu1 !== null && r.requests > 0 ? ((cpu1 - cpu0) * 1000) / r.requests : null;
-          const ok = checkAnswers(`${c.name} ${route} ${t} c=${connections}`, r);
-          estimate[t] = Math.max(estimate[t], r.rps);
-          rows.push({ case: c.name, route, target: t, connections, ...pick(r), ok });
+          const rs = runs[t];
+          const ok = rs.every((r) => r.ok);
+          rows.push({ case: c.name, route, target: t, connections, ...pickMedian(rs), ok });
           const row = rows[rows.length - 1];
           console.log(
             `${c.name.padEnd(6)} ${route.padEnd(16)} ${t.padEnd(8)} c=${String(connections).padEnd(3)} ` +
@@ -191,12 +210,20 @@ async function main() {
   const report = {
     date: new Date().toISOString(),
     mode: SMOKE ? 'smoke' : 'full',
-    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cores: os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      // Other work on the machine during the run (1-minute load average at start and end).
+      loadAvg: { start: round(LOAD_AT_START, 2), end: round(os.loadavg()[0], 2) },
+    },
     settings: {
       rateLimit: process.env.BENCH_RATE_LIMIT ?? 'on',
       rateLimitPerWindow: (process.env.BENCH_RATE_LIMIT ?? 'on') === 'on' ? RATE_LIMIT_NEVER_REACHED : null,
       logLevel: process.env.LOG_LEVEL ?? 'info',
       durationSeconds: DURATION,
+      repeat: REPEAT,
       connections: LEVELS,
       warmupRequests: WARMUP,
       wechatLatencyMs: WECHAT_LATENCY_MS,
@@ -355,6 +382,33 @@ async function shutdown(code) {
 
 // ---------------------------------------------------------------- figures
 
+/** The median of each figure over the runs of one row (one run: that run), with the CPU spread and counts summed. */
+function pickMedian(rs) {
+  const med = (xs) => {
+    const v = xs.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b);
+    if (!v.length) return null;
+    const m = v.length >> 1;
+    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+  };
+  const sum = (f) => rs.reduce((a, r) => a + f(r), 0);
+  const one = pick({
+    rps: med(rs.map((r) => r.rps)),
+    latency: { p50: med(rs.map((r) => r.latency.p50)), p99: med(rs.map((r) => r.latency.p99)), mean: med(rs.map((r) => r.latency.mean)) },
+    requests: sum((r) => r.requests),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    non2xx: sum((r) => r.non2xx),
+    mismatches: sum((r) => r.mismatches),
+    cpuUsPerRequest: med(rs.map((r) => r.cpuUsPerRequest)),
+  });
+  if (rs.length > 1) {
+    one.runs = rs.length;
+    const cpus = rs.map((r) => r.cpuUsPerRequest).filter((x) => x !== null);
+    one.cpuUsPerReqRange = cpus.length ? [round(Math.min(...cpus), 1), round(Math.max(...cpus), 1)] : null;
+  }
+  return one;
+}
+
 function pick(r) {
   return {
     rps: round(r.rps, 1),
@@ -496,7 +550,8 @@ function markdown(rep) {
   L.push('');
   L.push(
     `${rep.date} · ${rep.machine.cores} cores (${rep.machine.cpu}) · Node ${rep.machine.node} · ${rep.machine.platform} · ` +
-      `${rep.settings.durationSeconds} s per run after a warm-up · all processes on one machine`,
+      `${rep.settings.durationSeconds} s per run after a warm-up${rep.settings.repeat > 1 ? `, median of ${rep.settings.repeat} interleaved runs` : ''} · ` +
+      `all processes on one machine · load average ${rep.machine.loadAvg.start} at start, ${rep.machine.loadAvg.end} at end`,
   );
   L.push('');
   L.push(
@@ -521,7 +576,8 @@ function markdown(rep) {
   for (const r of rep.rows) {
     const b = r.target === 'baseline';
     L.push(
-      `| ${r.case} | ${r.route} | ${r.target} | ${r.connections} | ${round(r.rps)} | ${r.p50} | ${r.p99} | ${r.cpuUsPerReq ?? '–'} | ` +
+      `| ${r.case} | ${r.route} | ${r.target} | ${r.connections} | ${round(r.rps)} | ${r.p50} | ${r.p99} | ` +
+        `${r.cpuUsPerReq ?? '–'}${r.cpuUsPerReqRange ? ` (${r.cpuUsPerReqRange[0]}–${r.cpuUsPerReqRange[1]})` : ''} | ` +
         `${b ? '1' : (r.rpsRatio ?? '–')} | ${b ? '1' : (r.p99Ratio ?? '–')} | ${b ? '1' : (r.cpuRatio ?? '–')} | ` +
         `${r.cardRpsRatio ?? '–'} | ${r.cardCpuRatio ?? '–'} | ${r.cardP99Ratio ?? '–'} | ` +
         `${r.ok ? 'all ok' : `${r.errors + r.non2xx + r.mismatches} wrong`} |`,
