@@ -80,7 +80,7 @@ const exchange = (gw, code) => call(gw, 'getWxAccessToken', { code });
 function outcome(a) {
   if (a.code !== 0) return `envelope ${a.code}`;
   if (a.data.code === 0) return 'success';
-  return `data.code 1, wxErrcode ${a.data.wxErrcode}`;
+  return `data.code 1, wxErrcode ${a.wxErrcode}`;
 }
 
 let failures = 0;

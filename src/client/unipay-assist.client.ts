@@ -98,10 +98,12 @@ export class UnipayAssistClient {
     }
     // DaxPay's page prints data.code as "0"; accept both spellings.
     if (String(data.code) !== '0') {
-      const wx = Number(data.wxErrcode);
+      // WeChat's errcode rides outside the signed data (envelope.wxErrcode); relays before issue 11 put it in data.
+      const raw = envelope.wxErrcode ?? data.wxErrcode;
+      const wx = Number(raw);
       throw new AssistBusinessError(
         typeof data.msg === 'string' ? data.msg : `business failure (data.code ${String(data.code)})`,
-        data.wxErrcode === undefined || !Number.isFinite(wx) ? undefined : wx,
+        raw === undefined || !Number.isFinite(wx) ? undefined : wx,
         traceId,
       );
     }

@@ -6,7 +6,7 @@ import { SignType } from '../signing/sign-type';
  * each SDK verifies `data.sign` over the fields of its own model.
  * Facts and sources: docs/daxpay-dialects.md.
  */
-export const DIALECT_NAMES = ['daxpay-2.0.0', 'daxpay-2.0.1', 'daxpay-2.0.6', 'daxpay-multi', 'daxpay-3.0'] as const;
+export const DIALECT_NAMES = ['daxpay-2.0.0', 'daxpay-2.0.1', 'daxpay-2.0.6', 'daxpay-multi', 'daxpay-multi-late', 'daxpay-3.0'] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
 /** The seed contract's generation (SPEC.md: 2.0.6–2.0.8). */
@@ -25,6 +25,18 @@ export interface AnswerSigning {
    * model per route picks the model by it.
    */
   route?: string;
+}
+
+/**
+ * What a failure answer knows: always the trace id and the server time; the
+ * secret only once the request's sign verified (a generation that signs its
+ * failures signs with it, and answers unsigned before).
+ */
+export interface FailureContext {
+  traceId: string;
+  /** Server time, seconds since the epoch. */
+  now: number;
+  signing?: { signType: SignType; secret: string };
 }
 
 /** The outer body a route answers with; its shape is the dialect's. */
@@ -56,4 +68,16 @@ export interface WireDialect {
    * fields this generation's model knows), signed the generation's way.
    */
   answer(data: Record<string, unknown>, signing: AnswerSigning): WireAnswer;
+  /**
+   * The number this generation's clients know for one of the relay's codes
+   * (AssistErrorCode): the multi-merchant line and 3.0 renumbered bootx's
+   * common codes (10005 → 10505 …). Absent: the relay's own number.
+   */
+  outerCode?(code: number): number;
+  /**
+   * The answer to a failure outside the business (guard, pipe, WeChat
+   * unreachable …): `code` is the relay's, answered as `outerCode(code)`, with
+   * `data` null. Absent: `{code, msg, data: null, traceId}`, unsigned.
+   */
+  failure?(code: number, msg: string, context: FailureContext): WireAnswer;
 }

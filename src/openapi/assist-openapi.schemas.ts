@@ -17,9 +17,6 @@ export class WxAccessTokenDataSchema {
   @ApiPropertyOptional({ description: 'Why WeChat refused (code 1), e.g. `invalid code (40029)`' })
   msg?: string;
 
-  @ApiPropertyOptional({ description: "WeChat's errcode (code 1)", example: 40029 })
-  wxErrcode?: number;
-
   @ApiProperty({ description: 'Server time, Unix seconds' })
   resTime!: number;
 
@@ -65,6 +62,12 @@ abstract class EnvelopeSchema {
 export class WxAccessTokenEnvelopeSchema extends EnvelopeSchema {
   @ApiProperty({ type: WxAccessTokenDataSchema, nullable: true })
   data!: WxAccessTokenDataSchema | null;
+
+  @ApiPropertyOptional({
+    description: "WeChat's errcode of a refusal (data.code 1). Outside data and unsigned: no DaxPay SDK model has it, so signing it would fail the client's own check",
+    example: 40029,
+  })
+  wxErrcode?: number;
 }
 
 export class WxAuthUrlEnvelopeSchema extends EnvelopeSchema {

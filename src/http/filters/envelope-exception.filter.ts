@@ -1,16 +1,20 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, Injectable, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { dialectFor, failureAnswer } from '../../dialects/dialects';
+import { FailureContext } from '../../dialects/wire-dialect';
 import { AssistMetrics } from '../../kernel/assist.metrics';
 import { AssistLogger } from '../../kernel/assist.logger';
+import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../kernel/clock';
 import { AssistErrorCode } from '../../kernel/error-codes';
-import { requestContext } from '../../kernel/request-context';
-import { failureEnvelope } from '../envelope/envelope';
+import { AssistRequestContext, requestContext } from '../../kernel/request-context';
 import { pathOf } from '../route-paths';
 import { mapError } from './error-mapping';
 
 /**
  * Every error on the module's routes (guard, pipe, handler) becomes HTTP 200
- * with the envelope; PreRouteErrors hands it the body parser's and router's
+ * with the envelope, in the merchant's DaxPay generation once the guard knows
+ * the merchant (its numbers, signed where it signs failures), else in the
+ * default generation's; PreRouteErrors hands it the body parser's and router's
  * errors under the module's prefix. Never a stack trace to the caller.
  * Controller-scoped, so a host's own filters never see the relay's errors
  * and the relay never sees the host's.
@@ -22,6 +26,7 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     protected readonly adapterHost: HttpAdapterHost,
     protected readonly logger: AssistLogger,
     @Optional() @Inject(AssistMetrics) protected readonly metrics?: AssistMetrics,
+    @Optional() @InjectAssistClock() protected readonly clock: AssistClock = systemClock,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -31,7 +36,8 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
 
   /** Logs, counts and answers one error with the failure envelope (HTTP 200). */
   reply(exception: unknown, req: object, res: object): void {
-    const { traceId } = requestContext(req);
+    const ctx = requestContext(req);
+    const { traceId } = ctx;
     const mapped = mapError(exception);
     if (mapped.internal) {
       const e = exception as Error | undefined;
@@ -41,7 +47,18 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     }
     this.metrics?.request(routeName(req), mapped.code);
     if (mapped.code === AssistErrorCode.REPLAYED) this.metrics?.replayRejected();
-    this.adapterHost.httpAdapter.reply(res, failureEnvelope(mapped.code, mapped.msg, traceId), 200);
+    const answer = failureAnswer(dialectFor(ctx.merchant?.dialect), mapped.code, mapped.msg, this.failureContext(ctx));
+    this.adapterHost.httpAdapter.reply(res, answer, 200);
+  }
+
+  /** The secret that verified the request signs the failure (for generations that sign failures); none before that. */
+  private failureContext(ctx: AssistRequestContext): FailureContext {
+    const context: FailureContext = { traceId: ctx.traceId, now: nowSeconds(this.clock) };
+    const merchant = ctx.merchant;
+    if (merchant && ctx.secretIndex !== undefined) {
+      context.signing = { signType: merchant.signType, secret: merchant.signSecrets[ctx.secretIndex] ?? merchant.signSecrets[0] };
+    }
+    return context;
   }
 }
 
