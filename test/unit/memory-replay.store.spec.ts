@@ -47,3 +47,33 @@ describe('MemoryReplayStore', () => {
     expect(s.claimSync('k0', 300_000, T0)).toBe(true);
   });
 });
+
+describe('MemoryReplayStore under a million distinct claims', () => {
+  it('never holds more than its cap, keeps catching recent replays, and frees memory once the window passes', () => {
+    const store = new MemoryReplayStore({ maxEntries: 50_000 });
+    const ttl = 300_000;
+    let now = 1_700_000_000_000;
+    const heapBefore = process.memoryUsage().heapUsed;
+    let maxSize = 0;
+    let refused = 0;
+    let replaysCaught = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      now += 1; // 1000 claims a second: 300 000 would be live without the cap
+      if (!store.claimSync(`k${i}`, ttl, now)) refused++;
+      if (store.size > maxSize) maxSize = store.size;
+      if (i % 100_000 === 99_999 && !store.claimSync(`k${i}`, ttl, now)) replaysCaught++;
+    }
+    expect(refused).toBe(0);
+    expect(replaysCaught).toBe(10);
+    expect(maxSize).toBe(50_000);
+    // Loose bound without --expose-gc: 50 000 short keys are a few MiB, garbage included well under 200.
+    expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(200 * 1024 * 1024);
+
+    // The window passes: ordinary traffic sweeps every expired entry.
+    now += ttl + 1;
+    let fresh = 0;
+    while (store.size > fresh) store.claimSync(`fresh${fresh++}`, ttl, now);
+    expect(store.size).toBe(fresh);
+    expect(fresh).toBeLessThan(1000);
+  }, 60_000);
+});

@@ -6,7 +6,18 @@ import { WechatExchangeResult } from '../../src/wechat/wechat-exchange-result';
 const OK: WechatExchangeResult = { ok: true, token: { openId: 'o1', accessToken: 'at', expiresIn: 7200 } };
 const refused = (errcode: number): WechatExchangeResult => ({ ok: false, errcode, reason: `errcode ${errcode}` });
 const fail = (code: number) => new AssistException(code as never, `failure ${code}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const T0 = 1_718_000_000_000;
+
+/**
+ * cockatiel times an open circuit with Date.now(): fake only Date, so the
+ * half-open edge is exact and nothing sleeps (the 1 ms retry pause stays a real timer).
+ */
+function fakeDateOnly(): void {
+  jest.useFakeTimers({
+    now: T0,
+    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+  });
+}
 
 /** Runs `outcomes` in order through the policy; returns what came out and how many calls were made. */
 async function run(policy: ReturnType<typeof createWechatCallPolicy>, outcomes: Array<WechatExchangeResult | Error>) {
@@ -25,6 +36,8 @@ async function run(policy: ReturnType<typeof createWechatCallPolicy>, outcomes: 
 
 describe('WeChat call policy (cockatiel)', () => {
   const options = { retryDelayMs: 1, breakerThreshold: 3, breakerHalfOpenMs: 200 };
+  beforeEach(fakeDateOnly);
+  afterEach(() => jest.useRealTimers());
 
   it('retries once, and only, a network failure or errcode -1', () => {
     expect(isRetryable(fail(AssistErrorCode.WECHAT_UNREACHABLE))).toBe(true);
@@ -70,7 +83,11 @@ describe('WeChat call policy (cockatiel)', () => {
     const fast = await run(policy, [OK]);
     expect(fast).toMatchObject({ calls: 0 });
     expect(fast.error?.code).toBe(AssistErrorCode.WECHAT_CIRCUIT_OPEN);
-    await sleep(250);
+    // 1 ms before the half-open delay: still failing fast.
+    jest.setSystemTime(T0 + options.breakerHalfOpenMs - 1);
+    expect(await run(policy, [OK])).toMatchObject({ calls: 0 });
+    expect(events).toEqual(['open']);
+    jest.setSystemTime(T0 + options.breakerHalfOpenMs);
     expect(await run(policy, [OK])).toEqual({ value: OK, calls: 1 });
     expect(events).toEqual(['open', 'half-open', 'closed']);
   });
@@ -78,7 +95,7 @@ describe('WeChat call policy (cockatiel)', () => {
   it('a failed probe opens the circuit again', async () => {
     const policy = createWechatCallPolicy({ ...options, breakerThreshold: 1 });
     await run(policy, [fail(30004)]);
-    await sleep(250);
+    jest.setSystemTime(T0 + options.breakerHalfOpenMs);
     expect((await run(policy, [fail(30004)])).calls).toBe(1);
     const fast = await run(policy, [OK]);
     expect(fast.calls).toBe(0);

@@ -1,29 +1,21 @@
 import Redis from 'ioredis';
-import { randomBytes } from 'node:crypto';
 import { AssistException } from '../../src/kernel/assist.exception';
-import { ExchangeCache } from '../../src/exchange/exchange.cache';
-import { MemoryExchangeCache } from '../../src/exchange/memory-exchange.cache';
 import { RedisExchangeCache } from '../../src/exchange/redis-exchange.cache';
 import { createAssistRedis } from '../../src/redis/assist-redis';
+import { SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
+import { sleep } from '../support/wait';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-describe.each(['memory', 'redis'] as const)('%s exchange cache', (kind) => {
-  let redis: Redis | undefined;
-  let cache: ExchangeCache;
-  const prefix = `test:exchange-cache:${randomBytes(6).toString('hex')}:`;
+/** RedisExchangeCache on the real shared Redis (its in-memory twin: test/unit/memory-exchange-cache.spec.ts). */
+describe('RedisExchangeCache', () => {
+  let redis: Redis;
+  let cache: RedisExchangeCache;
+  const prefix = uniquePrefix('exchange-cache');
 
   beforeAll(() => {
-    if (kind === 'redis') {
-      redis = new Redis(REDIS_URL);
-      cache = new RedisExchangeCache(redis, { keyPrefix: prefix });
-    } else {
-      cache = new MemoryExchangeCache();
-    }
+    redis = new Redis(SHARED_REDIS_URL);
+    cache = new RedisExchangeCache(redis, { keyPrefix: prefix });
   });
   afterAll(async () => {
-    if (!redis) return;
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
@@ -33,6 +25,7 @@ describe.each(['memory', 'redis'] as const)('%s exchange cache', (kind) => {
     expect(await cache.get('k1')).toBeUndefined();
     await cache.set('k1', 'sealed-1', 150);
     expect(await cache.get('k1')).toBe('sealed-1');
+    // Longer than the ttl Redis was given (PX 150): Redis, not this process, decides.
     await sleep(250);
     expect(await cache.get('k1')).toBeUndefined();
   });
@@ -48,18 +41,24 @@ describe.each(['memory', 'redis'] as const)('%s exchange cache', (kind) => {
     expect(await cache.claim('k2', 'c', 10_000)).toBe(true);
   });
 
-  if (kind === 'redis') {
-    it('writes only prefixed keys: result and claim, never anything else', async () => {
-      await cache.set('k3', 'v', 10_000);
-      await cache.claim('k3', 'o', 10_000);
-      const keys = (await redis!.keys(`${prefix}*`)).sort();
-      expect(keys).toEqual(expect.arrayContaining([`${prefix}exchange:claim:k3`, `${prefix}exchange:result:k3`]));
-      expect(await redis!.pttl(`${prefix}exchange:result:k3`)).toBeGreaterThan(9_000);
-    });
-  }
+  it('lets exactly one of many concurrent claims win', async () => {
+    const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => cache.claim('k4', `o${i}`, 10_000)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('writes only prefixed keys: result and claim, never anything else', async () => {
+    await cache.set('k3', 'v', 10_000);
+    await cache.claim('k3', 'o', 10_000);
+    const keys = (await redis.keys(`${prefix}*`)).sort();
+    expect(keys).toEqual(expect.arrayContaining([`${prefix}exchange:claim:k3`, `${prefix}exchange:result:k3`]));
+    // PX in milliseconds (not EX seconds): at most the 10 000 ms given, and not a few ms.
+    const pttl = await redis.pttl(`${prefix}exchange:result:k3`);
+    expect(pttl).toBeGreaterThan(1_000);
+    expect(pttl).toBeLessThanOrEqual(10_000);
+  });
 });
 
-describe('Redis exchange cache with Redis down', () => {
+describe('RedisExchangeCache with Redis down', () => {
   it('answers 30010 (fails closed) and never leaks the URL', async () => {
     // A closed loopback port: ioredis with no offline queue fails at once.
     const redis = createAssistRedis('redis://:pw-must-not-leak@127.0.0.1:1')!;
