@@ -1,0 +1,118 @@
+import { Type } from '@nestjs/common';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { AssistLogger, LogFields } from '../../src/kernel/assist.logger';
+import { AssistMetrics, BreakerState, ExchangeReuse } from '../../src/kernel/assist.metrics';
+import { Merchant, MerchantInput, MerchantQuery } from '../../src/merchants/merchant';
+import { MerchantProvider } from '../../src/merchants/merchant.provider';
+import { normalizeMerchant } from '../../src/merchants/normalize-merchant';
+import { ReplayStore } from '../../src/replay/replay.store';
+
+/*
+ * In-memory stand-ins for the unit layer: each records what it was asked, so
+ * a spec asserts the calls (and their order) instead of reading logs or ports.
+ */
+
+export interface LoggedLine {
+  level: 'log' | 'warn' | 'error';
+  traceId: string;
+  event: string;
+  fields: LogFields;
+}
+
+/** An AssistLogger that keeps its lines (event and fields as passed, before formatting). */
+export class RecordingLogger extends AssistLogger {
+  readonly lines: LoggedLine[] = [];
+
+  override log(traceId: string, event: string, fields: LogFields = {}): void {
+    this.lines.push({ level: 'log', traceId, event, fields });
+  }
+  override warn(traceId: string, event: string, fields: LogFields = {}): void {
+    this.lines.push({ level: 'warn', traceId, event, fields });
+  }
+  override error(traceId: string, event: string, fields: LogFields = {}): void {
+    this.lines.push({ level: 'error', traceId, event, fields });
+  }
+
+  events(): string[] {
+    return this.lines.map((l) => l.event);
+  }
+}
+
+export type MetricCall =
+  | ['request', string, number]
+  | ['wechatCall', 'ok' | 'errcode' | number, number | undefined]
+  | ['exchangeReused', ExchangeReuse]
+  | ['replayRejected']
+  | ['breakerState', string, BreakerState];
+
+/** AssistMetrics that keeps every call in order (durations are dropped: nothing here asserts time). */
+export class RecordingMetrics implements AssistMetrics {
+  readonly calls: MetricCall[] = [];
+  request(route: string, code: number): void {
+    this.calls.push(['request', route, code]);
+  }
+  wechatCall(_seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number): void {
+    this.calls.push(['wechatCall', outcome, errcode]);
+  }
+  exchangeReused(source: ExchangeReuse): void {
+    this.calls.push(['exchangeReused', source]);
+  }
+  replayRejected(): void {
+    this.calls.push(['replayRejected']);
+  }
+  breakerState(host: string, state: BreakerState): void {
+    this.calls.push(['breakerState', host, state]);
+  }
+}
+
+/** A ReplayStore in a Set, recording each claim's key and ttl. */
+export class RecordingReplayStore implements ReplayStore {
+  readonly claims: Array<{ key: string; ttlMs: number }> = [];
+  private readonly seen = new Set<string>();
+
+  async claim(key: string, ttlMs: number): Promise<boolean> {
+    this.claims.push({ key, ttlMs });
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+}
+
+/** Merchants by mchNo/appId (the first is the default), recording each query. */
+export class FakeMerchants implements MerchantProvider {
+  readonly queries: MerchantQuery[] = [];
+
+  constructor(private readonly merchants: readonly Merchant[]) {}
+
+  findMerchant(query: MerchantQuery): Merchant | undefined {
+    this.queries.push({ ...query });
+    const { mchNo, appId } = query;
+    if (!mchNo && !appId) return this.merchants[0];
+    return this.merchants.find((m) => (!mchNo || m.mchNo === mchNo) && (!appId || m.appId === appId));
+  }
+}
+
+/** A validated merchant, with the same defaults as configured ones. */
+export function merchant(input: MerchantInput): Merchant {
+  return normalizeMerchant(input, 0);
+}
+
+/** The request shape the guard and filters read (both adapters' requests have these). */
+export interface FakeRequest {
+  url?: string;
+  originalUrl?: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/** A JSON POST as the body parser leaves it. */
+export function jsonRequest(body: unknown, url = '/unipay/assist/getWxAuthUrl'): FakeRequest {
+  return { url, headers: { 'content-type': 'application/json' }, body };
+}
+
+/** An HTTP ExecutionContext for `handler` of `controller`, as Nest builds one per request. */
+export function httpContext(req: object, controller?: Type<unknown>, handler?: (...args: never[]) => unknown, res: object = {}): ExecutionContextHost {
+  const context = new ExecutionContextHost([req, res, () => undefined], controller ?? null, handler ?? null);
+  context.setType('http');
+  return context;
+}

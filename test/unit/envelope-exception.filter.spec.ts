@@ -1,0 +1,124 @@
+import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { EnvelopeExceptionFilter, routeName } from '../../src/http/filters/envelope-exception.filter';
+import { AssistException } from '../../src/kernel/assist.exception';
+import { AssistLogger } from '../../src/kernel/assist.logger';
+import { AssistMetrics } from '../../src/kernel/assist.metrics';
+import { AssistErrorCode } from '../../src/kernel/error-codes';
+import { requestContext } from '../../src/kernel/request-context';
+import { httpContext, jsonRequest, RecordingLogger, RecordingMetrics } from '../support/fakes';
+
+/** The adapter's reply, as the filter calls it: (response, body, status). */
+interface Reply {
+  res: object;
+  body: unknown;
+  status: number | undefined;
+}
+
+describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger and metrics)', () => {
+  let filter: EnvelopeExceptionFilter;
+  let replies: Reply[];
+  let logger: RecordingLogger;
+  let metrics: RecordingMetrics;
+
+  beforeEach(async () => {
+    replies = [];
+    logger = new RecordingLogger();
+    metrics = new RecordingMetrics();
+    const adapterHost = { httpAdapter: { reply: (res: object, body: unknown, status?: number) => replies.push({ res, body, status }) } };
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        EnvelopeExceptionFilter,
+        { provide: HttpAdapterHost, useValue: adapterHost },
+        { provide: AssistLogger, useValue: logger },
+        { provide: AssistMetrics, useValue: metrics },
+      ],
+    }).compile();
+    filter = moduleRef.get(EnvelopeExceptionFilter);
+  });
+
+  /** Runs the filter on `exception` for a request to `url`; returns the request and the one reply. */
+  function fail(exception: unknown, url = '/unipay/assist/getWxAccessToken'): { req: object; res: object; reply: Reply } {
+    const req = jsonRequest({}, url);
+    const res = { fake: 'response' };
+    filter.catch(exception, httpContext(req, undefined, undefined, res));
+    expect(replies).toHaveLength(1);
+    return { req, res, reply: replies[0] };
+  }
+
+  it('answers an AssistException with its code and message, data null, the request’s traceId, HTTP 200, on the response it was given', () => {
+    const { req, res, reply } = fail(new AssistException(AssistErrorCode.BAD_SIGN, 'signature verification failed (HMAC_SHA256)'));
+    expect(reply).toEqual({
+      res,
+      status: 200,
+      body: { code: 20052, msg: 'signature verification failed (HMAC_SHA256)', data: null, traceId: requestContext(req).traceId },
+    });
+  });
+
+  it('logs a caller error as request.rejected (code, reason) and counts it for the route', () => {
+    const { req } = fail(AssistException.invalidField('code', 'is required'));
+    expect(logger.lines).toEqual([
+      { level: 'log', traceId: requestContext(req).traceId, event: 'request.rejected', fields: { code: 10006, reason: 'code: is required' } },
+    ]);
+    expect(metrics.calls).toEqual([['request', 'getWxAccessToken', 10006]]);
+  });
+
+  it('answers an unexpected error 10001 "internal error" without its message, and logs it as request.failed (error level)', () => {
+    const { req, reply } = fail(new TypeError('cannot read x of undefined: secret-ish detail'));
+    expect(reply.body).toEqual({ code: 10001, msg: 'internal error', data: null, traceId: requestContext(req).traceId });
+    expect(JSON.stringify(reply.body)).not.toContain('secret-ish');
+    expect(logger.lines).toEqual([
+      {
+        level: 'error',
+        traceId: requestContext(req).traceId,
+        event: 'request.failed',
+        fields: { error: 'TypeError', reason: 'cannot read x of undefined: secret-ish detail' },
+      },
+    ]);
+    expect(metrics.calls).toEqual([['request', 'getWxAccessToken', 10001]]);
+  });
+
+  it('a thrown non-Error is still 10001, logged by its type', () => {
+    fail('a string');
+    expect(logger.lines[0]).toMatchObject({ level: 'error', event: 'request.failed', fields: { error: 'string' } });
+  });
+
+  it.each([
+    ['a bare 400 (a body parser)', new BadRequestException(), 10005],
+    ['413', new PayloadTooLargeException(), 10007],
+    ['404 (no route)', new NotFoundException(), 10009],
+    ['a Fastify 415', Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), 10008],
+    ['a SyntaxError (JSON.parse)', new SyntaxError('Unexpected token'), 10005],
+    ['a rate-limit 429', Object.assign(new Error('Too Many Requests'), { status: 429 }), 20063],
+  ])('maps %s to %d', (_label, exception, code) => {
+    const { reply } = fail(exception);
+    expect(reply.body).toMatchObject({ code, data: null });
+    expect(reply.status).toBe(200);
+  });
+
+  it('counts a replay in the replay counter too, and only a replay', () => {
+    fail(new AssistException(AssistErrorCode.REPLAYED, 'replayed request'));
+    expect(metrics.calls).toEqual([['request', 'getWxAccessToken', 20061], ['replayRejected']]);
+    replies.length = 0;
+    metrics.calls.length = 0;
+    fail(new AssistException(AssistErrorCode.BAD_SIGN, 'bad sign'));
+    expect(metrics.calls).toEqual([['request', 'getWxAccessToken', 20052]]);
+  });
+
+  it('labels the metric with the route when the path is one of the module’s, else "other" (bounded labels)', () => {
+    expect(routeName({ url: '/unipay/assist/getWxAuthUrl?x=1' })).toBe('getWxAuthUrl');
+    expect(routeName({ url: '/x', originalUrl: '/pay/wx/getWxAccessToken' })).toBe('getWxAccessToken');
+    expect(routeName({ url: '/unipay/assist/getWxOpenId' })).toBe('other');
+    fail(new NotFoundException(), '/unipay/assist/no-such-route');
+    expect(metrics.calls).toEqual([['request', 'other', 10009]]);
+  });
+
+  it('the traceId is the one the request already has (the guard’s and the logs’), not a new one', () => {
+    const req = jsonRequest({});
+    const { traceId } = requestContext(req);
+    filter.reply(new AssistException(AssistErrorCode.UNKNOWN_MERCHANT, 'unknown merchant'), req, {});
+    expect(replies[0].body).toMatchObject({ code: 20060, traceId });
+    expect(logger.lines[0].traceId).toBe(traceId);
+  });
+});
