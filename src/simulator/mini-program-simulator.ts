@@ -1,0 +1,178 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultPlan, SimFault } from './sim-faults';
+import { WechatSimulator } from './wechat-simulator';
+
+export const MINI_PROGRAM_SESSION_PATH = '/sns/jscode2session';
+
+export interface SimulatedMiniProgram {
+  appId: string;
+  appSecret: string;
+  /**
+   * The WeChat Open Platform account the mini program is bound to. Apps bound
+   * to the same account give a user the same unionid; unbound apps give none.
+   */
+  openPlatformId?: string;
+}
+
+export interface MiniProgramSimulatorOptions {
+  apps: SimulatedMiniProgram[];
+  /** How long a wx.login code lives. WeChat: 5 minutes. */
+  codeTtlMs?: number;
+  defaultUser?: string;
+  /** Shared faults of sim-faults.ts for jscode2session; busy is errcode -1 as on the web flow. */
+  faults?: SimFault[];
+  random?: () => number;
+}
+
+/** A request handler to mount in any server: true when it took the request. */
+export type SimulatorRequestHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+
+interface LoginCode {
+  appId: string;
+  user: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+/**
+ * WeChat's `sns/jscode2session` for mini programs: single-use `wx.login`
+ * codes (issued through `issueLoginCode`, since there is no mini program to
+ * call wx.login), text/plain JSON answers, 40029 for an unknown or expired
+ * code, 40163 for a used one, a fresh session_key per login. The openid is
+ * the one WechatSimulator gives the same (app, user). No NestJS.
+ */
+export class MiniProgramSimulator {
+  /** Calls answered at jscode2session, faulted or not. */
+  exchanges = 0;
+  /** wx.login codes issued. */
+  logins = 0;
+  readonly faults: FaultPlan;
+
+  private readonly apps = new Map<string, SimulatedMiniProgram>();
+  private readonly codes = new Map<string, LoginCode>();
+  private readonly codeTtlMs: number;
+  private readonly defaultUser: string;
+
+  constructor(options: MiniProgramSimulatorOptions) {
+    for (const app of options.apps) this.apps.set(app.appId, app);
+    this.codeTtlMs = options.codeTtlMs ?? 5 * 60_000;
+    this.defaultUser = options.defaultUser ?? 'demo-user';
+    this.faults = new FaultPlan(options.faults ?? [], options.random);
+  }
+
+  /** The unionid of a user across the apps of one Open Platform account: stable, 28 characters, starting with `o`. */
+  static unionIdFor(openPlatformId: string, user: string): string {
+    return 'o' + createHash('sha256').update(`union\u0000${openPlatformId}\u0000${user}`).digest('base64url').slice(0, 27);
+  }
+
+  /** What wx.login would hand the mini program for this user: a code for one jscode2session. */
+  issueLoginCode(appId: string, user = this.defaultUser): string {
+    if (!this.apps.has(appId)) throw new Error(`the mini program simulator has no app ${appId}`);
+    this.sweep();
+    const code = randomBytes(24).toString('base64url').slice(0, 32);
+    this.codes.set(code, { appId, user, expiresAt: Date.now() + this.codeTtlMs, used: false });
+    this.logins++;
+    return code;
+  }
+
+  /** Whether a code is still good, for tests and the fault table ("did the code survive?"). */
+  codeState(code: string): 'unknown' | 'unused' | 'used' | 'expired' {
+    const issued = this.codes.get(code);
+    if (!issued) return 'unknown';
+    if (issued.used) return 'used';
+    return issued.expiresAt <= Date.now() ? 'expired' : 'unused';
+  }
+
+  reset(): void {
+    this.exchanges = 0;
+    this.logins = 0;
+    this.faults.clear();
+    this.faults.injected = 0;
+  }
+
+  /** Takes GET …/sns/jscode2session behind any prefix; false for anything else. */
+  readonly handle: SimulatorRequestHandler = (req, res, url) => {
+    if (!url.pathname.endsWith(MINI_PROGRAM_SESSION_PATH)) return false;
+    this.exchangeWithFaults(url.searchParams, res);
+    return true;
+  };
+
+  private exchangeWithFaults(q: URLSearchParams, res: ServerResponse): void {
+    this.exchanges++;
+    const { delayMs, answer } = this.faults.next();
+    const go = (): void => {
+      // A real WeChat spends the code even when the caller gave up waiting.
+      if (!answer) return this.exchange(q, res);
+      if (res.destroyed) return;
+      // Faults answer before the code is looked at, so they burn no code.
+      switch (answer.kind) {
+        case 'busy':
+          return wechatError(res, -1, 'system error');
+        case 'errcode':
+          return wechatError(res, answer.errcode ?? -1, 'injected by the simulator');
+        case 'http':
+          res.writeHead(answer.status ?? 503, { 'Content-Type': 'text/html' });
+          return void res.end('<html><body>injected HTTP error</body></html>');
+        case 'non-json':
+          res.writeHead(200, { 'Content-Type': 'text/html' });
+          return void res.end('<html><body>502 Bad Gateway</body></html>');
+        case 'reset': {
+          const socket = res.socket;
+          if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+          else socket?.destroy();
+          return;
+        }
+      }
+    };
+    if (delayMs > 0) setTimeout(go, delayMs).unref();
+    else go();
+  }
+
+  // Runs even when the caller has gone (timed out): the code is spent all the same.
+  private exchange(q: URLSearchParams, res: ServerResponse): void {
+    const appId = q.get('appid');
+    const secret = q.get('secret');
+    const code = q.get('js_code');
+    if (!appId) return wechatError(res, 41002, 'appid missing');
+    const app = this.apps.get(appId);
+    if (!app) return wechatError(res, 40013, 'invalid appid');
+    if (!secret) return wechatError(res, 41004, 'appsecret missing');
+    if (secret !== app.appSecret) return wechatError(res, 40125, 'invalid appsecret');
+    if (!code) return wechatError(res, 41008, 'missing code');
+    if (q.get('grant_type') !== 'authorization_code') return wechatError(res, 40002, 'invalid grant_type');
+    const issued = this.codes.get(code);
+    // An expired wx.login code reads as invalid on WeChat: there is no separate errcode.
+    if (!issued || issued.appId !== appId || issued.expiresAt <= Date.now()) return wechatError(res, 40029, 'invalid code');
+    if (issued.used) return wechatError(res, 40163, 'code been used');
+    issued.used = true;
+    const body: Record<string, string> = {
+      session_key: randomBytes(16).toString('base64'),
+      openid: WechatSimulator.openIdFor(appId, issued.user),
+    };
+    if (app.openPlatformId) body.unionid = MiniProgramSimulator.unionIdFor(app.openPlatformId, issued.user);
+    send(res, body);
+  }
+
+  // Used codes stay until they expire, so a reuse answers 40163.
+  private sweep(): void {
+    if (this.codes.size < 10_000) return;
+    const now = Date.now();
+    for (const [code, issued] of this.codes) {
+      if (issued.expiresAt > now) break;
+      this.codes.delete(code);
+    }
+  }
+}
+
+function send(res: ServerResponse, body: object): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(body);
+  // WeChat labels its JSON text/plain; relays must parse it anyway.
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function wechatError(res: ServerResponse, errcode: number, errmsg: string): void {
+  send(res, { errcode, errmsg: `${errmsg}, rid: ${randomBytes(12).toString('hex')}` });
+}
