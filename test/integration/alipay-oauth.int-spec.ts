@@ -7,6 +7,7 @@ import { AlipayKeyError, AlipayOAuthClient } from '../../src/alipay/alipay-oauth
 import { AlipayExchangeResult } from '../../src/alipay/alipay-exchange-result';
 import { AlipaySimulator } from '../../src/simulator/alipay-simulator';
 import { RunningAlipaySimulator, startAlipaySimulator } from '../../src/simulator/alipay-simulator.server';
+import { waitFor } from '../support/wait';
 
 // Real HTTP on 127.0.0.1: alipay-sdk signs, the simulator verifies with its own
 // implementation of Alipay's sign string, then signs its answer for the SDK to verify.
@@ -46,15 +47,6 @@ function otherPair(): { privateKey: string; publicKey: string } {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   });
-}
-
-/** Polls (no fixed sleep), so a slow machine only makes the test slower. */
-async function until(done: () => boolean, limitMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > limitMs) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 function expectRefusal(r: AlipayExchangeResult, subCode: string): void {
@@ -109,7 +101,7 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
         { gateway: short.gateway },
       );
       const code = short.simulator.issueAuthCode(OPEN_APP);
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await waitFor(() => short.simulator.codeState(code) === 'expired')).toBe(true);
       expectRefusal(await client.exchangeCode(code), 'isv.code-invalid');
     } finally {
       await short.close();
@@ -168,7 +160,7 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
     // Neither the SDK nor its HTTP client retried the timeout.
     expect(sim.simulator.exchanges).toBe(1);
     // Why a timeout is never retried: the late request burns the code once its delay is over.
-    await until(() => sim.simulator.codeState(code) === 'used');
+    expect(await waitFor(() => sim.simulator.codeState(code) === 'used')).toBe(true);
     expectRefusal(await clientFor(OPEN_APP).exchangeCode(code), 'isv.code-invalid');
   });
 

@@ -4,6 +4,7 @@ import { MiniProgramSimulator } from '../../src/simulator/mini-program-simulator
 import { WechatSimulator } from '../../src/simulator/wechat-simulator';
 import { WechatMiniProgramClient } from '../../src/wechat/wechat-mini-program.client';
 import { MiniProgramSessionResult } from '../../src/wechat/wechat-mini-program-result';
+import { waitFor } from '../support/wait';
 
 // The handler mounted in a bare node:http server on 127.0.0.1, as the WeChat simulator will mount it.
 const BOUND = { appId: 'wxmini0000000001', appSecret: 'mini-secret-1' };
@@ -44,14 +45,6 @@ function client(timeoutMs = 5000): WechatMiniProgramClient {
   return new WechatMiniProgramClient({ apiBase, timeoutMs });
 }
 
-async function until(done: () => boolean, limitMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > limitMs) throw new Error('condition not reached');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 function expectErrcode(r: MiniProgramSessionResult, errcode: number): void {
   expect(r).toMatchObject({ ok: false, errcode });
   expect('kind' in r).toBe(false);
@@ -87,7 +80,7 @@ describe('jscode2session against the mini program simulator', () => {
   it('an expired code is 40029, as on WeChat', async () => {
     const short = new MiniProgramSimulator({ apps: [BOUND], codeTtlMs: 1 });
     const code = short.issueLoginCode(BOUND.appId);
-    await until(() => short.codeState(code) === 'expired');
+    expect(await waitFor(() => short.codeState(code) === 'expired')).toBe(true);
     const srv = createServer((req, res) => void short.handle(req, res, new URL(req.url ?? '/', 'http://x')));
     await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
     try {
@@ -121,7 +114,7 @@ describe('jscode2session against the mini program simulator', () => {
     const code = sim.issueLoginCode(BOUND.appId);
     expect(await client(200).code2Session(BOUND, code)).toEqual({ ok: false, kind: 'timeout', reason: 'WeChat did not answer in time' });
     expect(sim.exchanges).toBe(1);
-    await until(() => sim.codeState(code) === 'used');
+    expect(await waitFor(() => sim.codeState(code) === 'used')).toBe(true);
     expectErrcode(await client().code2Session(BOUND, code), 40163);
   });
 
