@@ -3,10 +3,12 @@
 # tarball into each app under test/hosts/ (a copy in a scratch directory, so
 # nothing resolves from this repo's node_modules), and run that app's own
 # tests: NestJS 11 CommonJS with jest in CJS mode, NestJS 12 ESM with jest in
-# ESM mode. UNIPAY_HOSTS="nest11-cjs" runs a subset; KEEP_HOSTS=1 keeps the copies.
+# ESM mode, and a NestJS 11 gateway with its own global filter, pipe, guard,
+# interceptor, prefix and versioning (on Express and Fastify).
+# UNIPAY_HOSTS="nest11-cjs" runs a subset; KEEP_HOSTS=1 keeps the copies.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-hosts="${UNIPAY_HOSTS:-nest11-cjs nest12-esm}"
+hosts="${UNIPAY_HOSTS:-nest11-cjs nest12-esm gateway-nest11}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/unipay-assist-hosts.XXXXXX")"
 if [ -z "${KEEP_HOSTS:-}" ]; then trap 'rm -rf "$work"' EXIT; else echo "host copies kept in $work"; fi
 
@@ -48,7 +50,7 @@ for host in $hosts; do
     npm install --no-audit --no-fund --no-package-lock --prefer-offline --loglevel=error
     node -e '
       const v = (p) => { try { return JSON.parse(require("node:fs").readFileSync("node_modules/" + p + "/package.json", "utf8")).version; } catch { return "-"; } };
-      console.log(["@nestjs/core", "@nestjs/common", "@nestjs/config", "@nestjs/axios", "@nestjs/swagger", "@nestjs/terminus", "prom-client", "unipay-assist", "jest", "typescript"].map((p) => p + "@" + v(p)).join(" "));
+      console.log(["@nestjs/core", "@nestjs/common", "@nestjs/platform-fastify", "@nestjs/config", "@nestjs/axios", "@nestjs/swagger", "@nestjs/terminus", "prom-client", "unipay-assist", "jest", "typescript"].map((p) => p + "@" + v(p)).join(" "));
     '
     npm test
   )
