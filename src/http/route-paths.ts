@@ -5,14 +5,17 @@ export function normalizePrefix(prefix: string): string {
 }
 
 /**
- * Where the module's routes can be: its prefix, and the same under the host's
- * global prefix when the host did not exclude them. Anchored at the start of
- * the path, so a host route such as `/x/unipay/assist/y` is never taken for ours.
+ * Where the module's routes are: under the host's global prefix, unless the
+ * host excluded them from it (`isExcluded` asks the host's exclude list about
+ * a path under the module's prefix). One path only, anchored at the start, so
+ * a host path such as `/x/unipay/assist/y`, or `/unipay/assist/y` while the
+ * routes live under `/api`, stays the host's (its 404, its filter).
  */
-export function mountedPaths(routePrefix: string, globalPrefix = ''): string[] {
+export function mountedPaths(routePrefix: string, globalPrefix = '', isExcluded: (path: string) => boolean = () => false): string[] {
   const own = normalizePrefix(routePrefix);
   const global = normalizePrefix(globalPrefix);
-  return global ? [own, `${global}${own}`] : [own];
+  if (!global || isExcluded(`${own}/_`)) return [own];
+  return [`${global}${own}`];
 }
 
 /** True when `path` (no query) is the prefix itself or below it. */

@@ -23,6 +23,8 @@ export const AssistErrorCode = {
   WECHAT_CIRCUIT_OPEN: 30005,
   EXCHANGE_IN_PROGRESS: 30006,
   STORE_UNAVAILABLE: 30010,
+  // The host gateway's own guard or pipe refused a relay request (29xxx: numbers DaxPay never uses).
+  HOST_REFUSED: 29900,
 } as const;
 
 export type AssistErrorCodeName = keyof typeof AssistErrorCode;
@@ -32,6 +34,7 @@ export type AssistErrorCodeValue = (typeof AssistErrorCode)[AssistErrorCodeName]
 export const ASSIST_ERROR_DESCRIPTIONS: Readonly<Record<AssistErrorCodeValue, string>> = {
   0: 'success (a WeChat refusal is a business failure inside data, data.code = 1)',
   10001: 'internal error',
+  29900: "the gateway host's own guard or pipe refused the request (the relay's routes need the host's public marker, see controllerDecorators)",
   10005: 'body is not valid JSON or not a JSON object',
   10006: 'a field is missing or invalid, or reqTime is outside the allowed window',
   10007: 'body larger than the configured limit',

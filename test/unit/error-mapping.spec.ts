@@ -32,8 +32,8 @@ describe('mapError', () => {
     ['Nest PayloadTooLargeException', new PayloadTooLargeException(), 10007],
     ['Nest BadRequestException', new BadRequestException('x'), 10005],
     ['another 4xx (403)', new ForbiddenException(), 10005],
-  ])('%s -> %d, not internal', (_label, err, code) => {
-    const mapped = mapError(err);
+  ])('before routing: %s -> %d, not internal', (_label, err, code) => {
+    const mapped = mapError(err, 'pre-route');
     expect(mapped.code).toBe(code);
     expect(mapped.internal).toBe(false);
   });
@@ -52,5 +52,18 @@ describe('mapError', () => {
   it('never copies the original message of an unknown error (it may hold a secret)', () => {
     const mapped = mapError(new Error('connect to redis://:hunter2@10.0.0.1 failed'));
     expect(mapped.msg).not.toContain('hunter2');
+  });
+
+  it.each([
+    ['a host guard (401)', new HttpException('Unauthorized', 401)],
+    ['a host guard (403)', new ForbiddenException('no')],
+    ['a host ValidationPipe (400)', new BadRequestException(['property extra should not exist'])],
+    ['a host NotFoundException', new NotFoundException('gone')],
+  ])("inside a route, %s is the host's refusal (29900), never a parse error, and its message is not echoed", (_label, err) => {
+    expect(mapError(err, 'route')).toEqual({ code: 29900, msg: expect.stringMatching(/^refused by the gateway host \(HTTP 4\d\d\)$/), internal: false });
+  });
+
+  it('inside a route, a parser-shaped error still reads as 10005', () => {
+    expect(mapError(Object.assign(new SyntaxError('x'), { type: 'entity.parse.failed', status: 400 }), 'route').code).toBe(10005);
   });
 });

@@ -24,9 +24,11 @@ describe('isUnderPrefix (which paths get the envelope for parser and routing err
     expect(isUnderPrefix(path, prefix)).toBe(false);
   });
 
-  it('knows the mount with and without a host global prefix', () => {
+  it('knows the one mount: under the host global prefix unless the host excluded the routes from it', () => {
     expect(mountedPaths('unipay/assist')).toEqual(['/unipay/assist']);
-    expect(mountedPaths('/unipay/assist/', '/api/')).toEqual(['/unipay/assist', '/api/unipay/assist']);
+    expect(mountedPaths('/unipay/assist/', '/api/')).toEqual(['/api/unipay/assist']);
+    const excluded = (path: string): boolean => /^\/unipay\/assist\//.test(path);
+    expect(mountedPaths('unipay/assist', 'api', excluded)).toEqual(['/unipay/assist']);
   });
 
   it('takes the path without the query, preferring Express originalUrl', () => {

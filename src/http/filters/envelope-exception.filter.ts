@@ -8,7 +8,7 @@ import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../k
 import { AssistErrorCode } from '../../kernel/error-codes';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
 import { pathOf } from '../route-paths';
-import { mapError } from './error-mapping';
+import { ErrorStage, mapError } from './error-mapping';
 
 /**
  * Every error on the module's routes (guard, pipe, handler) becomes HTTP 200
@@ -31,14 +31,14 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    this.reply(exception, http.getRequest<object>(), http.getResponse<object>());
+    this.reply(exception, http.getRequest<object>(), http.getResponse<object>(), 'route');
   }
 
   /** Logs, counts and answers one error with the failure envelope (HTTP 200). */
-  reply(exception: unknown, req: object, res: object): void {
+  reply(exception: unknown, req: object, res: object, stage: ErrorStage = 'route'): void {
     const ctx = requestContext(req);
     const { traceId } = ctx;
-    const mapped = mapError(exception);
+    const mapped = mapError(exception, stage);
     if (mapped.internal) {
       const e = exception as Error | undefined;
       this.logger.error(traceId, 'request.failed', { error: e?.name ?? typeof exception, reason: e?.message });

@@ -36,11 +36,15 @@ export class PreRouteErrors implements OnModuleInit {
     @Inject(ASSIST_ROUTE_PREFIX) private readonly routePrefix: string,
   ) {}
 
+  private excludedFromGlobalPrefix(path: string): boolean {
+    return excludedBy(this.config.getGlobalPrefixOptions().exclude, path);
+  }
+
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter as (PatchableAdapter & object) | undefined;
     // A standalone app or a microservice has no HTTP adapter: nothing to answer.
     if (!adapter) return;
-    const paths = mountedPaths(this.routePrefix, this.config.getGlobalPrefix());
+    const paths = mountedPaths(this.routePrefix, this.config.getGlobalPrefix(), (path) => this.excludedFromGlobalPrefix(path));
     const ours = (req: object): boolean => {
       const path = pathOf(req as { url?: string; originalUrl?: string });
       return paths.some((p) => isUnderPrefix(path, p));
@@ -52,7 +56,7 @@ export class PreRouteErrors implements OnModuleInit {
       adapter.setErrorHandler = (handler, prefix) =>
         // Four parameters: Express tells error middleware by its arity.
         setErrorHandler(function assistErrors(err: unknown, req: object, res: object, next?: unknown) {
-          if (ours(req)) return envelope.reply(err, req, res);
+          if (ours(req)) return envelope.reply(err, req, res, 'pre-route');
           return handler(err, req, res, next);
         }, prefix);
     }
@@ -60,11 +64,17 @@ export class PreRouteErrors implements OnModuleInit {
     if (setNotFoundHandler) {
       adapter.setNotFoundHandler = (handler, prefix) =>
         setNotFoundHandler(function assistNotFound(req: object, res: object, next?: unknown) {
-          if (ours(req)) return envelope.reply(new RouteNotFound(), req, res);
+          if (ours(req)) return envelope.reply(new RouteNotFound(), req, res, 'pre-route');
           return handler(req, res, next);
         }, prefix);
     }
   }
+}
+
+/** Does the host's `setGlobalPrefix(..., { exclude })` list exclude this path (any method)? */
+function excludedBy(entries: unknown, path: string): boolean {
+  if (!Array.isArray(entries)) return false;
+  return entries.some((e: { pathRegex?: unknown }) => e?.pathRegex instanceof RegExp && e.pathRegex.test(path));
 }
 
 /** No route of the module matches the path or method (mapped to 10009). */
