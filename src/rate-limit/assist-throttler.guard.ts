@@ -31,9 +31,10 @@ abstract class AssistThrottlerGuard extends ThrottlerGuard {
     reflector: Reflector,
   ) {
     // Both throttlers are declared; onModuleInit keeps this guard's one.
-    const throttlers = (['ip', 'merchant'] as const)
-      .filter((s) => limits[s])
-      .map((s) => ({ name: s, limit: limits[s]!.limit, ttl: limits[s]!.windowMs, blockDuration: limits[s]!.blockMs }));
+    const throttlers = (['ip', 'merchant'] as const).flatMap((s) => {
+      const limit = limits[s];
+      return limit ? [{ name: s, limit: limit.limit, ttl: limit.windowMs, blockDuration: limit.blockMs }] : [];
+    });
     super({ throttlers }, storage, reflector);
     this.limits = limits;
   }
