@@ -1,5 +1,6 @@
 import type { DialectName } from '../dialects/wire-dialect';
 import { SignType } from '../signing/sign-type';
+import type { AlipayApp, AlipayAppInput, MiniProgramApp, MiniProgramAppInput } from './merchant-channels';
 
 /** A merchant as configured (file, environment or a host's store). */
 export interface MerchantInput {
@@ -9,6 +10,10 @@ export interface MerchantInput {
   appId?: string;
   /** The merchant's WeChat official-account app. */
   wechat: { appId: string; appSecret: string };
+  /** The merchant's Alipay app, for `getAlipayAuthUrl` / `getAlipayUserId`. Keys checked at start. */
+  alipay?: AlipayAppInput;
+  /** The merchant's WeChat mini program, for `getWxMiniOpenId`. */
+  miniProgram?: MiniProgramAppInput;
   /** Defaults to HMAC_SHA256. */
   signType?: SignType | string;
   /** One secret, or several during a rotation: any verifies, the first signs responses. */
@@ -45,3 +50,5 @@ export interface MerchantQuery {
   mchNo?: string;
   appId?: string;
 }
+  readonly alipay?: AlipayApp;
+  readonly miniProgram?: MiniProgramApp;

@@ -52,7 +52,31 @@ function merchantFromVariables(env: EnvRecord): MerchantInput {
     reqTimeout: env.ASSIST_REQ_TIMEOUT === undefined ? undefined : toNumber(env.ASSIST_REQ_TIMEOUT),
     signRequired: env.ASSIST_SIGN_REQUIRED === undefined ? undefined : toBoolean(env.ASSIST_SIGN_REQUIRED),
     redirectHosts: env.ASSIST_REDIRECT_HOSTS?.split(',').map((s) => s.trim()).filter(Boolean),
+    ...channelsFromVariables(env),
   } as MerchantInput;
+}
+
+/**
+ * The merchant's Alipay app and mini program. Alipay keys come from files
+ * only here (a PEM in one environment variable is unwieldy, and shows up in
+ * `ps e` and crash dumps); any ASSIST_ALIPAY_* set turns the Alipay app on,
+ * so a missing one fails at start naming its field.
+ */
+function channelsFromVariables(env: EnvRecord): Pick<MerchantInput, 'alipay' | 'miniProgram'> {
+  const out: Pick<MerchantInput, 'alipay' | 'miniProgram'> = {};
+  const alipayVars = ['ASSIST_ALIPAY_APP_ID', 'ASSIST_ALIPAY_PRIVATE_KEY_FILE', 'ASSIST_ALIPAY_PUBLIC_KEY_FILE', 'ASSIST_ALIPAY_SCOPE'];
+  if (alipayVars.some((name) => env[name])) {
+    out.alipay = {
+      appId: env.ASSIST_ALIPAY_APP_ID ?? '',
+      appPrivateKeyFile: env.ASSIST_ALIPAY_PRIVATE_KEY_FILE || undefined,
+      alipayPublicKeyFile: env.ASSIST_ALIPAY_PUBLIC_KEY_FILE || undefined,
+      scope: (env.ASSIST_ALIPAY_SCOPE || undefined) as NonNullable<MerchantInput['alipay']>['scope'],
+    };
+  }
+  if (env.ASSIST_WX_MINI_APP_ID || env.ASSIST_WX_MINI_APP_SECRET) {
+    out.miniProgram = { appId: env.ASSIST_WX_MINI_APP_ID ?? '', appSecret: env.ASSIST_WX_MINI_APP_SECRET ?? '' };
+  }
+  return out;
 }
 
 // Unparseable values pass through as strings so normalizeMerchant names the field.

@@ -3,6 +3,7 @@ import { isRecord } from '../kernel/is-record';
 import { parseSignType, SIGN_TYPES } from '../signing/sign-type';
 import { Merchant, MerchantInput } from './merchant';
 import { MerchantConfigError } from './merchant-config.error';
+import { normalizeMerchantChannels } from './merchant-channels';
 import { parseRedirectHostPattern } from './redirect-hosts';
 
 const DEFAULT_REQ_TIMEOUT_SECONDS = 300;
@@ -38,6 +39,8 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   if (typeof wx.appSecret !== 'string' || wx.appSecret.trim() === '') {
     fail('wechat.appSecret', 'is missing or empty');
   }
+  // Alipay keys are parsed here, at start: a wrong key fails naming the merchant and field.
+  const channels = normalizeMerchantChannels(raw, fail);
 
   const signTypeRaw = raw.signType ?? 'HMAC_SHA256';
   const signType = typeof signTypeRaw === 'string' ? parseSignType(signTypeRaw) : undefined;
@@ -92,6 +95,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   });
 }
 
+    ...channels,
 /** Validates a whole list: at least one merchant, unique (mchNo, appId), at most one default. */
 export function normalizeMerchants(raw: readonly unknown[] | undefined): Merchant[] {
   if (!raw || raw.length === 0) {

@@ -1,9 +1,11 @@
 import { registerAs } from '@nestjs/config';
+import { hostedAuthOptionsFromEnv } from '../channel-auth/hosted-auth.options';
 import { envString } from '../kernel/option-checks';
 import { exchangeOptionsFromEnv } from '../exchange/exchange.options';
 import { merchantsFromEnv } from '../merchants/merchants-from-env';
 import { rateLimitsFromEnv } from '../rate-limit/rate-limit.options';
 import { wechatOptionsFromEnv } from '../wechat/wechat.options';
+import { alipayOptionsFromEnv } from '../alipay/alipay.options';
 import { AssistModuleOptions } from './assist.options';
 
 /**
@@ -17,6 +19,7 @@ export const assistConfig = registerAs(
   (): AssistModuleOptions => ({
     merchants: merchantsFromEnv(process.env),
     wechat: wechatOptionsFromEnv(process.env),
+    alipay: alipayOptionsFromEnv(process.env),
     redisUrl: envString(process.env, 'REDIS_URL'),
     redisKeyPrefix: envString(process.env, 'REDIS_KEY_PREFIX'),
     rateLimit: rateLimitsFromEnv(process.env),

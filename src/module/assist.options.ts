@@ -1,6 +1,8 @@
 import { Type } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Cluster, Redis } from 'ioredis';
+import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
+import { HostedAuthOptions } from '../channel-auth/hosted-auth.options';
 import { ExchangeCache } from '../exchange/exchange.cache';
 import { ExchangeOptions } from '../exchange/exchange.options';
 import { AssistMetrics } from '../kernel/assist.metrics';
@@ -10,6 +12,7 @@ import { MerchantProvider } from '../merchants/merchant.provider';
 import { RateLimitOptions } from '../rate-limit/rate-limit.options';
 import { ReplayStore } from '../replay/replay.store';
 import { WechatOptions } from '../wechat/wechat.options';
+import { AlipayOptions } from '../alipay/alipay.options';
 
 export const DEFAULT_ROUTE_PREFIX = 'unipay/assist';
 
@@ -18,6 +21,8 @@ export interface AssistModuleOptions {
   /** Merchants, when no `merchantProvider` class is given. Validated at start. */
   merchants?: MerchantInput[] | unknown[];
   wechat?: WechatOptions;
+  /** Where Alipay's gateway and authorize page are, and its timeout (merchants' Alipay apps use them). */
+  alipay?: AlipayOptions;
   /** ioredis URL; when set, replay memory, exchange results and rate-limit counters are shared through Redis. */
   redisUrl?: string;
   /** The host's own ioredis client instead of `redisUrl`. The module uses it and never closes it. */
@@ -33,7 +38,14 @@ export interface AssistModuleOptions {
   /** Storages of your own; each defaults to Redis when Redis is configured, memory otherwise. */
   replayStore?: ReplayStore;
   exchangeCache?: ExchangeCache;
+  /** Channel-auth flows (queryCode, state, result; 5 minutes each). */
+  channelAuthStore?: ChannelAuthStore;
   throttlerStorage?: ThrottlerStorage;
+  /**
+   * The gateway hosts WeChat's OAuth callback (QR scan and redirect-back
+   * flows of channel auth): its public base URL. Absent: hosted flows answer 31002.
+   */
+  hostedAuth?: HostedAuthOptions;
   /** The relay's time source (reqTime windows, resTime). Default the system clock. */
   clock?: AssistClock;
 }

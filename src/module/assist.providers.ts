@@ -1,4 +1,8 @@
 import { Provider } from '@nestjs/common';
+import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
+import { HOSTED_AUTH_OPTIONS, resolveHostedAuthOptions } from '../channel-auth/hosted-auth.options';
+import { MemoryChannelAuthStore } from '../channel-auth/memory-channel-auth.store';
+import { RedisChannelAuthStore } from '../channel-auth/redis-channel-auth.store';
 import { ExchangeCache } from '../exchange/exchange.cache';
 import { EXCHANGE_OPTIONS, resolveExchangeOptions } from '../exchange/exchange.options';
 import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
@@ -14,6 +18,7 @@ import { MemoryReplayStore } from '../replay/memory-replay.store';
 import { DEFAULT_REDIS_KEY_PREFIX, RedisReplayStore } from '../replay/redis-replay.store';
 import { ReplayStore } from '../replay/replay.store';
 import { ResolvedWechatOptions, resolveWechatOptions, WECHAT_OPTIONS } from '../wechat/wechat.options';
+import { ALIPAY_OPTIONS, resolveAlipayOptions } from '../alipay/alipay.options';
 import { ASSIST_MODULE_OPTIONS } from './assist.module-definition';
 import { AssistModuleOptions, AssistModuleExtras } from './assist.options';
 
@@ -27,6 +32,7 @@ type Options = AssistModuleOptions;
  */
 export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   { provide: WECHAT_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatOptions(o.wechat) },
+  { provide: ALIPAY_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveAlipayOptions(o.alipay) },
   {
     provide: EXCHANGE_OPTIONS,
     inject: [ASSIST_MODULE_OPTIONS, WECHAT_OPTIONS],
@@ -73,6 +79,12 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
       o.exchangeCache ?? (redis ? new RedisExchangeCache(redis, { keyPrefix }) : new MemoryExchangeCache()),
   },
 ];
+  {
+    provide: ChannelAuthStore,
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
+    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string): ChannelAuthStore =>
+      o.channelAuthStore ?? (redis ? new RedisChannelAuthStore(redis, { keyPrefix }) : new MemoryChannelAuthStore()),
+  },
 
 /** The merchant store: the host's class, or the validated `merchants` option. */
 export function merchantProviderFor(extras: AssistModuleExtras): Provider {
