@@ -36,6 +36,8 @@ export interface Merchant {
   readonly mchNo: string;
   readonly appId?: string;
   readonly wechat: { readonly appId: string; readonly appSecret: string };
+  readonly alipay?: AlipayApp;
+  readonly miniProgram?: MiniProgramApp;
   readonly signType: SignType;
   readonly signSecrets: readonly string[];
   readonly reqTimeout: number;
@@ -50,5 +52,3 @@ export interface MerchantQuery {
   mchNo?: string;
   appId?: string;
 }
-  readonly alipay?: AlipayApp;
-  readonly miniProgram?: MiniProgramApp;

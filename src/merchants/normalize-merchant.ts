@@ -85,6 +85,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     mchNo,
     appId: appId as string | undefined,
     wechat: Object.freeze({ appId: wx.appId as string, appSecret: wx.appSecret as string }),
+    ...channels,
     signType: signType!,
     signSecrets: Object.freeze([...(secrets as string[])]),
     reqTimeout: reqTimeout as number,
@@ -95,7 +96,6 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   });
 }
 
-    ...channels,
 /** Validates a whole list: at least one merchant, unique (mchNo, appId), at most one default. */
 export function normalizeMerchants(raw: readonly unknown[] | undefined): Merchant[] {
   if (!raw || raw.length === 0) {

@@ -1,5 +1,4 @@
 import { registerAs } from '@nestjs/config';
-import { hostedAuthOptionsFromEnv } from '../channel-auth/hosted-auth.options';
 import { envString } from '../kernel/option-checks';
 import { exchangeOptionsFromEnv } from '../exchange/exchange.options';
 import { merchantsFromEnv } from '../merchants/merchants-from-env';

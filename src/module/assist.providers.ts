@@ -1,8 +1,4 @@
 import { Provider } from '@nestjs/common';
-import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
-import { HOSTED_AUTH_OPTIONS, resolveHostedAuthOptions } from '../channel-auth/hosted-auth.options';
-import { MemoryChannelAuthStore } from '../channel-auth/memory-channel-auth.store';
-import { RedisChannelAuthStore } from '../channel-auth/redis-channel-auth.store';
 import { ExchangeCache } from '../exchange/exchange.cache';
 import { EXCHANGE_OPTIONS, resolveExchangeOptions } from '../exchange/exchange.options';
 import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
@@ -79,12 +75,6 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
       o.exchangeCache ?? (redis ? new RedisExchangeCache(redis, { keyPrefix }) : new MemoryExchangeCache()),
   },
 ];
-  {
-    provide: ChannelAuthStore,
-    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
-    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string): ChannelAuthStore =>
-      o.channelAuthStore ?? (redis ? new RedisChannelAuthStore(redis, { keyPrefix }) : new MemoryChannelAuthStore()),
-  },
 
 /** The merchant store: the host's class, or the validated `merchants` option. */
 export function merchantProviderFor(extras: AssistModuleExtras): Provider {
