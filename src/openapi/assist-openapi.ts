@@ -10,9 +10,9 @@ import {
 } from '@nestjs/swagger';
 import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode, AssistErrorCodeValue } from '../kernel/error-codes';
 import { AssistController } from '../http/assist.controller';
-import { AssistRequestDto } from '../http/dto/assist-request.dto';
 import { WxAccessTokenDto } from '../http/dto/wx-access-token.dto';
 import { WxAuthUrlDto } from '../http/dto/wx-auth-url.dto';
+import { deriveDtoProperties } from './dto-schema';
 import { WxAccessTokenEnvelopeSchema, WxAuthUrlEnvelopeSchema } from './assist-openapi.schemas';
 
 const E = AssistErrorCode;
@@ -57,31 +57,8 @@ export function documentAssistRoutes(): void {
   if (documented) return;
   documented = true;
 
-  // Base class first: subclasses copy the property list they inherit.
-  const base = AssistRequestDto.prototype;
-  ApiPropertyOptional({ type: String, maxLength: 64, description: "The payer's IPv4 or IPv6 address", example: '127.0.0.1' })(base, 'clientIp');
-  ApiPropertyOptional({ type: String, maxLength: 32, description: 'Random string (signed like any field)', example: 'a1b2c3d4' })(base, 'nonceStr');
-  ApiProperty({
-    oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\d{1,16}$' }],
-    description: "Unix time in seconds; a JSON number or a decimal string. Outside the merchant's window: 10006",
-    example: 1718000000,
-  })(base, 'reqTime');
-  ApiPropertyOptional({
-    type: String,
-    maxLength: 64,
-    description: "DaxPay signature over every other present, non-null field (required unless the merchant opts out)",
-  })(base, 'sign');
-  ApiPropertyOptional({ type: String, maxLength: 32, description: 'Merchant number; the default merchant when absent' })(base, 'mchNo');
-  ApiPropertyOptional({ type: String, maxLength: 32, description: 'Merchant application id (DaxPay 3.x)' })(base, 'appId');
-
-  ApiProperty({ type: String, maxLength: 64, description: "The code WeChat sent to the merchant's redirect URL (single use, 5 minutes)" })(
-    WxAccessTokenDto.prototype,
-    'code',
-  );
-  const auth = WxAuthUrlDto.prototype;
-  ApiProperty({ type: String, format: 'uri', maxLength: 200, description: "Absolute http(s) URL on the merchant's allow-list" })(auth, 'url');
-  ApiPropertyOptional({ type: String, maxLength: 128, description: 'Returned unchanged by WeChat with the code' })(auth, 'state');
-  ApiPropertyOptional({ enum: ['snsapi_base', 'snsapi_userinfo'], default: 'snsapi_base' })(auth, 'scope');
+  // Types, lengths, enums and required-ness come from the DTOs' own rules; only the prose is written here.
+  for (const dto of [WxAccessTokenDto, WxAuthUrlDto]) documentDto(dto);
 
   ApiTags('unipay assist')(AssistController);
   ApiConsumes('application/json')(AssistController);
@@ -95,6 +72,30 @@ export function documentAssistRoutes(): void {
     summary: 'Build the WeChat authorize URL',
     description: "Builds the authorize URL the merchant's page redirects the user to, which yields the code.",
   });
+}
+
+/** What a reader needs beyond the rules: meaning and an example, per field name. */
+const FIELD_PROSE: Readonly<Record<string, { description: string; example?: unknown }>> = {
+  clientIp: { description: "The payer's IPv4 or IPv6 address", example: '127.0.0.1' },
+  nonceStr: { description: 'Random string (signed like any field)', example: 'a1b2c3d4' },
+  reqTime: {
+    description: "Unix time in seconds (a JSON number or a decimal string), or yyyy-MM-dd HH:mm:ss in China time. Outside the merchant's window: 10006",
+    example: 1718000000,
+  },
+  sign: { description: "DaxPay signature over every other present, non-null field (required unless the merchant opts out)" },
+  mchNo: { description: 'Merchant number; the default merchant when absent' },
+  appId: { description: 'Merchant application id (DaxPay 3.x)' },
+  code: { description: "The code WeChat sent to the merchant's redirect URL (single use, 5 minutes)" },
+  url: { description: "Absolute http(s) URL on the merchant's allow-list" },
+  state: { description: 'Returned unchanged by WeChat with the code' },
+  scope: { description: 'snsapi_base (default) or snsapi_userinfo' },
+};
+
+function documentDto(dto: Function & { prototype: object }): void {
+  for (const [name, property] of deriveDtoProperties(dto as never)) {
+    const doc = { ...property.schema, ...(FIELD_PROSE[name] ?? {}) };
+    (property.required ? ApiProperty : ApiPropertyOptional)(doc)(dto.prototype, name);
+  }
 }
 
 function route(
