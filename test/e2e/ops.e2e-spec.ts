@@ -8,7 +8,6 @@ import { ASSIST_ROUTE_ERROR_CODES, documentAssistRoutes } from '../../src/openap
 import { AssistModule } from '../../src/module/assist.module';
 import { DEMO_MERCHANT } from '../../src/demo/demo-merchant';
 import { ADAPTERS, codeFrom, post, signedBody, startGateway, startSimulator, useDemoGateway } from '../support/gateway';
-import { PrivateRedis, SHARED_REDIS_URL, uniquePrefix, waitFor } from '../support/redis-server';
 
 const get = async (url: string) => {
   const res = await fetch(url);
@@ -119,39 +118,7 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
   });
 });
 
-describe('health with Redis', () => {
-  it('is up with a reachable Redis and 503 (redis down) when it stops', async () => {
-    const sim = await startSimulator();
-    const redis = await PrivateRedis.start();
-    const gw = await startGateway({
-      adapter: 'express',
-      wechatBase: sim.baseUrl,
-      override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('ops-health') },
-    });
-    try {
-      expect(await waitFor(async () => (await get(`${gw.baseUrl}/health`)).status === 200)).toBe(true);
-      expect(JSON.parse((await get(`${gw.baseUrl}/health`)).text).info.unipayAssist.redis).toBe('up');
-      await redis.stop();
-      expect(await waitFor(async () => (await get(`${gw.baseUrl}/health`)).status === 503)).toBe(true);
-      const down = JSON.parse((await get(`${gw.baseUrl}/health`)).text);
-      expect(down).toMatchObject({ status: 'error', error: { unipayAssist: { status: 'down', redis: 'down' } } });
-    } finally {
-      await gw.close();
-      await redis.stop();
-      await sim.close();
-    }
-  });
-
-  it('is up on the shared Redis', async () => {
-    const gw = await startGateway({ adapter: 'fastify', override: { redisUrl: SHARED_REDIS_URL, redisKeyPrefix: uniquePrefix('ops-health') } });
-    try {
-      expect(await waitFor(async () => (await get(`${gw.baseUrl}/health`)).status === 200)).toBe(true);
-    } finally {
-      await gw.close();
-    }
-  });
-});
-
+// /health over a real Redis that goes down: test/integration/redis-outage.int-spec.ts.
 describe('a host document and a host registry', () => {
   it("includes the module's routes, under the host's prefix, in the host's own OpenAPI document", async () => {
     @Module({ imports: [AssistModule.forRoot({ merchants: [DEMO_MERCHANT], routePrefix: 'pay/wx' })] })

@@ -43,30 +43,26 @@ export interface DemoGatewayOptions extends Omit<DemoAppOptions, 'adapter' | 'ov
   simulator?: WechatSimulatorOptions;
 }
 
-export interface DemoGateway {
+/** A simulator and a gateway, running from `beforeAll` on. */
+export interface GatewayFixture {
   /** The running simulator (from `beforeAll` on). */
   readonly sim: RunningSimulator;
   /** The running gateway (from `beforeAll` on). */
   readonly gw: RunningGateway;
 }
+export type DemoGateway = GatewayFixture;
 
 /**
- * Registers, in the calling describe, a `beforeAll` that starts a simulator and
- * then the demo gateway over `adapter` (WeChat at the simulator unless
- * `wechatBase` says otherwise), and an `afterAll` that closes both.
+ * Registers, in the calling describe, a `beforeAll` that starts a simulator
+ * (the demo WeChat app alone unless `simulator` says otherwise) and then a
+ * gateway through `start`, and an `afterAll` that closes both.
  */
-export function useDemoGateway(adapter: HttpAdapterName, options: DemoGatewayOptions = {}): DemoGateway {
-  const { simulator, override, ...gatewayOptions } = options;
+export function useGatewayFixture(start: (sim: RunningSimulator) => Promise<RunningGateway>, simulator?: WechatSimulatorOptions): GatewayFixture {
   let sim: RunningSimulator | undefined;
   let gw: RunningGateway | undefined;
   beforeAll(async () => {
     sim = simulator ? await startSimulatorServer(simulator) : await startSimulator();
-    gw = await startGateway({
-      adapter,
-      wechatBase: sim.baseUrl,
-      ...gatewayOptions,
-      ...(override && { override: typeof override === 'function' ? override(sim) : override }),
-    });
+    gw = await start(sim);
   });
   afterAll(async () => {
     await gw?.close();
@@ -82,6 +78,20 @@ export function useDemoGateway(adapter: HttpAdapterName, options: DemoGatewayOpt
       return gw;
     },
   };
+}
+
+/** The override of a fixture: options, or a function of the running simulator (e.g. for `wechat.apiBase`). */
+export function resolveOverride<O>(override: O | ((sim: RunningSimulator) => O) | undefined, sim: RunningSimulator): O | undefined {
+  return typeof override === 'function' ? (override as (sim: RunningSimulator) => O)(sim) : override;
+}
+
+/** The demo gateway with WeChat at a fresh simulator (unless `wechatBase` says otherwise): `useGatewayFixture` for the demo app. */
+export function useDemoGateway(adapter: HttpAdapterName, options: DemoGatewayOptions = {}): GatewayFixture {
+  const { simulator, override, ...gatewayOptions } = options;
+  return useGatewayFixture((sim) => {
+    const resolved = resolveOverride(override, sim);
+    return startGateway({ adapter, wechatBase: sim.baseUrl, ...gatewayOptions, ...(resolved && { override: resolved }) });
+  }, simulator);
 }
 
 export function nowSeconds(): number {
