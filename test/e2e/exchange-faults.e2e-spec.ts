@@ -1,9 +1,19 @@
 import { SimFault } from '../../src/simulator/sim-faults';
-import { ADAPTERS, Answer, DEMO_WECHAT_APP, post, signedBody, useDemoGateway } from '../support/gateway';
+import { ADAPTERS, Answer, DEMO_WECHAT_APP, post, signedBody } from '../support/gateway';
+import { MinimalHostFixtureOptions, useMinimalHost } from '../support/minimal-host';
+import { simAdmin } from '../support/sim-admin';
+import { sleep, until } from '../support/wait';
 
 const TIMEOUT_MS = 400;
 const HALF_OPEN_MS = 600;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** WeChat at the simulator with a short timeout, a quick retry and a breaker that opens after 4 failed calls. */
+const FAULTY_WECHAT: MinimalHostFixtureOptions = {
+  override: (sim) => ({
+    wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl, timeoutMs: TIMEOUT_MS },
+    exchange: { retryDelayMs: 20, breakerThreshold: 4, breakerHalfOpenMs: HALF_OPEN_MS },
+  }),
+};
 
 /** What a client saw, in one short phrase for the table. */
 function outcome(a: Answer): string {
@@ -20,34 +30,27 @@ interface Row {
 }
 
 describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry policy, breaker)', (adapter) => {
-  const demo = useDemoGateway(adapter, {
-    override: (sim) => ({
-      wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl, timeoutMs: TIMEOUT_MS },
-      exchange: { retryDelayMs: 20, breakerThreshold: 4, breakerHalfOpenMs: HALF_OPEN_MS },
-    }),
-  });
+  const host = useMinimalHost(adapter, FAULTY_WECHAT);
   const rows: Row[] = [];
 
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${demo.sim.baseUrl}/__sim/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-    return (await res.json()) as { exchanges: number; faults: SimFault[] };
-  };
-  const calls = async () => (await admin('GET', 'stats')).exchanges;
-  const exchange = (code: string) => post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
+  const admin = () => simAdmin(host.sim.baseUrl);
+  const calls = () => admin().exchanges();
+  const exchange = (code: string) => post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
 
   /**
    * Injects `faults` through the admin endpoint, exchanges a fresh code, then
    * clears the faults and sends the same code again: is the code still good?
+   * `settle` runs between the two (e.g. until a slow call reached the simulator).
    */
-  async function probe(fault: string, faults: SimFault[], settleMs = 0) {
-    await admin('DELETE', 'faults');
-    if (faults.length) await admin('POST', 'faults', faults);
-    const code = demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, `user-${rows.length}`);
+  async function probe(fault: string, faults: SimFault[], settle: () => Promise<void> = async () => undefined) {
+    await admin().clearFaults();
+    if (faults.length) await admin().addFaults(faults);
+    const code = host.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, `user-${rows.length}`);
     const c0 = await calls();
     const first = await exchange(code);
     const c1 = await calls();
-    await admin('DELETE', 'faults');
-    await sleep(settleMs);
+    await admin().clearFaults();
+    await settle();
     const again = await exchange(code);
     const c2 = await calls();
     rows.push({ fault, got: outcome(first), calls: c1 - c0, after: `${outcome(again)}, ${c2 - c1} call(s)` });
@@ -126,7 +129,10 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
   });
 
   it('latency over the timeout: 30002, not retried; WeChat spent the code after we gave up (40163)', async () => {
-    const r = await probe(`latency ${TIMEOUT_MS * 1.5} ms x1 (> timeout)`, [{ kind: 'latency', ms: TIMEOUT_MS * 1.5, times: 1 }], TIMEOUT_MS);
+    const latency = TIMEOUT_MS * 1.5;
+    // The simulator (in this process) holds the call for `latency` from its arrival, which came before our
+    // answer: a timer of `latency` started now is due after the simulator's, so the code is spent by then.
+    const r = await probe(`latency ${latency} ms x1 (> timeout)`, [{ kind: 'latency', ms: latency, times: 1 }], () => sleep(latency));
     expect(r.first.json).toMatchObject({ code: 30002, data: null });
     expect(r.calls).toBe(1);
     // This is why a timeout is not retried: the slow call did reach WeChat.
@@ -157,38 +163,44 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
     expect(r.againCalls).toBe(1);
   });
 
-  it('WeChat down: the circuit opens after 4 failed calls, fails fast with 30005 (no call), then a probe closes it', async () => {
-    await admin('DELETE', 'faults');
-    await admin('POST', 'faults', [{ kind: 'reset', share: 1 }]);
-    const c0 = await calls();
-    const a = await exchange(demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-1'));
-    const b = await exchange(demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-2'));
-    const c1 = await calls();
-    expect([a.json.code, b.json.code]).toEqual([30001, 30001]);
-    expect(c1 - c0).toBe(4);
-    const code = demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-3');
-    const fast = await exchange(code);
-    const c2 = await calls();
-    expect(fast.json).toMatchObject({ code: 30005, data: null });
-    expect(fast.json.msg).toMatch(/circuit open/);
-    expect(c2 - c1).toBe(0);
-    rows.push({ fault: 'connection reset on every call (WeChat down), 2 requests', got: 'envelope 30001 twice', calls: c1 - c0, after: '-' });
-    rows.push({ fault: '… 3rd request while the circuit is open', got: outcome(fast), calls: 0, after: '-' });
-    // WeChat recovers; after the half-open delay one probe goes through.
-    await admin('DELETE', 'faults');
-    await sleep(HALF_OPEN_MS + 100);
-    const probe = await exchange(code);
-    const c3 = await calls();
-    expect(probe.json.data.code).toBe(0);
-    expect(c3 - c2).toBe(1);
-    rows.push({ fault: `… same code after ${HALF_OPEN_MS} ms, WeChat back (half-open probe)`, got: outcome(probe), calls: c3 - c2, after: 'circuit closed' });
-    const next = await exchange(demo.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-4'));
-    expect(next.json.data.code).toBe(0);
-  });
-
   it('the admin endpoint refuses a bad fault with 400 and a reason', async () => {
-    const res = await fetch(`${demo.sim.baseUrl}/__sim/faults`, { method: 'POST', body: '{"kind":"meteor"}' });
+    const res = await fetch(`${host.sim.baseUrl}/__sim/faults`, { method: 'POST', body: '{"kind":"meteor"}' });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/kind must be one of/);
+  });
+
+  // Its own gateway, so the breaker starts closed with no failures counted, whatever the tests above did.
+  describe('WeChat down (a gateway of its own)', () => {
+    const breakerHost = useMinimalHost(adapter, FAULTY_WECHAT);
+    const admin = () => simAdmin(breakerHost.sim.baseUrl);
+    const send = (code: string) => post(breakerHost.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
+
+    it('WeChat down: the circuit opens after 4 failed calls, fails fast with 30005 (no call), then a probe closes it', async () => {
+      await admin().addFaults([{ kind: 'reset', share: 1 }]);
+      const c0 = await admin().exchanges();
+      const a = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-1'));
+      const b = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-2'));
+      const c1 = await admin().exchanges();
+      expect([a.json.code, b.json.code]).toEqual([30001, 30001]);
+      expect(c1 - c0).toBe(4);
+      const code = breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-3');
+      const fast = await send(code);
+      const c2 = await admin().exchanges();
+      expect(fast.json).toMatchObject({ code: 30005, data: null });
+      expect(fast.json.msg).toMatch(/circuit open/);
+      expect(c2 - c1).toBe(0);
+      rows.push({ fault: 'connection reset on every call (WeChat down), 2 requests', got: 'envelope 30001 twice', calls: c1 - c0, after: '-' });
+      rows.push({ fault: '… 3rd request while the circuit is open', got: outcome(fast), calls: 0, after: '-' });
+      // WeChat recovers. Until the half-open delay is over every request fails fast (30005, no call);
+      // poll for the first that does not: it is the one probe, and it closes the circuit.
+      await admin().clearFaults();
+      const probe = await until(() => send(code), (a) => a.json.code !== 30005, 10 * HALF_OPEN_MS);
+      const c3 = await admin().exchanges();
+      expect(probe.json.data.code).toBe(0);
+      expect(c3 - c2).toBe(1);
+      rows.push({ fault: `… same code after ${HALF_OPEN_MS} ms, WeChat back (half-open probe)`, got: outcome(probe), calls: c3 - c2, after: 'circuit closed' });
+      const next = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-4'));
+      expect(next.json.data.code).toBe(0);
+    });
   });
 });

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { ASSIST_ERROR_DESCRIPTIONS } from '../../src/kernel/error-codes';
 import { sign as signFields, withSign } from '../../src/signing/signature';
-import { ADAPTERS, DEMO_SECRET, nowSeconds, useDemoGateway } from '../support/gateway';
+import { ADAPTERS, DEMO_SECRET, nowSeconds } from '../support/gateway';
+import { useMinimalHost } from '../support/minimal-host';
 import { envelopeProblem, rawRequest } from '../support/raw-http';
 
 /** Property-based fuzz over the DTO + guard path, through the real app over HTTP. */
@@ -93,7 +94,7 @@ const bodies = fc.oneof(
 );
 
 describe.each(ADAPTERS)('fuzz over %s', (adapter) => {
-  const demo = useDemoGateway(adapter, { override: { rateLimit: { ip: false, merchant: false } } });
+  const host = useMinimalHost(adapter, { override: { rateLimit: { ip: false, merchant: false } } });
   const seen = new Map<number, number>();
 
   afterAll(() => {
@@ -106,7 +107,7 @@ describe.each(ADAPTERS)('fuzz over %s', (adapter) => {
       fc.asyncProperty(
         fc.constantFrom(...ROUTES).chain((route) => fc.tuple(fc.constant(route), fc.oneof({ weight: 3, arbitrary: bodies }, { weight: 2, arbitrary: validBodies(route) }))),
         async ([route, body]) => {
-        const a = await rawRequest(demo.gw.baseUrl, `/unipay/assist/${route}`, { headers: { 'content-type': 'application/json' }, body });
+        const a = await rawRequest(host.gw.baseUrl, `/unipay/assist/${route}`, { headers: { 'content-type': 'application/json' }, body });
         const problem = envelopeProblem(a, { allowSuccess: true });
         if (problem) throw new Error(`${problem} for ${body.slice(0, 200)}`);
         seen.set(a.json.code, (seen.get(a.json.code) ?? 0) + 1);
@@ -132,7 +133,7 @@ describe.each(ADAPTERS)('fuzz over %s', (adapter) => {
         fc.oneof(fc.uint8Array({ maxLength: 300 }).map((u) => Buffer.from(u)), fc.string({ maxLength: 300 }).map((s) => Buffer.from(s))),
         fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json'),
         async (body, type) => {
-          const a = await rawRequest(demo.gw.baseUrl, '/unipay/assist/getWxAccessToken', { headers: { 'content-type': type }, body });
+          const a = await rawRequest(host.gw.baseUrl, '/unipay/assist/getWxAccessToken', { headers: { 'content-type': type }, body });
           const problem = envelopeProblem(a);
           if (problem) throw new Error(`${problem} for ${type} ${body.toString('hex').slice(0, 120)}`);
           seen.set(a.json.code, (seen.get(a.json.code) ?? 0) + 1);
@@ -144,7 +145,7 @@ describe.each(ADAPTERS)('fuzz over %s', (adapter) => {
 
   it('still serves afterwards', async () => {
     const body = JSON.stringify(withSign({ reqTime: nowSeconds(), url: 'http://localhost:3000/cb' }, 'HMAC_SHA256', DEMO_SECRET));
-    const a = await rawRequest(demo.gw.baseUrl, '/unipay/assist/getWxAuthUrl', { headers: { 'content-type': 'application/json' }, body });
+    const a = await rawRequest(host.gw.baseUrl, '/unipay/assist/getWxAuthUrl', { headers: { 'content-type': 'application/json' }, body });
     expect(a.json.code).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-import { ADAPTERS, nowSeconds, post, RunningGateway, signedBody, startGateway, useDemoGateway } from '../support/gateway';
+import { ADAPTERS, nowSeconds, post, RunningGateway, signedBody, startGateway } from '../support/gateway';
+import { useMinimalHost } from '../support/minimal-host';
 import { envelopeProblem, RawAnswer, rawRequest } from '../support/raw-http';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -110,18 +111,18 @@ function cases(): Case[] {
 
 describe.each(ADAPTERS)('hostile input over %s', (adapter) => {
   // Rate limits off: this suite sends many requests from one IP on purpose.
-  const demo = useDemoGateway(adapter, { override: { rateLimit: { ip: false, merchant: false } } });
+  const host = useMinimalHost(adapter, { override: { rateLimit: { ip: false, merchant: false } } });
 
   const send = (c: Pick<Case, 'path' | 'method' | 'headers' | 'body'>): Promise<RawAnswer> =>
-    rawRequest(demo.gw.baseUrl, c.path ?? TOKEN, { method: c.method, headers: c.headers ?? JSON_HEADERS, body: c.body });
+    rawRequest(host.gw.baseUrl, c.path ?? TOKEN, { method: c.method, headers: c.headers ?? JSON_HEADERS, body: c.body });
 
   it.each(cases().map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const before = demo.sim.simulator.exchanges;
+    const before = host.sim.simulator.exchanges;
     const a = await send(c);
     expect(envelopeProblem(a)).toBe('');
     const codes = Array.isArray(c.code) ? c.code : [c.code];
     expect({ code: codes.includes(a.json.code) ? codes[0] : a.json.code, msg: a.json.msg }).toEqual({ code: codes[0], msg: expect.stringMatching(c.msg) });
-    expect(demo.sim.simulator.exchanges).toBe(before);
+    expect(host.sim.simulator.exchanges).toBe(before);
   });
 
   it('answers a body over the limit with 10007, not a dropped connection', async () => {
@@ -177,7 +178,7 @@ describe.each(ADAPTERS)('hostile input over %s', (adapter) => {
   });
 
   it('still serves a normal request afterwards', async () => {
-    const a = await post(demo.gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/cb' }));
+    const a = await post(host.gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/cb' }));
     expect(a.json).toMatchObject({ code: 0, data: { code: 0 } });
   });
 });

@@ -1,9 +1,10 @@
-import { ADAPTERS, DEMO_MERCHANT, post, signedBody, useDemoGateway } from '../support/gateway';
+import { ADAPTERS, DEMO_MERCHANT, post, signedBody } from '../support/gateway';
+import { useMinimalHost } from '../support/minimal-host';
 
 const REDIRECT_NOT_ALLOWED = 20062;
 
 describe.each(ADAPTERS)('getWxAuthUrl redirect allow-list over %s', (adapter) => {
-  const demo = useDemoGateway(adapter, {
+  const host = useMinimalHost(adapter, {
     override: {
       merchants: [
         DEMO_MERCHANT,
@@ -13,7 +14,7 @@ describe.each(ADAPTERS)('getWxAuthUrl redirect allow-list over %s', (adapter) =>
     },
   });
 
-  const authUrl = (url: string, extra: Record<string, unknown> = {}) => post(demo.gw.baseUrl, 'getWxAuthUrl', signedBody({ url, ...extra }));
+  const authUrl = (url: string, extra: Record<string, unknown> = {}) => post(host.gw.baseUrl, 'getWxAuthUrl', signedBody({ url, ...extra }));
 
   it('builds URLs for the demo hosts on any port', async () => {
     for (const url of ['http://localhost:3000/cb', 'http://127.0.0.1:8080/cb', 'http://[::1]:9/cb']) {

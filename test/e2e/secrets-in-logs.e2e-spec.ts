@@ -1,5 +1,6 @@
 import { startSimulatorServer, RunningSimulator } from '../../src/simulator/simulator.server';
-import { ADAPTERS, codeFrom, nowSeconds, post, RunningGateway, startGateway } from '../support/gateway';
+import { ADAPTERS, codeFrom, nowSeconds, post, RunningGateway } from '../support/gateway';
+import { startMinimalHost } from '../support/minimal-host';
 import { LogCapture } from '../support/log-capture';
 import { withSign } from '../../src/signing/signature';
 import { randomBytes } from 'node:crypto';
@@ -39,7 +40,7 @@ describe.each(ADAPTERS)('no secret, code, token or sign in the logs over %s', (a
 
   beforeAll(async () => {
     sim = await startSimulatorServer({ apps: [APP] });
-    gw = await startGateway({
+    gw = await startMinimalHost({
       adapter,
       wechatBase: sim.baseUrl,
       logger: logs,

@@ -5,6 +5,7 @@ import { AssistMetrics, BreakerState, ExchangeReuse } from '../../src/kernel/ass
 import { Merchant, MerchantInput, MerchantQuery } from '../../src/merchants/merchant';
 import { MerchantProvider } from '../../src/merchants/merchant.provider';
 import { normalizeMerchant } from '../../src/merchants/normalize-merchant';
+import { MemoryReplayStore } from '../../src/replay/memory-replay.store';
 import { ReplayStore } from '../../src/replay/replay.store';
 
 /*
@@ -65,16 +66,43 @@ export class RecordingMetrics implements AssistMetrics {
   }
 }
 
-/** A ReplayStore in a Set, recording each claim's key and ttl. */
-export class RecordingReplayStore implements ReplayStore {
-  readonly claims: Array<{ key: string; ttlMs: number }> = [];
-  private readonly seen = new Set<string>();
+/** One call a store received: its method and arguments. */
+export interface StoreCall {
+  method: string;
+  args: unknown[];
+}
 
-  async claim(key: string, ttlMs: number): Promise<boolean> {
-    this.claims.push({ key, ttlMs });
-    if (this.seen.has(key)) return false;
-    this.seen.add(key);
-    return true;
+/**
+ * The real MemoryReplayStore (whatever its methods), recording every call:
+ * a spec asserts which keys were claimed, with which ttl, and that a refused
+ * request never reached the store.
+ */
+export class RecordingReplayStore {
+  readonly calls: StoreCall[] = [];
+  readonly store: ReplayStore;
+  /** When set, every call rejects with it (a store that is down). */
+  failWith?: Error;
+
+  constructor(inner: ReplayStore = new MemoryReplayStore()) {
+    const recorder = this;
+    this.store = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function' || typeof prop !== 'string') return value;
+        return (...args: unknown[]) => {
+          recorder.calls.push({ method: prop, args });
+          if (recorder.failWith) return Promise.reject(recorder.failWith);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  }
+
+  /** Every claim of a key (strict `claim` or answer-mode `begin`): its key and ttl. */
+  claims(): Array<{ key: string; ttlMs: number }> {
+    return this.calls
+      .filter((c) => c.method === 'claim' || c.method === 'begin')
+      .map((c) => ({ key: c.args[0] as string, ttlMs: c.args[c.args.length - 1] as number }));
   }
 }
 

@@ -1,7 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { SignedRoute } from '../../src/http/assist-route.decorator';
 import { WxAuthUrlDto } from '../../src/http/dto/wx-auth-url.dto';
-import { replayKey } from '../../src/http/guards/replay-claim';
 import { SignatureGuard } from '../../src/http/guards/signature.guard';
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistLogger } from '../../src/kernel/assist.logger';
@@ -48,7 +47,7 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
       providers: [
         SignatureGuard,
         { provide: MerchantProvider, useValue: merchants },
-        { provide: ReplayStore, useValue: replay },
+        { provide: ReplayStore, useValue: replay.store },
         { provide: AssistLogger, useValue: logger },
         { provide: ASSIST_CLOCK, useValue: clock },
       ],
@@ -109,7 +108,7 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
       const err = await refusal(req);
       expect(err.code).toBe(AssistErrorCode.BAD_SIGN);
       expect(err.message).toBe('signature verification failed (HMAC_SHA256)');
-      expect(replay.claims).toEqual([]);
+      expect(replay.claims()).toEqual([]);
       expect(logger.lines).toEqual([
         { level: 'warn', traceId: requestContext(req).traceId, event: 'sign.rejected', fields: { mchNo: 'M1', signType: 'HMAC_SHA256' } },
       ]);
@@ -120,12 +119,11 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
       await expect(check(jsonRequest(body))).resolves.toBe(true);
       const err = await refusal(jsonRequest(body));
       expect(err.code).toBe(AssistErrorCode.REPLAYED);
-      // Both claims for the same hashed key; ttl = until the window closes, +1 s: (NOW + 300 - NOW + 1) s.
-      expect(replay.claims).toEqual([
-        { key: replayKey(M1, body.sign), ttlMs: 301_000 },
-        { key: replayKey(M1, body.sign), ttlMs: 301_000 },
-      ]);
-      expect(replay.claims[0].key).not.toContain(body.sign);
+      // Both claims for one hashed key (never the sign itself); ttl = until the window closes, +1 s: (NOW + 300 - NOW + 1) s.
+      const [first, second] = replay.claims();
+      expect(first).toEqual({ key: second.key, ttlMs: 301_000 });
+      expect(second.ttlMs).toBe(301_000);
+      expect(first.key).not.toContain(body.sign);
     });
   });
 
@@ -200,14 +198,14 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
     it('true (the default): no sign is 10006 "sign: is required", and nothing is claimed', async () => {
       const err = await refusal(jsonRequest({ reqTime: NOW, url: 'http://localhost/' }));
       expect(err.message).toBe('sign: is required');
-      expect(replay.claims).toEqual([]);
+      expect(replay.claims()).toEqual([]);
     });
 
     it('false: no sign passes with secretIndex 0 and no replay claim (there is no sign to remember)', async () => {
       const req = jsonRequest({ mchNo: 'M_OPEN', reqTime: NOW, url: 'http://localhost/' });
       await expect(check(req)).resolves.toBe(true);
       expect(requestContext(req)).toMatchObject({ merchant: OPEN, secretIndex: 0 });
-      expect(replay.claims).toEqual([]);
+      expect(replay.claims()).toEqual([]);
     });
 
     it('false: the window still applies, and a sign that is present is still checked', async () => {
@@ -221,7 +219,7 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
 
   it('a replay store failure propagates as is (the filter maps it; the guard never lets the request through)', async () => {
     const failing = new AssistException(AssistErrorCode.STORE_UNAVAILABLE, 'replay store (Redis) unavailable');
-    jest.spyOn(replay, 'claim').mockRejectedValueOnce(failing);
+    replay.failWith = failing;
     await expect(check(jsonRequest(signed({})))).rejects.toBe(failing);
   });
 });
