@@ -136,7 +136,6 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
       const code = `slowcode${adapter}0001`;
       const pending = post(demo.base, 'getWxAccessToken', signedBody({ code }));
       expect(await waitFor(() => wechat.received.includes(code), 5000)).toBe(true);
-      const started = Date.now();
       // 'close', not 'exit': stdout may still hold the last lines when the process has exited.
       const exited = once(demo.proc, 'close');
       demo.proc.kill('SIGTERM');
@@ -144,8 +143,8 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
       const answer = await pending;
       expect(answer.json).toMatchObject({ code: 0, data: { code: 0, accessToken: ACCESS_TOKEN } });
       const [exitCode, signal] = await exited;
+      // Exit 0 (and 'closed' last, below): a drained shutdown, not the SHUTDOWN_TIMEOUT_MS force exit, which exits 1.
       expect({ exitCode, signal }).toEqual({ exitCode: 0, signal: null });
-      expect(Date.now() - started).toBeLessThan(SLOW_MS + 5000);
       // Closed for good: nothing listens any more.
       await expect(fetch(`${demo.base}/health`)).rejects.toThrow();
       // The module's Redis connection was closed with QUIT, not dropped.

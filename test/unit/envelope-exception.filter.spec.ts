@@ -85,16 +85,26 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
   });
 
   it.each([
-    ['a bare 400 (a body parser)', new BadRequestException(), 10005],
-    ['413', new PayloadTooLargeException(), 10007],
-    ['404 (no route)', new NotFoundException(), 10009],
-    ['a Fastify 415', Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 }), 10008],
-    ['a SyntaxError (JSON.parse)', new SyntaxError('Unexpected token'), 10005],
-    ['a rate-limit 429', Object.assign(new Error('Too Many Requests'), { status: 429 }), 20063],
-  ])('maps %s to %d', (_label, exception, code) => {
+    ['413', 10007, new PayloadTooLargeException()],
+    ['a Fastify 415', 10008, Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 })],
+    ['a SyntaxError (JSON.parse)', 10005, new SyntaxError('Unexpected token')],
+    ['a rate-limit 429', 20063, Object.assign(new Error('Too Many Requests'), { status: 429 })],
+    // Inside a route a bare 4xx came from the host's own guard or pipe: its refusal, never read as bad JSON.
+    ['a bare 400 from a host pipe', 29900, new BadRequestException('host says no')],
+    ['a bare 404 from a host guard', 29900, new NotFoundException()],
+  ])('in a route, maps %s to %d', (_label, code, exception) => {
     const { reply } = fail(exception);
     expect(reply.body).toMatchObject({ code, data: null });
     expect(reply.status).toBe(200);
+    expect(JSON.stringify(reply.body)).not.toContain('host says no');
+  });
+
+  it.each([
+    ['a bare 400 (the body parser)', 10005, new BadRequestException()],
+    ['a 404 (no route matched)', 10009, new NotFoundException()],
+  ])('before routing (PreRouteErrors), maps %s to %d', (_label, code, exception) => {
+    filter.reply(exception, jsonRequest({}), {}, 'pre-route');
+    expect(replies[0].body).toMatchObject({ code, data: null });
   });
 
   it('counts a replay in the replay counter too, and only a replay', () => {
@@ -110,7 +120,7 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
     expect(routeName({ url: '/unipay/assist/getWxAuthUrl?x=1' })).toBe('getWxAuthUrl');
     expect(routeName({ url: '/x', originalUrl: '/pay/wx/getWxAccessToken' })).toBe('getWxAccessToken');
     expect(routeName({ url: '/unipay/assist/getWxOpenId' })).toBe('other');
-    fail(new NotFoundException(), '/unipay/assist/no-such-route');
+    filter.reply(new NotFoundException(), jsonRequest({}, '/unipay/assist/no-such-route'), {}, 'pre-route');
     expect(metrics.calls).toEqual([['request', 'other', 10009]]);
   });
 

@@ -1,4 +1,6 @@
+import { RequestMethod } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
+import { ExcludeRouteMetadata } from '@nestjs/core/router/interfaces/exclude-route-metadata.interface';
 import { Test } from '@nestjs/testing';
 import { EnvelopeExceptionFilter } from '../../src/http/filters/envelope-exception.filter';
 import { ASSIST_ROUTE_PREFIX, PreRouteErrors } from '../../src/http/filters/pre-route-errors';
@@ -40,9 +42,18 @@ class NestHandlers {
   readonly missing: NotFoundHandler = (req, res, next) => this.notFound.push([req, res, next]);
 }
 
-async function mount(options: { globalPrefix?: string; adapter?: object | undefined; routePrefix?: string }) {
+interface MountOptions {
+  globalPrefix?: string;
+  /** The host's `setGlobalPrefix(prefix, { exclude })`, as Nest stores it. */
+  exclude?: ExcludeRouteMetadata[];
+  adapter?: object | undefined;
+  routePrefix?: string;
+}
+
+async function mount(options: MountOptions) {
   const config = new ApplicationConfig();
   if (options.globalPrefix) config.setGlobalPrefix(options.globalPrefix);
+  if (options.exclude) config.setGlobalPrefixOptions({ exclude: options.exclude });
   const adapter = 'adapter' in options ? options.adapter : new FakeAdapter();
   const moduleRef = await Test.createTestingModule({
     providers: [
@@ -60,11 +71,11 @@ async function mount(options: { globalPrefix?: string; adapter?: object | undefi
 }
 
 /** Mounts, then installs Nest's handlers the way Nest does after init. */
-async function installed(globalPrefix?: string) {
-  const { adapter } = await mount({ globalPrefix });
+async function installed(options: Omit<MountOptions, 'adapter'> = {}) {
+  const { adapter } = await mount(options);
   const fake = adapter as FakeAdapter;
   const nest = new NestHandlers();
-  fake.setErrorHandler(nest.error, globalPrefix);
+  fake.setErrorHandler(nest.error, options.globalPrefix);
   fake.setNotFoundHandler(nest.missing);
   return { fake, nest, onError: fake.installedError!, onNotFound: fake.installedNotFound! };
 }
@@ -127,19 +138,29 @@ describe('PreRouteErrors (unit: a fake adapter’s setErrorHandler / setNotFound
   });
 
   describe('under a global prefix', () => {
-    it('ours with the prefix and without it (a host may exclude the relay’s routes); others reach Nest', async () => {
-      const { fake, nest, onError, onNotFound } = await installed('api');
+    it('ours only under it: the unprefixed path is the host’s (its 404, its filter), as is everything else', async () => {
+      const { fake, nest, onError, onNotFound } = await installed({ globalPrefix: 'api' });
       onNotFound(req('/api/unipay/assist/nope'), {});
+      expect(fake.replies.map((r) => (r.body as { code: number }).code)).toEqual([10009]);
       onNotFound(req('/unipay/assist/nope'), {});
-      expect(fake.replies.map((r) => (r.body as { code: number }).code)).toEqual([10009, 10009]);
       onNotFound(req('/api/orders/7'), {});
       onError(new Error('x'), req('/api/v1/unipay/assist/y'), {});
-      expect(nest.notFound).toHaveLength(1);
+      expect(nest.notFound).toHaveLength(2);
       expect(nest.errors).toHaveLength(1);
+      expect(fake.replies).toHaveLength(1);
+    });
+
+    it('ours only without it when the host’s exclude list covers the relay’s routes', async () => {
+      const exclude = [{ path: 'unipay/assist/*path', requestMethod: RequestMethod.ALL, pathRegex: /^\/unipay\/assist\/.*$/ }];
+      const { fake, nest, onNotFound } = await installed({ globalPrefix: 'api', exclude });
+      onNotFound(req('/unipay/assist/nope'), {});
+      expect(fake.replies).toHaveLength(1);
+      onNotFound(req('/api/unipay/assist/nope'), {});
+      expect(nest.notFound).toHaveLength(1);
     });
 
     it('passes the prefix Nest gives on to the adapter unchanged', async () => {
-      const { fake } = await installed('api');
+      const { fake } = await installed({ globalPrefix: 'api' });
       expect(fake.installedErrorPrefix).toBe('api');
     });
   });
