@@ -1,6 +1,8 @@
 import { formatChinaDateTime } from '../signing/china-time';
 import { authResultBean, authUrlResultBean, ChannelAuthStatus, signDaxResult } from '../signing/daxpay3-result';
 import { daxpay3Verify } from '../signing/daxpay3-sign';
+import { readBusiness, withOutsideFacts } from './business-data';
+import { codes30 } from './outer-codes';
 import { pickFields } from './signed-field-pick';
 import { AnswerSigning, WireAnswer, WireDialect } from './wire-dialect';
 
@@ -29,6 +31,8 @@ export const daxpay30Dialect: WireDialect = {
   maxAheadSeconds: (reqTimeout) => reqTimeout,
   requiredHeadFields: ['mchNo', 'appId'],
   answer: (data, signing) => daxResult30(data, signing),
+  // Failures before the business: bootx 3.0's numbers (10506 validation …), unsigned {msg, code, data: null, traceId}.
+  outerCode: codes30,
 };
 
 /**
@@ -36,16 +40,16 @@ export const daxpay30Dialect: WireDialect = {
  * fields, or `code` 1 and `msg` on a business failure) as a signed DaxResult.
  */
 export function daxResult30(data: Record<string, unknown>, signing: AnswerSigning): WireAnswer {
-  const { code, msg, ...fields } = data;
+  const business = readBusiness(data);
   const resTime = formatChinaDateTime(signing.now);
   const traceId = signing.traceId;
-  if (code !== undefined && code !== 0 && code !== '0') {
-    // A BizException in 3.0: DaxResult<Void> {code, msg}, signed.
-    const failure = typeof code === 'number' && Number.isSafeInteger(code) && code !== 1 ? code : DAXPAY3_OPERATION_FAIL;
-    const text = typeof msg === 'string' && msg !== '' ? msg : 'operation failed';
-    return { ...signDaxResult({ code: failure, msg: text, resTime, traceId }, signing.signType, signing.secret) };
+  if (business.kind === 'failure') {
+    // A BizException in 3.0: DaxResult<Void> {code, msg}, signed; WeChat's errcode rides outside, unsigned.
+    const code = typeof data.code === 'number' && Number.isSafeInteger(data.code) && data.code !== 1 ? data.code : DAXPAY3_OPERATION_FAIL;
+    const answer = signDaxResult({ code, msg: business.msg, resTime, traceId }, signing.signType, signing.secret);
+    return withOutsideFacts({ ...answer }, business);
   }
-  const bean = beanFor(signing.route, fields);
+  const bean = beanFor(signing.route, business.fields);
   return { ...signDaxResult({ code: 0, msg: 'success', data: bean, resTime, traceId }, signing.signType, signing.secret) };
 }
 

@@ -170,7 +170,9 @@ export class CodeExchangeService {
   private async store(key: string, sealKey: Buffer, result: WechatExchangeResult & { ok: true }, traceId: string): Promise<void> {
     // Never outlive the access token, nor the code's own 5 minutes.
     const ttlMs = Math.min(this.cacheTtlMs, result.token.expiresIn * 1000);
-    const value: CachedExchange = { openId: result.token.openId, accessToken: result.token.accessToken, expiresAt: Date.now() + ttlMs };
+    const { openId, accessToken, unionId, snapshotUser } = result.token;
+    // unionId and the snapshot flag are cached too, so a retried code gets the same identity.
+    const value: CachedExchange = { openId, accessToken, expiresAt: Date.now() + ttlMs, unionId, snapshotUser };
     try {
       await this.cache.set(key, sealExchange(value, sealKey, key), ttlMs);
     } catch {
@@ -239,7 +241,13 @@ export class CodeExchangeService {
 function cachedResult(c: CachedExchange): WechatExchangeResult {
   return {
     ok: true,
-    token: { openId: c.openId, accessToken: c.accessToken, expiresIn: Math.max(1, Math.floor((c.expiresAt - Date.now()) / 1000)) },
+    token: {
+      openId: c.openId,
+      accessToken: c.accessToken,
+      expiresIn: Math.max(1, Math.floor((c.expiresAt - Date.now()) / 1000)),
+      ...(c.unionId !== undefined && { unionId: c.unionId }),
+      ...(c.snapshotUser && { snapshotUser: true }),
+    },
   };
 }
 

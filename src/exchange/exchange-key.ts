@@ -8,12 +8,15 @@ export function exchangeKey(wechatAppId: string, code: string): string {
   return `${wechatAppId}:${createHash('sha256').update(code).digest('hex')}`;
 }
 
-/** What is cached: openId and access token only (and when it lapses); never refresh_token. */
+/** What is cached: openId and access token (and when it lapses), WeChat's unionid and snapshot flag; never refresh_token. */
 export interface CachedExchange {
   openId: string;
   accessToken: string;
   /** Epoch ms when the cached entry (and at the latest the token) lapses. */
   expiresAt: number;
+  unionId?: string;
+  /** WeChat's `is_snapshotuser`: a virtual openId from a snapshot page. */
+  snapshotUser?: boolean;
 }
 
 const VERSION = 'v1';
@@ -24,13 +27,14 @@ const sealingKeys = new Map<string, Buffer>();
  * from its AppSecret: a Redis dump alone does not yield access tokens, and a
  * rotated AppSecret turns old entries into misses.
  */
-export function sealingKey(wechatAppId: string, appSecret: string): Buffer {
-  // HKDF on every exchange cost more than the AES-GCM seal itself: derive once per app and secret.
-  const id = `${wechatAppId}\u0000${appSecret}`;
+export function sealingKey(wechatAppId: string, appSecret: string, purpose = 'exchange-cache v1'): Buffer {
+  // HKDF on every exchange cost more than the AES-GCM seal itself: derive once per app, secret and purpose.
+  const id = `${wechatAppId}\u0000${appSecret}\u0000${purpose}`;
   let key = sealingKeys.get(id);
   if (!key) {
     if (sealingKeys.size >= 1024) sealingKeys.clear();
-    key = Buffer.from(hkdfSync('sha256', appSecret, `unipay-assist:${wechatAppId}`, 'exchange-cache v1', 32));
+    // `purpose` is HKDF's info: each store of sealed values gets its own key from one AppSecret.
+    key = Buffer.from(hkdfSync('sha256', appSecret, `unipay-assist:${wechatAppId}`, purpose, 32));
     sealingKeys.set(id, key);
   }
   return key;
@@ -38,25 +42,46 @@ export function sealingKey(wechatAppId: string, appSecret: string): Buffer {
 
 /** `v1.<iv>.<ciphertext>.<tag>`; the cache key is bound in as associated data. */
 export function sealExchange(value: CachedExchange, key: Buffer, cacheKey: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(cacheKey));
-  const body = Buffer.concat([cipher.update(JSON.stringify({ o: value.openId, a: value.accessToken, e: value.expiresAt })), cipher.final()]);
-  return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  const plain: Record<string, unknown> = { o: value.openId, a: value.accessToken, e: value.expiresAt };
+  if (value.unionId !== undefined) plain.u = value.unionId;
+  if (value.snapshotUser) plain.s = 1;
+  return sealJson(plain, key, cacheKey);
 }
 
 /** The cached result, or undefined when it does not open (other key, tampered, foreign format). */
 export function openExchange(sealed: string, key: Buffer, cacheKey: string): CachedExchange | undefined {
+  const v = openJson(sealed, key, cacheKey) as { o?: unknown; a?: unknown; e?: unknown; u?: unknown; s?: unknown } | undefined;
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (typeof v.o !== 'string' || typeof v.a !== 'string' || typeof v.e !== 'number') return undefined;
+  const value: CachedExchange = { openId: v.o, accessToken: v.a, expiresAt: v.e };
+  if (typeof v.u === 'string') value.unionId = v.u;
+  if (v.s === 1) value.snapshotUser = true;
+  return value;
+}
+
+/**
+ * Any JSON value sealed with AES-256-GCM as `v1.<iv>.<ciphertext>.<tag>`,
+ * `aad` (the storage key) bound in as associated data, so a value copied to
+ * another key does not open. Shared by every store that keeps tokens.
+ */
+export function sealJson(value: unknown, key: Buffer, aad: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(JSON.stringify(value)), cipher.final()]);
+  return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+}
+
+/** The sealed JSON value, or undefined when it does not open (other key or aad, tampered, foreign format). */
+export function openJson(sealed: string, key: Buffer, aad: string): unknown {
   const parts = sealed.split('.');
   if (parts.length !== 4 || parts[0] !== VERSION) return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[1], 'base64url'));
-    decipher.setAAD(Buffer.from(cacheKey));
+    decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(Buffer.from(parts[3], 'base64url'));
     const text = Buffer.concat([decipher.update(Buffer.from(parts[2], 'base64url')), decipher.final()]).toString('utf8');
-    const v = JSON.parse(text) as { o?: unknown; a?: unknown; e?: unknown };
-    if (typeof v.o !== 'string' || typeof v.a !== 'string' || typeof v.e !== 'number') return undefined;
-    return { openId: v.o, accessToken: v.a, expiresAt: v.e };
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }

@@ -25,6 +25,11 @@ export const AssistErrorCode = {
   STORE_UNAVAILABLE: 30010,
   // The host gateway's own guard or pipe refused a relay request (29xxx: numbers DaxPay never uses).
   HOST_REFUSED: 29900,
+  // Channel auth (31xxx): numbers DaxPay never uses.
+  CHANNEL_AUTH_UNSUPPORTED: 31001,
+  HOSTED_AUTH_OFF: 31002,
+  QUERY_CODE_UNKNOWN: 31003,
+  QUERY_CODE_TAKEN: 31004,
 } as const;
 
 export type AssistErrorCodeName = keyof typeof AssistErrorCode;
@@ -53,4 +58,8 @@ export const ASSIST_ERROR_DESCRIPTIONS: Readonly<Record<AssistErrorCodeValue, st
   30005: 'WeChat circuit open: failing fast while WeChat is down',
   30006: 'the same code is being exchanged elsewhere; retry shortly',
   30010: 'replay/idempotency store unavailable (fails closed)',
+  31001: 'channel or authType not available for channel auth (ali_pay until the Alipay channel is configured)',
+  31002: 'hosted authorization is not configured (hostedAuth.publicBaseUrl / ASSIST_PUBLIC_BASE_URL)',
+  31003: "queryCode unknown, expired, or not this merchant's",
+  31004: 'queryCode already completed with another authorization code',
 };

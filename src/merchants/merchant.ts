@@ -29,7 +29,16 @@ export interface MerchantInput {
   default?: boolean;
   /** The merchant's DaxPay client generation (docs/daxpay-dialects.md). Default `daxpay-2.0.6`. */
   dialect?: DialectName | string;
+  /**
+   * A WeChat snapshot-page user (`is_snapshotuser`, a virtual openId that
+   * cannot pay): `refuse` (default) answers a signed business failure telling
+   * the payer to open the full page; `flag` answers the openId with
+   * `snapshotUser: true`, where the dialect carries fields beyond DaxPay's.
+   */
+  snapshotUsers?: SnapshotUserPolicy;
 }
+
+export type SnapshotUserPolicy = 'refuse' | 'flag';
 
 /** A validated merchant, as the relay uses it. */
 export interface Merchant {
@@ -45,6 +54,8 @@ export interface Merchant {
   readonly redirectHosts?: readonly string[];
   readonly default: boolean;
   readonly dialect: DialectName;
+  /** Absent means `refuse`. */
+  readonly snapshotUsers?: SnapshotUserPolicy;
 }
 
 /** How a request names its merchant. */

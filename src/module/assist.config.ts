@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { hostedAuthOptionsFromEnv } from '../channel-auth/hosted-auth.options';
 import { envString } from '../kernel/option-checks';
 import { exchangeOptionsFromEnv } from '../exchange/exchange.options';
 import { merchantsFromEnv } from '../merchants/merchants-from-env';
@@ -23,5 +24,6 @@ export const assistConfig = registerAs(
     redisKeyPrefix: envString(process.env, 'REDIS_KEY_PREFIX'),
     rateLimit: rateLimitsFromEnv(process.env),
     exchange: exchangeOptionsFromEnv(process.env),
+    hostedAuth: hostedAuthOptionsFromEnv(process.env),
   }),
 );

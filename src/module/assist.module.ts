@@ -2,10 +2,15 @@ import { HttpModule } from '@nestjs/axios';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { ChannelAuthService } from '../channel-auth/channel-auth.service';
+import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { ExchangeCache } from '../exchange/exchange.cache';
 import { AssistService } from '../http/assist.service';
 import { createAssistController } from '../http/assist.controller';
+import { createChannelAuthControllers } from '../http/channel-auth.controller';
+import { AuthPageFilter } from '../http/filters/auth-page.filter';
+import { QuerySignatureGuard } from '../http/guards/query-signature.guard';
 import { EnvelopeInterceptor } from '../http/envelope/envelope.interceptor';
 import { EnvelopeExceptionFilter } from '../http/filters/envelope-exception.filter';
 import { ASSIST_ROUTE_PREFIX, PreRouteErrors } from '../http/filters/pre-route-errors';
@@ -55,6 +60,9 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     AssistRedisLifecycle,
     ...RATE_LIMIT_PROVIDERS,
     CodeExchangeService,
+    ChannelAuthService,
+    QuerySignatureGuard,
+    AuthPageFilter,
   ],
   // What a host's own route behind `@UseGuards(SignatureGuard) @UseInterceptors(EnvelopeInterceptor)
   // @UseFilters(EnvelopeExceptionFilter)` needs, and the services a host may call.
@@ -71,6 +79,8 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     AssistRedis,
     WechatOAuthService,
     CodeExchangeService,
+    ChannelAuthService,
+    ChannelAuthStore,
     ASSIST_MODULE_OPTIONS,
   ],
 })
@@ -89,7 +99,10 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
   return {
     ...definition,
     global: extras.isGlobal ?? false,
-    controllers: [createAssistController(routePrefix, extras.controllerDecorators)],
+    controllers: [
+      createAssistController(routePrefix, extras.controllerDecorators),
+      ...createChannelAuthControllers(routePrefix, extras.controllerDecorators),
+    ],
     providers: [
       ...(definition.providers ?? []),
       merchantProviderFor(extras),

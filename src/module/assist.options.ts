@@ -1,6 +1,8 @@
 import { Type } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Cluster, Redis } from 'ioredis';
+import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
+import { HostedAuthOptions } from '../channel-auth/hosted-auth.options';
 import { ExchangeCache } from '../exchange/exchange.cache';
 import { ExchangeOptions } from '../exchange/exchange.options';
 import { AssistMetrics } from '../kernel/assist.metrics';
@@ -36,7 +38,14 @@ export interface AssistModuleOptions {
   /** Storages of your own; each defaults to Redis when Redis is configured, memory otherwise. */
   replayStore?: ReplayStore;
   exchangeCache?: ExchangeCache;
+  /** Channel-auth flows (queryCode, state, result; 5 minutes each). */
+  channelAuthStore?: ChannelAuthStore;
   throttlerStorage?: ThrottlerStorage;
+  /**
+   * The gateway hosts WeChat's OAuth callback (QR scan and redirect-back
+   * flows of channel auth): its public base URL. Absent: hosted flows answer 31002.
+   */
+  hostedAuth?: HostedAuthOptions;
   /** The relay's time source (reqTime windows, resTime). Default the system clock. */
   clock?: AssistClock;
 }

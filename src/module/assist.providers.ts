@@ -1,4 +1,8 @@
 import { Provider } from '@nestjs/common';
+import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
+import { HOSTED_AUTH_OPTIONS, resolveHostedAuthOptions } from '../channel-auth/hosted-auth.options';
+import { MemoryChannelAuthStore } from '../channel-auth/memory-channel-auth.store';
+import { RedisChannelAuthStore } from '../channel-auth/redis-channel-auth.store';
 import { ExchangeCache } from '../exchange/exchange.cache';
 import { EXCHANGE_OPTIONS, resolveExchangeOptions } from '../exchange/exchange.options';
 import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
@@ -35,6 +39,7 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
     useFactory: (o: Options, wechat: ResolvedWechatOptions) => resolveExchangeOptions(o.exchange, wechat.timeoutMs),
   },
   { provide: ASSIST_CLOCK, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => o.clock ?? systemClock },
+  { provide: HOSTED_AUTH_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveHostedAuthOptions(o.hostedAuth) },
   {
     provide: AssistMetrics,
     inject: [ASSIST_MODULE_OPTIONS],
@@ -73,6 +78,12 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
     inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
     useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string): ExchangeCache =>
       o.exchangeCache ?? (redis ? new RedisExchangeCache(redis, { keyPrefix }) : new MemoryExchangeCache()),
+  },
+  {
+    provide: ChannelAuthStore,
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
+    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string): ChannelAuthStore =>
+      o.channelAuthStore ?? (redis ? new RedisChannelAuthStore(redis, { keyPrefix }) : new MemoryChannelAuthStore()),
   },
 ];
 

@@ -6,6 +6,8 @@ export interface WechatToken {
   expiresIn: number;
   scope?: string;
   unionId?: string;
+  /** WeChat's `is_snapshotuser: 1`: a virtual openId from a snapshot page (朋友圈快照页), which cannot pay. */
+  snapshotUser?: boolean;
 }
 
 export type WechatExchangeResult =

@@ -97,7 +97,8 @@ export function parseExchangeBody(text: string): WechatExchangeResult {
       accessToken: b.access_token,
       expiresIn: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 7200,
       scope: typeof b.scope === 'string' ? b.scope : undefined,
-      unionId: typeof b.unionid === 'string' ? b.unionid : undefined,
+      unionId: typeof b.unionid === 'string' && b.unionid !== '' ? b.unionid : undefined,
+      snapshotUser: b.is_snapshotuser === 1 || b.is_snapshotuser === '1' ? true : undefined,
     },
   };
 }

@@ -79,6 +79,15 @@ describe('daxpay-3.0 dialect', () => {
     expect(failed).toMatchObject({ code: DAXPAY3_OPERATION_FAIL, msg: 'the payer declined', traceId: 'T1' });
     expect(failed).not.toHaveProperty('data');
     expect(daxpay3Reference.verifyAnswer(failed, null, 'HMAC_SHA256', SECRET)).toBe(true);
+    // What the bean lacks rides outside the signed members, as in every dialect.
+    expect(failed.wxErrcode).toBe(40029);
+  });
+
+  it("answers failures before the business with bootx 3.0's numbers (validation 10506), unsigned", () => {
+    expect(daxpay30Dialect.outerCode!(10006)).toBe(10506);
+    expect(daxpay30Dialect.outerCode!(20052)).toBe(20052);
+    expect(daxpay30Dialect.outerCode!(31003)).toBe(31003);
+    expect(daxpay30Dialect.failure).toBeUndefined();
   });
 
   it('requires mchNo and appId and has a symmetric reqTime window', () => {

@@ -62,7 +62,7 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
   }
 }
 
-const ROUTE_NAMES: ReadonlySet<string> = new Set(['getWxAccessToken', 'getWxAuthUrl']);
+const ROUTE_NAMES: ReadonlySet<string> = new Set(['getWxAccessToken', 'getWxAuthUrl', 'generateAuthUrl', 'auth', 'authAndSet']);
 
 /** The route's last path segment when it is one of the module's, else `other` (bounded label values). */
 export function routeName(req: { url?: string; originalUrl?: string }): string {

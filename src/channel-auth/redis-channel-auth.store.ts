@@ -1,0 +1,65 @@
+import { AssistException } from '../kernel/assist.exception';
+import { AssistErrorCode } from '../kernel/error-codes';
+import type { AssistRedisClient } from '../redis/assist-redis';
+import { ChannelAuthStore } from './channel-auth.store';
+
+export const DEFAULT_CHANNEL_AUTH_KEY_PREFIX = 'unipay:assist:';
+
+export interface RedisChannelAuthStoreOptions {
+  /** Prepended to every key (then `channel-auth:`). Default `unipay:assist:`. */
+  keyPrefix?: string;
+}
+
+// Set unless present, answering what the key holds: one round trip, atomic.
+const SET_IF_ABSENT_SCRIPT =
+  "local v = redis.call('get', KEYS[1]) if v then return v end redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return ARGV[1]";
+// Delete only our own value: a key taken over by another flow stays.
+const DELETE_IF_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/**
+ * Flows shared by every gateway instance on one Redis, so the callback, the
+ * poll and the redirect-back may each land on another instance. Any Redis
+ * failure is a 30010: a flow that cannot be read or bound is refused, never
+ * completed twice.
+ */
+export class RedisChannelAuthStore implements ChannelAuthStore {
+  private readonly prefix: string;
+
+  constructor(
+    private readonly redis: AssistRedisClient,
+    options: RedisChannelAuthStoreOptions = {},
+  ) {
+    this.prefix = `${options.keyPrefix ?? DEFAULT_CHANNEL_AUTH_KEY_PREFIX}channel-auth:`;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const value = await this.guard(() => this.redis.get(this.prefix + key));
+    return value ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.guard(() => this.redis.set(this.prefix + key, value, 'PX', pxOf(ttlMs)));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlMs: number): Promise<string> {
+    const held = await this.guard(() => this.redis.eval(SET_IF_ABSENT_SCRIPT, 1, this.prefix + key, value, String(pxOf(ttlMs))));
+    return typeof held === 'string' ? held : value;
+  }
+
+  async deleteIf(key: string, value: string): Promise<void> {
+    await this.guard(() => this.redis.eval(DELETE_IF_SCRIPT, 1, this.prefix + key, value));
+  }
+
+  private async guard<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch {
+      // The ioredis error may name the URL; the caller only needs the code.
+      throw new AssistException(AssistErrorCode.STORE_UNAVAILABLE, 'channel auth store (Redis) unavailable: request refused, retry shortly');
+    }
+  }
+}
+
+function pxOf(ttlMs: number): number {
+  return Math.max(1, Math.ceil(ttlMs));
+}

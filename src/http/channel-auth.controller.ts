@@ -1,0 +1,107 @@
+import { Controller, Get, Req, Res, SetMetadata, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AuthAndSetData, AuthData, AuthUrlData, ChannelAuthService, WECHAT_CALLBACK_PATH } from '../channel-auth/channel-auth.service';
+import { requestContext } from '../kernel/request-context';
+import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
+import { AssistBody } from './assist-body.decorator';
+import { AssistQuery } from './assist-query.decorator';
+import { replyBrowser } from './auth-page.reply';
+import { ChannelAuthPost, ChannelAuthSignedGet } from './channel-auth-route.decorator';
+import { AuthCodeDto } from './dto/auth-code.dto';
+import { ChannelAuthJumpDto } from './dto/channel-auth-jump.dto';
+import { GenerateAuthUrlDto } from './dto/generate-auth-url.dto';
+import { EnvelopeInterceptor } from './envelope/envelope.interceptor';
+import { AuthPageFilter } from './filters/auth-page.filter';
+import { EnvelopeExceptionFilter } from './filters/envelope-exception.filter';
+import { QuerySignatureGuard } from './guards/query-signature.guard';
+import { SignatureGuard } from './guards/signature.guard';
+import { readQuery } from './request-query';
+
+/**
+ * DaxPay 3.0's channel auth (`ChannelAuthController`, tag 3.0.0), signed both
+ * ways on all three routes (3.0.0 verifies only generateAuthUrl and signs
+ * none), answered in the merchant's dialect. Same guards, interceptor and
+ * filter as the AssistController.
+ */
+@UseGuards(AssistIpThrottlerGuard, SignatureGuard, AssistMerchantThrottlerGuard)
+@UseInterceptors(EnvelopeInterceptor)
+@UseFilters(EnvelopeExceptionFilter)
+export class ChannelAuthController {
+  constructor(protected readonly channelAuth: ChannelAuthService) {}
+
+  @ChannelAuthPost('generateAuthUrl', GenerateAuthUrlDto)
+  generateAuthUrl(@AssistBody() dto: GenerateAuthUrlDto, @Req() req: object): Promise<AuthUrlData> {
+    return this.channelAuth.generateAuthUrl(requestContext(req), dto);
+  }
+
+  @ChannelAuthPost('auth', AuthCodeDto)
+  auth(@AssistBody() dto: AuthCodeDto, @Req() req: object): Promise<AuthData> {
+    return this.channelAuth.auth(requestContext(req), dto);
+  }
+
+  @ChannelAuthPost('authAndSet', AuthCodeDto)
+  authAndSet(@AssistBody() dto: AuthCodeDto, @Req() req: object): Promise<AuthAndSetData> {
+    return this.channelAuth.authAndSet(requestContext(req), dto);
+  }
+}
+
+/**
+ * The hosted flow's browser routes: WeChat's redirect to the gateway
+ * (unsigned: WeChat does not sign, the minted state is the check) and the
+ * signed jump link. They answer HTML pages and redirects, so the JSON
+ * envelope stays off them; errors become pages (AuthPageFilter).
+ */
+@UseFilters(AuthPageFilter)
+export class ChannelAuthPagesController {
+  constructor(
+    protected readonly channelAuth: ChannelAuthService,
+    protected readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  @Get(WECHAT_CALLBACK_PATH)
+  @UseGuards(AssistIpThrottlerGuard)
+  async wechatCallback(@Req() req: object, @Res() res: object): Promise<void> {
+    const ctx = requestContext(req);
+    const query = readQuery(req);
+    const outcome = await this.channelAuth.wechatCallback({ code: query.code, state: query.state }, ctx);
+    replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
+  }
+
+  @ChannelAuthSignedGet('jump', ChannelAuthJumpDto)
+  @UseGuards(AssistIpThrottlerGuard, QuerySignatureGuard, AssistMerchantThrottlerGuard)
+  async jump(@AssistQuery() dto: ChannelAuthJumpDto, @Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
+    const ctx = requestContext(req);
+    const outcome = await this.channelAuth.jump(ctx, dto, req.headers['user-agent'], this.selfUrl(req));
+    replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
+  }
+
+  /** The jump link as the payer should open it in WeChat: the gateway's public URL, never the request's Host header. */
+  private selfUrl(req: { url?: string; originalUrl?: string }): string {
+    const callback = this.channelAuth.callbackUrl() ?? '';
+    const url = req.originalUrl ?? req.url ?? '';
+    const query = url.indexOf('?') < 0 ? '' : url.slice(url.indexOf('?'));
+    return `${callback.slice(0, callback.length - WECHAT_CALLBACK_PATH.length)}channel/auth/jump${query}`;
+  }
+}
+
+/**
+ * The two channel-auth controllers bound to one prefix, as createAssistController
+ * does: a subclass per mount, version-neutral, the host's class decorators applied.
+ */
+export function createChannelAuthControllers(routePrefix: string, decorators: readonly ClassDecorator[] = []): Type<unknown>[] {
+  class MountedChannelAuthController extends ChannelAuthController {}
+  Object.defineProperty(MountedChannelAuthController, 'name', { value: 'ChannelAuthController' });
+  class MountedChannelAuthPagesController extends ChannelAuthPagesController {}
+  Object.defineProperty(MountedChannelAuthPagesController, 'name', { value: 'ChannelAuthPagesController' });
+  const mounted = [MountedChannelAuthController, MountedChannelAuthPagesController];
+  for (const target of mounted) {
+    Controller({ path: routePrefix, version: VERSION_NEUTRAL })(target);
+    // Out of a host's OpenAPI document until documentAssistRoutes describes them (the same
+    // metadata @nestjs/swagger's ApiExcludeController writes; that package stays an optional peer).
+    SetMetadata(SWAGGER_EXCLUDE_CONTROLLER, [true])(target);
+    for (const decorate of decorators) decorate(target);
+  }
+  return mounted;
+}
+
+const SWAGGER_EXCLUDE_CONTROLLER = 'swagger/apiExcludeController';
