@@ -12,7 +12,7 @@ const MAX_ADMIN_BODY = 16 * 1024;
  *   POST   /__sim/faults  add a fault rule or an array of rules (JSON)
  *   DELETE /__sim/faults  clear faults
  *   POST   /__sim/reset   clear faults and zero the counters
- *   POST   /__sim/codes   issue a code as if the user consented: {"appid","user"?,"scope"?}
+ *   POST   /__sim/codes   issue a code as if the user consented: {"appid","user"?,"scope"?,"snapshot"?}
  * Returns false for any other path.
  */
 export function handleSimulatorAdmin(sim: WechatSimulator, req: IncomingMessage, res: ServerResponse): boolean {
@@ -44,7 +44,7 @@ export function handleSimulatorAdmin(sim: WechatSimulator, req: IncomingMessage,
         if (typeof b.appid !== 'string' || !b.appid) throw new SimFaultError('appid is required');
         const user = typeof b.user === 'string' && b.user ? b.user : undefined;
         const scope = b.scope === 'snsapi_userinfo' ? 'snsapi_userinfo' : 'snsapi_base';
-        json(res, 200, { code: sim.issueCode(b.appid, user, scope) });
+        json(res, 200, { code: sim.issueCode(b.appid, user, scope, { snapshot: b.snapshot === true }) });
       });
       return true;
     default:

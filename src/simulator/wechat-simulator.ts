@@ -6,6 +6,11 @@ import { consentAnswer, consentPageHtml } from './sim-consent.page';
 export interface SimulatedApp {
   appId: string;
   appSecret: string;
+  /**
+   * The WeChat Open Platform account the app is bound to: when set, the
+   * exchange returns a `unionid`, stable per (account, user) across its apps.
+   */
+  openPlatform?: string;
 }
 
 export interface WechatSimulatorOptions {
@@ -26,6 +31,12 @@ interface IssuedCode {
   scope: string;
   expiresAt: number;
   used: boolean;
+  /** Authorized from a snapshot page (朋友圈快照页): the exchange says `is_snapshotuser: 1`. */
+  snapshot: boolean;
+}
+
+export interface IssueCodeOptions {
+  snapshot?: boolean;
 }
 
 /**
@@ -38,6 +49,8 @@ export class WechatSimulator {
   exchanges = 0;
   /** Codes issued at connect/oauth2/authorize. */
   authorizations = 0;
+  /** Redirect URLs the simulator called itself first (`sim_double=1`). */
+  doubleRedirects = 0;
   /** Injected faults on the exchange endpoint. */
   readonly faults: FaultPlan;
 
@@ -57,6 +70,7 @@ export class WechatSimulator {
   reset(): void {
     this.exchanges = 0;
     this.authorizations = 0;
+    this.doubleRedirects = 0;
     this.faults.clear();
     this.faults.injected = 0;
   }
@@ -66,11 +80,21 @@ export class WechatSimulator {
     return 'o' + createHash('sha256').update(`${appId}\u0000${user}`).digest('base64url').slice(0, 27);
   }
 
+  /** The virtual openId WeChat gives a snapshot-page user: not the user's real one, and it cannot pay. */
+  static snapshotOpenIdFor(appId: string, user: string): string {
+    return WechatSimulator.openIdFor(appId, `snapshot\u0000${user}`);
+  }
+
+  /** The unionid of a user across the apps of one Open Platform account. */
+  static unionIdFor(openPlatform: string, user: string): string {
+    return 'u' + createHash('sha256').update(`${openPlatform}\u0000${user}`).digest('base64url').slice(0, 27);
+  }
+
   /** Issues a code directly, as if the user had consented (for tests and scripts). */
-  issueCode(appId: string, user = this.defaultUser, scope = 'snsapi_base'): string {
+  issueCode(appId: string, user = this.defaultUser, scope = 'snsapi_base', options: IssueCodeOptions = {}): string {
     this.sweep();
     const code = randomBytes(24).toString('base64url').slice(0, 32);
-    this.codes.set(code, { appId, user, scope, expiresAt: Date.now() + this.codeTtlMs, used: false });
+    this.codes.set(code, { appId, user, scope, expiresAt: Date.now() + this.codeTtlMs, used: false, snapshot: options.snapshot === true });
     this.authorizations++;
     return code;
   }
@@ -82,7 +106,7 @@ export class WechatSimulator {
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     if (url.pathname.endsWith('/connect/oauth2/authorize')) {
-      this.authorize(url.searchParams, res, req);
+      void this.authorize(url.searchParams, res, req);
       return true;
     }
     if (url.pathname.endsWith('/sns/oauth2/access_token')) {
@@ -92,7 +116,15 @@ export class WechatSimulator {
     return false;
   }
 
-  private authorize(q: URLSearchParams, res: ServerResponse, req?: IncomingMessage): void {
+  /**
+   * The authorize page. Test switches beyond WeChat's own parameters (kept
+   * through the consent page): `sim_snapshot=1` authorizes as a snapshot-page
+   * user; `sim_double=1` first calls the redirect URL itself with the same
+   * code, as WeChat's well-known double redirect does (loopback hosts only);
+   * `sim_state=<s>` comes back with another state than the one sent (a
+   * forged or foreign state).
+   */
+  private async authorize(q: URLSearchParams, res: ServerResponse, req?: IncomingMessage): Promise<void> {
     const appId = q.get('appid') ?? '';
     const scope = q.get('scope') ?? '';
     const redirect = parseRedirect(q.get('redirect_uri'));
@@ -105,8 +137,16 @@ export class WechatSimulator {
     // WeChat appends code and state to the page's own query and drops any fragment.
     redirect.hash = '';
     // A refusal comes back with state only, no code.
-    if (consent === 'allow') redirect.searchParams.set('code', this.issueCode(appId, q.get('sim_user') || this.defaultUser, scope));
-    redirect.searchParams.set('state', q.get('state') ?? '');
+    if (consent === 'allow') {
+      const user = q.get('sim_user') || this.defaultUser;
+      redirect.searchParams.set('code', this.issueCode(appId, user, scope, { snapshot: q.get('sim_snapshot') === '1' }));
+    }
+    redirect.searchParams.set('state', q.get('sim_state') ?? q.get('state') ?? '');
+    if (q.get('sim_double') === '1' && isLoopback(redirect)) {
+      this.doubleRedirects++;
+      // The first of the two hits; its answer is dropped, as WeChat drops it.
+      await fetch(redirect, { redirect: 'manual' }).then((r) => r.arrayBuffer()).catch(() => undefined);
+    }
     res.writeHead(302, { Location: redirect.toString(), 'Content-Length': '0' });
     res.end();
   }
@@ -164,9 +204,10 @@ export class WechatSimulator {
       access_token: `SIM_AT_${randomBytes(32).toString('base64url')}`,
       expires_in: 7200,
       refresh_token: `SIM_RT_${randomBytes(32).toString('base64url')}`,
-      openid: WechatSimulator.openIdFor(appId, issued.user),
+      openid: issued.snapshot ? WechatSimulator.snapshotOpenIdFor(appId, issued.user) : WechatSimulator.openIdFor(appId, issued.user),
       scope: issued.scope,
-      is_snapshotuser: 0,
+      is_snapshotuser: issued.snapshot ? 1 : 0,
+      ...(app.openPlatform && !issued.snapshot && { unionid: WechatSimulator.unionIdFor(app.openPlatform, issued.user) }),
     });
   }
 
@@ -181,6 +222,10 @@ export class WechatSimulator {
       this.codes.delete(code);
     }
   }
+}
+
+function isLoopback(url: URL): boolean {
+  return url.hostname === '127.0.0.1' || url.hostname === '[::1]' || url.hostname === 'localhost';
 }
 
 function parseRedirect(value: string | null): URL | undefined {
