@@ -1,6 +1,9 @@
 /** A WeChat circuit breaker's state, per WeChat host. */
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
+/** Where a replayed answer came from: the replay store (finished earlier, this or another instance) or an identical request in flight here. */
+export type ReplayAnswerSource = 'stored' | 'joined';
+
 /** Where an idempotent exchange's answer came from without a new WeChat call. */
 export type ExchangeReuse = 'cache' | 'joined' | 'peer';
 
@@ -17,8 +20,14 @@ export interface AssistMetrics {
   wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number): void;
   /** An exchange answered without calling WeChat again. */
   exchangeReused(source: ExchangeReuse): void;
-  /** A signed request seen a second time (20061). */
+  /** A signed request seen a second time and refused (strict mode, `replay: 'reject'`). */
   replayRejected(): void;
+  /**
+   * A signed request seen again within its window and answered with the
+   * answer it got the first time, without running again (`replay: 'answer'`).
+   * Optional, so implementations written before it keep compiling.
+   */
+  replayAnswered?(source: ReplayAnswerSource): void;
   /** The WeChat breaker of `host` changed state. */
   breakerState(host: string, state: BreakerState): void;
 }
@@ -30,5 +39,6 @@ export class NoopAssistMetrics implements AssistMetrics {
   wechatCall(): void {}
   exchangeReused(): void {}
   replayRejected(): void {}
+  replayAnswered(): void {}
   breakerState(): void {}
 }

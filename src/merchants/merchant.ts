@@ -27,6 +27,13 @@ export interface MerchantInput {
   redirectHosts?: string[];
   /** The merchant used when a request names none. Default: the first merchant. */
   default?: boolean;
+  /**
+   * A signed request seen again within its window: `answer` (default) gets
+   * the answer it got the first time (same data, signed; the business does
+   * not run again), `reject` refuses it with 10007 (DaxPay's
+   * REPETITIVE_OPERATION_ERROR).
+   */
+  replay?: ReplayMode | string;
   /** The merchant's DaxPay client generation (docs/daxpay-dialects.md). Default `daxpay-2.0.6`. */
   dialect?: DialectName | string;
   /**
@@ -39,6 +46,9 @@ export interface MerchantInput {
 }
 
 export type SnapshotUserPolicy = 'refuse' | 'flag';
+
+export const REPLAY_MODES = ['answer', 'reject'] as const;
+export type ReplayMode = (typeof REPLAY_MODES)[number];
 
 /** A validated merchant, as the relay uses it. */
 export interface Merchant {
@@ -53,6 +63,8 @@ export interface Merchant {
   readonly signRequired: boolean;
   readonly redirectHosts?: readonly string[];
   readonly default: boolean;
+  /** Absent means `answer`. */
+  readonly replay?: ReplayMode;
   readonly dialect: DialectName;
   /** Absent means `refuse`. */
   readonly snapshotUsers?: SnapshotUserPolicy;

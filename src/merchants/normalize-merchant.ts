@@ -1,7 +1,7 @@
 import { DEFAULT_DIALECT, DIALECT_NAMES, DialectName } from '../dialects/wire-dialect';
 import { isRecord } from '../kernel/is-record';
 import { parseSignType, SIGN_TYPES } from '../signing/sign-type';
-import { Merchant, MerchantInput, SnapshotUserPolicy } from './merchant';
+import { Merchant, MerchantInput, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
 import { MerchantConfigError } from './merchant-config.error';
 import { normalizeMerchantChannels } from './merchant-channels';
 import { parseRedirectHostPattern } from './redirect-hosts';
@@ -81,6 +81,11 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     fail('dialect', `must be one of ${DIALECT_NAMES.join(', ')}`);
   }
 
+  const replay = raw.replay ?? 'answer';
+  if (typeof replay !== 'string' || !(REPLAY_MODES as readonly string[]).includes(replay)) {
+    fail('replay', `must be one of ${REPLAY_MODES.join(', ')}`);
+  }
+
   const snapshotUsers = raw.snapshotUsers;
   if (snapshotUsers !== undefined && snapshotUsers !== 'refuse' && snapshotUsers !== 'flag') {
     fail('snapshotUsers', 'must be refuse or flag');
@@ -97,6 +102,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     signRequired: signRequired as boolean,
     redirectHosts: redirectHosts ? Object.freeze((redirectHosts as string[]).map((h) => h.trim().toLowerCase())) : undefined,
     default: isDefault as boolean,
+    replay: replay as ReplayMode,
     dialect: dialect as DialectName,
     ...(snapshotUsers !== undefined && { snapshotUsers: snapshotUsers as SnapshotUserPolicy }),
   });

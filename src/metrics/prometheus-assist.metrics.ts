@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, register as globalRegistry } from 'prom-client';
-import { AssistMetrics, BreakerState, ExchangeReuse } from '../kernel/assist.metrics';
+import { AssistMetrics, BreakerState, ExchangeReuse, ReplayAnswerSource } from '../kernel/assist.metrics';
 
 export interface PrometheusAssistMetricsOptions {
   /** Where the metrics live. Default prom-client's global registry (what most /metrics endpoints serve). */
@@ -24,6 +24,7 @@ export class PrometheusAssistMetrics implements AssistMetrics {
   private readonly wechatErrcodes: Counter<'errcode'>;
   private readonly reuses: Counter<'source'>;
   private readonly replays: Counter<string>;
+  private readonly replayAnswers: Counter<'source'>;
   private readonly breakers: Gauge<'host'>;
 
   constructor(options: PrometheusAssistMetricsOptions = {}) {
@@ -55,7 +56,15 @@ export class PrometheusAssistMetrics implements AssistMetrics {
       }),
     );
     this.replays = reuse(`${p}replay_rejections_total`, () =>
-      new Counter({ name: `${p}replay_rejections_total`, help: 'Signed requests rejected as replays (20061)', registers }),
+      new Counter({ name: `${p}replay_rejections_total`, help: "Signed requests rejected as replays (merchants with replay: 'reject')", registers }),
+    );
+    this.replayAnswers = reuse(`${p}replay_answers_total`, () =>
+      new Counter({
+        name: `${p}replay_answers_total`,
+        help: 'Signed requests seen again and answered with their first answer, without running again (stored, or joined in flight)',
+        labelNames: ['source'],
+        registers,
+      }),
     );
     this.breakers = reuse(`${p}wechat_breaker_state`, () =>
       new Gauge({ name: `${p}wechat_breaker_state`, help: 'WeChat circuit breaker per host: 0 closed, 1 half-open, 2 open', labelNames: ['host'], registers }),
@@ -77,6 +86,10 @@ export class PrometheusAssistMetrics implements AssistMetrics {
 
   replayRejected(): void {
     this.replays.inc();
+  }
+
+  replayAnswered(source: ReplayAnswerSource): void {
+    this.replayAnswers.inc({ source });
   }
 
   breakerState(host: string, state: BreakerState): void {

@@ -22,6 +22,7 @@ import { MerchantProvider } from '../merchants/merchant.provider';
 import { RATE_LIMIT_PROVIDERS } from '../rate-limit/rate-limit.providers';
 import { AssistRedis } from '../redis/assist-redis';
 import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
+import { ReplayAnswers } from '../replay/replay-answers';
 import { ReplayStore } from '../replay/replay.store';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import {
@@ -58,6 +59,7 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     EnvelopeExceptionFilter,
     PreRouteErrors,
     AssistRedisLifecycle,
+    ReplayAnswers,
     ...RATE_LIMIT_PROVIDERS,
     CodeExchangeService,
     ChannelAuthService,
@@ -75,6 +77,7 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     ASSIST_CLOCK,
     MerchantProvider,
     ReplayStore,
+    ReplayAnswers,
     ExchangeCache,
     AssistRedis,
     WechatOAuthService,

@@ -1,4 +1,4 @@
-import { ReplayStore } from './replay.store';
+import { ANSWER_PREFIX, PENDING_PREFIX, ReplaySighting, ReplayStore, sightingOf } from './replay.store';
 
 export interface MemoryReplayStoreOptions {
   /** Hard cap on remembered requests; the oldest-expiring are dropped first. Default 100 000. */
@@ -6,7 +6,7 @@ export interface MemoryReplayStoreOptions {
 }
 
 /**
- * One-instance replay memory: a Map for lookups and a FIFO of (key, expiry)
+ * One-instance replay memory (and, in answer mode, the sealed answers): a Map for lookups and a FIFO of (key, expiry)
  * in claim order. Every entry of one merchant window has about the same ttl,
  * so expired entries sit at the front of the FIFO: sweeping from the front is
  * cheap and keeps memory bounded. (Walking the Map itself from the front is
@@ -15,6 +15,8 @@ export interface MemoryReplayStoreOptions {
  */
 export class MemoryReplayStore implements ReplayStore {
   private readonly entries = new Map<string, number>();
+  /** Answer mode's value of a key (`p:<owner>` or `a:<answer>`); strict claims have none. */
+  private readonly values = new Map<string, string>();
   private readonly maxEntries: number;
   private queueKeys: string[] = [];
   private queueExpiry: number[] = [];
@@ -32,12 +34,52 @@ export class MemoryReplayStore implements ReplayStore {
     return this.claimSync(key, ttlMs, Date.now());
   }
 
+  async begin(key: string, owner: string, ttlMs: number): Promise<ReplaySighting> {
+    return this.beginSync(key, owner, ttlMs, Date.now());
+  }
+
+  async settle(key: string, owner: string, answer: string, ttlMs: number): Promise<void> {
+    this.settleSync(key, owner, answer, ttlMs, Date.now());
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    if (this.values.get(key) !== PENDING_PREFIX + owner) return;
+    this.entries.delete(key);
+    this.values.delete(key);
+  }
+
   /** Synchronous core, exposed for benchmarks and tests with a fixed clock. */
   claimSync(key: string, ttlMs: number, now: number): boolean {
+    return this.insert(key, ttlMs, now);
+  }
+
+  /** `begin` on a fixed clock. */
+  beginSync(key: string, owner: string, ttlMs: number, now: number): ReplaySighting {
+    if (!this.insert(key, ttlMs, now)) return sightingOf(this.values.get(key) ?? '1');
+    this.values.set(key, PENDING_PREFIX + owner);
+    return { state: 'claimed' };
+  }
+
+  /** `settle` on a fixed clock: the answer lives ttlMs from now (the pending claim's ttl may be shorter). */
+  settleSync(key: string, owner: string, answer: string, ttlMs: number, now: number): void {
+    const expiresAt = this.entries.get(key);
+    if (expiresAt === undefined || expiresAt <= now || this.values.get(key) !== PENDING_PREFIX + owner) return;
+    this.values.set(key, ANSWER_PREFIX + answer);
+    this.entries.set(key, now + ttlMs);
+    // The old queue item no longer matches the entry and is skipped when swept.
+    this.queueKeys.push(key);
+    this.queueExpiry.push(now + ttlMs);
+  }
+
+  /** Remembers `key` until now + ttlMs unless a live entry has it: false then. */
+  private insert(key: string, ttlMs: number, now: number): boolean {
     this.sweep(now);
     const expiresAt = this.entries.get(key);
     if (expiresAt !== undefined && expiresAt > now) return false;
-    if (expiresAt !== undefined) this.entries.delete(key);
+    if (expiresAt !== undefined) {
+      this.entries.delete(key);
+      this.values.delete(key);
+    }
     if (this.entries.size >= this.maxEntries) {
       // At the cap, forget the oldest entry: a replay of it is then only
       // caught by the reqTime window, which is the documented trade-off.
@@ -74,6 +116,7 @@ export class MemoryReplayStore implements ReplayStore {
   private forget(key: string, expiresAt: number): boolean {
     if (this.entries.get(key) !== expiresAt) return false;
     this.entries.delete(key);
+    this.values.delete(key);
     return true;
   }
 

@@ -1,5 +1,5 @@
 import { withSign } from '../../src/signing/signature';
-import { ADAPTERS, Answer, DEMO_SECRET, nowSeconds, post, request, signedBody } from '../support/gateway';
+import { ADAPTERS, Answer, DEMO_MERCHANT, DEMO_SECRET, nowSeconds, post, request, signedBody } from '../support/gateway';
 import { useMinimalHost } from '../support/minimal-host';
 import { TestClock } from '../support/test-clock';
 
@@ -18,7 +18,9 @@ function expectFailure(answer: Answer, code: number, msg?: RegExp | string): voi
 describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
   // Follows the wall clock; the reqTime window cases pin it.
   const clock = new TestClock();
-  const host = useMinimalHost(adapter, { override: { clock } });
+  // The demo merchant (the default), and a strict-replay one for the repetitive-operation code.
+  const STRICT = { ...DEMO_MERCHANT, mchNo: 'M_STRICT', appId: undefined, replay: 'reject' };
+  const host = useMinimalHost(adapter, { override: { clock, merchants: [DEMO_MERCHANT, STRICT] } });
   afterEach(() => clock.release());
 
   describe('10005 body is not valid JSON / not an object', () => {
@@ -180,8 +182,8 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
     });
   });
 
-  it('20061 the same signed request twice', async () => {
-    const body = signedBody({ url: 'http://localhost/once' });
+  it('20061 the same signed request twice (a merchant with replay: reject)', async () => {
+    const body = signedBody({ url: 'http://localhost/once', mchNo: 'M_STRICT' });
     const first = await post(host.gw.baseUrl, 'getWxAuthUrl', body);
     expect(first.json).toMatchObject({ code: 0, data: { code: 0 } });
     const second = await post(host.gw.baseUrl, 'getWxAuthUrl', body);

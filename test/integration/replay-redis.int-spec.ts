@@ -1,57 +1,80 @@
+import { AssistErrorCode } from '../../src/kernel/error-codes';
 import { RunningSimulator } from '../../src/simulator/simulator.server';
-import { ADAPTERS, codeFrom, post, RunningGateway, signedBody, startSimulator } from '../support/gateway';
+import { ADAPTERS, codeFrom, DEMO_MERCHANT, post, RunningGateway, signedBody, startSimulator } from '../support/gateway';
 import { startMinimalHost } from '../support/minimal-host';
 import { SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
 
-const REPLAYED = 20061;
 const authUrlBody = () => signedBody({ url: 'http://localhost:3000/back', state: 'x' });
 
-/** RedisReplayStore as the relay uses it: two instances, one Redis, one memory of accepted signed requests. */
+/** RedisReplayStore as the relay uses it: two instances, one Redis, one memory of signed requests (and, by default, their answers). */
 describe.each(ADAPTERS)('replay protection shared through Redis, two instances over %s', (adapter) => {
   let sim: RunningSimulator;
-  let a: RunningGateway;
-  let b: RunningGateway;
-
   beforeAll(async () => {
     sim = await startSimulator();
-    const override = { redisUrl: SHARED_REDIS_URL, redisKeyPrefix: uniquePrefix(`replay-${adapter}`) };
-    a = await startMinimalHost({ adapter, wechatBase: sim.baseUrl, override });
-    b = await startMinimalHost({ adapter, wechatBase: sim.baseUrl, override });
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
     await sim?.close();
   });
 
-  it('rejects on B a request already accepted on A, and on A again', async () => {
-    const body = authUrlBody();
-    expect((await post(a.baseUrl, 'getWxAuthUrl', body)).json).toMatchObject({ code: 0, data: { code: 0 } });
-    expect((await post(b.baseUrl, 'getWxAuthUrl', body)).json).toMatchObject({ code: REPLAYED, data: null });
-    expect((await post(a.baseUrl, 'getWxAuthUrl', body)).json).toMatchObject({ code: REPLAYED, data: null });
-  });
+  describe.each([
+    ['answer', 'the default'],
+    ['reject', 'strict'],
+  ] as const)("replay: '%s' (%s)", (replay, _why) => {
+    let a: RunningGateway;
+    let b: RunningGateway;
+    // A copy gets the first answer (answer mode), or REPLAYED (strict).
+    const expectCopy = (copy: { text: string; json: { code: number; data: unknown } }, first: { text: string }) =>
+      replay === 'answer' ? expect(copy.text).toBe(first.text) : expect(copy.json).toMatchObject({ code: AssistErrorCode.REPLAYED, data: null });
 
-  it('rejects a replayed code exchange before WeChat is called', async () => {
-    const auth = await post(a.baseUrl, 'getWxAuthUrl', authUrlBody());
-    const body = signedBody({ code: await codeFrom(auth.json.data.url) });
-    const first = await post(b.baseUrl, 'getWxAccessToken', body);
-    expect(first.json).toMatchObject({ code: 0, data: { code: 0 } });
-    const exchanges = sim.simulator.exchanges;
-    const again = await post(a.baseUrl, 'getWxAccessToken', body);
-    expect(again.json).toMatchObject({ code: REPLAYED, data: null });
-    expect(sim.simulator.exchanges).toBe(exchanges);
-  });
+    beforeAll(async () => {
+      const override = {
+        redisUrl: SHARED_REDIS_URL,
+        redisKeyPrefix: uniquePrefix(`replay-${adapter}-${replay}`),
+        merchants: [{ ...DEMO_MERCHANT, replay }],
+        wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl },
+      };
+      a = await startMinimalHost({ adapter, override });
+      b = await startMinimalHost({ adapter, override });
+    });
+    afterAll(async () => {
+      await a?.close();
+      await b?.close();
+    });
 
-  it('lets exactly one of ten simultaneous copies through, whichever instance gets it', async () => {
-    const body = authUrlBody();
-    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 ? a.baseUrl : b.baseUrl, 'getWxAuthUrl', body)));
-    const codes = answers.map((r) => r.json.code).sort();
-    expect(codes).toEqual([0, ...Array(9).fill(REPLAYED)]);
-  });
+    it('a copy on B of a request A answered, and on A again', async () => {
+      const body = authUrlBody();
+      const first = await post(a.baseUrl, 'getWxAuthUrl', body);
+      expect(first.json).toMatchObject({ code: 0, data: { code: 0 } });
+      expectCopy(await post(b.baseUrl, 'getWxAuthUrl', body), first);
+      expectCopy(await post(a.baseUrl, 'getWxAuthUrl', body), first);
+    });
 
-  it('keeps distinct signed requests apart', async () => {
-    for (let i = 0; i < 5; i++) {
-      expect((await post(i % 2 ? a.baseUrl : b.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code).toBe(0);
-    }
+    it('a copy of a code exchange never calls WeChat again', async () => {
+      const auth = await post(a.baseUrl, 'getWxAuthUrl', authUrlBody());
+      const body = signedBody({ code: await codeFrom(auth.json.data.url) });
+      const first = await post(b.baseUrl, 'getWxAccessToken', body);
+      expect(first.json).toMatchObject({ code: 0, data: { code: 0 } });
+      const exchanges = sim.simulator.exchanges;
+      expectCopy(await post(a.baseUrl, 'getWxAccessToken', body), first);
+      expect(sim.simulator.exchanges).toBe(exchanges);
+    });
+
+    it('ten simultaneous copies on both instances: one runs; the rest get its answer, or REPLAYED when strict', async () => {
+      const body = authUrlBody();
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 ? a.baseUrl : b.baseUrl, 'getWxAuthUrl', body)));
+      const accepted = answers.filter((r) => r.json.code === 0);
+      if (replay === 'answer') {
+        expect(accepted).toHaveLength(10);
+        expect(new Set(answers.map((r) => r.text)).size).toBe(1);
+      } else {
+        expect(answers.map((r) => r.json.code).sort()).toEqual([0, ...Array(9).fill(AssistErrorCode.REPLAYED)]);
+      }
+    });
+
+    it('keeps distinct signed requests apart', async () => {
+      for (let i = 0; i < 5; i++) {
+        expect((await post(i % 2 ? a.baseUrl : b.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code).toBe(0);
+      }
+    });
   });
 });

@@ -42,7 +42,13 @@ describe('normalizeMerchant', () => {
       redirectHosts: undefined,
       default: false,
       dialect: 'daxpay-2.0.6',
+      replay: 'answer',
     });
+  });
+
+  it("takes replay 'answer' or 'reject', and names the field for anything else", () => {
+    expect(normalizeMerchant(valid({ replay: 'reject' }), 0).replay).toBe('reject');
+    expect(() => normalizeMerchant(valid({ replay: 'ignore' }), 0)).toThrow(/merchant #1 \(M100\): replay must be one of answer, reject/);
   });
 
   it('takes a DaxPay generation as dialect, and names the field for an unknown one', () => {

@@ -8,6 +8,8 @@ import { ASSIST_CLOCK } from '../../src/kernel/clock';
 import { AssistErrorCode } from '../../src/kernel/error-codes';
 import { requestContext } from '../../src/kernel/request-context';
 import { MerchantProvider } from '../../src/merchants/merchant.provider';
+import { EXCHANGE_OPTIONS } from '../../src/exchange/exchange.options';
+import { ReplayAnswers } from '../../src/replay/replay-answers';
 import { ReplayStore } from '../../src/replay/replay.store';
 import { SignType } from '../../src/signing/sign-type';
 import { withSign } from '../../src/signing/signature';
@@ -18,6 +20,7 @@ const NOW = 1_718_000_000;
 const WECHAT = { appId: 'wx0unit0guard', appSecret: 'unit-wechat-secret' };
 // Mid-rotation: the new secret first, the old one still accepted.
 const M1 = merchant({ mchNo: 'M1', appId: 'A1', wechat: WECHAT, signSecret: ['new-secret', 'old-secret'], reqTimeout: 300 });
+const STRICT = merchant({ mchNo: 'M_STRICT', wechat: WECHAT, signSecret: 'strict-secret', reqTimeout: 300, replay: 'reject' });
 const OPEN = merchant({ mchNo: 'M_OPEN', wechat: WECHAT, signSecret: 'open-secret', signType: 'MD5', signRequired: false, reqTimeout: 30 });
 
 /** A route as the controller declares it: the guard reads the DTO from this metadata. */
@@ -39,7 +42,7 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
   let clock: TestClock;
 
   beforeEach(async () => {
-    merchants = new FakeMerchants([M1, OPEN]);
+    merchants = new FakeMerchants([M1, OPEN, STRICT]);
     replay = new RecordingReplayStore();
     logger = new RecordingLogger();
     clock = TestClock.at(NOW);
@@ -48,6 +51,9 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
         SignatureGuard,
         { provide: MerchantProvider, useValue: merchants },
         { provide: ReplayStore, useValue: replay.store },
+        ReplayAnswers,
+        // A short wait: a copy of a request still running here gives up fast in these specs.
+        { provide: EXCHANGE_OPTIONS, useValue: { waitMs: 50, claimTtlMs: 1_000 } },
         { provide: AssistLogger, useValue: logger },
         { provide: ASSIST_CLOCK, useValue: clock },
       ],
@@ -114,8 +120,8 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
       ]);
     });
 
-    it('6 replay: the same signed request a second time is 20061, after a claim for its window', async () => {
-      const body = signed({ mchNo: 'M1' });
+    it('6 replay (strict merchant): the same signed request a second time is REPLAYED, after a claim for its window', async () => {
+      const body = signed({ mchNo: 'M_STRICT' }, 'strict-secret');
       await expect(check(jsonRequest(body))).resolves.toBe(true);
       const err = await refusal(jsonRequest(body));
       expect(err.code).toBe(AssistErrorCode.REPLAYED);
@@ -124,6 +130,29 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
       expect(first).toEqual({ key: second.key, ttlMs: 301_000 });
       expect(second.ttlMs).toBe(301_000);
       expect(first.key).not.toContain(body.sign);
+    });
+
+    it('6 replay (answer mode, the default): the first copy gets a claim to settle; a copy while it runs waits, then gives up with 29061', async () => {
+      const body = signed({ mchNo: 'M1' });
+      const req = jsonRequest(body);
+      await expect(check(req)).resolves.toBe(true);
+      expect(requestContext(req).replay).toMatchObject({ kind: 'fresh' });
+      // The pending claim lives for the run's worst case (wait + claim ttl), not the whole window.
+      expect(replay.claims()).toEqual([{ key: expect.any(String), ttlMs: 1_050 }]);
+      expect((await refusal(jsonRequest(body))).code).toBe(AssistErrorCode.REPLAY_IN_PROGRESS);
+    });
+
+    it('6 replay (answer mode): once the first copy is settled, a copy gets its stored answer in the context', async () => {
+      const body = signed({ mchNo: 'M1' });
+      const first = jsonRequest(body);
+      await check(first);
+      const entry = requestContext(first).replay;
+      if (entry?.kind !== 'fresh') throw new Error('expected a fresh run');
+      const answers = (guard as unknown as { replay: ReplayAnswers }).replay;
+      await answers.settle(entry.ticket, { code: 0, msg: 'success', data: { code: 0 }, traceId: 'FIRST' });
+      const copy = jsonRequest(body);
+      await expect(check(copy)).resolves.toBe(true);
+      expect(requestContext(copy).replay).toEqual({ kind: 'replayed', source: 'stored', answer: { code: 0, msg: 'success', data: { code: 0 }, traceId: 'FIRST' } });
     });
   });
 

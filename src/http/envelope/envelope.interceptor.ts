@@ -1,12 +1,14 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { map, Observable } from 'rxjs';
+import { mergeMap, Observable, of } from 'rxjs';
+import { readBusiness } from '../../dialects/business-data';
 import { AssistException } from '../../kernel/assist.exception';
 import { AssistLogger } from '../../kernel/assist.logger';
 import { AssistMetrics } from '../../kernel/assist.metrics';
 import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../kernel/clock';
 import { AssistErrorCode } from '../../kernel/error-codes';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
+import { ReplayAnswers, ReplayEntry } from '../../replay/replay-answers';
 import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
 import { dialectFor } from '../../dialects/dialects';
 import { WireAnswer } from '../../dialects/wire-dialect';
@@ -18,6 +20,10 @@ import { WireAnswer } from '../../dialects/wire-dialect';
  * the merchant's DaxPay generation expects (2.0.6: `{code: 0, msg, data, traceId}`
  * with `resTime` and `sign` inside `data`). The success side of metrics and logs
  * lives here too; the error side is the EnvelopeExceptionFilter's.
+ * Retry-safe replay: a request the guard found already answered gets that
+ * stored answer here, and the handler never runs; a fresh request's success
+ * (and only a success) is stored for the rest of its window before it goes out.
+ * A business failure gives the claim up, so a retry asks WeChat again.
  * Needs the merchant, so it runs behind the SignatureGuard (as on the
  * module's routes; a host's own route uses both).
  */
@@ -28,12 +34,32 @@ export class EnvelopeInterceptor implements NestInterceptor {
     private readonly logger: AssistLogger,
     @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
     @Optional() @InjectAssistClock() private readonly clock: AssistClock = systemClock,
+    @Optional() private readonly replay?: ReplayAnswers,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<WireAnswer> {
     const ctx = requestContext(context.switchToHttp().getRequest<object>());
     const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler())?.name ?? 'other';
-    return next.handle().pipe(map((data: Record<string, unknown>) => this.answer(ctx, route, data)));
+    const replay = ctx.replay;
+    if (replay?.kind === 'replayed') return of(this.replayed(ctx, route, replay));
+    return next.handle().pipe(
+      mergeMap(async (data: Record<string, unknown>) => {
+        const answer = this.answer(ctx, route, data);
+        if (replay?.kind === 'fresh' && this.replay) {
+          if (readBusiness(data).kind === 'success') await this.replay.settle(replay.ticket, answer);
+          else await this.replay.release(replay.ticket);
+        }
+        return answer;
+      }),
+    );
+  }
+
+  /** The answer this signed request got the first time, as it was (its sign, resTime and first traceId). */
+  private replayed(ctx: AssistRequestContext, route: string, replay: ReplayEntry & { kind: 'replayed' }): WireAnswer {
+    this.metrics?.request(route, AssistErrorCode.SUCCESS);
+    const first = typeof replay.answer.traceId === 'string' ? replay.answer.traceId : undefined;
+    this.logger.log(ctx.traceId, 'request.replayed', { route, mchNo: ctx.merchant?.mchNo, source: replay.source, firstTraceId: first });
+    return replay.answer;
   }
 
   private answer(ctx: AssistRequestContext, route: string, data: Record<string, unknown>): WireAnswer {

@@ -7,6 +7,7 @@ import { AssistLogger } from '../../kernel/assist.logger';
 import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../kernel/clock';
 import { AssistErrorCode } from '../../kernel/error-codes';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
+import { ReplayAnswers } from '../../replay/replay-answers';
 import { pathOf } from '../route-paths';
 import { ErrorStage, mapError } from './error-mapping';
 
@@ -27,6 +28,7 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     protected readonly logger: AssistLogger,
     @Optional() @Inject(AssistMetrics) protected readonly metrics?: AssistMetrics,
     @Optional() @InjectAssistClock() protected readonly clock: AssistClock = systemClock,
+    @Optional() protected readonly replay?: ReplayAnswers,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -38,6 +40,8 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
   reply(exception: unknown, req: object, res: object, stage: ErrorStage = 'route'): void {
     const ctx = requestContext(req);
     const { traceId } = ctx;
+    // A request that failed gives its replay claim up, so the same signed request runs again when retried.
+    if (ctx.replay?.kind === 'fresh') void this.replay?.release(ctx.replay.ticket);
     const mapped = mapError(exception, stage);
     if (mapped.internal) {
       const e = exception as Error | undefined;

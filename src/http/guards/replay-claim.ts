@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
-import { AssistException } from '../../kernel/assist.exception';
-import { AssistErrorCode } from '../../kernel/error-codes';
+import { AssistRequestContext } from '../../kernel/request-context';
 import { Merchant } from '../../merchants/merchant';
-import { ReplayStore } from '../../replay/replay.store';
+import { replaySealKey } from '../../replay/replay-answer-seal';
+import { ReplayAnswers } from '../../replay/replay-answers';
 
-/** The store's key for one signed request: hashed, so the store never holds a usable sign and keys have one size. */
-export function replayKey(merchant: Merchant, sign: string): string {
-  return createHash('sha256').update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${sign.toLowerCase()}`).digest('base64url');
+/**
+ * The store's key for one signed request on one route: hashed, so the store
+ * never holds a usable sign and keys have one size.
+ */
+export function replayKey(merchant: Merchant, sign: string, route: string): string {
+  return createHash('sha256')
+    .update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${route}\u0000${sign.toLowerCase()}`)
+    .digest('base64url');
 }
 
 /** How long a signed request is remembered: until its reqTime window closes (at least a second). */
@@ -14,9 +19,23 @@ export function replayTtlMs(reqTime: number, reqTimeout: number, now: number): n
   return Math.max(1, reqTime + reqTimeout - now + 1) * 1000;
 }
 
-/** Remembers (merchant, sign) until the window closes; a second sighting is 20061. */
-export async function claimOnce(store: ReplayStore, merchant: Merchant, sign: string, reqTime: number, now: number): Promise<void> {
-  if (!(await store.claim(replayKey(merchant, sign), replayTtlMs(reqTime, merchant.reqTimeout, now)))) {
-    throw new AssistException(AssistErrorCode.REPLAYED, 'replayed request: this signed request was already accepted');
-  }
+/**
+ * The guard's replay step, the merchant's way. `reject`: a signed request is
+ * accepted once per window, a second sighting is 10007 (DaxPay's
+ * REPETITIVE_OPERATION_ERROR). `answer` (default): the request either runs
+ * (its claim goes to the request context for the interceptor to settle) or
+ * gets the answer it already got (also in the context: the interceptor
+ * returns it without running the handler).
+ */
+export async function checkReplay(
+  replay: ReplayAnswers,
+  ctx: AssistRequestContext,
+  merchant: Merchant,
+  request: { route: string; sign: string; reqTime: number },
+): Promise<void> {
+  const key = replayKey(merchant, request.sign, request.route);
+  const windowEnds = request.reqTime + merchant.reqTimeout;
+  if (merchant.replay === 'reject') return replay.claimOnce(key, windowEnds);
+  const secret = merchant.signSecrets[ctx.secretIndex ?? 0] ?? merchant.signSecrets[0];
+  ctx.replay = await replay.enter({ key, windowEnds, sealKey: replaySealKey(merchant, secret), traceId: ctx.traceId });
 }

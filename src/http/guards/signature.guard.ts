@@ -4,15 +4,15 @@ import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../k
 import { AssistException } from '../../kernel/assist.exception';
 import { AssistLogger } from '../../kernel/assist.logger';
 import { AssistErrorCode } from '../../kernel/error-codes';
-import { requestContext } from '../../kernel/request-context';
+import { AssistRequestContext, requestContext } from '../../kernel/request-context';
 import { Merchant } from '../../merchants/merchant';
 import { MerchantProvider } from '../../merchants/merchant.provider';
-import { ReplayStore } from '../../replay/replay.store';
+import { ReplayAnswers } from '../../replay/replay-answers';
 import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
 import { dtoFieldNames } from '../dto/signed-fields';
 import { dialectFor } from '../../dialects/dialects';
 import { WireDialect } from '../../dialects/wire-dialect';
-import { claimOnce } from './replay-claim';
+import { checkReplay } from './replay-claim';
 import { IncomingRequest, readJsonBody } from './request-body';
 import { readRequestHead, RequestHead } from './request-head';
 import { resolveMerchant } from './request-merchant';
@@ -22,8 +22,9 @@ import { checkReqTimeWindow } from './request-window';
 /**
  * Checks, in order: a JSON object body, the head fields (by the DTO's rules),
  * the merchant, reqTime and its window, the sign (any of the merchant's
- * secrets), then that the signed request is new. Field-level validation of
- * the rest runs after, in the DTO pipe. Each step is a small function of its
+ * secrets), then the replay memory (a request seen before within its window
+ * gets its first answer, or 10007 for a merchant with `replay: 'reject'`).
+ * Field-level validation of the rest runs after, in the DTO pipe. Each step is a small function of its
  * own; the protected hooks let a host subclass adjust one, as ThrottlerGuard does.
  */
 const NO_FIELDS: ReadonlySet<string> = new Set();
@@ -32,7 +33,7 @@ const NO_FIELDS: ReadonlySet<string> = new Set();
 export class SignatureGuard implements CanActivate {
   constructor(
     @Inject(MerchantProvider) protected readonly merchants: MerchantProvider,
-    @Inject(ReplayStore) protected readonly replay: ReplayStore,
+    protected readonly replay: ReplayAnswers,
     protected readonly logger: AssistLogger,
     protected readonly reflector: Reflector,
     @Optional() @InjectAssistClock() protected readonly clock: AssistClock = systemClock,
@@ -67,7 +68,7 @@ export class SignatureGuard implements CanActivate {
       }
       throw err;
     }
-    await this.claimOnce(merchant, head, now);
+    await this.claimOnce(merchant, head, now, context);
     return true;
   }
 
@@ -85,7 +86,18 @@ export class SignatureGuard implements CanActivate {
     return resolveMerchant(this.merchants, head.mchNo, head.appId);
   }
 
-  protected claimOnce(merchant: Merchant, head: RequestHead, now: number): Promise<void> {
-    return claimOnce(this.replay, merchant, head.sign as string, head.reqTime, now);
+  /**
+   * The replay step (the name is kept for subclasses that skip it, e.g. an
+   * idempotent signed link): the claim, or the stored answer, lands in the
+   * request context for the EnvelopeInterceptor.
+   */
+  protected claimOnce(merchant: Merchant, head: RequestHead, _now: number, context?: ExecutionContext): Promise<void> {
+    const ctx: AssistRequestContext = requestContext(context ? context.switchToHttp().getRequest<object>() : {});
+    return checkReplay(this.replay, ctx, merchant, { route: this.routeName(context), sign: head.sign as string, reqTime: head.reqTime });
+  }
+
+  /** The route's SignedRoute name (part of the replay key: one signed body, one route). */
+  protected routeName(context: ExecutionContext | undefined): string {
+    return (context && this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler())?.name) ?? 'other';
   }
 }
