@@ -6,7 +6,19 @@ import { merchantsFromEnv } from '../merchants/merchants-from-env';
 import { rateLimitsFromEnv } from '../rate-limit/rate-limit.options';
 import { wechatOptionsFromEnv } from '../wechat/wechat.options';
 import { alipayOptionsFromEnv } from '../alipay/alipay.options';
+import { AssistConfigError } from '../kernel/assist-config.error';
+import { RedisConfigError, redisConnectionFromEnv, RedisConnectionConfig } from '../redis/redis-connection';
 import { AssistModuleOptions } from './assist.options';
+
+/** REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (+ passwords, TLS); see redisConnectionFromEnv. */
+function redisFromEnv(): RedisConnectionConfig | undefined {
+  try {
+    return redisConnectionFromEnv(process.env) ?? undefined;
+  } catch (err) {
+    if (err instanceof RedisConfigError) throw new AssistConfigError(err.setting, err.message.slice(err.setting.length + 2));
+    throw err;
+  }
+}
 
 /**
  * The module's options from the environment, as a @nestjs/config namespace.
@@ -20,7 +32,7 @@ export const assistConfig = registerAs(
     merchants: merchantsFromEnv(process.env),
     wechat: wechatOptionsFromEnv(process.env),
     alipay: alipayOptionsFromEnv(process.env),
-    redisUrl: envString(process.env, 'REDIS_URL'),
+    redis: redisFromEnv(),
     redisKeyPrefix: envString(process.env, 'REDIS_KEY_PREFIX'),
     rateLimit: rateLimitsFromEnv(process.env),
     exchange: exchangeOptionsFromEnv(process.env),

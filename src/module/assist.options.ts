@@ -1,6 +1,5 @@
 import { Type } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { Cluster, Redis } from 'ioredis';
 import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
 import { HostedAuthOptions } from '../channel-auth/hosted-auth.options';
 import { ExchangeCache } from '../exchange/exchange.cache';
@@ -10,6 +9,7 @@ import { AssistClock } from '../kernel/clock';
 import { MerchantInput } from '../merchants/merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { RateLimitOptions } from '../rate-limit/rate-limit.options';
+import type { AssistRedisOption } from '../redis/assist-redis-connection';
 import { ReplayStore } from '../replay/replay.store';
 import { WechatOptions } from '../wechat/wechat.options';
 import { AlipayOptions } from '../alipay/alipay.options';
@@ -25,11 +25,17 @@ export interface AssistModuleOptions {
   alipay?: AlipayOptions;
   /** ioredis URL; when set, replay memory, exchange results and rate-limit counters are shared through Redis. */
   redisUrl?: string;
-  /** The host's own ioredis client instead of `redisUrl`. The module uses it and never closes it. */
-  redis?: Redis | Cluster;
+  /**
+   * Instead of `redisUrl`: a deployment (`{ kind: 'single', url, tls? }`,
+   * `{ kind: 'cluster', nodes }`, `{ kind: 'sentinel', sentinels, name }`,
+   * each with optional passwords), which the module opens and closes; or the
+   * host's own ioredis `Redis` / `Cluster` instance, which the module uses and
+   * never closes. Checked at start; an error names the field.
+   */
+  redis?: AssistRedisOption;
   /** Prefix of every Redis key the module writes. Default `unipay:assist:`. */
   redisKeyPrefix?: string;
-  /** Per-IP and per-merchant limits (answered with 20063); Redis-backed when Redis is configured. */
+  /** Per-IP and per-merchant limits (answered with 29063); Redis-backed when Redis is configured. */
   rateLimit?: RateLimitOptions;
   /** Idempotent code exchange, retry and circuit breaker (see ExchangeOptions). */
   exchange?: ExchangeOptions;
@@ -43,7 +49,7 @@ export interface AssistModuleOptions {
   throttlerStorage?: ThrottlerStorage;
   /**
    * The gateway hosts WeChat's OAuth callback (QR scan and redirect-back
-   * flows of channel auth): its public base URL. Absent: hosted flows answer 31002.
+   * flows of channel auth): its public base URL. Absent: hosted flows answer 20024.
    */
   hostedAuth?: HostedAuthOptions;
   /** The relay's time source (reqTime windows, resTime). Default the system clock. */

@@ -13,7 +13,9 @@ import { ASSIST_CLOCK, systemClock } from '../kernel/clock';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { normalizeMerchants } from '../merchants/normalize-merchant';
 import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
-import { ASSIST_REDIS_KEY_PREFIX, ASSIST_REDIS_OWNED, AssistRedis, AssistRedisClient, createAssistRedis } from '../redis/assist-redis';
+import { ASSIST_REDIS_CONNECTION, ASSIST_REDIS_KEY_PREFIX, ASSIST_REDIS_OWNED, AssistRedis, AssistRedisClient } from '../redis/assist-redis';
+import { openAssistRedis } from '../redis/assist-redis-connection';
+import type { RedisConnection } from '../redis/redis-connection';
 import { MemoryReplayStore } from '../replay/memory-replay.store';
 import { DEFAULT_REDIS_KEY_PREFIX, RedisReplayStore } from '../replay/redis-replay.store';
 import { ReplayStore } from '../replay/replay.store';
@@ -57,16 +59,18 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
     },
   },
   {
-    provide: AssistRedis,
+    provide: ASSIST_REDIS_CONNECTION,
     inject: [ASSIST_MODULE_OPTIONS],
-    useFactory: (o: Options): AssistRedisClient | null => {
-      if (o.redis && o.redisUrl) throw new AssistConfigError('redis', 'and redisUrl are both set: give one');
-      if (o.redisUrl !== undefined && typeof o.redisUrl !== 'string') throw new AssistConfigError('redisUrl', 'must be a string');
-      return o.redis ?? createAssistRedis(o.redisUrl);
-    },
+    // Validated here, at start: a configuration that cannot work fails with the setting's name.
+    useFactory: (o: Options): RedisConnection | null => openAssistRedis(o),
+  },
+  {
+    provide: AssistRedis,
+    inject: [ASSIST_REDIS_CONNECTION],
+    useFactory: (c: RedisConnection | null): AssistRedisClient | null => c?.client ?? null,
   },
   // A host's own client is the host's to close.
-  { provide: ASSIST_REDIS_OWNED, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options): boolean => !o.redis },
+  { provide: ASSIST_REDIS_OWNED, inject: [ASSIST_REDIS_CONNECTION], useFactory: (c: RedisConnection | null): boolean => c?.ownsClient ?? false },
   {
     provide: ReplayStore,
     inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],

@@ -1,7 +1,9 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import type { Cluster } from 'ioredis';
 import { newTraceId } from '../kernel/trace-id';
 import { AssistLogger } from '../kernel/assist.logger';
-import { ASSIST_REDIS_OWNED, AssistRedis, AssistRedisClient } from './assist-redis';
+import { ASSIST_REDIS_CONNECTION, ASSIST_REDIS_OWNED, AssistRedis, AssistRedisClient } from './assist-redis';
+import { failClosedConcerns, RedisConnection } from './redis-connection';
 
 const STARTUP_WAIT_MS = 3000;
 
@@ -10,7 +12,10 @@ const STARTUP_WAIT_MS = 3000;
  * its health and closes it. Logs `redis.unavailable` once when the
  * connection is lost (not once per request or per reconnect attempt) and
  * `redis.recovered` when ioredis reconnects by itself. The outage gets its
- * own traceId, carried by both lines.
+ * own traceId, carried by both lines. At start it logs once which
+ * deployment it talks to (`redis.connection`: kind and endpoints, no
+ * password) and, for a host's own client, the options that would keep the
+ * relay from failing closed (`redis.host_client_concerns`).
  */
 @Injectable()
 export class AssistRedisLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -22,10 +27,17 @@ export class AssistRedisLifecycle implements OnModuleInit, OnApplicationShutdown
     @Inject(AssistRedis) private readonly redis: AssistRedisClient | null,
     private readonly logger: AssistLogger,
     @Inject(ASSIST_REDIS_OWNED) private readonly owned: boolean,
+    @Optional() @Inject(ASSIST_REDIS_CONNECTION) private readonly connection: RedisConnection | null = null,
   ) {
     if (!redis) return;
     // Without an 'error' listener ioredis prints every failed reconnect attempt.
     redis.on('error', (err: Error & { code?: string }) => this.markDown(err.code ?? err.name));
+    if (redis.isCluster) {
+      // A Cluster reports a lost node as 'node error' (and 'error' only when
+      // it gives up on the whole cluster): without a listener the loss of
+      // one master goes unlogged while its slots fail closed.
+      (redis as Cluster).on('node error', (err: Error & { code?: string }) => this.markDown(`node: ${err.code ?? err.name}`));
+    }
     redis.on('close', () => this.markDown('connection closed'));
     redis.on('ready', () => this.markUp());
   }
@@ -42,7 +54,9 @@ export class AssistRedisLifecycle implements OnModuleInit, OnApplicationShutdown
    */
   async onModuleInit(): Promise<void> {
     const redis = this.redis;
-    if (!redis || redis.status === 'ready') return;
+    if (!redis) return;
+    this.describe(redis);
+    if (redis.status === 'ready') return;
     await new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -52,6 +66,18 @@ export class AssistRedisLifecycle implements OnModuleInit, OnApplicationShutdown
       const timer = setTimeout(done, STARTUP_WAIT_MS);
       redis.once('ready', done);
     });
+  }
+
+  /** One line per start: which Redis, and what a host's own client would do during an outage. */
+  private describe(redis: AssistRedisClient): void {
+    const kind = this.connection?.kind ?? (this.owned ? 'single' : 'client');
+    const description = this.connection?.description ?? (redis.isCluster ? 'cluster' : 'single');
+    this.logger.log('', 'redis.connection', { kind, deployment: description, owned: this.owned });
+    if (this.owned) return;
+    const concerns = failClosedConcerns(redis);
+    if (concerns.length > 0) {
+      this.logger.warn('', 'redis.host_client_concerns', { concerns: concerns.join('; ') });
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -70,7 +96,7 @@ export class AssistRedisLifecycle implements OnModuleInit, OnApplicationShutdown
     this.down = true;
     this.outageId = newTraceId();
     // The reason is an errno code or a fixed phrase: never the URL, which may hold a password.
-    this.logger.error(this.outageId, 'redis.unavailable', { reason, effect: 'failing closed (30010)' });
+    this.logger.error(this.outageId, 'redis.unavailable', { reason, effect: 'failing closed (29310)' });
   }
 
   private markUp(): void {
