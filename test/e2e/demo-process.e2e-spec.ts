@@ -1,16 +1,14 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
+import { CompiledApp, compileApp } from '../support/compiled-app';
 import { ADAPTERS, post, signedBody } from '../support/gateway';
 import { freePort, PrivateRedis, uniquePrefix, waitFor } from '../support/redis-server';
 
-const ROOT = resolve(__dirname, '..', '..');
 const ACCESS_TOKEN = 'ACCESS-TOKEN-never-in-logs-0123456789';
 const SLOW_MS = 1500;
 
@@ -48,12 +46,12 @@ interface Demo {
   stderr: () => string;
 }
 
-async function startDemo(dist: string, env: Record<string, string>): Promise<Demo> {
+async function startDemo(app: CompiledApp, env: Record<string, string>): Promise<Demo> {
   const port = await freePort();
   const lines: string[] = [];
   let stderr = '';
-  const proc = spawn(process.execPath, [join(dist, 'main.js')], {
-    env: { PATH: process.env.PATH ?? '', NODE_PATH: join(ROOT, 'node_modules'), PORT: String(port), HOST: '127.0.0.1', ...env },
+  const proc = spawn(process.execPath, [join(app.dir, 'main.js')], {
+    env: { PATH: process.env.PATH ?? '', ...app.env, PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let buf = '';
@@ -78,25 +76,20 @@ async function startDemo(dist: string, env: Record<string, string>): Promise<Dem
 }
 
 describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () => {
-  let dist: string;
+  let compiled: CompiledApp;
   let wechat: Awaited<ReturnType<typeof startSlowWechat>>;
 
   beforeAll(() => {
     // The demo as `npm start` runs it, compiled to a scratch directory (not dist/, which others may be rebuilding).
-    dist = mkdtempSync(join(tmpdir(), 'unipay-demo-'));
-    execFileSync(
-      process.execPath,
-      [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist, '--sourceMap', 'false', '--declaration', 'false'],
-      { stdio: 'pipe' },
-    );
-  }, 120_000);
+    compiled = compileApp();
+  }, 180_000);
   beforeAll(async () => {
     wechat = await startSlowWechat();
   });
   afterAll(async () => {
     wechat?.server.closeAllConnections();
     await new Promise((r) => wechat?.server.close(r));
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    compiled?.dispose();
   });
 
   describe.each(ADAPTERS)('over %s', (adapter) => {
@@ -105,7 +98,7 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
 
     beforeAll(async () => {
       redis = await PrivateRedis.start();
-      demo = await startDemo(dist, {
+      demo = await startDemo(compiled, {
         HTTP_ADAPTER: adapter,
         WECHAT_API_BASE: wechat.base,
         WECHAT_OPEN_BASE: wechat.base,
