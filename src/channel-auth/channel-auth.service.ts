@@ -13,6 +13,7 @@ import { MerchantProvider } from '../merchants/merchant.provider';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { ChannelAuthStatus } from '../signing/daxpay3-result';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
 import { wechatChannel } from './auth-channel';
 import {
   AuthFlow,
@@ -80,9 +81,7 @@ export const WECHAT_CALLBACK_PATH = 'channel/auth/callback/wechat';
  */
 const EXTRA_FIELD_DIALECTS: ReadonlySet<string> = new Set(['daxpay-2.0.6']);
 
-export const SNAPSHOT_REFUSED =
-  'WeChat gave a snapshot-page user (is_snapshotuser): a virtual openId that cannot pay. ' +
-  'Ask the payer to open the full page (tap the button at the bottom of the snapshot page) and authorize again';
+export const SNAPSHOT_REFUSED = SNAPSHOT_USER_REFUSED;
 
 type ExchangeOutcome = { ok: true; identity: FlowIdentity } | { ok: false; msg: string; wxErrcode?: number };
 type Completion = { kind: 'done'; flow: AuthFlow } | { kind: 'taken'; flow: AuthFlow };

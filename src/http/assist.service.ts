@@ -9,12 +9,13 @@ import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { Merchant } from '../merchants/merchant';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
 
 /** Business data before the interceptor adds resTime and sign. */
 export type AccessTokenData =
   | { code: 0; openId: string; accessToken: string }
-  | { code: 1; msg: string; wxErrcode: number };
+  | { code: 1; msg: string; wxErrcode?: number };
 
 export type AuthUrlData = { code: 0; url: string };
 
@@ -38,6 +39,11 @@ export class AssistService {
     if (!result.ok) {
       this.logger.warn(ctx.traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: codeDigest });
       return { code: 1, msg: result.reason, wxErrcode: result.errcode };
+    }
+    if (result.token.snapshotUser) {
+      // A snapshot page's virtual openId cannot pay, and no 2.0 model has a field to flag it: a business failure.
+      this.logger.log(ctx.traceId, 'wechat.snapshot_user', { mchNo: merchant.mchNo, code: codeDigest });
+      return { code: 1, msg: SNAPSHOT_USER_REFUSED };
     }
     ctx.answered = { event: 'wechat.exchanged', fields: { code: codeDigest, openId: mask(result.token.openId), source } };
     return { code: 0, openId: result.token.openId, accessToken: result.token.accessToken };

@@ -207,6 +207,18 @@ describe.each(ADAPTERS)('channel auth over %s', (adapter) => {
       expect(r.json.wxErrcode).toBe(40029);
     });
 
+    it('getWxAccessToken refuses a snapshot-page user too, as a signed business failure', async () => {
+      const code = gw.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'snap-20', 'snsapi_base', { snapshot: true });
+      const r = await fetch(`${gw.baseUrl}/unipay/assist/getWxAccessToken`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(signedBody({ code })),
+      });
+      const data = expectSigned20(await r.json());
+      expect(data).toMatchObject({ code: 1, msg: expect.stringContaining('open the full page') });
+      expect(data).not.toHaveProperty('openId');
+    });
+
     it('refuses a bad sign (20052) with the 2.0 envelope', async () => {
       const bad = await postChannelAuth(gw.baseUrl, 'auth', { ...signedBody({ channel: 'wechat_pay', queryCode: 'x' }), sign: 'f'.repeat(64) });
       expect(bad.json).toEqual({ code: 20052, msg: expect.any(String), data: null, traceId: expect.any(String) });
