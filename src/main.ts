@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { createDemoApp, parseAdapterName } from './demo/create-demo-app';
-import { DEMO_WECHAT_APP } from './demo/demo-merchant';
+import { DemoModuleOptions } from './demo/demo.module';
+import { DEMO_ALIPAY_APP_ID, DEMO_MINI_PROGRAM, DEMO_WECHAT_APP } from './demo/demo-merchant';
 import { merchantsFromEnv } from './merchants/merchants-from-env';
 import { normalizeMerchants } from './merchants/normalize-merchant';
 import { parseFaults } from './simulator/sim-faults';
 import { startSimulatorServer } from './simulator/simulator.server';
+import { startAlipaySimulator } from './simulator/alipay-simulator.server';
 
 /**
  * The demo unipay gateway. With no WECHAT_API_BASE / WECHAT_OPEN_BASE it
@@ -17,6 +19,8 @@ async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 9000);
   const host = process.env.HOST ?? '127.0.0.1';
   const adapter = parseAdapterName(process.env.HTTP_ADAPTER);
+  // The demo hosts WeChat's callback itself (hosted authorization, the /hosted page) unless told its public URL.
+  process.env.ASSIST_PUBLIC_BASE_URL ||= `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const embedSimulator = !process.env.WECHAT_API_BASE && !process.env.WECHAT_OPEN_BASE;
   // Check ASSIST_* merchants before Nest starts: Nest would log the same error with a stack and exit first.
   const envMerchants = merchantsFromEnv(process.env);
@@ -29,6 +33,7 @@ async function bootstrap(): Promise<void> {
   if (embedSimulator) {
     const sim = await startSimulatorServer({
       apps: [DEMO_WECHAT_APP],
+      miniPrograms: [DEMO_MINI_PROGRAM],
       host,
       port: process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 0,
       // Same fault settings as `npm run simulator`; also POST <sim>/__sim/faults.
@@ -36,7 +41,7 @@ async function bootstrap(): Promise<void> {
     });
     wechatBase = sim.baseUrl;
     closeSimulator = sim.close;
-    notes.push(`WeChat OAuth simulator embedded at ${sim.baseUrl} (no real WeChat is called)`);
+    notes.push(`WeChat OAuth and mini program simulator embedded at ${sim.baseUrl} (no real WeChat is called)`);
   } else {
     notes.push(
       `WeChat: API ${process.env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com'}, ` +
@@ -44,10 +49,29 @@ async function bootstrap(): Promise<void> {
     );
   }
 
+  // The Alipay simulator, unless Alipay is configured: its keys go to the demo merchant in memory.
+  let alipay: DemoModuleOptions['alipay'];
+  if (!process.env.ALIPAY_GATEWAY && !process.env.ALIPAY_OPENAUTH_BASE) {
+    const ali = await startAlipaySimulator({
+      apps: [{ appId: DEMO_ALIPAY_APP_ID }],
+      host,
+      port: process.env.ALIPAY_SIM_PORT ? Number(process.env.ALIPAY_SIM_PORT) : 0,
+    });
+    const keys = ali.appKeys(DEMO_ALIPAY_APP_ID);
+    alipay = { gateway: ali.gateway, openAuthBase: ali.openAuthBase, appPrivateKey: keys.appPrivateKey ?? '', alipayPublicKey: keys.alipayPublicKey };
+    const closeWechat = closeSimulator;
+    closeSimulator = async () => {
+      await closeWechat();
+      await ali.close();
+    };
+    notes.push(`Alipay simulator embedded at ${ali.baseUrl} (RSA2 keys made at start; no real Alipay is called)`);
+  }
+
   // JSON lines through nestjs-pino (pretty on a terminal); LOG_FORMAT=text keeps Nest's console logger.
   const app = await createDemoApp({
     adapter,
     wechatBase,
+    alipay,
     structuredLogs: process.env.LOG_FORMAT !== 'text',
     processMetrics: true,
   });

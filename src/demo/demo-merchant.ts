@@ -1,4 +1,5 @@
 import { MerchantInput } from '../merchants/merchant';
+import { SimulatedMiniProgram } from '../simulator/mini-program-simulator';
 import { SimulatedApp } from '../simulator/wechat-simulator';
 
 /**
@@ -10,10 +11,23 @@ export const DEMO_WECHAT_APP: SimulatedApp = {
   appSecret: 'demo-wechat-app-secret-not-real',
 };
 
+/** The demo merchant's mini program, served by the WeChat simulator's jscode2session. */
+export const DEMO_MINI_PROGRAM: SimulatedMiniProgram = {
+  appId: 'wx0demo0mini00001',
+  appSecret: 'demo-mini-program-secret-not-real',
+};
+
+/**
+ * The demo merchant's Alipay app id. Its keys are made by the Alipay
+ * simulator at start and handed over in memory (DemoModuleOptions.alipay).
+ */
+export const DEMO_ALIPAY_APP_ID = '2021000000000001';
+
 export const DEMO_MERCHANT: MerchantInput = {
   mchNo: 'M1000000001',
   appId: 'A1000000001',
   wechat: DEMO_WECHAT_APP,
+  miniProgram: DEMO_MINI_PROGRAM,
   signType: 'HMAC_SHA256',
   signSecret: '123456',
   reqTimeout: 300,

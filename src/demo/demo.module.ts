@@ -3,8 +3,10 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { assistConfig } from '../module/assist.config';
 import { AssistModule } from '../module/assist.module';
 import { AssistModuleOptions } from '../module/assist.options';
-import { DEMO_MERCHANT } from './demo-merchant';
+import { MerchantInput } from '../merchants/merchant';
+import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT } from './demo-merchant';
 import { DemoPageController } from './demo-page.controller';
+import { DemoHostedController } from './demo-hosted.controller';
 import { PrometheusAssistMetrics } from '../metrics/prometheus-assist.metrics';
 import { DemoOpsModule } from './demo-ops.module';
 import { demoLoggerModule } from './demo-logging';
@@ -12,6 +14,11 @@ import { demoLoggerModule } from './demo-logging';
 export interface DemoModuleOptions {
   /** Where WeChat is: the embedded simulator's URL, or undefined for the configured/real one. */
   wechatBase?: string;
+  /**
+   * The embedded Alipay simulator: its gateway and authorize base, and the
+   * keys it made for the demo merchant's app (in memory only, never logged).
+   */
+  alipay?: { gateway: string; openAuthBase: string; appPrivateKey: string; alipayPublicKey: string };
   /** Options layered over the environment's (tests use this). */
   override?: Partial<AssistModuleOptions>;
   /** JSON logs through nestjs-pino (npm start); tests keep Nest's logger. */
@@ -29,7 +36,7 @@ export class DemoModule {
     return {
       module: DemoModule,
       // The demo page at `/`: part of the demo server only, never of AssistModule.
-      controllers: [DemoPageController],
+      controllers: [DemoPageController, DemoHostedController],
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, load: [assistConfig] }),
         ...(demo.structuredLogs ? [demoLoggerModule()] : []),
@@ -39,14 +46,22 @@ export class DemoModule {
           inject: [ConfigService, PrometheusAssistMetrics],
           useFactory: (config: ConfigService, metrics: PrometheusAssistMetrics): AssistModuleOptions => {
             const fromEnv = config.getOrThrow<AssistModuleOptions>('unipayAssist');
-            const merchants = fromEnv.merchants?.length ? fromEnv.merchants : [DEMO_MERCHANT];
+            const merchants = fromEnv.merchants?.length ? fromEnv.merchants : [demoMerchant(demo)];
             const wechat = demo.wechatBase
               ? { ...fromEnv.wechat, apiBase: demo.wechatBase, openBase: demo.wechatBase }
               : fromEnv.wechat;
-            return { ...fromEnv, merchants, wechat, metrics, ...demo.override };
+            const alipay = demo.alipay ? { ...fromEnv.alipay, gateway: demo.alipay.gateway, openAuthBase: demo.alipay.openAuthBase } : fromEnv.alipay;
+            return { ...fromEnv, merchants, wechat, alipay, metrics, ...demo.override };
           },
         }),
       ],
     };
   }
+}
+
+/** The demo merchant, with the Alipay app when the Alipay simulator handed over its keys. */
+function demoMerchant(demo: DemoModuleOptions): MerchantInput {
+  if (!demo.alipay) return DEMO_MERCHANT;
+  const { appPrivateKey, alipayPublicKey } = demo.alipay;
+  return { ...DEMO_MERCHANT, alipay: { appId: DEMO_ALIPAY_APP_ID, appPrivateKey, alipayPublicKey } };
 }

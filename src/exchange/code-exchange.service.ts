@@ -16,8 +16,8 @@ import { circuitOpenError, createWechatCallPolicy } from './wechat-call.policy';
 /** Where an answer came from: a call to WeChat, this instance's cache, a concurrent identical request, or another instance. */
 export type ExchangeSource = 'wechat' | 'cache' | 'joined' | 'peer';
 
-export interface ExchangeOutcome {
-  result: WechatExchangeResult;
+export interface ExchangeOutcome<R = WechatExchangeResult> {
+  result: R;
   source: ExchangeSource;
   /** 12 hex characters of the code's SHA-256 (from the cache key): for log lines, never the code. */
   codeDigest: string;
@@ -28,13 +28,43 @@ export interface ExchangeOutcome {
  * channel (WeChat web, mini program, Alipay) supplies it, so this service
  * knows keys, claims and policies but no channel.
  */
-export interface UpstreamExchange {
+export interface UpstreamExchange<R extends { ok: boolean } = WechatExchangeResult> {
   /** The channel app the code belongs to: part of the cache key, and its secret seals cached results. */
   app: { appId: string; appSecret: string };
   /** The upstream base URL: one retry/breaker policy per host. */
   base: string;
-  call(): Promise<WechatExchangeResult>;
+  call(): Promise<R>;
+  /** How the channel's answers are cached. Default: WeChat's web token, which is the cached shape already. */
+  codec?: ExchangeCodec<R>;
+  /**
+   * Whether a connection failure (30001) or errcode -1 gets the one retry.
+   * Default true; Alipay passes false, its SDK (urllib) already retries a
+   * failed connection once.
+   */
+  retry?: boolean;
+  /** The channel as a 30005 message names it. Default `WeChat`. */
+  channel?: string;
 }
+
+/** A success in the shape the sealed cache keeps (openId, access token, lifetime). */
+export type CacheableExchange = Extract<WechatExchangeResult, { ok: true }>;
+
+/**
+ * How a channel's answers pass the exchange: which are successes (cached,
+ * sealed with the app's secret) and how one is rebuilt from the cache.
+ * Refusals and failures are never cached.
+ */
+export interface ExchangeCodec<R> {
+  /** The success to cache, or undefined for an answer that is not cached. */
+  toCached(result: R): CacheableExchange | undefined;
+  fromCached(cached: CacheableExchange): R;
+}
+
+/** WeChat's web token is cached as it is. */
+const WECHAT_WEB_CODEC: ExchangeCodec<WechatExchangeResult> = {
+  toCached: (r) => (r.ok ? r : undefined),
+  fromCached: (c) => c,
+};
 
 /** Counters for tests and metrics. */
 export interface ExchangeStats {
@@ -60,7 +90,7 @@ export class CodeExchangeService {
   readonly stats: ExchangeStats = { upstreamCalls: 0, cacheHits: 0, joined: 0, peerResults: 0, circuitRejections: 0 };
   private readonly breakers = new Map<string, BreakerState>();
 
-  private readonly inflight = new Map<string, Promise<ExchangeOutcome>>();
+  private readonly inflight = new Map<string, Promise<ExchangeOutcome<unknown>>>();
   private readonly policies = new Map<string, IPolicy>();
   private readonly waitMs: number;
   private readonly claimTtlMs: number;
@@ -85,21 +115,31 @@ export class CodeExchangeService {
     } = options);
   }
 
-  async exchange(upstream: UpstreamExchange, code: string, traceId: string): Promise<ExchangeOutcome> {
+  async exchange<R extends { ok: boolean } = WechatExchangeResult>(
+    upstream: UpstreamExchange<R>,
+    code: string,
+    traceId: string,
+  ): Promise<ExchangeOutcome<R>> {
     const key = exchangeKey(upstream.app.appId, code);
-    const running = this.inflight.get(key);
+    // Keys carry the app id, and each channel's app ids are its own: one key never sees two result types.
+    const running = this.inflight.get(key) as Promise<ExchangeOutcome<R>> | undefined;
     if (running) {
       this.stats.joined++;
       return running.then((o) => ({ ...o, source: 'joined' }));
     }
     const job = this.run(upstream, key, traceId)
-      .then((o): ExchangeOutcome => ({ ...o, codeDigest: digestOf(key) }))
+      .then((o): ExchangeOutcome<R> => ({ ...o, codeDigest: digestOf(key) }))
       .finally(() => this.inflight.delete(key));
-    this.inflight.set(key, job);
+    this.inflight.set(key, job as Promise<ExchangeOutcome<unknown>>);
     return job;
   }
 
-  private async run(upstream: UpstreamExchange, key: string, traceId: string): Promise<Omit<ExchangeOutcome, 'codeDigest'>> {
+  private async run<R extends { ok: boolean }>(
+    upstream: UpstreamExchange<R>,
+    key: string,
+    traceId: string,
+  ): Promise<Omit<ExchangeOutcome<R>, 'codeDigest'>> {
+    const codec = upstream.codec ?? (WECHAT_WEB_CODEC as unknown as ExchangeCodec<R>);
     const sealKey = sealingKey(upstream.app.appId, upstream.app.appSecret);
     const deadline = Date.now() + this.waitMs;
     let pause = 20;
@@ -109,7 +149,7 @@ export class CodeExchangeService {
       if (cached) {
         if (waited) this.stats.peerResults++;
         else this.stats.cacheHits++;
-        return { result: cachedResult(cached), source: waited ? 'peer' : 'cache' };
+        return { result: codec.fromCached(cachedResult(cached) as CacheableExchange), source: waited ? 'peer' : 'cache' };
       }
       const owner = randomUUID();
       if (await this.cache.claim(key, owner, this.claimTtlMs)) {
@@ -118,10 +158,11 @@ export class CodeExchangeService {
           const late = await this.read(key, sealKey);
           if (late) {
             this.stats.peerResults++;
-            return { result: cachedResult(late), source: 'peer' };
+            return { result: codec.fromCached(cachedResult(late) as CacheableExchange), source: 'peer' };
           }
           const result = await this.call(upstream, traceId);
-          if (result.ok) await this.store(key, sealKey, result, traceId);
+          const cacheable = codec.toCached(result);
+          if (cacheable) await this.store(key, sealKey, cacheable, traceId);
           return { result, source: 'wechat' };
         } finally {
           await this.cache.release(key, owner).catch(() => undefined);
@@ -141,8 +182,8 @@ export class CodeExchangeService {
     }
   }
 
-  private async call(upstream: UpstreamExchange, traceId: string): Promise<WechatExchangeResult> {
-    const policy = this.policyFor(upstream.base);
+  private async call<R extends { ok: boolean }>(upstream: UpstreamExchange<R>, traceId: string): Promise<R> {
+    const policy = this.policyFor(upstream.base, upstream.retry ?? true);
     let attempt = 0;
     try {
       return await policy.execute(() => {
@@ -151,7 +192,7 @@ export class CodeExchangeService {
         return this.timed(() => upstream.call());
       });
     } catch (err) {
-      const mapped = circuitOpenError(err);
+      const mapped = circuitOpenError(err, upstream.channel);
       if (mapped !== err) {
         this.stats.circuitRejections++;
         this.logger.warn(traceId, 'wechat.circuit_rejected', { host: hostOf(upstream.base) });
@@ -187,13 +228,15 @@ export class CodeExchangeService {
   }
 
   /** One WeChat call, timed for the metrics. */
-  private async timed(call: () => Promise<WechatExchangeResult>): Promise<WechatExchangeResult> {
+  private async timed<R extends { ok: boolean }>(call: () => Promise<R>): Promise<R> {
     const started = performance.now();
     const seconds = (): number => (performance.now() - started) / 1000;
     try {
       const result = await call();
+      // A refusal: WeChat's carry an errcode, Alipay's a sub_code (not a number, left out of the label).
+      const errcode = (result as { errcode?: unknown }).errcode;
       if (result.ok) this.metrics?.wechatCall(seconds(), 'ok');
-      else this.metrics?.wechatCall(seconds(), 'errcode', result.errcode);
+      else this.metrics?.wechatCall(seconds(), 'errcode', typeof errcode === 'number' ? errcode : undefined);
       return result;
     } catch (err) {
       this.metrics?.wechatCall(seconds(), err instanceof AssistException ? err.code : AssistErrorCode.INTERNAL);
@@ -206,14 +249,15 @@ export class CodeExchangeService {
     this.metrics?.breakerState(host, state);
   }
 
-  /** One policy (retry + breaker) per WeChat host. */
-  private policyFor(apiBase: string): IPolicy {
+  /** One policy (retry + breaker) per upstream host (and retry rule). */
+  private policyFor(apiBase: string, retry: boolean): IPolicy {
     const host = hostOf(apiBase);
-    let policy = this.policies.get(host);
+    const policyKey = retry ? host : `${host} no-retry`;
+    let policy = this.policies.get(policyKey);
     if (!policy) {
       let outage = '';
       policy = createWechatCallPolicy(
-        { retryDelayMs: this.retryDelayMs, breakerThreshold: this.breakerThreshold, breakerHalfOpenMs: this.breakerHalfOpenMs },
+        { retryDelayMs: this.retryDelayMs, breakerThreshold: this.breakerThreshold, breakerHalfOpenMs: this.breakerHalfOpenMs, retry },
         {
           onBreak: () => {
             this.setBreaker(host, 'open');
@@ -231,7 +275,7 @@ export class CodeExchangeService {
           },
         },
       );
-      this.policies.set(host, policy);
+      this.policies.set(policyKey, policy);
       this.setBreaker(host, 'closed');
     }
     return policy;

@@ -16,6 +16,8 @@ export interface WechatCallPolicyOptions {
   retryDelayMs: number;
   breakerThreshold: number;
   breakerHalfOpenMs: number;
+  /** The one retry of a connection failure or errcode -1. Default true. */
+  retry?: boolean;
 }
 
 export interface WechatCallPolicyEvents {
@@ -72,6 +74,7 @@ export function createWechatCallPolicy(options: WechatCallPolicyOptions, events:
   breaker.onBreak(() => events.onBreak?.());
   breaker.onHalfOpen(() => events.onHalfOpen?.());
   breaker.onReset(() => events.onReset?.());
+  if (options.retry === false) return breaker;
   const retrier = retry(handleWhen(isRetryable).orWhenResult(isRetryable), {
     maxAttempts: 1,
     backoff: new ConstantBackoff(options.retryDelayMs),
@@ -81,11 +84,11 @@ export function createWechatCallPolicy(options: WechatCallPolicyOptions, events:
 }
 
 /** 30005 for a call refused by an open circuit; any other error unchanged. */
-export function circuitOpenError(err: unknown): unknown {
+export function circuitOpenError(err: unknown, channel = 'WeChat'): unknown {
   if (err instanceof BrokenCircuitError) {
     return new AssistException(
       AssistErrorCode.WECHAT_CIRCUIT_OPEN,
-      'WeChat is failing: calls are paused for a few seconds (circuit open), retry shortly',
+      `${channel} is failing: calls are paused for a few seconds (circuit open), retry shortly`,
     );
   }
   return err;

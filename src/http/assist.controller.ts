@@ -1,11 +1,16 @@
 import { Controller, Req, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
+import { AlipayAuthUrlData, AlipayRelayService, AlipayUserIdData } from '../alipay/alipay-relay.service';
 import { requestContext } from '../kernel/request-context';
+import { MiniOpenIdData, MiniProgramRelayService } from '../wechat/mini-program-relay.service';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';
 import { AccessTokenData, AssistService, AuthUrlData } from './assist.service';
 import { AssistPost } from './assist-route.decorator';
+import { AlipayAuthUrlDto } from './dto/alipay-auth-url.dto';
+import { AlipayUserIdDto } from './dto/alipay-user-id.dto';
 import { WxAccessTokenDto } from './dto/wx-access-token.dto';
 import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
+import { WxMiniOpenIdDto } from './dto/wx-mini-open-id.dto';
 import { EnvelopeInterceptor } from './envelope/envelope.interceptor';
 import { EnvelopeExceptionFilter } from './filters/envelope-exception.filter';
 import { SignatureGuard } from './guards/signature.guard';
@@ -21,7 +26,11 @@ import { SignatureGuard } from './guards/signature.guard';
 @UseInterceptors(EnvelopeInterceptor)
 @UseFilters(EnvelopeExceptionFilter)
 export class AssistController {
-  constructor(protected readonly assist: AssistService) {}
+  constructor(
+    protected readonly assist: AssistService,
+    protected readonly alipay: AlipayRelayService,
+    protected readonly miniProgram: MiniProgramRelayService,
+  ) {}
 
   @AssistPost('getWxAccessToken', WxAccessTokenDto)
   getWxAccessToken(@AssistBody() dto: WxAccessTokenDto, @Req() req: object): Promise<AccessTokenData> {
@@ -31,6 +40,22 @@ export class AssistController {
   @AssistPost('getWxAuthUrl', WxAuthUrlDto)
   getWxAuthUrl(@AssistBody() dto: WxAuthUrlDto, @Req() req: object): AuthUrlData {
     return this.assist.getWxAuthUrl(requestContext(req), dto);
+  }
+
+  // Named as DaxPay names its assist routes (get + channel + what is answered), see the README.
+  @AssistPost('getAlipayAuthUrl', AlipayAuthUrlDto)
+  getAlipayAuthUrl(@AssistBody() dto: AlipayAuthUrlDto, @Req() req: object): AlipayAuthUrlData {
+    return this.alipay.getAlipayAuthUrl(requestContext(req), dto);
+  }
+
+  @AssistPost('getAlipayUserId', AlipayUserIdDto)
+  getAlipayUserId(@AssistBody() dto: AlipayUserIdDto, @Req() req: object): Promise<AlipayUserIdData> {
+    return this.alipay.getAlipayUserId(requestContext(req), dto.authCode);
+  }
+
+  @AssistPost('getWxMiniOpenId', WxMiniOpenIdDto)
+  getWxMiniOpenId(@AssistBody() dto: WxMiniOpenIdDto, @Req() req: object): Promise<MiniOpenIdData> {
+    return this.miniProgram.getWxMiniOpenId(requestContext(req), dto.code);
   }
 }
 

@@ -25,6 +25,8 @@ import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
 import { ReplayAnswers } from '../replay/replay-answers';
 import { ReplayStore } from '../replay/replay.store';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { AlipayRelayService } from '../alipay/alipay-relay.service';
+import { MiniProgramRelayService } from '../wechat/mini-program-relay.service';
 import {
   ASSIST_ASYNC_OPTIONS_TYPE,
   ASSIST_MODULE_OPTIONS,
@@ -54,6 +56,8 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     AssistLogger,
     AssistService,
     WechatOAuthService,
+    AlipayRelayService,
+    MiniProgramRelayService,
     SignatureGuard,
     EnvelopeInterceptor,
     EnvelopeExceptionFilter,
@@ -81,6 +85,8 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     ExchangeCache,
     AssistRedis,
     WechatOAuthService,
+    AlipayRelayService,
+    MiniProgramRelayService,
     CodeExchangeService,
     ChannelAuthService,
     ChannelAuthStore,

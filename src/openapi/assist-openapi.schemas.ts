@@ -74,3 +74,82 @@ export class WxAuthUrlEnvelopeSchema extends EnvelopeSchema {
   @ApiProperty({ type: WxAuthUrlDataSchema, nullable: true })
   data!: WxAuthUrlDataSchema | null;
 }
+
+/** `data` of getAlipayAuthUrl. */
+export class AlipayAuthUrlDataSchema {
+  @ApiProperty({ enum: [0, 1], description: '0: success; 1: the merchant has no Alipay app configured (msg says so)' })
+  code!: number;
+
+  @ApiPropertyOptional({
+    description: "Alipay's authorize page URL to send the payer to; Alipay sends them back with auth_code (code 0)",
+    example:
+      'https://openauth.alipay.com/oauth2/publicAppAuthorize.htm?app_id=2021000000000001&scope=auth_base&redirect_uri=https%3A%2F%2Fshop.example.com%2Fpay&state=s1',
+  })
+  url?: string;
+
+  @ApiPropertyOptional({ description: 'Why there is no URL (code 1)' })
+  msg?: string;
+
+  @ApiProperty({ description: 'Server time, Unix seconds' })
+  resTime!: number;
+
+  @ApiProperty({ description: 'Signature over every other field of data' })
+  sign!: string;
+}
+
+/** `data` of getAlipayUserId: the ids the Alipay app has, or an Alipay refusal. */
+export class AlipayUserIdDataSchema {
+  @ApiProperty({ enum: [0, 1], description: '0: success; 1: Alipay refused (msg names the sub_code) or no Alipay app is configured' })
+  code!: number;
+
+  @ApiPropertyOptional({ description: "The payer's Alipay user_id (apps still on user_id), code 0", example: '2088000000000001' })
+  userId?: string;
+
+  @ApiPropertyOptional({ description: "The payer's open_id in this Alipay app (apps moved to open_id), code 0" })
+  openId?: string;
+
+  @ApiPropertyOptional({ description: 'Why Alipay refused (code 1), e.g. `… (Alipay isv.code-invalid, code 40002)`' })
+  msg?: string;
+
+  @ApiProperty({ description: 'Server time, Unix seconds' })
+  resTime!: number;
+
+  @ApiProperty({ description: 'Signature over every other field of data' })
+  sign!: string;
+}
+
+/** `data` of getWxMiniOpenId. */
+export class WxMiniOpenIdDataSchema {
+  @ApiProperty({ enum: [0, 1], description: '0: success; 1: WeChat refused (msg says why) or no mini program is configured' })
+  code!: number;
+
+  @ApiPropertyOptional({ description: "The payer's openId in the merchant's mini program (code 0). session_key is never returned", example: 'oOPENID123' })
+  openId?: string;
+
+  @ApiPropertyOptional({ description: 'Why WeChat refused (code 1), e.g. `… (WeChat errcode 40029)`' })
+  msg?: string;
+
+  @ApiProperty({ description: 'Server time, Unix seconds' })
+  resTime!: number;
+
+  @ApiProperty({ description: 'Signature over every other field of data' })
+  sign!: string;
+}
+
+export class AlipayAuthUrlEnvelopeSchema extends EnvelopeSchema {
+  @ApiProperty({ type: AlipayAuthUrlDataSchema, nullable: true })
+  data!: AlipayAuthUrlDataSchema | null;
+}
+
+export class AlipayUserIdEnvelopeSchema extends EnvelopeSchema {
+  @ApiProperty({ type: AlipayUserIdDataSchema, nullable: true })
+  data!: AlipayUserIdDataSchema | null;
+}
+
+export class WxMiniOpenIdEnvelopeSchema extends EnvelopeSchema {
+  @ApiProperty({ type: WxMiniOpenIdDataSchema, nullable: true })
+  data!: WxMiniOpenIdDataSchema | null;
+
+  @ApiPropertyOptional({ description: "WeChat's errcode of a refusal (data.code 1), outside data and unsigned as for getWxAccessToken", example: 40029 })
+  wxErrcode?: number;
+}

@@ -12,8 +12,17 @@ import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode, AssistErrorCodeValue } from
 import { AssistController } from '../http/assist.controller';
 import { WxAccessTokenDto } from '../http/dto/wx-access-token.dto';
 import { WxAuthUrlDto } from '../http/dto/wx-auth-url.dto';
+import { AlipayAuthUrlDto } from '../http/dto/alipay-auth-url.dto';
+import { AlipayUserIdDto } from '../http/dto/alipay-user-id.dto';
+import { WxMiniOpenIdDto } from '../http/dto/wx-mini-open-id.dto';
 import { deriveDtoProperties } from './dto-schema';
-import { WxAccessTokenEnvelopeSchema, WxAuthUrlEnvelopeSchema } from './assist-openapi.schemas';
+import {
+  AlipayAuthUrlEnvelopeSchema,
+  AlipayUserIdEnvelopeSchema,
+  WxAccessTokenEnvelopeSchema,
+  WxAuthUrlEnvelopeSchema,
+  WxMiniOpenIdEnvelopeSchema,
+} from './assist-openapi.schemas';
 
 const E = AssistErrorCode;
 const COMMON: AssistErrorCodeValue[] = [
@@ -29,18 +38,25 @@ const COMMON: AssistErrorCodeValue[] = [
   E.STORE_UNAVAILABLE,
 ];
 
+/** An exchange with the channel (WeChat, Alipay): 293xx name the channel in msg. */
+const UPSTREAM: AssistErrorCodeValue[] = [
+  E.WECHAT_UNREACHABLE,
+  E.WECHAT_TIMEOUT,
+  E.WECHAT_BAD_RESPONSE,
+  E.WECHAT_HTTP_ERROR,
+  E.WECHAT_CIRCUIT_OPEN,
+  E.EXCHANGE_IN_PROGRESS,
+];
+
+export type AssistRouteName = 'getWxAccessToken' | 'getWxAuthUrl' | 'getAlipayAuthUrl' | 'getAlipayUserId' | 'getWxMiniOpenId';
+
 /** The envelope codes (other than 0) each route can answer with. */
-export const ASSIST_ROUTE_ERROR_CODES: Readonly<Record<'getWxAccessToken' | 'getWxAuthUrl', readonly AssistErrorCodeValue[]>> = {
-  getWxAccessToken: [
-    ...COMMON,
-    E.WECHAT_UNREACHABLE,
-    E.WECHAT_TIMEOUT,
-    E.WECHAT_BAD_RESPONSE,
-    E.WECHAT_HTTP_ERROR,
-    E.WECHAT_CIRCUIT_OPEN,
-    E.EXCHANGE_IN_PROGRESS,
-  ],
+export const ASSIST_ROUTE_ERROR_CODES: Readonly<Record<AssistRouteName, readonly AssistErrorCodeValue[]>> = {
+  getWxAccessToken: [...COMMON, ...UPSTREAM],
   getWxAuthUrl: [...COMMON, E.REDIRECT_NOT_ALLOWED],
+  getAlipayAuthUrl: [...COMMON, E.REDIRECT_NOT_ALLOWED],
+  getAlipayUserId: [...COMMON, ...UPSTREAM],
+  getWxMiniOpenId: [...COMMON, ...UPSTREAM],
 };
 
 let documented = false;
@@ -58,7 +74,7 @@ export function documentAssistRoutes(): void {
   documented = true;
 
   // Types, lengths, enums and required-ness come from the DTOs' own rules; only the prose is written here.
-  for (const dto of [WxAccessTokenDto, WxAuthUrlDto]) documentDto(dto);
+  for (const dto of [WxAccessTokenDto, WxAuthUrlDto, AlipayAuthUrlDto, AlipayUserIdDto, WxMiniOpenIdDto]) documentDto(dto);
 
   ApiTags('unipay assist')(AssistController);
   ApiConsumes('application/json')(AssistController);
@@ -71,6 +87,24 @@ export function documentAssistRoutes(): void {
   route('getWxAuthUrl', WxAuthUrlDto, WxAuthUrlEnvelopeSchema, {
     summary: 'Build the WeChat authorize URL',
     description: "Builds the authorize URL the merchant's page redirects the user to, which yields the code.",
+  });
+  route('getAlipayAuthUrl', AlipayAuthUrlDto, AlipayAuthUrlEnvelopeSchema, {
+    summary: "Build Alipay's authorize URL",
+    description:
+      "Builds Alipay's publicAppAuthorize.htm URL for the merchant's Alipay app (scope auth_base unless asked otherwise); " +
+      'Alipay sends the payer back to url with auth_code and state.',
+  });
+  route('getAlipayUserId', AlipayUserIdDto, AlipayUserIdEnvelopeSchema, {
+    summary: "Exchange an Alipay auth_code for the payer's user_id / open_id",
+    description:
+      'Calls alipay.system.oauth.token (RSA2-signed, answer sign verified) and answers the ids the app has: userId, openId or both. ' +
+      'The access token is never returned. The same auth code gives the same answer again. An Alipay refusal is envelope code 0 with data.code 1.',
+  });
+  route('getWxMiniOpenId', WxMiniOpenIdDto, WxMiniOpenIdEnvelopeSchema, {
+    summary: "Exchange a mini program's wx.login code for the openId",
+    description:
+      "Calls sns/jscode2session with the merchant's mini program and answers the openId; session_key is never read or returned. " +
+      'The same code gives the same answer again. A WeChat refusal is envelope code 0 with data.code 1.',
   });
 }
 
@@ -85,10 +119,11 @@ const FIELD_PROSE: Readonly<Record<string, { description: string; example?: unkn
   sign: { description: "DaxPay signature over every other present, non-null field (required unless the merchant opts out)" },
   mchNo: { description: 'Merchant number; the default merchant when absent' },
   appId: { description: 'Merchant application id (DaxPay 3.x)' },
-  code: { description: "The code WeChat sent to the merchant's redirect URL (single use, 5 minutes)" },
+  code: { description: "The code WeChat sent to the merchant's redirect URL, or a mini program's wx.login code (single use, 5 minutes)" },
+  authCode: { description: "The auth_code Alipay appended to the merchant's redirect URL (single use)" },
   url: { description: "Absolute http(s) URL on the merchant's allow-list" },
   state: { description: 'Returned unchanged by WeChat with the code' },
-  scope: { description: 'snsapi_base (default) or snsapi_userinfo' },
+  scope: { description: 'WeChat: snsapi_base (default) or snsapi_userinfo; Alipay: auth_base (default) or auth_user' },
 };
 
 function documentDto(dto: Function & { prototype: object }): void {

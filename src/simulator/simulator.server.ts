@@ -1,10 +1,14 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { handleMiniProgramAdmin } from './mini-program-simulator-admin';
+import { MiniProgramSimulator, SimulatedMiniProgram } from './mini-program-simulator';
 import { handleSimulatorAdmin } from './simulator-admin';
 import { WechatSimulator, WechatSimulatorOptions } from './wechat-simulator';
 
 export interface RunningSimulator {
   simulator: WechatSimulator;
+  /** jscode2session on the same host, as on WeChat (`miniPrograms` are its apps). */
+  miniProgram: MiniProgramSimulator;
   server: Server;
   /** e.g. `http://127.0.0.1:9100`: use it as both WECHAT_API_BASE and WECHAT_OPEN_BASE. */
   baseUrl: string;
@@ -13,12 +17,19 @@ export interface RunningSimulator {
 
 /** Starts the simulator on its own HTTP server (port 0 picks a free one). */
 export async function startSimulatorServer(
-  options: WechatSimulatorOptions & { port?: number; host?: string },
+  options: WechatSimulatorOptions & { port?: number; host?: string; miniPrograms?: SimulatedMiniProgram[] },
 ): Promise<RunningSimulator> {
   const simulator = new WechatSimulator(options);
+  const miniProgram = new MiniProgramSimulator({ apps: options.miniPrograms ?? [], codeTtlMs: options.codeTtlMs, defaultUser: options.defaultUser, random: options.random });
   const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     // The admin API lives on this server only, never in the relay module.
-    if (!handleSimulatorAdmin(simulator, req, res) && !simulator.handle(req, res)) {
+    const handled =
+      handleMiniProgramAdmin(miniProgram, req, res, url) ||
+      handleSimulatorAdmin(simulator, req, res) ||
+      miniProgram.handle(req, res, url) ||
+      simulator.handle(req, res);
+    if (!handled) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not a WeChat OAuth path');
     }
@@ -33,6 +44,7 @@ export async function startSimulatorServer(
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     simulator,
+    miniProgram,
     server,
     baseUrl: `http://${urlHost}:${port}`,
     close: () =>

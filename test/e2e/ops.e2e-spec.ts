@@ -28,12 +28,12 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     simHost = new URL(demo.sim.baseUrl).host;
   });
 
-  it('serves /docs-json listing both routes, their bodies, the envelope and their error codes', async () => {
+  it('serves /docs-json listing every route, their bodies, the envelope and their error codes', async () => {
     const res = await get(`${demo.gw.baseUrl}/docs-json`);
     expect(res.status).toBe(200);
     const doc = JSON.parse(res.text);
     expect(doc.openapi).toMatch(/^3\./);
-    for (const route of ['getWxAccessToken', 'getWxAuthUrl'] as const) {
+    for (const route of ['getWxAccessToken', 'getWxAuthUrl', 'getAlipayAuthUrl', 'getAlipayUserId', 'getWxMiniOpenId'] as const) {
       const op = doc.paths[`/unipay/assist/${route}`]?.post;
       expect(op).toBeDefined();
       expect(op.operationId).toBe(route);
@@ -44,7 +44,11 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
       expect(op.responses['200'].content['application/json'].schema.$ref).toMatch(/EnvelopeSchema$/);
     }
     // Only the relay's routes: the demo page and ops routes are excluded from the document.
-    expect(Object.keys(doc.paths).sort()).toEqual(['/unipay/assist/getWxAccessToken', '/unipay/assist/getWxAuthUrl']);
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'].map((r) => `/unipay/assist/${r}`),
+    );
+    expect(doc.components.schemas.AlipayUserIdDataSchema.properties).not.toHaveProperty('accessToken');
+    expect(doc.components.schemas.AlipayAuthUrlDto.properties.scope.enum).toEqual(['auth_base', 'auth_user']);
     expect(doc.paths['/unipay/assist/getWxAccessToken'].post['x-error-codes'].map((c: any) => c.code)).toContain(30005);
     expect(doc.paths['/unipay/assist/getWxAuthUrl'].post['x-error-codes'].map((c: any) => c.code)).toContain(20062);
 
@@ -128,7 +132,9 @@ describe('a host document and a host registry', () => {
       documentAssistRoutes();
       documentAssistRoutes(); // idempotent
       const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('host gateway').build());
-      expect(Object.keys(doc.paths).sort()).toEqual(['/pay/wx/getWxAccessToken', '/pay/wx/getWxAuthUrl']);
+      expect(Object.keys(doc.paths).sort()).toEqual(
+        ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'].map((r) => `/pay/wx/${r}`),
+      );
       expect((doc.paths['/pay/wx/getWxAuthUrl'].post as any)['x-error-codes'].map((c: any) => c.code)).toContain(20062);
       // Applying twice did not duplicate anything.
       expect((doc.components!.schemas!.WxAccessTokenDto as { required?: string[] }).required).toEqual(['code', 'reqTime']);

@@ -1,0 +1,38 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { SimFaultError } from './sim-faults';
+
+const MAX_ADMIN_BODY = 16 * 1024;
+
+/**
+ * Reads a small JSON admin body and hands it on; a SimFaultError thrown by
+ * `then` answers 400 with its message, anything else "body must be JSON".
+ */
+export function readAdminJson(req: IncomingMessage, res: ServerResponse, then: (body: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_ADMIN_BODY) {
+      adminJson(res, 413, { error: 'body too large' });
+      req.destroy();
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (res.headersSent) return;
+    try {
+      const text = Buffer.concat(chunks).toString('utf8');
+      then(text.trim() ? JSON.parse(text) : undefined);
+    } catch (err) {
+      adminJson(res, 400, { error: err instanceof SimFaultError ? err.message : 'body must be JSON' });
+    }
+  });
+}
+
+export function adminJson(res: ServerResponse, status: number, body: object): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
