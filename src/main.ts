@@ -19,6 +19,8 @@ async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 9000);
   const host = process.env.HOST ?? '127.0.0.1';
   const adapter = parseAdapterName(process.env.HTTP_ADAPTER);
+  // The demo hosts WeChat's callback itself (hosted authorization, the /hosted page) unless told its public URL.
+  process.env.ASSIST_PUBLIC_BASE_URL ||= `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const embedSimulator = !process.env.WECHAT_API_BASE && !process.env.WECHAT_OPEN_BASE;
   // Check ASSIST_* merchants before Nest starts: Nest would log the same error with a stack and exit first.
   const envMerchants = merchantsFromEnv(process.env);

@@ -18,7 +18,7 @@ const STYLE =
   'a{display:inline-block;margin-top:.6rem;color:#2f6fed;word-break:break-all}';
 
 /** The only style on these pages, allowed by its hash; no script at all. */
-export const AUTH_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+export const AUTH_PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
 
 /** Headers of every page and redirect of the hosted flow: the URLs carry a code and a state, so no referrer, no cache. */
 export const AUTH_PAGE_HEADERS: Readonly<Record<string, string>> = {

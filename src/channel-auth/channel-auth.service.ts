@@ -108,7 +108,12 @@ export class ChannelAuthService {
 
   /** The gateway's callback URL WeChat redirects to, or null when hosted authorization is off. */
   callbackUrl(): string | null {
-    return this.hosted ? `${this.hosted.publicBaseUrl}${normalizePrefix(this.routePrefix)}/${WECHAT_CALLBACK_PATH}` : null;
+    return this.publicRouteUrl(WECHAT_CALLBACK_PATH);
+  }
+
+  /** A route of the module (`channel/auth/jump`) at the gateway's public base URL, or null when hosted authorization is off. */
+  publicRouteUrl(path: string): string | null {
+    return this.hosted ? `${this.hosted.publicBaseUrl}${normalizePrefix(this.routePrefix)}/${path}` : null;
   }
 
   async generateAuthUrl(ctx: AssistRequestContext, input: GenerateAuthUrlInput): Promise<AuthUrlData> {

@@ -110,7 +110,8 @@ export const DEMO_PAGE_HTML = `<!doctype html>
 <body>
 <header><h1>unipay assist: WeChat OAuth relay demo</h1>
 <p>A merchant page getting a WeChat user's <b>openId</b> through the relay, which holds the WeChat AppSecret.
-The demo server signs each relay request with the merchant's secret (it never reaches this browser) and verifies each answer's sign with the client SDK.</p></header>
+The demo server signs each relay request with the merchant's secret (it never reaches this browser) and verifies each answer's sign with the client SDK.
+<a href="/hosted" id="to-hosted">Gateway-hosted flows: QR scan and redirect-back</a></p></header>
 
 <section class="step" id="step1"><h2><span class="n">1</span>Ask the relay for a WeChat authorize URL</h2>
 <p>Scope <select id="scope"><option value="snsapi_base">snsapi_base (silent, openId)</option><option value="snsapi_userinfo">snsapi_userinfo (profile)</option></select>

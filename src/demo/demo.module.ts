@@ -6,6 +6,7 @@ import { AssistModuleOptions } from '../module/assist.options';
 import { MerchantInput } from '../merchants/merchant';
 import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT } from './demo-merchant';
 import { DemoPageController } from './demo-page.controller';
+import { DemoHostedController } from './demo-hosted.controller';
 import { PrometheusAssistMetrics } from '../metrics/prometheus-assist.metrics';
 import { DemoOpsModule } from './demo-ops.module';
 import { demoLoggerModule } from './demo-logging';
@@ -35,7 +36,7 @@ export class DemoModule {
     return {
       module: DemoModule,
       // The demo page at `/`: part of the demo server only, never of AssistModule.
-      controllers: [DemoPageController],
+      controllers: [DemoPageController, DemoHostedController],
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, load: [assistConfig] }),
         ...(demo.structuredLogs ? [demoLoggerModule()] : []),

@@ -6,7 +6,7 @@ import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-li
 import { AssistBody } from './assist-body.decorator';
 import { AssistQuery } from './assist-query.decorator';
 import { replyBrowser } from './auth-page.reply';
-import { ChannelAuthPost, ChannelAuthSignedGet } from './channel-auth-route.decorator';
+import { CHANNEL_AUTH_PATH, ChannelAuthPost, ChannelAuthSignedGet } from './channel-auth-route.decorator';
 import { AuthCodeDto } from './dto/auth-code.dto';
 import { ChannelAuthJumpDto } from './dto/channel-auth-jump.dto';
 import { GenerateAuthUrlDto } from './dto/generate-auth-url.dto';
@@ -77,10 +77,9 @@ export class ChannelAuthPagesController {
 
   /** The jump link as the payer should open it in WeChat: the gateway's public URL, never the request's Host header. */
   private selfUrl(req: { url?: string; originalUrl?: string }): string {
-    const callback = this.channelAuth.callbackUrl() ?? '';
     const url = req.originalUrl ?? req.url ?? '';
     const query = url.indexOf('?') < 0 ? '' : url.slice(url.indexOf('?'));
-    return `${callback.slice(0, callback.length - WECHAT_CALLBACK_PATH.length)}channel/auth/jump${query}`;
+    return `${this.channelAuth.publicRouteUrl(`${CHANNEL_AUTH_PATH}/jump`) ?? ''}${query}`;
   }
 }
 
