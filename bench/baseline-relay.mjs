@@ -85,7 +85,7 @@ function readBody(req) {
     const chunks = [];
     req.on('data', (c) => {
       size += c.length;
-      if (size > BODY_LIMIT) reject(new Fail(10007, 'body is larger than the allowed limit'));
+      if (size > BODY_LIMIT) reject(new Fail(29007, 'body is larger than the allowed limit'));
       else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -106,7 +106,7 @@ function str(body, field, max, required) {
 async function guard(body) {
   for (const f of ['mchNo', 'appId']) {
     const v = str(body, f, 32, false);
-    if (v && v !== merchant[f]) throw new Fail(20060, 'unknown merchant: no merchant matches mchNo/appId');
+    if (v && v !== merchant[f]) throw new Fail(20023, 'unknown merchant: no merchant matches mchNo/appId');
   }
   const rt = body.reqTime;
   let reqTime;
@@ -120,7 +120,7 @@ async function guard(body) {
   if (verify(body, merchant.signType, merchant.signSecrets) < 0) throw new Fail(20052, 'signature verification failed');
   const key = createHash('sha256').update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${s.toLowerCase()}`).digest('base64url');
   if (!(await claim(key, (reqTime + merchant.reqTimeout - now + 1) * 1000))) {
-    throw new Fail(20061, 'replayed request: this signed request was already accepted');
+    throw new Fail(10007, 'replayed request: this signed request was already accepted');
   }
   // The DTO rules common to both routes.
   str(body, 'nonceStr', 32, false);
@@ -138,16 +138,16 @@ function exchange(code) {
       res.setEncoding('utf8');
       res.on('data', (c) => (text += c));
       res.on('end', () => {
-        if (res.statusCode >= 300) return reject(new Fail(30004, `WeChat answered HTTP ${res.statusCode}`));
+        if (res.statusCode >= 300) return reject(new Fail(29304, `WeChat answered HTTP ${res.statusCode}`));
         try {
           resolve(JSON.parse(text));
         } catch {
-          reject(new Fail(30003, 'WeChat answered a body that is not JSON'));
+          reject(new Fail(29303, 'WeChat answered a body that is not JSON'));
         }
       });
     });
-    req.setTimeout(5000, () => req.destroy(new Fail(30002, 'WeChat did not answer in time')));
-    req.on('error', (e) => reject(e instanceof Fail ? e : new Fail(30001, 'WeChat is unreachable')));
+    req.setTimeout(5000, () => req.destroy(new Fail(29302, 'WeChat did not answer in time')));
+    req.on('error', (e) => reject(e instanceof Fail ? e : new Fail(29301, 'WeChat is unreachable')));
   });
 }
 
@@ -159,7 +159,7 @@ async function getWxAccessToken(body) {
     return { code: 1, msg: `WeChat refused the request (WeChat errcode ${wx.errcode})`, wxErrcode: Number(wx.errcode) };
   }
   if (typeof wx.openid !== 'string' || typeof wx.access_token !== 'string') {
-    throw new Fail(30003, 'WeChat answered without openid or access_token');
+    throw new Fail(29303, 'WeChat answered without openid or access_token');
   }
   return { code: 0, openId: wx.openid, accessToken: wx.access_token };
 }
@@ -173,7 +173,7 @@ function getWxAuthUrl(body) {
     throw new Fail(10006, 'url must be an absolute http(s) URL');
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Fail(10006, 'url must be an absolute http(s) URL');
-  if (!redirectHosts.has(u.hostname)) throw new Fail(20062, 'redirect URL host is not allowed');
+  if (!redirectHosts.has(u.hostname)) throw new Fail(29062, 'redirect URL host is not allowed');
   const state = str(body, 'state', 128, false) ?? '';
   const scope = body.scope ?? 'snsapi_base';
   if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') throw new Fail(10006, 'scope must be snsapi_base or snsapi_userinfo');
@@ -192,9 +192,9 @@ const server = createServer(async (req, res) => {
   try {
     const path = (req.url ?? '').split('?')[0];
     const route = path.startsWith(PREFIX) ? routes[path.slice(PREFIX.length)] : undefined;
-    if (req.method !== 'POST' || !route) throw new Fail(10009, 'no such route: use POST getWxAccessToken or getWxAuthUrl');
+    if (req.method !== 'POST' || !route) throw new Fail(29009, 'no such route: use POST getWxAccessToken or getWxAuthUrl');
     if (!/^application\/([\w.+-]+\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
-      throw new Fail(10008, 'content type must be application/json');
+      throw new Fail(29008, 'content type must be application/json');
     }
     let body;
     try {

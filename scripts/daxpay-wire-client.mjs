@@ -210,16 +210,16 @@ async function main() {
   await expectCode('10006 reqTime in milliseconds', 10006, call('getWxAccessToken', signed({ code: 'x', reqTime: Date.now() })), /\breqTime\b/);
   await expectCode('10006 sign missing', 10006, call('getWxAccessToken', { ...MCH, code: 'x', reqTime: nowS }), /\bsign\b/);
   const big = Number(opts['big-body']);
-  await expectCode(`10007 body of ${big} bytes`, 10007, call('getWxAccessToken', JSON.stringify({ ...signed({ code: 'x' }), pad: 'x'.repeat(big) })));
-  await expectCode('10008 Content-Type text/plain', 10008, call('getWxAccessToken', JSON.stringify(signed({ code: 'x' })), { contentType: 'text/plain' }));
-  await expectCode('10009 GET instead of POST', 10009, call('getWxAccessToken', undefined, { method: 'GET', contentType: '' }));
-  await expectCode('10009 no such route', 10009, call('getWxOpenIdPlease', signed({ code: 'x' })));
+  await expectCode(`29007 body of ${big} bytes`, 29007, call('getWxAccessToken', JSON.stringify({ ...signed({ code: 'x' }), pad: 'x'.repeat(big) })));
+  await expectCode('29008 Content-Type text/plain', 29008, call('getWxAccessToken', JSON.stringify(signed({ code: 'x' })), { contentType: 'text/plain' }));
+  await expectCode('29009 GET instead of POST', 29009, call('getWxAccessToken', undefined, { method: 'GET', contentType: '' }));
+  await expectCode('29009 no such route', 29009, call('getWxOpenIdPlease', signed({ code: 'x' })));
   await expectCode('20052 signed with a wrong secret', 20052, call('getWxAccessToken', signed({ code: 'x' }, { secret: `${SECRET}-wrong` })));
   const otherType = SIGN_TYPE === 'MD5' ? 'HMAC_SHA256' : 'MD5';
   await expectCode(`20052 signed with ${otherType}`, 20052, call('getWxAccessToken', signed({ code: 'x' }, { type: otherType })));
   const tampered = signed({ url: opts.redirect });
   await expectCode('20052 field changed after signing', 20052, call('getWxAuthUrl', { ...tampered, url: `${opts.redirect}&x=1` }));
-  await expectCode('20060 unknown merchant', 20060, call('getWxAccessToken', signed({ code: 'x', mchNo: 'NO_SUCH_MCH_0000' })));
+  await expectCode('20023 unknown merchant', 20023, call('getWxAccessToken', signed({ code: 'x', mchNo: 'NO_SUCH_MCH_0000' })));
   {
     // A client that re-sends the very same signed body (no SDK fills nonceStr): the same answer, not a refusal.
     const once = signed({ url: opts.redirect });
@@ -228,7 +228,7 @@ async function main() {
     const ok = first.json?.code === 0 && again.text === first.text;
     record('same signed request twice: the same answer', 'identical answer', ok ? 'identical answer' : `code ${again.json?.code}`, ok);
   }
-  await expectCode('20062 redirect to a host not allowed', 20062, call('getWxAuthUrl', signed({ url: 'https://evil.example.net/steal' })));
+  await expectCode('29062 redirect to a host not allowed', 29062, call('getWxAuthUrl', signed({ url: 'https://evil.example.net/steal' })));
 
   // A WeChat refusal: outer code 0, data.code 1, signed, errcode in msg.
   {
@@ -242,14 +242,14 @@ async function main() {
   // Not triggerable by a well-behaved outside client: listed so the table covers every code.
   for (const [code, why] of [
     [10001, 'internal error'],
-    [20063, 'rate limit (would need a burst)'],
-    [30001, 'WeChat unreachable'],
-    [30002, 'WeChat timeout'],
-    [30003, 'WeChat garbled'],
-    [30004, 'WeChat HTTP error'],
-    [30005, 'WeChat circuit open'],
-    [30006, 'exchange in progress elsewhere'],
-    [30010, 'store unavailable'],
+    [29063, 'rate limit (would need a burst)'],
+    [29301, 'WeChat unreachable'],
+    [29302, 'WeChat timeout'],
+    [29303, 'WeChat garbled'],
+    [29304, 'WeChat HTTP error'],
+    [29305, 'WeChat circuit open'],
+    [29306, 'exchange in progress elsewhere'],
+    [29310, 'store unavailable'],
   ]) {
     rows.push({ check: `${code} ${why}`, expected: String(code), got: '-', ok: true, skipped: true, note: 'server-side condition; covered by the e2e suite' });
   }

@@ -139,10 +139,10 @@ if (!opts['no-faults']) {
   await row('-1 busy, next call', [{ kind: 'busy', times: 1 }], { got: 'success', calls: 2 });
   await row('-1 busy, next 2 calls', [{ kind: 'busy', times: 2 }], { got: 'data.code 1, wxErrcode -1', calls: 2 });
   await row('connection reset, next call', [{ kind: 'reset', times: 1 }], { got: 'success', calls: 2 });
-  await row('connection reset, next 2 calls', [{ kind: 'reset', times: 2 }], { got: 'envelope 30001', calls: 2 });
-  await row('HTTP 502, next call', [{ kind: 'http', status: 502, times: 1 }], { got: 'envelope 30004', calls: 1 });
-  await row('non-JSON body, next call', [{ kind: 'non-json', times: 1 }], { got: 'envelope 30003', calls: 1 });
-  await row(`latency ${TIMEOUT_MS + 1000} ms (> timeout), next call`, [{ kind: 'latency', ms: TIMEOUT_MS + 1000, times: 1 }], { got: 'envelope 30002', calls: 1 }, 1500);
+  await row('connection reset, next 2 calls', [{ kind: 'reset', times: 2 }], { got: 'envelope 29301', calls: 2 });
+  await row('HTTP 502, next call', [{ kind: 'http', status: 502, times: 1 }], { got: 'envelope 29304', calls: 1 });
+  await row('non-JSON body, next call', [{ kind: 'non-json', times: 1 }], { got: 'envelope 29303', calls: 1 });
+  await row(`latency ${TIMEOUT_MS + 1000} ms (> timeout), next call`, [{ kind: 'latency', ms: TIMEOUT_MS + 1000, times: 1 }], { got: 'envelope 29302', calls: 1 }, 1500);
   await row('errcode 45011 (rate limit), next call', [{ kind: 'errcode', errcode: 45011, times: 1 }], { got: 'data.code 1, wxErrcode 45011', calls: 1 });
   await row('errcode 40029 (invalid code), next call', [{ kind: 'errcode', errcode: 40029, times: 1 }], { got: 'data.code 1, wxErrcode 40029', calls: 1 });
   await row('errcode 42003 (code expired), next call', [{ kind: 'errcode', errcode: 42003, times: 1 }], { got: 'data.code 1, wxErrcode 42003', calls: 1 });
@@ -157,16 +157,16 @@ if (!opts['no-faults']) {
   while (requests < 10) {
     requests++;
     last = await exchange(gw, await codeFor(`down-${requests}`));
-    if (last.code === 30005) break;
+    if (last.code === 29305) break;
   }
   made = (await exchanges()) - c0;
   rows.push({ label: `reset on every call (WeChat down): ${requests} requests`, got: `… until ${outcome(last)}`, calls: made, again: '-' });
-  check(`circuit opens after ${THRESHOLD} failed calls`, last.code === 30005 && made === THRESHOLD, `${made} calls in ${requests} requests`);
+  check(`circuit opens after ${THRESHOLD} failed calls`, last.code === 29305 && made === THRESHOLD, `${made} calls in ${requests} requests`);
   const cOpen = await exchanges();
   const fast = await exchange(gw, await codeFor('down-open'));
   const fastCalls = (await exchanges()) - cOpen;
   rows.push({ label: 'next request while open', got: outcome(fast), calls: fastCalls, again: '-' });
-  check('open circuit fails fast with 30005 and no call', fast.code === 30005 && fastCalls === 0);
+  check('open circuit fails fast with 29305 and no call', fast.code === 29305 && fastCalls === 0);
   await admin('DELETE', 'faults');
   console.log(`\n(waiting ${HALF_OPEN_MS} ms for the half-open probe)`);
   await sleep(HALF_OPEN_MS + 200);

@@ -31,7 +31,7 @@ export { AssistRedis } from './redis/assist-redis';
 export type { AssistRedisClient } from './redis/assist-redis';
 
 // Envelope and codes
-export { AssistErrorCode, ASSIST_ERROR_DESCRIPTIONS } from './kernel/error-codes';
+export { AssistErrorCode, ASSIST_ERROR_DESCRIPTIONS, ASSIST_ERROR_DAXPAY_NAMES } from './kernel/error-codes';
 export type { AssistErrorCodeName, AssistErrorCodeValue } from './kernel/error-codes';
 export { AssistException } from './kernel/assist.exception';
 export type { Envelope, SignedData } from './http/envelope/envelope';

@@ -14,7 +14,7 @@ const TYPE_OF: Readonly<Record<AuthChannel, AuthType>> = { wechat_pay: 'wechat',
 /**
  * The channel a request names, checked against its authType (each channel
  * has one: wechat_pay → wechat, ali_pay → alipay; absent means that one).
- * Only WeChat is served here: ali_pay answers 31001 until an Alipay channel
+ * Only WeChat is served here: ali_pay answers 29401 until an Alipay channel
  * is plugged in (issue 14).
  */
 export function wechatChannel(channel: string, authType: string | undefined): 'wechat_pay' {

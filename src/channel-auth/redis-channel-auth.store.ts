@@ -19,7 +19,7 @@ const DELETE_IF_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return r
 /**
  * Flows shared by every gateway instance on one Redis, so the callback, the
  * poll and the redirect-back may each land on another instance. Any Redis
- * failure is a 30010: a flow that cannot be read or bound is refused, never
+ * failure is a 29310: a flow that cannot be read or bound is refused, never
  * completed twice.
  */
 export class RedisChannelAuthStore implements ChannelAuthStore {

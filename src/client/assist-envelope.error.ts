@@ -2,7 +2,7 @@ import { AssistClientError } from './assist-client.error';
 
 /**
  * The relay refused the request before the business ran: the outer envelope
- * `code` is not 0 (10006 invalid field, 20052 bad signature, 20061 replay, ...).
+ * `code` is not 0 (10006 invalid field, 20052 bad signature, 10007 replay (strict merchants), ...).
  */
 export class AssistEnvelopeError extends AssistClientError {
   /** What the code means for the caller, e.g. "the server rejected the signature: check ...". */
@@ -28,9 +28,9 @@ function describeEnvelopeCode(code: number): string {
       return 'the server rejected the signature: check the sign secret and sign type';
     case 10006:
       return 'the server rejected a field';
-    case 20060:
+    case 20023:
       return 'the server does not know this merchant: check mchNo/appId';
-    case 20061:
+    case 10007:
       return 'the server saw this signed request before (replay)';
     default:
       return 'the server refused the request';

@@ -37,12 +37,12 @@ export interface UpstreamExchange<R extends { ok: boolean } = WechatExchangeResu
   /** How the channel's answers are cached. Default: WeChat's web token, which is the cached shape already. */
   codec?: ExchangeCodec<R>;
   /**
-   * Whether a connection failure (30001) or errcode -1 gets the one retry.
+   * Whether a connection failure (29301) or errcode -1 gets the one retry.
    * Default true; Alipay passes false, its SDK (urllib) already retries a
    * failed connection once.
    */
   retry?: boolean;
-  /** The channel as a 30005 message names it. Default `WeChat`. */
+  /** The channel as a 29305 message names it. Default `WeChat`. */
   channel?: string;
 }
 
@@ -81,7 +81,7 @@ export interface ExchangeStats {
  * requests share one promise (single-flight); a success is cached (sealed)
  * for min(5 min, token life) so a retry gets the same answer instead of
  * WeChat's 40163; with Redis a `SET NX PX` claim lets only one instance call
- * WeChat while the others poll for its result, then give up with 30006.
+ * WeChat while the others poll for its result, then give up with 29306.
  * Only successes are cached: a code error is answered as is, and a cached
  * success always wins over a later 40163.
  */

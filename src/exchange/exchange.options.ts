@@ -5,7 +5,7 @@ import { envInteger, optionalInteger } from '../kernel/option-checks';
 export interface ExchangeOptions {
   /**
    * How long a request waits for another instance that holds the claim on
-   * the same code before answering 30006. Default: 2 × upstream timeout + retry
+   * the same code before answering 29306. Default: 2 × upstream timeout + retry
    * delay + 2 s (the claim holder's worst case: one call, one retry).
    */
   waitMs?: number;

@@ -15,7 +15,7 @@ const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return red
 
 /**
  * Results and claims shared by every gateway instance on one Redis. Any Redis
- * failure before WeChat is called is a 30010: without the shared claim two
+ * failure before WeChat is called is a 29310: without the shared claim two
  * instances could both spend the code, which is what this cache prevents.
  */
 export class RedisExchangeCache implements ExchangeCache {

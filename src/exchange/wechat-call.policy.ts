@@ -29,8 +29,8 @@ export interface WechatCallPolicyEvents {
 
 /**
  * Safe to repeat: the call never got an answer because the connection failed
- * (30001), or WeChat said -1 "busy" without looking at the code. A timeout
- * (30002) is NOT retried: the request may have reached WeChat and spent the
+ * (29301), or WeChat said -1 "busy" without looking at the code. A timeout
+ * (29302) is NOT retried: the request may have reached WeChat and spent the
  * code, so a retry would most likely turn a clear timeout into a confusing
  * 40163 and double the payer's wait. 5xx, garbage and every other errcode
  * are not retried either.
@@ -63,7 +63,7 @@ function isBusy(outcome: unknown): boolean {
  * One host's policy, built on cockatiel: at most one retry (after
  * `retryDelayMs`), each attempt going through the host's circuit breaker,
  * so the breaker counts every upstream call. While the circuit is open a
- * call fails fast with 30005 without touching WeChat; after
+ * call fails fast with 29305 without touching WeChat; after
  * `breakerHalfOpenMs` one probe goes through and closes it on success.
  */
 export function createWechatCallPolicy(options: WechatCallPolicyOptions, events: WechatCallPolicyEvents = {}): IPolicy {
@@ -83,7 +83,7 @@ export function createWechatCallPolicy(options: WechatCallPolicyOptions, events:
   return wrap(retrier, breaker);
 }
 
-/** 30005 for a call refused by an open circuit; any other error unchanged. */
+/** 29305 for a call refused by an open circuit; any other error unchanged. */
 export function circuitOpenError(err: unknown, channel = 'WeChat'): unknown {
   if (err instanceof BrokenCircuitError) {
     return new AssistException(

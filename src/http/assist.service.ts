@@ -51,7 +51,7 @@ export class AssistService {
 
   getWxAuthUrl(ctx: AssistRequestContext, dto: WxAuthUrlDto): AuthUrlData {
     const merchant = trusted(ctx);
-    // Not an open redirector: only the merchant's own hosts (20062).
+    // Not an open redirector: only the merchant's own hosts (29062).
     const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `url: ${check.reason}`);
     return { code: 0, url: this.wechat.authorizeUrl(merchant.wechat.appId, dto.url, dto.scope, dto.state) };

@@ -17,7 +17,7 @@ export type ResolvedRateLimits = Record<RateLimitScope, RateLimit | undefined>;
 /**
  * @nestjs/throttler's guard for one scope of the relay's limits. Keys are
  * per scope and tracker only (not per route), so both routes share a budget;
- * a refusal is the envelope's 20063 naming the limit.
+ * a refusal is the envelope's 29063 naming the limit.
  */
 @Injectable()
 abstract class AssistThrottlerGuard extends ThrottlerGuard {

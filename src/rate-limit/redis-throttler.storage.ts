@@ -34,7 +34,7 @@ return {hits, left, 0, 0}
  * @nestjs/throttler storage on the module's ioredis connection, so every
  * gateway instance counts against one limit. Written here rather than
  * taken from @nest-lab/throttler-storage-redis, whose peer range stops at
- * Nest 11 while this module supports 11 and 12. A Redis failure is a 30010
+ * Nest 11 while this module supports 11 and 12. A Redis failure is a 29310
  * (fail closed, like the replay store).
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {

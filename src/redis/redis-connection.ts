@@ -14,7 +14,7 @@ export type { RedisEnv, RedisEnvSetting, ReadTlsFile } from './redis-connection-
 
 /**
  * How long the module lets Redis keep a request waiting. The relay fails
- * closed (30010) when Redis cannot answer, so every knob is set to give up
+ * closed (29310) when Redis cannot answer, so every knob is set to give up
  * soon rather than queue: a queued claim that lands after the caller was
  * told "failed" is harmless, a request that hangs for the whole outage is not.
  */

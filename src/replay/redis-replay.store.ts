@@ -23,7 +23,7 @@ export interface RedisReplayStoreOptions {
  * `SET key 1 PX ttl NX` per strict claim, so two instances racing on the same
  * signed request cannot both win. Answer mode keeps one key per request too:
  * `p:<owner>` while it runs, then `a:<sealed answer>` until the window closes,
- * each step a small script comparing the owner first. Any Redis failure is a 30010: the relay
+ * each step a small script comparing the owner first. Any Redis failure is a 29310: the relay
  * fails closed rather than serve a request it cannot prove is new.
  * Outage logging lives with the connection (AssistRedisLifecycle), not here,
  * so an outage is logged once however many requests hit it.

@@ -117,7 +117,7 @@ describe.each(ADAPTERS)('channel auth over %s', (adapter) => {
     // Another code for a completed queryCode: refused, the stored result kept.
     const other = gw.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'intruder');
     const taken = await postChannelAuth(gw.baseUrl, 'authAndSet', body30(MERCHANT_30, { channel: 'wechat_pay', authCode: other, queryCode }));
-    expect(taken.json).toEqual({ code: 31004, msg: expect.stringContaining('another authorization code'), data: null, traceId: expect.any(String) });
+    expect(taken.json).toEqual({ code: 29404, msg: expect.stringContaining('another authorization code'), data: null, traceId: expect.any(String) });
     const still = await postChannelAuth(gw.baseUrl, 'auth', body30(MERCHANT_30, { channel: 'wechat_pay', queryCode }));
     expect(still.json.data.openId).toBe(WechatSimulator.openIdFor(DEMO_WECHAT_APP.appId, 'page-user'));
   });
@@ -135,11 +135,11 @@ describe.each(ADAPTERS)('channel auth over %s', (adapter) => {
     expect(foreign30.json.data).toEqual({ status: 'not_exist' });
     const foreign20 = await postChannelAuth(gw.baseUrl, 'auth', signedBody({ mchNo: OTHER_MERCHANT.mchNo, appId: OTHER_MERCHANT.appId, channel: 'wechat_pay', queryCode }, 'secret-other'));
     expect(expectSigned20(foreign20.json, 'secret-other')).toMatchObject({ code: 0, status: 'not_exist' });
-    // Nor can it complete it: authAndSet on a foreign queryCode is 31003 and spends no code.
+    // Nor can it complete it: authAndSet on a foreign queryCode is 29403 and spends no code.
     const code = gw.sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
     const before = gw.sim.simulator.exchanges;
     const set = await postChannelAuth(gw.baseUrl, 'authAndSet', body30(MERCHANT_30_MD5, { channel: 'wechat_pay', authCode: code, queryCode }));
-    expect(set.json).toMatchObject({ code: 31003, data: null });
+    expect(set.json).toMatchObject({ code: 29403, data: null });
     expect(gw.sim.simulator.exchanges).toBe(before);
     // The owner still sees its flow waiting.
     const own = await postChannelAuth(gw.baseUrl, 'auth', body30(MERCHANT_30, { channel: 'wechat_pay', queryCode }));
@@ -153,7 +153,7 @@ describe.each(ADAPTERS)('channel auth over %s', (adapter) => {
     expectSigned30(r.json, MERCHANT_30, null);
   });
 
-  it('refuses before the business, unsigned, with 3.0 numbers: bad sign 20052, missing mchNo/appId 10506, ali_pay 31001, no code nor queryCode 10506', async () => {
+  it('refuses before the business, unsigned, with 3.0 numbers: bad sign 20052, missing mchNo/appId 10506, ali_pay 29401, no code nor queryCode 10506', async () => {
     const good = body30(MERCHANT_30, { channel: 'wechat_pay' });
     const bad = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', { ...good, sign: '0'.repeat(64) });
     expect(bad.json).toEqual({ code: 20052, msg: expect.stringContaining('signature'), data: null, traceId: expect.any(String) });
@@ -166,13 +166,13 @@ describe.each(ADAPTERS)('channel auth over %s', (adapter) => {
     expect(missing.json).toMatchObject({ code: 10506, msg: 'appId: is required (the merchant speaks daxpay-3.0)', data: null });
 
     const alipay = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(MERCHANT_30, { channel: 'ali_pay', authType: 'alipay' }));
-    expect(alipay.json).toMatchObject({ code: 31001, data: null });
+    expect(alipay.json).toMatchObject({ code: 29401, data: null });
     const mismatch = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(MERCHANT_30, { channel: 'wechat_pay', authType: 'alipay' }));
     expect(mismatch.json).toMatchObject({ code: 10506, msg: 'authType: must be wechat for channel wechat_pay' });
     const neither = await postChannelAuth(gw.baseUrl, 'auth', body30(MERCHANT_30, { channel: 'wechat_pay' }));
     expect(neither.json).toMatchObject({ code: 10506, msg: 'authCode: or queryCode is required' });
     const offList = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(MERCHANT_30, { channel: 'wechat_pay', authPath: 'https://evil.example/x' }));
-    expect(offList.json).toMatchObject({ code: 20062, data: null });
+    expect(offList.json).toMatchObject({ code: 29062, data: null });
   });
 
   it('3.0 windows are symmetric: reqTime 200 s ahead is fine for 3.0 (reqTimeout 300), 10006 for 2.0.6 (60 s)', async () => {
@@ -229,11 +229,11 @@ describe.each(ADAPTERS)('channel auth over %s', (adapter) => {
 describe.each(ADAPTERS)('channel auth without hosted authorization, over %s', (adapter) => {
   const gw = useChannelAuthGateway(adapter, { hosted: false });
 
-  it('answers 31002 for a gateway-hosted flow, and still serves an authPath on the allow-list', async () => {
+  it('answers 20024 for a gateway-hosted flow, and still serves an authPath on the allow-list', async () => {
     const hosted = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(MERCHANT_30, { channel: 'wechat_pay' }));
-    expect(hosted.json).toMatchObject({ code: 31002, msg: expect.stringContaining('hostedAuth.publicBaseUrl'), data: null });
+    expect(hosted.json).toMatchObject({ code: 20024, msg: expect.stringContaining('hostedAuth.publicBaseUrl'), data: null });
     const path = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(MERCHANT_30, { channel: 'wechat_pay', authPath: '/auth/x?a=1&b=2' }));
-    expect(path.json).toMatchObject({ code: 31002, data: null });
+    expect(path.json).toMatchObject({ code: 20024, data: null });
     const page = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(MERCHANT_30, { channel: 'wechat_pay', authPath: 'http://127.0.0.1:8080/h5/auth' }));
     expect(page.json.code).toBe(0);
     const redirect = new URL(new URL(page.json.data.authUrl.split('#')[0]).searchParams.get('redirect_uri')!);

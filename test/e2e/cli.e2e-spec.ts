@@ -97,10 +97,10 @@ describe.each(ADAPTERS)('unipay-assist against the demo gateway over %s', (adapt
     expect(r.stderr).not.toContain(code);
   });
 
-  it('an unknown merchant is the envelope error 20060 (exit 2)', async () => {
+  it('an unknown merchant is the envelope error 20023 (exit 2)', async () => {
     const r = await cli.run(['auth-url', ...common(), '--mch-no', 'M0000000000', '--url', RETURN_URL]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error 20060: /);
+    expect(r.stderr).toMatch(/^error 20023: /);
   });
 });
 

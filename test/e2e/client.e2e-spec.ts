@@ -61,7 +61,7 @@ describe.each(ADAPTERS)('UnipayAssistClient against a host app over %s', (adapte
   });
 
   it('a redirect URL off the allow-list and an invalid field are envelope errors with their codes', async () => {
-    await expect(client.getWxAuthUrl({ url: 'https://evil.example.com/' })).rejects.toMatchObject({ name: 'AssistEnvelopeError', code: 20062 });
+    await expect(client.getWxAuthUrl({ url: 'https://evil.example.com/' })).rejects.toMatchObject({ name: 'AssistEnvelopeError', code: 29062 });
     await expect(client.getWxAuthUrl({ url: 'not a url' })).rejects.toMatchObject({ name: 'AssistEnvelopeError', code: 10006 });
   });
 

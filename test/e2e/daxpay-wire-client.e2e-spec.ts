@@ -17,7 +17,7 @@ describe.each(ADAPTERS)('outside DaxPay-wire client against the demo over %s', (
     expect(failures).toEqual([]);
     expect(report.failed).toBe(0);
     const checked = report.rows.filter((r) => !r.skipped).map((r) => r.check.split(' ')[0]);
-    for (const code of ['10005', '10006', '10007', '10008', '10009', '20052', '20060', '20062']) expect(checked).toContain(code);
+    for (const code of ['10005', '10006', '29007', '29008', '29009', '20052', '20023', '29062']) expect(checked).toContain(code);
     expect(report.rows.find((r) => r.check.startsWith('same signed request twice'))).toMatchObject({ ok: true });
     expect(report.rows.find((r) => r.check.startsWith('getWxAccessToken'))).toMatchObject({ ok: true });
     expect(report.rows.find((r) => r.check.startsWith('business failure'))).toMatchObject({ ok: true });

@@ -94,15 +94,15 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
     });
   });
 
-  it('10007 body larger than the limit (16 KiB)', async () => {
+  it('29007 body larger than the limit (16 KiB)', async () => {
     const body = JSON.stringify(signedBody({ code: 'C', nonceStr: 'n', pad: 'x'.repeat(17 * 1024) }));
-    expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', body), 10007, /larger than/);
+    expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', body), 29007, /larger than/);
   });
 
-  describe('10008 content type is not application/json', () => {
+  describe('29008 content type is not application/json', () => {
     it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x'])('%s', async (type) => {
       const body = JSON.stringify(signedBody({ code: 'C' }));
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', body, { 'content-type': type }), 10008, /application\/json/);
+      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', body, { 'content-type': type }), 29008, /application\/json/);
     });
 
     it('no content type at all', async () => {
@@ -112,7 +112,7 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
       });
       const text = await res.text();
       expect(res.status).toBe(200);
-      expect(JSON.parse(text)).toMatchObject({ code: 10008, data: null });
+      expect(JSON.parse(text)).toMatchObject({ code: 29008, data: null });
     });
 
     it('accepts application/json with a charset and +json types', async () => {
@@ -123,7 +123,7 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
     });
   });
 
-  describe('10009 no such route or method', () => {
+  describe('29009 no such route or method', () => {
     it.each([
       ['GET', '/unipay/assist/getWxAccessToken'],
       ['PUT', '/unipay/assist/getWxAuthUrl'],
@@ -134,7 +134,7 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
     ])('%s %s', async (method, path) => {
       const body = method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify(signedBody({ code: 'C' }));
       const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
-      expectFailure(await request(host.gw.baseUrl, method, path, body, headers), 10009, /POST getWxAccessToken or getWxAuthUrl/);
+      expectFailure(await request(host.gw.baseUrl, method, path, body, headers), 29009, /POST getWxAccessToken or getWxAuthUrl/);
     });
 
     it('a path outside the prefix keeps the framework default', async () => {
@@ -169,9 +169,9 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
     });
   });
 
-  describe('20060 unknown merchant', () => {
+  describe('20023 unknown merchant', () => {
     it.each([{ mchNo: 'M9999999999' }, { appId: 'A9999999999' }, { mchNo: 'M1000000001', appId: 'A9999999999' }])('%j', async (names) => {
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', ...names })), 20060, /unknown merchant/);
+      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', ...names })), 20023, /unknown merchant/);
     });
 
     it('the demo merchant by mchNo, appId or both', async () => {
@@ -182,12 +182,12 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
     });
   });
 
-  it('20061 the same signed request twice (a merchant with replay: reject)', async () => {
+  it('10007 the same signed request twice (a merchant with replay: reject)', async () => {
     const body = signedBody({ url: 'http://localhost/once', mchNo: 'M_STRICT' });
     const first = await post(host.gw.baseUrl, 'getWxAuthUrl', body);
     expect(first.json).toMatchObject({ code: 0, data: { code: 0 } });
     const second = await post(host.gw.baseUrl, 'getWxAuthUrl', body);
-    expectFailure(second, 20061, /replayed/);
+    expectFailure(second, 10007, /replayed/);
     expect(second.json.traceId).not.toBe(first.json.traceId);
   });
 

@@ -99,25 +99,25 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
     expect(r.calls).toBe(2);
   });
 
-  it('connection reset twice: 30001 after one retry; the code is still good', async () => {
+  it('connection reset twice: 29301 after one retry; the code is still good', async () => {
     const r = await probe('connection reset x2', [{ kind: 'reset', times: 2 }]);
-    expect(r.first.json).toMatchObject({ code: 30001, data: null });
+    expect(r.first.json).toMatchObject({ code: 29301, data: null });
     expect(r.first.json.msg).toMatch(/unreachable/);
     expect(r.calls).toBe(2);
     expect(r.again.json.data.code).toBe(0);
   });
 
-  it('HTTP 503: 30004, not retried', async () => {
+  it('HTTP 503: 29304, not retried', async () => {
     const r = await probe('HTTP 503 x1', [{ kind: 'http', status: 503, times: 1 }]);
-    expect(r.first.json).toMatchObject({ code: 30004, data: null });
+    expect(r.first.json).toMatchObject({ code: 29304, data: null });
     expect(r.first.json.msg).toContain('HTTP 503');
     expect(r.calls).toBe(1);
     expect(r.again.json.data.code).toBe(0);
   });
 
-  it('non-JSON body: 30003, not retried', async () => {
+  it('non-JSON body: 29303, not retried', async () => {
     const r = await probe('non-JSON body x1', [{ kind: 'non-json', times: 1 }]);
-    expect(r.first.json).toMatchObject({ code: 30003, data: null });
+    expect(r.first.json).toMatchObject({ code: 29303, data: null });
     expect(r.calls).toBe(1);
     expect(r.again.json.data.code).toBe(0);
   });
@@ -128,12 +128,12 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
     expect(r.calls).toBe(1);
   });
 
-  it('latency over the timeout: 30002, not retried; WeChat spent the code after we gave up (40163)', async () => {
+  it('latency over the timeout: 29302, not retried; WeChat spent the code after we gave up (40163)', async () => {
     const latency = TIMEOUT_MS * 1.5;
     // The simulator (in this process) holds the call for `latency` from its arrival, which came before our
     // answer: a timer of `latency` started now is due after the simulator's, so the code is spent by then.
     const r = await probe(`latency ${latency} ms x1 (> timeout)`, [{ kind: 'latency', ms: latency, times: 1 }], () => sleep(latency));
-    expect(r.first.json).toMatchObject({ code: 30002, data: null });
+    expect(r.first.json).toMatchObject({ code: 29302, data: null });
     expect(r.calls).toBe(1);
     // This is why a timeout is not retried: the slow call did reach WeChat.
     expect(r.again.json.data).toMatchObject({ code: 1 });
@@ -175,26 +175,26 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
     const admin = () => simAdmin(breakerHost.sim.baseUrl);
     const send = (code: string) => post(breakerHost.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
 
-    it('WeChat down: the circuit opens after 4 failed calls, fails fast with 30005 (no call), then a probe closes it', async () => {
+    it('WeChat down: the circuit opens after 4 failed calls, fails fast with 29305 (no call), then a probe closes it', async () => {
       await admin().addFaults([{ kind: 'reset', share: 1 }]);
       const c0 = await admin().exchanges();
       const a = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-1'));
       const b = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-2'));
       const c1 = await admin().exchanges();
-      expect([a.json.code, b.json.code]).toEqual([30001, 30001]);
+      expect([a.json.code, b.json.code]).toEqual([29301, 29301]);
       expect(c1 - c0).toBe(4);
       const code = breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-3');
       const fast = await send(code);
       const c2 = await admin().exchanges();
-      expect(fast.json).toMatchObject({ code: 30005, data: null });
+      expect(fast.json).toMatchObject({ code: 29305, data: null });
       expect(fast.json.msg).toMatch(/circuit open/);
       expect(c2 - c1).toBe(0);
-      rows.push({ fault: 'connection reset on every call (WeChat down), 2 requests', got: 'envelope 30001 twice', calls: c1 - c0, after: '-' });
+      rows.push({ fault: 'connection reset on every call (WeChat down), 2 requests', got: 'envelope 29301 twice', calls: c1 - c0, after: '-' });
       rows.push({ fault: '… 3rd request while the circuit is open', got: outcome(fast), calls: 0, after: '-' });
-      // WeChat recovers. Until the half-open delay is over every request fails fast (30005, no call);
+      // WeChat recovers. Until the half-open delay is over every request fails fast (29305, no call);
       // poll for the first that does not: it is the one probe, and it closes the circuit.
       await admin().clearFaults();
-      const probe = await until(() => send(code), (a) => a.json.code !== 30005, 10 * HALF_OPEN_MS);
+      const probe = await until(() => send(code), (a) => a.json.code !== 29305, 10 * HALF_OPEN_MS);
       const c3 = await admin().exchanges();
       expect(probe.json.data.code).toBe(0);
       expect(c3 - c2).toBe(1);

@@ -373,7 +373,7 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
       expect((await request(host.baseUrl, 'POST', path, body, headers)).text).toBe(a.text);
     });
 
-    it('answers its errors with the envelope: bad sign 20052, invalid field 10006, unknown merchant 20060, wrong content type 10008', async () => {
+    it('answers its errors with the envelope: bad sign 20052, invalid field 10006, unknown merchant 20023, wrong content type 29008', async () => {
       expectEnvelope(await request(host.baseUrl, 'POST', path, json({ ...signedAt({ orderNo: 'O-1' }), sign: 'b'.repeat(64) }), headers), AssistErrorCode.BAD_SIGN);
       const missing = await request(host.baseUrl, 'POST', path, json(signedAt({})), headers);
       expectEnvelope(missing, AssistErrorCode.INVALID_FIELD);

@@ -118,7 +118,7 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
 
     it('envelopes errors under its prefix, parser errors included', async () => {
       expect((await call(base, 'POST', '/pay/wx/getWxAccessToken', '{"x":')).json).toMatchObject({ code: 10005, data: null });
-      expect((await call(base, 'GET', '/pay/wx/getWxAccessToken')).json).toMatchObject({ code: 10009, data: null });
+      expect((await call(base, 'GET', '/pay/wx/getWxAccessToken')).json).toMatchObject({ code: 29009, data: null });
       expect((await call(base, 'POST', '/pay/wx/getWxAccessToken', { reqTime: nowSeconds() })).json).toMatchObject({ code: 10006 });
     });
 
@@ -171,7 +171,7 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
       await flow(base, 'unipay/assist', 'env-sign-secret', { mchNo: 'ENV0001' });
       // Only that merchant is configured: the demo merchant is unknown here.
       const other = await call(base, 'POST', '/unipay/assist/getWxAuthUrl', fresh({ mchNo: 'M1000000001', url: 'http://localhost/' }));
-      expect(other.json).toMatchObject({ code: 20060 });
+      expect(other.json).toMatchObject({ code: 20023 });
     });
 
     it("leaves the host's own routes and their errors untouched", async () => {
@@ -222,13 +222,13 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
       expect(lookups).toContainEqual({ mchNo: 'H0001', appId: undefined });
     });
 
-    it('answers 20060 for a merchant the store does not have, and when none is named', async () => {
+    it('answers 20023 for a merchant the store does not have, and when none is named', async () => {
       expect((await call(base, 'POST', '/unipay/assist/getWxAuthUrl', fresh({ mchNo: 'H9999', url: 'http://localhost/' }))).json).toMatchObject({
-        code: 20060,
+        code: 20023,
         msg: expect.stringMatching(/unknown merchant/),
       });
       expect((await call(base, 'POST', '/unipay/assist/getWxAuthUrl', fresh({ url: 'http://localhost/' }))).json).toMatchObject({
-        code: 20060,
+        code: 20023,
         msg: 'no default merchant is configured',
       });
     });
@@ -254,14 +254,14 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
     it('each mount serves its own merchants', async () => {
       await flow(base, 'one/assist');
       await flow(base, 'two/assist', 'second-mount-secret');
-      expect((await call(base, 'POST', '/one/assist/getWxAuthUrl', fresh({ mchNo: 'TWO0001', url: 'http://localhost/' }, 'second-mount-secret'))).json).toMatchObject({ code: 20060 });
+      expect((await call(base, 'POST', '/one/assist/getWxAuthUrl', fresh({ mchNo: 'TWO0001', url: 'http://localhost/' }, 'second-mount-secret'))).json).toMatchObject({ code: 20023 });
       expect((await call(base, 'POST', '/two/assist/getWxAuthUrl', fresh({ url: 'http://localhost/' }))).json).toMatchObject({ code: 20052 });
     });
 
     it('envelopes parser and routing errors under both prefixes', async () => {
       for (const prefix of ['one/assist', 'two/assist']) {
         expect((await call(base, 'POST', `/${prefix}/getWxAccessToken`, '{"x":')).json).toMatchObject({ code: 10005, data: null });
-        expect((await call(base, 'GET', `/${prefix}/getWxAuthUrl`)).json).toMatchObject({ code: 10009, data: null });
+        expect((await call(base, 'GET', `/${prefix}/getWxAuthUrl`)).json).toMatchObject({ code: 29009, data: null });
       }
     });
 

@@ -200,10 +200,10 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
       expect(r.json.data).toMatchObject({ openId: openIdOf('three'), status: 'success' });
     });
 
-    it('refuses, as pages: redirectUrl off the allow-list (20062), a bad sign (403), an expired link, a field given twice', async () => {
+    it('refuses, as pages: redirectUrl off the allow-list (29062), a bad sign (403), an expired link, a field given twice', async () => {
       const off = await getPage(jumpUrl({ redirectUrl: 'https://evil.example/steal' }), { 'user-agent': WECHAT_UA });
       expect(off.status).toBe(400);
-      expect(off.text).toContain("not on the merchant&#39;s redirect allow-list (code 20062)");
+      expect(off.text).toContain("not on the merchant&#39;s redirect allow-list (code 29062)");
       const bad = new URL(jumpUrl({}));
       bad.searchParams.set('sign', 'f'.repeat(64));
       expect((await getPage(bad.toString(), { 'user-agent': WECHAT_UA })).status).toBe(403);

@@ -69,7 +69,7 @@ function cases(): Case[] {
     { name: 'mchNo number', body: tampered({ mchNo: 123 }), code: 10006, msg: /mchNo/ },
     { name: 'mchNo object', body: tampered({ mchNo: { $ne: null } }), code: 10006, msg: /mchNo/ },
     { name: 'mchNo too long', body: tampered({ mchNo: 'M'.repeat(33) }), code: 10006, msg: /mchNo/ },
-    { name: 'mchNo unknown', body: tampered({ mchNo: 'NOPE' }), code: 20060, msg: /unknown merchant/ },
+    { name: 'mchNo unknown', body: tampered({ mchNo: 'NOPE' }), code: 20023, msg: /unknown merchant/ },
     { name: 'appId array', body: tampered({ appId: ['A1000000001'] }), code: 10006, msg: /appId/ },
     // DTO fields, validly signed
     { name: 'code missing', body: signed({}), code: 10006, msg: /code is required/ },
@@ -87,7 +87,7 @@ function cases(): Case[] {
     { name: 'url relative', path: AUTH, body: signed({ url: '/pay' }), code: 10006, msg: /url/ },
     { name: 'url number', path: AUTH, body: signed({ url: 42 }), code: 10006, msg: /url/ },
     { name: 'url too long', path: AUTH, body: signed({ url: `http://localhost/${'a'.repeat(300)}` }), code: 10006, msg: /url/ },
-    { name: 'url foreign host', path: AUTH, body: signed({ url: 'https://evil.example/' }), code: 20062, msg: /allow-list/ },
+    { name: 'url foreign host', path: AUTH, body: signed({ url: 'https://evil.example/' }), code: 29062, msg: /allow-list/ },
     { name: 'state too long', path: AUTH, body: signed({ url: 'http://localhost/', state: 's'.repeat(129) }), code: 10006, msg: /state/ },
     { name: 'scope unknown', path: AUTH, body: signed({ url: 'http://localhost/', scope: 'snsapi_admin' }), code: 10006, msg: /scope/ },
     // Structure
@@ -100,11 +100,11 @@ function cases(): Case[] {
     { name: 'lone surrogate escape', body: `{"code":"\\ud800","reqTime":${now},"sign":"a"}`, code: 20052, msg: /signature/ },
     { name: 'NUL in a value', body: `{"code":"a\\u0000b","reqTime":${now},"sign":"a"}`, code: 20052, msg: /signature/ },
     // Wrong content type / encoding
-    { name: 'text/plain', headers: { 'content-type': 'text/plain' }, body: signed({ code: 'x' }), code: 10008, msg: /application\/json/ },
-    { name: 'form', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'code=x&reqTime=1', code: 10008, msg: /application\/json/ },
-    { name: 'multipart', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\n\r\n--x--', code: 10008, msg: /application\/json/ },
-    { name: 'no content type', headers: {}, body: signed({ code: 'x' }), code: 10008, msg: /application\/json/ },
-    { name: 'json; charset=latin1', headers: { 'content-type': 'application/json; charset=latin1' }, body: signed({ code: 'x' }), code: 10008, msg: /charset|application\/json/ },
+    { name: 'text/plain', headers: { 'content-type': 'text/plain' }, body: signed({ code: 'x' }), code: 29008, msg: /application\/json/ },
+    { name: 'form', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'code=x&reqTime=1', code: 29008, msg: /application\/json/ },
+    { name: 'multipart', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\n\r\n--x--', code: 29008, msg: /application\/json/ },
+    { name: 'no content type', headers: {}, body: signed({ code: 'x' }), code: 29008, msg: /application\/json/ },
+    { name: 'json; charset=latin1', headers: { 'content-type': 'application/json; charset=latin1' }, body: signed({ code: 'x' }), code: 29008, msg: /charset|application\/json/ },
     { name: 'gzip garbage', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip', code: 10005, msg: /./ },
   ];
 }
@@ -125,31 +125,31 @@ describe.each(ADAPTERS)('hostile input over %s', (adapter) => {
     expect(host.sim.simulator.exchanges).toBe(before);
   });
 
-  it('answers a body over the limit with 10007, not a dropped connection', async () => {
+  it('answers a body over the limit with 29007, not a dropped connection', async () => {
     const big = JSON.stringify({ ...signedBody({ code: 'x' }), pad: 'p'.repeat(20 * 1024) });
     const a = await send({ body: big });
     expect(envelopeProblem(a)).toBe('');
-    expect(a.json).toMatchObject({ code: 10007, msg: expect.stringMatching(/larger than the allowed limit/) });
+    expect(a.json).toMatchObject({ code: 29007, msg: expect.stringMatching(/larger than the allowed limit/) });
     // Much larger, and not even JSON: still the envelope.
     const b = await send({ body: 'x'.repeat(2 * 1024 * 1024) });
     expect(envelopeProblem(b)).toBe('');
-    expect(b.json.code).toBe(10007);
+    expect(b.json.code).toBe(29007);
   });
 
-  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('answers %s with 10009', async (method) => {
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('answers %s with 29009', async (method) => {
     const a = await send({ method, body: method === 'GET' ? undefined : '{}' });
     expect(envelopeProblem(a)).toBe('');
-    expect(a.json).toMatchObject({ code: 10009, msg: expect.stringMatching(/use POST/) });
+    expect(a.json).toMatchObject({ code: 29009, msg: expect.stringMatching(/use POST/) });
   });
 
   it('answers HEAD and OPTIONS without a server error', async () => {
     for (const method of ['HEAD', 'OPTIONS']) expect((await send({ method })).status).toBeLessThan(500);
   });
 
-  it('answers an unknown route under the prefix with 10009', async () => {
+  it('answers an unknown route under the prefix with 29009', async () => {
     const a = await send({ path: '/unipay/assist/deleteEverything', body: '{}' });
     expect(envelopeProblem(a)).toBe('');
-    expect(a.json.code).toBe(10009);
+    expect(a.json.code).toBe(29009);
   });
 
   it.each([
@@ -191,7 +191,7 @@ describe.each(ADAPTERS)('configurable body limit over %s', (adapter) => {
       const ok = await rawRequest(gw.baseUrl, AUTH, { headers: JSON_HEADERS, body: body(40 * 1024) });
       expect(ok.json).toMatchObject({ code: 0 });
       const big = await rawRequest(gw.baseUrl, AUTH, { headers: JSON_HEADERS, body: body(70 * 1024) });
-      expect(big.json).toMatchObject({ code: 10007 });
+      expect(big.json).toMatchObject({ code: 29007 });
     } finally {
       await gw.close();
     }
@@ -205,7 +205,7 @@ describe.each(ADAPTERS)('configurable body limit over %s', (adapter) => {
       gw = await startGateway({ adapter, override: { rateLimit: { ip: false, merchant: false } } });
       const body = (n: number) => JSON.stringify({ ...signedBody({ url: 'http://localhost/' }), pad: 'p'.repeat(n) });
       expect((await rawRequest(gw.baseUrl, AUTH, { headers: JSON_HEADERS, body: body(3000) })).json.code).toBe(0);
-      expect((await rawRequest(gw.baseUrl, AUTH, { headers: JSON_HEADERS, body: body(5000) })).json.code).toBe(10007);
+      expect((await rawRequest(gw.baseUrl, AUTH, { headers: JSON_HEADERS, body: body(5000) })).json.code).toBe(29007);
     } finally {
       if (saved === undefined) delete process.env.BODY_LIMIT;
       else process.env.BODY_LIMIT = saved;

@@ -40,7 +40,7 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
       const codes = op['x-error-codes'].map((c: { code: number }) => c.code);
       expect(codes).toEqual([...ASSIST_ROUTE_ERROR_CODES[route]]);
       for (const c of op['x-error-codes']) expect(c.description).toBe(ASSIST_ERROR_DESCRIPTIONS[c.code as keyof typeof ASSIST_ERROR_DESCRIPTIONS]);
-      expect(op.description).toContain(`| ${AssistErrorCode.REPLAYED} | ${ASSIST_ERROR_DESCRIPTIONS[20061]} |`);
+      expect(op.description).toContain(`| ${AssistErrorCode.REPLAYED} | ${ASSIST_ERROR_DESCRIPTIONS[10007]} |`);
       expect(op.responses['200'].content['application/json'].schema.$ref).toMatch(/EnvelopeSchema$/);
     }
     // Only the relay's routes: the demo page and ops routes are excluded from the document.
@@ -49,8 +49,8 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     );
     expect(doc.components.schemas.AlipayUserIdDataSchema.properties).not.toHaveProperty('accessToken');
     expect(doc.components.schemas.AlipayAuthUrlDto.properties.scope.enum).toEqual(['auth_base', 'auth_user']);
-    expect(doc.paths['/unipay/assist/getWxAccessToken'].post['x-error-codes'].map((c: any) => c.code)).toContain(30005);
-    expect(doc.paths['/unipay/assist/getWxAuthUrl'].post['x-error-codes'].map((c: any) => c.code)).toContain(20062);
+    expect(doc.paths['/unipay/assist/getWxAccessToken'].post['x-error-codes'].map((c: any) => c.code)).toContain(29305);
+    expect(doc.paths['/unipay/assist/getWxAuthUrl'].post['x-error-codes'].map((c: any) => c.code)).toContain(29062);
 
     const schemas = doc.components.schemas;
     expect(schemas.WxAccessTokenDto.required).toEqual(expect.arrayContaining(['reqTime', 'code']));
@@ -92,7 +92,8 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     const first = signedBody({ code });
     expect((await post(demo.gw.baseUrl, 'getWxAccessToken', first)).json.data.code).toBe(0);
     expect((await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code }))).json.data.code).toBe(0); // a client retry: cached
-    expect((await post(demo.gw.baseUrl, 'getWxAccessToken', first)).json.code).toBe(AssistErrorCode.REPLAYED);
+    // A copy of the first signed body: its first answer, from the replay memory (replay: 'answer', the default).
+    expect((await post(demo.gw.baseUrl, 'getWxAccessToken', first)).json.data.code).toBe(0);
     expect((await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'not-a-real-code' }))).json.data.code).toBe(1);
 
     const res = await get(`${demo.gw.baseUrl}/metrics`);
@@ -101,9 +102,8 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     const m = res.text;
     // Two flows so far in this app (the health test ran one): 2 + this one's.
     expect(sample(m, 'unipay_assist_requests_total{route="getWxAuthUrl",code="0"}')).toBe(2);
-    expect(sample(m, 'unipay_assist_requests_total{route="getWxAccessToken",code="0"}')).toBe(4);
-    expect(sample(m, 'unipay_assist_requests_total{route="getWxAccessToken",code="20061"}')).toBe(1);
-    expect(sample(m, 'unipay_assist_replay_rejections_total')).toBe(1);
+    expect(sample(m, 'unipay_assist_requests_total{route="getWxAccessToken",code="0"}')).toBe(5);
+    expect(sample(m, 'unipay_assist_replay_answers_total{source="stored"}')).toBe(1);
     expect(sample(m, 'unipay_assist_exchange_reused_total{source="cache"}')).toBe(1);
     expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="ok"}')).toBe(2);
     expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="errcode"}')).toBe(1);
@@ -135,7 +135,7 @@ describe('a host document and a host registry', () => {
       expect(Object.keys(doc.paths).sort()).toEqual(
         ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'].map((r) => `/pay/wx/${r}`),
       );
-      expect((doc.paths['/pay/wx/getWxAuthUrl'].post as any)['x-error-codes'].map((c: any) => c.code)).toContain(20062);
+      expect((doc.paths['/pay/wx/getWxAuthUrl'].post as any)['x-error-codes'].map((c: any) => c.code)).toContain(29062);
       // Applying twice did not duplicate anything.
       expect((doc.components!.schemas!.WxAccessTokenDto as { required?: string[] }).required).toEqual(['code', 'reqTime']);
     } finally {

@@ -3,7 +3,7 @@ import { ADAPTERS, DEMO_MERCHANT, post, RunningGateway, signedBody, startSimulat
 import { startMinimalHost } from '../support/minimal-host';
 import { sleep } from '../support/wait';
 
-const RATE_LIMITED = 20063;
+const RATE_LIMITED = 29063;
 const merchants = [DEMO_MERCHANT, { ...DEMO_MERCHANT, mchNo: 'M2', appId: 'A2' }];
 const authUrl = (gw: RunningGateway, extra: Record<string, unknown> = {}) =>
   post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/cb', ...extra }));
@@ -26,7 +26,7 @@ describe.each(ADAPTERS)('rate limits over %s (memory storage)', (adapter) => {
     await sim?.close();
   });
 
-  it('limits per client IP, counting even unsigned garbage, with 20063 naming the limit', async () => {
+  it('limits per client IP, counting even unsigned garbage, with 29063 naming the limit', async () => {
     const gw = await start({ rateLimit: { ip: { limit: 5, windowMs: 60_000 }, merchant: false } });
     for (let i = 0; i < 4; i++) expect((await post(gw.baseUrl, 'getWxAuthUrl', {})).json.code).toBe(10006);
     expect((await authUrl(gw)).json.code).toBe(0);

@@ -1,7 +1,7 @@
 import { ADAPTERS, DEMO_MERCHANT, post, signedBody } from '../support/gateway';
 import { useMinimalHost } from '../support/minimal-host';
 
-const REDIRECT_NOT_ALLOWED = 20062;
+const REDIRECT_NOT_ALLOWED = 29062;
 
 describe.each(ADAPTERS)('getWxAuthUrl redirect allow-list over %s', (adapter) => {
   const host = useMinimalHost(adapter, {
@@ -23,7 +23,7 @@ describe.each(ADAPTERS)('getWxAuthUrl redirect allow-list over %s', (adapter) =>
     }
   });
 
-  it('refuses other hosts and redirect tricks with 20062 naming the cause', async () => {
+  it('refuses other hosts and redirect tricks with 29062 naming the cause', async () => {
     for (const url of ['https://evil.com/cb', 'http://localhost@evil.com/', 'http://localhost.evil.com/', 'http://evil.com\\@localhost/']) {
       const r = await authUrl(url);
       expect(r.status).toBe(200);

@@ -59,12 +59,12 @@ describe.each(ADAPTERS)('WeChat failures over %s', (adapter) => {
   describe('WeChat down, slow or broken: a clear envelope error, never 10001', () => {
     // [label, envelope code, msg, calls WeChat got (where a fake counts them), upstream]
     const cases: [string, number, RegExp, number | undefined, () => Promise<{ base: string; server?: Server; hits?: () => number }>][] = [
-      ['unreachable (closed port)', 30001, /WeChat is unreachable \(ECONNREFUSED\)/, undefined, async () => ({ base: await closedPort() })],
-      ['slow (never answers)', 30002, /did not answer in time/, 1, () => fakeWechat(() => undefined)],
-      ['garbled (HTML with 200)', 30003, /not JSON/, 1, () => fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>nginx</html>'))],
-      ['JSON without openid', 30003, /without openid/, 1, () => fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('{"scope":"snsapi_base"}'))],
-      ['HTTP 502', 30004, /HTTP 502/, 1, () => fakeWechat((_q, res) => res.writeHead(502).end('Bad Gateway'))],
-      ['a connection reset mid-answer', 30001, /unreachable/, 2, () => fakeWechat((req) => req.socket.destroy())],
+      ['unreachable (closed port)', 29301, /WeChat is unreachable \(ECONNREFUSED\)/, undefined, async () => ({ base: await closedPort() })],
+      ['slow (never answers)', 29302, /did not answer in time/, 1, () => fakeWechat(() => undefined)],
+      ['garbled (HTML with 200)', 29303, /not JSON/, 1, () => fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>nginx</html>'))],
+      ['JSON without openid', 29303, /without openid/, 1, () => fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('{"scope":"snsapi_base"}'))],
+      ['HTTP 502', 29304, /HTTP 502/, 1, () => fakeWechat((_q, res) => res.writeHead(502).end('Bad Gateway'))],
+      ['a connection reset mid-answer', 29301, /unreachable/, 2, () => fakeWechat((req) => req.socket.destroy())],
     ];
 
     it.each(cases)('%s -> %d', async (_label, code, msg, calls, makeUpstream) => {

@@ -139,8 +139,8 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
     it.each([
       [20052, 'signature verification failed (HMAC_SHA256)', /rejected the signature/],
       [10006, 'reqTime is outside the allowed window', /rejected a field/],
-      [20061, 'replayed request', /replay/],
-      [20063, 'rate limit exceeded', /refused/],
+      [10007, 'replayed request', /replay/],
+      [29063, 'rate limit exceeded', /refused/],
     ])('throws AssistEnvelopeError for envelope code %i', async (code, msg, pattern) => {
       relay.reply = (_s, res) => json(res, { code, msg, data: null, traceId: 'T3' });
       const err = (await new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET })

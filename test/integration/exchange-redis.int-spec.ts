@@ -11,7 +11,7 @@ import { waitFor } from '../support/wait';
 
 /** How long a and b wait for a peer's claim: far longer than any exchange here, so no answer depends on speed. */
 const PEER_WAIT_MS = 10_000;
-/** The third instance's wait, for the 30006 case (the claim there is held by the test itself). */
+/** The third instance's wait, for the 29306 case (the claim there is held by the test itself). */
 const SHORT_WAIT_MS = 300;
 
 /**
@@ -106,13 +106,13 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
   });
 
   describe('another instance holds the claim (played by the test, through Redis)', () => {
-    it(`the waiting instance gives up with 30006 once its ${SHORT_WAIT_MS} ms wait runs out, without calling WeChat`, async () => {
+    it(`the waiting instance gives up with 29306 once its ${SHORT_WAIT_MS} ms wait runs out, without calling WeChat`, async () => {
       const code = await issue('carol');
       const before = await admin().exchanges();
       await redis.set(claimKey(code), 'the-other-instance', 'PX', 60_000);
       const started = Date.now();
       const waiting = await exchange(c, code);
-      expect(waiting.json).toMatchObject({ code: 30006, data: null });
+      expect(waiting.json).toMatchObject({ code: 29306, data: null });
       expect(waiting.json.msg).toMatch(/being exchanged/);
       // A lower bound only (it polls with pauses of at most 200 ms): no machine makes the wait shorter.
       expect(Date.now() - started).toBeGreaterThanOrEqual(SHORT_WAIT_MS - 200);

@@ -4,7 +4,7 @@ import { startMinimalHost } from '../support/minimal-host';
 import { SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
 import { sleep } from '../support/wait';
 
-const RATE_LIMITED = 20063;
+const RATE_LIMITED = 29063;
 const merchants = [DEMO_MERCHANT, { ...DEMO_MERCHANT, mchNo: 'M2', appId: 'A2' }];
 const authUrl = (gw: RunningGateway, extra: Record<string, unknown> = {}) =>
   post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/cb', ...extra }));

@@ -59,7 +59,7 @@ describe('RedisExchangeCache', () => {
 });
 
 describe('RedisExchangeCache with Redis down', () => {
-  it('answers 30010 (fails closed) and never leaks the URL', async () => {
+  it('answers 29310 (fails closed) and never leaks the URL', async () => {
     // A closed loopback port: ioredis with no offline queue fails at once.
     const redis = createAssistRedis('redis://:pw-must-not-leak@127.0.0.1:1')!;
     redis.on('error', () => undefined);
@@ -70,7 +70,7 @@ describe('RedisExchangeCache with Redis down', () => {
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(AssistException);
-      expect((err as AssistException).code).toBe(30010);
+      expect((err as AssistException).code).toBe(29310);
       expect((err as AssistException).message).not.toContain('pw-must-not-leak');
     }
     redis.disconnect();

@@ -6,7 +6,7 @@ import { startMinimalHost } from '../support/minimal-host';
 import { PrivateRedis, SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
 import { waitFor } from '../support/wait';
 
-const STORE_UNAVAILABLE = 30010;
+const STORE_UNAVAILABLE = 29310;
 const authUrlBody = () => signedBody({ url: 'http://localhost:3000/back', state: 'x' });
 
 /** The module's one ioredis client in a running app. */
@@ -52,7 +52,7 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
       await redis?.stop();
     });
 
-    it('fails closed with 30010 while Redis is down, logs the outage once however often ioredis retries, and recovers by itself', async () => {
+    it('fails closed with 29310 while Redis is down, logs the outage once however often ioredis retries, and recovers by itself', async () => {
       expect((await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code).toBe(0);
       expect(unavailableLines()).toHaveLength(0);
       let reconnects = 0;
@@ -106,7 +106,7 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
       await redis?.stop();
     });
 
-    it('refuses with 30010 from the first guard (per-IP limit) and recovers', async () => {
+    it('refuses with 29310 from the first guard (per-IP limit) and recovers', async () => {
       expect((await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code).toBe(0);
       await redis.stop();
       for (const body of [authUrlBody(), {}, signedBody({ code: 'C1' })]) {

@@ -40,14 +40,14 @@ describe('RedisReplayStore', () => {
     expect(wins.filter(Boolean)).toHaveLength(1);
   });
 
-  it('fails closed with 30010 when Redis is unreachable, without naming the URL', async () => {
+  it('fails closed with 29310 when Redis is unreachable, without naming the URL', async () => {
     const url = `redis://:hunter2@127.0.0.1:${await freePort()}`;
     const dead = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
     dead.on('error', () => undefined);
     const store = new RedisReplayStore(dead);
     const err = await store.claim('k', 1000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AssistException);
-    expect((err as AssistException).code).toBe(30010);
+    expect((err as AssistException).code).toBe(29310);
     expect((err as AssistException).message).not.toMatch(/hunter2|127\.0\.0\.1/);
     dead.disconnect();
   });

@@ -17,7 +17,7 @@ class MinimalHostModule {
   }
 }
 
-/** The body limit a gateway sets in front of the relay (the demo's default, so 10007 means the same). */
+/** The body limit a gateway sets in front of the relay (the demo's default, so 29007 means the same). */
 export const MINIMAL_HOST_BODY_LIMIT = 16 * 1024;
 
 export interface MinimalHostOptions {

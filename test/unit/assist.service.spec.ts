@@ -115,7 +115,7 @@ describe('AssistService (unit: fake WeChat service and exchange, recording logge
       expect(ctx.answered).toBeUndefined();
     });
 
-    it('an exchange error (e.g. 30006 from a claim held elsewhere) propagates to the filter', async () => {
+    it('an exchange error (e.g. 29306 from a claim held elsewhere) propagates to the filter', async () => {
       exchanges.failure = new AssistException(AssistErrorCode.EXCHANGE_IN_PROGRESS, 'being exchanged elsewhere');
       await expect(service.getWxAccessToken(verified(), 'CODE-1')).rejects.toBe(exchanges.failure);
     });
@@ -137,7 +137,7 @@ describe('AssistService (unit: fake WeChat service and exchange, recording logge
       });
     });
 
-    it("refuses a redirect off the merchant's allow-list with 20062 naming url", () => {
+    it("refuses a redirect off the merchant's allow-list with 29062 naming url", () => {
       let err: unknown;
       try {
         service.getWxAuthUrl(verified(), dto({ url: 'https://evil.example.net/' }));

@@ -173,8 +173,8 @@ describe('ChannelAuthService', () => {
     expect(other).toMatchObject({ page: { tone: 'ok' } });
     expect(wechat.calls).toBe(1);
     expect(await read(queryCode)).toMatchObject({ openId: 'oFirst' });
-    // Through the signed routes too: another code for a done queryCode is 31004.
-    await expect(service.authAndSet(ctx('M20'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oThird') })).rejects.toMatchObject({ code: 31004 });
+    // Through the signed routes too: another code for a done queryCode is 29404.
+    await expect(service.authAndSet(ctx('M20'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oThird') })).rejects.toMatchObject({ code: 29404 });
   });
 
   it('two different codes at once: one completes the flow, the other is told it is in progress', async () => {
@@ -225,8 +225,8 @@ describe('ChannelAuthService', () => {
   it('WeChat timing out: the error surfaces, the flow stays waiting and unbound', async () => {
     const { queryCode, state } = await start();
     // A timeout: never retried (the code may be spent), so it surfaces.
-    wechat.failNext = new AssistException(30002, 'WeChat did not answer in time');
-    await expect(service.wechatCallback({ code: wechat.issue('oDown'), state }, ctx())).rejects.toMatchObject({ code: 30002 });
+    wechat.failNext = new AssistException(29302, 'WeChat did not answer in time');
+    await expect(service.wechatCallback({ code: wechat.issue('oDown'), state }, ctx())).rejects.toMatchObject({ code: 29302 });
     expect(await read(queryCode)).toEqual({ code: 0, status: 'waiting' });
     await service.wechatCallback({ code: wechat.issue('oUp'), state }, ctx());
     expect(await read(queryCode)).toMatchObject({ openId: 'oUp' });
@@ -235,7 +235,7 @@ describe('ChannelAuthService', () => {
   it('results are the creating merchant\'s only: others read not_exist and cannot complete it', async () => {
     const { queryCode } = await start('M20');
     expect(await read(queryCode, 'M30')).toEqual({ code: 0, status: 'not_exist' });
-    await expect(service.authAndSet(ctx('M30'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oEvil') })).rejects.toMatchObject({ code: 31003 });
+    await expect(service.authAndSet(ctx('M30'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oEvil') })).rejects.toMatchObject({ code: 29403 });
     expect(await service.auth(ctx('M30'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oEvil2') })).toEqual({ code: 0, status: 'not_exist' });
     expect(wechat.calls).toBe(0);
     expect(await read(queryCode)).toEqual({ code: 0, status: 'waiting' });
@@ -313,13 +313,13 @@ describe('ChannelAuthService', () => {
       expect(new URL(other.url.split('#')[0]).searchParams.get('state')).not.toBe(state);
     });
 
-    it('outside WeChat: a page saying to open it there; off the allow-list: 20062; hosted off: 31002', async () => {
+    it('outside WeChat: a page saying to open it there; off the allow-list: 29062; hosted off: 20024', async () => {
       expect(await jump({ redirectUrl: 'https://shop.example.com/r' }, 'Mozilla/5.0 Chrome/120')).toMatchObject({
         kind: 'page',
         page: { title: 'Open this page in WeChat', link: { href: 'https://pay.example.com/unipay/assist/channel/auth/jump?x=1' } },
       });
-      await expect(jump({ redirectUrl: 'https://evil.example.com/r' })).rejects.toMatchObject({ code: 20062 });
-      await expect(make(false).jump(ctx('M20'), { redirectUrl: 'https://shop.example.com/r' }, UA, '')).rejects.toMatchObject({ code: 31002 });
+      await expect(jump({ redirectUrl: 'https://evil.example.com/r' })).rejects.toMatchObject({ code: 29062 });
+      await expect(make(false).jump(ctx('M20'), { redirectUrl: 'https://shop.example.com/r' }, UA, '')).rejects.toMatchObject({ code: 20024 });
     });
   });
 });

@@ -176,7 +176,7 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
     expect(cache.log).toEqual(['get', 'claim', 'get', 'set', 'release']);
   });
 
-  it('a claim held elsewhere: 30006 once waitMs is spent, without calling upstream (waitMs 1: no pause fits)', async () => {
+  it('a claim held elsewhere: 29306 once waitMs is spent, without calling upstream (waitMs 1: no pause fits)', async () => {
     const service = await build({ waitMs: 1 });
     cache.heldElsewhere = true;
     const err = await service.exchange(upstream, 'CODE-A', 'T1').catch((e: unknown) => e);
@@ -247,10 +247,10 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
     expect(logger.events()).toContain('wechat.retry');
   });
 
-  it('opens the host’s circuit after breakerThreshold failed calls: then 30005 at once, no call, reported in breakerStates', async () => {
+  it('opens the host’s circuit after breakerThreshold failed calls: then 29305 at once, no call, reported in breakerStates', async () => {
     const service = await build({ breakerThreshold: 2, breakerHalfOpenMs: 60_000 });
     upstream.immediate = new AssistException(AssistErrorCode.WECHAT_HTTP_ERROR, 'WeChat answered HTTP 503');
-    for (const code of ['C1', 'C2']) await expect(service.exchange(upstream, code, 'T')).rejects.toMatchObject({ code: 30004 });
+    for (const code of ['C1', 'C2']) await expect(service.exchange(upstream, code, 'T')).rejects.toMatchObject({ code: 29304 });
     expect(service.breakerStates()).toEqual({ 'wechat.test': 'open' });
     await expect(service.exchange(upstream, 'C3', 'T')).rejects.toMatchObject({ code: AssistErrorCode.WECHAT_CIRCUIT_OPEN });
     expect(upstream.calls).toBe(2);

@@ -86,7 +86,7 @@ describe('daxpay-3.0 dialect', () => {
   it("answers failures before the business with bootx 3.0's numbers (validation 10506), unsigned", () => {
     expect(daxpay30Dialect.outerCode!(10006)).toBe(10506);
     expect(daxpay30Dialect.outerCode!(20052)).toBe(20052);
-    expect(daxpay30Dialect.outerCode!(31003)).toBe(31003);
+    expect(daxpay30Dialect.outerCode!(29403)).toBe(29403);
     expect(daxpay30Dialect.failure).toBeUndefined();
   });
 

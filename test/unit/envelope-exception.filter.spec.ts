@@ -85,10 +85,10 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
   });
 
   it.each([
-    ['413', 10007, new PayloadTooLargeException()],
-    ['a Fastify 415', 10008, Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 })],
+    ['413', 29007, new PayloadTooLargeException()],
+    ['a Fastify 415', 29008, Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 })],
     ['a SyntaxError (JSON.parse)', 10005, new SyntaxError('Unexpected token')],
-    ['a rate-limit 429', 20063, Object.assign(new Error('Too Many Requests'), { status: 429 })],
+    ['a rate-limit 429', 29063, Object.assign(new Error('Too Many Requests'), { status: 429 })],
     // Inside a route a bare 4xx came from the host's own guard or pipe: its refusal, never read as bad JSON.
     ['a bare 400 from a host pipe', 29900, new BadRequestException('host says no')],
     ['a bare 404 from a host guard', 29900, new NotFoundException()],
@@ -101,7 +101,7 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
 
   it.each([
     ['a bare 400 (the body parser)', 10005, new BadRequestException()],
-    ['a 404 (no route matched)', 10009, new NotFoundException()],
+    ['a 404 (no route matched)', 29009, new NotFoundException()],
   ])('before routing (PreRouteErrors), maps %s to %d', (_label, code, exception) => {
     filter.reply(exception, jsonRequest({}), {}, 'pre-route');
     expect(replies[0].body).toMatchObject({ code, data: null });
@@ -109,7 +109,7 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
 
   it('counts a replay in the replay counter too, and only a replay', () => {
     fail(new AssistException(AssistErrorCode.REPLAYED, 'replayed request'));
-    expect(metrics.calls).toEqual([['request', 'getWxAccessToken', 20061], ['replayRejected']]);
+    expect(metrics.calls).toEqual([['request', 'getWxAccessToken', 10007], ['replayRejected']]);
     replies.length = 0;
     metrics.calls.length = 0;
     fail(new AssistException(AssistErrorCode.BAD_SIGN, 'bad sign'));
@@ -121,14 +121,14 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
     expect(routeName({ url: '/x', originalUrl: '/pay/wx/getWxAccessToken' })).toBe('getWxAccessToken');
     expect(routeName({ url: '/unipay/assist/getWxOpenId' })).toBe('other');
     filter.reply(new NotFoundException(), jsonRequest({}, '/unipay/assist/no-such-route'), {}, 'pre-route');
-    expect(metrics.calls).toEqual([['request', 'other', 10009]]);
+    expect(metrics.calls).toEqual([['request', 'other', 29009]]);
   });
 
   it('the traceId is the one the request already has (the guard’s and the logs’), not a new one', () => {
     const req = jsonRequest({});
     const { traceId } = requestContext(req);
     filter.reply(new AssistException(AssistErrorCode.UNKNOWN_MERCHANT, 'unknown merchant'), req, {});
-    expect(replies[0].body).toMatchObject({ code: 20060, traceId });
+    expect(replies[0].body).toMatchObject({ code: 20023, traceId });
     expect(logger.lines[0].traceId).toBe(traceId);
   });
 });

@@ -6,7 +6,7 @@ import { mapError } from '../../src/http/filters/error-mapping';
 describe('mapError', () => {
   it('keeps an AssistException as is', () => {
     expect(mapError(new AssistException(AssistErrorCode.UNKNOWN_MERCHANT, 'unknown merchant'))).toEqual({
-      code: 20060,
+      code: 20023,
       msg: 'unknown merchant',
       internal: false,
     });
@@ -19,17 +19,17 @@ describe('mapError', () => {
 
   it.each([
     ['Express body-parser: bad JSON', Object.assign(new SyntaxError('Unexpected token } in JSON at position 3'), { status: 400, type: 'entity.parse.failed' }), 10005],
-    ['Express body-parser: too large', Object.assign(new Error('request entity too large'), { status: 413, statusCode: 413, type: 'entity.too.large' }), 10007],
-    ['Express body-parser: unsupported charset', Object.assign(new Error('unsupported charset "X"'), { status: 415 }), 10008],
-    ['Fastify: body too large', Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }), 10007],
-    ['Fastify: media type', Object.assign(new Error('Unsupported Media Type: text/xml'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), 10008],
+    ['Express body-parser: too large', Object.assign(new Error('request entity too large'), { status: 413, statusCode: 413, type: 'entity.too.large' }), 29007],
+    ['Express body-parser: unsupported charset', Object.assign(new Error('unsupported charset "X"'), { status: 415 }), 29008],
+    ['Fastify: body too large', Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }), 29007],
+    ['Fastify: media type', Object.assign(new Error('Unsupported Media Type: text/xml'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), 29008],
     ['Fastify: empty JSON body', Object.assign(new Error("Body cannot be empty when content-type is set to 'application/json'"), { code: 'FST_ERR_CTP_EMPTY_JSON_BODY', statusCode: 400 }), 10005],
     ['Fastify: bad JSON', Object.assign(new SyntaxError('Unexpected end of JSON input'), { statusCode: 400 }), 10005],
     ['a bare SyntaxError', new SyntaxError('x'), 10005],
-    ['Nest NotFoundException', new NotFoundException('Cannot GET /unipay/assist/x'), 10009],
-    ['HTTP 405', new HttpException('Method Not Allowed', 405), 10009],
-    ['HTTP 429', new HttpException('Too Many Requests', 429), 20063],
-    ['Nest PayloadTooLargeException', new PayloadTooLargeException(), 10007],
+    ['Nest NotFoundException', new NotFoundException('Cannot GET /unipay/assist/x'), 29009],
+    ['HTTP 405', new HttpException('Method Not Allowed', 405), 29009],
+    ['HTTP 429', new HttpException('Too Many Requests', 429), 29063],
+    ['Nest PayloadTooLargeException', new PayloadTooLargeException(), 29007],
     ['Nest BadRequestException', new BadRequestException('x'), 10005],
     ['another 4xx (403)', new ForbiddenException(), 10005],
   ])('before routing: %s -> %d, not internal', (_label, err, code) => {

@@ -110,11 +110,11 @@ describe('PreRouteErrors (unit: a fake adapter’s setErrorHandler / setNotFound
       },
     );
 
-    it('an unknown route under our prefix is 10009; elsewhere Nest’s not-found handler answers', async () => {
+    it('an unknown route under our prefix is 29009; elsewhere Nest’s not-found handler answers', async () => {
       const { fake, nest, onNotFound } = await installed();
       onNotFound(req('/unipay/assist/getWxOpenId'), {});
       expect(fake.replies).toHaveLength(1);
-      expect(fake.replies[0].body).toMatchObject({ code: 10009, data: null, msg: expect.stringMatching(/POST getWxAccessToken or getWxAuthUrl/) });
+      expect(fake.replies[0].body).toMatchObject({ code: 29009, data: null, msg: expect.stringMatching(/POST getWxAccessToken or getWxAuthUrl/) });
       const other = req('/host/page');
       const next = () => undefined;
       onNotFound(other, {}, next);
@@ -141,7 +141,7 @@ describe('PreRouteErrors (unit: a fake adapter’s setErrorHandler / setNotFound
     it('ours only under it: the unprefixed path is the host’s (its 404, its filter), as is everything else', async () => {
       const { fake, nest, onError, onNotFound } = await installed({ globalPrefix: 'api' });
       onNotFound(req('/api/unipay/assist/nope'), {});
-      expect(fake.replies.map((r) => (r.body as { code: number }).code)).toEqual([10009]);
+      expect(fake.replies.map((r) => (r.body as { code: number }).code)).toEqual([29009]);
       onNotFound(req('/unipay/assist/nope'), {});
       onNotFound(req('/api/orders/7'), {});
       onError(new Error('x'), req('/api/v1/unipay/assist/y'), {});

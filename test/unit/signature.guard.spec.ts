@@ -78,7 +78,7 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
     // Every step wrong at once, then fixed one by one: each answer names the first step still wrong.
     const allWrong = { mchNo: 'NOPE', reqTime: NOW - 10_000 };
 
-    it('1 body: a content type other than JSON is 10008 before anything else is read', async () => {
+    it('1 body: a content type other than JSON is 29008 before anything else is read', async () => {
       const req = { ...jsonRequest(signed(allWrong, 'bad')), headers: { 'content-type': 'text/plain' } };
       expect((await refusal(req)).code).toBe(AssistErrorCode.UNSUPPORTED_MEDIA_TYPE);
       expect(merchants.queries).toEqual([]);
@@ -96,7 +96,7 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
       expect(merchants.queries).toEqual([]);
     });
 
-    it('3 merchant: an unknown merchant is 20060, before the window is looked at', async () => {
+    it('3 merchant: an unknown merchant is 20023, before the window is looked at', async () => {
       const err = await refusal(jsonRequest(signed(allWrong, 'bad')));
       expect(err.code).toBe(AssistErrorCode.UNKNOWN_MERCHANT);
       expect(merchants.queries).toEqual([{ mchNo: 'NOPE', appId: undefined }]);

@@ -42,25 +42,25 @@ describe('WeChat call policy (cockatiel)', () => {
   it('retries once, and only, a network failure or errcode -1', () => {
     expect(isRetryable(fail(AssistErrorCode.WECHAT_UNREACHABLE))).toBe(true);
     expect(isRetryable(refused(-1))).toBe(true);
-    for (const code of [30002, 30003, 30004]) expect(isRetryable(fail(code))).toBe(false);
+    for (const code of [29302, 29303, 29304]) expect(isRetryable(fail(code))).toBe(false);
     for (const errcode of [40029, 40163, 42003, 45011, 40125]) expect(isRetryable(refused(errcode))).toBe(false);
     expect(isRetryable(OK)).toBe(false);
   });
 
   it('counts transport failures and -1 against the host, never code errors or 45011', () => {
-    for (const code of [30001, 30002, 30003, 30004]) expect(isHostFailure(fail(code))).toBe(true);
+    for (const code of [29301, 29302, 29303, 29304]) expect(isHostFailure(fail(code))).toBe(true);
     expect(isHostFailure(refused(-1))).toBe(true);
     for (const errcode of [40029, 40163, 42003, 45011]) expect(isHostFailure(refused(errcode))).toBe(false);
   });
 
   it.each([
-    ['reset then success', [fail(30001), OK], { value: OK, calls: 2 }],
+    ['reset then success', [fail(29301), OK], { value: OK, calls: 2 }],
     ['-1 then success', [refused(-1), OK], { value: OK, calls: 2 }],
     ['-1 twice: the -1 answer after one retry', [refused(-1), refused(-1), OK], { value: refused(-1), calls: 2 }],
-    ['reset twice: 30001 after one retry', [fail(30001), fail(30001), OK], { errorCode: 30001, calls: 2 }],
-    ['timeout: no retry', [fail(30002), OK], { errorCode: 30002, calls: 1 }],
-    ['HTTP 5xx: no retry', [fail(30004), OK], { errorCode: 30004, calls: 1 }],
-    ['garbage: no retry', [fail(30003), OK], { errorCode: 30003, calls: 1 }],
+    ['reset twice: 29301 after one retry', [fail(29301), fail(29301), OK], { errorCode: 29301, calls: 2 }],
+    ['timeout: no retry', [fail(29302), OK], { errorCode: 29302, calls: 1 }],
+    ['HTTP 5xx: no retry', [fail(29304), OK], { errorCode: 29304, calls: 1 }],
+    ['garbage: no retry', [fail(29303), OK], { errorCode: 29303, calls: 1 }],
     ['code used: no retry', [refused(40163), OK], { value: refused(40163), calls: 1 }],
   ])('%s', async (_name, outcomes, expected) => {
     const got = await run(createWechatCallPolicy({ ...options, breakerThreshold: 10 }), outcomes as never);
@@ -69,7 +69,7 @@ describe('WeChat call policy (cockatiel)', () => {
     else expect(got.value).toEqual(expected.value);
   });
 
-  it('opens after N consecutive host failures, fails fast with 30005, probes once and closes', async () => {
+  it('opens after N consecutive host failures, fails fast with 29305, probes once and closes', async () => {
     const events: string[] = [];
     const policy = createWechatCallPolicy(options, {
       onBreak: () => events.push('open'),
@@ -77,8 +77,8 @@ describe('WeChat call policy (cockatiel)', () => {
       onReset: () => events.push('closed'),
     });
     // Two failing attempts (a retried reset), then one more: three in a row.
-    expect((await run(policy, [fail(30001), fail(30001)])).calls).toBe(2);
-    expect((await run(policy, [fail(30004)])).calls).toBe(1);
+    expect((await run(policy, [fail(29301), fail(29301)])).calls).toBe(2);
+    expect((await run(policy, [fail(29304)])).calls).toBe(1);
     expect(events).toEqual(['open']);
     const fast = await run(policy, [OK]);
     expect(fast).toMatchObject({ calls: 0 });
@@ -94,11 +94,11 @@ describe('WeChat call policy (cockatiel)', () => {
 
   it('a failed probe opens the circuit again', async () => {
     const policy = createWechatCallPolicy({ ...options, breakerThreshold: 1 });
-    await run(policy, [fail(30004)]);
+    await run(policy, [fail(29304)]);
     jest.setSystemTime(T0 + options.breakerHalfOpenMs);
-    expect((await run(policy, [fail(30004)])).calls).toBe(1);
+    expect((await run(policy, [fail(29304)])).calls).toBe(1);
     const fast = await run(policy, [OK]);
     expect(fast.calls).toBe(0);
-    expect(fast.error?.code).toBe(30005);
+    expect(fast.error?.code).toBe(29305);
   });
 });

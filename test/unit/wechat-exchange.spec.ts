@@ -79,7 +79,7 @@ describe('parseExchangeBody', () => {
     ['empty openid', JSON.stringify({ ...OK_BODY, openid: '' }), /without openid/],
     ['missing access_token', JSON.stringify({ openid: 'o1' }), /without openid or access_token/],
     ['a non-numeric errcode', JSON.stringify({ errcode: 'boom' }), /errcode that is not a number/],
-  ])('maps %s to 30003', (_label, text, msg) => {
+  ])('maps %s to 29303', (_label, text, msg) => {
     const e = thrown(() => parseExchangeBody(text));
     expect(e.code).toBe(AssistErrorCode.WECHAT_BAD_RESPONSE);
     expect(e.message).toMatch(msg);

@@ -91,7 +91,7 @@ describe('WechatOAuthService (unit: a fake HttpService axiosRef, no network)', (
   it.each([
     [502, 'WeChat answered HTTP 502'],
     [301, 'WeChat answered HTTP 301'],
-  ])('HTTP %d is 30004', async (status, msg) => {
+  ])('HTTP %d is 29304', async (status, msg) => {
     axios.answer = async () => ({ status, data: '<html>gateway</html>' });
     const e = await failure(service.exchangeCode(APP, 'THE-CODE'));
     expect(e).toMatchObject({ code: AssistErrorCode.WECHAT_HTTP_ERROR, message: msg });
@@ -100,7 +100,7 @@ describe('WechatOAuthService (unit: a fake HttpService axiosRef, no network)', (
   it.each([
     ['HTML with 200', '<html>nginx</html>'],
     ['no body', undefined],
-  ])('%s is 30003', async (_label, data) => {
+  ])('%s is 29303', async (_label, data) => {
     axios.answer = async () => ({ status: 200, data });
     expect((await failure(service.exchangeCode(APP, 'THE-CODE'))).code).toBe(AssistErrorCode.WECHAT_BAD_RESPONSE);
   });

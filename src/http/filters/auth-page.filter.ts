@@ -49,7 +49,7 @@ function pageFor(code: number, msg: string, traceId: string): AuthPage {
     return { ...base, status: 400, title: 'This link has expired', message: 'Payment links last a few minutes. Start again from the payment page.' };
   }
   if (code === E.INTERNAL) return { ...base, status: 500, title: 'Something went wrong', message: 'The payment gateway failed. Try again in a moment.' };
-  if (code >= 30001 && code <= 30010) {
+  if (code >= 29301 && code <= 29310) {
     return { ...base, status: 503, title: 'WeChat is not answering', message: 'Reload this page in a moment to try again.' };
   }
   // Field, redirect and configuration problems: the merchant's to fix, said as is (no secret is ever in a message).

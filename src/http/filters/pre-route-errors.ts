@@ -77,7 +77,7 @@ function excludedBy(entries: unknown, path: string): boolean {
   return entries.some((e: { pathRegex?: unknown }) => e?.pathRegex instanceof RegExp && e.pathRegex.test(path));
 }
 
-/** No route of the module matches the path or method (mapped to 10009). */
+/** No route of the module matches the path or method (mapped to 29009). */
 class RouteNotFound extends Error {
   readonly status = 404;
 }

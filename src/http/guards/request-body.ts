@@ -7,7 +7,7 @@ export interface IncomingRequest {
   headers: Record<string, unknown>;
 }
 
-/** The parsed JSON body; anything but an object is 10005 (or 10008 for another content type). */
+/** The parsed JSON body; anything but an object is 10005 (or 29008 for another content type). */
 export function readJsonBody(req: IncomingRequest): Record<string, unknown> {
   const type = String(req.headers['content-type'] ?? '');
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {

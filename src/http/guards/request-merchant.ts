@@ -3,7 +3,7 @@ import { AssistErrorCode } from '../../kernel/error-codes';
 import { Merchant } from '../../merchants/merchant';
 import { MerchantProvider } from '../../merchants/merchant.provider';
 
-/** The merchant a request names (mchNo/appId), or the default one; 20060 when none matches. */
+/** The merchant a request names (mchNo/appId), or the default one; 20023 when none matches. */
 export async function resolveMerchant(merchants: MerchantProvider, mchNo?: string, appId?: string): Promise<Merchant> {
   const merchant = await merchants.findMerchant({ mchNo, appId });
   if (!merchant) {

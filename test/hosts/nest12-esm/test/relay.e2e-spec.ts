@@ -98,7 +98,7 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     const forged = await post('getWxAccessToken', { ...signed({ code: 'x' }), sign: '0'.repeat(32) });
     expect(forged).toMatchObject({ status: 200, json: { code: 20052, data: null } });
     const offList = await post('getWxAuthUrl', signed({ url: 'https://evil.example.net/' }));
-    expect(offList.json.code).toBe(20062);
+    expect(offList.json.code).toBe(29062);
     const broken = await post('getWxAccessToken', '{"code":');
     expect(broken.status).toBeLessThan(500);
     expect(broken.json).toMatchObject({ code: 10005, data: null });
@@ -115,7 +115,7 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     expect(metrics).toMatch(/^host_payments_replay_answers_total\{source="stored"\} 1$/m);
     const doc = (await (await fetch(`${base}/docs-json`)).json()) as any;
     const op = doc.paths['/unipay/assist/getWxAccessToken'].post;
-    expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toContain(20061);
+    expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toContain(10007);
     expect(doc.paths['/unipay/assist/getWxAuthUrl']).toBeDefined();
   });
 
