@@ -50,6 +50,8 @@ export const flowKeys = {
   /** Which code completed (or is completing) the flow. */
   bound: (queryCode: string): string => `bound:${digest(queryCode)}`,
   state: (state: string): string => `state:${digest(state)}`,
+  /** Which flow a code (of one WeChat app) went to: a code completes one flow only. */
+  code: (wechatAppId: string, code: string): string => `code:${digest(`${wechatAppId}\u0000${code}`)}`,
   /** A signed jump link already turned into a flow (by its sign), so a refresh resumes it. */
   jump: (merchant: Merchant, sign: string): string => `jump:${digest(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${sign.toLowerCase()}`)}`,
 };

@@ -83,6 +83,8 @@ const EXTRA_FIELD_DIALECTS: ReadonlySet<string> = new Set(['daxpay-2.0.6']);
 
 export const SNAPSHOT_REFUSED = SNAPSHOT_USER_REFUSED;
 
+export const CODE_OF_ANOTHER_FLOW = 'this authorization code was already used for another authorization';
+
 type ExchangeOutcome = { ok: true; identity: FlowIdentity } | { ok: false; msg: string; wxErrcode?: number };
 type Completion = { kind: 'done'; flow: AuthFlow } | { kind: 'taken'; flow: AuthFlow };
 
@@ -325,6 +327,14 @@ export class ChannelAuthService {
     const boundKey = flowKeys.bound(queryCode);
     if (flow.status === 'success') {
       return (await this.store.get(boundKey)) === digest ? { kind: 'done', flow } : { kind: 'taken', flow };
+    }
+    // A code goes to one flow: the same code replayed into another flow (its own state, someone else's
+    // code) would otherwise be answered from the idempotent exchange with the other payer's identity.
+    const flowId = flowKeys.flow(queryCode);
+    const codeKey = flowKeys.code(merchant.wechat.appId, code);
+    if ((await this.store.setIfAbsent(codeKey, flowId, CHANNEL_AUTH_TTL_MS)) !== flowId) {
+      this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
+      return { kind: 'done', flow: await this.fail(merchant, queryCode, flow, CODE_OF_ANOTHER_FLOW) };
     }
     const holder = await this.store.setIfAbsent(boundKey, digest, CHANNEL_AUTH_TTL_MS);
     if (holder !== digest) {

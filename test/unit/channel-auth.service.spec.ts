@@ -1,4 +1,4 @@
-import { ChannelAuthService, SNAPSHOT_REFUSED } from '../../src/channel-auth/channel-auth.service';
+import { ChannelAuthService, CODE_OF_ANOTHER_FLOW, SNAPSHOT_REFUSED } from '../../src/channel-auth/channel-auth.service';
 import { ChannelAuthStore } from '../../src/channel-auth/channel-auth.store';
 import { MemoryChannelAuthStore } from '../../src/channel-auth/memory-channel-auth.store';
 import { CodeExchangeService } from '../../src/exchange/code-exchange.service';
@@ -175,6 +175,22 @@ describe('ChannelAuthService', () => {
     expect(await read(queryCode)).toMatchObject({ openId: 'oFirst' });
     // Through the signed routes too: another code for a done queryCode is 29404.
     await expect(service.authAndSet(ctx('M20'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oThird') })).rejects.toMatchObject({ code: 29404 });
+  });
+
+  it('a code that completed one flow cannot complete another (a replayed code with its own state): a failure there, the first untouched', async () => {
+    const victim = await start();
+    const attacker = await start();
+    const code = wechat.issue('oVictim');
+    await service.wechatCallback({ code, state: victim.state }, ctx());
+    const r = await service.wechatCallback({ code, state: attacker.state }, ctx());
+    expect(r).toMatchObject({ page: { title: 'Authorization failed', message: expect.stringContaining('already used for another authorization') } });
+    expect(await read(attacker.queryCode)).toEqual({ code: 1, msg: CODE_OF_ANOTHER_FLOW });
+    await expect(service.authAndSet(ctx('M20'), { channel: 'wechat_pay', queryCode: attacker.queryCode, authCode: code })).resolves.toEqual({ code: 1, msg: CODE_OF_ANOTHER_FLOW });
+    expect(wechat.calls).toBe(1);
+    expect(await read(victim.queryCode)).toMatchObject({ status: 'success', openId: 'oVictim' });
+    // The attacker's flow stays open to a code of its own.
+    await service.wechatCallback({ code: wechat.issue('oAttacker'), state: attacker.state }, ctx());
+    expect(await read(attacker.queryCode)).toMatchObject({ status: 'success', openId: 'oAttacker' });
   });
 
   it('two different codes at once: one completes the flow, the other is told it is in progress', async () => {
