@@ -82,6 +82,23 @@ addBatched('envelope: signData HMAC_SHA256 + JSON', () =>
   });
 }
 
+// Node's static AsyncResource.bind: NestJS's interceptor chain calls it twice per request with one
+// interceptor (@nestjs/core interceptors-consumer.js), Fastify's body parser once (an instance bind).
+// On Node 20 each bind defines the deprecated `asyncResource` accessors (DEP0172) through
+// util.deprecate, which re-prototypes two fresh functions: that, not the binding, is the cost.
+// Beside it, what a bind without those accessors costs (new AsyncResource + runInAsyncScope.bind).
+{
+  const { AsyncResource } = await import('node:async_hooks');
+  const fn = () => 1;
+  // Kept in a sink, so the optimiser cannot drop the allocation.
+  const sink = new Array(8);
+  addBatched('AsyncResource.bind(fn) (Node static bind, as Nest interceptors use it)', (i) => (sink[i & 7] = AsyncResource.bind(fn)));
+  addBatched('new AsyncResource + runInAsyncScope.bind (same context, no accessors)', (i) => {
+    const r = new AsyncResource('bound-anonymous-fn');
+    sink[i & 7] = r.runInAsyncScope.bind(r, fn, undefined);
+  });
+}
+
 // The DTO validation pipe as the controller uses it (class-transformer + class-validator).
 try {
   const { createAssistValidationPipe } = dist('http/assist-validation.pipe.js');

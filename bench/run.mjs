@@ -44,11 +44,14 @@ if (args.help) {
                             express, fastify  the gateway: envelope interceptor, per-request log line,
                                           metrics, rate limits on (never reached)
                             *-lean        the gateway, rate limiter off, LOG_LEVEL=warn (memory case)
+                            TARGET+nobind experiment: TARGET with Node's AsyncResource bind minus its
+                                          deprecated accessors (bench/lib/async-bind-without-dep0172.cjs)
   --routes LIST           getWxAuthUrl,getWxAccessToken
   --repeat N              N measured runs per row, the targets taking turns; each figure is the median (default 1)
   --no-micro --no-retry   skip the micro-benchmarks / the idempotent-retry timing
   --no-build              reuse bench/.build
-  --profile               CPU-profile the gateways under load (bench/results/profiles)
+  --profile               CPU-profile the gateways, the baseline and the design-card floors under load
+                          (bench/results/profiles; node bench/lib/profile-groups.mjs FILE groups self time)
   --out NAME              write bench/results/NAME.{json,md} (default latest)
 env: BENCH_RATE_LIMIT=on|off|default (default on: limits 1e9 per window), BENCH_WECHAT_LATENCY_MS (default 20),
      LOG_LEVEL passes to the gateways (default info: one request.completed line per request)`);
@@ -182,7 +185,7 @@ async function main() {
     }
     if (!args['no-retry'] && ROUTES.includes('getWxAccessToken')) {
       for (const t of caseTargets) {
-        if (t === 'baseline' || t.startsWith('floor-') || t.endsWith('-lean')) continue; // baseline/floor: no cache; lean: same as the gateway
+        if (!isGateway(t)) continue; // baseline/floor: no cache; lean and +nobind: same as the gateway
         const plain = await driver.run({ type: 'retry', simBase, url: servers[t].url, pairs: RETRY_PAIRS });
         retries.push({ case: c.name, target: t, wechatLatencyMs: 0, ...plain });
         if (admin && WECHAT_LATENCY_MS > 0) {
@@ -270,25 +273,32 @@ function track(proc) {
   return proc;
 }
 
-async function startTarget(target, c, simBase) {
+async function startTarget(name0, c, simBase) {
+  // TARGET+nobind (experiment): the same target with bench/lib/async-bind-without-dep0172.cjs preloaded.
+  const [target, variant] = name0.split('+');
+  const nodeArgs = variant === 'nobind' ? ['-r', path.join(BENCH_DIR, 'lib', 'async-bind-without-dep0172.cjs')] : [];
+  if (variant !== undefined && variant !== 'nobind') throw new Error(`unknown target variant +${variant}`);
   const port = await freePort();
   const env = { ...c.env, PORT: String(port), HOST: '127.0.0.1', WECHAT_API_BASE: simBase, WECHAT_OPEN_BASE: simBase };
   let proc;
-  const name = `${c.name}-${target}`;
+  const name = `${c.name}-${name0}`;
   if (target === 'baseline') {
     const script = path.join(BENCH_DIR, 'baseline-relay.mjs');
     proc = args.profile
-      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), script], { env, logDir })
-      : startNode(name, [script], { env, logDir });
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), script], { env, logDir, nodeArgs })
+      : startNode(name, [script], { env, logDir, nodeArgs });
   } else if (target.startsWith('floor-card-')) {
     // floor-card-express / floor-card-fastify: the design-card floor, see nest-floor-card.cjs.
     env.HTTP_ADAPTER = target.slice('floor-card-'.length);
     env.BENCH_DIST = DIST;
-    proc = startNode(name, [path.join(BENCH_DIR, 'nest-floor-card.cjs')], { env, logDir });
+    const script = path.join(BENCH_DIR, 'nest-floor-card.cjs');
+    proc = args.profile
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), script], { env, logDir, nodeArgs })
+      : startNode(name, [script], { env, logDir, nodeArgs });
   } else if (target.startsWith('floor-')) {
     // floor-express / floor-fastify: Nest alone, see nest-floor.cjs.
     env.HTTP_ADAPTER = target.slice('floor-'.length);
-    proc = startNode(name, [path.join(BENCH_DIR, 'nest-floor.cjs')], { env, logDir });
+    proc = startNode(name, [path.join(BENCH_DIR, 'nest-floor.cjs')], { env, logDir, nodeArgs });
   } else {
     // express-lean / fastify-lean: the same gateway with the rate limiter off and
     // only warnings logged (no per-request line): what those two features cost.
@@ -303,16 +313,17 @@ async function startTarget(target, c, simBase) {
     env.LOG_FORMAT = 'json';
     if (lean) env.LOG_LEVEL = 'warn';
     // Unique Redis keys per run on the shared Redis, if the module reads a prefix.
-    env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${target}:`;
+    env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${name0}:`;
     const main = path.join(DIST, 'main.js');
     proc = args.profile
-      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir })
-      : startNode(name, [main], { env, logDir });
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir, nodeArgs })
+      : startNode(name, [main], { env, logDir, nodeArgs });
   }
   track(proc);
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(proc, `${url}/unipay/assist/getWxAuthUrl`);
-  return { url, proc, profiled: Boolean(args.profile) && !target.startsWith('floor-') };
+  // The design-card floor is profiled too: its profile is the machinery the gateway cannot shed.
+  return { url, proc, profiled: Boolean(args.profile) && (!target.startsWith('floor-') || target.startsWith('floor-card-')) };
 }
 
 function stopProfile(proc, file) {
@@ -454,11 +465,14 @@ function addRatios(rows) {
     row.p99Ratio = base && base.p99 > 0 ? round(row.p99 / base.p99, 2) : null;
     row.cpuRatio = base && base.cpuUsPerReq > 0 && row.cpuUsPerReq !== null ? round(row.cpuUsPerReq / base.cpuUsPerReq, 2) : null;
     // Against the design-card floor on the same adapter (issue 16's reference), same case, route and concurrency.
-    const adapter = row.target.replace(/^floor-card-/, '').replace(/-lean$/, '');
+    // A +variant row is compared with the floor of the same variant.
+    const [baseTarget, variant] = row.target.split('+');
+    const adapter = baseTarget.replace(/-lean$/, '');
+    const cardTarget = `floor-card-${adapter}${variant ? `+${variant}` : ''}`;
     const card =
-      row.target.startsWith('floor-card-') || !['express', 'fastify'].includes(adapter)
+      baseTarget.startsWith('floor-') || !['express', 'fastify'].includes(adapter)
         ? undefined
-        : rows.find((b) => b.target === `floor-card-${adapter}` && b.case === row.case && b.route === row.route && b.connections === row.connections);
+        : rows.find((b) => b.target === cardTarget && b.case === row.case && b.route === row.route && b.connections === row.connections);
     row.cardRpsRatio = card ? round(row.rps / card.rps, 2) : null;
     row.cardP99Ratio = card && card.p99 > 0 ? round(row.p99 / card.p99, 2) : null;
     // Floor CPU per request ÷ ours: the CPU side of the same target (≥ 0.6 means CPU/req ≤ 1/0.6 of the floor's).
