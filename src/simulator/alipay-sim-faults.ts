@@ -1,4 +1,4 @@
-import { SimFaultError } from './sim-faults';
+import { readTimesAndShare, ruleFires, SimFaultError } from './sim-faults';
 
 /**
  * Faults only Alipay's gateway has, beside the shared ones of sim-faults.ts
@@ -36,16 +36,7 @@ export function normalizeAlipayFault(input: unknown): AlipaySimFault {
   const f = input as Record<string, unknown>;
   if (!isAlipaySimFaultKind(f.kind)) throw new SimFaultError(`kind must be one of ${ALIPAY_SIM_FAULT_KINDS.join(', ')}`);
   const out: AlipaySimFault = { kind: f.kind };
-  if (f.share !== undefined) {
-    const share = Number(f.share);
-    if (!(share >= 0 && share <= 1)) throw new SimFaultError('share must be a number from 0 to 1');
-    out.share = share;
-  }
-  if (f.times !== undefined || out.share === undefined) {
-    const times = f.times === undefined ? 1 : Number(f.times);
-    if (!Number.isInteger(times) || times < 1) throw new SimFaultError('times must be a positive integer');
-    out.times = times;
-  }
+  readTimesAndShare(f, out);
   if (out.kind === 'sub-code') {
     if (typeof f.subCode !== 'string' || !/^[a-z]+\.[a-z0-9-]+$/.test(f.subCode)) {
       throw new SimFaultError('sub-code needs subCode like isv.invalid-app-id');
@@ -110,12 +101,6 @@ export class AlipayFaultPlan {
   }
 
   private fires(rule: AlipaySimFault): boolean {
-    if (rule.times !== undefined) {
-      if (rule.times <= 0) return false;
-      if (rule.share !== undefined && this.random() >= rule.share) return false;
-      rule.times--;
-      return true;
-    }
-    return this.random() < (rule.share ?? 0);
+    return ruleFires(rule, this.random);
   }
 }

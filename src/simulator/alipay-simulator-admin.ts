@@ -1,10 +1,10 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { adminJson, readAdminJson } from './sim-admin-http';
 import { AlipaySimulator } from './alipay-simulator';
 import { isAlipaySimFaultKind, normalizeAlipayFault } from './alipay-sim-faults';
 import { normalizeFault, SimFaultError } from './sim-faults';
 
 export const ALIPAY_SIM_ADMIN_PREFIX = '/__sim/';
-const MAX_ADMIN_BODY = 16 * 1024;
 
 /**
  * The Alipay simulator's admin API, on its own server only:
@@ -21,19 +21,19 @@ export function handleAlipaySimulatorAdmin(sim: AlipaySimulator, req: IncomingMe
   const route = `${req.method ?? 'GET'} ${path.slice(ALIPAY_SIM_ADMIN_PREFIX.length)}`;
   switch (route) {
     case 'GET stats':
-      json(res, 200, alipaySimulatorStats(sim));
+      adminJson(res, 200, alipaySimulatorStats(sim));
       return true;
     case 'DELETE faults':
       sim.faults.clear();
       sim.alipayFaults.clear();
-      json(res, 200, alipaySimulatorStats(sim));
+      adminJson(res, 200, alipaySimulatorStats(sim));
       return true;
     case 'POST reset':
       sim.reset();
-      json(res, 200, alipaySimulatorStats(sim));
+      adminJson(res, 200, alipaySimulatorStats(sim));
       return true;
     case 'POST faults':
-      readJson(req, res, (body) => {
+      readAdminJson(req, res, (body) => {
         const list: unknown[] = Array.isArray(body) ? body : [body];
         // Validate all before adding any, so a bad rule in an array adds nothing.
         const rules = list.map((f) => {
@@ -46,20 +46,20 @@ export function handleAlipaySimulatorAdmin(sim: AlipaySimulator, req: IncomingMe
           if (r.alipay) sim.alipayFaults.add([r.alipay]);
           if (r.shared) sim.faults.add([r.shared]);
         }
-        json(res, 200, alipaySimulatorStats(sim));
+        adminJson(res, 200, alipaySimulatorStats(sim));
       });
       return true;
     case 'POST codes':
-      readJson(req, res, (body) => {
+      readAdminJson(req, res, (body) => {
         const b = (body ?? {}) as Record<string, unknown>;
         if (typeof b.app_id !== 'string' || !b.app_id) throw new SimFaultError('app_id is required');
         const user = typeof b.user === 'string' && b.user ? b.user : undefined;
         const scope = b.scope === 'auth_user' ? 'auth_user' : 'auth_base';
-        json(res, 200, { auth_code: sim.issueAuthCode(b.app_id, user, scope) });
+        adminJson(res, 200, { auth_code: sim.issueAuthCode(b.app_id, user, scope) });
       });
       return true;
     default:
-      json(res, 404, { error: 'unknown simulator admin route' });
+      adminJson(res, 404, { error: 'unknown simulator admin route' });
       return true;
   }
 }
@@ -71,34 +71,4 @@ export function alipaySimulatorStats(sim: AlipaySimulator): object {
     faultsInjected: sim.faults.injected + sim.alipayFaults.injected,
     faults: [...sim.faults.list(), ...sim.alipayFaults.list()],
   };
-}
-
-function readJson(req: IncomingMessage, res: ServerResponse, then: (body: unknown) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > MAX_ADMIN_BODY) {
-      json(res, 413, { error: 'body too large' });
-      req.destroy();
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (res.headersSent) return;
-    try {
-      const text = Buffer.concat(chunks).toString('utf8');
-      then(text.trim() ? JSON.parse(text) : undefined);
-    } catch (err) {
-      json(res, 400, { error: err instanceof SimFaultError ? err.message : 'body must be JSON' });
-    }
-  });
-}
-
-function json(res: ServerResponse, status: number, body: object): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
 }

@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { listenSimulator } from './sim-server-listen';
 import { handleAlipaySimulatorAdmin } from './alipay-simulator-admin';
 import { AlipayAppKeys, AlipaySimulator, AlipaySimulatorOptions, ALIPAY_SIM_GATEWAY_PATH } from './alipay-simulator';
 
@@ -29,15 +29,7 @@ export async function startAlipaySimulator(
       res.end('not an Alipay path');
     }
   });
-  server.keepAliveTimeout = 65_000;
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
-  const baseUrl = `http://${urlHost}:${port}`;
+  const { baseUrl, close } = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
   return {
     simulator,
     server,
@@ -45,10 +37,6 @@ export async function startAlipaySimulator(
     openAuthBase: baseUrl,
     gateway: `${baseUrl}${ALIPAY_SIM_GATEWAY_PATH}`,
     appKeys: (appId) => simulator.appKeys(appId),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

@@ -13,7 +13,9 @@ import { promisify } from 'node:util';
 import { alipayConsentPageHtml } from './alipay-consent.page';
 import { AlipayFaultPlan, AlipaySimFault } from './alipay-sim-faults';
 import { consentAnswer } from './sim-consent.page';
-import { FaultDecision, FaultPlan, SimFault } from './sim-faults';
+import { FaultPlan, SimFault } from './sim-faults';
+import { runWithFaults } from './sim-fault-runner';
+import { errorPage, html, parseRedirect } from './sim-pages';
 
 const generateRsa = promisify(generateKeyPair);
 
@@ -229,46 +231,23 @@ export class AlipaySimulator {
     readForm(req, res, (body) => {
       const params: Params = new Map(url.searchParams);
       for (const [k, v] of body) params.set(k, v);
-      const decision = this.faults.next();
-      const go = (): void => {
-        // Shared faults answer before the request is looked at, so they burn no code.
-        if (decision.answer) return res.destroyed ? undefined : this.sharedFault(decision.answer, params, res);
-        const alipayFault = this.alipayFaults.next();
-        if (alipayFault?.kind === 'sub-code') {
-          const subCode = alipayFault.subCode ?? 'isp.unknow-error';
-          return this.refuse(res, params, alipayFault.code ?? codeForSubCode(subCode), subCode, 'injected by the simulator');
-        }
-        // A real Alipay spends the code even when the caller gave up waiting.
-        this.exchange(params, res, alipayFault?.kind);
-      };
-      if (decision.delayMs > 0) setTimeout(go, decision.delayMs).unref();
-      else go();
+      runWithFaults(this.faults, res, {
+        exchange: () => {
+          const alipayFault = this.alipayFaults.next();
+          if (alipayFault?.kind === 'sub-code') {
+            const subCode = alipayFault.subCode ?? 'isp.unknow-error';
+            return this.refuse(res, params, alipayFault.code ?? codeForSubCode(subCode), subCode, 'injected by the simulator');
+          }
+          this.exchange(params, res, alipayFault?.kind);
+        },
+        refuse: (answer) => {
+          if (answer.kind === 'busy') return this.refuse(res, params, '20000', 'isp.unknow-error', 'service currently unavailable');
+          // errcode N answers gateway code N; the Alipay `sub-code` fault names a sub code instead.
+          const code = String(answer.errcode ?? 20000);
+          this.refuse(res, params, code, code === '20000' ? 'isp.unknow-error' : 'isv.injected-by-simulator', 'injected by the simulator');
+        },
+      });
     });
-  }
-
-  private sharedFault(answer: NonNullable<FaultDecision['answer']>, params: Params, res: ServerResponse): void {
-    switch (answer.kind) {
-      case 'busy':
-        return this.refuse(res, params, '20000', 'isp.unknow-error', 'service currently unavailable');
-      case 'errcode': {
-        // errcode N answers gateway code N; the Alipay `sub-code` fault names a sub code instead.
-        const code = String(answer.errcode ?? 20000);
-        return this.refuse(res, params, code, code === '20000' ? 'isp.unknow-error' : 'isv.injected-by-simulator', 'injected by the simulator');
-      }
-      case 'http':
-        res.writeHead(answer.status ?? 503, { 'Content-Type': 'text/html' });
-        return void res.end('<html><body>injected HTTP error</body></html>');
-      case 'non-json':
-        res.writeHead(200, { 'Content-Type': 'text/html' });
-        return void res.end('<html><body>502 Bad Gateway</body></html>');
-      case 'reset': {
-        const socket = res.socket;
-        // RST rather than FIN where Node can, as a middlebox dropping the connection would.
-        if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-        else socket?.destroy();
-        return;
-      }
-    }
   }
 
   private exchange(params: Params, res: ServerResponse, spoil?: 'bad-sign' | 'unsigned'): void {
@@ -417,21 +396,6 @@ function readForm(req: IncomingMessage, res: ServerResponse, then: (body: URLSea
   });
 }
 
-function parseRedirect(value: string | null): URL | undefined {
-  if (!value) return undefined;
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function page(res: ServerResponse, status: number, message: string): void {
-  html(res, `<!doctype html><meta charset="utf-8"><title>Alipay simulator</title><p>${message}</p>`, status);
-}
-
-function html(res: ServerResponse, body: string, status = 200): void {
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+  errorPage(res, 'Alipay simulator', status, message);
 }

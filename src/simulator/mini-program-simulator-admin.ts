@@ -1,7 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { MiniProgramSimulator } from './mini-program-simulator';
-import { adminJson, readAdminJson } from './sim-admin-http';
-import { normalizeFault, SimFaultError } from './sim-faults';
+import { adminJson, handleFaultAdminRoute, readAdminJson } from './sim-admin-http';
+import { SimFaultError } from './sim-faults';
 
 export const MINI_SIM_ADMIN_PREFIX = '/__sim/mini/';
 
@@ -17,25 +17,8 @@ export const MINI_SIM_ADMIN_PREFIX = '/__sim/mini/';
 export function handleMiniProgramAdmin(sim: MiniProgramSimulator, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
   if (!url.pathname.startsWith(MINI_SIM_ADMIN_PREFIX)) return false;
   const route = `${req.method ?? 'GET'} ${url.pathname.slice(MINI_SIM_ADMIN_PREFIX.length)}`;
+  if (handleFaultAdminRoute(route, sim, () => miniProgramStats(sim), req, res)) return true;
   switch (route) {
-    case 'GET stats':
-      adminJson(res, 200, miniProgramStats(sim));
-      return true;
-    case 'DELETE faults':
-      sim.faults.clear();
-      adminJson(res, 200, miniProgramStats(sim));
-      return true;
-    case 'POST reset':
-      sim.reset();
-      adminJson(res, 200, miniProgramStats(sim));
-      return true;
-    case 'POST faults':
-      readAdminJson(req, res, (body) => {
-        const list = Array.isArray(body) ? body : [body];
-        sim.faults.add(list.map(normalizeFault));
-        adminJson(res, 200, miniProgramStats(sim));
-      });
-      return true;
     case 'POST codes':
       readAdminJson(req, res, (body) => {
         const b = (body ?? {}) as Record<string, unknown>;

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlan, SimFault } from './sim-faults';
+import { runWithFaults } from './sim-fault-runner';
+import { sendWechatJson, wechatError } from './wechat-sim-answers';
 import { WechatSimulator } from './wechat-simulator';
 
 export const MINI_PROGRAM_SESSION_PATH = '/sns/jscode2session';
@@ -63,7 +65,8 @@ export class MiniProgramSimulator {
 
   /** The unionid of a user across the apps of one Open Platform account: stable, 28 characters, starting with `o`. */
   static unionIdFor(openPlatformId: string, user: string): string {
-    return 'o' + createHash('sha256').update(`union\u0000${openPlatformId}\u0000${user}`).digest('base64url').slice(0, 27);
+    // WeChat's unionid is one per user across the apps of an Open Platform account, official accounts included.
+    return WechatSimulator.unionIdFor(openPlatformId, user);
   }
 
   /** What wx.login would hand the mini program for this user: a code for one jscode2session. */
@@ -100,33 +103,11 @@ export class MiniProgramSimulator {
 
   private exchangeWithFaults(q: URLSearchParams, res: ServerResponse): void {
     this.exchanges++;
-    const { delayMs, answer } = this.faults.next();
-    const go = (): void => {
-      // A real WeChat spends the code even when the caller gave up waiting.
-      if (!answer) return this.exchange(q, res);
-      if (res.destroyed) return;
-      // Faults answer before the code is looked at, so they burn no code.
-      switch (answer.kind) {
-        case 'busy':
-          return wechatError(res, -1, 'system error');
-        case 'errcode':
-          return wechatError(res, answer.errcode ?? -1, 'injected by the simulator');
-        case 'http':
-          res.writeHead(answer.status ?? 503, { 'Content-Type': 'text/html' });
-          return void res.end('<html><body>injected HTTP error</body></html>');
-        case 'non-json':
-          res.writeHead(200, { 'Content-Type': 'text/html' });
-          return void res.end('<html><body>502 Bad Gateway</body></html>');
-        case 'reset': {
-          const socket = res.socket;
-          if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-          else socket?.destroy();
-          return;
-        }
-      }
-    };
-    if (delayMs > 0) setTimeout(go, delayMs).unref();
-    else go();
+    runWithFaults(this.faults, res, {
+      exchange: () => this.exchange(q, res),
+      refuse: (answer) =>
+        answer.kind === 'busy' ? wechatError(res, -1, 'system error') : wechatError(res, answer.errcode ?? -1, 'injected by the simulator'),
+    });
   }
 
   // Runs even when the caller has gone (timed out): the code is spent all the same.
@@ -151,7 +132,7 @@ export class MiniProgramSimulator {
       openid: WechatSimulator.openIdFor(appId, issued.user),
     };
     if (app.openPlatformId) body.unionid = MiniProgramSimulator.unionIdFor(app.openPlatformId, issued.user);
-    send(res, body);
+    sendWechatJson(res, body);
   }
 
   // Used codes stay until they expire, so a reuse answers 40163.
@@ -163,16 +144,4 @@ export class MiniProgramSimulator {
       this.codes.delete(code);
     }
   }
-}
-
-function send(res: ServerResponse, body: object): void {
-  if (res.destroyed) return;
-  const text = JSON.stringify(body);
-  // WeChat labels its JSON text/plain; relays must parse it anyway.
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function wechatError(res: ServerResponse, errcode: number, errmsg: string): void {
-  send(res, { errcode, errmsg: `${errmsg}, rid: ${randomBytes(12).toString('hex')}` });
 }

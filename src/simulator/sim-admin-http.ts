@@ -1,5 +1,5 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { SimFaultError } from './sim-faults';
+import { FaultPlan, normalizeFault, SimFaultError } from './sim-faults';
 
 const MAX_ADMIN_BODY = 16 * 1024;
 
@@ -35,4 +35,46 @@ export function adminJson(res: ServerResponse, status: number, body: object): vo
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** What the stats/faults/reset admin routes act on: one simulator's fault plan. */
+export interface FaultAdminTarget {
+  faults: FaultPlan;
+  reset(): void;
+}
+
+/**
+ * The admin routes every WeChat-side simulator has (`route` is `METHOD path`
+ * below its prefix): GET stats, POST faults (a rule or an array), DELETE
+ * faults, POST reset. False for any other route.
+ */
+export function handleFaultAdminRoute(
+  route: string,
+  target: FaultAdminTarget,
+  stats: () => object,
+  req: IncomingMessage,
+  res: ServerResponse,
+): boolean {
+  switch (route) {
+    case 'GET stats':
+      adminJson(res, 200, stats());
+      return true;
+    case 'DELETE faults':
+      target.faults.clear();
+      adminJson(res, 200, stats());
+      return true;
+    case 'POST reset':
+      target.reset();
+      adminJson(res, 200, stats());
+      return true;
+    case 'POST faults':
+      readAdminJson(req, res, (body) => {
+        const list = Array.isArray(body) ? body : [body];
+        target.faults.add(list.map(normalizeFault));
+        adminJson(res, 200, stats());
+      });
+      return true;
+    default:
+      return false;
+  }
 }

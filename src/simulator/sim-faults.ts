@@ -45,16 +45,7 @@ export function normalizeFault(input: unknown): SimFault {
   const kind = f.kind as SimFaultKind;
   if (!SIM_FAULT_KINDS.includes(kind)) throw new SimFaultError(`kind must be one of ${SIM_FAULT_KINDS.join(', ')}`);
   const out: SimFault = { kind };
-  if (f.share !== undefined) {
-    const share = Number(f.share);
-    if (!(share >= 0 && share <= 1)) throw new SimFaultError('share must be a number from 0 to 1');
-    out.share = share;
-  }
-  if (f.times !== undefined || out.share === undefined) {
-    const times = f.times === undefined ? 1 : Number(f.times);
-    if (!Number.isInteger(times) || times < 1) throw new SimFaultError('times must be a positive integer');
-    out.times = times;
-  }
+  readTimesAndShare(f, out);
   if (kind === 'latency') {
     const ms = Number(f.ms);
     if (!Number.isFinite(ms) || ms < 0 || ms > 120_000) throw new SimFaultError('latency needs ms from 0 to 120000');
@@ -148,12 +139,37 @@ export class FaultPlan {
   }
 
   private fires(rule: SimFault): boolean {
-    if (rule.times !== undefined) {
-      if (rule.times <= 0) return false;
-      if (rule.share !== undefined && this.random() >= rule.share) return false;
-      rule.times--;
-      return true;
-    }
-    return this.random() < (rule.share ?? 0);
+    return ruleFires(rule, this.random);
   }
+}
+
+/** How often a rule applies, shared by every simulator's faults: `share` (0..1), `times` (default 1 without a share). */
+export interface RuleCount {
+  times?: number;
+  share?: number;
+}
+
+/** Reads `share` and `times` of a rule into `out`; throws SimFaultError naming the field. */
+export function readTimesAndShare(f: Record<string, unknown>, out: RuleCount): void {
+  if (f.share !== undefined) {
+    const share = Number(f.share);
+    if (!(share >= 0 && share <= 1)) throw new SimFaultError('share must be a number from 0 to 1');
+    out.share = share;
+  }
+  if (f.times !== undefined || out.share === undefined) {
+    const times = f.times === undefined ? 1 : Number(f.times);
+    if (!Number.isInteger(times) || times < 1) throw new SimFaultError('times must be a positive integer');
+    out.times = times;
+  }
+}
+
+/** Whether a rule applies to this call, spending one of its `times`. */
+export function ruleFires(rule: RuleCount, random: () => number): boolean {
+  if (rule.times !== undefined) {
+    if (rule.times <= 0) return false;
+    if (rule.share !== undefined && random() >= rule.share) return false;
+    rule.times--;
+    return true;
+  }
+  return random() < (rule.share ?? 0);
 }

@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { listenSimulator } from './sim-server-listen';
 import { handleMiniProgramAdmin } from './mini-program-simulator-admin';
 import { MiniProgramSimulator, SimulatedMiniProgram } from './mini-program-simulator';
 import { handleSimulatorAdmin } from './simulator-admin';
@@ -34,23 +34,12 @@ export async function startSimulatorServer(
       res.end('not a WeChat OAuth path');
     }
   });
-  server.keepAliveTimeout = 65_000;
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const { baseUrl, close } = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
   return {
     simulator,
     miniProgram,
     server,
-    baseUrl: `http://${urlHost}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    baseUrl,
+    close,
   };
 }

@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlan, SimFault } from './sim-faults';
+import { runWithFaults } from './sim-fault-runner';
+import { errorPage, html, parseRedirect } from './sim-pages';
+import { sendWechatJson, wechatError } from './wechat-sim-answers';
 import { consentAnswer, consentPageHtml } from './sim-consent.page';
 
 export interface SimulatedApp {
@@ -154,34 +157,11 @@ export class WechatSimulator {
   // Every call counts, faulted or not: tests assert how often WeChat was called.
   private exchangeWithFaults(q: URLSearchParams, res: ServerResponse): void {
     this.exchanges++;
-    const { delayMs, answer } = this.faults.next();
-    const go = (): void => {
-      // A real WeChat spends the code even when the caller gave up waiting.
-      if (!answer) return this.exchange(q, res);
-      if (res.destroyed) return;
-      // Faults answer before the code is looked at, so they burn no code.
-      switch (answer.kind) {
-        case 'busy':
-          return wechatError(res, -1, 'system error');
-        case 'errcode':
-          return wechatError(res, answer.errcode ?? -1, 'injected by the simulator');
-        case 'http':
-          res.writeHead(answer.status ?? 503, { 'Content-Type': 'text/html' });
-          return void res.end('<html><body>injected HTTP error</body></html>');
-        case 'non-json':
-          res.writeHead(200, { 'Content-Type': 'text/html' });
-          return void res.end('<html><body>502 Bad Gateway</body></html>');
-        case 'reset': {
-          const socket = res.socket;
-          // RST rather than FIN where Node can, as a middlebox dropping the connection would.
-          if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
-          else socket?.destroy();
-          return;
-        }
-      }
-    };
-    if (delayMs > 0) setTimeout(go, delayMs).unref();
-    else go();
+    runWithFaults(this.faults, res, {
+      exchange: () => this.exchange(q, res),
+      refuse: (answer) =>
+        answer.kind === 'busy' ? wechatError(res, -1, 'system error') : wechatError(res, answer.errcode ?? -1, 'injected by the simulator'),
+    });
   }
 
   private exchange(q: URLSearchParams, res: ServerResponse): void {
@@ -200,7 +180,7 @@ export class WechatSimulator {
     if (issued.used) return wechatError(res, 40163, 'code been used');
     if (issued.expiresAt <= Date.now()) return wechatError(res, 42003, 'code expired');
     issued.used = true;
-    send(res, {
+    sendWechatJson(res, {
       access_token: `SIM_AT_${randomBytes(32).toString('base64url')}`,
       expires_in: 7200,
       refresh_token: `SIM_RT_${randomBytes(32).toString('base64url')}`,
@@ -228,32 +208,6 @@ function isLoopback(url: URL): boolean {
   return url.hostname === '127.0.0.1' || url.hostname === '[::1]' || url.hostname === 'localhost';
 }
 
-function parseRedirect(value: string | null): URL | undefined {
-  if (!value) return undefined;
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function send(res: ServerResponse, body: object): void {
-  const text = JSON.stringify(body);
-  // WeChat labels its JSON text/plain; relays must parse it anyway.
-  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function wechatError(res: ServerResponse, errcode: number, errmsg: string): void {
-  send(res, { errcode, errmsg: `${errmsg}, rid: ${randomBytes(12).toString('hex')}` });
-}
-
 function page(res: ServerResponse, status: number, message: string): void {
-  html(res, `<!doctype html><meta charset="utf-8"><title>WeChat simulator</title><p>${message}</p>`, status);
-}
-
-function html(res: ServerResponse, body: string, status = 200): void {
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+  errorPage(res, 'WeChat simulator', status, message);
 }
