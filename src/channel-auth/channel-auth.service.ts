@@ -134,11 +134,13 @@ export class ChannelAuthService {
     wechatChannel(input.channel, input.authType);
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
-    if (authCode === undefined && queryCode === undefined) throw AssistException.invalidField('authCode', 'or queryCode is required');
     if (authCode === undefined) {
+      if (queryCode === undefined) throw AssistException.invalidField('authCode', 'or queryCode is required');
       // DaxPay's queryAuthResult: the stored result, or not_exist.
-      const flow = await this.readFlow(merchant, queryCode!);
-      ctx.answered = { event: 'channel_auth.read', fields: { queryCode: mask(queryCode!), status: flow?.status ?? 'not_exist' } };
+      const flow = await this.readFlow(merchant, queryCode);
+      ctx.answered = { event: 'channel_auth.read', fields: { queryCode: mask(queryCode), status: flow?.status ?? 'not_exist' } };
+      // 'waiting' is a poll's "not yet": an identical retry must read again, not get this answer back.
+      if (flow?.status === 'waiting') ctx.provisional = true;
       return flow ? this.answerOf(merchant, flow) : { code: 0, status: 'not_exist' };
     }
     if (queryCode === undefined) {

@@ -19,6 +19,12 @@ export interface AssistRequestContext {
   replay?: ReplayEntry;
   /** The success log line the interceptor writes (event and safe fields), filled in by the business. */
   answered?: { event: string; fields: LogFields };
+  /**
+   * The answer is a "not yet" (a poll that found the flow still waiting): a
+   * success, but not the request's final answer, so it is not kept for
+   * retry-safe replay and an identical retry runs the business again.
+   */
+  provisional?: boolean;
 }
 
 // Keyed by the request object, whichever adapter made it; nothing leaks onto the request.

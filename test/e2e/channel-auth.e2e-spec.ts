@@ -76,6 +76,19 @@ describe.each(ADAPTERS)('channel auth over %s', (adapter) => {
       expect(Object.keys(done.json.data)).toEqual(['openId', 'accessToken', 'status']);
       expectSigned30(done.json, m, 'AuthResult');
     });
+
+    it("a poll's 'waiting' is not kept for replay: the byte-identical poll sent again after the scan reads the result", async () => {
+      const gen = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(m, { channel: 'wechat_pay', authType: 'wechat' }));
+      const { authUrl, queryCode } = gen.json.data;
+      const poll = body30(m, { channel: 'wechat_pay', queryCode });
+      expect((await postChannelAuth(gw.baseUrl, 'auth', poll)).json).toMatchObject({ code: 0, data: { status: 'waiting' } });
+      expect((await scan(authUrl)).status).toBe(200);
+      const again = await postChannelAuth(gw.baseUrl, 'auth', poll);
+      expect(again.json).toMatchObject({ code: 0, data: { openId: DEMO_OPENID, status: 'success' } });
+      expectSigned30(again.json, m, 'AuthResult');
+      // The final answer is kept: the same poll once more gets it back byte for byte.
+      expect((await postChannelAuth(gw.baseUrl, 'auth', poll)).json).toEqual(again.json);
+    });
   });
 
   it('auth with an authCode alone exchanges it (idempotent: the same code again, same answer, one WeChat call)', async () => {

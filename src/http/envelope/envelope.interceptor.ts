@@ -46,7 +46,7 @@ export class EnvelopeInterceptor implements NestInterceptor {
       mergeMap(async (data: Record<string, unknown>) => {
         const answer = this.answer(ctx, route, data);
         if (replay?.kind === 'fresh' && this.replay) {
-          if (readBusiness(data).kind === 'success') await this.replay.settle(replay.ticket, answer);
+          if (readBusiness(data).kind === 'success' && !ctx.provisional) await this.replay.settle(replay.ticket, answer);
           else await this.replay.release(replay.ticket);
         }
         return answer;
