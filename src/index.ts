@@ -13,6 +13,9 @@ export { DEFAULT_WECHAT_API_BASE, DEFAULT_WECHAT_OPEN_BASE } from './wechat/wech
 export type { ExchangeOptions } from './exchange/exchange.options';
 export type { RateLimit, RateLimitOptions, RateLimitScope } from './rate-limit/rate-limit.options';
 export { DEFAULT_RATE_LIMITS } from './rate-limit/rate-limit.options';
+export type { HostedAuthOptions } from './channel-auth/hosted-auth.options';
+export { DIALECT_NAMES, DEFAULT_DIALECT } from './dialects/wire-dialect';
+export type { DialectName } from './dialects/wire-dialect';
 export { AssistConfigError } from './kernel/assist-config.error';
 export { MerchantConfigError } from './merchants/merchant-config.error';
 
@@ -23,6 +26,7 @@ export { MerchantProvider } from './merchants/merchant.provider';
 export { normalizeMerchant } from './merchants/normalize-merchant';
 export { ReplayStore } from './replay/replay.store';
 export { ExchangeCache } from './exchange/exchange.cache';
+export { ChannelAuthStore } from './channel-auth/channel-auth.store';
 export { AssistMetrics, NoopAssistMetrics } from './kernel/assist.metrics';
 export type { BreakerState, ExchangeReuse } from './kernel/assist.metrics';
 export { ASSIST_CLOCK } from './kernel/clock';
