@@ -1,12 +1,13 @@
 import { AssistException } from '../kernel/assist.exception';
 import { AssistErrorCode } from '../kernel/error-codes';
 import type { AssistRedisClient } from '../redis/assist-redis';
+import { channelAuthKey } from '../redis/redis-keys';
 import { ChannelAuthStore } from './channel-auth.store';
 
 export const DEFAULT_CHANNEL_AUTH_KEY_PREFIX = 'unipay:assist:';
 
 export interface RedisChannelAuthStoreOptions {
-  /** Prepended to every key (then `channel-auth:`). Default `unipay:assist:`. */
+  /** Prepended to every key (then `channel-auth:{key}`). Default `unipay:assist:`. */
   keyPrefix?: string;
 }
 
@@ -29,25 +30,30 @@ export class RedisChannelAuthStore implements ChannelAuthStore {
     private readonly redis: AssistRedisClient,
     options: RedisChannelAuthStoreOptions = {},
   ) {
-    this.prefix = `${options.keyPrefix ?? DEFAULT_CHANNEL_AUTH_KEY_PREFIX}channel-auth:`;
+    this.prefix = options.keyPrefix ?? DEFAULT_CHANNEL_AUTH_KEY_PREFIX;
+  }
+
+  /** `<prefix>channel-auth:{<key>}`: every operation here is on one key, the tag spreads flows over a Cluster. */
+  private k(key: string): string {
+    return channelAuthKey(this.prefix, key);
   }
 
   async get(key: string): Promise<string | undefined> {
-    const value = await this.guard(() => this.redis.get(this.prefix + key));
+    const value = await this.guard(() => this.redis.get(this.k(key)));
     return value ?? undefined;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.guard(() => this.redis.set(this.prefix + key, value, 'PX', pxOf(ttlMs)));
+    await this.guard(() => this.redis.set(this.k(key), value, 'PX', pxOf(ttlMs)));
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<string> {
-    const held = await this.guard(() => this.redis.eval(SET_IF_ABSENT_SCRIPT, 1, this.prefix + key, value, String(pxOf(ttlMs))));
+    const held = await this.guard(() => this.redis.eval(SET_IF_ABSENT_SCRIPT, 1, this.k(key), value, String(pxOf(ttlMs))));
     return typeof held === 'string' ? held : value;
   }
 
   async deleteIf(key: string, value: string): Promise<void> {
-    await this.guard(() => this.redis.eval(DELETE_IF_SCRIPT, 1, this.prefix + key, value));
+    await this.guard(() => this.redis.eval(DELETE_IF_SCRIPT, 1, this.k(key), value));
   }
 
   private async guard<T>(op: () => Promise<T>): Promise<T> {

@@ -1,51 +1,251 @@
+import type { ChainableCommander } from 'ioredis';
 import { failClosed } from '../redis/fail-closed';
 import type { AssistRedisClient } from '../redis/assist-redis';
+import { exchangeKeys } from '../redis/redis-keys';
 import { ExchangeCache } from './exchange.cache';
 
 export const DEFAULT_EXCHANGE_KEY_PREFIX = 'unipay:assist:';
 
+/**
+ * Redis' WAIT after a claim or a result: how many replicas must hold the
+ * write before it counts. On a replicated deployment (Sentinel, Cluster
+ * with replicas) an acknowledged write that the master had not yet sent
+ * to its replica is lost when that master dies: a lost claim lets another
+ * instance spend the same code with WeChat, a lost result lets a retry do
+ * it. With `replicas: 1` a claim that no replica acknowledged within
+ * `timeoutMs` is given up before WeChat is called (29310, retry), and a
+ * result is written again until one does. The price: while no replica is
+ * up, every exchange fails closed (like Redis' own min-replicas-to-write).
+ */
+export interface RedisReplicaAcks {
+  /** Replicas that must acknowledge. 0 (default): no WAIT. */
+  replicas: number;
+  /** How long one WAIT may take. Default 200 ms. WAIT holds the shared connection meanwhile. */
+  timeoutMs?: number;
+}
+
+/** What the cache does on its own after a failed result write; for the module's log. */
+export type ExchangeCacheEvent =
+  | { event: 'result_write_pending'; key: string }
+  | { event: 'result_written_late'; key: string; attempts: number }
+  | { event: 'result_write_abandoned'; key: string; attempts: number };
+
 export interface RedisExchangeCacheOptions {
-  /** Prepended to every key (then `exchange:`). Default `unipay:assist:`. */
+  /** Prepended to every key (then `exchange:{key}:claim|result`). Default `unipay:assist:`. */
   keyPrefix?: string;
+  replicaAcks?: RedisReplicaAcks;
+  /** Pause between attempts to store a result that could not be stored. Default 250 ms. */
+  rewriteEveryMs?: number;
+  onEvent?: (event: ExchangeCacheEvent) => void;
 }
 
 // Delete the claim only if we still hold it: a claim that expired and was
 // taken by another instance must not be released by us.
 const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
+// Result and claim in one step (same hash tag, same slot): there is no
+// moment where the claim is gone and the result not yet there, which is
+// the window in which a retry would call WeChat with a spent code.
+// Idempotent, so a failed or unreplicated attempt is simply run again.
+const SETTLE_SCRIPT = `redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if redis.call('get', KEYS[2]) == ARGV[3] then redis.call('del', KEYS[2]) end
+return 1`;
+
+/** Results that are still being written, bounded so an endless outage cannot grow memory without limit. */
+const MAX_PENDING_WRITES = 10_000;
+
+interface HeldClaim {
+  owner: string;
+  /** The result stored and the claim released by the settle script. */
+  settled: boolean;
+  /** A result this instance holds but Redis does not yet: the claim must stay. */
+  pending?: PendingWrite;
+}
+
+interface PendingWrite {
+  value: string;
+  expiresAt: number;
+  attempts: number;
+  timer?: NodeJS.Timeout;
+}
+
 /**
  * Results and claims shared by every gateway instance on one Redis. Any Redis
  * failure before WeChat is called is a 29310: without the shared claim two
  * instances could both spend the code, which is what this cache prevents.
+ *
+ * After WeChat answered, `set` (by the instance holding the claim) stores
+ * the result and releases the claim in one script. If that fails, the
+ * claim is NOT released: a retry elsewhere finds a held claim (29306, or
+ * 29310 while Redis is down), never a free one that would call WeChat
+ * again with a spent code (40163). This instance keeps the sealed result,
+ * answers its own retries from it, and stores it again every
+ * `rewriteEveryMs` until Redis takes it (and, with `replicaAcks`, a replica
+ * holds it) or the result's ttl ends.
  */
 export class RedisExchangeCache implements ExchangeCache {
   private readonly prefix: string;
+  private readonly acks: Required<RedisReplicaAcks>;
+  private readonly rewriteEveryMs: number;
+  private readonly held = new Map<string, HeldClaim>();
+  private pendingCount = 0;
+  private closed = false;
 
   constructor(
     private readonly redis: AssistRedisClient,
-    options: RedisExchangeCacheOptions = {},
+    private readonly options: RedisExchangeCacheOptions = {},
   ) {
-    this.prefix = `${options.keyPrefix ?? DEFAULT_EXCHANGE_KEY_PREFIX}exchange:`;
+    this.prefix = options.keyPrefix ?? DEFAULT_EXCHANGE_KEY_PREFIX;
+    this.acks = { replicas: options.replicaAcks?.replicas ?? 0, timeoutMs: options.replicaAcks?.timeoutMs ?? 200 };
+    this.rewriteEveryMs = options.rewriteEveryMs ?? 250;
   }
 
   async get(key: string): Promise<string | undefined> {
-    const value = await failClosed('exchange store', () => this.redis.get(`${this.prefix}result:${key}`));
+    const pending = this.held.get(key)?.pending;
+    if (pending && pending.expiresAt > Date.now()) return pending.value;
+    const value = await failClosed('exchange store', () => this.redis.get(this.keys(key).result));
     return value ?? undefined;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await failClosed('exchange store', () => this.redis.set(`${this.prefix}result:${key}`, value, 'PX', Math.max(1, Math.ceil(ttlMs))));
+    const claim = this.held.get(key);
+    if (!claim || claim.settled) {
+      await failClosed('exchange store', async () => {
+        const acks = await this.withWait((p) => p.set(this.keys(key).result, value, 'PX', px(ttlMs)));
+        if (acks < this.acks.replicas) throw new Error('result not replicated');
+      });
+      return;
+    }
+    try {
+      await failClosed('exchange store', () => this.settle(key, claim.owner, value, ttlMs));
+      claim.settled = true;
+    } catch (err) {
+      this.keepWriting(key, claim, value, ttlMs);
+      throw err;
+    }
   }
 
   async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
-    const ok = await failClosed('exchange store', () =>
-      this.redis.set(`${this.prefix}claim:${key}`, owner, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'),
-    );
-    return ok === 'OK';
+    const { claim } = this.keys(key);
+    const won = await failClosed('exchange store', async () => {
+      if (this.acks.replicas === 0) return (await this.redis.set(claim, owner, 'PX', px(ttlMs), 'NX')) === 'OK';
+      const [set, acks] = await this.pipelined((p) => p.set(claim, owner, 'PX', px(ttlMs), 'NX'));
+      if (set !== 'OK') return false;
+      if (acks < this.acks.replicas) {
+        // WeChat has not been called: giving the claim back costs nothing, and
+        // keeping it would make retries wait for its ttl.
+        await this.redis.eval(RELEASE_SCRIPT, 1, claim, owner).catch(() => undefined);
+        throw new Error('claim not replicated');
+      }
+      return true;
+    });
+    if (won) this.held.set(key, { owner, settled: false });
+    return won;
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await failClosed('exchange store', () => this.redis.eval(RELEASE_SCRIPT, 1, `${this.prefix}claim:${key}`, owner));
+    const claim = this.held.get(key);
+    if (claim && claim.owner === owner) {
+      // The result is still being written: the claim is what keeps a retry from calling WeChat.
+      if (claim.pending) return;
+      this.held.delete(key);
+      // The settle script already released it.
+      if (claim.settled) return;
+    }
+    await failClosed('exchange store', () => this.redis.eval(RELEASE_SCRIPT, 1, this.keys(key).claim, owner));
   }
 
+  /** Results not yet in Redis (for health and tests). */
+  pendingWrites(): number {
+    return this.pendingCount;
+  }
+
+  /** Nest calls this at shutdown. */
+  onApplicationShutdown(): void {
+    this.close();
+  }
+
+  /** Stops rewriting (at shutdown); what is still pending is lost with the process. */
+  close(): void {
+    this.closed = true;
+    for (const claim of this.held.values()) if (claim.pending?.timer) clearTimeout(claim.pending.timer);
+  }
+
+  private keys(key: string): { claim: string; result: string } {
+    return exchangeKeys(this.prefix, key);
+  }
+
+  private async settle(key: string, owner: string, value: string, ttlMs: number): Promise<void> {
+    const { claim, result } = this.keys(key);
+    const acks = await this.withWait((p) => p.eval(SETTLE_SCRIPT, 2, result, claim, value, px(ttlMs), owner));
+    if (acks < this.acks.replicas) throw new Error('result not replicated');
+  }
+
+  private keepWriting(key: string, claim: HeldClaim, value: string, ttlMs: number): void {
+    if (claim.pending || this.closed) return;
+    if (this.pendingCount >= MAX_PENDING_WRITES) {
+      this.options.onEvent?.({ event: 'result_write_abandoned', key, attempts: 1 });
+      return;
+    }
+    const pending: PendingWrite = { value, expiresAt: Date.now() + ttlMs, attempts: 1 };
+    claim.pending = pending;
+    this.pendingCount++;
+    this.options.onEvent?.({ event: 'result_write_pending', key });
+    const finish = (): void => {
+      claim.pending = undefined;
+      this.pendingCount--;
+      if (this.held.get(key) === claim) this.held.delete(key);
+    };
+    const attempt = (): void => {
+      if (this.closed) return finish();
+      const left = pending.expiresAt - Date.now();
+      if (left <= 0) {
+        finish();
+        this.options.onEvent?.({ event: 'result_write_abandoned', key, attempts: pending.attempts });
+        return;
+      }
+      pending.attempts++;
+      this.settle(key, claim.owner, value, left).then(
+        () => {
+          finish();
+          this.options.onEvent?.({ event: 'result_written_late', key, attempts: pending.attempts });
+        },
+        () => schedule(),
+      );
+    };
+    const schedule = (): void => {
+      pending.timer = setTimeout(attempt, this.rewriteEveryMs);
+      // Never what keeps a process alive.
+      pending.timer.unref();
+    };
+    schedule();
+  }
+
+  /** Runs `command` and, with a WAIT policy, WAIT in the same pipeline; resolves to the replicas that acknowledged. */
+  private async withWait(command: (p: ChainableCommander) => ChainableCommander): Promise<number> {
+    if (this.acks.replicas === 0) {
+      const [[err]] = (await command(this.redis.pipeline()).exec()) ?? [[new Error('pipeline discarded')]];
+      if (err) throw err;
+      return 0;
+    }
+    const [, acks] = await this.pipelined(command);
+    return acks;
+  }
+
+  /**
+   * The command then WAIT, in one pipeline: on a Cluster the pipeline goes to
+   * the node of the command's key, so WAIT counts that master's replicas.
+   */
+  private async pipelined(command: (p: ChainableCommander) => ChainableCommander): Promise<[unknown, number]> {
+    const replies = await command(this.redis.pipeline()).wait(this.acks.replicas, this.acks.timeoutMs).exec();
+    if (!replies) throw new Error('pipeline discarded');
+    const [[cmdErr, reply], [waitErr, acks]] = replies;
+    if (cmdErr) throw cmdErr;
+    if (waitErr) throw waitErr;
+    return [reply, Number(acks)];
+  }
+}
+
+function px(ttlMs: number): number {
+  return Math.max(1, Math.ceil(ttlMs));
 }

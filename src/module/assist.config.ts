@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { hostedAuthOptionsFromEnv } from '../channel-auth/hosted-auth.options';
-import { envString } from '../kernel/option-checks';
+import { envInteger, envString } from '../kernel/option-checks';
 import { exchangeOptionsFromEnv } from '../exchange/exchange.options';
 import { merchantsFromEnv } from '../merchants/merchants-from-env';
 import { rateLimitsFromEnv } from '../rate-limit/rate-limit.options';
@@ -10,14 +10,29 @@ import { AssistConfigError } from '../kernel/assist-config.error';
 import { RedisConfigError, redisConnectionFromEnv, RedisConnectionConfig } from '../redis/redis-connection';
 import { AssistModuleOptions } from './assist.options';
 
-/** REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (+ passwords, TLS); see redisConnectionFromEnv. */
-function redisFromEnv(): RedisConnectionConfig | undefined {
+/**
+ * REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (+ passwords, TLS); see
+ * redisConnectionFromEnv. A plain REDIS_URL stays `redisUrl`, so a host that
+ * spreads these options and sets its own `redisUrl` or `redis` still can.
+ */
+function redisFromEnv(): Pick<AssistModuleOptions, 'redis' | 'redisUrl'> {
+  let config: RedisConnectionConfig | null;
   try {
-    return redisConnectionFromEnv(process.env) ?? undefined;
+    config = redisConnectionFromEnv(process.env);
   } catch (err) {
     if (err instanceof RedisConfigError) throw new AssistConfigError(err.setting, err.message.slice(err.setting.length + 2));
     throw err;
   }
+  if (!config) return {};
+  if (config.kind === 'single' && !config.tls && config.username === undefined && config.password === undefined) return { redisUrl: config.url };
+  return { redis: config };
+}
+
+/** REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS (see RedisReplicaAcks). */
+function replicaAcksFromEnv(): AssistModuleOptions['redisReplicaAcks'] {
+  const replicas = envInteger(process.env, 'REDIS_WAIT_REPLICAS', { zeroOk: true, max: 5 });
+  const timeoutMs = envInteger(process.env, 'REDIS_WAIT_TIMEOUT_MS', { max: 5000 });
+  return replicas === undefined && timeoutMs === undefined ? undefined : { replicas: replicas ?? 0, timeoutMs };
 }
 
 /**
@@ -32,7 +47,8 @@ export const assistConfig = registerAs(
     merchants: merchantsFromEnv(process.env),
     wechat: wechatOptionsFromEnv(process.env),
     alipay: alipayOptionsFromEnv(process.env),
-    redis: redisFromEnv(),
+    ...redisFromEnv(),
+    redisReplicaAcks: replicaAcksFromEnv(),
     redisKeyPrefix: envString(process.env, 'REDIS_KEY_PREFIX'),
     rateLimit: rateLimitsFromEnv(process.env),
     exchange: exchangeOptionsFromEnv(process.env),

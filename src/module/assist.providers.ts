@@ -6,7 +6,9 @@ import { RedisChannelAuthStore } from '../channel-auth/redis-channel-auth.store'
 import { ExchangeCache } from '../exchange/exchange.cache';
 import { EXCHANGE_OPTIONS, resolveExchangeOptions } from '../exchange/exchange.options';
 import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
-import { RedisExchangeCache } from '../exchange/redis-exchange.cache';
+import { RedisExchangeCache, RedisReplicaAcks } from '../exchange/redis-exchange.cache';
+import { AssistLogger } from '../kernel/assist.logger';
+import { optionalInteger } from '../kernel/option-checks';
 import { AssistConfigError } from '../kernel/assist-config.error';
 import { AssistMetrics, NoopAssistMetrics } from '../kernel/assist.metrics';
 import { ASSIST_CLOCK, systemClock } from '../kernel/clock';
@@ -79,9 +81,22 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   },
   {
     provide: ExchangeCache,
-    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
-    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string): ExchangeCache =>
-      o.exchangeCache ?? (redis ? new RedisExchangeCache(redis, { keyPrefix }) : new MemoryExchangeCache()),
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistLogger],
+    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, logger: AssistLogger): ExchangeCache => {
+      if (o.exchangeCache) return o.exchangeCache;
+      if (!redis) return new MemoryExchangeCache();
+      const replicaAcks = resolveReplicaAcks(o.redisReplicaAcks);
+      return new RedisExchangeCache(redis, {
+        keyPrefix,
+        replicaAcks,
+        // The code's 12-hex digest, as every exchange line names it; never the code.
+        onEvent: ({ event, key, ...rest }) => {
+          const code = key.slice(key.lastIndexOf(':') + 1, key.lastIndexOf(':') + 13);
+          if (event === 'result_written_late') logger.log('', `exchange.${event}`, { code, ...rest });
+          else logger.warn('', `exchange.${event}`, { code, ...rest });
+        },
+      });
+    },
   },
   {
     provide: ChannelAuthStore,
@@ -90,6 +105,13 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
       o.channelAuthStore ?? (redis ? new RedisChannelAuthStore(redis, { keyPrefix }) : new MemoryChannelAuthStore()),
   },
 ];
+
+/** `redisReplicaAcks`, checked at start (WAIT for more than 5 replicas, or longer than 5 s, is a mistake). */
+export function resolveReplicaAcks(acks: RedisReplicaAcks | undefined): Required<RedisReplicaAcks> {
+  const replicas = optionalInteger(acks?.replicas, 'redisReplicaAcks.replicas', { zeroOk: true, max: 5 }) ?? 0;
+  const timeoutMs = optionalInteger(acks?.timeoutMs, 'redisReplicaAcks.timeoutMs', { max: 5000 }) ?? 200;
+  return { replicas, timeoutMs };
+}
 
 /** The merchant store: the host's class, or the validated `merchants` option. */
 export function merchantProviderFor(extras: AssistModuleExtras): Provider {

@@ -1,6 +1,7 @@
 import { failClosed } from '../redis/fail-closed';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { AssistRedisClient } from '../redis/assist-redis';
+import { rateLimitKeys } from '../redis/redis-keys';
 
 interface ThrottlerStorageRecord {
   totalHits: number;
@@ -44,9 +45,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   ) {}
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
-    const base = `${this.keyPrefix}ratelimit:${throttlerName}:${key}`;
+    // Both keys carry one hash tag (throttler + key): one slot, so the script never gets CROSSSLOT on a Cluster.
+    const { hits: hitsKey, block: blockKey } = rateLimitKeys(this.keyPrefix, throttlerName, key);
     const reply = await failClosed('rate-limit store', () =>
-      this.redis.eval(INCREMENT_SCRIPT, 2, `${base}:hits`, `${base}:block`, Math.max(1, ttl), limit, Math.max(1, blockDuration)),
+      this.redis.eval(INCREMENT_SCRIPT, 2, hitsKey, blockKey, Math.max(1, ttl), limit, Math.max(1, blockDuration)),
     );
     const [hits, left, blocked, blockLeft] = (reply as number[]).map(Number);
     return {

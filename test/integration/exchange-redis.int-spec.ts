@@ -1,3 +1,4 @@
+import { exchangeKeys } from '../../src/redis/redis-keys';
 import Redis from 'ioredis';
 import { CodeExchangeService, ExchangeStats } from '../../src/exchange/code-exchange.service';
 import { exchangeKey, sealExchange, sealingKey } from '../../src/exchange/exchange-key';
@@ -38,8 +39,8 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
   const exchange = (gw: RunningGateway, code: string) => post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
   const stats = (gw: RunningGateway): ExchangeStats => ({ ...gw.app.get(CodeExchangeService, { strict: false }).stats });
   const reused = (s: ExchangeStats) => s.joined + s.cacheHits + s.peerResults;
-  const claimKey = (code: string) => `${prefix}exchange:claim:${exchangeKey(DEMO_WECHAT_APP.appId, code)}`;
-  const resultKey = (code: string) => `${prefix}exchange:result:${exchangeKey(DEMO_WECHAT_APP.appId, code)}`;
+  const claimKey = (code: string) => exchangeKeys(prefix, exchangeKey(DEMO_WECHAT_APP.appId, code)).claim;
+  const resultKey = (code: string) => exchangeKeys(prefix, exchangeKey(DEMO_WECHAT_APP.appId, code)).result;
 
   beforeAll(async () => {
     sim = await startSimulatorProcess();
@@ -154,7 +155,7 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
     const keys = await redis.keys(`${prefix}exchange:*`);
     expect(keys.length).toBeGreaterThan(0);
     for (const k of keys) expect(k).not.toContain(code);
-    const values = await Promise.all(keys.filter((k) => k.includes(':result:')).map((k) => redis.get(k)));
+    const values = await Promise.all(keys.filter((k) => k.endsWith(':result')).map((k) => redis.get(k)));
     expect(values.length).toBeGreaterThan(0);
     for (const v of values) {
       expect(v).toMatch(/^v1\./);

@@ -13,13 +13,13 @@ describe('RedisChannelAuthStore', () => {
     return new RedisChannelAuthStore(redis, { keyPrefix: prefix });
   });
 
-  it('writes under <prefix>channel-auth: with a PX ttl of at most 5 minutes, and nothing else', async () => {
+  it('writes under <prefix>channel-auth:{key} (one hash tag per key) with a PX ttl of at most 5 minutes, and nothing else', async () => {
     const keyPrefix = uniquePrefix('channel-auth-keys');
     const store = new RedisChannelAuthStore(redis, { keyPrefix });
     await store.set('flow:k', 'v', 300_000);
     await store.setIfAbsent('bound:k', 'c', 300_000);
     const keys = (await redis.keys(`${keyPrefix}*`)).sort();
-    expect(keys).toEqual([`${keyPrefix}channel-auth:bound:k`, `${keyPrefix}channel-auth:flow:k`]);
+    expect(keys).toEqual([`${keyPrefix}channel-auth:{bound:k}`, `${keyPrefix}channel-auth:{flow:k}`]);
     for (const key of keys) {
       const ttl = await redis.pttl(key);
       expect(ttl).toBeGreaterThan(0);

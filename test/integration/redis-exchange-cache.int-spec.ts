@@ -1,9 +1,11 @@
 import Redis from 'ioredis';
 import { AssistException } from '../../src/kernel/assist.exception';
+import { AssistErrorCode } from '../../src/kernel/error-codes';
 import { RedisExchangeCache } from '../../src/exchange/redis-exchange.cache';
 import { createAssistRedis } from '../../src/redis/assist-redis';
 import { SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
-import { sleep } from '../support/wait';
+import { exchangeKeys } from '../../src/redis/redis-keys';
+import { sleep, waitFor } from '../support/wait';
 
 /** RedisExchangeCache on the real shared Redis (its in-memory twin: test/unit/memory-exchange-cache.spec.ts). */
 describe('RedisExchangeCache', () => {
@@ -50,11 +52,72 @@ describe('RedisExchangeCache', () => {
     await cache.set('k3', 'v', 10_000);
     await cache.claim('k3', 'o', 10_000);
     const keys = (await redis.keys(`${prefix}*`)).sort();
-    expect(keys).toEqual(expect.arrayContaining([`${prefix}exchange:claim:k3`, `${prefix}exchange:result:k3`]));
+    // One hash tag for both: the same Cluster slot, so one script may touch both.
+    expect(keys).toEqual(expect.arrayContaining([`${prefix}exchange:{k3}:claim`, `${prefix}exchange:{k3}:result`]));
     // PX in milliseconds (not EX seconds): at most the 10 000 ms given, and not a few ms.
-    const pttl = await redis.pttl(`${prefix}exchange:result:k3`);
+    const pttl = await redis.pttl(`${prefix}exchange:{k3}:result`);
     expect(pttl).toBeGreaterThan(1_000);
     expect(pttl).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe('RedisExchangeCache: the claim holder stores the result and releases the claim in one step', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('exchange-settle');
+  const keys = (k: string) => exchangeKeys(prefix, k);
+
+  beforeAll(() => {
+    redis = new Redis(SHARED_REDIS_URL);
+  });
+  afterAll(async () => {
+    const found = await redis.keys(`${prefix}*`);
+    if (found.length) await redis.del(...found);
+    await redis.quit();
+  });
+
+  it('set by the holder leaves the result and no claim; its release afterwards costs no Redis call', async () => {
+    const cache = new RedisExchangeCache(redis, { keyPrefix: prefix });
+    expect(await cache.claim('s1', 'me', 10_000)).toBe(true);
+    await cache.set('s1', 'sealed', 10_000);
+    expect(await redis.get(keys('s1').result)).toBe('sealed');
+    expect(await redis.exists(keys('s1').claim)).toBe(0);
+    const spy = jest.spyOn(redis, 'eval');
+    await cache.release('s1', 'me');
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+  });
+
+  it('a failed store keeps the claim held, answers this instance from memory, and stores the result once Redis takes it', async () => {
+    const events: string[] = [];
+    const cache = new RedisExchangeCache(redis, { keyPrefix: prefix, rewriteEveryMs: 50, onEvent: (e) => events.push(e.event) });
+    expect(await cache.claim('s2', 'me', 10_000)).toBe(true);
+    // The store fails twice (as it does while a master is down), then works.
+    const real = redis.pipeline.bind(redis);
+    let failures = 2;
+    const spy = jest.spyOn(redis, 'pipeline').mockImplementation(((...args: Parameters<typeof real>) => {
+      const p = real(...args);
+      if (failures-- > 0) p.exec = () => Promise.reject(new Error('Connection is closed.'));
+      return p;
+    }) as typeof redis.pipeline);
+    const err = await cache.set('s2', 'sealed-2', 10_000).then(() => undefined, (e: unknown) => e);
+    expect((err as AssistException).code).toBe(AssistErrorCode.STORE_UNAVAILABLE);
+    await cache.release('s2', 'me');
+    // Still held: another instance gets no free claim (it waits: 29306), so never calls WeChat again.
+    expect(await redis.get(keys('s2').claim)).toBe('me');
+    expect(await new RedisExchangeCache(redis, { keyPrefix: prefix }).claim('s2', 'other', 10_000)).toBe(false);
+    expect(await cache.get('s2')).toBe('sealed-2');
+    expect(await waitFor(async () => (await redis.get(keys('s2').result)) === 'sealed-2', 5000, 20)).toBe(true);
+    expect(await redis.exists(keys('s2').claim)).toBe(0);
+    expect(events).toEqual(['result_write_pending', 'result_written_late']);
+    expect(cache.pendingWrites()).toBe(0);
+    spy.mockRestore();
+  });
+
+  it('with replicaAcks on a Redis without replicas, a claim is given back (29310) before anything is called', async () => {
+    const cache = new RedisExchangeCache(redis, { keyPrefix: prefix, replicaAcks: { replicas: 1, timeoutMs: 20 } });
+    const err = await cache.claim('s3', 'me', 10_000).then(() => undefined, (e: unknown) => e);
+    expect((err as AssistException).code).toBe(AssistErrorCode.STORE_UNAVAILABLE);
+    expect(await redis.exists(keys('s3').claim)).toBe(0);
   });
 });
 
