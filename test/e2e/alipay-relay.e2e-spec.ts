@@ -102,7 +102,8 @@ describe.each(ADAPTERS)('Alipay relay over %s', (adapter) => {
 
   it('a timeout → WECHAT_TIMEOUT, never retried; Alipay spends the code anyway', async () => {
     const authCode = f.alipay.simulator.issueAuthCode(DEMO_ALIPAY_APP_ID);
-    f.alipay.simulator.faults.add([{ kind: 'latency', ms: 1200, times: 1 }]);
+    // Well past the 400 ms timeout: urllib (undici) checks its timers every half second or so.
+    f.alipay.simulator.faults.add([{ kind: 'latency', ms: 2500, times: 1 }]);
     const res = await post(f.gw.baseUrl, 'getAlipayUserId', signedBody({ authCode }));
     expect(res.json).toMatchObject({ code: E.WECHAT_TIMEOUT, data: null, msg: 'Alipay did not answer in time' });
     expect(f.alipay.simulator.exchanges).toBe(1);
