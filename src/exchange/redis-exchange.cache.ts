@@ -1,5 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
-import { failClosed } from '../redis/fail-closed';
+import { failClosed, RedisErrorReporter } from '../redis/fail-closed';
 import type { AssistRedisClient } from '../redis/assist-redis';
 import { exchangeKeys } from '../redis/redis-keys';
 import { ExchangeCache } from './exchange.cache';
@@ -37,6 +37,8 @@ export interface RedisExchangeCacheOptions {
   /** Pause between attempts to store a result that could not be stored. Default 250 ms. */
   rewriteEveryMs?: number;
   onEvent?: (event: ExchangeCacheEvent) => void;
+  /** Told of each failed Redis operation (the module counts them: AssistMetrics.redisError). */
+  onRedisError?: RedisErrorReporter;
 }
 
 // Delete the claim only if we still hold it: a claim that expired and was
@@ -103,21 +105,21 @@ export class RedisExchangeCache implements ExchangeCache {
   async get(key: string): Promise<string | undefined> {
     const pending = this.held.get(key)?.pending;
     if (pending && pending.expiresAt > Date.now()) return pending.value;
-    const value = await failClosed('exchange store', () => this.redis.get(this.keys(key).result));
+    const value = await this.guarded('get', () => this.redis.get(this.keys(key).result));
     return value ?? undefined;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     const claim = this.held.get(key);
     if (!claim || claim.settled) {
-      await failClosed('exchange store', async () => {
+      await this.guarded('set', async () => {
         const acks = await this.withWait((p) => p.set(this.keys(key).result, value, 'PX', px(ttlMs)));
         if (acks < this.acks.replicas) throw new Error('result not replicated');
       });
       return;
     }
     try {
-      await failClosed('exchange store', () => this.settle(key, claim.owner, value, ttlMs));
+      await this.guarded('settle', () => this.settle(key, claim.owner, value, ttlMs));
       claim.settled = true;
     } catch (err) {
       this.keepWriting(key, claim, value, ttlMs);
@@ -127,7 +129,7 @@ export class RedisExchangeCache implements ExchangeCache {
 
   async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
     const { claim } = this.keys(key);
-    const won = await failClosed('exchange store', async () => {
+    const won = await this.guarded('claim', async () => {
       if (this.acks.replicas === 0) return (await this.redis.set(claim, owner, 'PX', px(ttlMs), 'NX')) === 'OK';
       const [set, acks] = await this.pipelined((p) => p.set(claim, owner, 'PX', px(ttlMs), 'NX'));
       if (set !== 'OK') return false;
@@ -152,7 +154,7 @@ export class RedisExchangeCache implements ExchangeCache {
       // The settle script already released it.
       if (claim.settled) return;
     }
-    await failClosed('exchange store', () => this.redis.eval(RELEASE_SCRIPT, 1, this.keys(key).claim, owner));
+    await this.guarded('release', () => this.redis.eval(RELEASE_SCRIPT, 1, this.keys(key).claim, owner));
   }
 
   /** Results not yet in Redis (for health and tests). */
@@ -169,6 +171,10 @@ export class RedisExchangeCache implements ExchangeCache {
   close(): void {
     this.closed = true;
     for (const claim of this.held.values()) if (claim.pending?.timer) clearTimeout(claim.pending.timer);
+  }
+
+  private guarded<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    return failClosed('exchange store', fn, () => this.options.onRedisError?.(op));
   }
 
   private keys(key: string): { claim: string; result: string } {
@@ -210,7 +216,10 @@ export class RedisExchangeCache implements ExchangeCache {
           finish();
           this.options.onEvent?.({ event: 'result_written_late', key, attempts: pending.attempts });
         },
-        () => schedule(),
+        () => {
+          this.options.onRedisError?.('result_write');
+          schedule();
+        },
       );
     };
     const schedule = (): void => {

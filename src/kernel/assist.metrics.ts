@@ -4,6 +4,9 @@ export type BreakerState = 'closed' | 'half-open' | 'open';
 /** Where a replayed answer came from: the replay store (finished earlier, this or another instance) or an identical request in flight here. */
 export type ReplayAnswerSource = 'stored' | 'joined';
 
+/** A store that keeps its state in Redis. */
+export type RedisStoreName = 'replay' | 'exchange' | 'rate-limit' | 'channel-auth';
+
 /** Where an idempotent exchange's answer came from without a new WeChat call. */
 export type ExchangeReuse = 'cache' | 'joined' | 'peer';
 
@@ -30,6 +33,13 @@ export interface AssistMetrics {
   replayAnswered?(source: ReplayAnswerSource): void;
   /** The WeChat breaker of `host` changed state. */
   breakerState(host: string, state: BreakerState): void;
+  /**
+   * A Redis command of `store` failed (the request failed closed, 29310,
+   * or, for `exchange`/`result_write`, the result is being written again).
+   * `op` is the store's operation (`claim`, `get`, `settle`, `increment`, …).
+   * Optional, so implementations written before it keep compiling.
+   */
+  redisError?(store: RedisStoreName, op: string): void;
 }
 
 export const AssistMetrics = Symbol('AssistMetrics');
@@ -41,4 +51,5 @@ export class NoopAssistMetrics implements AssistMetrics {
   replayRejected(): void {}
   replayAnswered(): void {}
   breakerState(): void {}
+  redisError(): void {}
 }

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, register as globalRegistry } from 'prom-client';
-import { AssistMetrics, BreakerState, ExchangeReuse, ReplayAnswerSource } from '../kernel/assist.metrics';
+import { AssistMetrics, BreakerState, ExchangeReuse, RedisStoreName, ReplayAnswerSource } from '../kernel/assist.metrics';
 
 export interface PrometheusAssistMetricsOptions {
   /** Where the metrics live. Default prom-client's global registry (what most /metrics endpoints serve). */
@@ -26,6 +26,7 @@ export class PrometheusAssistMetrics implements AssistMetrics {
   private readonly replays: Counter<string>;
   private readonly replayAnswers: Counter<'source'>;
   private readonly breakers: Gauge<'host'>;
+  private readonly redisErrors: Counter<'store' | 'op'>;
 
   constructor(options: PrometheusAssistMetricsOptions = {}) {
     const registry = (this.registry = options.registry ?? globalRegistry);
@@ -66,6 +67,9 @@ export class PrometheusAssistMetrics implements AssistMetrics {
         registers,
       }),
     );
+    this.redisErrors = reuse(`${p}redis_errors_total`, () =>
+      new Counter({ name: `${p}redis_errors_total`, help: 'Failed Redis commands by store and operation (the request failed closed)', labelNames: ['store', 'op'], registers }),
+    );
     this.breakers = reuse(`${p}wechat_breaker_state`, () =>
       new Gauge({ name: `${p}wechat_breaker_state`, help: 'WeChat circuit breaker per host: 0 closed, 1 half-open, 2 open', labelNames: ['host'], registers }),
     );
@@ -90,6 +94,10 @@ export class PrometheusAssistMetrics implements AssistMetrics {
 
   replayAnswered(source: ReplayAnswerSource): void {
     this.replayAnswers.inc({ source });
+  }
+
+  redisError(store: RedisStoreName, op: string): void {
+    this.redisErrors.inc({ store, op });
   }
 
   breakerState(host: string, state: BreakerState): void {

@@ -75,20 +75,22 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   { provide: ASSIST_REDIS_OWNED, inject: [ASSIST_REDIS_CONNECTION], useFactory: (c: RedisConnection | null): boolean => c?.ownsClient ?? false },
   {
     provide: ReplayStore,
-    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
-    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string): ReplayStore =>
-      o.replayStore ?? (redis ? new RedisReplayStore(redis, { keyPrefix }) : new MemoryReplayStore()),
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistMetrics],
+    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics): ReplayStore =>
+      o.replayStore ??
+      (redis ? new RedisReplayStore(redis, { keyPrefix, onRedisError: (op) => metrics.redisError?.('replay', op) }) : new MemoryReplayStore()),
   },
   {
     provide: ExchangeCache,
-    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistLogger],
-    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, logger: AssistLogger): ExchangeCache => {
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistLogger, AssistMetrics],
+    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, logger: AssistLogger, metrics: AssistMetrics): ExchangeCache => {
       if (o.exchangeCache) return o.exchangeCache;
       if (!redis) return new MemoryExchangeCache();
       const replicaAcks = resolveReplicaAcks(o.redisReplicaAcks);
       return new RedisExchangeCache(redis, {
         keyPrefix,
         replicaAcks,
+        onRedisError: (op) => metrics.redisError?.('exchange', op),
         // The code's 12-hex digest, as every exchange line names it; never the code.
         onEvent: ({ event, key, ...rest }) => {
           const code = key.slice(key.lastIndexOf(':') + 1, key.lastIndexOf(':') + 13);
@@ -100,9 +102,12 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   },
   {
     provide: ChannelAuthStore,
-    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
-    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string): ChannelAuthStore =>
-      o.channelAuthStore ?? (redis ? new RedisChannelAuthStore(redis, { keyPrefix }) : new MemoryChannelAuthStore()),
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistMetrics],
+    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics): ChannelAuthStore =>
+      o.channelAuthStore ??
+      (redis
+        ? new RedisChannelAuthStore(redis, { keyPrefix, onRedisError: (op) => metrics.redisError?.('channel-auth', op) })
+        : new MemoryChannelAuthStore()),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { Provider } from '@nestjs/common';
 import { ASSIST_MODULE_OPTIONS } from '../module/assist.module-definition';
 import { AssistModuleOptions } from '../module/assist.options';
+import { AssistMetrics } from '../kernel/assist.metrics';
 import { ASSIST_REDIS_KEY_PREFIX, AssistRedis, AssistRedisClient } from '../redis/assist-redis';
 import {
   ASSIST_RATE_LIMITS,
@@ -26,11 +27,11 @@ export const RATE_LIMIT_PROVIDERS: Provider[] = [
   },
   {
     provide: ASSIST_THROTTLER_STORAGE,
-    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX],
-    useFactory: (options: AssistModuleOptions, redis: AssistRedisClient | null, keyPrefix: string) =>
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistMetrics],
+    useFactory: (options: AssistModuleOptions, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics) =>
       options.throttlerStorage ??
       (redis
-        ? new RedisThrottlerStorage(redis, keyPrefix)
+        ? new RedisThrottlerStorage(redis, keyPrefix, (op) => metrics.redisError?.('rate-limit', op))
         : // O(1) per hit; @nestjs/throttler's own keeps and filters every hit of the window.
           new MemoryThrottlerStorage()),
   },

@@ -1,4 +1,4 @@
-import { failClosed } from '../redis/fail-closed';
+import { failClosed, RedisErrorReporter } from '../redis/fail-closed';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { AssistRedisClient } from '../redis/assist-redis';
 import { rateLimitKeys } from '../redis/redis-keys';
@@ -42,6 +42,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(
     private readonly redis: AssistRedisClient,
     private readonly keyPrefix: string,
+    /** Told of each failed Redis operation (the module counts them: AssistMetrics.redisError). */
+    private readonly onRedisError?: RedisErrorReporter,
   ) {}
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
@@ -49,6 +51,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     const { hits: hitsKey, block: blockKey } = rateLimitKeys(this.keyPrefix, throttlerName, key);
     const reply = await failClosed('rate-limit store', () =>
       this.redis.eval(INCREMENT_SCRIPT, 2, hitsKey, blockKey, Math.max(1, ttl), limit, Math.max(1, blockDuration)),
+      () => this.onRedisError?.('increment'),
     );
     const [hits, left, blocked, blockLeft] = (reply as number[]).map(Number);
     return {

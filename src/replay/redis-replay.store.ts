@@ -1,4 +1,5 @@
-import { failClosed } from '../redis/fail-closed';
+import { failClosed, RedisErrorReporter } from '../redis/fail-closed';
+import { replayKey } from '../redis/redis-keys';
 import type { AssistRedisClient } from '../redis/assist-redis';
 import { ANSWER_PREFIX, PENDING_PREFIX, ReplaySighting, ReplayStore, sightingOf } from './replay.store';
 
@@ -14,8 +15,10 @@ return 0`;
 export const DEFAULT_REDIS_KEY_PREFIX = 'unipay:assist:';
 
 export interface RedisReplayStoreOptions {
-  /** Prepended to every key (then `replay:`). Default `unipay:assist:`. */
+  /** Prepended to every key (then `replay:{key}`). Default `unipay:assist:`. */
   keyPrefix?: string;
+  /** Told of each failed Redis operation (the module counts them: AssistMetrics.redisError). */
+  onRedisError?: RedisErrorReporter;
 }
 
 /**
@@ -30,34 +33,45 @@ export interface RedisReplayStoreOptions {
  */
 export class RedisReplayStore implements ReplayStore {
   private readonly prefix: string;
+  private readonly onRedisError?: RedisErrorReporter;
 
   constructor(
     private readonly redis: AssistRedisClient,
     options: RedisReplayStoreOptions = {},
   ) {
-    this.prefix = `${options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX}replay:`;
+    this.prefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
+    this.onRedisError = options.onRedisError;
+  }
+
+  /** `<prefix>replay:{<key>}` (redis-keys.ts): one key per request, the tag spreads requests over a Cluster. */
+  private k(key: string): string {
+    return replayKey(this.prefix, key);
+  }
+
+  private guarded<T>(op: string, fn: () => Promise<T>): Promise<T> {
+    return failClosed('replay store', fn, () => this.onRedisError?.(op));
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    const result = await failClosed('replay store', () => this.redis.set(this.prefix + key, '1', 'PX', px(ttlMs), 'NX'));
+    const result = await this.guarded('claim', () => this.redis.set(this.k(key), '1', 'PX', px(ttlMs), 'NX'));
     return result === 'OK';
   }
 
   async begin(key: string, owner: string, ttlMs: number): Promise<ReplaySighting> {
-    const held = await failClosed('replay store', () => this.redis.eval(BEGIN_SCRIPT, 1, this.prefix + key, PENDING_PREFIX + owner, px(ttlMs)));
+    const held = await this.guarded('begin', () => this.redis.eval(BEGIN_SCRIPT, 1, this.k(key), PENDING_PREFIX + owner, px(ttlMs)));
     if (held === 1) return { state: 'claimed' };
     // SET NX failed, so GET in the same script finds the value.
     return sightingOf(typeof held === 'string' ? held : '1');
   }
 
   async settle(key: string, owner: string, answer: string, ttlMs: number): Promise<void> {
-    await failClosed('replay store', () =>
-      this.redis.eval(SETTLE_SCRIPT, 1, this.prefix + key, PENDING_PREFIX + owner, ANSWER_PREFIX + answer, px(ttlMs)),
+    await this.guarded('settle', () =>
+      this.redis.eval(SETTLE_SCRIPT, 1, this.k(key), PENDING_PREFIX + owner, ANSWER_PREFIX + answer, px(ttlMs)),
     );
   }
 
   async release(key: string, owner: string): Promise<void> {
-    await failClosed('replay store', () => this.redis.eval(RELEASE_SCRIPT, 1, this.prefix + key, PENDING_PREFIX + owner));
+    await this.guarded('release', () => this.redis.eval(RELEASE_SCRIPT, 1, this.k(key), PENDING_PREFIX + owner));
   }
 }
 

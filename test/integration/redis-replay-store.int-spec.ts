@@ -21,7 +21,7 @@ describe('RedisReplayStore', () => {
     expect(await store.claim('abc', 5000)).toBe(false);
     expect(await store.claim('abd', 5000)).toBe(true);
     // PX in milliseconds (not EX seconds): at most the 5000 ms given, and not a few ms.
-    const pttl = await redis.pttl(`${prefix}replay:abc`);
+    const pttl = await redis.pttl(`${prefix}replay:{abc}`);
     expect(pttl).toBeGreaterThan(1000);
     expect(pttl).toBeLessThanOrEqual(5000);
   });

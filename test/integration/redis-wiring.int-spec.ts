@@ -1,11 +1,18 @@
 import { Redis } from 'ioredis';
 import { assistConfig } from '../../src';
 import { AssistConfigError } from '../../src/kernel/assist-config.error';
-import { ASSIST_REDIS_CONNECTION, ASSIST_REDIS_OWNED, AssistRedis } from '../../src/redis/assist-redis';
+import { ASSIST_REDIS_CONNECTION, ASSIST_REDIS_OWNED, AssistRedis, createAssistRedis } from '../../src/redis/assist-redis';
 import { openAssistRedis } from '../../src/redis/assist-redis-connection';
 import type { RedisConnection } from '../../src/redis/redis-connection';
 import { LogCapture } from '../support/log-capture';
 import { startMinimalHost } from '../support/minimal-host';
+import { startGateway } from '../support/gateway';
+import { Registry } from 'prom-client';
+import { PrometheusAssistMetrics } from '../../src/metrics/prometheus-assist.metrics';
+import { RedisThrottlerStorage } from '../../src/rate-limit/redis-throttler.storage';
+import { RedisReplayStore } from '../../src/replay/redis-replay.store';
+import { RedisExchangeCache } from '../../src/exchange/redis-exchange.cache';
+import { AssistErrorCode } from '../../src/kernel/error-codes';
 import { SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
 import { waitFor } from '../support/wait';
 
@@ -140,5 +147,40 @@ describe('the module and its connection', () => {
     expect(await client.ping()).toBe('PONG');
     await gw.close();
     expect(await waitFor(() => client.status === 'end', 5000)).toBe(true);
+  });
+});
+
+describe('health and metrics name the Redis roles and operations', () => {
+  it('/health reports the deployment and each node the client holds', async () => {
+    const gw = await startGateway({ adapter: 'express', override: { redis: { kind: 'single', url: SHARED_REDIS_URL }, redisKeyPrefix: uniquePrefix('wiring-health') } });
+    try {
+      const body = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { info: { unipayAssist: Record<string, unknown> } };
+      expect(body.info.unipayAssist).toMatchObject({
+        redis: 'up',
+        redisTopology: { kind: 'single', deployment: expect.stringMatching(/^single 127\.0\.0\.1:\d+$/), nodes: [{ role: 'master', status: 'ready', address: expect.stringMatching(/:\d+$/) }] },
+      });
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('counts failed Redis commands by store and operation', async () => {
+    const registry = new Registry();
+    const metrics = new PrometheusAssistMetrics({ registry });
+    // A closed loopback port: every command fails at once (no offline queue).
+    const down = createAssistRedis('redis://127.0.0.1:1')!;
+    down.on('error', () => undefined);
+    const storage = new RedisThrottlerStorage(down, 'test:down:', (op) => metrics.redisError('rate-limit', op));
+    const replay = new RedisReplayStore(down, { keyPrefix: 'test:down:', onRedisError: (op) => metrics.redisError('replay', op) });
+    const cache = new RedisExchangeCache(down, { keyPrefix: 'test:down:', onRedisError: (op) => metrics.redisError('exchange', op) });
+    await expect(storage.increment('k', 1000, 5, 1000, 'ip')).rejects.toMatchObject({ code: AssistErrorCode.STORE_UNAVAILABLE });
+    await expect(storage.increment('k', 1000, 5, 1000, 'ip')).rejects.toBeDefined();
+    await expect(replay.claim('k', 1000)).rejects.toBeDefined();
+    await expect(cache.claim('k', 'o', 1000)).rejects.toBeDefined();
+    const text = await registry.metrics();
+    expect(text).toContain('unipay_assist_redis_errors_total{store="rate-limit",op="increment"} 2');
+    expect(text).toContain('unipay_assist_redis_errors_total{store="replay",op="claim"} 1');
+    expect(text).toContain('unipay_assist_redis_errors_total{store="exchange",op="claim"} 1');
+    down.disconnect();
   });
 });
