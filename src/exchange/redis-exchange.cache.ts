@@ -1,4 +1,5 @@
-import type { ChainableCommander } from 'ioredis';
+import type { ChainableCommander, Cluster } from 'ioredis';
+import { clusterSlot } from '../redis/cluster-slot';
 import { failClosed, RedisErrorReporter } from '../redis/fail-closed';
 import type { AssistRedisClient } from '../redis/assist-redis';
 import { exchangeKeys } from '../redis/redis-keys';
@@ -53,6 +54,14 @@ const SETTLE_SCRIPT = `redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
 if redis.call('get', KEYS[2]) == ARGV[3] then redis.call('del', KEYS[2]) end
 return 1`;
 
+/**
+ * After a WAIT found too few replicas, claims on that master fail at once
+ * for this long instead of each WAITing: WAIT holds the shared connection
+ * for its whole timeout, and a WAIT per request would slow every other
+ * command of the instance to a crawl while a master has no replica.
+ */
+const NO_REPLICA_BACKOFF_MS = 1000;
+
 /** Results that are still being written, bounded so an endless outage cannot grow memory without limit. */
 const MAX_PENDING_WRITES = 10_000;
 
@@ -91,6 +100,8 @@ export class RedisExchangeCache implements ExchangeCache {
   private readonly rewriteEveryMs: number;
   private readonly held = new Map<string, HeldClaim>();
   private pendingCount = 0;
+  /** Per master (address, or `master` outside a Cluster): until when it is known to lack replicas. */
+  private readonly replicaShortUntil = new Map<string, number>();
   private closed = false;
 
   constructor(
@@ -129,11 +140,18 @@ export class RedisExchangeCache implements ExchangeCache {
 
   async claim(key: string, owner: string, ttlMs: number): Promise<boolean> {
     const { claim } = this.keys(key);
+    const node = this.nodeOf(claim);
+    if (this.acks.replicas > 0 && (this.replicaShortUntil.get(node) ?? 0) > Date.now()) {
+      // Known to lack replicas a moment ago: refuse before WeChat, without another WAIT.
+      this.options.onRedisError?.('claim_unreplicated');
+      await failClosed('exchange store', () => Promise.reject(new Error('claim not replicated')));
+    }
     const won = await this.guarded('claim', async () => {
       if (this.acks.replicas === 0) return (await this.redis.set(claim, owner, 'PX', px(ttlMs), 'NX')) === 'OK';
       const [set, acks] = await this.pipelined((p) => p.set(claim, owner, 'PX', px(ttlMs), 'NX'));
       if (set !== 'OK') return false;
       if (acks < this.acks.replicas) {
+        this.replicaShortUntil.set(node, Date.now() + NO_REPLICA_BACKOFF_MS);
         // WeChat has not been called: giving the claim back costs nothing, and
         // keeping it would make retries wait for its ttl.
         await this.redis.eval(RELEASE_SCRIPT, 1, claim, owner).catch(() => undefined);
@@ -183,8 +201,24 @@ export class RedisExchangeCache implements ExchangeCache {
 
   private async settle(key: string, owner: string, value: string, ttlMs: number): Promise<void> {
     const { claim, result } = this.keys(key);
+    const node = this.nodeOf(claim);
+    if (this.acks.replicas > 0 && (this.replicaShortUntil.get(node) ?? 0) > Date.now()) {
+      // Store it on the master now (a retry finds it there), without a WAIT; it stays pending until a replica confirms.
+      await this.redis.eval(SETTLE_SCRIPT, 2, result, claim, value, px(ttlMs), owner);
+      throw new Error('result not replicated');
+    }
     const acks = await this.withWait((p) => p.eval(SETTLE_SCRIPT, 2, result, claim, value, px(ttlMs), owner));
-    if (acks < this.acks.replicas) throw new Error('result not replicated');
+    if (acks < this.acks.replicas) {
+      this.replicaShortUntil.set(node, Date.now() + NO_REPLICA_BACKOFF_MS);
+      throw new Error('result not replicated');
+    }
+  }
+
+  /** The master a key lives on, as this client's slot map says (one entry outside a Cluster). */
+  private nodeOf(key: string): string {
+    if (!this.redis.isCluster) return 'master';
+    const owners = (this.redis as Cluster).slots[clusterSlot(key)];
+    return owners?.[0] ?? 'unknown';
   }
 
   private keepWriting(key: string, claim: HeldClaim, value: string, ttlMs: number): void {

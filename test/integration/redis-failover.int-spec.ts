@@ -1,0 +1,189 @@
+import { AssistErrorCode } from '../../src/kernel/error-codes';
+import type { RedisConnectionConfig } from '../../src/redis/redis-connection';
+import { RunningSimulator } from '../../src/simulator/simulator.server';
+import { FailoverFigures, FailoverLoad, STRICT_MERCHANT, summarize } from '../support/failover-load';
+import { DEMO_MERCHANT, RunningGateway, startSimulator } from '../support/gateway';
+import { LogCapture } from '../support/log-capture';
+import { startMinimalHost } from '../support/minimal-host';
+import { RedisClusterHarness } from '../support/redis-cluster';
+import { RedisSentinelHarness } from '../support/redis-sentinel';
+import { uniquePrefix } from '../support/redis-server';
+import { simAdmin } from '../support/sim-admin';
+import { sleep } from '../support/wait';
+import { clusterSlot } from '../../src/redis/cluster-slot';
+import { exchangeKeys, rateLimitKeys, replayKey } from '../../src/redis/redis-keys';
+import { redisCli } from '../support/redis-process';
+
+/**
+ * Failover under load (issue 15): two gateway instances (Express and
+ * Fastify) on one real Redis Cluster (3 masters + 3 replicas) or one
+ * Sentinel setup (1 master, 1 replica, 3 Sentinels), all on 127.0.0.1;
+ * steady load from a bounded loop (fresh codes, repeated codes, identical
+ * retries, a strict-replay merchant); the master is SIGKILLed mid-run, the
+ * replica promoted, the old master brought back. Figures are printed; the
+ * zeros are asserted. Each suite is bounded well under 2 minutes.
+ * Run: npx jest test/integration/redis-failover.int-spec.ts
+ */
+
+jest.setTimeout(110_000);
+
+const WARMUP_MS = 2500;
+const AFTER_REJOIN_MS = 3000;
+
+interface Run {
+  figures: FailoverFigures;
+  strictAcceptedTwice: number;
+  identityMismatches: number;
+  simExchanges: number;
+  codesIssued: number;
+  unhandled: number;
+  internalErrors: number;
+  promotedAfterMs: number;
+  rejoinedAfterMs: number;
+  servingAtEnd: boolean[];
+}
+
+async function runFailover(
+  redis: RedisConnectionConfig,
+  failover: { kill(): Promise<void>; promoted(): Promise<void>; rejoin(): Promise<void> },
+): Promise<Run> {
+  const sim: RunningSimulator = await startSimulator();
+  const admin = simAdmin(sim.baseUrl);
+  const prefix = uniquePrefix('failover');
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  const logs = new LogCapture();
+  const gateways: RunningGateway[] = [];
+  try {
+    for (const adapter of ['express', 'fastify'] as const) {
+      gateways.push(
+        await startMinimalHost({
+          adapter,
+          wechatBase: sim.baseUrl,
+          logger: logs,
+          override: {
+            merchants: [DEMO_MERCHANT, STRICT_MERCHANT],
+            redis,
+            redisKeyPrefix: prefix,
+            // A claim or result no replica holds could be lost with its master: refuse it instead.
+            redisReplicaAcks: { replicas: 1, timeoutMs: 200 },
+            rateLimit: { ip: false, merchant: false },
+            wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl, timeoutMs: 1000 },
+            exchange: { waitMs: 1500 },
+          },
+        }),
+      );
+    }
+    const load = new FailoverLoad({ gateways, sim: admin, workers: 4, pauseMs: 15, requestTimeoutMs: 8000 });
+    load.start();
+    await sleep(WARMUP_MS);
+    const killedAt = Date.now();
+    await failover.kill();
+    await failover.promoted();
+    const promotedAfterMs = Date.now() - killedAt;
+    await failover.rejoin();
+    const rejoinedAfterMs = Date.now() - killedAt;
+    await sleep(AFTER_REJOIN_MS);
+    await load.stop();
+
+    const figures = summarize(load, killedAt, gateways.length);
+    // Every instance still up and serving, without a restart: one fresh exchange each.
+    const probe = new FailoverLoad({ gateways, sim: admin, workers: 1, pauseMs: 0, requestTimeoutMs: 8000 });
+    const servingAtEnd: boolean[] = [];
+    for (let g = 0; g < gateways.length; g++) servingAtEnd.push((await probe.probe(g)) === 'ok');
+    const stats = await admin.stats();
+    return {
+      figures,
+      strictAcceptedTwice: load.strictAcceptedTwice(),
+      identityMismatches: load.identityMismatches(),
+      simExchanges: stats.exchanges,
+      codesIssued: load.codesIssued.size + probe.codesIssued.size,
+      unhandled: unhandled.length,
+      internalErrors: load.samples.filter((s) => s.label === `E${AssistErrorCode.INTERNAL}` || s.label.startsWith('http5')).length,
+      promotedAfterMs,
+      rejoinedAfterMs,
+      servingAtEnd,
+    };
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    for (const gw of gateways) await gw.close().catch(() => undefined);
+    await sim.close();
+  }
+}
+
+function report(name: string, run: Run): void {
+  // The figures for the issue's note and the README.
+  process.stdout.write(`\n[failover ${name}] ${JSON.stringify({ ...run.figures, promotedAfterMs: run.promotedAfterMs, rejoinedAfterMs: run.rejoinedAfterMs, simExchanges: run.simExchanges, codesIssued: run.codesIssued })}\n`);
+}
+
+function assertZeros(run: Run): void {
+  expect(run.figures.requests).toBeGreaterThan(100);
+  // Some requests were answered during the run, on both sides of the kill.
+  expect(run.figures.byLabel.ok).toBeGreaterThan(50);
+  // No code exchanged twice with WeChat: no 40163, and never more calls than codes.
+  expect(run.figures.codeSpentTwice).toBe(0);
+  expect(run.simExchanges).toBeLessThanOrEqual(run.codesIssued);
+  // No strict-mode replay accepted twice; no code answered with another identity.
+  expect(run.strictAcceptedTwice).toBe(0);
+  expect(run.identityMismatches).toBe(0);
+  // Failures are the fail-closed ones only: no unhandled error, no 500, no crashed instance.
+  expect(run.unhandled).toBe(0);
+  expect(run.internalErrors).toBe(0);
+  const allowed = new Set(['ok', `E${AssistErrorCode.STORE_UNAVAILABLE}`, `E${AssistErrorCode.EXCHANGE_IN_PROGRESS}`, `E${AssistErrorCode.REPLAYED}`, `E${AssistErrorCode.REPLAY_IN_PROGRESS}`]);
+  expect(Object.keys(run.figures.byLabel).filter((l) => !allowed.has(l))).toEqual([]);
+  expect(run.servingAtEnd).toEqual([true, true]);
+}
+
+describe('failover under load: Redis Cluster (3 masters + 3 replicas)', () => {
+  let cluster: RedisClusterHarness;
+  beforeAll(async () => {
+    cluster = await RedisClusterHarness.start({ nodeTimeoutMs: 1000 });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it("clusterSlot agrees with the Cluster's own CLUSTER KEYSLOT for the module's keys", async () => {
+    const keys = [exchangeKeys('unipay:assist:', 'wxapp:3f9a0c').claim, rateLimitKeys('unipay:assist:', 'ip', '203.0.113.9').hits, replayKey('p:', 'x'), 'no-tag'];
+    for (const key of keys) expect(clusterSlot(key)).toBe(Number((await redisCli(cluster.nodes[0].port, ['cluster', 'keyslot', key])).trim()));
+  });
+
+  it('a master killed mid-run: fails closed, nothing spent twice, both instances serve again without a restart', async () => {
+    const master = (await cluster.topology()).find((n) => n.role === 'master' && n.slots.length > 0)!.port;
+    const run = await runFailover(
+      { kind: 'cluster', nodes: cluster.nodes },
+      {
+        kill: () => cluster.kill(master),
+        promoted: async () => void (await cluster.waitForPromotion(master, 20_000)),
+        rejoin: () => cluster.restart(master, 30_000),
+      },
+    );
+    report('cluster', run);
+    assertZeros(run);
+  });
+});
+
+describe('failover under load: Sentinel (1 master, 1 replica, 3 Sentinels)', () => {
+  let sentinel: RedisSentinelHarness;
+  beforeAll(async () => {
+    sentinel = await RedisSentinelHarness.start();
+  });
+  afterAll(async () => {
+    await sentinel?.stop();
+  });
+
+  it('the master killed mid-run: fails closed, nothing spent twice, both instances serve again without a restart', async () => {
+    const master = (await sentinel.reportedMaster())!;
+    const run = await runFailover(
+      { kind: 'sentinel', sentinels: sentinel.sentinels, name: sentinel.name },
+      {
+        kill: () => sentinel.kill(master),
+        promoted: async () => void (await sentinel.waitForPromotion(master, 20_000)),
+        rejoin: () => sentinel.restartAsReplica(master, 40_000),
+      },
+    );
+    report('sentinel', run);
+    assertZeros(run);
+  });
+});
