@@ -8,7 +8,7 @@ import { AssistNetworkError } from '../client/assist-network.error';
 import { AssistSignatureError } from '../client/assist-signature.error';
 import { mask as maskToken } from '../kernel/mask';
 import { UnipayAssistClient } from '../client/unipay-assist.client';
-import { WxScope } from '../client/unipay-assist-client.options';
+import { AlipayScope, WxScope } from '../client/unipay-assist-client.options';
 import { parseSignType, SignType } from '../signing/sign-type';
 
 /** Exit codes, so scripts can tell failures apart. Usage errors exit 1 (commander's). */
@@ -79,6 +79,35 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
       const accessToken = opts.showToken ? result.accessToken : maskToken(result.accessToken);
       io.out(`${JSON.stringify({ openId: result.openId, accessToken })}\n`);
     });
+
+  const alipayAuthUrl = program
+    .command('alipay-auth-url')
+    .description('print Alipay\'s authorize URL to send the payer to: {"url": "..."}')
+    .requiredOption('--url <url>', 'absolute http(s) URL Alipay redirects back to, with auth_code and state')
+    .option('--state <state>', 'opaque value Alipay hands back (at most 100 printable ASCII characters)')
+    .addOption(new Option('--scope <scope>', 'Alipay scope (default: the merchant\'s, auth_base)').choices(['auth_base', 'auth_user']));
+  withCommonOptions(alipayAuthUrl).action(async (opts: CommonOptions & { url: string; state?: string; scope?: AlipayScope }) => {
+    const result = await clientFor(opts).getAlipayAuthUrl({ url: opts.url, state: opts.state, scope: opts.scope });
+    io.out(`${JSON.stringify({ url: result.url })}\n`);
+  });
+
+  const alipayUserId = program
+    .command('alipay-user-id')
+    .description('exchange Alipay\'s auth_code for the payer\'s ids: {"userId"?: "...", "openId"?: "..."}')
+    .requiredOption('--auth-code <code>', 'the auth_code Alipay appended to the redirect URL (single-use)');
+  withCommonOptions(alipayUserId).action(async (opts: CommonOptions & { authCode: string }) => {
+    const { userId, openId } = await clientFor(opts).getAlipayUserId({ authCode: opts.authCode });
+    io.out(`${JSON.stringify({ userId, openId })}\n`);
+  });
+
+  const miniOpenId = program
+    .command('mini-open-id')
+    .description('exchange a mini program\'s wx.login code for the payer\'s openId: {"openId": "..."}')
+    .requiredOption('--code <code>', 'the code wx.login gave the mini program (single-use, 5 minutes)');
+  withCommonOptions(miniOpenId).action(async (opts: CommonOptions & { code: string }) => {
+    const result = await clientFor(opts).getWxMiniOpenId({ code: opts.code });
+    io.out(`${JSON.stringify({ openId: result.openId })}\n`);
+  });
 
   program.hook('postAction', () => setExit(CLI_EXIT.OK));
   return program;

@@ -9,6 +9,13 @@ export type {
   WxAuthUrlResult,
   WxAccessTokenResult,
   VerifiedAnswer,
+  AlipayScope,
+  AlipayAuthUrlParams,
+  AlipayAuthUrlResult,
+  AlipayUserIdParams,
+  AlipayUserIdResult,
+  WxMiniOpenIdParams,
+  WxMiniOpenIdResult,
 } from './unipay-assist-client.options';
 export { AssistClientError } from './assist-client.error';
 export { AssistEnvelopeError } from './assist-envelope.error';

@@ -68,3 +68,37 @@ export interface WxAccessTokenResult extends VerifiedAnswer {
   /** The user's web access token: treat it as a secret. */
   accessToken: string;
 }
+
+export type AlipayScope = 'auth_base' | 'auth_user';
+
+export interface AlipayAuthUrlParams {
+  /** Where Alipay sends the payer back with `auth_code` and `state`. */
+  url: string;
+  /** At most 100 printable ASCII characters (Alipay's limit). */
+  state?: string;
+  scope?: AlipayScope;
+}
+
+export interface AlipayUserIdParams {
+  /** The `auth_code` Alipay appended to the redirect URL. */
+  authCode: string;
+}
+
+export interface WxMiniOpenIdParams {
+  /** The code the mini program got from `wx.login`. */
+  code: string;
+}
+
+export interface AlipayAuthUrlResult extends VerifiedAnswer {
+  url: string;
+}
+
+/** The ids the merchant's Alipay app has: `userId`, `openId`, or both (at least one). */
+export interface AlipayUserIdResult extends VerifiedAnswer {
+  userId?: string;
+  openId?: string;
+}
+
+export interface WxMiniOpenIdResult extends VerifiedAnswer {
+  openId: string;
+}

@@ -8,8 +8,14 @@ import { AssistEnvelopeError } from './assist-envelope.error';
 import { AssistNetworkError } from './assist-network.error';
 import { AssistSignatureError } from './assist-signature.error';
 import {
+  AlipayAuthUrlParams,
+  AlipayAuthUrlResult,
+  AlipayUserIdParams,
+  AlipayUserIdResult,
   CallOptions,
   UnipayAssistClientOptions,
+  WxMiniOpenIdParams,
+  WxMiniOpenIdResult,
   WxAccessTokenParams,
   WxAccessTokenResult,
   WxAuthUrlParams,
@@ -61,6 +67,29 @@ export class UnipayAssistClient {
       accessToken: typeof data.accessToken === 'string' ? data.accessToken : '',
       ...answerMeta(data, traceId),
     };
+  }
+
+  /** Alipay's authorize URL to send the payer to. */
+  async getAlipayAuthUrl(params: AlipayAuthUrlParams, call: CallOptions = {}): Promise<AlipayAuthUrlResult> {
+    const { data, traceId } = await this.call('getAlipayAuthUrl', { url: params.url, state: params.state, scope: params.scope }, call);
+    if (typeof data.url !== 'string') throw new AssistNetworkError('body', 'the answer has no url', 200);
+    return { url: data.url, ...answerMeta(data, traceId) };
+  }
+
+  /** Exchanges Alipay's auth_code for the payer's user_id and/or open_id. A refusal (isv.code-invalid …) is an AssistBusinessError. */
+  async getAlipayUserId(params: AlipayUserIdParams, call: CallOptions = {}): Promise<AlipayUserIdResult> {
+    const { data, traceId } = await this.call('getAlipayUserId', { authCode: params.authCode }, call);
+    const userId = typeof data.userId === 'string' ? data.userId : undefined;
+    const openId = typeof data.openId === 'string' ? data.openId : undefined;
+    if (!userId && !openId) throw new AssistNetworkError('body', 'the answer has neither userId nor openId', 200);
+    return { ...(userId !== undefined && { userId }), ...(openId !== undefined && { openId }), ...answerMeta(data, traceId) };
+  }
+
+  /** Exchanges a mini program's wx.login code for the payer's openId. */
+  async getWxMiniOpenId(params: WxMiniOpenIdParams, call: CallOptions = {}): Promise<WxMiniOpenIdResult> {
+    const { data, traceId } = await this.call('getWxMiniOpenId', { code: params.code }, call);
+    if (typeof data.openId !== 'string') throw new AssistNetworkError('body', 'the answer has no openId', 200);
+    return { openId: data.openId, ...answerMeta(data, traceId) };
   }
 
   /** The body as it goes on the wire: merchant, reqTime, nonceStr and sign added. */
