@@ -19,7 +19,7 @@ import { AssistLogger } from '../kernel/assist.logger';
 import { AssistMetrics } from '../kernel/assist.metrics';
 import { ASSIST_CLOCK } from '../kernel/clock';
 import { MerchantProvider } from '../merchants/merchant.provider';
-import { RATE_LIMIT_PROVIDERS } from '../rate-limit/rate-limit.providers';
+import { RATE_LIMIT_PROVIDERS } from './rate-limit.providers';
 import { AssistRedis } from '../redis/assist-redis';
 import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
 import { ReplayAnswers } from '../replay/replay-answers';

@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
-import { ASSIST_MODULE_OPTIONS } from '../module/assist.module-definition';
-import { AssistModuleOptions } from '../module/assist.options';
+import { ASSIST_MODULE_OPTIONS } from './assist.module-definition';
+import { AssistModuleOptions } from './assist.options';
 import { AssistMetrics } from '../kernel/assist.metrics';
 import { ASSIST_REDIS_KEY_PREFIX, AssistRedis, AssistRedisClient } from '../redis/assist-redis';
 import {
@@ -9,10 +9,10 @@ import {
   AssistIpThrottlerGuard,
   AssistMerchantThrottlerGuard,
   ResolvedRateLimits,
-} from './assist-throttler.guard';
-import { resolveRateLimit } from './rate-limit.options';
-import { MemoryThrottlerStorage } from './memory-throttler.storage';
-import { RedisThrottlerStorage } from './redis-throttler.storage';
+} from '../rate-limit/assist-throttler.guard';
+import { resolveRateLimit } from '../rate-limit/rate-limit.options';
+import { MemoryThrottlerStorage } from '../rate-limit/memory-throttler.storage';
+import { RedisThrottlerStorage } from '../rate-limit/redis-throttler.storage';
 
 /** The rate-limit pieces AssistModule provides: limits, storage (the host's, Redis or memory), both guards. */
 export const RATE_LIMIT_PROVIDERS: Provider[] = [
