@@ -15,6 +15,7 @@ import { AlipayFaultPlan, AlipaySimFault } from './alipay-sim-faults';
 import { consentAnswer } from './sim-consent.page';
 import { FaultPlan, SimFault } from './sim-faults';
 import { runWithFaults } from './sim-fault-runner';
+import { SimCodeState, SimCodeStore } from './sim-code-store';
 import { errorPage, html, parseRedirect } from './sim-pages';
 
 const generateRsa = promisify(generateKeyPair);
@@ -78,8 +79,6 @@ interface IssuedCode {
   appId: string;
   user: string;
   scope: string;
-  expiresAt: number;
-  used: boolean;
 }
 
 type Params = Map<string, string>;
@@ -101,8 +100,7 @@ export class AlipaySimulator {
   readonly alipayFaults: AlipayFaultPlan;
 
   private readonly apps = new Map<string, AppState>();
-  private readonly codes = new Map<string, IssuedCode>();
-  private readonly codeTtlMs: number;
+  private readonly codes: SimCodeStore<IssuedCode>;
   private readonly defaultUser: string;
 
   private constructor(
@@ -113,7 +111,7 @@ export class AlipaySimulator {
     readonly alipayPublicKey: string,
   ) {
     for (const app of apps) this.apps.set(app.appId, app);
-    this.codeTtlMs = options.codeTtlMs ?? 5 * 60_000;
+    this.codes = new SimCodeStore<IssuedCode>(options.codeTtlMs ?? 5 * 60_000, () => randomBytes(24).toString('hex').slice(0, 32));
     this.defaultUser = options.defaultUser ?? 'demo-user';
     this.faults = new FaultPlan(options.faults ?? [], options.random);
     this.alipayFaults = new AlipayFaultPlan(options.alipayFaults ?? [], options.random);
@@ -170,19 +168,14 @@ export class AlipaySimulator {
 
   /** Issues an auth code directly, as if the payer had authorised (for tests and scripts). */
   issueAuthCode(appId: string, user = this.defaultUser, scope = 'auth_base'): string {
-    this.sweep();
-    const code = randomBytes(24).toString('hex').slice(0, 32);
-    this.codes.set(code, { appId, user, scope, expiresAt: Date.now() + this.codeTtlMs, used: false });
+    const code = this.codes.issue({ appId, user, scope });
     this.authorizations++;
     return code;
   }
 
   /** Whether a code is still good, for tests and the fault table ("did the code survive?"). */
-  codeState(code: string): 'unknown' | 'unused' | 'used' | 'expired' {
-    const issued = this.codes.get(code);
-    if (!issued) return 'unknown';
-    if (issued.used) return 'used';
-    return issued.expiresAt <= Date.now() ? 'expired' : 'unused';
+  codeState(code: string): SimCodeState {
+    return this.codes.state(code);
   }
 
   /** Handles a request whose path ends with the authorize page or gateway.do; false otherwise. */
@@ -315,16 +308,6 @@ export class AlipaySimulator {
     res.end(body);
   }
 
-  // Used codes stay until they expire, so a reuse answers isv.code-invalid.
-  private sweep(): void {
-    if (this.codes.size < 10_000) return;
-    const now = Date.now();
-    // One ttl for every code, so insertion order is expiry order: stop at the first live one.
-    for (const [code, issued] of this.codes) {
-      if (issued.expiresAt > now) break;
-      this.codes.delete(code);
-    }
-  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlan, SimFault } from './sim-faults';
 import { runWithFaults } from './sim-fault-runner';
+import { SimCodeState, SimCodeStore } from './sim-code-store';
 import { sendWechatJson, wechatError } from './wechat-sim-answers';
 import { WechatSimulator } from './wechat-simulator';
 
@@ -33,8 +34,6 @@ export type SimulatorRequestHandler = (req: IncomingMessage, res: ServerResponse
 interface LoginCode {
   appId: string;
   user: string;
-  expiresAt: number;
-  used: boolean;
 }
 
 /**
@@ -52,13 +51,12 @@ export class MiniProgramSimulator {
   readonly faults: FaultPlan;
 
   private readonly apps = new Map<string, SimulatedMiniProgram>();
-  private readonly codes = new Map<string, LoginCode>();
-  private readonly codeTtlMs: number;
+  private readonly codes: SimCodeStore<LoginCode>;
   private readonly defaultUser: string;
 
   constructor(options: MiniProgramSimulatorOptions) {
     for (const app of options.apps) this.apps.set(app.appId, app);
-    this.codeTtlMs = options.codeTtlMs ?? 5 * 60_000;
+    this.codes = new SimCodeStore<LoginCode>(options.codeTtlMs ?? 5 * 60_000, () => randomBytes(24).toString('base64url').slice(0, 32));
     this.defaultUser = options.defaultUser ?? 'demo-user';
     this.faults = new FaultPlan(options.faults ?? [], options.random);
   }
@@ -72,19 +70,14 @@ export class MiniProgramSimulator {
   /** What wx.login would hand the mini program for this user: a code for one jscode2session. */
   issueLoginCode(appId: string, user = this.defaultUser): string {
     if (!this.apps.has(appId)) throw new Error(`the mini program simulator has no app ${appId}`);
-    this.sweep();
-    const code = randomBytes(24).toString('base64url').slice(0, 32);
-    this.codes.set(code, { appId, user, expiresAt: Date.now() + this.codeTtlMs, used: false });
+    const code = this.codes.issue({ appId, user });
     this.logins++;
     return code;
   }
 
   /** Whether a code is still good, for tests and the fault table ("did the code survive?"). */
-  codeState(code: string): 'unknown' | 'unused' | 'used' | 'expired' {
-    const issued = this.codes.get(code);
-    if (!issued) return 'unknown';
-    if (issued.used) return 'used';
-    return issued.expiresAt <= Date.now() ? 'expired' : 'unused';
+  codeState(code: string): SimCodeState {
+    return this.codes.state(code);
   }
 
   reset(): void {
@@ -135,13 +128,4 @@ export class MiniProgramSimulator {
     sendWechatJson(res, body);
   }
 
-  // Used codes stay until they expire, so a reuse answers 40163.
-  private sweep(): void {
-    if (this.codes.size < 10_000) return;
-    const now = Date.now();
-    for (const [code, issued] of this.codes) {
-      if (issued.expiresAt > now) break;
-      this.codes.delete(code);
-    }
-  }
 }

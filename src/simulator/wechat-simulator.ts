@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlan, SimFault } from './sim-faults';
 import { runWithFaults } from './sim-fault-runner';
+import { SimCodeStore } from './sim-code-store';
 import { errorPage, html, parseRedirect } from './sim-pages';
 import { sendWechatJson, wechatError } from './wechat-sim-answers';
 import { consentAnswer, consentPageHtml } from './sim-consent.page';
@@ -32,8 +33,6 @@ interface IssuedCode {
   appId: string;
   user: string;
   scope: string;
-  expiresAt: number;
-  used: boolean;
   /** Authorized from a snapshot page (朋友圈快照页): the exchange says `is_snapshotuser: 1`. */
   snapshot: boolean;
 }
@@ -58,13 +57,12 @@ export class WechatSimulator {
   readonly faults: FaultPlan;
 
   private readonly apps = new Map<string, SimulatedApp>();
-  private readonly codes = new Map<string, IssuedCode>();
-  private readonly codeTtlMs: number;
+  private readonly codes: SimCodeStore<IssuedCode>;
   private readonly defaultUser: string;
 
   constructor(options: WechatSimulatorOptions) {
     for (const app of options.apps) this.apps.set(app.appId, app);
-    this.codeTtlMs = options.codeTtlMs ?? 5 * 60_000;
+    this.codes = new SimCodeStore<IssuedCode>(options.codeTtlMs ?? 5 * 60_000, () => randomBytes(24).toString('base64url').slice(0, 32));
     this.defaultUser = options.defaultUser ?? 'demo-user';
     this.faults = new FaultPlan(options.faults ?? [], options.random);
   }
@@ -95,9 +93,7 @@ export class WechatSimulator {
 
   /** Issues a code directly, as if the user had consented (for tests and scripts). */
   issueCode(appId: string, user = this.defaultUser, scope = 'snsapi_base', options: IssueCodeOptions = {}): string {
-    this.sweep();
-    const code = randomBytes(24).toString('base64url').slice(0, 32);
-    this.codes.set(code, { appId, user, scope, expiresAt: Date.now() + this.codeTtlMs, used: false, snapshot: options.snapshot === true });
+    const code = this.codes.issue({ appId, user, scope, snapshot: options.snapshot === true });
     this.authorizations++;
     return code;
   }
@@ -191,17 +187,6 @@ export class WechatSimulator {
     });
   }
 
-  // Used codes stay until they expire, so a reuse answers 40163 as WeChat does.
-  private sweep(): void {
-    if (this.codes.size < 10_000) return;
-    const now = Date.now();
-    // One ttl for every code, so insertion order is expiry order: stop at the
-    // first live one (a full scan per issue made bulk issuing quadratic).
-    for (const [code, issued] of this.codes) {
-      if (issued.expiresAt > now) break;
-      this.codes.delete(code);
-    }
-  }
 }
 
 function isLoopback(url: URL): boolean {
