@@ -4,7 +4,8 @@ import { HOSTED_AUTH_OPTIONS, resolveHostedAuthOptions } from '../channel-auth/h
 import { MemoryChannelAuthStore } from '../channel-auth/memory-channel-auth.store';
 import { RedisChannelAuthStore } from '../channel-auth/redis-channel-auth.store';
 import { ExchangeCache } from '../exchange/exchange.cache';
-import { EXCHANGE_OPTIONS, resolveExchangeOptions } from '../exchange/exchange.options';
+import { EXCHANGE_OPTIONS, ResolvedExchangeOptions, resolveExchangeOptions } from '../exchange/exchange.options';
+import { REPLAY_OPTIONS, ReplayOptions } from '../replay/replay.options';
 import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
 import { RedisExchangeCache, RedisReplicaAcks } from '../exchange/redis-exchange.cache';
 import { AssistLogger } from '../kernel/assist.logger';
@@ -41,6 +42,12 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
     provide: EXCHANGE_OPTIONS,
     inject: [ASSIST_MODULE_OPTIONS, WECHAT_OPTIONS],
     useFactory: (o: Options, wechat: ResolvedWechatOptions) => resolveExchangeOptions(o.exchange, wechat.timeoutMs),
+  },
+  {
+    provide: REPLAY_OPTIONS,
+    inject: [EXCHANGE_OPTIONS],
+    // A run's worst case: waiting for another instance's exchange, then its own call and retry.
+    useFactory: (exchange: ResolvedExchangeOptions): ReplayOptions => ({ waitMs: exchange.waitMs, pendingTtlMs: exchange.waitMs + exchange.claimTtlMs }),
   },
   { provide: ASSIST_CLOCK, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => o.clock ?? systemClock },
   { provide: HOSTED_AUTH_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveHostedAuthOptions(o.hostedAuth) },

@@ -2,7 +2,6 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WireAnswer } from '../dialects/wire-dialect';
-import { InjectExchangeOptions, ResolvedExchangeOptions } from '../exchange/exchange.options';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistLogger } from '../kernel/assist.logger';
 import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../kernel/clock';
@@ -10,6 +9,7 @@ import { AssistMetrics } from '../kernel/assist.metrics';
 import { AssistErrorCode } from '../kernel/error-codes';
 import { isRecord } from '../kernel/is-record';
 import { openReplayAnswer, sealReplayAnswer } from './replay-answer-seal';
+import { InjectReplayOptions, ReplayOptions } from './replay.options';
 import { ReplayStore } from './replay.store';
 
 /** One signed request as the replay memory sees it. */
@@ -61,13 +61,12 @@ export class ReplayAnswers {
   constructor(
     @Inject(ReplayStore) private readonly store: ReplayStore,
     private readonly logger: AssistLogger,
-    @InjectExchangeOptions() exchange: ResolvedExchangeOptions,
+    @InjectReplayOptions() options: ReplayOptions,
     @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
     @Optional() @InjectAssistClock() private readonly clock: AssistClock = systemClock,
   ) {
-    this.waitMs = exchange.waitMs;
-    // A run's worst case: waiting for another instance's exchange, then its own call and retry.
-    this.pendingTtlMs = exchange.waitMs + exchange.claimTtlMs;
+    this.waitMs = options.waitMs;
+    this.pendingTtlMs = options.pendingTtlMs;
   }
 
   /** Strict mode: the first sighting passes, any later one within the window is 10007. */

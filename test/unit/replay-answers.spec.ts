@@ -1,4 +1,4 @@
-import { ResolvedExchangeOptions } from '../../src/exchange/exchange.options';
+import { ReplayOptions } from '../../src/replay/replay.options';
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistLogger } from '../../src/kernel/assist.logger';
 import { AssistErrorCode } from '../../src/kernel/error-codes';
@@ -10,7 +10,7 @@ import { normalizeMerchant } from '../../src/merchants/normalize-merchant';
 const NOW = 1_718_000_000;
 const clock = { nowMs: () => NOW * 1000 };
 const merchant = normalizeMerchant({ mchNo: 'M1', wechat: { appId: 'wx1', appSecret: 's' }, signSecret: ['new', 'old'] }, 0);
-const options = (waitMs: number) => ({ waitMs, claimTtlMs: 5_000 }) as ResolvedExchangeOptions;
+const options = (waitMs: number): ReplayOptions => ({ waitMs, pendingTtlMs: waitMs + 5_000 });
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined } as unknown as AssistLogger;
 
 class Counter {

@@ -8,7 +8,7 @@ import { ASSIST_CLOCK } from '../../src/kernel/clock';
 import { AssistErrorCode } from '../../src/kernel/error-codes';
 import { requestContext } from '../../src/kernel/request-context';
 import { MerchantProvider } from '../../src/merchants/merchant.provider';
-import { EXCHANGE_OPTIONS } from '../../src/exchange/exchange.options';
+import { REPLAY_OPTIONS } from '../../src/replay/replay.options';
 import { ReplayAnswers } from '../../src/replay/replay-answers';
 import { ReplayStore } from '../../src/replay/replay.store';
 import { SignType } from '../../src/signing/sign-type';
@@ -53,7 +53,7 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
         { provide: ReplayStore, useValue: replay.store },
         ReplayAnswers,
         // A short wait: a copy of a request still running here gives up fast in these specs.
-        { provide: EXCHANGE_OPTIONS, useValue: { waitMs: 50, claimTtlMs: 1_000 } },
+        { provide: REPLAY_OPTIONS, useValue: { waitMs: 50, pendingTtlMs: 1_050 } },
         { provide: AssistLogger, useValue: logger },
         { provide: ASSIST_CLOCK, useValue: clock },
       ],
