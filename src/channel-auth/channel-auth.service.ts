@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
-import { ASSIST_ROUTE_PREFIX } from '../http/filters/pre-route-errors';
+import { ASSIST_ROUTE_PREFIX } from '../kernel/route-prefix';
 import { normalizePrefix } from '../http/route-paths';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistLogger } from '../kernel/assist.logger';

@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
+import { ASSIST_ROUTE_PREFIX } from '../../kernel/route-prefix';
 import { isUnderPrefix, mountedPaths, pathOf } from '../route-paths';
 import { EnvelopeExceptionFilter } from './envelope-exception.filter';
 
-/** The module's route prefix, as mounted (a static extra). */
-export const ASSIST_ROUTE_PREFIX = Symbol('UnipayAssistRoutePrefix');
 
 type ErrorHandler = (err: unknown, req: object, res: object, next?: unknown) => unknown;
 type NotFoundHandler = (req: object, res: object, next?: unknown) => unknown;
