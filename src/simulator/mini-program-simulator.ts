@@ -3,7 +3,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlan, SimFault } from './sim-faults';
 import { runWithFaults } from './sim-fault-runner';
 import { SimCodeState, SimCodeStore } from './sim-code-store';
-import { sendWechatJson, wechatError } from './wechat-sim-answers';
+import { checkWechatAppRequest, sendWechatJson, wechatError, wechatFaultAnswer } from './wechat-sim-answers';
 import { WechatSimulator } from './wechat-simulator';
 
 export const MINI_PROGRAM_SESSION_PATH = '/sns/jscode2session';
@@ -98,23 +98,15 @@ export class MiniProgramSimulator {
     this.exchanges++;
     runWithFaults(this.faults, res, {
       exchange: () => this.exchange(q, res),
-      refuse: (answer) =>
-        answer.kind === 'busy' ? wechatError(res, -1, 'system error') : wechatError(res, answer.errcode ?? -1, 'injected by the simulator'),
+      refuse: (answer) => wechatFaultAnswer(res, answer),
     });
   }
 
   // Runs even when the caller has gone (timed out): the code is spent all the same.
   private exchange(q: URLSearchParams, res: ServerResponse): void {
-    const appId = q.get('appid');
-    const secret = q.get('secret');
-    const code = q.get('js_code');
-    if (!appId) return wechatError(res, 41002, 'appid missing');
-    const app = this.apps.get(appId);
-    if (!app) return wechatError(res, 40013, 'invalid appid');
-    if (!secret) return wechatError(res, 41004, 'appsecret missing');
-    if (secret !== app.appSecret) return wechatError(res, 40125, 'invalid appsecret');
-    if (!code) return wechatError(res, 41008, 'missing code');
-    if (q.get('grant_type') !== 'authorization_code') return wechatError(res, 40002, 'invalid grant_type');
+    const request = checkWechatAppRequest(q, this.apps, 'js_code', res);
+    if (!request) return;
+    const { appId, app, code } = request;
     const issued = this.codes.get(code);
     // An expired wx.login code reads as invalid on WeChat: there is no separate errcode.
     if (!issued || issued.appId !== appId || issued.expiresAt <= Date.now()) return wechatError(res, 40029, 'invalid code');

@@ -4,7 +4,7 @@ import { FaultPlan, SimFault } from './sim-faults';
 import { runWithFaults } from './sim-fault-runner';
 import { SimCodeStore } from './sim-code-store';
 import { errorPage, html, parseRedirect } from './sim-pages';
-import { sendWechatJson, wechatError } from './wechat-sim-answers';
+import { checkWechatAppRequest, sendWechatJson, wechatError, wechatFaultAnswer } from './wechat-sim-answers';
 import { consentAnswer, consentPageHtml } from './sim-consent.page';
 
 export interface SimulatedApp {
@@ -155,22 +155,14 @@ export class WechatSimulator {
     this.exchanges++;
     runWithFaults(this.faults, res, {
       exchange: () => this.exchange(q, res),
-      refuse: (answer) =>
-        answer.kind === 'busy' ? wechatError(res, -1, 'system error') : wechatError(res, answer.errcode ?? -1, 'injected by the simulator'),
+      refuse: (answer) => wechatFaultAnswer(res, answer),
     });
   }
 
   private exchange(q: URLSearchParams, res: ServerResponse): void {
-    const appId = q.get('appid');
-    const secret = q.get('secret');
-    const code = q.get('code');
-    if (!appId) return wechatError(res, 41002, 'appid missing');
-    const app = this.apps.get(appId);
-    if (!app) return wechatError(res, 40013, 'invalid appid');
-    if (!secret) return wechatError(res, 41004, 'appsecret missing');
-    if (secret !== app.appSecret) return wechatError(res, 40125, 'invalid appsecret');
-    if (!code) return wechatError(res, 41008, 'missing code');
-    if (q.get('grant_type') !== 'authorization_code') return wechatError(res, 40002, 'invalid grant_type');
+    const request = checkWechatAppRequest(q, this.apps, 'code', res);
+    if (!request) return;
+    const { appId, app, code } = request;
     const issued = this.codes.get(code);
     if (!issued || issued.appId !== appId) return wechatError(res, 40029, 'invalid code');
     if (issued.used) return wechatError(res, 40163, 'code been used');
