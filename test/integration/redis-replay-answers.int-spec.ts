@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { RedisReplayStore } from '../../src/replay/redis-replay.store';
+import { replayKey } from '../../src/redis/redis-keys';
 import { SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
 
 /** RedisReplayStore's answer mode on the real shared Redis: one key per request, owner-checked steps. */
@@ -22,7 +23,7 @@ describe('RedisReplayStore answer mode', () => {
     await store.settle('k', 'o1', 'v1.sealed', 60_000);
     expect(await store.begin('k', 'o3', 5_000)).toEqual({ state: 'answered', answer: 'v1.sealed' });
     // The answer lives for the settle ttl (the rest of the window), not the pending claim's.
-    expect(await redis.pttl(`${prefix}replay:k`)).toBeGreaterThan(5_000);
+    expect(await redis.pttl(replayKey(prefix, 'k'))).toBeGreaterThan(5_000);
   });
 
   it('release drops only the owner\'s pending claim, never a stored answer', async () => {
