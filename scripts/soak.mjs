@@ -193,7 +193,12 @@ async function main() {
       }
       if (now - lastReport >= 60_000) {
         lastReport = now;
-        console.log(`  ${Math.round((now - began) / 1000)} s: ${latencies.length} answered, ${inflight} in flight, ${JSON.stringify(byCode)}`);
+        const at = Math.round((now - began) / 1000);
+        const answered = latencies.length;
+        redisFigures(redis, false).then(
+          (r) => console.log(`  ${at} s: ${answered} answered, ${inflight} in flight, ${JSON.stringify(byCode)}, Redis ${r.usedMemoryMb} MB, ${r.keys} keys`),
+          () => console.log(`  ${at} s: ${answered} answered, ${inflight} in flight, ${JSON.stringify(byCode)}`),
+        );
       }
     }, tickMs);
   });
@@ -255,7 +260,7 @@ async function instanceFigures(gw) {
 }
 
 /** Redis used_memory and this run's keys (by prefix), per kind. */
-async function redisFigures(redis) {
+async function redisFigures(redis, sample = true) {
   const info = await redis.info('memory');
   const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
   const kinds = {};
@@ -270,7 +275,7 @@ async function redisFigures(redis) {
       kinds[kind] = (kinds[kind] ?? 0) + 1;
     }
   } while (cursor !== '0');
-  return { usedMemoryMb: round(used / 1048576, 2), keys, byKind: kinds, sample: await sampleKeys(redis) };
+  return { usedMemoryMb: round(used / 1048576, 2), keys, byKind: kinds, ...(sample && { sample: await sampleKeys(redis) }) };
 }
 
 /** Per kind of key (and part: claim/result): bytes (MEMORY USAGE) and ttl left, averaged over up to 50 keys each. */
