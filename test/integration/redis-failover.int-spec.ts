@@ -10,6 +10,10 @@ import { RedisSentinelHarness } from '../support/redis-sentinel';
 import { uniquePrefix } from '../support/redis-server';
 import { simAdmin } from '../support/sim-admin';
 import { sleep } from '../support/wait';
+import { closeRedisConnection, createRedisClient } from '../../src/redis/redis-connection';
+import { RedisThrottlerStorage } from '../../src/rate-limit/redis-throttler.storage';
+import { RedisExchangeCache } from '../../src/exchange/redis-exchange.cache';
+import { RedisReplayStore } from '../../src/replay/redis-replay.store';
 import { clusterSlot } from '../../src/redis/cluster-slot';
 import { exchangeKeys, rateLimitKeys, replayKey } from '../../src/redis/redis-keys';
 import { redisCli } from '../support/redis-process';
@@ -149,6 +153,35 @@ describe('failover under load: Redis Cluster (3 masters + 3 replicas)', () => {
   it("clusterSlot agrees with the Cluster's own CLUSTER KEYSLOT for the module's keys", async () => {
     const keys = [exchangeKeys('unipay:assist:', 'wxapp:3f9a0c').claim, rateLimitKeys('unipay:assist:', 'ip', '203.0.113.9').hits, replayKey('p:', 'x'), 'no-tag'];
     for (const key of keys) expect(clusterSlot(key)).toBe(Number((await redisCli(cluster.nodes[0].port, ['cluster', 'keyslot', key])).trim()));
+  });
+
+  it("every store's multi-key operation runs on the Cluster (no CROSSSLOT), with keys spread over the masters", async () => {
+    const connection = createRedisClient({ kind: 'cluster', nodes: cluster.nodes });
+    connection.client.on('error', () => undefined);
+    connection.client.on('node error', () => undefined);
+    const prefix = uniquePrefix('cluster-stores');
+    try {
+      await new Promise<void>((resolve) => connection.client.once('ready', () => resolve()));
+      const throttler = new RedisThrottlerStorage(connection.client, prefix);
+      const cache = new RedisExchangeCache(connection.client, { keyPrefix: prefix, replicaAcks: { replicas: 1, timeoutMs: 500 } });
+      const replay = new RedisReplayStore(connection.client, { keyPrefix: prefix });
+      const masters = new Set<number>();
+      for (let i = 0; i < 30; i++) {
+        // Over the limit of 2: the script touches hits and block in one call.
+        for (let n = 0; n < 3; n++) await throttler.increment(`203.0.113.${i}`, 10_000, 2, 10_000, 'ip');
+        expect((await throttler.increment(`203.0.113.${i}`, 10_000, 2, 10_000, 'ip')).isBlocked).toBe(true);
+        const key = `wxapp:${i.toString(16).padStart(8, '0')}`;
+        expect(await cache.claim(key, 'me', 10_000)).toBe(true);
+        await cache.set(key, `sealed-${i}`, 10_000);
+        await cache.release(key, 'me');
+        expect(await cache.get(key)).toBe(`sealed-${i}`);
+        expect(await replay.claim(`r${i}`, 10_000)).toBe(true);
+        masters.add(await cluster.masterPortForKey(exchangeKeys(prefix, key).result));
+      }
+      expect(masters.size).toBe(3);
+    } finally {
+      await closeRedisConnection(connection);
+    }
   });
 
   it('a master killed mid-run: fails closed, nothing spent twice, both instances serve again without a restart', async () => {
