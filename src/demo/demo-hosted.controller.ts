@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { toDataURL } from 'qrcode';
-import { ChannelAuthService } from '../channel-auth/channel-auth.service';
+import { ChannelAuthService } from '../relay/channel-auth.service';
 import { isRecord } from '../kernel/is-record';
 import { mask } from '../kernel/mask';
 import { Merchant } from '../merchants/merchant';

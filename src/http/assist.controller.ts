@@ -1,10 +1,10 @@
 import { Controller, Req, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
-import { AlipayAuthUrlData, AlipayRelayService, AlipayUserIdData } from '../alipay/alipay-relay.service';
+import { AlipayAuthUrlData, AlipayRelayService, AlipayUserIdData } from '../relay/alipay-relay.service';
 import { requestContext } from '../kernel/request-context';
-import { MiniOpenIdData, MiniProgramRelayService } from '../wechat/mini-program-relay.service';
+import { MiniOpenIdData, MiniProgramRelayService } from '../relay/mini-program-relay.service';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';
-import { AccessTokenData, AssistService, AuthUrlData } from './assist.service';
+import { AccessTokenData, AssistService, AuthUrlData } from '../relay/assist.service';
 import { AssistPost } from './assist-route.decorator';
 import { AlipayAuthUrlDto } from './dto/alipay-auth-url.dto';
 import { AlipayUserIdDto } from './dto/alipay-user-id.dto';

@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res, SetMetadata, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuthAndSetData, AuthData, AuthUrlData, ChannelAuthService, WECHAT_CALLBACK_PATH } from '../channel-auth/channel-auth.service';
+import { AuthAndSetData, AuthData, AuthUrlData, ChannelAuthService, WECHAT_CALLBACK_PATH } from '../relay/channel-auth.service';
 import { requestContext } from '../kernel/request-context';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';

@@ -2,11 +2,11 @@ import { HttpModule } from '@nestjs/axios';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { ChannelAuthService } from '../channel-auth/channel-auth.service';
+import { ChannelAuthService } from '../relay/channel-auth.service';
 import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { ExchangeCache } from '../exchange/exchange.cache';
-import { AssistService } from '../http/assist.service';
+import { AssistService } from '../relay/assist.service';
 import { createAssistController } from '../http/assist.controller';
 import { createChannelAuthControllers } from '../http/channel-auth.controller';
 import { AuthPageFilter } from '../http/filters/auth-page.filter';
@@ -26,8 +26,8 @@ import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
 import { ReplayAnswers } from '../replay/replay-answers';
 import { ReplayStore } from '../replay/replay.store';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
-import { AlipayRelayService } from '../alipay/alipay-relay.service';
-import { MiniProgramRelayService } from '../wechat/mini-program-relay.service';
+import { AlipayRelayService } from '../relay/alipay-relay.service';
+import { MiniProgramRelayService } from '../relay/mini-program-relay.service';
 import {
   ASSIST_ASYNC_OPTIONS_TYPE,
   ASSIST_MODULE_OPTIONS,

@@ -1,4 +1,4 @@
-import { SNAPSHOT_REFUSED } from '../../src/channel-auth/channel-auth.service';
+import { SNAPSHOT_REFUSED } from '../../src/relay/channel-auth.service';
 import { MemoryChannelAuthStore } from '../../src/channel-auth/memory-channel-auth.store';
 import { DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
 import { sign } from '../../src/signing/signature';

@@ -1,8 +1,8 @@
 import { AssistErrorCode as E } from '../../src/kernel/error-codes';
 import { sign } from '../../src/signing/signature';
 import { WechatSimulator } from '../../src/simulator/wechat-simulator';
-import { NO_ALIPAY_APP } from '../../src/alipay/alipay-relay.service';
-import { NO_MINI_PROGRAM } from '../../src/wechat/mini-program-relay.service';
+import { NO_ALIPAY_APP } from '../../src/relay/alipay-relay.service';
+import { NO_MINI_PROGRAM } from '../../src/relay/mini-program-relay.service';
 import { DEMO_MINI_PROGRAM, useChannelsGateway, WECHAT_ONLY_MERCHANT } from '../support/channels-gateway';
 import { ADAPTERS, DEMO_SECRET, post, signedBody } from '../support/gateway';
 

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { CodeExchangeService, ExchangeOutcome, ExchangeSource, UpstreamExchange } from '../../src/exchange/code-exchange.service';
-import { AssistService } from '../../src/http/assist.service';
+import { AssistService } from '../../src/relay/assist.service';
 import { WxAuthUrlDto } from '../../src/http/dto/wx-auth-url.dto';
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistLogger } from '../../src/kernel/assist.logger';

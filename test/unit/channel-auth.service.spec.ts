@@ -1,4 +1,4 @@
-import { ChannelAuthService, CODE_OF_ANOTHER_FLOW, SNAPSHOT_REFUSED } from '../../src/channel-auth/channel-auth.service';
+import { ChannelAuthService, CODE_OF_ANOTHER_FLOW, SNAPSHOT_REFUSED } from '../../src/relay/channel-auth.service';
 import { ChannelAuthStore } from '../../src/channel-auth/channel-auth.store';
 import { MemoryChannelAuthStore } from '../../src/channel-auth/memory-channel-auth.store';
 import { CodeExchangeService } from '../../src/exchange/code-exchange.service';

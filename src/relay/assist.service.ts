@@ -10,7 +10,7 @@ import { Merchant } from '../merchants/merchant';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
-import { WxAuthUrlDto } from './dto/wx-auth-url.dto';
+import { WxAuthUrlDto } from '../http/dto/wx-auth-url.dto';
 
 /** Business data before the interceptor adds resTime and sign. */
 export type AccessTokenData =

@@ -10,11 +10,11 @@ import { AssistRequestContext } from '../kernel/request-context';
 import { AlipayApp } from '../merchants/merchant-channels';
 import { Merchant } from '../merchants/merchant';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
-import { AlipayScope, buildAlipayAuthorizeUrl } from './alipay-authorize-url';
-import { ALIPAY_EXCHANGE_CODEC } from './alipay-exchange-codec';
-import { AlipayExchangeResult, AlipayTransportFailureKind, isAlipayTransportFailure } from './alipay-exchange-result';
-import { AlipayOAuthClient } from './alipay-oauth.client';
-import { InjectAlipayOptions, ResolvedAlipayOptions } from './alipay.options';
+import { AlipayScope, buildAlipayAuthorizeUrl } from '../alipay/alipay-authorize-url';
+import { ALIPAY_EXCHANGE_CODEC } from '../alipay/alipay-exchange-codec';
+import { AlipayExchangeResult, AlipayTransportFailureKind, isAlipayTransportFailure } from '../alipay/alipay-exchange-result';
+import { AlipayOAuthClient } from '../alipay/alipay-oauth.client';
+import { InjectAlipayOptions, ResolvedAlipayOptions } from '../alipay/alipay.options';
 
 /** `getAlipayAuthUrl`'s business data. */
 export type AlipayAuthUrlData = { code: 0; url: string } | { code: 1; msg: string };

@@ -9,9 +9,9 @@ import { mask } from '../kernel/mask';
 import { AssistRequestContext } from '../kernel/request-context';
 import { Merchant } from '../merchants/merchant';
 import { MiniProgramApp } from '../merchants/merchant-channels';
-import { WechatMiniProgramClient } from './wechat-mini-program.client';
-import { MiniProgramSessionResult, WechatTransportFailureKind } from './wechat-mini-program-result';
-import { InjectWechatOptions, ResolvedWechatOptions } from './wechat.options';
+import { WechatMiniProgramClient } from '../wechat/wechat-mini-program.client';
+import { MiniProgramSessionResult, WechatTransportFailureKind } from '../wechat/wechat-mini-program-result';
+import { InjectWechatOptions, ResolvedWechatOptions } from '../wechat/wechat.options';
 
 /**
  * `getWxMiniOpenId`'s business data. unionId is not answered: no DaxPay

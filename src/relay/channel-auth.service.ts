@@ -14,7 +14,7 @@ import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { ChannelAuthStatus } from '../signing/daxpay3-result';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
-import { wechatChannel } from './auth-channel';
+import { wechatChannel } from '../channel-auth/auth-channel';
 import {
   AuthFlow,
   codeDigest,
@@ -27,12 +27,12 @@ import {
   ownedBy,
   recordOwner,
   sealRecord,
-} from './auth-flow';
-import { AuthPage, PAGES } from './auth-pages';
-import { CHANNEL_AUTH_TTL_MS, ChannelAuthStore } from './channel-auth.store';
-import { isFlowToken, mintFlowToken } from './flow-token';
-import { InjectHostedAuthOptions, ResolvedHostedAuthOptions } from './hosted-auth.options';
-import { isWechatBrowser } from './wechat-browser';
+} from '../channel-auth/auth-flow';
+import { AuthPage, PAGES } from '../channel-auth/auth-pages';
+import { CHANNEL_AUTH_TTL_MS, ChannelAuthStore } from '../channel-auth/channel-auth.store';
+import { isFlowToken, mintFlowToken } from '../channel-auth/flow-token';
+import { InjectHostedAuthOptions, ResolvedHostedAuthOptions } from '../channel-auth/hosted-auth.options';
+import { isWechatBrowser } from '../channel-auth/wechat-browser';
 
 /** Business data of generateAuthUrl (AuthUrlResult), before the dialect signs it. */
 export type AuthUrlData = { code: 0; authUrl: string; queryCode: string };
