@@ -1,4 +1,4 @@
-import { CacheableExchange, ExchangeCodec } from '../exchange/code-exchange.service';
+import { CacheableExchange, ExchangeCodec } from '../exchange/exchange-codec';
 import { AlipayExchangeResult } from './alipay-exchange-result';
 
 /** How long a success without a usable `expires_in` is reused: an auth code's own life. */

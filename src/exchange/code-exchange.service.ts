@@ -8,6 +8,9 @@ import { newTraceId } from '../kernel/trace-id';
 import { AssistMetrics, BreakerState } from '../kernel/assist.metrics';
 import { AssistLogger } from '../kernel/assist.logger';
 import { WechatExchangeResult } from '../wechat/wechat-exchange-result';
+import { CacheableExchange, ExchangeCodec } from './exchange-codec';
+
+export type { CacheableExchange, ExchangeCodec } from './exchange-codec';
 import { ExchangeCache } from './exchange.cache';
 import { CachedExchange, exchangeKey, openExchange, sealExchange, sealingKey } from './exchange-key';
 import { InjectExchangeOptions, ResolvedExchangeOptions } from './exchange.options';
@@ -47,19 +50,6 @@ export interface UpstreamExchange<R extends { ok: boolean } = WechatExchangeResu
 }
 
 /** A success in the shape the sealed cache keeps (openId, access token, lifetime). */
-export type CacheableExchange = Extract<WechatExchangeResult, { ok: true }>;
-
-/**
- * How a channel's answers pass the exchange: which are successes (cached,
- * sealed with the app's secret) and how one is rebuilt from the cache.
- * Refusals and failures are never cached.
- */
-export interface ExchangeCodec<R> {
-  /** The success to cache, or undefined for an answer that is not cached. */
-  toCached(result: R): CacheableExchange | undefined;
-  fromCached(cached: CacheableExchange): R;
-}
-
 /** WeChat's web token is cached as it is. */
 const WECHAT_WEB_CODEC: ExchangeCodec<WechatExchangeResult> = {
   toCached: (r) => (r.ok ? r : undefined),
