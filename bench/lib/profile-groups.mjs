@@ -17,13 +17,14 @@ import fs from 'node:fs';
 
 /** [group, test on the frame's url] in order; the first match wins. */
 const RELAY_GROUPS = [
+  ['our sealing of stored answers (AES: exchange-key, replay-answer-seal)', /^(exchange\/exchange-key|replay\/replay-answer-seal)/],
   ['our signing (sign/verify, answer sign)', /^(signing|dialects|http\/envelope)\//],
   ['class-validator/transformer (+ our DTOs, pipe)', /^(http\/dto\/|http\/assist-validation\.pipe|http\/assist-body\.decorator)/],
   ['throttler guards (+ our storage)', /^rate-limit\//],
   ['logger (pino, nestjs-pino, our AssistLogger)', /^(kernel\/assist\.logger|kernel\/mask|demo\/demo-logging)/],
   ['metrics (prom-client, our metrics)', /^(metrics\/|kernel\/assist\.metrics)/],
   ['our guard steps (merchant, window, replay)', /^(http\/guards\/|replay\/|merchants\/)/],
-  ['our filters, controller, service, context', /./],
+  ['our other code (controller, service, filters, context, exchange)', /./],
 ];
 
 const PACKAGE_GROUPS = [
@@ -106,14 +107,18 @@ function own(cf, url) {
     if (fn === 'stringify' || fn === 'parse') return 'JSON.parse / JSON.stringify';
     return undefined;
   }
-  if (url.startsWith('node:internal/crypto')) return undefined;
+  if (url.startsWith('node:internal/crypto') || url === 'node:crypto') return undefined;
+  // util.deprecate is on the hot path only through AsyncResource#bind's DEP0172 accessors.
+  if (fn === 'deprecate' && url === 'node:internal/util') return 'async context (AsyncResource.bind incl. its DEP0172 deprecate(), AsyncLocalStorage, async_hooks)';
   if (url.startsWith('node:internal/async_hooks') || url.startsWith('node:async_hooks') || url.includes('async_local_storage')) {
-    return 'async context (AsyncLocalStorage, async_hooks)';
+    return 'async context (AsyncResource.bind incl. its DEP0172 deprecate(), AsyncLocalStorage, async_hooks)';
   }
   if (url.startsWith('node:')) return 'Node HTTP/net/streams/timers (node: internals)';
   const nm = url.lastIndexOf('node_modules/');
   if (nm >= 0) {
     if (NEST_COMMON_LOGGER.test(url)) return 'logger (pino, nestjs-pino, our AssistLogger)';
+    // Nest's ValidationPipe is the class-validator/transformer driver our pipe extends.
+    if (url.includes('@nestjs/common/pipes/validation.pipe')) return 'class-validator/transformer (+ our DTOs, pipe)';
     const rest = url.slice(nm + 'node_modules/'.length).split('/');
     const pkg = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
     if (pkg === '@nestjs/common') return 'Nest router/guard/pipe/interceptor machinery (@nestjs/core, rxjs)';
@@ -126,7 +131,11 @@ function own(cf, url) {
   return `other: ${shortUrl(url)}`;
 }
 
-/** Inclusive stages: [name, test on a call frame]; a sample is in a stage when a frame of its stack passes. */
+/**
+ * Inclusive stages: [name, test on a call frame]; a sample is in a stage when a frame of its stack passes.
+ * A resumed async function has only itself on the stack, not its caller: so stages are named
+ * for the functions that do the work (a guard's canActivate), never for Nest's consumers around them.
+ */
 export const STAGES = [
   ['socket writes (writev / writeGeneric: answers and the WeChat request)', (f) => /^write(v)?Generic$/.test(f.functionName) && f.url.startsWith('node:internal/stream_base_commons')],
   ['WeChat call (WechatOAuthService.exchangeCode: axios, or node:http in the floor)', (f) => (f.functionName === 'exchangeCode' && f.url.includes('wechat/wechat-oauth.service')) || (f.functionName === 'exchange' && f.url.endsWith('nest-floor-card.cjs'))],
@@ -142,9 +151,6 @@ export const STAGES = [
   ['body parsing (Fastify content-type parser / body-parser json)', (f) => f.url.includes('fastify/lib/content-type-parser') || f.url.includes('body-parser/lib/types/json')],
   ['metrics (prom-client)', (f) => f.url.includes('node_modules/prom-client/')],
   ['AsyncResource.bind (Fastify body parser, Nest interceptors consumer)', (f) => f.functionName === 'bind' && f.url === 'node:async_hooks'],
-  ['Nest interceptors consumer + rxjs (the whole interceptor chain, handler inside)', (f) => f.url.includes('@nestjs/core/interceptors/interceptors-consumer')],
-  ['Nest guards consumer (all guards inside)', (f) => f.url.includes('@nestjs/core/guards/guards-consumer')],
-  ['Nest pipes consumer (all pipes inside)', (f) => f.url.includes('@nestjs/core/pipes/pipes-consumer')],
   ['garbage collector', (f) => f.functionName === '(garbage collector)'],
 ];
 
