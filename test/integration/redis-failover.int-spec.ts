@@ -9,7 +9,7 @@ import { RedisClusterHarness } from '../support/redis-cluster';
 import { RedisSentinelHarness } from '../support/redis-sentinel';
 import { uniquePrefix } from '../support/redis-server';
 import { simAdmin } from '../support/sim-admin';
-import { sleep } from '../support/wait';
+import { waitFor } from '../support/wait';
 import { closeRedisConnection, createRedisClient } from '../../src/redis/redis-connection';
 import { RedisThrottlerStorage } from '../../src/rate-limit/redis-throttler.storage';
 import { RedisExchangeCache } from '../../src/exchange/redis-exchange.cache';
@@ -31,9 +31,12 @@ import { redisCli } from '../support/redis-process';
 
 jest.setTimeout(110_000);
 
-const WARMUP_MS = 2500;
+// Counts, not durations: the run goes on until enough answers came, however fast the machine is.
+const OK_BEFORE_KILL = 40;
+/** Per instance: each one serves again on its own. */
+const OK_AFTER_REJOIN = 10;
+const PHASE_CAP_MS = 30_000;
 const REPLICA_ACKS = Number(process.env.FAILOVER_REPLICA_ACKS ?? 1);
-const AFTER_REJOIN_MS = 3000;
 
 interface Run {
   figures: FailoverFigures;
@@ -46,6 +49,9 @@ interface Run {
   promotedAfterMs: number;
   rejoinedAfterMs: number;
   servingAtEnd: boolean[];
+  /** Successful answers that ended before the kill, and (the fewer of the two instances') that started after the old master was back. */
+  okBeforeKill: number;
+  okAfterRejoin: number;
 }
 
 async function runFailover(
@@ -83,21 +89,28 @@ async function runFailover(
     }
     const load = new FailoverLoad({ gateways, sim: admin, workers: 4, pauseMs: 15, requestTimeoutMs: 8000 });
     load.start();
-    await sleep(WARMUP_MS);
+    const okSince = (t: number, gateway?: number): number =>
+      load.samples.filter((x) => x.label === 'ok' && x.start >= t && (gateway === undefined || x.gateway === gateway)).length;
+    await waitFor(() => okSince(0) >= OK_BEFORE_KILL, PHASE_CAP_MS);
     const killedAt = Date.now();
+    const okBeforeKill = load.samples.filter((x) => x.label === 'ok' && x.end < killedAt).length;
     await failover.kill();
     await failover.promoted();
     const promotedAfterMs = Date.now() - killedAt;
     await failover.rejoin();
-    const rejoinedAfterMs = Date.now() - killedAt;
-    await sleep(AFTER_REJOIN_MS);
+    const rejoinedAt = Date.now();
+    const rejoinedAfterMs = rejoinedAt - killedAt;
+    await waitFor(() => gateways.every((_, g) => okSince(rejoinedAt, g) >= OK_AFTER_REJOIN), PHASE_CAP_MS);
     await load.stop();
+    const okAfterRejoin = Math.min(...gateways.map((_, g) => okSince(rejoinedAt, g)));
 
     const figures = summarize(load, killedAt, gateways.length);
     // Every instance still up and serving, without a restart: one fresh exchange each.
     const probe = new FailoverLoad({ gateways, sim: admin, workers: 1, pauseMs: 0, requestTimeoutMs: 8000 });
     const servingAtEnd: boolean[] = [];
-    for (let g = 0; g < gateways.length; g++) servingAtEnd.push((await probe.probe(g)) === 'ok');
+    // A fresh code may still fail closed while the rejoined replica syncs (WAIT finds no replica):
+    // serving again means a fresh exchange succeeds within the bound, with no restart.
+    for (let g = 0; g < gateways.length; g++) servingAtEnd.push(await waitFor(async () => (await probe.probe(g)) === 'ok', PHASE_CAP_MS, 250));
     const stats = await admin.stats();
     return {
       figures,
@@ -110,6 +123,8 @@ async function runFailover(
       promotedAfterMs,
       rejoinedAfterMs,
       servingAtEnd,
+      okBeforeKill,
+      okAfterRejoin,
     };
   } finally {
     process.off('unhandledRejection', onUnhandled);
@@ -124,9 +139,9 @@ function report(name: string, run: Run): void {
 }
 
 function assertZeros(run: Run): void {
-  expect(run.figures.requests).toBeGreaterThan(100);
-  // Some requests were answered during the run, on both sides of the kill.
-  expect(run.figures.byLabel.ok).toBeGreaterThan(50);
+  // Requests were answered on both sides of the outage (the run waits for these counts, bounded).
+  expect(run.okBeforeKill).toBeGreaterThanOrEqual(OK_BEFORE_KILL);
+  expect(run.okAfterRejoin).toBeGreaterThanOrEqual(OK_AFTER_REJOIN);
   // No code exchanged twice with WeChat: no 40163, and never more calls than codes.
   expect(run.figures.codeSpentTwice).toBe(0);
   expect(run.simExchanges).toBeLessThanOrEqual(run.codesIssued);
