@@ -1,7 +1,5 @@
-import { IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { AUTH_CHANNELS, AUTH_TYPES } from '../../channel-auth/auth-channel';
-import { AssistRequestDto } from './assist-request.dto';
-import { IsNotBlank } from './validators';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ChannelAuthRequestDto } from './channel-auth-request.dto';
 
 /**
  * DaxPay 3.0's AuthCodeParam (`C/param/assist/AuthCodeParam.java`, tag 3.0.0),
@@ -10,18 +8,7 @@ import { IsNotBlank } from './validators';
  * queryAuthResult does. `unionIdentifier` (UnionPay's app id) is declared
  * because 3.0 clients sign it when set; it is not used.
  */
-export class AuthCodeDto extends AssistRequestDto {
-  @IsDefined({ message: 'channel is required (wechat_pay or ali_pay)' })
-  @IsString()
-  @IsNotBlank()
-  @IsIn(AUTH_CHANNELS, { message: `channel must be one of ${AUTH_CHANNELS.join(', ')}` })
-  channel!: string;
-
-  @IsOptional()
-  @IsString()
-  @IsIn(['', ...AUTH_TYPES], { message: `authType must be one of ${AUTH_TYPES.join(', ')}` })
-  authType?: string;
-
+export class AuthCodeDto extends ChannelAuthRequestDto {
   @IsOptional()
   @IsString()
   @MaxLength(128)
