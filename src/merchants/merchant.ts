@@ -16,7 +16,7 @@ export interface MerchantInput {
   miniProgram?: MiniProgramAppInput;
   /** Defaults to HMAC_SHA256. */
   signType?: SignType | string;
-  /** One secret, or several during a rotation: any verifies, the first signs responses. */
+  /** One secret, or several during a rotation: any verifies, and the answer is signed with the one that verified. */
   signSecret?: string | string[];
   signSecrets?: string[];
   /** Seconds a request's reqTime may lie behind the server clock. Default 300. */
