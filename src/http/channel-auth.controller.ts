@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res, SetMetadata, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AuthAndSetData, AuthData, AuthUrlData, ChannelAuthService, WECHAT_CALLBACK_PATH } from '../relay/channel-auth.service';
+import { ALIPAY_CALLBACK_PATH, AuthAndSetData, AuthData, AuthUrlData, ChannelAuthService, WECHAT_CALLBACK_PATH } from '../relay/channel-auth.service';
 import { requestContext } from '../kernel/request-context';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';
@@ -67,6 +67,16 @@ export class ChannelAuthPagesController {
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
   }
 
+  /** Alipay's redirect to the gateway (`auth_code`, `state`): unsigned like WeChat's, the minted state is the check. */
+  @Get(ALIPAY_CALLBACK_PATH)
+  @UseGuards(AssistIpThrottlerGuard)
+  async alipayCallback(@Req() req: object, @Res() res: object): Promise<void> {
+    const ctx = requestContext(req);
+    const query = readQuery(req);
+    const outcome = await this.channelAuth.alipayCallback({ auth_code: query.auth_code, state: query.state }, ctx);
+    replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
+  }
+
   @ChannelAuthSignedGet('jump', ChannelAuthJumpDto)
   @UseGuards(AssistIpThrottlerGuard, QuerySignatureGuard, AssistMerchantThrottlerGuard)
   async jump(@AssistQuery() dto: ChannelAuthJumpDto, @Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
@@ -95,11 +105,12 @@ export function createChannelAuthControllers(routePrefix: string, decorators: re
   const mounted = [MountedChannelAuthController, MountedChannelAuthPagesController];
   for (const target of mounted) {
     Controller({ path: routePrefix, version: VERSION_NEUTRAL })(target);
-    // Out of a host's OpenAPI document until documentAssistRoutes describes them (the same
-    // metadata @nestjs/swagger's ApiExcludeController writes; that package stays an optional peer).
-    SetMetadata(SWAGGER_EXCLUDE_CONTROLLER, [true])(target);
     for (const decorate of decorators) decorate(target);
   }
+  // The browser routes answer pages and redirects, not the envelope: out of a host's OpenAPI document
+  // (the metadata @nestjs/swagger's ApiExcludeController writes; that package stays an optional peer).
+  // The POST routes are in it, described by documentAssistRoutes.
+  SetMetadata(SWAGGER_EXCLUDE_CONTROLLER, [true])(MountedChannelAuthPagesController);
   return mounted;
 }
 

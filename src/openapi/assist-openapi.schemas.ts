@@ -48,7 +48,7 @@ const envelopeCodeDescription =
   '(data is null). ' +
   ENVELOPE_CODES.map((c) => `${c}: ${ASSIST_ERROR_DESCRIPTIONS[c as keyof typeof ASSIST_ERROR_DESCRIPTIONS]}`).join('; ');
 
-abstract class EnvelopeSchema {
+export abstract class EnvelopeSchema {
   @ApiProperty({ enum: ENVELOPE_CODES, description: envelopeCodeDescription, example: 0 })
   code!: number;
 

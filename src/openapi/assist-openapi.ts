@@ -10,6 +10,9 @@ import {
 } from '@nestjs/swagger';
 import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode, AssistErrorCodeValue } from '../kernel/error-codes';
 import { AssistController } from '../http/assist.controller';
+import { ChannelAuthController } from '../http/channel-auth.controller';
+import { AuthCodeDto } from '../http/dto/auth-code.dto';
+import { GenerateAuthUrlDto } from '../http/dto/generate-auth-url.dto';
 import { WxAccessTokenDto } from '../http/dto/wx-access-token.dto';
 import { WxAuthUrlDto } from '../http/dto/wx-auth-url.dto';
 import { AlipayAuthUrlDto } from '../http/dto/alipay-auth-url.dto';
@@ -23,6 +26,7 @@ import {
   WxAuthUrlEnvelopeSchema,
   WxMiniOpenIdEnvelopeSchema,
 } from './assist-openapi.schemas';
+import { AuthAndSetEnvelopeSchema, AuthEnvelopeSchema, AuthUrlEnvelopeSchema } from './channel-auth-openapi.schemas';
 
 const E = AssistErrorCode;
 const COMMON: AssistErrorCodeValue[] = [
@@ -60,6 +64,15 @@ export const ASSIST_ROUTE_ERROR_CODES: Readonly<Record<AssistRouteName, readonly
   getWxMiniOpenId: [...COMMON, ...UPSTREAM],
 };
 
+export type ChannelAuthRouteName = 'generateAuthUrl' | 'auth' | 'authAndSet';
+
+/** The channel-auth POST routes' envelope codes (other than 0). */
+export const CHANNEL_AUTH_ROUTE_ERROR_CODES: Readonly<Record<ChannelAuthRouteName, readonly AssistErrorCodeValue[]>> = {
+  generateAuthUrl: [...COMMON, E.CHANNEL_AUTH_UNSUPPORTED, E.HOSTED_AUTH_OFF, E.REDIRECT_NOT_ALLOWED],
+  auth: [...COMMON, ...UPSTREAM, E.CHANNEL_AUTH_UNSUPPORTED, E.QUERY_CODE_UNKNOWN, E.QUERY_CODE_TAKEN],
+  authAndSet: [...COMMON, ...UPSTREAM, E.CHANNEL_AUTH_UNSUPPORTED, E.QUERY_CODE_UNKNOWN, E.QUERY_CODE_TAKEN],
+};
+
 let documented = false;
 
 /**
@@ -75,37 +88,63 @@ export function documentAssistRoutes(): void {
   documented = true;
 
   // Types, lengths, enums and required-ness come from the DTOs' own rules; only the prose is written here.
-  for (const dto of [WxAccessTokenDto, WxAuthUrlDto, AlipayAuthUrlDto, AlipayUserIdDto, WxMiniOpenIdDto]) documentDto(dto);
+  for (const dto of [WxAccessTokenDto, WxAuthUrlDto, AlipayAuthUrlDto, AlipayUserIdDto, WxMiniOpenIdDto, GenerateAuthUrlDto, AuthCodeDto]) {
+    documentDto(dto);
+  }
 
   ApiTags('unipay assist')(AssistController);
   ApiConsumes('application/json')(AssistController);
-  route('getWxAccessToken', WxAccessTokenDto, WxAccessTokenEnvelopeSchema, {
+  const assist = AssistController.prototype as unknown as Record<string, unknown>;
+  route(assist, 'getWxAccessToken', ASSIST_ROUTE_ERROR_CODES.getWxAccessToken, WxAccessTokenDto, WxAccessTokenEnvelopeSchema, {
     summary: 'Exchange a WeChat OAuth code for the openId',
     description:
       "Exchanges the code for the user's openId and web access token on the merchant's behalf (the AppSecret stays here). " +
       'The same code from the same merchant gives the same answer again. A WeChat refusal is envelope code 0 with data.code 1.',
   });
-  route('getWxAuthUrl', WxAuthUrlDto, WxAuthUrlEnvelopeSchema, {
+  route(assist, 'getWxAuthUrl', ASSIST_ROUTE_ERROR_CODES.getWxAuthUrl, WxAuthUrlDto, WxAuthUrlEnvelopeSchema, {
     summary: 'Build the WeChat authorize URL',
     description: "Builds the authorize URL the merchant's page redirects the user to, which yields the code.",
   });
-  route('getAlipayAuthUrl', AlipayAuthUrlDto, AlipayAuthUrlEnvelopeSchema, {
+  route(assist, 'getAlipayAuthUrl', ASSIST_ROUTE_ERROR_CODES.getAlipayAuthUrl, AlipayAuthUrlDto, AlipayAuthUrlEnvelopeSchema, {
     summary: "Build Alipay's authorize URL",
     description:
       "Builds Alipay's publicAppAuthorize.htm URL for the merchant's Alipay app (scope auth_base unless asked otherwise); " +
       'Alipay sends the payer back to url with auth_code and state.',
   });
-  route('getAlipayUserId', AlipayUserIdDto, AlipayUserIdEnvelopeSchema, {
+  route(assist, 'getAlipayUserId', ASSIST_ROUTE_ERROR_CODES.getAlipayUserId, AlipayUserIdDto, AlipayUserIdEnvelopeSchema, {
     summary: "Exchange an Alipay auth_code for the payer's user_id / open_id",
     description:
       'Calls alipay.system.oauth.token (RSA2-signed, answer sign verified) and answers the ids the app has: userId, openId or both. ' +
       'The access token is never returned. The same auth code gives the same answer again. An Alipay refusal is envelope code 0 with data.code 1.',
   });
-  route('getWxMiniOpenId', WxMiniOpenIdDto, WxMiniOpenIdEnvelopeSchema, {
+  route(assist, 'getWxMiniOpenId', ASSIST_ROUTE_ERROR_CODES.getWxMiniOpenId, WxMiniOpenIdDto, WxMiniOpenIdEnvelopeSchema, {
     summary: "Exchange a mini program's wx.login code for the openId",
     description:
       "Calls sns/jscode2session with the merchant's mini program and answers the openId; session_key is never read or returned. " +
       'The same code gives the same answer again. A WeChat refusal is envelope code 0 with data.code 1.',
+  });
+
+  // DaxPay 3.0's channel auth. The hosted flow's browser GET routes (WeChat's callback, the signed jump link)
+  // answer HTML pages and redirects, not the envelope, and stay out of the document.
+  ApiTags('unipay assist')(ChannelAuthController);
+  ApiConsumes('application/json')(ChannelAuthController);
+  const channelAuth = ChannelAuthController.prototype as unknown as Record<string, unknown>;
+  const channelAuthCodes = CHANNEL_AUTH_ROUTE_ERROR_CODES;
+  route(channelAuth, 'generateAuthUrl', channelAuthCodes.generateAuthUrl, GenerateAuthUrlDto, AuthUrlEnvelopeSchema, {
+    summary: 'Start a gateway-hosted WeChat authorization (DaxPay 3.0 channel auth)',
+    description:
+      "Mints a queryCode and builds WeChat's authorize URL whose callback is the gateway (or authPath: a gateway front path, " +
+      "or a URL on the merchant's allow-list). The PC page shows it as a QR code and polls auth with the queryCode. Signed both ways.",
+  });
+  route(channelAuth, 'auth', channelAuthCodes.auth, AuthCodeDto, AuthEnvelopeSchema, {
+    summary: 'Read a hosted authorization result, or exchange an authCode (DaxPay 3.0 channel auth)',
+    description:
+      'With a queryCode only: the result stored under it (waiting, success with the openId, or not_exist when unknown or expired). ' +
+      'With an authCode: exchanges it, as 3.0 does, and stores the result under queryCode when given. Signed both ways.',
+  });
+  route(channelAuth, 'authAndSet', channelAuthCodes.authAndSet, AuthCodeDto, AuthAndSetEnvelopeSchema, {
+    summary: 'Exchange an authCode and store the result under a queryCode (DaxPay 3.0 channel auth)',
+    description: "Exchanges the authCode and stores the result under the queryCode, which the merchant's PC page then reads with auth. Signed both ways.",
   });
 }
 
@@ -121,7 +160,12 @@ const FIELD_PROSE: Readonly<Record<string, { description: string; example?: unkn
   mchNo: { description: 'Merchant number; the default merchant when absent' },
   appId: { description: 'Merchant application id (DaxPay 3.x)' },
   code: { description: "The code WeChat sent to the merchant's redirect URL, or a mini program's wx.login code (single use, 5 minutes)" },
-  authCode: { description: "The auth_code Alipay appended to the merchant's redirect URL (single use)" },
+  authCode: { description: "The code the channel sent back: Alipay's auth_code, or in channel auth WeChat's code (single use)" },
+  channel: { description: 'Channel auth: wechat_pay or ali_pay', example: 'wechat_pay' },
+  authType: { description: "Channel auth: the channel's auth type (wechat for wechat_pay, alipay for ali_pay); empty or absent: the channel's own" },
+  authPath: { description: "generateAuthUrl: a gateway front path (/auth/...) or an absolute URL on the merchant's allow-list; absent: the gateway's own callback" },
+  queryCode: { description: 'The handle generateAuthUrl minted; auth reads the result stored under it (5 minutes)' },
+  unionIdentifier: { description: "UnionPay's app id (DaxPay 3.0 declares it, so it is signed when set; not used)" },
   url: { description: "Absolute http(s) URL on the merchant's allow-list" },
   state: { description: 'Returned unchanged by WeChat with the code' },
   scope: { description: 'WeChat: snsapi_base (default) or snsapi_userinfo; Alipay: auth_base (default) or auth_user' },
@@ -135,14 +179,15 @@ function documentDto(dto: Function & { prototype: object }): void {
 }
 
 function route(
-  name: keyof typeof ASSIST_ROUTE_ERROR_CODES,
+  proto: Record<string, unknown>,
+  name: string,
+  errorCodes: readonly AssistErrorCodeValue[],
   body: Function,
   answer: Function,
   op: { summary: string; description: string },
 ): void {
-  const proto = AssistController.prototype as unknown as Record<string, unknown>;
   const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
-  const codes = ASSIST_ROUTE_ERROR_CODES[name].map((code) => ({ code, description: ASSIST_ERROR_DESCRIPTIONS[code] }));
+  const codes = errorCodes.map((code) => ({ code, description: ASSIST_ERROR_DESCRIPTIONS[code] }));
   const table = codes.map((c) => `| ${c.code} | ${c.description} |`).join('\n');
   const decorators: MethodDecorator[] = [
     ApiOperation({

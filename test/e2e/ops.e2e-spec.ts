@@ -4,10 +4,15 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode } from '../../src/kernel/error-codes';
 import { PrometheusAssistMetrics } from '../../src/metrics/prometheus-assist.metrics';
-import { ASSIST_ROUTE_ERROR_CODES, documentAssistRoutes } from '../../src/openapi/assist-openapi';
+import { ASSIST_ROUTE_ERROR_CODES, CHANNEL_AUTH_ROUTE_ERROR_CODES, documentAssistRoutes } from '../../src/openapi/assist-openapi';
 import { AssistModule } from '../../src/module/assist.module';
 import { DEMO_MERCHANT } from '../../src/demo/demo-merchant';
 import { ADAPTERS, codeFrom, post, signedBody, startGateway, startSimulator, useDemoGateway } from '../support/gateway';
+
+const ASSIST_PATHS = ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'];
+/** The channel-auth POST routes; the browser GET routes (callback, jump) answer pages and stay out of the document. */
+const CHANNEL_AUTH_PATHS = ['channel/auth/auth', 'channel/auth/authAndSet', 'channel/auth/generateAuthUrl'];
+const documentedPaths = (prefix: string) => [...ASSIST_PATHS, ...CHANNEL_AUTH_PATHS].map((r) => `${prefix}/${r}`).sort();
 
 const get = async (url: string) => {
   const res = await fetch(url);
@@ -43,10 +48,17 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
       expect(op.description).toContain(`| ${AssistErrorCode.REPLAYED} | ${ASSIST_ERROR_DESCRIPTIONS[10007]} |`);
       expect(op.responses['200'].content['application/json'].schema.$ref).toMatch(/EnvelopeSchema$/);
     }
-    // Only the relay's routes: the demo page and ops routes are excluded from the document.
-    expect(Object.keys(doc.paths).sort()).toEqual(
-      ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'].map((r) => `/unipay/assist/${r}`),
-    );
+    for (const route of ['generateAuthUrl', 'auth', 'authAndSet'] as const) {
+      const op = doc.paths[`/unipay/assist/channel/auth/${route}`]?.post;
+      expect(op).toBeDefined();
+      expect(op.operationId).toBe(route);
+      expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toEqual([...CHANNEL_AUTH_ROUTE_ERROR_CODES[route]]);
+      for (const c of op['x-error-codes']) expect(c.description).toBe(ASSIST_ERROR_DESCRIPTIONS[c.code as keyof typeof ASSIST_ERROR_DESCRIPTIONS]);
+      expect(op.responses['200'].content['application/json'].schema.$ref).toMatch(/EnvelopeSchema$/);
+    }
+    expect(doc.paths['/unipay/assist/channel/auth/auth'].post['x-error-codes'].map((c: any) => c.code)).toContain(AssistErrorCode.QUERY_CODE_UNKNOWN);
+    // Only the relay's JSON routes: the demo page, ops routes and the hosted flow's browser pages are excluded.
+    expect(Object.keys(doc.paths).sort()).toEqual(documentedPaths('/unipay/assist'));
     expect(doc.components.schemas.AlipayUserIdDataSchema.properties).not.toHaveProperty('accessToken');
     expect(doc.components.schemas.AlipayAuthUrlDto.properties.scope.enum).toEqual(['auth_base', 'auth_user']);
     expect(doc.paths['/unipay/assist/getWxAccessToken'].post['x-error-codes'].map((c: any) => c.code)).toContain(29305);
@@ -61,6 +73,13 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     expect(schemas.WxAuthUrlDto.properties.scope.enum).toEqual(['snsapi_base', 'snsapi_userinfo']);
     expect(schemas.WxAccessTokenEnvelopeSchema.properties.code.enum).toEqual(Object.keys(ASSIST_ERROR_DESCRIPTIONS).map(Number));
     expect(schemas.WxAccessTokenDataSchema.properties).toHaveProperty('openId');
+    // Channel-auth bodies from their DTOs' rules.
+    expect(schemas.GenerateAuthUrlDto.required).toEqual(expect.arrayContaining(['channel', 'reqTime']));
+    expect(schemas.GenerateAuthUrlDto.properties.authPath).toMatchObject({ type: 'string', maxLength: 200 });
+    expect(schemas.AuthCodeDto.properties.queryCode).toMatchObject({ type: 'string', maxLength: 64 });
+    expect(schemas.AuthCodeDto.properties.authCode).toMatchObject({ type: 'string', maxLength: 128 });
+    expect(schemas.AuthCodeDto.properties.channel.enum).toEqual(expect.arrayContaining(['wechat_pay', 'ali_pay']));
+    expect(schemas.AuthDataSchema.properties.status.enum).toEqual(['waiting', 'success', 'not_exist']);
     expect(JSON.stringify(doc)).not.toMatch(/refresh_token"\s*:|"refreshToken"/);
   });
 
@@ -132,9 +151,7 @@ describe('a host document and a host registry', () => {
       documentAssistRoutes();
       documentAssistRoutes(); // idempotent
       const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('host gateway').build());
-      expect(Object.keys(doc.paths).sort()).toEqual(
-        ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'].map((r) => `/pay/wx/${r}`),
-      );
+      expect(Object.keys(doc.paths).sort()).toEqual(documentedPaths('/pay/wx'));
       expect((doc.paths['/pay/wx/getWxAuthUrl'].post as any)['x-error-codes'].map((c: any) => c.code)).toContain(29062);
       // Applying twice did not duplicate anything.
       expect((doc.components!.schemas!.WxAccessTokenDto as { required?: string[] }).required).toEqual(['code', 'reqTime']);

@@ -370,10 +370,20 @@ it("documents the relay's routes in the gateway's OpenAPI with the tag it passed
     expect(doc.paths['/unipay/assist/getWxAuthUrl']?.post?.tags).toEqual(['payments']);
     expect(doc.paths['/unipay/assist/getWxAccessToken']?.post?.tags).toEqual(['payments']);
     expect(doc.paths['/api/v1/orders']).toBeDefined();
-    // The relay's routes: WeChat's two, Alipay's two and the mini program's, each with the host's tag.
+    // The relay's routes: WeChat's two, Alipay's two, the mini program's and channel auth's three POSTs, each with
+    // the host's tag; the hosted flow's browser GET routes (callback, jump) answer pages and stay out of the document.
     const relayPaths = Object.keys(doc.paths).filter((p) => p.includes('assist'));
     expect(relayPaths.sort()).toEqual(
-      ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'].map((r) => `/unipay/assist/${r}`),
+      [
+        'channel/auth/auth',
+        'channel/auth/authAndSet',
+        'channel/auth/generateAuthUrl',
+        'getAlipayAuthUrl',
+        'getAlipayUserId',
+        'getWxAccessToken',
+        'getWxAuthUrl',
+        'getWxMiniOpenId',
+      ].map((r) => `/unipay/assist/${r}`),
     );
     for (const path of relayPaths) expect(doc.paths[path]?.post?.tags).toEqual(['payments']);
   } finally {
