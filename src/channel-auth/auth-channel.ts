@@ -27,3 +27,20 @@ export function wechatChannel(channel: string, authType: string | undefined): 'w
   }
   return 'wechat_pay';
 }
+
+/**
+ * The channel a request names, for a merchant: WeChat always; Alipay when
+ * the merchant has an Alipay app (29401 otherwise, as before issue 14).
+ */
+export function authChannelOf(channel: string, authType: string | undefined, hasAlipayApp: boolean): AuthChannel {
+  if (channel === 'ali_pay' && hasAlipayApp) {
+    if (authType !== undefined && authType !== '' && authType !== 'alipay') {
+      throw AssistException.invalidField('authType', 'must be alipay for channel ali_pay');
+    }
+    return 'ali_pay';
+  }
+  return wechatChannel(channel, authType);
+}
+
+/** The jump link's `AUTO` (Jeepay's ifCode=AUTO): the channel is picked from the payer's browser. */
+export const AUTO_CHANNEL = 'AUTO';

@@ -13,10 +13,12 @@ export type FlowMode = 'qr' | 'redirect' | 'page';
 
 export type FlowStatus = 'waiting' | 'success' | 'failed';
 
-/** The payer's identity as WeChat gave it (refresh_token never kept). */
+/** The payer's identity as WeChat (openId, accessToken) or Alipay (userId and/or openId) gave it; refresh_token never kept. */
 export interface FlowIdentity {
-  openId: string;
-  accessToken: string;
+  openId?: string;
+  accessToken?: string;
+  /** Alipay's user_id (apps not moved to open_id). */
+  userId?: string;
   unionId?: string;
   snapshotUser?: boolean;
 }
@@ -24,7 +26,7 @@ export interface FlowIdentity {
 /** One authorization in progress or done, stored (sealed) under its queryCode. */
 export interface AuthFlow {
   mode: FlowMode;
-  channel: 'wechat_pay';
+  channel: 'wechat_pay' | 'ali_pay';
   status: FlowStatus;
   /** Merchant's return URL (redirect mode), already checked against its allow-list. */
   redirectUrl?: string;

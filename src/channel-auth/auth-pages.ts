@@ -89,4 +89,11 @@ export const PAGES = {
     message: 'This payment step works inside WeChat only. Open the link below in WeChat (send it to yourself, or scan it), then continue there.',
     link: { href, text: href },
   }),
+  openInWechatOrAlipay: (href: string): AuthPage => ({
+    status: 200,
+    tone: 'info',
+    title: 'Open this page in WeChat or Alipay',
+    message: 'This payment step works inside WeChat or Alipay only. Open the link below in one of them (send it to yourself, or scan it), then continue there.',
+    link: { href, text: href },
+  }),
 };

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { ASSIST_ROUTE_PREFIX } from '../kernel/route-prefix';
@@ -14,7 +14,9 @@ import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { ChannelAuthStatus } from '../signing/daxpay3-result';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
-import { wechatChannel } from '../channel-auth/auth-channel';
+import { AuthChannel, authChannelOf, AUTO_CHANNEL } from '../channel-auth/auth-channel';
+import { isAlipayBrowser } from '../channel-auth/alipay-browser';
+import { AlipayRelayService } from './alipay-relay.service';
 import {
   AuthFlow,
   codeDigest,
@@ -39,7 +41,7 @@ export type AuthUrlData = { code: 0; authUrl: string; queryCode: string };
 
 /** Business data of auth (AuthResult, plus unionId / snapshotUser where the dialect carries them). */
 export type AuthData =
-  | { code: 0; status: ChannelAuthStatus; openId?: string; accessToken?: string; unionId?: string; snapshotUser?: true }
+  | { code: 0; status: ChannelAuthStatus; openId?: string; userId?: string; accessToken?: string; unionId?: string; snapshotUser?: true }
   | { code: 1; msg: string; wxErrcode?: number };
 
 /** Business data of authAndSet: nothing on success. */
@@ -71,6 +73,9 @@ export interface JumpInput {
 
 /** The path of the gateway's own WeChat callback, below the module's prefix. */
 export const WECHAT_CALLBACK_PATH = 'channel/auth/callback/wechat';
+
+/** The path of the gateway's own Alipay callback (Alipay's redirect_uri), below the module's prefix. */
+export const ALIPAY_CALLBACK_PATH = 'channel/auth/callback/alipay';
 
 /**
  * No DaxPay 2.0 SDK has a model for the channel-auth routes, so a 2.0.6
@@ -106,6 +111,8 @@ export class ChannelAuthService {
     @InjectHostedAuthOptions() private readonly hosted: ResolvedHostedAuthOptions | null,
     @Inject(ASSIST_ROUTE_PREFIX) private readonly routePrefix: string,
     private readonly logger: AssistLogger,
+    // Optional so a WeChat-only construction (unit tests) keeps working; the module always provides it.
+    @Optional() private readonly alipay?: AlipayRelayService,
   ) {}
 
   /** The gateway's callback URL WeChat redirects to, or null when hosted authorization is off. */
@@ -120,18 +127,18 @@ export class ChannelAuthService {
 
   async generateAuthUrl(ctx: AssistRequestContext, input: GenerateAuthUrlInput): Promise<AuthUrlData> {
     const merchant = trusted(ctx);
-    wechatChannel(input.channel, input.authType);
+    const channel = this.channelOf(merchant, input.channel, input.authType);
     const queryCode = mintFlowToken();
-    const { mode, redirectUri } = this.redirectTarget(merchant, input.authPath, queryCode);
+    const { mode, redirectUri } = this.redirectTarget(merchant, input.authPath, queryCode, channel);
     const state = mintFlowToken();
-    await this.saveNewFlow(merchant, queryCode, state, { mode, channel: 'wechat_pay', status: 'waiting', createdAt: Date.now() });
-    ctx.answered = { event: 'channel_auth.started', fields: { mode, queryCode: mask(queryCode) } };
-    return { code: 0, authUrl: this.wechat.authorizeUrl(merchant.wechat.appId, redirectUri, 'snsapi_base', state), queryCode };
+    await this.saveNewFlow(merchant, queryCode, state, { mode, channel, status: 'waiting', createdAt: Date.now() });
+    ctx.answered = { event: 'channel_auth.started', fields: { mode, channel, queryCode: mask(queryCode) } };
+    return { code: 0, authUrl: this.authorizeUrl(merchant, channel, redirectUri, state), queryCode };
   }
 
   async auth(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthData> {
     const merchant = trusted(ctx);
-    wechatChannel(input.channel, input.authType);
+    const channel = this.channelOf(merchant, input.channel, input.authType);
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
     if (authCode === undefined) {
@@ -144,7 +151,7 @@ export class ChannelAuthService {
       return flow ? this.answerOf(merchant, flow) : { code: 0, status: 'not_exist' };
     }
     if (queryCode === undefined) {
-      const outcome = await this.exchange(merchant, authCode, ctx);
+      const outcome = await this.exchange(merchant, channel, authCode, ctx);
       return outcome.ok ? this.identityAnswer(merchant, outcome.identity) : failureData(outcome.msg, outcome.wxErrcode);
     }
     // A queryCode this gateway never minted for the merchant is not_exist, and the code stays unspent.
@@ -157,7 +164,7 @@ export class ChannelAuthService {
 
   async authAndSet(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthAndSetData> {
     const merchant = trusted(ctx);
-    wechatChannel(input.channel, input.authType);
+    this.channelOf(merchant, input.channel, input.authType);
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
     if (authCode === undefined) throw AssistException.invalidField('authCode', 'is required');
@@ -204,6 +211,30 @@ export class ChannelAuthService {
   }
 
   /**
+   * Alipay's redirect to the gateway: `auth_code` and `state`. Same rules as
+   * WeChat's: the state must be one this gateway minted for an Alipay flow
+   * and still holds; the flow is completed once.
+   */
+  async alipayCallback(query: { auth_code?: string; state?: string }, ctx: AssistRequestContext): Promise<BrowserOutcome> {
+    const found = await this.flowOfState(query.state);
+    if (!found || found.flow.channel !== 'ali_pay') {
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { channel: 'ali_pay', reason: query.state ? 'unknown or expired state' : 'no state' });
+      return page(PAGES.badLink());
+    }
+    const { merchant, queryCode, flow } = found;
+    const code = query.auth_code;
+    if (code === undefined || code === '' || code.length > 128 || /\s/.test(code)) {
+      if (flow.mode === 'redirect' || flow.status === 'success') return this.finished(queryCode, flow);
+      return page(PAGES.noCode());
+    }
+    const completion = await this.complete(merchant, queryCode, flow, code, ctx);
+    if (completion.kind === 'taken') {
+      return completion.flow.status === 'waiting' ? page(PAGES.inProgress()) : this.finished(queryCode, completion.flow);
+    }
+    return this.finished(queryCode, completion.flow);
+  }
+
+  /**
    * The signed jump link (redirect-back): inside WeChat, 302 to WeChat's
    * authorize URL for a new flow, or the one this same link started (a
    * refresh resumes it; a finished one goes straight back); outside WeChat,
@@ -211,13 +242,19 @@ export class ChannelAuthService {
    */
   async jump(ctx: AssistRequestContext, input: JumpInput, userAgent: unknown, selfUrl: string): Promise<BrowserOutcome> {
     const merchant = trusted(ctx);
-    wechatChannel(input.channel ?? 'wechat_pay', input.authType);
-    const callback = this.requireCallback();
+    const auto = input.channel === AUTO_CHANNEL || input.authType === AUTO_CHANNEL;
+    // AUTO (Jeepay's ifCode=AUTO): Alipay inside Alipay, WeChat inside WeChat, elsewhere a page naming both.
+    const picked: AuthChannel = auto ? (isAlipayBrowser(userAgent) && merchant.alipay ? 'ali_pay' : 'wechat_pay') : this.channelOf(merchant, input.channel ?? 'wechat_pay', input.authType);
+    const callback = this.requireCallback(picked);
     const check = checkRedirectUrl(input.redirectUrl, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `redirectUrl: ${check.reason}`);
-    if (!isWechatBrowser(userAgent)) return page(PAGES.openInWechat(selfUrl));
+    if (auto && !isWechatBrowser(userAgent) && !(picked === 'ali_pay')) {
+      return page(merchant.alipay ? PAGES.openInWechatOrAlipay(selfUrl) : PAGES.openInWechat(selfUrl));
+    }
+    if (!auto && picked === 'wechat_pay' && !isWechatBrowser(userAgent)) return page(PAGES.openInWechat(selfUrl));
 
-    const jumpKey = input.sign ? flowKeys.jump(merchant, input.sign) : undefined;
+    // Per channel: one AUTO link opened in WeChat and in Alipay makes two flows.
+    const jumpKey = input.sign ? flowKeys.jump(merchant, picked === 'ali_pay' ? `${input.sign}\u0000ali_pay` : input.sign) : undefined;
     let ref = jumpKey ? openRef(await this.store.get(jumpKey), jumpKey, merchant) : undefined;
     if (!ref) {
       const queryCode = mintFlowToken();
@@ -225,7 +262,7 @@ export class ChannelAuthService {
       const extParam = present(input.extParam);
       await this.saveNewFlow(merchant, queryCode, state, {
         mode: 'redirect',
-        channel: 'wechat_pay',
+        channel: picked,
         status: 'waiting',
         redirectUrl: input.redirectUrl,
         ...(extParam !== undefined && { extParam }),
@@ -241,7 +278,7 @@ export class ChannelAuthService {
     const flow = await this.readFlow(merchant, ref.queryCode);
     if (flow && flow.status !== 'waiting') return this.finished(ref.queryCode, flow);
     ctx.answered = { event: 'channel_auth.jump', fields: { queryCode: mask(ref.queryCode) } };
-    return { kind: 'redirect', url: this.wechat.authorizeUrl(merchant.wechat.appId, callback, 'snsapi_base', ref.state) };
+    return { kind: 'redirect', url: this.authorizeUrl(merchant, picked, callback, ref.state ?? '') };
   }
 
   /** Where a finished flow sends the payer: back to the merchant (redirect mode, queryCode and extParam only), or a page. */
@@ -257,9 +294,9 @@ export class ChannelAuthService {
   }
 
   /** The redirect_uri of a new flow: the gateway's callback, or the merchant's own page at authPath. */
-  private redirectTarget(merchant: Merchant, authPath: string | undefined, queryCode: string): { mode: FlowMode; redirectUri: string } {
+  private redirectTarget(merchant: Merchant, authPath: string | undefined, queryCode: string, channel: AuthChannel = 'wechat_pay'): { mode: FlowMode; redirectUri: string } {
     const path = present(authPath);
-    if (path === undefined) return { mode: 'qr', redirectUri: this.requireCallback() };
+    if (path === undefined) return { mode: 'qr', redirectUri: this.requireCallback(channel) };
     let target: URL;
     if (path.startsWith('/') && !path.startsWith('//')) {
       // DaxPay's authPath: a page on the gateway's own web front, below its public base URL.
@@ -277,8 +314,18 @@ export class ChannelAuthService {
     return { mode: 'page', redirectUri: target.toString() };
   }
 
-  private requireCallback(): string {
-    const url = this.callbackUrl();
+  /** The channel a request names, for this merchant (ali_pay only with an Alipay app and the Alipay relay; 29401 otherwise). */
+  private channelOf(merchant: Merchant, channel: string, authType: string | undefined): AuthChannel {
+    return authChannelOf(channel, authType, merchant.alipay !== undefined && this.alipay !== undefined);
+  }
+
+  private authorizeUrl(merchant: Merchant, channel: AuthChannel, redirectUri: string, state: string): string {
+    if (channel === 'ali_pay' && merchant.alipay && this.alipay) return this.alipay.authorizeUrl(merchant.alipay, redirectUri, undefined, state);
+    return this.wechat.authorizeUrl(merchant.wechat.appId, redirectUri, 'snsapi_base', state);
+  }
+
+  private requireCallback(channel: AuthChannel = 'wechat_pay'): string {
+    const url = channel === 'ali_pay' ? this.publicRouteUrl(ALIPAY_CALLBACK_PATH) : this.callbackUrl();
     if (!url) throw hostedOff('the gateway-hosted callback');
     return url;
   }
@@ -333,7 +380,7 @@ export class ChannelAuthService {
     // A code goes to one flow: the same code replayed into another flow (its own state, someone else's
     // code) would otherwise be answered from the idempotent exchange with the other payer's identity.
     const flowId = flowKeys.flow(queryCode);
-    const codeKey = flowKeys.code(merchant.wechat.appId, code);
+    const codeKey = flowKeys.code(flow.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : merchant.wechat.appId, code);
     if ((await this.store.setIfAbsent(codeKey, flowId, CHANNEL_AUTH_TTL_MS)) !== flowId) {
       this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
       return { kind: 'done', flow: await this.fail(merchant, queryCode, flow, CODE_OF_ANOTHER_FLOW) };
@@ -345,7 +392,7 @@ export class ChannelAuthService {
     }
     let outcome: ExchangeOutcome;
     try {
-      outcome = await this.exchange(merchant, code, ctx);
+      outcome = await this.exchange(merchant, flow.channel ?? 'wechat_pay', code, ctx);
     } catch (err) {
       // WeChat or the exchange store failed: nothing known, the flow stays waiting and open.
       await this.store.deleteIf(boundKey, digest).catch(() => undefined);
@@ -364,7 +411,8 @@ export class ChannelAuthService {
     await this.writeFlow(merchant, queryCode, done);
     // The binding and the result expire together.
     await this.store.set(boundKey, digest, CHANNEL_AUTH_TTL_MS);
-    ctx.answered = { event: 'channel_auth.completed', fields: { queryCode: mask(queryCode), openId: mask(outcome.identity.openId) } };
+    const shown = outcome.identity.openId ?? outcome.identity.userId;
+    ctx.answered = { event: 'channel_auth.completed', fields: { queryCode: mask(queryCode), channel: flow.channel, ...(shown !== undefined && { id: mask(shown) }) } };
     return { kind: 'done', flow: done };
   }
 
@@ -384,7 +432,8 @@ export class ChannelAuthService {
   }
 
   /** One code through the idempotent exchange; WeChat's refusal and a refused snapshot user are `ok: false`. */
-  private async exchange(merchant: Merchant, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
+  private async exchange(merchant: Merchant, channel: AuthChannel, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
+    if (channel === 'ali_pay') return this.exchangeAlipay(merchant, code, ctx);
     const app = merchant.wechat;
     const upstream = { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
     const { result, codeDigest: digest, source } = await this.exchanges.exchange(upstream, code, ctx.traceId);
@@ -399,6 +448,18 @@ export class ChannelAuthService {
     }
     ctx.answered = { event: 'wechat.exchanged', fields: { code: digest, openId: mask(openId), source } };
     return { ok: true, identity: { openId, accessToken, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }) } };
+  }
+
+  /** One Alipay auth code through AlipayRelayService's idempotent exchange; a refusal is `ok: false` with Alipay's reason. */
+  private async exchangeAlipay(merchant: Merchant, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
+    if (!merchant.alipay || !this.alipay) return { ok: false, msg: 'the merchant has no Alipay app configured (merchant alipay)' };
+    const identity = await this.alipay.exchangeAuthCode(merchant.alipay, code, ctx.traceId);
+    if (!identity.ok) {
+      this.logger.warn(ctx.traceId, 'alipay.refused', { mchNo: merchant.mchNo, subCode: identity.subCode, code: identity.codeDigest });
+      return { ok: false, msg: identity.reason };
+    }
+    ctx.answered = { event: 'alipay.exchanged', fields: { code: identity.codeDigest, source: identity.source } };
+    return { ok: true, identity: { ...(identity.userId !== undefined && { userId: identity.userId }), ...(identity.openId !== undefined && { openId: identity.openId }) } };
   }
 
   /** `flag` takes effect only where the answer can carry the flag; elsewhere a snapshot user is refused. */
@@ -416,8 +477,9 @@ export class ChannelAuthService {
     const extras = EXTRA_FIELD_DIALECTS.has(merchant.dialect);
     return {
       code: 0,
-      openId: identity.openId,
-      accessToken: identity.accessToken,
+      ...(identity.openId !== undefined && { openId: identity.openId }),
+      ...(identity.userId !== undefined && { userId: identity.userId }),
+      ...(identity.accessToken !== undefined && { accessToken: identity.accessToken }),
       status: 'success',
       ...(extras && identity.unionId !== undefined && { unionId: identity.unionId }),
       ...(extras && identity.snapshotUser && { snapshotUser: true as const }),

@@ -1,5 +1,5 @@
 import { IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { AUTH_CHANNELS, AUTH_TYPES } from '../../channel-auth/auth-channel';
+import { AUTH_CHANNELS, AUTH_TYPES, AUTO_CHANNEL } from '../../channel-auth/auth-channel';
 import { AssistRequestDto } from './assist-request.dto';
 import { IsHttpUrl } from './validators';
 
@@ -10,12 +10,13 @@ import { IsHttpUrl } from './validators';
 export class ChannelAuthJumpDto extends AssistRequestDto {
   @IsOptional()
   @IsString()
-  @IsIn(AUTH_CHANNELS, { message: `channel must be one of ${AUTH_CHANNELS.join(', ')}` })
+  // AUTO: WeChat or Alipay by the payer's browser.
+  @IsIn([...AUTH_CHANNELS, AUTO_CHANNEL], { message: `channel must be one of ${[...AUTH_CHANNELS, AUTO_CHANNEL].join(', ')}` })
   channel?: string;
 
   @IsOptional()
   @IsString()
-  @IsIn(['', ...AUTH_TYPES], { message: `authType must be one of ${AUTH_TYPES.join(', ')}` })
+  @IsIn(['', ...AUTH_TYPES, AUTO_CHANNEL], { message: `authType must be one of ${[...AUTH_TYPES, AUTO_CHANNEL].join(', ')}` })
   authType?: string;
 
   /** Where the payer lands afterwards, with `queryCode` and `extParam` added: on the merchant's allow-list. */

@@ -1,0 +1,177 @@
+import { INestApplication } from '@nestjs/common';
+import { createDemoApp } from '../../src/demo/create-demo-app';
+import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
+import { MerchantInput } from '../../src/merchants/merchant';
+import { sign } from '../../src/signing/signature';
+import { AlipaySimulator } from '../../src/simulator/alipay-simulator';
+import { RunningAlipaySimulator, startAlipaySimulator } from '../../src/simulator/alipay-simulator.server';
+import { RunningSimulator, startSimulatorServer } from '../../src/simulator/simulator.server';
+import { body30, getPage, MERCHANT_30, postChannelAuth, WECHAT_UA } from '../support/channel-auth-gateway';
+import { authCodeFrom, WECHAT_ONLY_MERCHANT } from '../support/channels-gateway';
+import { daxpay3Reference } from '../support/daxpay3-reference';
+import { ADAPTERS, DEMO_SECRET, signedBody } from '../support/gateway';
+import { freePort } from '../support/redis-server';
+
+const ALIPAY_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AlipayClient/10.5.30.8000 Language/zh-Hans';
+const PLAIN_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36';
+const RETURN = 'http://127.0.0.1:3000/pay/return?order=A1';
+
+/** data of a 2.0.6 answer, its sign checked. */
+function data20(json: any): any {
+  const { sign: received, ...unsigned } = json.data;
+  expect(received).toBe(sign(unsigned, 'HMAC_SHA256', DEMO_SECRET));
+  return json.data;
+}
+
+describe.each(ADAPTERS)('channel auth with Alipay (hosted flows) over %s', (adapter) => {
+  let wechat: RunningSimulator;
+  let alipay: RunningAlipaySimulator;
+  let app: INestApplication;
+  let baseUrl = '';
+  const MERCHANT_30_ALIPAY: MerchantInput = { ...MERCHANT_30, mchNo: 'M3000000007', appId: 'A3000000007' };
+
+  beforeAll(async () => {
+    wechat = await startSimulatorServer({ apps: [DEMO_WECHAT_APP] });
+    // user_id mode: the id 3.0's AuthResult carries as userId.
+    alipay = await startAlipaySimulator({ apps: [{ appId: DEMO_ALIPAY_APP_ID, ids: 'user_id' }] });
+    const keys = alipay.appKeys(DEMO_ALIPAY_APP_ID);
+    const alipayApp = { appId: DEMO_ALIPAY_APP_ID, appPrivateKey: keys.appPrivateKey ?? '', alipayPublicKey: keys.alipayPublicKey };
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    app = await createDemoApp({
+      adapter,
+      logger: false,
+      wechatBase: wechat.baseUrl,
+      override: {
+        merchants: [{ ...DEMO_MERCHANT, alipay: alipayApp }, WECHAT_ONLY_MERCHANT, { ...MERCHANT_30_ALIPAY, alipay: alipayApp }],
+        hostedAuth: { publicBaseUrl: baseUrl },
+        wechat: { apiBase: wechat.baseUrl, openBase: wechat.baseUrl },
+        alipay: { gateway: alipay.gateway, openAuthBase: alipay.openAuthBase },
+      },
+    });
+    await app.listen(port, '127.0.0.1');
+  }, 30_000);
+  afterAll(async () => {
+    await app?.close();
+    await alipay?.close();
+    await wechat?.close();
+  });
+
+  async function startQr(): Promise<{ authUrl: string; queryCode: string }> {
+    const r = await postChannelAuth(baseUrl, 'generateAuthUrl', signedBody({ channel: 'ali_pay', authType: 'alipay' }));
+    expect(r.json.data.code).toBe(0);
+    return r.json.data;
+  }
+  /** The simulator's redirect back to the gateway's Alipay callback, for `user`. */
+  async function consent(authUrl: string, user: string): Promise<string> {
+    const url = new URL(authUrl);
+    url.searchParams.set('sim_user', user);
+    const res = await getPage(url.toString());
+    expect(res.status).toBe(302);
+    return res.location!;
+  }
+
+  it('QR flow: Alipay authorize URL → simulator → gateway callback → auth by queryCode answers the userId', async () => {
+    const { authUrl, queryCode } = await startQr();
+    const authorize = new URL(authUrl);
+    expect(authorize.origin).toBe(alipay.baseUrl);
+    expect(authorize.searchParams.get('app_id')).toBe(DEMO_ALIPAY_APP_ID);
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${baseUrl}/unipay/assist/channel/auth/callback/alipay`);
+    expect(authorize.searchParams.get('state')).toBeTruthy();
+    const waiting = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+    expect(waiting).toMatchObject({ code: 0, status: 'waiting' });
+
+    const before = alipay.simulator.exchanges;
+    const callback = await consent(authUrl, 'ali-qr');
+    expect(callback.startsWith(`${baseUrl}/unipay/assist/channel/auth/callback/alipay?`)).toBe(true);
+    const page = await getPage(callback);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Authorization complete');
+    expect(page.text).not.toContain(AlipaySimulator.userIdFor('ali-qr'));
+    expect(alipay.simulator.exchanges - before).toBe(1);
+
+    const done = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+    expect(done).toMatchObject({ code: 0, status: 'success', userId: AlipaySimulator.userIdFor('ali-qr') });
+    expect(done.accessToken).toBeUndefined();
+  });
+
+  it('the same auth_code twice (callback refresh) → one upstream call, the same result', async () => {
+    const { authUrl, queryCode } = await startQr();
+    const before = alipay.simulator.exchanges;
+    const callback = await consent(authUrl, 'ali-twice');
+    expect((await getPage(callback)).text).toContain('Authorization complete');
+    expect((await getPage(callback)).text).toContain('Authorization complete');
+    expect(alipay.simulator.exchanges - before).toBe(1);
+    const done = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+    expect(done.userId).toBe(AlipaySimulator.userIdFor('ali-twice'));
+  });
+
+  it('a state the gateway never minted, or a WeChat flow\'s state, is refused with the bad-link page and no exchange', async () => {
+    const { authUrl } = await startQr();
+    const callback = new URL(await consent(authUrl, 'ali-foreign'));
+    const before = alipay.simulator.exchanges;
+    callback.searchParams.set('state', 'x'.repeat(43));
+    const forged = await getPage(callback.toString());
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect(forged.text).not.toContain('Authorization complete');
+    const wx = await postChannelAuth(baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }));
+    callback.searchParams.set('state', new URL(wx.json.data.authUrl.split('#')[0]).searchParams.get('state')!);
+    const crossed = await getPage(callback.toString());
+    expect(crossed.status).toBeGreaterThanOrEqual(400);
+    expect(alipay.simulator.exchanges - before).toBe(0);
+  });
+
+  it('auth with an authCode and channel ali_pay exchanges directly; a 3.0 merchant gets the AuthResult bean with userId', async () => {
+    const direct = await postChannelAuth(baseUrl, 'generateAuthUrl', body30(MERCHANT_30_ALIPAY, { channel: 'ali_pay' }));
+    expect(direct.json.code).toBe(0);
+    const authorize = new URL(direct.json.data.authUrl);
+    // The merchant's own page takes the code here (no callback): the code is read off the redirect.
+    authorize.searchParams.set('redirect_uri', 'http://127.0.0.1:3000/mine');
+    const code = await authCodeFrom(`${authorize.toString()}&sim_user=ali-direct`);
+    const r = await postChannelAuth(baseUrl, 'auth', body30(MERCHANT_30_ALIPAY, { channel: 'ali_pay', authType: 'alipay', authCode: code }));
+    expect(r.json.code).toBe(0);
+    expect(r.json.data).toMatchObject({ userId: AlipaySimulator.userIdFor('ali-direct'), status: 'success' });
+    expect(Object.keys(r.json.data)).toEqual(['userId', 'status']);
+    expect(daxpay3Reference.verifyAnswer(r.json, 'AuthResult', 'HMAC_SHA256', MERCHANT_30.signSecret as string)).toBe(true);
+  });
+
+  it('a merchant without an Alipay app keeps 29401', async () => {
+    const r = await postChannelAuth(baseUrl, 'generateAuthUrl', signedBody({ mchNo: WECHAT_ONLY_MERCHANT.mchNo, appId: WECHAT_ONLY_MERCHANT.appId, channel: 'ali_pay' }));
+    expect(r.json.code).toBe(29401);
+  });
+
+  describe('jump with AUTO', () => {
+    function jumpUrl(fields: Record<string, unknown>): string {
+      const signed = signedBody({ redirectUrl: RETURN, extParam: 'order-A1', ...fields });
+      const q = new URLSearchParams(Object.entries(signed).map(([k, v]): [string, string] => [k, String(v)]));
+      return `${baseUrl}/unipay/assist/channel/auth/jump?${q.toString()}`;
+    }
+
+    it('under an AlipayClient UA: 302 to Alipay, back through the gateway to redirectUrl; auth reads the userId', async () => {
+      const jump = await getPage(jumpUrl({ channel: 'AUTO' }), { 'user-agent': ALIPAY_UA });
+      expect(jump.status).toBe(302);
+      const authorize = new URL(jump.location!);
+      expect(authorize.origin).toBe(alipay.baseUrl);
+      expect(authorize.searchParams.get('redirect_uri')).toBe(`${baseUrl}/unipay/assist/channel/auth/callback/alipay`);
+      const back = await getPage(await consent(jump.location!, 'ali-jump'));
+      expect(back.status).toBe(302);
+      const landed = new URL(back.location!);
+      expect(landed.origin + landed.pathname).toBe('http://127.0.0.1:3000/pay/return');
+      expect(landed.searchParams.get('extParam')).toBe('order-A1');
+      const queryCode = landed.searchParams.get('queryCode')!;
+      const done = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+      expect(done).toMatchObject({ status: 'success', userId: AlipaySimulator.userIdFor('ali-jump') });
+    });
+
+    it('under a MicroMessenger UA: 302 to WeChat; elsewhere the "open in WeChat or Alipay" page', async () => {
+      const wx = await getPage(jumpUrl({ authType: 'AUTO' }), { 'user-agent': WECHAT_UA });
+      expect(wx.status).toBe(302);
+      const authorize = new URL(wx.location!.split('#')[0]);
+      expect(authorize.origin + authorize.pathname).toBe(`${wechat.baseUrl}/connect/oauth2/authorize`);
+      expect(authorize.searchParams.get('redirect_uri')).toBe(`${baseUrl}/unipay/assist/channel/auth/callback/wechat`);
+      const plain = await getPage(jumpUrl({ channel: 'AUTO' }), { 'user-agent': PLAIN_UA });
+      expect(plain.status).toBe(200);
+      expect(plain.text).toContain('Open this page in WeChat or Alipay');
+    });
+  });
+});
