@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistErrorCode } from '../kernel/error-codes';
 import { newTraceId } from '../kernel/trace-id';
-import { AssistMetrics, BreakerState } from '../kernel/assist.metrics';
+import { AssistMetrics, BreakerState, UpstreamChannel } from '../kernel/assist.metrics';
 import { AssistLogger } from '../kernel/assist.logger';
 import { WechatExchangeResult } from '../wechat/wechat-exchange-result';
 import { CacheableExchange, ExchangeCodec } from './exchange-codec';
@@ -47,6 +47,8 @@ export interface UpstreamExchange<R extends { ok: boolean } = WechatExchangeResu
   retry?: boolean;
   /** The channel as a 29305 message names it. Default `WeChat`. */
   channel?: string;
+  /** The `channel` label of the upstream-call metric. Default `wechat`. */
+  metricChannel?: UpstreamChannel;
 }
 
 /** A success in the shape the sealed cache keeps (openId, access token, lifetime). */
@@ -179,7 +181,7 @@ export class CodeExchangeService {
       return await policy.execute(() => {
         this.stats.upstreamCalls++;
         if (attempt++ > 0) this.logger.warn(traceId, 'wechat.retry', { host: hostOf(upstream.base) });
-        return this.timed(() => upstream.call());
+        return this.timed(() => upstream.call(), upstream.metricChannel ?? 'wechat');
       });
     } catch (err) {
       const mapped = circuitOpenError(err, upstream.channel);
@@ -218,18 +220,18 @@ export class CodeExchangeService {
   }
 
   /** One WeChat call, timed for the metrics. */
-  private async timed<R extends { ok: boolean }>(call: () => Promise<R>): Promise<R> {
+  private async timed<R extends { ok: boolean }>(call: () => Promise<R>, channel: UpstreamChannel): Promise<R> {
     const started = performance.now();
     const seconds = (): number => (performance.now() - started) / 1000;
     try {
       const result = await call();
       // A refusal: WeChat's carry an errcode, Alipay's a sub_code (not a number, left out of the label).
       const errcode = (result as { errcode?: unknown }).errcode;
-      if (result.ok) this.metrics?.wechatCall(seconds(), 'ok');
-      else this.metrics?.wechatCall(seconds(), 'errcode', typeof errcode === 'number' ? errcode : undefined);
+      if (result.ok) this.metrics?.wechatCall(seconds(), 'ok', undefined, channel);
+      else this.metrics?.wechatCall(seconds(), 'errcode', typeof errcode === 'number' ? errcode : undefined, channel);
       return result;
     } catch (err) {
-      this.metrics?.wechatCall(seconds(), err instanceof AssistException ? err.code : AssistErrorCode.INTERNAL);
+      this.metrics?.wechatCall(seconds(), err instanceof AssistException ? err.code : AssistErrorCode.INTERNAL, undefined, channel);
       throw err;
     }
   }

@@ -4,6 +4,9 @@ export type BreakerState = 'closed' | 'half-open' | 'open';
 /** Where a replayed answer came from: the replay store (finished earlier, this or another instance) or an identical request in flight here. */
 export type ReplayAnswerSource = 'stored' | 'joined';
 
+/** Which upstream a call went to: WeChat's web OAuth, WeChat's mini-program jscode2session, or Alipay's gateway. */
+export type UpstreamChannel = 'wechat' | 'wechat_mini' | 'alipay';
+
 /** A store that keeps its state in Redis. */
 export type RedisStoreName = 'replay' | 'exchange' | 'rate-limit' | 'channel-auth';
 
@@ -19,8 +22,13 @@ export type ExchangeReuse = 'cache' | 'joined' | 'peer';
 export interface AssistMetrics {
   /** One answered request: route name (`getWxAccessToken`, `getWxAuthUrl`, or `other` under the prefix) and envelope code. */
   request(route: string, code: number): void;
-  /** One HTTP call to WeChat: its duration and outcome (`ok`, `errcode`, or the envelope code of a failure). */
-  wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number): void;
+  /**
+   * One upstream call: its duration and outcome (`ok`, `errcode` for a
+   * refusal, or the envelope code of a failure), and which upstream it went
+   * to. `channel` is optional and last, so implementations and callers
+   * written before it keep compiling; absent means `wechat`.
+   */
+  wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number, channel?: UpstreamChannel): void;
   /** An exchange answered without calling WeChat again. */
   exchangeReused(source: ExchangeReuse): void;
   /** A signed request seen a second time and refused (strict mode, `replay: 'reject'`). */

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, register as globalRegistry } from 'prom-client';
-import { AssistMetrics, BreakerState, ExchangeReuse, RedisStoreName, ReplayAnswerSource } from '../kernel/assist.metrics';
+import { AssistMetrics, BreakerState, ExchangeReuse, RedisStoreName, ReplayAnswerSource, UpstreamChannel } from '../kernel/assist.metrics';
 
 export interface PrometheusAssistMetricsOptions {
   /** Where the metrics live. Default prom-client's global registry (what most /metrics endpoints serve). */
@@ -20,8 +20,8 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1,
 export class PrometheusAssistMetrics implements AssistMetrics {
   readonly registry: Registry;
   private readonly requests: Counter<'route' | 'code'>;
-  private readonly wechatSeconds: Histogram<'outcome'>;
-  private readonly wechatErrcodes: Counter<'errcode'>;
+  private readonly wechatSeconds: Histogram<'outcome' | 'channel'>;
+  private readonly wechatErrcodes: Counter<'errcode' | 'channel'>;
   private readonly reuses: Counter<'source'>;
   private readonly replays: Counter<string>;
   private readonly replayAnswers: Counter<'source'>;
@@ -39,14 +39,14 @@ export class PrometheusAssistMetrics implements AssistMetrics {
     this.wechatSeconds = reuse(`${p}wechat_call_duration_seconds`, () =>
       new Histogram({
         name: `${p}wechat_call_duration_seconds`,
-        help: 'Calls to WeChat sns/oauth2/access_token by outcome (ok, errcode, or the envelope code of a failure)',
-        labelNames: ['outcome'],
+        help: 'Upstream code exchanges (WeChat web, WeChat mini program, Alipay) by outcome (ok, errcode, or the envelope code of a failure) and channel',
+        labelNames: ['outcome', 'channel'],
         buckets: options.wechatBuckets ?? [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
         registers,
       }),
     );
     this.wechatErrcodes = reuse(`${p}wechat_errcodes_total`, () =>
-      new Counter({ name: `${p}wechat_errcodes_total`, help: 'WeChat errcode answers by errcode', labelNames: ['errcode'], registers }),
+      new Counter({ name: `${p}wechat_errcodes_total`, help: 'WeChat errcode answers by errcode and channel (wechat, wechat_mini)', labelNames: ['errcode', 'channel'], registers }),
     );
     this.reuses = reuse(`${p}exchange_reused_total`, () =>
       new Counter({
@@ -79,9 +79,9 @@ export class PrometheusAssistMetrics implements AssistMetrics {
     this.requests.inc({ route, code: String(code) });
   }
 
-  wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number): void {
-    this.wechatSeconds.observe({ outcome: String(outcome) }, seconds);
-    if (errcode !== undefined) this.wechatErrcodes.inc({ errcode: String(errcode) });
+  wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number, channel: UpstreamChannel = 'wechat'): void {
+    this.wechatSeconds.observe({ outcome: String(outcome), channel }, seconds);
+    if (errcode !== undefined) this.wechatErrcodes.inc({ errcode: String(errcode), channel });
   }
 
   exchangeReused(source: ExchangeReuse): void {

@@ -72,6 +72,7 @@ export class AlipayRelayService {
       base: this.options.gateway,
       retry: false,
       channel: 'Alipay',
+      metricChannel: 'alipay' as const,
       codec: ALIPAY_EXCHANGE_CODEC,
       call: async (): Promise<AlipayExchangeResult> => {
         const result = await client.exchangeCode(authCode);

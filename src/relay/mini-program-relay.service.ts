@@ -73,6 +73,7 @@ export class MiniProgramRelayService {
       app: { appId: `mini:${app.appId}`, appSecret: app.appSecret },
       base: this.client.apiBase,
       codec: MINI_PROGRAM_CODEC,
+      metricChannel: 'wechat_mini' as const,
       call: async (): Promise<MiniProgramSessionResult> => {
         const result = await this.client.code2Session(app, code);
         if (!result.ok && 'kind' in result) throw new AssistException(TRANSPORT_CODES[result.kind], result.reason);

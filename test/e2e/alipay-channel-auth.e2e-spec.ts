@@ -140,6 +140,18 @@ describe.each(ADAPTERS)('channel auth with Alipay (hosted flows) over %s', (adap
     expect(r.json.code).toBe(29401);
   });
 
+  it('the upstream-call metric counts the Alipay exchanges under channel="alipay", none under wechat', async () => {
+    const res = await fetch(`${baseUrl}/metrics`);
+    const text = await res.text();
+    const sample = (series: string): number | undefined => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    // QR, refresh (one call for two loads), direct auth so far: every call the simulator answered, labelled alipay.
+    expect(sample('unipay_assist_wechat_call_duration_seconds_count{outcome="ok",channel="alipay"}')).toBe(alipay.simulator.exchanges);
+    expect(sample('unipay_assist_wechat_call_duration_seconds_count{outcome="ok",channel="wechat"}')).toBeUndefined();
+  });
+
   describe('jump with AUTO', () => {
     function jumpUrl(fields: Record<string, unknown>): string {
       const signed = signedBody({ redirectUrl: RETURN, extParam: 'order-A1', ...fields });

@@ -124,9 +124,9 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     expect(sample(m, 'unipay_assist_requests_total{route="getWxAccessToken",code="0"}')).toBe(5);
     expect(sample(m, 'unipay_assist_replay_answers_total{source="stored"}')).toBe(1);
     expect(sample(m, 'unipay_assist_exchange_reused_total{source="cache"}')).toBe(1);
-    expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="ok"}')).toBe(2);
-    expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="errcode"}')).toBe(1);
-    expect(sample(m, 'unipay_assist_wechat_errcodes_total{errcode="40029"}')).toBe(1);
+    expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="ok",channel="wechat"}')).toBe(2);
+    expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="errcode",channel="wechat"}')).toBe(1);
+    expect(sample(m, 'unipay_assist_wechat_errcodes_total{errcode="40029",channel="wechat"}')).toBe(1);
     expect(sample(m, `unipay_assist_wechat_breaker_state{host="${simHost}"}`)).toBe(0);
     expect(m).not.toContain('process_cpu_user_seconds_total'); // process metrics: npm start only (demo-process test)
     // Labels stay bounded: no code, sign or secret ever becomes a label.
