@@ -53,12 +53,16 @@ export class WechatSimulator {
   authorizations = 0;
   /** Redirect URLs the simulator called itself first (`sim_double=1`). */
   doubleRedirects = 0;
+  /** Calls answered at sns/userinfo, successful or not. */
+  userInfos = 0;
   /** Injected faults on the exchange endpoint. */
   readonly faults: FaultPlan;
 
   private readonly apps = new Map<string, SimulatedApp>();
   private readonly codes: SimCodeStore<IssuedCode>;
   private readonly defaultUser: string;
+  /** Web access tokens it issued, for sns/userinfo (bounded: oldest dropped first). */
+  private readonly tokens = new Map<string, { openId: string; user: string; scope: string; expiresAt: number }>();
 
   constructor(options: WechatSimulatorOptions) {
     for (const app of options.apps) this.apps.set(app.appId, app);
@@ -72,6 +76,7 @@ export class WechatSimulator {
     this.exchanges = 0;
     this.authorizations = 0;
     this.doubleRedirects = 0;
+    this.userInfos = 0;
     this.faults.clear();
     this.faults.injected = 0;
   }
@@ -110,6 +115,10 @@ export class WechatSimulator {
     }
     if (url.pathname.endsWith('/sns/oauth2/access_token')) {
       this.exchangeWithFaults(url.searchParams, res);
+      return true;
+    }
+    if (url.pathname.endsWith('/sns/userinfo')) {
+      this.userInfo(url.searchParams, res);
       return true;
     }
     return false;
@@ -168,14 +177,41 @@ export class WechatSimulator {
     if (issued.used) return wechatError(res, 40163, 'code been used');
     if (issued.expiresAt <= Date.now()) return wechatError(res, 42003, 'code expired');
     issued.used = true;
+    const accessToken = `SIM_AT_${randomBytes(32).toString('base64url')}`;
+    const openId = issued.snapshot ? WechatSimulator.snapshotOpenIdFor(appId, issued.user) : WechatSimulator.openIdFor(appId, issued.user);
+    if (this.tokens.size >= 10_000) this.tokens.delete(this.tokens.keys().next().value as string);
+    this.tokens.set(accessToken, { openId, user: issued.user, scope: issued.scope, expiresAt: Date.now() + 7200_000 });
     sendWechatJson(res, {
-      access_token: `SIM_AT_${randomBytes(32).toString('base64url')}`,
+      access_token: accessToken,
       expires_in: 7200,
       refresh_token: `SIM_RT_${randomBytes(32).toString('base64url')}`,
-      openid: issued.snapshot ? WechatSimulator.snapshotOpenIdFor(appId, issued.user) : WechatSimulator.openIdFor(appId, issued.user),
+      openid: openId,
       scope: issued.scope,
       is_snapshotuser: issued.snapshot ? 1 : 0,
       ...(app.openPlatform && !issued.snapshot && { unionid: WechatSimulator.unionIdFor(app.openPlatform, issued.user) }),
+    });
+  }
+
+  /** The profile a user shows: derived from the user name, so tests can predict it. */
+  static profileFor(user: string): { nickname: string; headimgurl: string } {
+    return { nickname: `Sim ${user}`, headimgurl: `https://thirdwx.qlogo.cn/mmopen/sim/${encodeURIComponent(user)}/132` };
+  }
+
+  /** sns/userinfo: only for a token it issued with snsapi_userinfo; a base-scope token gets 48001, as WeChat answers. */
+  private userInfo(q: URLSearchParams, res: ServerResponse): void {
+    this.userInfos++;
+    const token = this.tokens.get(q.get('access_token') ?? '');
+    if (!token || token.expiresAt <= Date.now()) return wechatError(res, 40001, 'invalid credential, access_token is invalid or not latest');
+    if (q.get('openid') !== token.openId) return wechatError(res, 40003, 'invalid openid');
+    if (token.scope !== 'snsapi_userinfo') return wechatError(res, 48001, 'api unauthorized');
+    sendWechatJson(res, {
+      openid: token.openId,
+      ...WechatSimulator.profileFor(token.user),
+      sex: 0,
+      province: '',
+      city: '',
+      country: '',
+      privilege: [],
     });
   }
 

@@ -6,6 +6,7 @@ import { AssistException } from '../kernel/assist.exception';
 import { buildAuthorizeUrl, WechatScope } from './wechat-authorize-url';
 import { describeWechatErrcode } from './wechat-errors';
 import { WechatExchangeResult } from './wechat-exchange-result';
+import { parseUserInfoBody, WechatUserInfoResult } from './wechat-user-info';
 import { InjectWechatOptions, ResolvedWechatOptions } from './wechat.options';
 
 /**
@@ -40,6 +41,25 @@ export class WechatOAuthService {
       `&secret=${encodeURIComponent(wechat.appSecret)}` +
       `&code=${encodeURIComponent(code)}` +
       `&grant_type=authorization_code`;
+    return parseExchangeBody(await this.getText(url));
+  }
+
+  /**
+   * The payer's profile at `sns/userinfo`, with the web access token of an
+   * snsapi_userinfo exchange (a base-scope token gets 48001, a refusal).
+   * Same timeout and error mapping as the exchange; the URL, which holds the
+   * token, never leaves this method.
+   */
+  async fetchUserInfo(accessToken: string, openId: string): Promise<WechatUserInfoResult> {
+    const url =
+      `${this.apiBase}/sns/userinfo` +
+      `?access_token=${encodeURIComponent(accessToken)}` +
+      `&openid=${encodeURIComponent(openId)}` +
+      `&lang=zh_CN`;
+    return parseUserInfoBody(await this.getText(url), openId);
+  }
+
+  private async getText(url: string): Promise<string> {
     let status: number;
     let text: string;
     try {
@@ -63,7 +83,7 @@ export class WechatOAuthService {
     if (status >= 300) {
       throw new AssistException(AssistErrorCode.WECHAT_HTTP_ERROR, `WeChat answered HTTP ${status}`);
     }
-    return parseExchangeBody(text);
+    return text;
   }
 }
 
