@@ -21,6 +21,9 @@ export interface FlowIdentity {
   userId?: string;
   unionId?: string;
   snapshotUser?: boolean;
+  /** The WeChat profile (sns/userinfo), fetched once with the exchange for a merchant that asked. */
+  nickname?: string;
+  headImgUrl?: string;
 }
 
 /** One authorization in progress or done, stored (sealed) under its queryCode. */

@@ -43,6 +43,13 @@ export interface MerchantInput {
    * `snapshotUser: true`, where the dialect carries fields beyond DaxPay's.
    */
   snapshotUsers?: SnapshotUserPolicy;
+  /**
+   * Channel auth: after an snsapi_userinfo exchange, also fetch the payer's
+   * profile (`sns/userinfo`) and answer `nickname` and `headImgUrl`, where the
+   * dialect carries fields beyond DaxPay's (2.0.6; getWxAccessToken's model
+   * has no room for them in any dialect). Default false: no extra WeChat call.
+   */
+  wechatProfile?: boolean;
 }
 
 export type SnapshotUserPolicy = 'refuse' | 'flag';
@@ -68,6 +75,8 @@ export interface Merchant {
   readonly dialect: DialectName;
   /** Absent means `refuse`. */
   readonly snapshotUsers?: SnapshotUserPolicy;
+  /** Absent means false. */
+  readonly wechatProfile?: boolean;
 }
 
 /** How a request names its merchant. */

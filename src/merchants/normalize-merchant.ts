@@ -91,6 +91,9 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     fail('snapshotUsers', 'must be refuse or flag');
   }
 
+  const wechatProfile = raw.wechatProfile;
+  if (wechatProfile !== undefined && typeof wechatProfile !== 'boolean') fail('wechatProfile', 'must be true or false');
+
   return Object.freeze({
     mchNo,
     appId: appId as string | undefined,
@@ -105,6 +108,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     replay: replay as ReplayMode,
     dialect: dialect as DialectName,
     ...(snapshotUsers !== undefined && { snapshotUsers: snapshotUsers as SnapshotUserPolicy }),
+    ...(wechatProfile === true && { wechatProfile: true }),
   });
 }
 

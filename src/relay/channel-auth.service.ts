@@ -41,7 +41,17 @@ export type AuthUrlData = { code: 0; authUrl: string; queryCode: string };
 
 /** Business data of auth (AuthResult, plus unionId / snapshotUser where the dialect carries them). */
 export type AuthData =
-  | { code: 0; status: ChannelAuthStatus; openId?: string; userId?: string; accessToken?: string; unionId?: string; snapshotUser?: true }
+  | {
+      code: 0;
+      status: ChannelAuthStatus;
+      openId?: string;
+      userId?: string;
+      accessToken?: string;
+      unionId?: string;
+      snapshotUser?: true;
+      nickname?: string;
+      headImgUrl?: string;
+    }
   | { code: 1; msg: string; wxErrcode?: number };
 
 /** Business data of authAndSet: nothing on success. */
@@ -441,13 +451,39 @@ export class ChannelAuthService {
       this.logger.warn(ctx.traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: digest });
       return { ok: false, msg: result.reason, wxErrcode: result.errcode };
     }
-    const { openId, accessToken, unionId, snapshotUser } = result.token;
+    const { openId, accessToken, unionId, snapshotUser, scope } = result.token;
     if (snapshotUser && !this.flagsSnapshotUsers(merchant)) {
       this.logger.log(ctx.traceId, 'channel_auth.snapshot_user', { mchNo: merchant.mchNo, code: digest });
       return { ok: false, msg: SNAPSHOT_REFUSED };
     }
     ctx.answered = { event: 'wechat.exchanged', fields: { code: digest, openId: mask(openId), source } };
-    return { ok: true, identity: { openId, accessToken, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }) } };
+    const profile = await this.profile(merchant, openId, accessToken, scope, ctx);
+    return { ok: true, identity: { openId, accessToken, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }), ...profile } };
+  }
+
+  /**
+   * nickname and headImgUrl from sns/userinfo, once per exchange this flow
+   * makes (stored with the flow's identity, so auth reads them without another
+   * call), for a merchant that asked whose dialect carries them. A known base
+   * scope skips the call; a reused exchange has no scope, so WeChat's 48001
+   * decides. A refusal leaves the profile out (logged); a transport failure is
+   * the 293xx code, as for the exchange.
+   */
+  private async profile(
+    merchant: Merchant,
+    openId: string,
+    accessToken: string,
+    scope: string | undefined,
+    ctx: AssistRequestContext,
+  ): Promise<{ nickname?: string; headImgUrl?: string }> {
+    if (!merchant.wechatProfile || !EXTRA_FIELD_DIALECTS.has(merchant.dialect)) return {};
+    if (scope !== undefined && !scope.split(',').includes('snsapi_userinfo')) return {};
+    const info = await this.wechat.fetchUserInfo(accessToken, openId);
+    if (!info.ok) {
+      this.logger.warn(ctx.traceId, 'wechat.userinfo_refused', { mchNo: merchant.mchNo, errcode: info.errcode, openId: mask(openId) });
+      return {};
+    }
+    return { nickname: info.profile.nickname, headImgUrl: info.profile.headImgUrl };
   }
 
   /** One Alipay auth code through AlipayRelayService's idempotent exchange; a refusal is `ok: false` with Alipay's reason. */
@@ -483,6 +519,8 @@ export class ChannelAuthService {
       status: 'success',
       ...(extras && identity.unionId !== undefined && { unionId: identity.unionId }),
       ...(extras && identity.snapshotUser && { snapshotUser: true as const }),
+      ...(extras && identity.nickname !== undefined && { nickname: identity.nickname }),
+      ...(extras && identity.headImgUrl !== undefined && { headImgUrl: identity.headImgUrl }),
     };
   }
 }
