@@ -118,6 +118,10 @@ describe.each(ADAPTERS)('channel auth with Alipay (hosted flows) over %s', (adap
     callback.searchParams.set('state', new URL(wx.json.data.authUrl.split('#')[0]).searchParams.get('state')!);
     const crossed = await getPage(callback.toString());
     expect(crossed.status).toBeGreaterThanOrEqual(400);
+    // And the other way: an Alipay flow's state at WeChat's callback.
+    const aliState = new URL(authUrl).searchParams.get('state')!;
+    const intoWechat = await getPage(`${baseUrl}/unipay/assist/channel/auth/callback/wechat?code=anycode&state=${aliState}`);
+    expect(intoWechat.status).toBeGreaterThanOrEqual(400);
     expect(alipay.simulator.exchanges - before).toBe(0);
   });
 
