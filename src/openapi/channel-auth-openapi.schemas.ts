@@ -51,6 +51,12 @@ export class AuthDataSchema {
   @ApiPropertyOptional({ description: 'A snapshot-page user (virtual openId, cannot pay), only when the merchant chose to receive it flagged and its dialect allows extra fields' })
   snapshotUser?: boolean;
 
+  @ApiPropertyOptional({ description: "The payer's WeChat nickname (sns/userinfo): merchants with wechatProfile, snsapi_userinfo flows, dialects that allow extra fields" })
+  nickname?: string;
+
+  @ApiPropertyOptional({ description: "The payer's WeChat avatar URL (sns/userinfo), under the same conditions as nickname" })
+  headImgUrl?: string;
+
   @ApiPropertyOptional({ description: 'Why WeChat refused (code 1)' })
   msg?: string;
 
