@@ -197,7 +197,8 @@ export class ChannelAuthService {
    */
   async wechatCallback(query: { code?: string; state?: string }, ctx: AssistRequestContext): Promise<BrowserOutcome> {
     const found = await this.flowOfState(query.state);
-    if (!found) {
+    // An Alipay flow's state is completed by Alipay's callback only (its code is Alipay's).
+    if (!found || found.flow.channel === 'ali_pay') {
       this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { reason: query.state ? 'unknown or expired state' : 'no state' });
       return page(PAGES.badLink());
     }
