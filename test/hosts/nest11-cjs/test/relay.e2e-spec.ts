@@ -86,7 +86,8 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
       info: { payments: { status: 'up', redis: 'not configured', wechatBreaker: { [new URL(sim.baseUrl).host]: 'closed' } } },
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0"\} 1$/m);
+    // The exchange and its replayed copy: both answered with code 0 (the copy without running again).
+    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0"\} 2$/m);
     expect(metrics).toMatch(/^host_payments_replay_answers_total\{source="stored"\} 1$/m);
 
     documentAssistRoutes();

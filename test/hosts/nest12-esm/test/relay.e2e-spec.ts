@@ -111,7 +111,8 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
       info: { payments: { status: 'up', redis: 'not configured', wechatBreaker: { [new URL(sim.baseUrl).host]: 'closed' } } },
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0"\} 1$/m);
+    // The exchange and its replayed copy: both answered with code 0 (the copy without running again).
+    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0"\} 2$/m);
     expect(metrics).toMatch(/^host_payments_replay_answers_total\{source="stored"\} 1$/m);
     const doc = (await (await fetch(`${base}/docs-json`)).json()) as any;
     const op = doc.paths['/unipay/assist/getWxAccessToken'].post;
