@@ -13,6 +13,7 @@ import { DEFAULT_ROUTE_PREFIX } from '../module/assist.options';
 import { canonicalString } from '../signing/sign-string';
 import { DEMO_PAGE_CSP, DEMO_PAGE_HTML } from './demo-page.html';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { DEMO_SIMULATORS, DemoSimulators } from './demo-simulators';
 
 type Shown = Record<string, unknown>;
 
@@ -39,6 +40,7 @@ export class DemoPageController {
   constructor(
     @Inject(MerchantProvider) private readonly merchants: MerchantProvider,
     private readonly adapterHost: HttpAdapterHost,
+    @Inject(DEMO_SIMULATORS) private readonly simulators: DemoSimulators,
   ) {}
 
   @Get()
@@ -91,6 +93,77 @@ export class DemoPageController {
     }
   }
 
+  @Post('demo/alipay-auth-url')
+  @HttpCode(200)
+  async alipayAuthUrl(@Body() body: unknown): Promise<DemoStepAnswer> {
+    const input = isRecord(body) ? body : {};
+    const { url, state } = input;
+    if (typeof url !== 'string' || (state !== undefined && typeof state !== 'string')) {
+      return inputError('url (and state, when sent) must be strings');
+    }
+    const shown: DemoStepAnswer = { ok: false };
+    const { client, signType } = await this.client();
+    try {
+      const result = await client.getAlipayAuthUrl({ url, state }, { onRequest: (_r, sent) => show(shown, sent) });
+      return { ...shown, ok: true, response: { ...result, signType, signVerified: true } };
+    } catch (err) {
+      return { ...shown, ok: false, error: describe(err) };
+    }
+  }
+
+  @Post('demo/alipay-user-id')
+  @HttpCode(200)
+  async alipayUserId(@Body() body: unknown): Promise<DemoStepAnswer> {
+    const authCode = isRecord(body) ? body.authCode : undefined;
+    if (typeof authCode !== 'string' || authCode.length === 0 || authCode.length > 64) {
+      return inputError('authCode must be a string of 1 to 64 characters');
+    }
+    const shown: DemoStepAnswer = { ok: false };
+    const { client, signType } = await this.client();
+    try {
+      const result = await client.getAlipayUserId({ authCode }, { onRequest: (_r, sent) => show(shown, sent) });
+      return { ...shown, ok: true, response: { ...result, signType, signVerified: true } };
+    } catch (err) {
+      return { ...shown, ok: false, error: describe(err) };
+    }
+  }
+
+  /**
+   * The mini program's two steps in one: the embedded simulator issues the
+   * code wx.login would give (its admin API, called from here, never from the
+   * browser), then the relay exchanges it for the openId.
+   */
+  @Post('demo/mini-openid')
+  @HttpCode(200)
+  async miniOpenId(): Promise<DemoStepAnswer> {
+    const merchant = await this.merchants.findMerchant({});
+    const appid = merchant?.miniProgram?.appId;
+    if (!this.simulators.wechatBase || !appid) {
+      return { ok: false, error: { kind: 'setup', message: 'the mini-program step needs the embedded WeChat simulator and a merchant mini program' } };
+    }
+    let code: string;
+    try {
+      const res = await fetch(`${this.simulators.wechatBase}/__sim/mini/codes`, {
+        method: 'POST',
+        body: JSON.stringify({ appid, user: 'demo-user' }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const json: unknown = await res.json();
+      if (!res.ok || !isRecord(json) || typeof json.code !== 'string') throw new Error(`HTTP ${res.status}`);
+      code = json.code;
+    } catch (err) {
+      return { ok: false, error: { kind: 'simulator', message: `wx.login at the simulator failed: ${err instanceof Error ? err.message : String(err)}` } };
+    }
+    const shown: DemoStepAnswer = { ok: false };
+    const { client, signType } = await this.client();
+    try {
+      const result = await client.getWxMiniOpenId({ code }, { onRequest: (_r, sent) => show(shown, sent) });
+      return { ...shown, ok: true, response: { ...result, signType, signVerified: true } };
+    } catch (err) {
+      return { ...shown, ok: false, error: describe(err) };
+    }
+  }
+
   private async client(): Promise<{ client: UnipayAssistClient; signType: string }> {
     const merchant = await this.merchants.findMerchant({});
     if (!merchant) throw new Error('the demo needs a default merchant');
@@ -118,6 +191,7 @@ export class DemoPageController {
 function show(answer: DemoStepAnswer, sent: Readonly<Record<string, unknown>>): void {
   const masked: Shown = { ...sent };
   if (typeof masked.code === 'string') masked.code = maskToken(masked.code);
+  if (typeof masked.authCode === 'string') masked.authCode = maskToken(masked.authCode);
   answer.request = masked;
   answer.signedString = `${canonicalString(masked as Record<string, string>)}&key=******`;
 }

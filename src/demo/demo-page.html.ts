@@ -17,7 +17,7 @@ button[disabled]{background:#9aa6bd;cursor:default}select{font:inherit;padding:.
 pre{background:#f5f7fa;border-radius:7px;padding:.6rem .8rem;overflow-x:auto;font-size:12.5px;white-space:pre-wrap;word-break:break-all;margin:.4rem 0}
 .label{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:#6b7385;margin-top:.5rem}
 .ok{color:#07843f;font-weight:600}.err{color:#d93025;font-weight:600}
-#openid{font:600 1.15rem ui-monospace,monospace;color:#07843f}.hidden{display:none!important}#consent-result{color:#07843f}
+#openid,#ali-id,#mini-openid{font:600 1.15rem ui-monospace,monospace;color:#07843f}.hidden{display:none!important}#consent-result{color:#07843f}
 `;
 
 export const DEMO_PAGE_SCRIPT = `
@@ -69,8 +69,79 @@ export const DEMO_PAGE_SCRIPT = `
     });
   });
 
+  // Alipay: the same three steps, each answer shown in the Alipay section.
+  var ALI_STATE_KEY = 'unipay-demo-ali-state';
+  var ALI_STEP_KEY = 'unipay-demo-ali-step1';
+  function aliError(error) {
+    mark('ali', false);
+    $('ali-error').textContent = error.kind + (error.code !== undefined ? ' ' + error.code : '') + ': ' + error.message + (error.traceId ? ' (traceId ' + error.traceId + ')' : '');
+    $('ali-error').classList.remove('hidden');
+  }
+  function renderAliUrl(r) {
+    show('ali-auth-request', r.request || {});
+    if (!r.ok) return aliError(r.error);
+    show('ali-auth-response', r.response);
+    $('go-alipay').href = r.response.url;
+    $('go-alipay').classList.remove('hidden');
+  }
+  $('ali-get-url').addEventListener('click', function () {
+    $('ali-get-url').disabled = true;
+    $('ali-error').classList.add('hidden');
+    var state = randomState();
+    sessionStorage.setItem(ALI_STATE_KEY, state);
+    post('/demo/alipay-auth-url', { url: location.origin + '/', state: state }).then(function (r) {
+      $('ali-get-url').disabled = false;
+      sessionStorage.setItem(ALI_STEP_KEY, JSON.stringify(r));
+      renderAliUrl(r);
+    });
+  });
+
+  // Mini program: the demo server asks the simulator for a wx.login code and exchanges it.
+  $('mini-login').addEventListener('click', function () {
+    $('mini-login').disabled = true;
+    $('mini-error').classList.add('hidden');
+    post('/demo/mini-openid', {}).then(function (r) {
+      $('mini-login').disabled = false;
+      show('mini-request', r.request || {});
+      if (!r.ok) {
+        mark('mini', false);
+        $('mini-error').textContent = r.error.kind + (r.error.code !== undefined ? ' ' + r.error.code : '') + ': ' + r.error.message;
+        $('mini-error').classList.remove('hidden');
+        return;
+      }
+      show('mini-response', r.response);
+      $('mini-openid').textContent = r.response.openId;
+      $('mini-result').classList.remove('hidden');
+      mark('mini', true);
+    });
+  });
+
   var params = new URLSearchParams(location.search);
-  if (params.has('code') || params.has('state')) {
+  var aliExpected = sessionStorage.getItem(ALI_STATE_KEY);
+  if (params.has('auth_code') || (aliExpected && params.get('state') === aliExpected)) {
+    var authCode = params.get('auth_code');
+    sessionStorage.removeItem(ALI_STATE_KEY);
+    // The auth_code is single-use: out of the address bar and the history.
+    history.replaceState(null, '', location.pathname);
+    var aliStep = sessionStorage.getItem(ALI_STEP_KEY);
+    sessionStorage.removeItem(ALI_STEP_KEY);
+    if (aliStep) renderAliUrl(JSON.parse(aliStep));
+    $('go-alipay').classList.add('hidden');
+    if (!aliExpected || params.get('state') !== aliExpected) {
+      aliError({ kind: 'state', message: 'the state that came back is not the one this page sent: not exchanging the auth_code' });
+    } else if (!authCode) {
+      aliError({ kind: 'consent', message: 'Alipay came back without an auth_code: the user denied the authorization' });
+    } else {
+      post('/demo/alipay-user-id', { authCode: authCode }).then(function (r) {
+        show('ali-token-request', r.request || {});
+        if (!r.ok) return aliError(r.error);
+        show('ali-token-response', r.response);
+        $('ali-id').textContent = r.response.userId || r.response.openId;
+        $('ali-result').classList.remove('hidden');
+        mark('ali', true);
+      });
+    }
+  } else if (params.has('code') || params.has('state')) {
     var code = params.get('code');
     var expected = sessionStorage.getItem(STATE_KEY);
     sessionStorage.removeItem(STATE_KEY);
@@ -134,6 +205,24 @@ The demo server signs each relay request with the merchant's secret (it never re
 </section>
 
 <p id="error" class="err hidden" role="alert"></p>
+
+<section class="step" id="ali"><h2><span class="n">A</span>Alipay: authorize URL, consent at Alipay (the simulator), auth_code exchanged for the payer's id</h2>
+<p><button id="ali-get-url">Get Alipay auth URL</button> <a class="button hidden" id="go-alipay" href="#">Open the Alipay consent page</a></p>
+<div class="hidden"><div class="label">signed request to POST /unipay/assist/getAlipayAuthUrl</div><pre id="ali-auth-request"></pre></div>
+<div class="hidden"><div class="label">answer (data.sign verified)</div><pre id="ali-auth-response"></pre></div>
+<div class="hidden"><div class="label">signed request to POST /unipay/assist/getAlipayUserId (auth_code masked here)</div><pre id="ali-token-request"></pre></div>
+<div class="hidden"><div class="label">answer (data.sign verified)</div><pre id="ali-token-response"></pre></div>
+<p id="ali-result" class="hidden"><span class="ok">✔ Alipay id</span> <span id="ali-id"></span></p>
+<p id="ali-error" class="err hidden" role="alert"></p>
+</section>
+
+<section class="step" id="mini"><h2><span class="n">M</span>Mini program: a wx.login code (from the simulator) exchanged for the openId</h2>
+<p><button id="mini-login">wx.login and exchange</button></p>
+<div class="hidden"><div class="label">signed request to POST /unipay/assist/getWxMiniOpenId (code masked here)</div><pre id="mini-request"></pre></div>
+<div class="hidden"><div class="label">answer (data.sign verified)</div><pre id="mini-response"></pre></div>
+<p id="mini-result" class="hidden"><span class="ok">✔ openId</span> <span id="mini-openid"></span></p>
+<p id="mini-error" class="err hidden" role="alert"></p>
+</section>
 <script>${DEMO_PAGE_SCRIPT}</script>
 </body></html>`;
 

@@ -10,6 +10,7 @@ import { DemoHostedController } from './demo-hosted.controller';
 import { PrometheusAssistMetrics } from '../metrics/prometheus-assist.metrics';
 import { DemoOpsModule } from './demo-ops.module';
 import { demoLoggerModule } from './demo-logging';
+import { DEMO_SIMULATORS, DemoSimulators } from './demo-simulators';
 
 export interface DemoModuleOptions {
   /** Where WeChat is: the embedded simulator's URL, or undefined for the configured/real one. */
@@ -37,6 +38,8 @@ export class DemoModule {
       module: DemoModule,
       // The demo page at `/`: part of the demo server only, never of AssistModule.
       controllers: [DemoPageController, DemoHostedController],
+      // The demo page's mini-program step asks the embedded simulator for a wx.login code.
+      providers: [{ provide: DEMO_SIMULATORS, useValue: { wechatBase: demo.wechatBase } satisfies DemoSimulators }],
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, load: [assistConfig] }),
         ...(demo.structuredLogs ? [demoLoggerModule()] : []),

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { Browser, chromium } from 'playwright-core';
+import { AlipaySimulator } from '../../src/simulator/alipay-simulator';
 import { WechatSimulator } from '../../src/simulator/wechat-simulator';
+import { DEMO_ALIPAY_APP_ID, DEMO_MINI_PROGRAM, useChannelsGateway } from '../support/channels-gateway';
 import { ADAPTERS, DEMO_SECRET, DEMO_WECHAT_APP, post, useDemoGateway } from '../support/gateway';
 
 // Debian's chromium package (.ci/run installs it when missing).
@@ -118,5 +120,59 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
     expect(await bad.json()).toEqual({ ok: false, error: { kind: 'input', message: 'code must be a string of 1 to 64 characters' } });
     // The relay itself still answers with its envelope.
     expect((await post(demo.gw.baseUrl, 'getWxAuthUrl', {})).json).toMatchObject({ data: null });
+  });
+});
+
+// The other two channels on the same page: both simulators, as `npm start` embeds them.
+describe.each(ADAPTERS)('demo page, Alipay and mini program, over %s', (adapter) => {
+  const demo = useChannelsGateway(adapter);
+
+  it('Alipay: auth URL, consent at the simulator, back with auth_code, the payer id shown with the verified sign', async () => {
+    const page = await browser.newPage();
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    try {
+      await page.goto(`${demo.gw.baseUrl}/`);
+      await page.click('#ali-get-url');
+      await page.waitForSelector('#go-alipay:not(.hidden)');
+      expect(JSON.parse((await page.textContent('#ali-auth-request'))!)).toMatchObject({ mchNo: 'M1000000001', url: `${demo.gw.baseUrl}/`, sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(await page.getAttribute('#go-alipay', 'href')).toContain(`${demo.alipay.openAuthBase}`);
+      // auth_base is silent at Alipay (no consent screen): the simulator redirects straight back with auth_code.
+      await page.click('#go-alipay');
+      await page.waitForSelector('#ali.done');
+      const openId = AlipaySimulator.openIdFor(DEMO_ALIPAY_APP_ID, 'demo-user');
+      expect(await page.textContent('#ali-id')).toBe(openId);
+      const answer = JSON.parse((await page.textContent('#ali-token-response'))!);
+      expect(answer).toMatchObject({ openId, signVerified: true, signType: 'HMAC_SHA256', sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      // The auth_code is masked on the page and gone from the address bar.
+      expect(JSON.parse((await page.textContent('#ali-token-request'))!).authCode).toMatch(/^.{4}….{4}$/);
+      expect(page.url()).toBe(`${demo.gw.baseUrl}/`);
+      expect(await page.content()).not.toContain(`key=${DEMO_SECRET}`);
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('mini program: the server gets a wx.login code from the simulator, the relay exchanges it, the openId is shown', async () => {
+    const page = await browser.newPage();
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    try {
+      await page.goto(`${demo.gw.baseUrl}/`);
+      await page.click('#mini-login');
+      await page.waitForSelector('#mini.done');
+      const openId = WechatSimulator.openIdFor(DEMO_MINI_PROGRAM.appId, 'demo-user');
+      expect(await page.textContent('#mini-openid')).toBe(openId);
+      expect(JSON.parse((await page.textContent('#mini-response'))!)).toMatchObject({ openId, signVerified: true, sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      const sent = JSON.parse((await page.textContent('#mini-request'))!);
+      expect(sent).toMatchObject({ mchNo: 'M1000000001', sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(sent.code).toMatch(/^.{4}….{4}$/);
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 });
