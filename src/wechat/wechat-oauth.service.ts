@@ -4,7 +4,7 @@ import { AxiosError } from 'axios';
 import { AssistErrorCode } from '../kernel/error-codes';
 import { AssistException } from '../kernel/assist.exception';
 import { buildAuthorizeUrl, WechatScope } from './wechat-authorize-url';
-import { describeWechatErrcode } from './wechat-errors';
+import { readWechatJson } from './wechat-json-body';
 import { WechatExchangeResult } from './wechat-exchange-result';
 import { parseUserInfoBody, WechatUserInfoResult } from './wechat-user-info';
 import { InjectWechatOptions, ResolvedWechatOptions } from './wechat.options';
@@ -89,23 +89,9 @@ export class WechatOAuthService {
 
 /** WeChat's body: JSON whatever its content type; errcode != 0 is a refusal. */
 export function parseExchangeBody(text: string): WechatExchangeResult {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered a body that is not JSON');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered JSON that is not an object');
-  }
-  const b = body as Record<string, unknown>;
-  if (b.errcode !== undefined && b.errcode !== 0 && b.errcode !== '0') {
-    const errcode = Number(b.errcode);
-    if (!Number.isInteger(errcode)) {
-      throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered an errcode that is not a number');
-    }
-    return { ok: false, errcode, reason: describeWechatErrcode(errcode) };
-  }
+  const read = readWechatJson(text);
+  if (!('body' in read)) return read;
+  const b = read.body;
   if (typeof b.openid !== 'string' || b.openid === '' || typeof b.access_token !== 'string' || b.access_token === '') {
     throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered without openid or access_token');
   }

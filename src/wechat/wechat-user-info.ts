@@ -1,6 +1,6 @@
 import { AssistErrorCode } from '../kernel/error-codes';
 import { AssistException } from '../kernel/assist.exception';
-import { describeWechatErrcode } from './wechat-errors';
+import { readWechatJson } from './wechat-json-body';
 
 /**
  * The part of `sns/userinfo` the relay passes on: the payer's nickname and
@@ -17,23 +17,9 @@ export type WechatUserInfoResult = { ok: true; profile: WechatUserInfo } | { ok:
 
 /** WeChat's userinfo body: JSON whatever its content type; errcode != 0 (48001: a base-scope token) is a refusal. */
 export function parseUserInfoBody(text: string, expectedOpenId: string): WechatUserInfoResult {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered a userinfo body that is not JSON');
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered userinfo JSON that is not an object');
-  }
-  const b = body as Record<string, unknown>;
-  if (b.errcode !== undefined && b.errcode !== 0 && b.errcode !== '0') {
-    const errcode = Number(b.errcode);
-    if (!Number.isInteger(errcode)) {
-      throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered an errcode that is not a number');
-    }
-    return { ok: false, errcode, reason: describeWechatErrcode(errcode) };
-  }
+  const read = readWechatJson(text, 'userinfo ');
+  if (!('body' in read)) return read;
+  const b = read.body;
   // A profile of someone else would be a mix-up upstream: never hand it over as this payer's.
   if (b.openid !== expectedOpenId) {
     throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered userinfo for another openid');
