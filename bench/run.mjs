@@ -54,7 +54,7 @@ if (args.help) {
                           (bench/results/profiles; node bench/lib/profile-groups.mjs FILE groups self time)
   --out NAME              write bench/results/NAME.{json,md} (default latest)
 env: BENCH_RATE_LIMIT=on|off|default (default on: limits 1e9 per window), BENCH_WECHAT_LATENCY_MS (default 20),
-     LOG_LEVEL passes to the gateways (default info: one request.completed line per request)`);
+     LOG_LEVEL passes to the gateways (default info: the module's one JSON line per request)`);
   process.exit(0);
 }
 const SMOKE = args.smoke || process.env.BENCH_SMOKE === '1';
@@ -202,7 +202,7 @@ async function main() {
     }
     for (const t of caseTargets) {
       // The per-request log line is part of what the gateway is measured with: show it was written.
-      if (isGateway(t)) logLines[`${c.name}-${t}`] = countLogLines(servers[t].proc.logFile, '"msg":"request.completed"');
+      if (isGateway(t)) logLines[`${c.name}-${t}`] = countLogLines(servers[t].proc.logFile, ' route=');
       await servers[t].proc.stop();
     }
   }
@@ -480,7 +480,7 @@ function addRatios(rows) {
   }
 }
 
-/** Lines of a log file that contain `needle` (the gateway's request.completed lines), read in chunks: the file can be large. */
+/** Lines of a log file that contain `needle` (the module's per-request lines: the interceptor's answer line names the route), read in chunks: the file can be large. */
 function countLogLines(file, needle) {
   try {
     const fd = fs.openSync(file, 'r');
@@ -578,7 +578,7 @@ function markdown(rep) {
       'the answer in an envelope (next.handle().pipe(map(...))) and, on getWxAccessToken, the same WeChat round trip as the baseline; the ' +
       '"÷ card" columns compare the gateway with it on the same adapter (CPU: the floor\'s CPU/req ÷ the gateway\'s, so higher is better like req/s). ' +
       'express-lean / fastify-lean are the gateway with the rate limiter off and LOG_LEVEL=warn (no per-request log line). ' +
-      `Gateways (express, fastify) run as npm start does: envelope interceptor, one request.completed log line per request (JSON, LOG_LEVEL ${rep.settings.logLevel}), ` +
+      `Gateways (express, fastify) run as npm start does: envelope interceptor, the module's one log line per request (the answer's event with traceId, route and mchNo; JSON through pino, LOG_LEVEL ${rep.settings.logLevel}), ` +
       `metrics, and the rate limiter ${rep.settings.rateLimit === 'on' ? `on with limits of ${rep.settings.rateLimitPerWindow} per window (never reached)` : rep.settings.rateLimit}.`,
   );
   L.push('');
@@ -600,7 +600,7 @@ function markdown(rep) {
   const logged = Object.entries(rep.requestLogLines ?? {});
   if (logged.length) {
     L.push('');
-    L.push('request.completed log lines written by the gateways: ' + logged.map(([k, v]) => `${k} ${v ?? '?'}`).join(', ') + '.');
+    L.push('Per-request log lines (the module\'s answer lines) written by the gateways: ' + logged.map(([k, v]) => `${k} ${v ?? '?'}`).join(', ') + '.');
   }
   if (rep.retries.length) {
     L.push('');

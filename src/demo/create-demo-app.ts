@@ -2,7 +2,7 @@ import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import { createDemoLogger } from './demo-logging';
 import { setupDemoDocs } from './demo-docs';
 import { DemoModule, DemoModuleOptions } from './demo.module';
 
@@ -14,6 +14,8 @@ export interface DemoAppOptions extends DemoModuleOptions {
   bodyLimit?: number;
   /** Nest's logger option: false, levels, or a LoggerService (tests capture lines with one). */
   logger?: false | LogLevel[] | LoggerService;
+  /** JSON lines through pino (npm start); otherwise `logger` (Nest's console logger by default). */
+  structuredLogs?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
@@ -30,20 +32,13 @@ export function parseBodyLimit(value: string | undefined): number {
 export async function createDemoApp(options: DemoAppOptions = {}): Promise<INestApplication> {
   const bodyLimit = options.bodyLimit ?? parseBodyLimit(process.env.BODY_LIMIT);
   const root = DemoModule.register(options);
-  const logger = options.logger ?? ['log', 'warn', 'error'];
-  // With structured logs, lines from start-up wait for the pino logger (bufferLogs).
-  const bufferLogs = options.structuredLogs ?? false;
-  const usePino = (a: INestApplication): void => {
-    if (bufferLogs) a.useLogger(a.get(PinoLogger));
-  };
+  const logger = options.structuredLogs ? createDemoLogger() : (options.logger ?? ['log', 'warn', 'error']);
   if (options.adapter === 'fastify') {
-    const fastify = await NestFactory.create(root, new FastifyAdapter({ bodyLimit }), { logger, bufferLogs });
-    usePino(fastify);
+    const fastify = await NestFactory.create(root, new FastifyAdapter({ bodyLimit }), { logger });
     setupDemoDocs(fastify);
     return fastify;
   }
-  const app = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), { logger, bufferLogs });
-  usePino(app);
+  const app = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), { logger });
   // Registered before Nest's default parser, which then skips the parsed body.
   app.useBodyParser('json', { limit: bodyLimit });
   setupDemoDocs(app);

@@ -1,19 +1,12 @@
-import { DynamicModule } from '@nestjs/common';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LoggerModule } from 'nestjs-pino';
-import { requestContext } from '../kernel/request-context';
+import type { LoggerService } from '@nestjs/common';
+import { pino, Logger as Pino } from 'pino';
 
 /**
- * Field paths pino replaces with `[redacted]` wherever they appear in a log
- * object. The relay itself only logs masked or hashed values (AssistLogger);
- * this is the second net, for headers and for anything a host logs.
+ * Field paths pino replaces with `[redacted]` wherever they appear in an
+ * object a caller logs. The relay itself only logs masked or hashed values
+ * (AssistLogger); this is the second net, for anything a host logs.
  */
 export const DEMO_LOG_REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  'req.body',
   '*.sign',
   '*.signSecret',
   '*.signSecrets',
@@ -24,50 +17,90 @@ export const DEMO_LOG_REDACT_PATHS = [
   '*.refresh_token',
   '*.refreshToken',
   '*.code',
+  '*.authorization',
+  '*.cookie',
 ];
 
-const TRACE_ID = /\btraceId=([A-Za-z0-9]{6,32})\b/;
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /**
- * nestjs-pino for the demo: one JSON line per event on stdout (pretty when
- * stdout is a terminal), the module's lines routed through it by Nest's
- * Logger with `traceId` and `event` as fields, one line per finished request
- * (method, path without query, status, time; never headers or bodies).
+ * Nest's logger for the demo: pino, one JSON line per event on stdout (pretty
+ * when stdout is a terminal). The module's lines (`event traceId=… k=v`, one
+ * of them per relay request: the answer's event, request.rejected,
+ * request.failed or request.replayed) get `event` and `traceId` as fields.
+ *
+ * Why not nestjs-pino: its pino-http middleware writes a second line per
+ * request, builds a child logger per request and runs every request inside
+ * an AsyncLocalStorage, which turns on promise hooks for every promise in the
+ * process. Measured on the relay routes (bench/results/profile-breakdown.md),
+ * that was about a fifth of the gateway's CPU per request for a line the
+ * module already writes.
  */
-export function demoLoggerModule(level = process.env.LOG_LEVEL ?? 'info'): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level,
-      // Express hands the relay the same request object: its traceId becomes the request's id.
-      genReqId: (req: IncomingMessage) => requestContext(req).traceId,
-      serializers: {
-        req: (req: { id?: string; method?: string; url?: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: (req.url ?? '').split('?')[0],
-        }),
-        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-      },
-      customSuccessMessage: () => 'request.completed',
-      customErrorMessage: () => 'request.failed',
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
-      redact: { paths: DEMO_LOG_REDACT_PATHS, censor: '[redacted]' },
-      hooks: {
-        // AssistLogger writes `event traceId=… k=v`: lift traceId and event into fields.
-        logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-          const i = args.findIndex((a) => typeof a === 'string');
-          const m = i >= 0 ? TRACE_ID.exec(args[i] as string) : null;
-          if (m) {
-            const fields = { traceId: m[1], event: (args[i] as string).split(' ', 1)[0] };
-            if (i > 0 && typeof args[0] === 'object' && args[0] !== null) args[0] = { ...(args[0] as object), ...fields };
-            else args.unshift(fields);
-          }
-          return method.apply(this, args);
-        },
-      },
-      transport: process.stdout.isTTY
-        ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
-        : undefined,
-    },
+export class DemoPinoLogger implements LoggerService {
+  constructor(private readonly pino: Pino) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    this.write('info', message, rest);
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    // Nest's error(message, stack?, context?): a second string argument is the stack.
+    const stack = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
+    this.write('error', message, stack === undefined ? rest : rest.slice(1), stack);
+  }
+
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.write('warn', message, rest);
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.write('debug', message, rest);
+  }
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.write('trace', message, rest);
+  }
+
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('fatal', message, rest);
+  }
+
+  private write(level: Level, message: unknown, rest: unknown[], stack?: string): void {
+    if (!this.pino.isLevelEnabled(level)) return;
+    // Nest's Logger passes the logger's context (e.g. 'UnipayAssist') as the last argument.
+    const last = rest[rest.length - 1];
+    const fields: Record<string, unknown> = typeof last === 'string' ? { context: last } : {};
+    if (stack !== undefined) fields.stack = stack;
+    if (message instanceof Error) {
+      this.pino[level]({ ...fields, err: message }, message.message);
+      return;
+    }
+    if (typeof message !== 'string') {
+      this.pino[level](typeof message === 'object' && message !== null ? { ...fields, ...message } : { ...fields, value: message });
+      return;
+    }
+    liftModuleFields(message, fields);
+    this.pino[level](fields, message);
+  }
+}
+
+/** `event traceId=abc …` (AssistLogger's shape): event and traceId become fields; any other message is left as it is. */
+function liftModuleFields(message: string, fields: Record<string, unknown>): void {
+  const space = message.indexOf(' ');
+  if (space <= 0 || !message.startsWith('traceId=', space + 1)) return;
+  const end = message.indexOf(' ', space + 9);
+  fields.event = message.slice(0, space);
+  fields.traceId = message.slice(space + 9, end < 0 ? undefined : end);
+}
+
+/** The demo's logger: LOG_LEVEL (default info), JSON on stdout, pino-pretty on a terminal. */
+export function createDemoLogger(level = process.env.LOG_LEVEL ?? 'info'): DemoPinoLogger {
+  const logger = pino({
+    level,
+    redact: { paths: DEMO_LOG_REDACT_PATHS, censor: '[redacted]' },
+    transport: process.stdout.isTTY
+      ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
+      : undefined,
   });
+  return new DemoPinoLogger(logger);
 }

@@ -9,7 +9,6 @@ import { DemoPageController } from './demo-page.controller';
 import { DemoHostedController } from './demo-hosted.controller';
 import { PrometheusAssistMetrics } from '../metrics/prometheus-assist.metrics';
 import { DemoOpsModule } from './demo-ops.module';
-import { demoLoggerModule } from './demo-logging';
 import { DEMO_SIMULATORS, DemoSimulators } from './demo-simulators';
 
 export interface DemoModuleOptions {
@@ -22,8 +21,6 @@ export interface DemoModuleOptions {
   alipay?: { gateway: string; openAuthBase: string; appPrivateKey: string; alipayPublicKey: string };
   /** Options layered over the environment's (tests use this). */
   override?: Partial<AssistModuleOptions>;
-  /** JSON logs through nestjs-pino (npm start); tests keep Nest's logger. */
-  structuredLogs?: boolean;
   /** Node process metrics (CPU, memory, event loop, GC) at /metrics (npm start). Each set samples the event loop, so tests leave them off. */
   processMetrics?: boolean;
 }
@@ -42,7 +39,6 @@ export class DemoModule {
       providers: [{ provide: DEMO_SIMULATORS, useValue: { wechatBase: demo.wechatBase } satisfies DemoSimulators }],
       imports: [
         ConfigModule.forRoot({ ignoreEnvFile: true, load: [assistConfig] }),
-        ...(demo.structuredLogs ? [demoLoggerModule()] : []),
         ops,
         AssistModule.forRootAsync({
           imports: [ConfigModule, ops],
