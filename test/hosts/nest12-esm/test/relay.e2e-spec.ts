@@ -1,13 +1,23 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 // The test itself imports only the NestJS-free subpaths: see the note on the app below.
-import { sign, withSign } from 'unipay-assist/client';
-import { RunningSimulator, startSimulatorServer } from 'unipay-assist/simulator';
-import { SIGN_SECRET, WECHAT_APP } from '../src/host-settings.js';
+import { AssistBusinessError, AssistSignatureError, sign, UnipayAssistClient, withSign } from 'unipay-assist/client';
+import {
+  AlipaySimulator,
+  RunningAlipaySimulator,
+  RunningSimulator,
+  startAlipaySimulator,
+  startSimulatorServer,
+  WechatSimulator,
+} from 'unipay-assist/simulator';
+import { ALIPAY_APP_ID, MINI_PROGRAM, SIGN_SECRET, WECHAT_APP } from '../src/host-settings.js';
 
 const signed = (fields: Record<string, unknown>) =>
   withSign({ reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields }, 'MD5', SIGN_SECRET);
@@ -20,6 +30,8 @@ const signed = (fields: Record<string, unknown>) =>
  */
 describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
   let sim: RunningSimulator;
+  let alipay: RunningAlipaySimulator;
+  let keyDir: string;
   let app: ChildProcess;
   let base: string;
   let loaded: string;
@@ -35,10 +47,26 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
   };
 
   beforeAll(async () => {
-    sim = await startSimulatorServer({ apps: [WECHAT_APP] });
+    sim = await startSimulatorServer({ apps: [WECHAT_APP], miniPrograms: [MINI_PROGRAM] });
+    // Both ids, so the answer shows the host gets whatever the app has.
+    alipay = await startAlipaySimulator({ apps: [{ appId: ALIPAY_APP_ID, ids: 'both' }] });
+    // The RSA2 keys the simulator made for the app, as the files a host configures.
+    const keys = alipay.appKeys(ALIPAY_APP_ID);
+    keyDir = await mkdtemp(join(tmpdir(), 'host12-alipay-'));
+    const privateKeyFile = join(keyDir, 'app-private.pem');
+    const publicKeyFile = join(keyDir, 'alipay-public.pem');
+    await writeFile(privateKeyFile, keys.appPrivateKey ?? '', { mode: 0o600 });
+    await writeFile(publicKeyFile, keys.alipayPublicKey);
     const main = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
     app = spawn(process.execPath, [main], {
-      env: { ...process.env, WECHAT_BASE: sim.baseUrl, PORT: '0' },
+      env: {
+        ...process.env,
+        WECHAT_BASE: sim.baseUrl,
+        ALIPAY_BASE: alipay.baseUrl,
+        ALIPAY_PRIVATE_KEY_FILE: privateKeyFile,
+        ALIPAY_PUBLIC_KEY_FILE: publicKeyFile,
+        PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     app.stderr!.on('data', (chunk) => (output += chunk));
@@ -60,7 +88,13 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
       await once(app, 'exit');
     }
     await sim?.close();
+    await alipay?.close();
+    if (keyDir) await rm(keyDir, { recursive: true, force: true });
   });
+
+  /** The merchant's client: signs each request and verifies each answer's data.sign before returning it. */
+  const client = (fetchImpl?: typeof fetch) =>
+    new UnipayAssistClient({ baseUrl: base, mchNo: 'M1200000001', signType: 'MD5', signSecret: SIGN_SECRET, ...(fetchImpl && { fetch: fetchImpl }) });
 
   it('resolves the ESM build through the exports map, with NestJS 12', () => {
     expect(fileURLToPath(loaded)).toMatch(/unipay-assist[\\/]dist[\\/]esm[\\/]index\.js$/);
@@ -104,6 +138,59 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     expect(broken.json).toMatchObject({ code: 10005, data: null });
   });
 
+  it('Alipay: authorize URL, the simulator sends the payer back with auth_code, the RSA2 exchange answers both ids, each answer sign verified', async () => {
+    const auth = await client().getAlipayAuthUrl({ url: 'https://shop.example.com/pay?order=43', state: 'a43' });
+    const authorize = new URL(auth.url);
+    expect(authorize.origin + authorize.pathname).toBe(`${alipay.baseUrl}/oauth2/publicAppAuthorize.htm`);
+    expect(authorize.searchParams.get('app_id')).toBe(ALIPAY_APP_ID);
+    expect(authorize.searchParams.get('scope')).toBe('auth_base');
+    authorize.searchParams.set('sim_user', 'host12-payer');
+
+    // auth_base is silent on Alipay: straight back to the merchant page with auth_code and state.
+    const consent = await fetch(authorize, { redirect: 'manual' });
+    expect(consent.status).toBe(302);
+    const back = new URL(consent.headers.get('location') ?? '');
+    expect(back.host).toBe('shop.example.com');
+    expect(back.searchParams.get('state')).toBe('a43');
+    const authCode = back.searchParams.get('auth_code') ?? '';
+    expect(authCode).not.toBe('');
+
+    const before = alipay.simulator.exchanges;
+    const ids = await client().getAlipayUserId({ authCode });
+    expect(ids).toMatchObject({
+      userId: AlipaySimulator.userIdFor('host12-payer'),
+      openId: AlipaySimulator.openIdFor(ALIPAY_APP_ID, 'host12-payer'),
+      sign: expect.stringMatching(/^[0-9A-F]{32}$/i),
+    });
+    expect(JSON.stringify(ids)).not.toMatch(/accessToken|access_token|authbse/);
+    // The same auth_code again (a client retry): the same ids, Alipay called once.
+    expect((await client().getAlipayUserId({ authCode })).userId).toBe(ids.userId);
+    expect(alipay.simulator.exchanges - before).toBe(1);
+
+    // Alipay's refusal is a signed business failure; its sub_code is named.
+    await expect(client().getAlipayUserId({ authCode: 'never-issued-code' })).rejects.toThrow(AssistBusinessError);
+    await expect(client().getAlipayUserId({ authCode: 'never-issued-code-2' })).rejects.toThrow(/isv\.code-invalid/);
+
+    // The client believes nothing whose sign does not verify: one changed byte in data is refused.
+    const tampering: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const text = (await res.text()).replace('publicAppAuthorize', 'publicAppAuthorizf');
+      return new Response(text, { status: res.status, headers: res.headers });
+    };
+    await expect(client(tampering).getAlipayAuthUrl({ url: 'https://shop.example.com/pay' })).rejects.toThrow(AssistSignatureError);
+  });
+
+  it('mini program: the wx.login code to the openId through jscode2session, the answer sign verified; 40029 a business failure', async () => {
+    const code = sim.miniProgram.issueLoginCode(MINI_PROGRAM.appId, 'host12-mini');
+    const mini = await client().getWxMiniOpenId({ code });
+    expect(mini.openId).toBe(WechatSimulator.openIdFor(MINI_PROGRAM.appId, 'host12-mini'));
+    expect(mini.sign).toMatch(/^[0-9A-F]{32}$/i);
+    expect(JSON.stringify(mini)).not.toMatch(/session_?key/i);
+    const refused = await client().getWxMiniOpenId({ code: 'not-a-login-code' }).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(AssistBusinessError);
+    expect(refused).toMatchObject({ wxErrcode: 40029 });
+  });
+
   it("reports health and metrics through the host's Terminus and registry, and serves the routes in the host's /docs-json", async () => {
     const health = await (await fetch(`${base}/health`)).json();
     expect(health).toMatchObject({
@@ -114,10 +201,16 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     // The exchange and its replayed copy: both answered with code 0 (the copy without running again).
     expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0"\} 2$/m);
     expect(metrics).toMatch(/^host_payments_replay_answers_total\{source="stored"\} 1$/m);
+    // One upstream call per channel answered a success (the repeated auth_code came from the exchange cache).
+    expect(metrics).toMatch(/^host_payments_wechat_call_duration_seconds_count\{outcome="ok",channel="alipay"\} 1$/m);
+    expect(metrics).toMatch(/^host_payments_wechat_call_duration_seconds_count\{outcome="ok",channel="wechat_mini"\} 1$/m);
+    // Two answers and two refusals: a business failure is a code-0 envelope (data.code 1).
+    expect(metrics).toMatch(/^host_payments_requests_total\{route="getAlipayUserId",code="0"\} 4$/m);
     const doc = (await (await fetch(`${base}/docs-json`)).json()) as any;
     const op = doc.paths['/unipay/assist/getWxAccessToken'].post;
     expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toContain(10007);
     expect(doc.paths['/unipay/assist/getWxAuthUrl']).toBeDefined();
+    for (const route of ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxMiniOpenId']) expect(doc.paths[`/unipay/assist/${route}`]).toBeDefined();
   });
 
   it('closes on SIGTERM through Nest shutdown hooks', async () => {
