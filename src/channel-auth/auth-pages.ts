@@ -58,11 +58,12 @@ export const PAGES = {
     title: 'Authorization declined',
     message: 'You declined the authorization, so the payment cannot go on. Scan the code again to retry.',
   }),
-  noCode: (): AuthPage => ({
+  // The channel named is the one that sent the payer back (WeChat's or Alipay's callback).
+  noCode: (channel: 'WeChat' | 'Alipay' = 'WeChat'): AuthPage => ({
     status: 400,
     tone: 'error',
     title: 'Authorization incomplete',
-    message: 'WeChat came back without an authorization code. Scan the code again to retry.',
+    message: `${channel} came back without an authorization code. Scan the code again to retry.`,
   }),
   badLink: (): AuthPage => ({
     status: 400,

@@ -234,9 +234,18 @@ export class ChannelAuthService {
     }
     const { merchant, queryCode, flow } = found;
     const code = query.auth_code;
-    if (code === undefined || code === '' || code.length > 128 || /\s/.test(code)) {
+    // Alipay has no authdeny: a payer who refuses comes back with state and no auth_code. Stored as a
+    // refusal, as on WeChat's callback, so the merchant's poll ends instead of reading `waiting` until the flow expires.
+    if (code === undefined || code === '') {
+      const reason = code === undefined ? 'the payer declined authorization' : 'Alipay came back without an auth code';
+      const after = await this.fail(merchant, queryCode, flow, reason);
+      this.logger.log(ctx.traceId, 'channel_auth.declined', { channel: 'ali_pay', mchNo: merchant.mchNo, queryCode: mask(queryCode) });
+      if (after.status === 'success' || flow.mode === 'redirect') return this.finished(queryCode, after);
+      return page(code === '' ? PAGES.noCode('Alipay') : PAGES.declined());
+    }
+    if (code.length > 128 || /\s/.test(code)) {
       if (flow.mode === 'redirect' || flow.status === 'success') return this.finished(queryCode, flow);
-      return page(PAGES.noCode());
+      return page(PAGES.noCode('Alipay'));
     }
     const completion = await this.complete(merchant, queryCode, flow, code, ctx);
     if (completion.kind === 'taken') {

@@ -71,6 +71,19 @@ describe.each(ADAPTERS)('channel auth with Alipay (hosted flows) over %s', (adap
     return res.location!;
   }
 
+  /** The payer refuses at Alipay: auth_user asks (auth_base is silent), Deny; the simulator's redirect to the callback, no auth_code. */
+  async function decline(authUrl: string): Promise<URL> {
+    const url = new URL(authUrl);
+    url.searchParams.set('scope', 'auth_user');
+    url.searchParams.set('sim_consent', 'deny');
+    const res = await getPage(url.toString());
+    expect(res.status).toBe(302);
+    const back = new URL(res.location!);
+    expect(back.searchParams.has('auth_code')).toBe(false);
+    expect(back.searchParams.get('state')).toBe(new URL(authUrl).searchParams.get('state'));
+    return back;
+  }
+
   it('QR flow: Alipay authorize URL → simulator → gateway callback → auth by queryCode answers the userId', async () => {
     const { authUrl, queryCode } = await startQr();
     const authorize = new URL(authUrl);
@@ -156,6 +169,57 @@ describe.each(ADAPTERS)('channel auth with Alipay (hosted flows) over %s', (adap
     expect(sample('unipay_assist_wechat_call_duration_seconds_count{outcome="ok",channel="wechat"}')).toBeUndefined();
   });
 
+  describe('the payer declines at Alipay (back with state, no auth_code)', () => {
+    it('QR: a "declined" page, a stored refusal the poll reads as a signed business failure, no exchange; allowing afterwards completes', async () => {
+      const { authUrl, queryCode } = await startQr();
+      const before = alipay.simulator.exchanges;
+      const callback = await decline(authUrl);
+      expect(callback.origin + callback.pathname).toBe(`${baseUrl}/unipay/assist/channel/auth/callback/alipay`);
+      const page = await getPage(callback.toString());
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('Authorization declined');
+      const read = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+      expect(read).toEqual({ code: 1, msg: 'the payer declined authorization', resTime: expect.any(Number), sign: expect.any(String) });
+      expect(alipay.simulator.exchanges - before).toBe(0);
+
+      // The refusal leaves the flow open: the payer scans again and allows.
+      expect((await getPage(await consent(authUrl, 'ali-changed-mind'))).text).toContain('Authorization complete');
+      const done = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+      expect(done).toMatchObject({ code: 0, status: 'success', userId: AlipaySimulator.userIdFor('ali-changed-mind') });
+      // A late refusal (the payer's back button on the finished flow) never overwrites the success.
+      expect((await getPage(callback.toString())).text).toContain('Authorization complete');
+      const still = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+      expect(still).toMatchObject({ status: 'success', userId: AlipaySimulator.userIdFor('ali-changed-mind') });
+      expect(alipay.simulator.exchanges - before).toBe(1);
+    });
+
+    it('a 3.0 merchant polls the refusal as a signed 3.0 business failure (20080), no errcode, no data', async () => {
+      const gen = await postChannelAuth(baseUrl, 'generateAuthUrl', body30(MERCHANT_30_ALIPAY, { channel: 'ali_pay', authType: 'alipay' }));
+      expect(gen.json.code).toBe(0);
+      const before = alipay.simulator.exchanges;
+      // What Alipay sends back on a refusal: the state alone.
+      const state = new URL(gen.json.data.authUrl).searchParams.get('state')!;
+      const page = await getPage(`${baseUrl}/unipay/assist/channel/auth/callback/alipay?state=${state}`);
+      expect(page.text).toContain('Authorization declined');
+      const r = await postChannelAuth(baseUrl, 'auth', body30(MERCHANT_30_ALIPAY, { channel: 'ali_pay', authType: 'alipay', queryCode: gen.json.data.queryCode }));
+      expect(r.json).toMatchObject({ code: 20080, msg: 'the payer declined authorization' });
+      expect(r.json).not.toHaveProperty('data');
+      expect(r.json).not.toHaveProperty('wxErrcode');
+      expect(daxpay3Reference.verifyAnswer(r.json, null, 'HMAC_SHA256', MERCHANT_30.signSecret as string)).toBe(true);
+      expect(alipay.simulator.exchanges - before).toBe(0);
+    });
+
+    it('an empty auth_code is stored as a refusal too, with a page naming Alipay', async () => {
+      const { authUrl, queryCode } = await startQr();
+      const state = new URL(authUrl).searchParams.get('state')!;
+      const page = await getPage(`${baseUrl}/unipay/assist/channel/auth/callback/alipay?auth_code=&state=${state}`);
+      expect(page.status).toBe(400);
+      expect(page.text).toContain('Alipay came back without an authorization code');
+      const read = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+      expect(read).toMatchObject({ code: 1, msg: 'Alipay came back without an auth code' });
+    });
+  });
+
   describe('jump with AUTO', () => {
     function jumpUrl(fields: Record<string, unknown>): string {
       const signed = signedBody({ redirectUrl: RETURN, extParam: 'order-A1', ...fields });
@@ -177,6 +241,20 @@ describe.each(ADAPTERS)('channel auth with Alipay (hosted flows) over %s', (adap
       const queryCode = landed.searchParams.get('queryCode')!;
       const done = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
       expect(done).toMatchObject({ status: 'success', userId: AlipaySimulator.userIdFor('ali-jump') });
+    });
+
+    it('declined inside Alipay: back to redirectUrl with the queryCode, and auth reads the refusal', async () => {
+      const jump = await getPage(jumpUrl({ channel: 'AUTO', extParam: 'order-D1' }), { 'user-agent': ALIPAY_UA });
+      expect(jump.status).toBe(302);
+      const before = alipay.simulator.exchanges;
+      const back = await getPage((await decline(jump.location!)).toString());
+      expect(back.status).toBe(302);
+      const landed = new URL(back.location!);
+      expect(landed.origin + landed.pathname).toBe('http://127.0.0.1:3000/pay/return');
+      expect(landed.searchParams.get('extParam')).toBe('order-D1');
+      const read = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode: landed.searchParams.get('queryCode') }))).json);
+      expect(read).toMatchObject({ code: 1, msg: 'the payer declined authorization' });
+      expect(alipay.simulator.exchanges - before).toBe(0);
     });
 
     it('under a MicroMessenger UA: 302 to WeChat; elsewhere the "open in WeChat or Alipay" page', async () => {
