@@ -268,4 +268,78 @@ describe.each(ADAPTERS)('channel auth with Alipay (hosted flows) over %s', (adap
       expect(plain.text).toContain('Open this page in WeChat or Alipay');
     });
   });
+
+  describe("authPath + authAndSet (DaxPay's authPath: a page that takes the auth_code itself)", () => {
+    /** generateAuthUrl with authPath, then the simulator's redirect to that page for `user`. */
+    async function toPage(body: Record<string, unknown>, user: string): Promise<{ queryCode: string; back: URL }> {
+      const gen = await postChannelAuth(baseUrl, 'generateAuthUrl', body);
+      expect(gen.json.code).toBe(0);
+      const { authUrl, queryCode } = gen.json.data;
+      const authorize = new URL(authUrl);
+      expect(authorize.origin).toBe(alipay.baseUrl);
+      authorize.searchParams.set('sim_user', user);
+      const res = await getPage(authorize.toString());
+      expect(res.status).toBe(302);
+      return { queryCode, back: new URL(res.location!) };
+    }
+
+    it('a path on the gateway\'s own front: Alipay sends auth_code and the queryCode there; authAndSet stores the ids once, auth reads them; a refresh is idempotent, another code 29404', async () => {
+      const { queryCode, back } = await toPage(signedBody({ channel: 'ali_pay', authType: 'alipay', authPath: '/h5/alipay-back?order=B7' }), 'ali-page');
+      expect(back.origin + back.pathname).toBe(`${baseUrl}/h5/alipay-back`);
+      expect(back.searchParams.get('order')).toBe('B7');
+      expect(back.searchParams.get('queryCode')).toBe(queryCode);
+      const authCode = back.searchParams.get('auth_code')!;
+      expect(authCode).toBeTruthy();
+      expect(data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json)).toMatchObject({ status: 'waiting' });
+
+      const before = alipay.simulator.exchanges;
+      const set = await postChannelAuth(baseUrl, 'authAndSet', signedBody({ channel: 'ali_pay', authType: 'alipay', authCode, queryCode }));
+      expect(set.json).toMatchObject({ code: 0, msg: 'success' });
+      expect(data20(set.json)).toEqual({ code: 0, resTime: expect.any(Number), sign: expect.any(String) });
+      // The page reloads and sends the same auth_code again: the same answer, Alipay called once.
+      const refresh = await postChannelAuth(baseUrl, 'authAndSet', signedBody({ channel: 'ali_pay', authType: 'alipay', authCode, queryCode }));
+      expect(data20(refresh.json)).toMatchObject({ code: 0 });
+      expect(alipay.simulator.exchanges - before).toBe(1);
+
+      const read = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+      expect(read).toMatchObject({ code: 0, status: 'success', userId: AlipaySimulator.userIdFor('ali-page') });
+      expect(read.accessToken).toBeUndefined();
+
+      // Another auth_code for the completed queryCode: 29404, the stored ids kept, the other code not spent.
+      const other = alipay.simulator.issueAuthCode(DEMO_ALIPAY_APP_ID, 'ali-intruder');
+      const taken = await postChannelAuth(baseUrl, 'authAndSet', signedBody({ channel: 'ali_pay', authType: 'alipay', authCode: other, queryCode }));
+      expect(taken.json).toMatchObject({ code: 29404, data: null });
+      expect(alipay.simulator.codeState(other)).toBe('unused');
+      expect(alipay.simulator.exchanges - before).toBe(1);
+      const still = data20((await postChannelAuth(baseUrl, 'auth', signedBody({ channel: 'ali_pay', queryCode }))).json);
+      expect(still.userId).toBe(AlipaySimulator.userIdFor('ali-page'));
+    });
+
+    it('a 3.0 merchant\'s own page (absolute authPath on its allow-list): Alipay\'s refusal of a code is a signed 20080 and leaves the flow open; the good code then completes it', async () => {
+      const { queryCode, back } = await toPage(body30(MERCHANT_30_ALIPAY, { channel: 'ali_pay', authType: 'alipay', authPath: 'http://localhost:3000/ali/back' }), 'ali-page-30');
+      expect(back.origin + back.pathname).toBe('http://localhost:3000/ali/back');
+      expect(back.searchParams.get('queryCode')).toBe(queryCode);
+      const authCode = back.searchParams.get('auth_code')!;
+
+      const refused = await postChannelAuth(baseUrl, 'authAndSet', body30(MERCHANT_30_ALIPAY, { channel: 'ali_pay', authType: 'alipay', authCode: 'never-issued-auth-code', queryCode }));
+      expect(refused.json).toMatchObject({ code: 20080, msg: expect.stringContaining('isv.code-invalid') });
+      expect(refused.json).not.toHaveProperty('data');
+      expect(daxpay3Reference.verifyAnswer(refused.json, null, 'HMAC_SHA256', MERCHANT_30.signSecret as string)).toBe(true);
+      const failed = await postChannelAuth(baseUrl, 'auth', body30(MERCHANT_30_ALIPAY, { channel: 'ali_pay', authType: 'alipay', queryCode }));
+      expect(failed.json).toMatchObject({ code: 20080, msg: expect.stringContaining('isv.code-invalid') });
+
+      const set = await postChannelAuth(baseUrl, 'authAndSet', body30(MERCHANT_30_ALIPAY, { channel: 'ali_pay', authType: 'alipay', authCode, queryCode }));
+      expect(set.json).toMatchObject({ code: 0, msg: 'success' });
+      expect(set.json).not.toHaveProperty('data');
+      expect(daxpay3Reference.verifyAnswer(set.json, null, 'HMAC_SHA256', MERCHANT_30.signSecret as string)).toBe(true);
+      const read = await postChannelAuth(baseUrl, 'auth', body30(MERCHANT_30_ALIPAY, { channel: 'ali_pay', authType: 'alipay', queryCode }));
+      expect(read.json.data).toEqual({ userId: AlipaySimulator.userIdFor('ali-page-30'), status: 'success' });
+      expect(daxpay3Reference.verifyAnswer(read.json, 'AuthResult', 'HMAC_SHA256', MERCHANT_30.signSecret as string)).toBe(true);
+    });
+
+    it('an absolute authPath off the merchant\'s allow-list is refused with 29062', async () => {
+      const r = await postChannelAuth(baseUrl, 'generateAuthUrl', signedBody({ channel: 'ali_pay', authType: 'alipay', authPath: 'https://evil.example.net/back' }));
+      expect(r.json).toMatchObject({ code: 29062, data: null });
+    });
+  });
 });
