@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
+import { pooledRandomBytes } from '../kernel/random-pool';
 
 /**
  * Cache key of one exchange: the WeChat appId and the SHA-256 of the code.
@@ -65,7 +66,8 @@ export function openExchange(sealed: string, key: Buffer, cacheKey: string): Cac
  * another key does not open. Shared by every store that keeps tokens.
  */
 export function sealJson(value: unknown, key: Buffer, aad: string): string {
-  const iv = randomBytes(12);
+  // A 96-bit random nonce per seal (NIST SP 800-38D, 8.2.2): unique per key with overwhelming probability.
+  const iv = pooledRandomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(JSON.stringify(value)), cipher.final()]);
