@@ -107,7 +107,7 @@ export class DemoPageController {
       const result = await client.getAlipayAuthUrl({ url, state }, { onRequest: (_r, sent) => show(shown, sent) });
       return { ...shown, ok: true, response: { ...result, signType, signVerified: true } };
     } catch (err) {
-      return { ...shown, ok: false, error: describe(err) };
+      return { ...shown, ok: false, error: describe(err, 'Alipay') };
     }
   }
 
@@ -124,7 +124,7 @@ export class DemoPageController {
       const result = await client.getAlipayUserId({ authCode }, { onRequest: (_r, sent) => show(shown, sent) });
       return { ...shown, ok: true, response: { ...result, signType, signVerified: true } };
     } catch (err) {
-      return { ...shown, ok: false, error: describe(err) };
+      return { ...shown, ok: false, error: describe(err, 'Alipay') };
     }
   }
 
@@ -196,9 +196,13 @@ function show(answer: DemoStepAnswer, sent: Readonly<Record<string, unknown>>): 
   answer.signedString = `${canonicalString(masked as Record<string, string>)}&key=******`;
 }
 
-function describe(err: unknown): NonNullable<DemoStepAnswer['error']> {
+/** The upstream that answers a step: the mini program is WeChat's too. */
+type DemoChannel = 'WeChat' | 'Alipay';
+
+function describe(err: unknown, channel: DemoChannel = 'WeChat'): NonNullable<DemoStepAnswer['error']> {
   if (err instanceof AssistEnvelopeError) return { kind: 'relay refused', code: err.code, message: err.message, traceId: err.traceId };
-  if (err instanceof AssistBusinessError) return { kind: 'WeChat refused', code: err.wxErrcode, message: err.serverMessage, traceId: err.traceId };
+  // A business failure is the upstream's refusal: name the channel that refused (Alipay's sub_code, WeChat's errcode).
+  if (err instanceof AssistBusinessError) return { kind: `${channel} refused`, code: err.wxErrcode, message: err.serverMessage, traceId: err.traceId };
   if (err instanceof AssistSignatureError) return { kind: 'answer sign', message: err.message, traceId: err.traceId };
   if (err instanceof AssistNetworkError) return { kind: 'network', message: err.message };
   new Logger('DemoPage').error(err instanceof Error ? err.message : String(err));

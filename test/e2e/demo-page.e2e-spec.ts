@@ -155,6 +155,22 @@ describe.each(ADAPTERS)('demo page, Alipay and mini program, over %s', (adapter)
     }
   });
 
+  it('an auth_code Alipay refuses is labelled "Alipay refused" with the sub_code, not as WeChat\'s refusal', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${demo.gw.baseUrl}/`);
+      // A code Alipay does not know, coming back with the state this page sent.
+      await page.evaluate("sessionStorage.setItem('unipay-demo-ali-state', 'ali-x')");
+      await page.goto(`${demo.gw.baseUrl}/?auth_code=not-a-real-code&state=ali-x`);
+      await page.waitForSelector('#ali.failed');
+      expect(await page.textContent('#ali-error')).toMatch(
+        /^Alipay refused: the Alipay auth code is invalid, expired or already used \(Alipay isv\.code-invalid, code 40002\) \(traceId [A-Za-z0-9]{12}\)$/,
+      );
+    } finally {
+      await page.close();
+    }
+  });
+
   it('mini program: the server gets a wx.login code from the simulator, the relay exchanges it, the openId is shown', async () => {
     const page = await browser.newPage();
     const consoleErrors: string[] = [];
