@@ -1,6 +1,6 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerGenerateKeyFunction, ThrottlerGetTrackerFunction, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistErrorCode } from '../kernel/error-codes';
@@ -39,15 +39,33 @@ abstract class AssistThrottlerGuard extends ThrottlerGuard {
     this.limits = limits;
   }
 
+  /** This guard's throttler and its limit, fixed at start (undefined: the scope's limit is off). */
+  private own?: { throttler: ThrottlerOptions; limit: number; ttl: number; blockDuration: number };
+  private readonly trackerFn: ThrottlerGetTrackerFunction = (req) => this.getTracker(req);
+  private readonly keyFn: ThrottlerGenerateKeyFunction = (context, tracker, name) => this.generateKey(context, tracker, name);
+
   override async onModuleInit(): Promise<void> {
-    if (!this.limits[this.scope]) return;
+    const limit = this.limits[this.scope];
+    if (!limit) return;
     await super.onModuleInit();
     this.throttlers = this.throttlers.filter((t) => t.name === this.scope);
+    const throttler = this.throttlers[0];
+    this.own = { throttler, limit: limit.limit, ttl: limit.windowMs, blockDuration: limit.blockMs ?? limit.windowMs };
   }
 
+  /**
+   * Straight to @nestjs/throttler's handleRequest (tracker, key, storage,
+   * headers, refusal) with the limit the module's options set. Its own
+   * canActivate reads five route/class metadata keys and awaits three value
+   * resolvers per request, for per-route overrides (@Throttle / @SkipThrottle
+   * naming 'ip' or 'merchant') that the relay's routes never carry: their
+   * limits are the module's `rateLimit` option, and a host's own throttler
+   * (its default name) is not ours to skip.
+   */
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (!this.limits[this.scope]) return true;
-    return super.canActivate(context);
+    const own = this.own;
+    if (!own) return true;
+    return this.handleRequest({ context, ...own, getTracker: this.trackerFn, generateKey: this.keyFn });
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
