@@ -80,7 +80,13 @@ export interface ExchangeStats {
 @Injectable()
 export class CodeExchangeService {
   readonly stats: ExchangeStats = { upstreamCalls: 0, cacheHits: 0, joined: 0, peerResults: 0, circuitRejections: 0 };
-  private readonly breakers = new Map<string, BreakerState>();
+  /**
+   * One circuit breaker per policy (upstream host and retry rule), with the
+   * channels that call through it. WeChat web and the mini program call the
+   * same API host with the same rule, so they share one breaker; Alipay's
+   * (no relay retry) is its own even on a shared host.
+   */
+  private readonly breakers = new Map<string, { host: string; state: BreakerState; channels: Set<UpstreamChannel> }>();
 
   private readonly inflight = new Map<string, Promise<ExchangeOutcome<unknown>>>();
   private readonly policies = new Map<string, IPolicy>();
@@ -175,7 +181,7 @@ export class CodeExchangeService {
   }
 
   private async call<R extends { ok: boolean }>(upstream: UpstreamExchange<R>, traceId: string): Promise<R> {
-    const policy = this.policyFor(upstream.base, upstream.retry ?? true);
+    const policy = this.policyFor(upstream.base, upstream.retry ?? true, upstream.metricChannel ?? 'wechat');
     let attempt = 0;
     try {
       return await policy.execute(() => {
@@ -214,9 +220,31 @@ export class CodeExchangeService {
     }
   }
 
-  /** The breaker state of each WeChat host called so far (for health checks). */
+  /**
+   * The breaker state of each upstream host called so far, every channel
+   * together (health's `wechatBreaker`). Two breakers on one host (Alipay's
+   * and WeChat's, when one simulator serves both) report the worse state.
+   */
   breakerStates(): Record<string, BreakerState> {
-    return Object.fromEntries(this.breakers);
+    const out: Record<string, BreakerState> = {};
+    for (const { host, state } of this.breakers.values()) {
+      const seen = out[host];
+      if (seen === undefined || BREAKER_SEVERITY[state] > BREAKER_SEVERITY[seen]) out[host] = state;
+    }
+    return out;
+  }
+
+  /**
+   * Per channel that has called upstream, the state of the breaker its calls
+   * go through, per host (health's `breakers`): `wechat` and `wechat_mini`
+   * show the same breaker of WeChat's API host.
+   */
+  breakerStatesByChannel(): Partial<Record<UpstreamChannel, Record<string, BreakerState>>> {
+    const out: Partial<Record<UpstreamChannel, Record<string, BreakerState>>> = {};
+    for (const { host, state, channels } of this.breakers.values()) {
+      for (const channel of channels) out[channel] = { ...out[channel], [host]: state };
+    }
+    return out;
   }
 
   /** One WeChat call, timed for the metrics. */
@@ -236,13 +264,15 @@ export class CodeExchangeService {
     }
   }
 
-  private setBreaker(host: string, state: BreakerState): void {
-    this.breakers.set(host, state);
+  private setBreaker(policyKey: string, host: string, state: BreakerState): void {
+    const breaker = this.breakers.get(policyKey);
+    if (breaker) breaker.state = state;
+    else this.breakers.set(policyKey, { host, state, channels: new Set() });
     this.metrics?.breakerState(host, state);
   }
 
-  /** One policy (retry + breaker) per upstream host (and retry rule). */
-  private policyFor(apiBase: string, retry: boolean): IPolicy {
+  /** One policy (retry + breaker) per upstream host (and retry rule); `channel` is recorded as one of its callers. */
+  private policyFor(apiBase: string, retry: boolean, channel: UpstreamChannel): IPolicy {
     const host = hostOf(apiBase);
     const policyKey = retry ? host : `${host} no-retry`;
     let policy = this.policies.get(policyKey);
@@ -252,27 +282,31 @@ export class CodeExchangeService {
         { retryDelayMs: this.retryDelayMs, breakerThreshold: this.breakerThreshold, breakerHalfOpenMs: this.breakerHalfOpenMs, retry },
         {
           onBreak: () => {
-            this.setBreaker(host, 'open');
+            this.setBreaker(policyKey, host, 'open');
             outage = newTraceId();
             this.logger.error(outage, 'wechat.circuit_open', { host, halfOpenAfterMs: this.breakerHalfOpenMs });
           },
           onHalfOpen: () => {
-            this.setBreaker(host, 'half-open');
+            this.setBreaker(policyKey, host, 'half-open');
             this.logger.log(outage, 'wechat.circuit_half_open', { host });
           },
           onReset: () => {
-            this.setBreaker(host, 'closed');
+            this.setBreaker(policyKey, host, 'closed');
             this.logger.log(outage, 'wechat.circuit_closed', { host });
             outage = '';
           },
         },
       );
       this.policies.set(policyKey, policy);
-      this.setBreaker(host, 'closed');
+      this.setBreaker(policyKey, host, 'closed');
     }
+    this.breakers.get(policyKey)?.channels.add(channel);
     return policy;
   }
 }
+
+/** Which state a host reports when two breakers on it disagree. */
+const BREAKER_SEVERITY: Readonly<Record<BreakerState, number>> = { closed: 0, 'half-open': 1, open: 2 };
 
 function cachedResult(c: CachedExchange): WechatExchangeResult {
   return {

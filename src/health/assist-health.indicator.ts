@@ -3,11 +3,18 @@ import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import type { Cluster, Redis } from 'ioredis';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
-import { BreakerState } from '../kernel/assist.metrics';
+import { BreakerState, UpstreamChannel } from '../kernel/assist.metrics';
 import { ASSIST_REDIS_CONNECTION, AssistRedis } from '../redis/assist-redis';
 import type { RedisConnection } from '../redis/redis-connection';
 
 export type RedisHealth = 'up' | 'down' | 'not configured';
+
+/**
+ * Per channel that has called upstream (`wechat`, `wechat_mini`, `alipay`, the
+ * metrics' channel labels), its breaker's state per host. The mini program
+ * calls WeChat's API host with WeChat's breaker, so it shows the same state.
+ */
+export type ChannelBreakers = Partial<Record<UpstreamChannel, Record<string, BreakerState>>>;
 
 /** One Redis node the relay depends on, as its client sees it (no command sent). */
 export interface RedisNodeHealth {
@@ -29,9 +36,10 @@ export interface RedisTopologyHealth {
 /**
  * Terminus indicator for the relay. Down only when the module's Redis is
  * configured and does not answer PING: the relay fails closed without it.
- * The WeChat breaker state per host is reported but never makes it down: an
- * open breaker means WeChat is unwell, and restarting this instance would not
- * help. Provide it next to TerminusModule in a module of the app that mounts
+ * The breaker states are reported but never make it down: an open breaker
+ * means WeChat or Alipay is unwell, and restarting this instance would not
+ * help. `wechatBreaker` (per host, every channel together) is kept for hosts
+ * that read it; `breakers` has the same per channel. Provide it next to TerminusModule in a module of the app that mounts
  * AssistModule; it finds the module's providers itself.
  */
 @Injectable()
@@ -45,13 +53,23 @@ export class AssistHealthIndicator {
     const session = this.indicator.check(key);
     const redis = await this.redisHealth(options.timeoutMs ?? 1000);
     const topology = this.redisTopology();
-    const details = { redis, ...(topology && { redisTopology: topology }), wechatBreaker: this.breakerStates() };
+    const details = {
+      redis,
+      ...(topology && { redisTopology: topology }),
+      wechatBreaker: this.breakerStates(),
+      breakers: this.channelBreakerStates(),
+    };
     return redis === 'down' ? session.down(details) : session.up(details);
   }
 
-  /** `{ 'api.weixin.qq.com': 'closed' }`: one entry per WeChat host called so far. */
+  /** `{ 'api.weixin.qq.com': 'closed', 'openapi.alipay.com': 'closed' }`: one entry per upstream host called so far, any channel (the name predates Alipay). */
   breakerStates(): Record<string, BreakerState> {
     return this.find<CodeExchangeService>(CodeExchangeService)?.breakerStates() ?? {};
+  }
+
+  /** `{ wechat: { 'api.weixin.qq.com': 'open' }, wechat_mini: { 'api.weixin.qq.com': 'open' }, alipay: { 'openapi.alipay.com': 'closed' } }`. */
+  channelBreakerStates(): ChannelBreakers {
+    return this.find<CodeExchangeService>(CodeExchangeService)?.breakerStatesByChannel() ?? {};
   }
 
   async redisHealth(timeoutMs: number): Promise<RedisHealth> {

@@ -98,4 +98,32 @@ describe('CodeExchangeService with a channel codec and no retry', () => {
     expect(down.calls).toBe(2);
     expect(svc.breakerStates()).toEqual({ 'alipay.test': 'open' });
   });
+
+  it('reports breakers per channel: WeChat web and the mini program share the API host\'s breaker, Alipay has its own (even on the same host)', async () => {
+    const { svc } = service();
+    const timeout = () => {
+      throw new AssistException(AssistErrorCode.WECHAT_TIMEOUT, 'WeChat did not answer in time');
+    };
+    // WeChat web and the mini program on one host with the relay's retry; Alipay without it, on its own host and on WeChat's.
+    const web: UpstreamExchange<AlipayExchangeResult> = { ...upstream([timeout]), app: { appId: 'wx-web', appSecret: 's' }, base: 'http://wechat.test', retry: true, metricChannel: 'wechat' };
+    const mini: UpstreamExchange<AlipayExchangeResult> = { ...upstream([() => ({ ok: true, accessToken: '', expiresIn: 0, openId: 'oMINI' })]), app: { appId: 'mini:wx', appSecret: 's' }, base: 'http://wechat.test', retry: true, metricChannel: 'wechat_mini' };
+    const ali = upstream([() => ({ ok: true, accessToken: 'authbseBx', expiresIn: 300, userId: '2088000000000001' })]);
+    const aliHere = { ...ali, base: 'http://wechat.test/gateway.do', metricChannel: 'alipay' as const };
+    await svc.exchange({ ...ali, metricChannel: 'alipay' }, 'a1', 't');
+    await svc.exchange(aliHere, 'a2', 't');
+    expect(svc.breakerStatesByChannel()).toEqual({ alipay: { 'alipay.test': 'closed', 'wechat.test': 'closed' } });
+
+    for (const code of ['w1', 'w2']) await expect(svc.exchange(web, code, 't')).rejects.toMatchObject({ code: AssistErrorCode.WECHAT_TIMEOUT });
+    // The mini program's call goes through the breaker web's failures opened: refused without a call.
+    await expect(svc.exchange(mini, 'm1', 't')).rejects.toMatchObject({ code: AssistErrorCode.WECHAT_CIRCUIT_OPEN });
+    expect(svc.breakerStatesByChannel()).toEqual({
+      wechat: { 'wechat.test': 'open' },
+      wechat_mini: { 'wechat.test': 'open' },
+      alipay: { 'alipay.test': 'closed', 'wechat.test': 'closed' },
+    });
+    // Alipay's breaker on the same host is still closed: its call goes through.
+    await expect(svc.exchange(aliHere, 'a3', 't')).resolves.toMatchObject({ result: { ok: true } });
+    // Every channel together, per host (health's wechatBreaker): the worse of the two breakers on wechat.test.
+    expect(svc.breakerStates()).toEqual({ 'alipay.test': 'closed', 'wechat.test': 'open' });
+  });
 });

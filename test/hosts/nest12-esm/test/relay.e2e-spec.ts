@@ -197,6 +197,13 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
       status: 'ok',
       info: { payments: { status: 'up', redis: 'not configured', wechatBreaker: { [new URL(sim.baseUrl).host]: 'closed' } } },
     });
+    // Per channel: WeChat web and the mini program go through the one breaker of the WeChat host, Alipay through its own.
+    const wechatHost = new URL(sim.baseUrl).host;
+    expect(health.info.payments.breakers).toEqual({
+      wechat: { [wechatHost]: 'closed' },
+      wechat_mini: { [wechatHost]: 'closed' },
+      alipay: { [new URL(alipay.baseUrl).host]: 'closed' },
+    });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     // The exchange and its replayed copy: both answered with code 0 (the copy without running again).
     expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0"\} 2$/m);
