@@ -17,7 +17,9 @@ export const CLI_EXIT = {
   USAGE: 1,
   /** The relay refused the request (envelope code: 10006, 20052, ...). */
   REFUSED: 2,
-  /** WeChat refused (business failure, data.code 1). */
+  /** The channel (WeChat or Alipay) refused (business failure, data.code 1). */
+  CHANNEL_REFUSED: 3,
+  /** The old name of CHANNEL_REFUSED, from before Alipay: the same 3. */
   WECHAT: 3,
   /** The answer's sign did not verify. */
   BAD_ANSWER_SIGN: 4,
@@ -202,7 +204,7 @@ export function describeError(err: unknown): string {
 
 function exitCodeFor(err: unknown): number {
   if (err instanceof AssistEnvelopeError) return CLI_EXIT.REFUSED;
-  if (err instanceof AssistBusinessError) return CLI_EXIT.WECHAT;
+  if (err instanceof AssistBusinessError) return CLI_EXIT.CHANNEL_REFUSED;
   if (err instanceof AssistSignatureError) return CLI_EXIT.BAD_ANSWER_SIGN;
   if (err instanceof AssistNetworkError) return CLI_EXIT.NETWORK;
   return CLI_EXIT.USAGE;

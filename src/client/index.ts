@@ -20,6 +20,7 @@ export type {
 export { AssistClientError } from './assist-client.error';
 export { AssistEnvelopeError } from './assist-envelope.error';
 export { AssistBusinessError } from './assist-business.error';
+export type { RefusingChannel } from './assist-business.error';
 export { AssistSignatureError } from './assist-signature.error';
 export type { SignatureFailure } from './assist-signature.error';
 export { AssistNetworkError } from './assist-network.error';

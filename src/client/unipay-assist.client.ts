@@ -3,7 +3,7 @@ import { isRecord } from '../kernel/is-record';
 import { SignableFields } from '../signing/sign-string';
 import { SignType } from '../signing/sign-type';
 import { verify, withSign } from '../signing/signature';
-import { AssistBusinessError } from './assist-business.error';
+import { AssistBusinessError, RefusingChannel } from './assist-business.error';
 import { AssistEnvelopeError } from './assist-envelope.error';
 import { AssistNetworkError } from './assist-network.error';
 import { AssistSignatureError } from './assist-signature.error';
@@ -71,14 +71,14 @@ export class UnipayAssistClient {
 
   /** Alipay's authorize URL to send the payer to. */
   async getAlipayAuthUrl(params: AlipayAuthUrlParams, call: CallOptions = {}): Promise<AlipayAuthUrlResult> {
-    const { data, traceId } = await this.call('getAlipayAuthUrl', { url: params.url, state: params.state, scope: params.scope }, call);
+    const { data, traceId } = await this.call('getAlipayAuthUrl', { url: params.url, state: params.state, scope: params.scope }, call, 'Alipay');
     if (typeof data.url !== 'string') throw new AssistNetworkError('body', 'the answer has no url', 200);
     return { url: data.url, ...answerMeta(data, traceId) };
   }
 
   /** Exchanges Alipay's auth_code for the payer's user_id and/or open_id. A refusal (isv.code-invalid …) is an AssistBusinessError. */
   async getAlipayUserId(params: AlipayUserIdParams, call: CallOptions = {}): Promise<AlipayUserIdResult> {
-    const { data, traceId } = await this.call('getAlipayUserId', { authCode: params.authCode }, call);
+    const { data, traceId } = await this.call('getAlipayUserId', { authCode: params.authCode }, call, 'Alipay');
     const userId = typeof data.userId === 'string' ? data.userId : undefined;
     const openId = typeof data.openId === 'string' ? data.openId : undefined;
     if (!userId && !openId) throw new AssistNetworkError('body', 'the answer has neither userId nor openId', 200);
@@ -108,7 +108,8 @@ export class UnipayAssistClient {
     return withSign(body as SignableFields, this.signType, this.secrets[0]) as Data & { sign: string };
   }
 
-  private async call(route: string, fields: Data, call: CallOptions): Promise<{ data: Data; traceId: string }> {
+  /** `channel`: who a business failure on this route comes from (named in AssistBusinessError's message). */
+  private async call(route: string, fields: Data, call: CallOptions, channel: RefusingChannel = 'WeChat'): Promise<{ data: Data; traceId: string }> {
     const body = this.signRequest(fields);
     call.onRequest?.(route, body);
     const envelope = await this.post(route, body, call.signal);
@@ -134,6 +135,7 @@ export class UnipayAssistClient {
         typeof data.msg === 'string' ? data.msg : `business failure (data.code ${String(data.code)})`,
         raw === undefined || !Number.isFinite(wx) ? undefined : wx,
         traceId,
+        channel,
       );
     }
     return { data, traceId };

@@ -21,6 +21,9 @@ describe.each(ADAPTERS)('client SDK and CLI on the Alipay and mini program route
     const err = await client().getAlipayUserId({ authCode: 'never-issued' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AssistBusinessError);
     expect((err as Error).message).toContain('isv.code-invalid');
+    // Named as Alipay's refusal, not WeChat's.
+    expect(err).toMatchObject({ channel: 'Alipay', wxErrcode: undefined });
+    expect((err as Error).message).toMatch(/^Alipay refused: /);
   });
 
   it('getWxMiniOpenId', async () => {
@@ -42,5 +45,9 @@ describe.each(ADAPTERS)('client SDK and CLI on the Alipay and mini program route
     expect(JSON.parse(out.pop()!)).toEqual({ openId: WechatSimulator.openIdFor(DEMO_MINI_PROGRAM.appId, 'cli-payer') });
     expect(await runCli(['mini-open-id', '--code', 'never-issued', ...common], io)).toBe(CLI_EXIT.WECHAT);
     expect(out.pop()).toContain('40029');
+    // Alipay's refusal is exit 3 too (CHANNEL_REFUSED, the same number as WECHAT), named as Alipay's.
+    expect(CLI_EXIT.CHANNEL_REFUSED).toBe(3);
+    expect(await runCli(['alipay-user-id', '--auth-code', 'never-issued-auth-code', ...common], io)).toBe(CLI_EXIT.CHANNEL_REFUSED);
+    expect(out.pop()).toMatch(/^error business: Alipay refused: .*\(Alipay isv\.code-invalid, code 40002\) \(traceId [A-Za-z0-9]{12}\)\n?$/);
   });
 });

@@ -33,6 +33,10 @@ describe('cli program', () => {
   it.each([
     [new AssistEnvelopeError(20052, 'signature verification failed (MD5)', 'T1'), /^error 20052: the server rejected the signature: check the sign secret and sign type: signature verification failed \(MD5\) \(traceId T1\)$/],
     [new AssistBusinessError('the OAuth code has expired (WeChat errcode 42003)', 42003, 'T2'), /^error WeChat 42003: WeChat refused: the OAuth code has expired \(WeChat errcode 42003\) \(traceId T2\)$/],
+    [
+      new AssistBusinessError('the Alipay auth code is invalid, expired or already used (Alipay isv.code-invalid, code 40002)', undefined, 'T4', 'Alipay'),
+      /^error business: Alipay refused: the Alipay auth code is invalid, expired or already used \(Alipay isv\.code-invalid, code 40002\) \(traceId T4\)$/,
+    ],
     [new AssistSignatureError('mismatch', 'T3'), /^error response-sign: the server answer sign does not verify/],
     [new AssistNetworkError('timeout', 'no answer from http://x within 5 ms'), /^error timeout: no answer from http:\/\/x within 5 ms$/],
   ])('describes %p in one line with its code', (err, pattern) => {
