@@ -2,9 +2,16 @@
 // an event loop) with a server under test. It takes jobs over IPC:
 //   { type: 'load', url, route, connections, duration | amount, pool }
 //   { type: 'retry', url, pairs }
+//   { type: 'prepare', url, route, pool } then { type: 'load', ..., prepared: true }: bodies made and primed untimed
 // Each request body is distinct and pre-signed before the clock starts;
 // getWxAccessToken bodies carry codes pre-issued by the simulator (single-use,
 // so one per request), so replay protection and WeChat never refuse one.
+// Two more "routes" measure the answers that never reach WeChat (gateways only):
+//   replayedRetry   getWxAccessToken bodies each sent once before the clock starts,
+//                   then sent again byte for byte: every measured answer is the stored one
+//   cachedExchange  codes exchanged once before the clock starts, then each measured
+//                   request is a new signed body (fresh nonce) with one of those codes:
+//                   every measured answer comes from the exchange cache
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { ROUTE_PREFIX, httpCall, issueCodes, makeSigner } from './lib/common.mjs';
@@ -13,24 +20,62 @@ import { Agent } from 'node:http';
 const signBody = makeSigner();
 let simBase = '';
 
+// A success envelope, not a business failure (data.code 1) or a rejection (data null).
+const tokenAnswer = (b) => b.includes('"openId":"') && b.startsWith('{"code":0,');
 const VERIFY = {
-  // A success envelope, not a business failure (data.code 1) or a rejection (data null).
-  getWxAccessToken: (b) => b.includes('"openId":"') && b.startsWith('{"code":0,'),
+  getWxAccessToken: tokenAnswer,
+  replayedRetry: tokenAnswer,
+  cachedExchange: tokenAnswer,
   getWxAuthUrl: (b) => b.includes('"url":"') && b.startsWith('{"code":0,'),
 };
+/** The relay route each bench route calls. */
+export const RELAY_ROUTE = { getWxAuthUrl: 'getWxAuthUrl', getWxAccessToken: 'getWxAccessToken', replayedRetry: 'getWxAccessToken', cachedExchange: 'getWxAccessToken' };
+// How many distinct codes the two no-WeChat routes prime (each one exchange before the clock starts).
+const PRIMED = 2000;
 
-async function makeBodies(route, n) {
+async function makeBodies(route, n, url) {
   if (route === 'getWxAccessToken') {
     const codes = await issueCodes(simBase, n);
     return codes.map((code) => signBody({ code, clientIp: '127.0.0.1' }));
+  }
+  if (route === 'replayedRetry') {
+    const bodies = (await issueCodes(simBase, PRIMED)).map((code) => signBody({ code, clientIp: '127.0.0.1' }));
+    await prime(url, bodies);
+    return bodies;
+  }
+  if (route === 'cachedExchange') {
+    const codes = await issueCodes(simBase, PRIMED);
+    await prime(url, codes.map((code) => signBody({ code, clientIp: '127.0.0.1' })));
+    return Array.from({ length: n }, (_, i) => signBody({ code: codes[i % codes.length], clientIp: '127.0.0.1' }));
   }
   return Array.from({ length: n }, (_, i) =>
     signBody({ url: 'http://127.0.0.1:8080/pay/return?order=' + i, state: 'st' + i, clientIp: '127.0.0.1' }),
   );
 }
 
+/** Sends each body once (16 at a time), untimed; any answer but a success fails the run. */
+async function prime(url, bodies) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const headers = { 'content-type': 'application/json' };
+  let next = 0;
+  async function worker() {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const res = await httpCall(`${url}${ROUTE_PREFIX}/getWxAccessToken`, { method: 'POST', body, headers, agent });
+      if (!tokenAnswer(res.text)) throw new Error(`priming answered ${res.text.slice(0, 200)}`);
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker));
+  agent.destroy();
+}
+
+// Bodies made (and primed) by a 'prepare' job, for the next 'load' job with `prepared: true`:
+// the caller reads the server's CPU time after the priming, so it is not counted.
+let prepared = null;
+
 async function load(job) {
-  const bodies = await makeBodies(job.route, job.pool);
+  const bodies = job.prepared && prepared ? prepared : await makeBodies(job.route, job.pool, job.url);
+  prepared = null;
   let next = 0;
   let wrapped = 0;
   const opts = {
@@ -41,7 +86,7 @@ async function load(job) {
     requests: [
       {
         method: 'POST',
-        path: `${ROUTE_PREFIX}/${job.route}`,
+        path: `${ROUTE_PREFIX}/${RELAY_ROUTE[job.route]}`,
         headers: { 'content-type': 'application/json' },
         setupRequest(req) {
           if (next >= bodies.length) {
@@ -124,7 +169,11 @@ async function retry(job) {
 process.on('message', async (job) => {
   try {
     simBase = job.simBase ?? simBase;
-    const result = job.type === 'retry' ? await retry(job) : await load(job);
+    let result;
+    if (job.type === 'prepare') {
+      prepared = await makeBodies(job.route, job.pool, job.url);
+      result = { bodies: prepared.length };
+    } else result = job.type === 'retry' ? await retry(job) : await load(job);
     process.send({ ok: true, result });
   } catch (err) {
     process.send({ ok: false, error: String(err?.stack ?? err) });
