@@ -1,6 +1,7 @@
 import axios, { AxiosError, AxiosInstance } from 'axios';
 import { describeMiniProgramErrcode } from './wechat-mini-program-errors';
 import { MiniProgramSessionResult, WechatTransportFailure } from './wechat-mini-program-result';
+import { upstreamProxyOption } from './upstream-proxy';
 
 export const DEFAULT_MINI_PROGRAM_TIMEOUT_MS = 5000;
 
@@ -27,10 +28,12 @@ export interface WechatMiniProgramClientOptions {
 export class WechatMiniProgramClient {
   readonly apiBase: string;
   readonly timeoutMs: number;
+  private readonly proxy: false | undefined;
   private readonly http: AxiosInstance;
 
   constructor(options: WechatMiniProgramClientOptions) {
     this.apiBase = options.apiBase.replace(/\/+$/, '');
+    this.proxy = upstreamProxyOption();
     this.timeoutMs = options.timeoutMs ?? DEFAULT_MINI_PROGRAM_TIMEOUT_MS;
     this.http = options.http ?? axios.create();
   }
@@ -52,6 +55,7 @@ export class WechatMiniProgramClient {
         transformResponse: (body: unknown) => body,
         validateStatus: () => true,
         maxRedirects: 0,
+        proxy: this.proxy,
         maxContentLength: 64 * 1024,
       });
       status = res.status;

@@ -8,6 +8,7 @@ import { readWechatJson } from './wechat-json-body';
 import { WechatExchangeResult } from './wechat-exchange-result';
 import { parseUserInfoBody, WechatUserInfoResult } from './wechat-user-info';
 import { InjectWechatOptions, ResolvedWechatOptions } from './wechat.options';
+import { upstreamProxyOption } from './upstream-proxy';
 
 /**
  * Talks to WeChat's OAuth2 endpoints for one merchant at a time. Never lets an
@@ -19,6 +20,7 @@ export class WechatOAuthService {
   readonly apiBase: string;
   readonly openBase: string;
   readonly timeoutMs: number;
+  private readonly proxy: false | undefined;
 
   constructor(
     private readonly http: HttpService,
@@ -26,6 +28,7 @@ export class WechatOAuthService {
   ) {
     this.apiBase = options.apiBase;
     this.openBase = options.openBase;
+    this.proxy = upstreamProxyOption();
     this.timeoutMs = options.timeoutMs;
   }
 
@@ -73,6 +76,7 @@ export class WechatOAuthService {
         transformResponse: (body: unknown) => body,
         validateStatus: () => true,
         maxRedirects: 0,
+        proxy: this.proxy,
         maxContentLength: 64 * 1024,
       });
       status = res.status;
