@@ -44,6 +44,8 @@ if (args.help) {
                             express, fastify  the gateway: envelope interceptor, per-request log line,
                                           metrics, rate limits on (never reached)
                             *-lean        the gateway, rate limiter off, LOG_LEVEL=warn (memory case)
+                            express@REF, fastify@REF  the gateway built from git ref REF (before/after in one run;
+                                          its packages must be installed in this tree)
                             TARGET+nobind experiment: TARGET with Node's AsyncResource bind minus its
                                           deprecated accessors (bench/lib/async-bind-without-dep0172.cjs)
   --routes LIST           getWxAuthUrl,getWxAccessToken,replayedRetry,cachedExchange (smoke: the first two)
@@ -137,7 +139,7 @@ async function main() {
     }
     for (const route of ROUTES) {
       const routeTargets = NO_WECHAT_ROUTES.includes(route)
-        ? caseTargets.filter((t) => isGateway(t.split('+')[0].replace(/-lean$/, '')))
+        ? caseTargets.filter((t) => isGateway(t.split('@')[0].split('+')[0].replace(/-lean$/, '')))
         : caseTargets.filter((t) => !isPlainFloor(t) || route === 'getWxAuthUrl');
       if (route !== 'getWxAuthUrl') {
         for (const t of routeTargets) {
@@ -279,14 +281,46 @@ function build() {
   console.log(`built src into ${path.relative(ROOT, DIST)} in ${Date.now() - t} ms`);
 }
 
+/**
+ * src of git ref `ref` compiled into bench/.ref/<commit>/build (once per commit), for the GATEWAY@REF
+ * targets: a before/after comparison in one run, on one machine. Its packages resolve from this tree's
+ * node_modules, so a ref that needs packages the tree no longer has needs them installed (npm i --no-save).
+ */
+function buildRef(ref) {
+  const sha = spawnSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new Error(`not a commit: ${ref}`);
+  const dir = path.join(BENCH_DIR, '.ref', sha.slice(0, 12));
+  const out = path.join(dir, 'build');
+  if (fs.existsSync(path.join(out, 'main.js'))) return out;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const archive = spawnSync('git', ['archive', '--format=tar', sha, 'src', 'tsconfig.json', 'tsconfig.build.json'], { cwd: ROOT, maxBuffer: 1 << 28 });
+  if (archive.status !== 0) throw new Error(`git archive ${ref} failed: ${archive.stderr}`);
+  const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
+  if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(
+    process.execPath,
+    [tsc, '-p', 'tsconfig.build.json', '--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+    { cwd: dir, encoding: 'utf8' },
+  );
+  if (r.status !== 0) console.log(`(tsc reported errors building ${ref})\n${(r.stdout + r.stderr).slice(0, 2000)}`);
+  if (!fs.existsSync(path.join(out, 'main.js'))) throw new Error(`building ${ref} produced no main.js`);
+  console.log(`built ${ref} (${sha.slice(0, 12)}) into ${path.relative(ROOT, out)}`);
+  return out;
+}
+
 function track(proc) {
   procs.push(proc);
   return proc;
 }
 
 async function startTarget(name0, c, simBase) {
+  // GATEWAY@REF (express@REF, fastify@REF): the gateway as built from git ref REF, next to the tree's own in the same run.
+  const [name1, ref] = name0.split('@');
   // TARGET+nobind (experiment): the same target with bench/lib/async-bind-without-dep0172.cjs preloaded.
-  const [target, variant] = name0.split('+');
+  const [target, variant] = name1.split('+');
+  if (ref !== undefined && !isGateway(target)) throw new Error(`@REF is for the gateway targets (express, fastify), not ${name0}`);
   const nodeArgs = variant === 'nobind' ? ['-r', path.join(BENCH_DIR, 'lib', 'async-bind-without-dep0172.cjs')] : [];
   if (variant !== undefined && variant !== 'nobind') throw new Error(`unknown target variant +${variant}`);
   const port = await freePort();
@@ -325,7 +359,7 @@ async function startTarget(name0, c, simBase) {
     if (lean) env.LOG_LEVEL = 'warn';
     // Unique Redis keys per run on the shared Redis, if the module reads a prefix.
     env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${name0}:`;
-    const main = path.join(DIST, 'main.js');
+    const main = path.join(ref === undefined ? DIST : buildRef(ref), 'main.js');
     proc = args.profile
       ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir, nodeArgs })
       : startNode(name, [main], { env, logDir, nodeArgs });
@@ -477,7 +511,7 @@ function addRatios(rows) {
     row.cpuRatio = base && base.cpuUsPerReq > 0 && row.cpuUsPerReq !== null ? round(row.cpuUsPerReq / base.cpuUsPerReq, 2) : null;
     // Against the design-card floor on the same adapter (issue 16's reference), same case, route and concurrency.
     // A +variant row is compared with the floor of the same variant.
-    const [baseTarget, variant] = row.target.split('+');
+    const [baseTarget, variant] = row.target.split('@')[0].split('+');
     const adapter = baseTarget.replace(/-lean$/, '');
     const cardTarget = `floor-card-${adapter}${variant ? `+${variant}` : ''}`;
     const card =
