@@ -3,27 +3,13 @@ import { clusterSlot } from '../redis/cluster-slot';
 import { failClosed, RedisErrorReporter } from '../redis/fail-closed';
 import type { AssistRedisClient } from '../redis/assist-redis';
 import { exchangeKeys } from '../redis/redis-keys';
+import { RedisReplicaAcks, withReplicaWait } from '../redis/replica-acks';
+
+export type { RedisReplicaAcks } from '../redis/replica-acks';
 import { ExchangeCache } from './exchange.cache';
 
 export const DEFAULT_EXCHANGE_KEY_PREFIX = 'unipay:assist:';
 
-/**
- * Redis' WAIT after a claim or a result: how many replicas must hold the
- * write before it counts. On a replicated deployment (Sentinel, Cluster
- * with replicas) an acknowledged write that the master had not yet sent
- * to its replica is lost when that master dies: a lost claim lets another
- * instance spend the same code with WeChat, a lost result lets a retry do
- * it. With `replicas: 1` a claim that no replica acknowledged within
- * `timeoutMs` is given up before WeChat is called (29310, retry), and a
- * result is written again until one does. The price: while no replica is
- * up, every exchange fails closed (like Redis' own min-replicas-to-write).
- */
-export interface RedisReplicaAcks {
-  /** Replicas that must acknowledge. 0 (default): no WAIT. */
-  replicas: number;
-  /** How long one WAIT may take. Default 200 ms. WAIT holds the shared connection meanwhile. */
-  timeoutMs?: number;
-}
 
 /** What the cache does on its own after a failed result write; for the module's log. */
 export type ExchangeCacheEvent =
@@ -275,18 +261,10 @@ export class RedisExchangeCache implements ExchangeCache {
     return acks;
   }
 
-  /**
-   * The command then WAIT, in one pipeline: on a Cluster the pipeline goes to
-   * the node of the command's key, so WAIT counts that master's replicas.
-   */
-  private async pipelined(command: (p: ChainableCommander) => ChainableCommander): Promise<[unknown, number]> {
-    const replies = await command(this.redis.pipeline()).wait(this.acks.replicas, this.acks.timeoutMs).exec();
-    if (!replies) throw new Error('pipeline discarded');
-    const [[cmdErr, reply], [waitErr, acks]] = replies;
-    if (cmdErr) throw cmdErr;
-    if (waitErr) throw waitErr;
-    return [reply, Number(acks)];
+  private pipelined(command: (p: ChainableCommander) => ChainableCommander): Promise<[unknown, number]> {
+    return withReplicaWait(this.redis, command, this.acks);
   }
+
 }
 
 function px(ttlMs: number): number {

@@ -10,7 +10,7 @@ import { MerchantInput } from '../merchants/merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { RateLimitOptions } from '../rate-limit/rate-limit.options';
 import type { AssistRedisOption } from '../redis/assist-redis-connection';
-import type { RedisReplicaAcks } from '../exchange/redis-exchange.cache';
+import type { RedisReplicaAcks } from '../redis/replica-acks';
 import { ReplayStore } from '../replay/replay.store';
 import { WechatOptions } from '../wechat/wechat.options';
 import { AlipayOptions } from '../alipay/alipay.options';
@@ -38,8 +38,9 @@ export interface AssistModuleOptions {
   redisKeyPrefix?: string;
   /**
    * Replicated deployments (Sentinel, Cluster with replicas): WAIT for this
-   * many replicas after each exchange claim and result, so a failover cannot
-   * lose one (see RedisReplicaAcks). Default `{ replicas: 0 }` (no WAIT).
+   * many replicas after each exchange claim and result and each replay claim
+   * (strict and answer mode), so a failover cannot lose one (see
+   * RedisReplicaAcks). Default `{ replicas: 0 }` (no WAIT).
    */
   redisReplicaAcks?: RedisReplicaAcks;
   /** Per-IP and per-merchant limits (answered with 29063); Redis-backed when Redis is configured. */

@@ -7,7 +7,8 @@ import { ExchangeCache } from '../exchange/exchange.cache';
 import { EXCHANGE_OPTIONS, ResolvedExchangeOptions, resolveExchangeOptions } from '../exchange/exchange.options';
 import { REPLAY_OPTIONS, ReplayOptions } from '../replay/replay.options';
 import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
-import { RedisExchangeCache, RedisReplicaAcks } from '../exchange/redis-exchange.cache';
+import { RedisExchangeCache } from '../exchange/redis-exchange.cache';
+import type { RedisReplicaAcks } from '../redis/replica-acks';
 import { AssistLogger } from '../kernel/assist.logger';
 import { optionalInteger } from '../kernel/option-checks';
 import { AssistConfigError } from '../kernel/assist-config.error';
@@ -85,7 +86,13 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
     inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistMetrics],
     useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics): ReplayStore =>
       o.replayStore ??
-      (redis ? new RedisReplayStore(redis, { keyPrefix, onRedisError: (op) => metrics.redisError?.('replay', op) }) : new MemoryReplayStore()),
+      (redis
+        ? new RedisReplayStore(redis, {
+            keyPrefix,
+            replicaAcks: resolveReplicaAcks(o.redisReplicaAcks),
+            onRedisError: (op) => metrics.redisError?.('replay', op),
+          })
+        : new MemoryReplayStore()),
   },
   {
     provide: ExchangeCache,

@@ -1,5 +1,6 @@
 import { failClosed, RedisErrorReporter } from '../redis/fail-closed';
 import { replayKey } from '../redis/redis-keys';
+import { RedisReplicaAcks, withReplicaWait } from '../redis/replica-acks';
 import type { AssistRedisClient } from '../redis/assist-redis';
 import { ANSWER_PREFIX, PENDING_PREFIX, ReplaySighting, ReplayStore, sightingOf } from './replay.store';
 
@@ -19,6 +20,16 @@ export interface RedisReplayStoreOptions {
   keyPrefix?: string;
   /** Told of each failed Redis operation (the module counts them: AssistMetrics.redisError). */
   onRedisError?: RedisErrorReporter;
+  /**
+   * WAIT after each claim (strict and answer mode), as the exchange's claims:
+   * a claim no replica acknowledged in time is given back and the request
+   * fails closed (29310, retry), so a master lost in a failover cannot take
+   * with it the only record that a signed request was accepted. Default
+   * `{ replicas: 0 }` (no WAIT). Stored answers are not waited for: losing
+   * one lets the identical retry run again, which the exchange's own claim
+   * and cache keep idempotent.
+   */
+  replicaAcks?: RedisReplicaAcks;
 }
 
 /**
@@ -34,6 +45,7 @@ export interface RedisReplayStoreOptions {
 export class RedisReplayStore implements ReplayStore {
   private readonly prefix: string;
   private readonly onRedisError?: RedisErrorReporter;
+  private readonly acks: Required<RedisReplicaAcks>;
 
   constructor(
     private readonly redis: AssistRedisClient,
@@ -41,6 +53,7 @@ export class RedisReplayStore implements ReplayStore {
   ) {
     this.prefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
     this.onRedisError = options.onRedisError;
+    this.acks = { replicas: options.replicaAcks?.replicas ?? 0, timeoutMs: options.replicaAcks?.timeoutMs ?? 200 };
   }
 
   /** `<prefix>replay:{<key>}` (redis-keys.ts): one key per request, the tag spreads requests over a Cluster. */
@@ -53,15 +66,36 @@ export class RedisReplayStore implements ReplayStore {
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    const result = await this.guarded('claim', () => this.redis.set(this.k(key), '1', 'PX', px(ttlMs), 'NX'));
-    return result === 'OK';
+    const k = this.k(key);
+    return this.guarded('claim', async () => {
+      if (this.acks.replicas === 0) return (await this.redis.set(k, '1', 'PX', px(ttlMs), 'NX')) === 'OK';
+      const [set, acked] = await withReplicaWait(this.redis, (p) => p.set(k, '1', 'PX', px(ttlMs), 'NX'), this.acks);
+      if (set !== 'OK') return false;
+      // Not yet served: give the key back, so the retry is not refused as a replay of itself.
+      if (acked < this.acks.replicas) await this.giveBack(k, () => this.redis.del(k));
+      return true;
+    });
   }
 
   async begin(key: string, owner: string, ttlMs: number): Promise<ReplaySighting> {
-    const held = await this.guarded('begin', () => this.redis.eval(BEGIN_SCRIPT, 1, this.k(key), PENDING_PREFIX + owner, px(ttlMs)));
+    const k = this.k(key);
+    const held = await this.guarded('begin', async () => {
+      if (this.acks.replicas === 0) return this.redis.eval(BEGIN_SCRIPT, 1, k, PENDING_PREFIX + owner, px(ttlMs));
+      const [reply, acked] = await withReplicaWait(this.redis, (p) => p.eval(BEGIN_SCRIPT, 1, k, PENDING_PREFIX + owner, px(ttlMs)), this.acks);
+      if (reply === 1 && acked < this.acks.replicas) {
+        await this.giveBack(k, () => this.redis.eval(RELEASE_SCRIPT, 1, k, PENDING_PREFIX + owner));
+      }
+      return reply;
+    });
     if (held === 1) return { state: 'claimed' };
     // SET NX failed, so GET in the same script finds the value.
     return sightingOf(typeof held === 'string' ? held : '1');
+  }
+
+  /** A claim no replica took in time: dropped before anything ran, then the request fails closed (29310). */
+  private async giveBack(k: string, drop: () => Promise<unknown>): Promise<never> {
+    await drop().catch(() => undefined);
+    throw new Error('replay claim not replicated');
   }
 
   async settle(key: string, owner: string, answer: string, ttlMs: number): Promise<void> {

@@ -179,7 +179,8 @@ describe('failover under load: Redis Cluster (3 masters + 3 replicas)', () => {
       await new Promise<void>((resolve) => connection.client.once('ready', () => resolve()));
       const throttler = new RedisThrottlerStorage(connection.client, prefix);
       const cache = new RedisExchangeCache(connection.client, { keyPrefix: prefix, replicaAcks: { replicas: 1, timeoutMs: 500 } });
-      const replay = new RedisReplayStore(connection.client, { keyPrefix: prefix });
+      // WAIT on: every master of this Cluster has a replica, so claims are acknowledged and pass.
+      const replay = new RedisReplayStore(connection.client, { keyPrefix: prefix, replicaAcks: { replicas: 1, timeoutMs: 500 } });
       const masters = new Set<number>();
       for (let i = 0; i < 30; i++) {
         // Over the limit of 2: the script touches hits and block in one call.
@@ -191,6 +192,7 @@ describe('failover under load: Redis Cluster (3 masters + 3 replicas)', () => {
         await cache.release(key, 'me');
         expect(await cache.get(key)).toBe(`sealed-${i}`);
         expect(await replay.claim(`r${i}`, 10_000)).toBe(true);
+        expect(await replay.begin(`a${i}`, 'me', 10_000)).toEqual({ state: 'claimed' });
         masters.add(await cluster.masterPortForKey(exchangeKeys(prefix, key).result));
       }
       expect(masters.size).toBe(3);

@@ -40,6 +40,27 @@ describe('RedisReplayStore', () => {
     expect(wins.filter(Boolean)).toHaveLength(1);
   });
 
+  it('with replicaAcks on a Redis without replicas, a claim (strict or answer mode) is given back and fails closed (29310)', async () => {
+    const prefix = uniquePrefix('replay-wait');
+    const waiting = new RedisReplayStore(redis, { keyPrefix: prefix, replicaAcks: { replicas: 1, timeoutMs: 20 } });
+    for (const attempt of [() => waiting.claim('strict', 5000), () => waiting.begin('answer', 'owner-1', 5000)]) {
+      const err = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(AssistException);
+      expect((err as AssistException).code).toBe(29310);
+    }
+    // Given back: nothing holds either key, so the client's retry is not refused as a replay of itself.
+    expect(await redis.exists(`${prefix}replay:{strict}`, `${prefix}replay:{answer}`)).toBe(0);
+    const plain = new RedisReplayStore(redis, { keyPrefix: prefix });
+    expect(await plain.claim('strict', 5000)).toBe(true);
+    expect(await plain.begin('answer', 'owner-2', 5000)).toEqual({ state: 'claimed' });
+    // A key another request already holds is reported as before: no WAIT is needed to read it.
+    expect(await waiting.claim('strict', 5000)).toBe(false);
+    expect(await waiting.begin('answer', 'owner-3', 5000)).toEqual({ state: 'pending' });
+  });
+
   it('fails closed with 29310 when Redis is unreachable, without naming the URL', async () => {
     const url = `redis://:hunter2@127.0.0.1:${await freePort()}`;
     const dead = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });

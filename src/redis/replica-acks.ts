@@ -1,0 +1,38 @@
+import type { ChainableCommander } from 'ioredis';
+import type { AssistRedisClient } from './assist-redis';
+
+/**
+ * Redis' WAIT after a claim (exchange, replay) or a result (exchange): how many replicas must hold the
+ * write before it counts. On a replicated deployment (Sentinel, Cluster
+ * with replicas) an acknowledged write that the master had not yet sent
+ * to its replica is lost when that master dies: a lost claim lets another
+ * instance spend the same code with WeChat, a lost result lets a retry do
+ * it. With `replicas: 1` a claim that no replica acknowledged within
+ * `timeoutMs` is given up before WeChat is called (29310, retry), and a
+ * result is written again until one does. The price: while no replica is
+ * up, every exchange fails closed (like Redis' own min-replicas-to-write).
+ */
+export interface RedisReplicaAcks {
+  /** Replicas that must acknowledge. 0 (default): no WAIT. */
+  replicas: number;
+  /** How long one WAIT may take. Default 200 ms. WAIT holds the shared connection meanwhile. */
+  timeoutMs?: number;
+}
+
+/**
+ * The command then WAIT, in one pipeline: on a Cluster the pipeline goes to
+ * the node of the command's key, so WAIT counts that master's replicas.
+ * Resolves to the command's reply and the replicas that acknowledged it.
+ */
+export async function withReplicaWait(
+  redis: AssistRedisClient,
+  command: (p: ChainableCommander) => ChainableCommander,
+  acks: Required<RedisReplicaAcks>,
+): Promise<[unknown, number]> {
+  const replies = await command(redis.pipeline()).wait(acks.replicas, acks.timeoutMs).exec();
+  if (!replies) throw new Error('pipeline discarded');
+  const [[cmdErr, reply], [waitErr, acked]] = replies;
+  if (cmdErr) throw cmdErr;
+  if (waitErr) throw waitErr;
+  return [reply, Number(acked)];
+}
