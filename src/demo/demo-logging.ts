@@ -103,8 +103,8 @@ function liftModuleFields(message: string, fields: Record<string, unknown>): voi
 
 /**
  * The demo's logger: LOG_LEVEL (default info), pino-pretty on a terminal,
- * else JSON on stdout through a buffered destination (pino's own, flushed at
- * 4 KiB and when the process exits): a write() system call per line cost
+ * else JSON on stdout through a buffered destination (pino's own, written at
+ * 4 KiB, at least once a second and when the process exits): a write() system call per line cost
  * more than building the line. LOG_SYNC=1 writes each line at once (nothing
  * buffered if the process is killed).
  */
@@ -119,6 +119,7 @@ export function createDemoLogger(level = process.env.LOG_LEVEL ?? 'info'): DemoP
     return new DemoPinoLogger(pretty);
   }
   const sync = process.env.LOG_SYNC === '1';
-  const stdout = destination({ dest: 1, sync, minLength: sync ? 0 : 4096 });
+  // periodicFlush: a quiet gateway's lines must not wait for 4 KiB (sonic-boom's own timer, unref'd).
+  const stdout = destination({ dest: 1, sync, minLength: sync ? 0 : 4096, periodicFlush: sync ? 0 : 1000 });
   return new DemoPinoLogger(pino({ level }, stdout), pino({ level, redact }, stdout));
 }
