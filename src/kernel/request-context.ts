@@ -1,22 +1,16 @@
-import type { Merchant } from '../merchants/merchant';
-import type { ReplayEntry } from '../replay/replay-answers';
 import type { LogFields } from './assist.logger';
 import { newTraceId } from './trace-id';
 
-/** What the guard learns about a request, for the handler, interceptor and filter. */
+/**
+ * What the guard learns about a request, for the handler, interceptor and
+ * filter. The kernel knows no feature: `merchant` (merchants/merchant.ts) and
+ * `replay` (replay/replay-answers.ts) are added by the feature that owns
+ * their type, through declaration merging, as Express's Request is extended.
+ */
 export interface AssistRequestContext {
   traceId: string;
-  /** The merchant whose sign verified (set by the SignatureGuard). */
-  merchant?: Merchant;
   /** Which of the merchant's secrets verified the request: the answer is signed with the same one. */
   secretIndex?: number;
-  /**
-   * Retry-safe replay (the guard's replay step): `fresh` holds the claim the
-   * interceptor settles with the answer (or the filter releases on failure);
-   * `replayed` holds the stored answer, which the interceptor returns without
-   * running the handler. Absent for strict-mode and unsigned requests.
-   */
-  replay?: ReplayEntry;
   /** The success log line the interceptor writes (event and safe fields), filled in by the business. */
   answered?: { event: string; fields: LogFields };
   /**

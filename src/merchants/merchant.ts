@@ -84,3 +84,10 @@ export interface MerchantQuery {
   mchNo?: string;
   appId?: string;
 }
+
+declare module '../kernel/request-context.js' {
+  interface AssistRequestContext {
+    /** The merchant whose sign verified (set by the SignatureGuard). */
+    merchant?: Merchant;
+  }
+}

@@ -198,3 +198,15 @@ export class ReplayAnswers {
 function inProgress(): AssistException {
   return new AssistException(AssistErrorCode.REPLAY_IN_PROGRESS, 'the same signed request is still being answered; retry shortly');
 }
+
+declare module '../kernel/request-context.js' {
+  interface AssistRequestContext {
+    /**
+     * Retry-safe replay (the guard's replay step): `fresh` holds the claim the
+     * interceptor settles with the answer (or the filter releases on failure);
+     * `replayed` holds the stored answer, which the interceptor returns without
+     * running the handler. Absent for strict-mode and unsigned requests.
+     */
+    replay?: ReplayEntry;
+  }
+}
