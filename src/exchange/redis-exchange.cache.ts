@@ -3,9 +3,7 @@ import { clusterSlot } from '../redis/cluster-slot';
 import { failClosed, RedisErrorReporter } from '../redis/fail-closed';
 import type { AssistRedisClient } from '../redis/assist-redis';
 import { exchangeKeys } from '../redis/redis-keys';
-import { RedisReplicaAcks, withReplicaWait } from '../redis/replica-acks';
-
-export type { RedisReplicaAcks } from '../redis/replica-acks';
+import { RedisReplicaAcks, replicaAcksOrDefault, withReplicaWait } from '../redis/replica-acks';
 import { ExchangeCache } from './exchange.cache';
 
 export const DEFAULT_EXCHANGE_KEY_PREFIX = 'unipay:assist:';
@@ -95,7 +93,7 @@ export class RedisExchangeCache implements ExchangeCache {
     private readonly options: RedisExchangeCacheOptions = {},
   ) {
     this.prefix = options.keyPrefix ?? DEFAULT_EXCHANGE_KEY_PREFIX;
-    this.acks = { replicas: options.replicaAcks?.replicas ?? 0, timeoutMs: options.replicaAcks?.timeoutMs ?? 200 };
+    this.acks = replicaAcksOrDefault(options.replicaAcks);
     this.rewriteEveryMs = options.rewriteEveryMs ?? 250;
   }
 
@@ -134,7 +132,7 @@ export class RedisExchangeCache implements ExchangeCache {
     }
     const won = await this.guarded('claim', async () => {
       if (this.acks.replicas === 0) return (await this.redis.set(claim, owner, 'PX', px(ttlMs), 'NX')) === 'OK';
-      const [set, acks] = await this.pipelined((p) => p.set(claim, owner, 'PX', px(ttlMs), 'NX'));
+      const [set, acks] = await withReplicaWait(this.redis, (p) => p.set(claim, owner, 'PX', px(ttlMs), 'NX'), this.acks);
       if (set !== 'OK') return false;
       if (acks < this.acks.replicas) {
         this.replicaShortUntil.set(node, Date.now() + NO_REPLICA_BACKOFF_MS);
@@ -257,14 +255,9 @@ export class RedisExchangeCache implements ExchangeCache {
       if (err) throw err;
       return 0;
     }
-    const [, acks] = await this.pipelined(command);
+    const [, acks] = await withReplicaWait(this.redis, command, this.acks);
     return acks;
   }
-
-  private pipelined(command: (p: ChainableCommander) => ChainableCommander): Promise<[unknown, number]> {
-    return withReplicaWait(this.redis, command, this.acks);
-  }
-
 }
 
 function px(ttlMs: number): number {

@@ -19,6 +19,14 @@ export interface RedisReplicaAcks {
   timeoutMs?: number;
 }
 
+/** No WAIT unless asked; one WAIT may take 200 ms. */
+export const DEFAULT_REPLICA_ACKS: Required<RedisReplicaAcks> = { replicas: 0, timeoutMs: 200 };
+
+/** A store's policy: what it was given, the defaults for the rest. */
+export function replicaAcksOrDefault(acks: RedisReplicaAcks | undefined): Required<RedisReplicaAcks> {
+  return { replicas: acks?.replicas ?? DEFAULT_REPLICA_ACKS.replicas, timeoutMs: acks?.timeoutMs ?? DEFAULT_REPLICA_ACKS.timeoutMs };
+}
+
 /**
  * The command then WAIT, in one pipeline: on a Cluster the pipeline goes to
  * the node of the command's key, so WAIT counts that master's replicas.

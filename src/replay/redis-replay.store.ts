@@ -1,6 +1,6 @@
 import { failClosed, RedisErrorReporter } from '../redis/fail-closed';
 import { replayKey } from '../redis/redis-keys';
-import { RedisReplicaAcks, withReplicaWait } from '../redis/replica-acks';
+import { RedisReplicaAcks, replicaAcksOrDefault, withReplicaWait } from '../redis/replica-acks';
 import type { AssistRedisClient } from '../redis/assist-redis';
 import { ANSWER_PREFIX, PENDING_PREFIX, ReplaySighting, ReplayStore, sightingOf } from './replay.store';
 
@@ -53,7 +53,7 @@ export class RedisReplayStore implements ReplayStore {
   ) {
     this.prefix = options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX;
     this.onRedisError = options.onRedisError;
-    this.acks = { replicas: options.replicaAcks?.replicas ?? 0, timeoutMs: options.replicaAcks?.timeoutMs ?? 200 };
+    this.acks = replicaAcksOrDefault(options.replicaAcks);
   }
 
   /** `<prefix>replay:{<key>}` (redis-keys.ts): one key per request, the tag spreads requests over a Cluster. */
