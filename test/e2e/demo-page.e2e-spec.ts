@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Browser, chromium } from 'playwright-core';
+import { Browser, BrowserContextOptions, chromium, Page } from 'playwright-core';
 import { AlipaySimulator } from '../../src/simulator/alipay-simulator';
 import { WechatSimulator } from '../../src/simulator/wechat-simulator';
 import { DEMO_ALIPAY_APP_ID, DEMO_MINI_PROGRAM, useChannelsGateway } from '../support/channels-gateway';
@@ -28,14 +28,20 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => browser?.close());
 
+/** A new page and what it reports as errors (console.error, uncaught exceptions), for a test to assert empty. */
+async function watchedPage(options?: BrowserContextOptions): Promise<{ page: Page; consoleErrors: string[] }> {
+  const page = await browser.newPage(options);
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  return { page, consoleErrors };
+}
+
 describe.each(ADAPTERS)('demo page over %s', (adapter) => {
   const demo = useDemoGateway(adapter);
 
   it('walks the flow in a browser: auth URL, consent at the simulator, back with the code, openId shown', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
-    const consoleErrors: string[] = [];
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    const { page, consoleErrors } = await watchedPage({ viewport: { width: 1100, height: 1000 } });
     page.on('response', (r) => r.status() >= 400 && consoleErrors.push(`${r.status()} ${r.url()}`));
     try {
       const res = await page.goto(`${demo.gw.baseUrl}/`);
@@ -128,10 +134,7 @@ describe.each(ADAPTERS)('demo page, Alipay and mini program, over %s', (adapter)
   const demo = useChannelsGateway(adapter);
 
   it('Alipay: auth URL, consent at the simulator, back with auth_code, the payer id shown with the verified sign', async () => {
-    const page = await browser.newPage();
-    const consoleErrors: string[] = [];
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    const { page, consoleErrors } = await watchedPage();
     try {
       await page.goto(`${demo.gw.baseUrl}/`);
       await page.click('#ali-get-url');
@@ -172,10 +175,7 @@ describe.each(ADAPTERS)('demo page, Alipay and mini program, over %s', (adapter)
   });
 
   it('mini program: the server gets a wx.login code from the simulator, the relay exchanges it, the openId is shown', async () => {
-    const page = await browser.newPage();
-    const consoleErrors: string[] = [];
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    const { page, consoleErrors } = await watchedPage();
     try {
       await page.goto(`${demo.gw.baseUrl}/`);
       await page.click('#mini-login');
