@@ -51,7 +51,7 @@ export interface FlowRef {
 
 /** Storage keys: hashes, so the store never holds a queryCode, state or code in clear. */
 export const flowKeys = {
-  flow: (queryCode: string): string => `flow:${digest(queryCode)}`,
+  flow: (queryCode: string): `flow:${string}` => `flow:${digest(queryCode)}`,
   /** Which code completed (or is completing) the flow. */
   bound: (queryCode: string): string => `bound:${digest(queryCode)}`,
   state: (state: string): string => `state:${digest(state)}`,

@@ -34,6 +34,12 @@ export interface ExchangeOutcome<R = WechatExchangeResult> {
 export interface UpstreamExchange<R extends { ok: boolean } = WechatExchangeResult> {
   /** The channel app the code belongs to: part of the cache key, and its secret seals cached results. */
   app: { appId: string; appSecret: string };
+  /**
+   * Who may read the answer (exchangeScope: the merchant, and direct use or
+   * one hosted flow): part of the cache key, so no other merchant, and no
+   * other use, is ever answered from this exchange.
+   */
+  scope: string;
   /** The upstream base URL: one retry/breaker policy per host. */
   base: string;
   call(): Promise<R>;
@@ -118,7 +124,7 @@ export class CodeExchangeService {
     code: string,
     traceId: string,
   ): Promise<ExchangeOutcome<R>> {
-    const key = exchangeKey(upstream.app.appId, code);
+    const key = exchangeKey(upstream.app.appId, code, upstream.scope);
     // Keys carry the app id, and each channel's app ids are its own: one key never sees two result types.
     const running = this.inflight.get(key) as Promise<ExchangeOutcome<R>> | undefined;
     if (running) {

@@ -2,11 +2,27 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:cry
 import { pooledRandomBytes } from '../kernel/random-pool';
 
 /**
- * Cache key of one exchange: the WeChat appId and the SHA-256 of the code.
- * The code itself never reaches the cache, logs or Redis.
+ * Cache key of one exchange: the WeChat appId, a digest of the scope (who may
+ * read the answer) and the SHA-256 of the code. The code itself never reaches
+ * the cache, logs or Redis. The scope is in the key (and, through the key, in
+ * the sealed value's associated data), so an identity exchanged for one
+ * merchant is a cache miss for any other, and the other's own WeChat call
+ * meets WeChat's "code been used".
  */
-export function exchangeKey(wechatAppId: string, code: string): string {
-  return `${wechatAppId}:${createHash('sha256').update(code).digest('hex')}`;
+export function exchangeKey(wechatAppId: string, code: string, scope: string): string {
+  const scopeDigest = createHash('sha256').update(scope).digest('base64url').slice(0, 22);
+  return `${wechatAppId}:${scopeDigest}:${createHash('sha256').update(code).digest('hex')}`;
+}
+
+/**
+ * Who may read an exchange's answer: one merchant (mchNo and appId), and
+ * what for: `direct` (the merchant's own relay calls, getWxAccessToken and
+ * auth with a code alone) or one hosted flow (`flow:<id>`), so a code a
+ * hosted flow consumed is not redeemable by a direct call, not even the
+ * same merchant's.
+ */
+export function exchangeScope(owner: { mchNo: string; appId?: string }, use: 'direct' | `flow:${string}`): string {
+  return `${owner.mchNo}\u0000${owner.appId ?? ''}\u0000${use}`;
 }
 
 /** What is cached: openId and access token (and when it lapses), WeChat's unionid and snapshot flag; never refresh_token. */

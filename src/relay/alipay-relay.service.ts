@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { CodeExchangeService, ExchangeSource } from '../exchange/code-exchange.service';
+import { exchangeScope } from '../exchange/exchange-key';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistLogger } from '../kernel/assist.logger';
 import { AssistMetrics } from '../kernel/assist.metrics';
@@ -63,10 +64,14 @@ export class AlipayRelayService {
     return buildAlipayAuthorizeUrl(this.options.openAuthBase, { appId: app.appId, redirectUri, scope: scope ?? app.scope, state });
   }
 
-  /** One auth code to the payer's ids, idempotently. Throws AssistException (293xx) when Alipay gave no usable answer. */
-  async exchangeAuthCode(app: AlipayApp, authCode: string, traceId: string): Promise<AlipayIdentity> {
+  /**
+   * One auth code to the payer's ids, idempotently for one `scope` (exchangeScope: the merchant and the use).
+   * Throws AssistException (293xx) when Alipay gave no usable answer.
+   */
+  async exchangeAuthCode(app: AlipayApp, authCode: string, traceId: string, scope: string): Promise<AlipayIdentity> {
     const client = this.clientFor(app);
     const upstream = {
+      scope,
       // Prefixed: an Alipay app id never shares cache keys with a WeChat one.
       app: { appId: `alipay:${app.appId}`, appSecret: app.appPrivateKeyPem },
       base: this.options.gateway,
@@ -102,7 +107,7 @@ export class AlipayRelayService {
   async getAlipayUserId(ctx: AssistRequestContext, authCode: string): Promise<AlipayUserIdData> {
     const merchant = trusted(ctx);
     if (!merchant.alipay) return { code: 1, msg: NO_ALIPAY_APP };
-    const identity = await this.exchangeAuthCode(merchant.alipay, authCode, ctx.traceId);
+    const identity = await this.exchangeAuthCode(merchant.alipay, authCode, ctx.traceId, exchangeScope(merchant, 'direct'));
     if (!identity.ok) {
       this.logger.warn(ctx.traceId, 'alipay.refused', { mchNo: merchant.mchNo, subCode: identity.subCode, code: identity.codeDigest });
       return { code: 1, msg: identity.reason };

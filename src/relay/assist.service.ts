@@ -6,6 +6,7 @@ import { AssistErrorCode } from '../kernel/error-codes';
 import { mask } from '../kernel/mask';
 import { AssistRequestContext } from '../kernel/request-context';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
+import { exchangeScope } from '../exchange/exchange-key';
 import { Merchant } from '../merchants/merchant';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
@@ -32,7 +33,7 @@ export class AssistService {
   async getWxAccessToken(ctx: AssistRequestContext, code: string): Promise<AccessTokenData> {
     const merchant = trusted(ctx);
     const app = merchant.wechat;
-    const upstream = { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
+    const upstream = { app, scope: exchangeScope(merchant, 'direct'), base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
     // Idempotent: the same code gets the same answer (single-flight, cache, Redis claim).
     const { result, source, codeDigest } = await this.exchanges.exchange(upstream, code, ctx.traceId);
     if (source !== 'wechat') this.metrics.exchangeReused(source);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
+import { exchangeScope } from '../exchange/exchange-key';
 import { ASSIST_ROUTE_PREFIX } from '../kernel/route-prefix';
 import { normalizePrefix } from '../http/route-paths';
 import { AssistException } from '../kernel/assist.exception';
@@ -161,7 +162,7 @@ export class ChannelAuthService {
       return flow ? this.answerOf(merchant, flow) : { code: 0, status: 'not_exist' };
     }
     if (queryCode === undefined) {
-      const outcome = await this.exchange(merchant, channel, authCode, ctx);
+      const outcome = await this.exchange(merchant, channel, authCode, ctx, exchangeScope(merchant, 'direct'));
       return outcome.ok ? this.identityAnswer(merchant, outcome.identity) : failureData(outcome.msg, outcome.wxErrcode);
     }
     // A queryCode this gateway never minted for the merchant is not_exist, and the code stays unspent.
@@ -412,7 +413,8 @@ export class ChannelAuthService {
     }
     let outcome: ExchangeOutcome;
     try {
-      outcome = await this.exchange(merchant, flow.channel ?? 'wechat_pay', code, ctx);
+      // Scoped to this flow: the answer is never handed to a direct call (getWxAccessToken, auth with a code alone) nor to another flow.
+      outcome = await this.exchange(merchant, flow.channel ?? 'wechat_pay', code, ctx, exchangeScope(merchant, flowId));
     } catch (err) {
       // WeChat or the exchange store failed: nothing known, the flow stays waiting and open.
       await this.store.deleteIf(boundKey, digest).catch(() => undefined);
@@ -451,23 +453,23 @@ export class ChannelAuthService {
     return failed;
   }
 
-  /** One code through the idempotent exchange; WeChat's refusal and a refused snapshot user are `ok: false`. */
-  private async exchange(merchant: Merchant, channel: AuthChannel, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
-    if (channel === 'ali_pay') return this.exchangeAlipay(merchant, code, ctx);
+  /** One code through the idempotent exchange, for `scope` (exchangeScope); WeChat's refusal and a refused snapshot user are `ok: false`. */
+  private async exchange(merchant: Merchant, channel: AuthChannel, code: string, ctx: AssistRequestContext, scope: string): Promise<ExchangeOutcome> {
+    if (channel === 'ali_pay') return this.exchangeAlipay(merchant, code, ctx, scope);
     const app = merchant.wechat;
-    const upstream = { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
+    const upstream = { app, scope, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
     const { result, codeDigest: digest, source } = await this.exchanges.exchange(upstream, code, ctx.traceId);
     if (!result.ok) {
       this.logger.warn(ctx.traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: digest });
       return { ok: false, msg: result.reason, wxErrcode: result.errcode };
     }
-    const { openId, accessToken, unionId, snapshotUser, scope } = result.token;
+    const { openId, accessToken, unionId, snapshotUser, scope: oauthScope } = result.token;
     if (snapshotUser && !this.flagsSnapshotUsers(merchant)) {
       this.logger.log(ctx.traceId, 'channel_auth.snapshot_user', { mchNo: merchant.mchNo, code: digest });
       return { ok: false, msg: SNAPSHOT_REFUSED };
     }
     ctx.answered = { event: 'wechat.exchanged', fields: { code: digest, openId: mask(openId), source } };
-    const profile = await this.profile(merchant, openId, accessToken, scope, ctx);
+    const profile = await this.profile(merchant, openId, accessToken, oauthScope, ctx);
     return { ok: true, identity: { openId, accessToken, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }), ...profile } };
   }
 
@@ -497,9 +499,9 @@ export class ChannelAuthService {
   }
 
   /** One Alipay auth code through AlipayRelayService's idempotent exchange; a refusal is `ok: false` with Alipay's reason. */
-  private async exchangeAlipay(merchant: Merchant, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
+  private async exchangeAlipay(merchant: Merchant, code: string, ctx: AssistRequestContext, scope: string): Promise<ExchangeOutcome> {
     if (!merchant.alipay || !this.alipay) return { ok: false, msg: 'the merchant has no Alipay app configured (merchant alipay)' };
-    const identity = await this.alipay.exchangeAuthCode(merchant.alipay, code, ctx.traceId);
+    const identity = await this.alipay.exchangeAuthCode(merchant.alipay, code, ctx.traceId, scope);
     if (!identity.ok) {
       this.logger.warn(ctx.traceId, 'alipay.refused', { mchNo: merchant.mchNo, subCode: identity.subCode, code: identity.codeDigest });
       return { ok: false, msg: identity.reason };

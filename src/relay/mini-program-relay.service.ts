@@ -1,6 +1,7 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
 import { CacheableExchange, CodeExchangeService, ExchangeCodec, ExchangeSource } from '../exchange/code-exchange.service';
+import { exchangeScope } from '../exchange/exchange-key';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistLogger } from '../kernel/assist.logger';
 import { AssistMetrics } from '../kernel/assist.metrics';
@@ -67,8 +68,10 @@ export class MiniProgramRelayService {
   }
 
   /** One wx.login code to the openId, idempotently. Throws AssistException (293xx) when WeChat gave no usable answer. */
-  async exchangeLoginCode(app: MiniProgramApp, code: string, traceId: string): Promise<MiniProgramIdentity> {
+  /** `scope`: who may read the answer (exchangeScope). */
+  async exchangeLoginCode(app: MiniProgramApp, code: string, traceId: string, scope: string): Promise<MiniProgramIdentity> {
     const upstream = {
+      scope,
       // Prefixed: a mini program's codes never share cache keys with an official account's.
       app: { appId: `mini:${app.appId}`, appSecret: app.appSecret },
       base: this.client.apiBase,
@@ -90,7 +93,7 @@ export class MiniProgramRelayService {
   async getWxMiniOpenId(ctx: AssistRequestContext, code: string): Promise<MiniOpenIdData> {
     const merchant = trusted(ctx);
     if (!merchant.miniProgram) return { code: 1, msg: NO_MINI_PROGRAM };
-    const identity = await this.exchangeLoginCode(merchant.miniProgram, code, ctx.traceId);
+    const identity = await this.exchangeLoginCode(merchant.miniProgram, code, ctx.traceId, exchangeScope(merchant, 'direct'));
     if (!identity.ok) {
       this.logger.warn(ctx.traceId, 'wechat.mini.refused', { mchNo: merchant.mchNo, errcode: identity.errcode, code: identity.codeDigest });
       return { code: 1, msg: identity.reason, wxErrcode: identity.errcode };

@@ -1,7 +1,8 @@
 import { exchangeKeys } from '../../src/redis/redis-keys';
 import Redis from 'ioredis';
 import { CodeExchangeService, ExchangeStats } from '../../src/exchange/code-exchange.service';
-import { exchangeKey, sealExchange, sealingKey } from '../../src/exchange/exchange-key';
+import { exchangeKey, exchangeScope, sealExchange, sealingKey } from '../../src/exchange/exchange-key';
+import { DEMO_MERCHANT } from '../../src/demo/demo-merchant';
 import { WechatSimulator } from '../../src/simulator/wechat-simulator';
 import { DEMO_WECHAT_APP, post, RunningGateway, signedBody, startGateway } from '../support/gateway';
 import { LogCapture } from '../support/log-capture';
@@ -9,6 +10,9 @@ import { SHARED_REDIS_URL, uniquePrefix } from '../support/redis-server';
 import { simAdmin } from '../support/sim-admin';
 import { SimulatorProcess, startSimulatorProcess } from '../support/simulator-process';
 import { waitFor } from '../support/wait';
+
+/** The demo merchant's own relay calls: the scope getWxAccessToken's exchanges run in. */
+const DIRECT = exchangeScope({ mchNo: DEMO_MERCHANT.mchNo, appId: DEMO_MERCHANT.appId }, 'direct');
 
 /** How long a and b wait for a peer's claim: far longer than any exchange here, so no answer depends on speed. */
 const PEER_WAIT_MS = 10_000;
@@ -39,8 +43,8 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
   const exchange = (gw: RunningGateway, code: string) => post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
   const stats = (gw: RunningGateway): ExchangeStats => ({ ...gw.app.get(CodeExchangeService, { strict: false }).stats });
   const reused = (s: ExchangeStats) => s.joined + s.cacheHits + s.peerResults;
-  const claimKey = (code: string) => exchangeKeys(prefix, exchangeKey(DEMO_WECHAT_APP.appId, code)).claim;
-  const resultKey = (code: string) => exchangeKeys(prefix, exchangeKey(DEMO_WECHAT_APP.appId, code)).result;
+  const claimKey = (code: string) => exchangeKeys(prefix, exchangeKey(DEMO_WECHAT_APP.appId, code, DIRECT)).claim;
+  const resultKey = (code: string) => exchangeKeys(prefix, exchangeKey(DEMO_WECHAT_APP.appId, code, DIRECT)).result;
 
   beforeAll(async () => {
     sim = await startSimulatorProcess();
@@ -130,8 +134,8 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
       const before = await admin().exchanges();
       const sb = stats(b);
       await redis.set(claimKey(code), 'the-other-instance', 'PX', 60_000);
-      const key = exchangeKey(DEMO_WECHAT_APP.appId, code);
-      const digest = key.slice(key.indexOf(':') + 1, key.indexOf(':') + 13);
+      const key = exchangeKey(DEMO_WECHAT_APP.appId, code, DIRECT);
+      const digest = key.slice(key.lastIndexOf(':') + 1, key.lastIndexOf(':') + 13);
       const pending = exchange(b, code);
       // Store only once b is waiting (its exchange.waiting line: a state polled for, not a time guessed).
       expect(await waitFor(() => logs.assistLines().some((l) => l.message.startsWith('exchange.waiting') && l.message.includes(digest)))).toBe(true);

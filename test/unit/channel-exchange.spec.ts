@@ -18,6 +18,7 @@ function service(cache = new MemoryExchangeCache()): { svc: CodeExchangeService;
 function upstream(answers: (() => AlipayExchangeResult)[], retry = false): UpstreamExchange<AlipayExchangeResult> & { calls: number } {
   const u = {
     app: APP,
+    scope: 'M1\u0000A1\u0000direct',
     base: 'http://alipay.test/gateway.do',
     retry,
     channel: 'Alipay',
@@ -54,7 +55,7 @@ describe('CodeExchangeService with a channel codec and no retry', () => {
     expect(first.result).toMatchObject({ ok: true, userId: '2088000000000001' });
     expect(second).toMatchObject({ source: 'cache', result: { ok: true, userId: '2088000000000001', accessToken: 'authbseBsecret' } });
     expect(u.calls).toBe(1);
-    const key = exchangeKey(APP.appId, 'auth-code-1');
+    const key = exchangeKey(APP.appId, 'auth-code-1', 'M1\u0000A1\u0000direct');
     const sealed = (await cache.get(key))!;
     // Sealed: neither the token nor the id is readable in the stored value.
     expect(sealed).not.toContain('authbseB');

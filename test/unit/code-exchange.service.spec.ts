@@ -8,6 +8,9 @@ import { AssistLogger } from '../../src/kernel/assist.logger';
 import { AssistMetrics } from '../../src/kernel/assist.metrics';
 import { AssistErrorCode } from '../../src/kernel/error-codes';
 import { WechatExchangeResult } from '../../src/wechat/wechat-exchange-result';
+
+/** The merchant and use the fake's answers are for (exchangeScope's shape). */
+const SCOPE = 'M1\u0000A1\u0000direct';
 import { RecordingLogger, RecordingMetrics } from '../support/fakes';
 
 const APP = { appId: 'wx0unit0exchange', appSecret: 'unit-wechat-secret' };
@@ -56,6 +59,7 @@ class FakeExchangeCache implements ExchangeCache {
 /** The channel's one call, answered when the test says (a deferred), counting calls. */
 class FakeUpstream implements UpstreamExchange {
   readonly app = APP;
+  readonly scope = SCOPE;
   readonly base = 'http://wechat.test';
   calls = 0;
   private pending: Array<(r: WechatExchangeResult | Error) => void> = [];
@@ -134,7 +138,7 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
     expect(service.stats.cacheHits).toBe(1);
     // min(5 min cache, 60 s token)
     expect(cache.ttls).toEqual([60_000]);
-    const key = exchangeKey(APP.appId, 'CODE-A');
+    const key = exchangeKey(APP.appId, 'CODE-A', SCOPE);
     const sealed = cache.results.get(key)!;
     expect(sealed).not.toMatch(/AT_UNIT|oUNIT|CODE-A/);
     expect(openExchange(sealed, sealingKey(APP.appId, APP.appSecret), key)).toMatchObject({ openId: 'oUNIT', accessToken: 'AT_UNIT' });
@@ -147,7 +151,7 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
     const b = await service.exchange(upstream, 'CODE-A', 'T');
     expect(a.codeDigest).toMatch(/^[0-9a-f]{12}$/);
     expect(b.codeDigest).toBe(a.codeDigest);
-    expect(exchangeKey(APP.appId, 'CODE-A')).toContain(a.codeDigest);
+    expect(exchangeKey(APP.appId, 'CODE-A', SCOPE)).toContain(a.codeDigest);
   });
 
   it('only successes are cached: a refusal is answered as is and the next request calls again', async () => {
@@ -189,7 +193,7 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
 
   it("a claim held elsewhere whose holder stores its result while we wait: the peer's answer, no call", async () => {
     const service = await build({ waitMs: 5_000 });
-    const key = exchangeKey(APP.appId, 'CODE-A');
+    const key = exchangeKey(APP.appId, 'CODE-A', SCOPE);
     cache.heldElsewhere = true;
     cache.peerStoresAfterReads = {
       reads: 1,
@@ -204,7 +208,7 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
 
   it('a cached value sealed with another AppSecret (rotated) is a miss, not an answer', async () => {
     const service = await build();
-    const key = exchangeKey(APP.appId, 'CODE-A');
+    const key = exchangeKey(APP.appId, 'CODE-A', SCOPE);
     cache.results.set(key, sealExchange({ openId: 'oOLD', accessToken: 'AT_OLD', expiresAt: Date.now() + 60_000 }, sealingKey(APP.appId, 'old-secret'), key));
     upstream.immediate = OK;
     expect((await service.exchange(upstream, 'CODE-A', 'T')).result).toEqual(OK);
@@ -236,6 +240,7 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
     let n = 0;
     const flaky: UpstreamExchange = {
       app: APP,
+      scope: SCOPE,
       base: 'http://wechat.test',
       call: async () => {
         if (n++ === 0) throw new AssistException(AssistErrorCode.WECHAT_UNREACHABLE, 'WeChat is unreachable (ECONNRESET)');
