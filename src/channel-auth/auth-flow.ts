@@ -41,6 +41,12 @@ export interface AuthFlow {
   wxErrcode?: number;
   /** Epoch ms. */
   createdAt: number;
+  /** Redirect mode: the digest of the browser-binding cookie the jump set (bindingDigest); the callback needs the cookie. */
+  browser?: string;
+  /** Failed code exchanges so far (WeChat or Alipay refused the code). */
+  attempts?: number;
+  /** Closed as failed after MAX_FAILED_EXCHANGES_PER_FLOW: no further exchange for this flow. */
+  closed?: true;
 }
 
 /** What a state (or a signed jump link) points at: the flow's queryCode, and for a jump link its state. */
@@ -57,6 +63,8 @@ export const flowKeys = {
   state: (state: string): string => `state:${digest(state)}`,
   /** Which flow a code (of one WeChat app) went to: a code completes one flow only. */
   code: (wechatAppId: string, code: string): string => `code:${digest(`${wechatAppId}\u0000${code}`)}`,
+  /** Callbacks seen at one state (a counter): callbacks per state are limited. */
+  callbacks: (state: string): string => `hits:${digest(state)}`,
   /** A signed jump link already turned into a flow (by its sign), so a refresh resumes it. */
   jump: (merchant: Merchant, sign: string): string => `jump:${digest(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${sign.toLowerCase()}`)}`,
 };

@@ -83,6 +83,32 @@ export const PAGES = {
     title: 'Authorization failed',
     message: `${reason}. Scan the code again to retry.`,
   }),
+  // The callback of a redirect-back flow in a browser that did not open its jump link (no binding cookie, or another one).
+  otherBrowser: (): AuthPage => ({
+    status: 403,
+    tone: 'error',
+    title: 'Opened in another browser',
+    message: "This authorization was opened in another browser, so it cannot finish here. Start again from the merchant's page in this browser.",
+  }),
+  // A jump link opened again after its flow finished: the payer was already sent back once; no second landing.
+  alreadyFinished: (): AuthPage => ({
+    status: 200,
+    tone: 'info',
+    title: 'Authorization already finished',
+    message: "This authorization has already finished. Return to the merchant's page; to authorize again, start from there.",
+  }),
+  tooManyCallbacks: (): AuthPage => ({
+    status: 429,
+    tone: 'error',
+    title: 'Too many attempts',
+    message: 'This authorization link was used too many times. Start again from the payment page.',
+  }),
+  closed: (): AuthPage => ({
+    status: 200,
+    tone: 'error',
+    title: 'Authorization closed',
+    message: 'This authorization was closed after too many failed attempts. Start again from the payment page.',
+  }),
   openInWechat: (href: string): AuthPage => ({
     status: 200,
     tone: 'info',

@@ -18,6 +18,11 @@ export interface ChannelAuthStore {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<string>;
   /** Deletes the key only if it still holds `value` (a compare-and-delete). */
   deleteIf(key: string, value: string): Promise<void>;
+  /**
+   * Atomically adds one to a counter (created at 1, living ttlMs from its
+   * creation) and returns the new count: callbacks per state.
+   */
+  increment(key: string, ttlMs: number): Promise<number>;
 }
 
 export const ChannelAuthStore = Symbol('ChannelAuthStore');

@@ -1,7 +1,13 @@
+import { AssistException } from '../kernel/assist.exception';
+import { AssistErrorCode } from '../kernel/error-codes';
 import { ChannelAuthStore } from './channel-auth.store';
 
 export interface MemoryChannelAuthStoreOptions {
-  /** Hard cap on kept entries; the oldest go first. Default 50 000. */
+  /**
+   * Hard cap on kept entries. At the cap a write of a new key is refused
+   * (29310) instead of pushing out a live entry: a full store turns new
+   * flows away, it never loses one in progress. Default 50 000.
+   */
   maxEntries?: number;
   /** Time source in ms (tests pin it). Default Date.now. */
   now?: () => number;
@@ -12,7 +18,11 @@ interface Entry {
   expiresAt: number;
 }
 
-/** One-instance flows (a single gateway, or tests). Bounded, expired entries swept as it goes. */
+/**
+ * One-instance flows (a single gateway, or tests). Bounded, expired entries
+ * swept as it goes; at the cap, new keys are refused, nothing live is evicted
+ * (an eviction would let whoever writes the most push out someone else's flow).
+ */
 export class MemoryChannelAuthStore implements ChannelAuthStore {
   private readonly entries = new Map<string, Entry>();
   private readonly maxEntries: number;
@@ -46,15 +56,24 @@ export class MemoryChannelAuthStore implements ChannelAuthStore {
     if (this.live(key) === value) this.entries.delete(key);
   }
 
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const held = this.live(key);
+    const count = held === undefined ? 1 : Number(held) + 1;
+    const e = this.entries.get(key);
+    // The counter keeps its first expiry: a count per window, not per last hit.
+    if (e && held !== undefined) e.value = String(count);
+    else this.put(key, String(count), ttlMs);
+    return count;
+  }
+
   private put(key: string, value: string, ttlMs: number): void {
     const now = this.now();
     this.sweep(now);
-    // Re-inserted keys move to the back, so Map order stays close to expiry order.
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    const replacing = this.entries.delete(key);
+    if (!replacing && this.entries.size >= this.maxEntries) {
+      throw new AssistException(AssistErrorCode.STORE_UNAVAILABLE, 'channel auth store full (memory store at its cap): new authorizations refused until flows expire; retry shortly');
     }
+    // Re-inserted keys move to the back, so Map order stays close to expiry order.
     this.entries.set(key, { value, expiresAt: now + ttlMs });
   }
 

@@ -17,6 +17,8 @@ export interface RedisChannelAuthStoreOptions {
 const SET_IF_ABSENT_SCRIPT =
   "local v = redis.call('get', KEYS[1]) if v then return v end redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return ARGV[1]";
 // Delete only our own value: a key taken over by another flow stays.
+// Count, with the ttl set by the first hit only (a window per state, not per last hit).
+const INCREMENT_SCRIPT = "local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return n";
 const DELETE_IF_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /**
@@ -58,6 +60,11 @@ export class RedisChannelAuthStore implements ChannelAuthStore {
 
   async deleteIf(key: string, value: string): Promise<void> {
     await this.guard('deleteIf', () => this.redis.eval(DELETE_IF_SCRIPT, 1, this.k(key), value));
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const n = await this.guard('increment', () => this.redis.eval(INCREMENT_SCRIPT, 1, this.k(key), String(pxOf(ttlMs))));
+    return Number(n);
   }
 
   private async guard<T>(name: string, op: () => Promise<T>): Promise<T> {

@@ -60,20 +60,20 @@ export class ChannelAuthPagesController {
 
   @Get(WECHAT_CALLBACK_PATH)
   @UseGuards(AssistIpThrottlerGuard)
-  async wechatCallback(@Req() req: object, @Res() res: object): Promise<void> {
+  async wechatCallback(@Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
     const ctx = requestContext(req);
     const query = readQuery(req);
-    const outcome = await this.channelAuth.wechatCallback({ code: query.code, state: query.state }, ctx);
+    const outcome = await this.channelAuth.wechatCallback({ code: query.code, state: query.state }, ctx, req.headers.cookie);
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
   }
 
   /** Alipay's redirect to the gateway (`auth_code`, `state`): unsigned like WeChat's, the minted state is the check. */
   @Get(ALIPAY_CALLBACK_PATH)
   @UseGuards(AssistIpThrottlerGuard)
-  async alipayCallback(@Req() req: object, @Res() res: object): Promise<void> {
+  async alipayCallback(@Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
     const ctx = requestContext(req);
     const query = readQuery(req);
-    const outcome = await this.channelAuth.alipayCallback({ auth_code: query.auth_code, state: query.state }, ctx);
+    const outcome = await this.channelAuth.alipayCallback({ auth_code: query.auth_code, state: query.state }, ctx, req.headers.cookie);
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
   }
 
@@ -81,7 +81,7 @@ export class ChannelAuthPagesController {
   @UseGuards(AssistIpThrottlerGuard, QuerySignatureGuard, AssistMerchantThrottlerGuard)
   async jump(@AssistQuery() dto: ChannelAuthJumpDto, @Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
     const ctx = requestContext(req);
-    const outcome = await this.channelAuth.jump(ctx, dto, req.headers['user-agent'], this.selfUrl(req));
+    const outcome = await this.channelAuth.jump(ctx, dto, req.headers['user-agent'], this.selfUrl(req), req.headers.cookie);
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
   }
 

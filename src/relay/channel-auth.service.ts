@@ -36,6 +36,8 @@ import { CHANNEL_AUTH_TTL_MS, ChannelAuthStore } from '../channel-auth/channel-a
 import { isFlowToken, mintFlowToken } from '../channel-auth/flow-token';
 import { InjectHostedAuthOptions, ResolvedHostedAuthOptions } from '../channel-auth/hosted-auth.options';
 import { isWechatBrowser } from '../channel-auth/wechat-browser';
+import { bindingCookie, bindingDigest, readBindingCookie } from '../channel-auth/browser-binding';
+import { isOAuthCodeShape, MAX_CALLBACKS_PER_STATE, MAX_FAILED_EXCHANGES_PER_FLOW } from '../channel-auth/flow-limits';
 
 /** Business data of generateAuthUrl (AuthUrlResult), before the dialect signs it. */
 export type AuthUrlData = { code: 0; authUrl: string; queryCode: string };
@@ -58,8 +60,8 @@ export type AuthData =
 /** Business data of authAndSet: nothing on success. */
 export type AuthAndSetData = { code: 0 } | { code: 1; msg: string; wxErrcode?: number };
 
-/** What a browser route answers: a page, or a redirect. */
-export type BrowserOutcome = { kind: 'page'; page: AuthPage } | { kind: 'redirect'; url: string };
+/** What a browser route answers: a page, or a redirect; `setCookie` binds a redirect-back flow to the browser (the jump sets it). */
+export type BrowserOutcome = { kind: 'page'; page: AuthPage; setCookie?: string } | { kind: 'redirect'; url: string; setCookie?: string };
 
 export interface GenerateAuthUrlInput {
   channel: string;
@@ -81,6 +83,9 @@ export interface JumpInput {
   extParam?: string;
   sign?: string;
 }
+
+/** The module's browser routes (jump and both callbacks) live below this path: the binding cookie's Path. */
+const CHANNEL_AUTH_ROUTES = 'channel/auth';
 
 /** The path of the gateway's own WeChat callback, below the module's prefix. */
 export const WECHAT_CALLBACK_PATH = 'channel/auth/callback/wechat';
@@ -192,29 +197,59 @@ export class ChannelAuthService {
 
   /**
    * WeChat's redirect to the gateway: `code` and `state` (or `state` alone
-   * when the payer refused). The state must be one this gateway minted and
-   * still holds; the flow is completed once, and the page (or the
-   * redirect-back) says what happened.
+   * when the payer refused). `cookieHeader` is the request's Cookie header
+   * (a redirect-back flow completes only in the browser that opened its jump).
    */
-  async wechatCallback(query: { code?: string; state?: string }, ctx: AssistRequestContext): Promise<BrowserOutcome> {
-    const found = await this.flowOfState(query.state);
-    // An Alipay flow's state is completed by Alipay's callback only (its code is Alipay's).
-    if (!found || found.flow.channel === 'ali_pay') {
-      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { reason: query.state ? 'unknown or expired state' : 'no state' });
+  wechatCallback(query: { code?: string; state?: string }, ctx: AssistRequestContext, cookieHeader?: unknown): Promise<BrowserOutcome> {
+    return this.callback('wechat_pay', query.code, query.state, cookieHeader, ctx);
+  }
+
+  /** Alipay's redirect to the gateway: `auth_code` and `state`; same rules as WeChat's. */
+  alipayCallback(query: { auth_code?: string; state?: string }, ctx: AssistRequestContext, cookieHeader?: unknown): Promise<BrowserOutcome> {
+    return this.callback('ali_pay', query.auth_code, query.state, cookieHeader, ctx);
+  }
+
+  /**
+   * A channel's redirect to the gateway, unauthenticated (anyone can send
+   * one: a state is readable off any checkout QR). In order, and nothing is
+   * written and nothing called upstream before a step passes: the code's
+   * shape; a state this gateway minted for a live flow of this channel; the
+   * per-state callback limit (a counter of that flow); for a redirect-back
+   * flow, the browser binding; the flow still open; then the flow's single
+   * exchange (complete), whose failures are counted and close the flow at
+   * the cap. The page (or the redirect-back) says what happened.
+   */
+  private async callback(channel: AuthChannel, code: string | undefined, state: string | undefined, cookieHeader: unknown, ctx: AssistRequestContext): Promise<BrowserOutcome> {
+    const label = channel === 'ali_pay' ? 'Alipay' : 'WeChat';
+    const tag = channel === 'ali_pay' ? { channel: 'ali_pay' } : {};
+    // WeChat's explicit refusal is `authdeny`; Alipay has none, a payer who refuses comes back with state and no auth_code.
+    const declined = code === undefined || (channel === 'wechat_pay' && code === 'authdeny');
+    if (!declined && code !== '' && !isOAuthCodeShape(code)) return page(PAGES.noCode(label));
+    const found = await this.flowOfState(state);
+    // A state is completed by its own channel's callback only (an Alipay code is Alipay's).
+    if (!found || (found.flow.channel === 'ali_pay') !== (channel === 'ali_pay')) {
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { ...tag, reason: state ? 'unknown or expired state' : 'no state' });
       return page(PAGES.badLink());
     }
     const { merchant, queryCode, flow } = found;
-    const code = query.code;
-    if (code === undefined || code === '' || code === 'authdeny') {
-      const reason = code === 'authdeny' || code === undefined ? 'the payer declined authorization' : 'WeChat came back without a code';
-      const after = await this.fail(merchant, queryCode, flow, reason);
-      this.logger.log(ctx.traceId, 'channel_auth.declined', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
-      if (after.status === 'success') return this.finished(queryCode, after);
-      if (flow.mode === 'redirect') return this.finished(queryCode, after);
-      return page(code === '' ? PAGES.noCode() : PAGES.declined());
+    if ((await this.store.increment(flowKeys.callbacks(state as string), CHANNEL_AUTH_TTL_MS)) > MAX_CALLBACKS_PER_STATE) {
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { ...tag, mchNo: merchant.mchNo, queryCode: mask(queryCode), reason: 'too many callbacks for this state' });
+      return page(PAGES.tooManyCallbacks());
     }
-    if (code.length > 128 || /\s/.test(code)) return page(PAGES.noCode());
-    const completion = await this.complete(merchant, queryCode, flow, code, ctx);
+    if (flow.mode === 'redirect' && !this.boundToBrowser(flow, readBindingCookie(cookieHeader))) {
+      // Login CSRF (someone else's code landing in this browser) or a forwarded link: no exchange, no queryCode.
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { ...tag, mchNo: merchant.mchNo, queryCode: mask(queryCode), reason: 'not the browser that opened the link' });
+      return page(PAGES.otherBrowser());
+    }
+    if (flow.closed) return this.finished(queryCode, flow);
+    if (declined || code === '') {
+      const reason = declined ? 'the payer declined authorization' : `${label} came back without ${channel === 'ali_pay' ? 'an auth code' : 'a code'}`;
+      const after = await this.fail(merchant, queryCode, flow, reason);
+      this.logger.log(ctx.traceId, 'channel_auth.declined', { ...tag, mchNo: merchant.mchNo, queryCode: mask(queryCode) });
+      if (after.status === 'success' || flow.mode === 'redirect') return this.finished(queryCode, after);
+      return page(declined ? PAGES.declined() : PAGES.noCode(label));
+    }
+    const completion = await this.complete(merchant, queryCode, flow, code as string, ctx);
     if (completion.kind === 'taken') {
       // A second tab or a late redirect with another code: the flow keeps its first result.
       return completion.flow.status === 'waiting' ? page(PAGES.inProgress()) : this.finished(queryCode, completion.flow);
@@ -222,37 +257,15 @@ export class ChannelAuthService {
     return this.finished(queryCode, completion.flow);
   }
 
-  /**
-   * Alipay's redirect to the gateway: `auth_code` and `state`. Same rules as
-   * WeChat's: the state must be one this gateway minted for an Alipay flow
-   * and still holds; the flow is completed once.
-   */
-  async alipayCallback(query: { auth_code?: string; state?: string }, ctx: AssistRequestContext): Promise<BrowserOutcome> {
-    const found = await this.flowOfState(query.state);
-    if (!found || found.flow.channel !== 'ali_pay') {
-      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { channel: 'ali_pay', reason: query.state ? 'unknown or expired state' : 'no state' });
-      return page(PAGES.badLink());
-    }
-    const { merchant, queryCode, flow } = found;
-    const code = query.auth_code;
-    // Alipay has no authdeny: a payer who refuses comes back with state and no auth_code. Stored as a
-    // refusal, as on WeChat's callback, so the merchant's poll ends instead of reading `waiting` until the flow expires.
-    if (code === undefined || code === '') {
-      const reason = code === undefined ? 'the payer declined authorization' : 'Alipay came back without an auth code';
-      const after = await this.fail(merchant, queryCode, flow, reason);
-      this.logger.log(ctx.traceId, 'channel_auth.declined', { channel: 'ali_pay', mchNo: merchant.mchNo, queryCode: mask(queryCode) });
-      if (after.status === 'success' || flow.mode === 'redirect') return this.finished(queryCode, after);
-      return page(code === '' ? PAGES.noCode('Alipay') : PAGES.declined());
-    }
-    if (code.length > 128 || /\s/.test(code)) {
-      if (flow.mode === 'redirect' || flow.status === 'success') return this.finished(queryCode, flow);
-      return page(PAGES.noCode('Alipay'));
-    }
-    const completion = await this.complete(merchant, queryCode, flow, code, ctx);
-    if (completion.kind === 'taken') {
-      return completion.flow.status === 'waiting' ? page(PAGES.inProgress()) : this.finished(queryCode, completion.flow);
-    }
-    return this.finished(queryCode, completion.flow);
+  /** True when the request carries the binding cookie of the browser that opened this redirect-back flow's jump. */
+  private boundToBrowser(flow: AuthFlow, token: string | undefined): boolean {
+    return flow.browser !== undefined && token !== undefined && bindingDigest(token) === flow.browser;
+  }
+
+  /** The binding cookie for `token`, scoped to the public path of the module's channel-auth routes. */
+  private bindingCookieFor(token: string): string {
+    const routes = new URL(this.publicRouteUrl(CHANNEL_AUTH_ROUTES) as string);
+    return bindingCookie(token, routes.pathname, routes.protocol === 'https:');
   }
 
   /**
@@ -261,7 +274,7 @@ export class ChannelAuthService {
    * refresh resumes it; a finished one goes straight back); outside WeChat,
    * a page saying to open it there.
    */
-  async jump(ctx: AssistRequestContext, input: JumpInput, userAgent: unknown, selfUrl: string): Promise<BrowserOutcome> {
+  async jump(ctx: AssistRequestContext, input: JumpInput, userAgent: unknown, selfUrl: string, cookieHeader?: unknown): Promise<BrowserOutcome> {
     const merchant = trusted(ctx);
     const auto = input.channel === AUTO_CHANNEL || input.authType === AUTO_CHANNEL;
     // AUTO (Jeepay's ifCode=AUTO): Alipay inside Alipay, WeChat inside WeChat, elsewhere a page naming both.
@@ -274,9 +287,13 @@ export class ChannelAuthService {
     }
     if (!auto && picked === 'wechat_pay' && !isWechatBrowser(userAgent)) return page(PAGES.openInWechat(selfUrl));
 
+    // The browser's binding: the one it already holds (several flows may share it), or a new one.
+    const held = readBindingCookie(cookieHeader);
+    const token = held ?? mintFlowToken();
     // Per channel: one AUTO link opened in WeChat and in Alipay makes two flows.
     const jumpKey = input.sign ? flowKeys.jump(merchant, picked === 'ali_pay' ? `${input.sign}\u0000ali_pay` : input.sign) : undefined;
     let ref = jumpKey ? openRef(await this.store.get(jumpKey), jumpKey, merchant) : undefined;
+    let setCookie: string | undefined;
     if (!ref) {
       const queryCode = mintFlowToken();
       const state = mintFlowToken();
@@ -288,18 +305,24 @@ export class ChannelAuthService {
         redirectUrl: input.redirectUrl,
         ...(extParam !== undefined && { extParam }),
         createdAt: Date.now(),
+        browser: bindingDigest(token),
       });
       ref = { queryCode, state };
       if (jumpKey) {
         // Two loads of one link at once: the first one's flow wins, the other is left to expire.
-        const held = await this.store.setIfAbsent(jumpKey, sealRecord(merchant, jumpKey, ref), CHANNEL_AUTH_TTL_MS);
-        ref = openRef(held, jumpKey, merchant) ?? ref;
+        const winner = await this.store.setIfAbsent(jumpKey, sealRecord(merchant, jumpKey, ref), CHANNEL_AUTH_TTL_MS);
+        ref = openRef(winner, jumpKey, merchant) ?? ref;
       }
+      setCookie = this.bindingCookieFor(token);
     }
     const flow = await this.readFlow(merchant, ref.queryCode);
-    if (flow && flow.status !== 'waiting') return this.finished(ref.queryCode, flow);
+    if (!flow) return page(PAGES.badLink());
+    // One link, one browser: the link opened (or forwarded) elsewhere does not join or finish this flow.
+    if (!this.boundToBrowser(flow, token)) return page(PAGES.otherBrowser());
+    // The payer was sent back once; a re-open never lands with the queryCode again.
+    if (flow.status !== 'waiting') return page(PAGES.alreadyFinished());
     ctx.answered = { event: 'channel_auth.jump', fields: { queryCode: mask(ref.queryCode) } };
-    return { kind: 'redirect', url: this.authorizeUrl(merchant, picked, callback, ref.state ?? '') };
+    return { kind: 'redirect', url: this.authorizeUrl(merchant, picked, callback, ref.state ?? ''), ...(setCookie !== undefined && { setCookie }) };
   }
 
   /** Where a finished flow sends the payer: back to the merchant (redirect mode, queryCode and extParam only), or a page. */
@@ -311,6 +334,7 @@ export class ChannelAuthService {
       return { kind: 'redirect', url: back.toString() };
     }
     if (flow.status === 'success') return page(PAGES.done());
+    if (flow.closed) return page(PAGES.closed());
     return page(PAGES.failed(flow.failure ?? 'authorization failed'));
   }
 
@@ -387,10 +411,11 @@ export class ChannelAuthService {
 
   /**
    * Completes a flow with a code, once: the first code binds it (atomic
-   * set-if-absent); the same code again is idempotent (a finished flow
-   * answers from the store, an unfinished one goes through the idempotent
-   * exchange); another code is `taken`. A refusal leaves the flow open to
-   * another try.
+   * set-if-absent, the flow's single exchange; nothing is written before
+   * it); the same code again is idempotent (a finished flow answers from the
+   * store, an unfinished one goes through the idempotent exchange); another
+   * code is `taken`. A refusal leaves the flow open to another try, up to
+   * MAX_FAILED_EXCHANGES_PER_FLOW failed exchanges; then it is closed as failed.
    */
   private async complete(merchant: Merchant, queryCode: string, flow: AuthFlow, code: string, ctx: AssistRequestContext): Promise<Completion> {
     const digest = codeDigest(code);
@@ -398,44 +423,64 @@ export class ChannelAuthService {
     if (flow.status === 'success') {
       return (await this.store.get(boundKey)) === digest ? { kind: 'done', flow } : { kind: 'taken', flow };
     }
-    // A code goes to one flow: the same code replayed into another flow (its own state, someone else's
-    // code) would otherwise be answered from the idempotent exchange with the other payer's identity.
-    const flowId = flowKeys.flow(queryCode);
-    const codeKey = flowKeys.code(flow.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : merchant.wechat.appId, code);
-    if ((await this.store.setIfAbsent(codeKey, flowId, CHANNEL_AUTH_TTL_MS)) !== flowId) {
-      this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
-      return { kind: 'done', flow: await this.fail(merchant, queryCode, flow, CODE_OF_ANOTHER_FLOW) };
-    }
+    if (flow.closed) return { kind: 'done', flow };
     const holder = await this.store.setIfAbsent(boundKey, digest, CHANNEL_AUTH_TTL_MS);
     if (holder !== digest) {
       // Taken by a code that has finished, or is finishing: answer with what the flow holds now.
       return { kind: 'taken', flow: (await this.readFlow(merchant, queryCode)) ?? flow };
     }
+    // Read again under the binding: an attempt that held it before may have failed (and counted) or closed the flow.
+    const current = (await this.readFlow(merchant, queryCode)) ?? flow;
+    if (current.status === 'success') return { kind: 'done', flow: current };
+    if (current.closed) {
+      await this.store.deleteIf(boundKey, digest);
+      return { kind: 'done', flow: current };
+    }
+    // A code goes to one flow: the same code replayed into another flow (its own state, someone else's
+    // code) is refused here, before any call (the flow-scoped exchange would also miss and meet WeChat's 40163).
+    const flowId = flowKeys.flow(queryCode);
+    const codeKey = flowKeys.code(current.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : merchant.wechat.appId, code);
+    if ((await this.store.setIfAbsent(codeKey, flowId, CHANNEL_AUTH_TTL_MS)) !== flowId) {
+      this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
+      const failed = await this.recordFailure(merchant, queryCode, current, CODE_OF_ANOTHER_FLOW, undefined);
+      await this.store.deleteIf(boundKey, digest);
+      return { kind: 'done', flow: failed };
+    }
     let outcome: ExchangeOutcome;
     try {
       // Scoped to this flow: the answer is never handed to a direct call (getWxAccessToken, auth with a code alone) nor to another flow.
-      outcome = await this.exchange(merchant, flow.channel ?? 'wechat_pay', code, ctx, exchangeScope(merchant, flowId));
+      outcome = await this.exchange(merchant, current.channel ?? 'wechat_pay', code, ctx, exchangeScope(merchant, flowId));
     } catch (err) {
       // WeChat or the exchange store failed: nothing known, the flow stays waiting and open.
       await this.store.deleteIf(boundKey, digest).catch(() => undefined);
       throw err;
     }
     if (!outcome.ok) {
-      const failed: AuthFlow = { ...flow, status: 'failed', failure: outcome.msg, ...(outcome.wxErrcode !== undefined && { wxErrcode: outcome.wxErrcode }) };
       // Written before the binding goes, so a later code's success cannot be overwritten by this failure.
-      await this.writeFlow(merchant, queryCode, failed);
+      const failed = await this.recordFailure(merchant, queryCode, current, outcome.msg, outcome.wxErrcode);
       await this.store.deleteIf(boundKey, digest);
       return { kind: 'done', flow: failed };
     }
-    const done: AuthFlow = { ...flow, status: 'success', identity: outcome.identity };
+    const done: AuthFlow = { ...current, status: 'success', identity: outcome.identity };
     delete done.failure;
     delete done.wxErrcode;
     await this.writeFlow(merchant, queryCode, done);
     // The binding and the result expire together.
     await this.store.set(boundKey, digest, CHANNEL_AUTH_TTL_MS);
     const shown = outcome.identity.openId ?? outcome.identity.userId;
-    ctx.answered = { event: 'channel_auth.completed', fields: { queryCode: mask(queryCode), channel: flow.channel, ...(shown !== undefined && { id: mask(shown) }) } };
+    ctx.answered = { event: 'channel_auth.completed', fields: { queryCode: mask(queryCode), channel: current.channel, ...(shown !== undefined && { id: mask(shown) }) } };
     return { kind: 'done', flow: done };
+  }
+
+  /** One failed exchange, counted; the flow is closed as failed at MAX_FAILED_EXCHANGES_PER_FLOW. Called holding the flow's binding. */
+  private async recordFailure(merchant: Merchant, queryCode: string, flow: AuthFlow, msg: string, wxErrcode: number | undefined): Promise<AuthFlow> {
+    const attempts = (flow.attempts ?? 0) + 1;
+    const failed: AuthFlow = { ...flow, status: 'failed', failure: msg, attempts };
+    if (wxErrcode !== undefined) failed.wxErrcode = wxErrcode;
+    else delete failed.wxErrcode;
+    if (attempts >= MAX_FAILED_EXCHANGES_PER_FLOW) failed.closed = true;
+    await this.writeFlow(merchant, queryCode, failed);
+    return failed;
   }
 
   /** Records a refusal (no code, authdeny) unless the flow is already done; answers the flow as it now stands. */

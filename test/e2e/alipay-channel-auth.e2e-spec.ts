@@ -242,7 +242,9 @@ describe.each(ADAPTERS)('channel auth with Alipay (hosted flows) over %s', (adap
       const authorize = new URL(jump.location!);
       expect(authorize.origin).toBe(alipay.baseUrl);
       expect(authorize.searchParams.get('redirect_uri')).toBe(`${baseUrl}/unipay/assist/channel/auth/callback/alipay`);
-      const back = await getPage(await consent(jump.location!, 'ali-jump'));
+      // The browser that opened the jump comes back with its binding cookie.
+      const cookie = jump.headers.get('set-cookie')!.split(';')[0];
+      const back = await getPage(await consent(jump.location!, 'ali-jump'), { cookie });
       expect(back.status).toBe(302);
       const landed = new URL(back.location!);
       expect(landed.origin + landed.pathname).toBe('http://127.0.0.1:3000/pay/return');
@@ -256,7 +258,7 @@ describe.each(ADAPTERS)('channel auth with Alipay (hosted flows) over %s', (adap
       const jump = await getPage(jumpUrl({ channel: 'AUTO', extParam: 'order-D1' }), { 'user-agent': ALIPAY_UA });
       expect(jump.status).toBe(302);
       const before = alipay.simulator.exchanges;
-      const back = await getPage((await decline(jump.location!)).toString());
+      const back = await getPage((await decline(jump.location!)).toString(), { cookie: jump.headers.get('set-cookie')!.split(';')[0] });
       expect(back.status).toBe(302);
       const landed = new URL(back.location!);
       expect(landed.origin + landed.pathname).toBe('http://127.0.0.1:3000/pay/return');

@@ -154,7 +154,9 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
       expect(authorize.origin + authorize.pathname).toBe(`${gw.sim.baseUrl}/connect/oauth2/authorize`);
       expect(authorize.searchParams.get('redirect_uri')).toBe(`${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat`);
       const callback = await authorizeAt(jump.location!, { user: 'jumper' });
-      const back = await getPage(callback);
+      // The browser that opened the jump: its binding cookie goes back with the callback.
+      const cookie = jump.headers.get('set-cookie')!.split(';')[0];
+      const back = await getPage(callback, { cookie });
       expect(back.status).toBe(302);
       const landed = new URL(back.location!);
       expect(landed.origin + landed.pathname).toBe('http://127.0.0.1:3000/pay/return');
@@ -166,18 +168,20 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
       }
       expect(await read(landed.searchParams.get('queryCode')!)).toMatchObject({ status: 'success', openId: openIdOf('jumper') });
 
-      // The same link again (a reload, a second tap): straight back, same queryCode, nothing exchanged.
+      // The same link again (a reload, a second tap): a page saying it is finished, no second landing, nothing exchanged.
       const before = sim().exchanges;
-      const again = await getPage(link, { 'user-agent': WECHAT_UA });
-      expect(again.status).toBe(302);
-      expect(again.location).toBe(back.location);
+      const again = await getPage(link, { 'user-agent': WECHAT_UA, cookie });
+      expect(again.status).toBe(200);
+      expect(again.location).toBeNull();
+      expect(again.text).toContain('Authorization already finished');
+      expect(again.text).not.toContain(landed.searchParams.get('queryCode')!);
       expect(sim().exchanges).toBe(before);
     });
 
     it('a reload before WeChat answers resumes the same flow (same state)', async () => {
       const link = jumpUrl({});
       const first = await getPage(link, { 'user-agent': WECHAT_UA });
-      const second = await getPage(link, { 'user-agent': WECHAT_UA });
+      const second = await getPage(link, { 'user-agent': WECHAT_UA, cookie: first.headers.get('set-cookie')!.split(';')[0] });
       expect(second.location).toBe(first.location);
     });
 
@@ -194,7 +198,8 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
       const q = new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]));
       const jump = await getPage(`${gw.baseUrl}/unipay/assist/channel/auth/jump?${q}`, { 'user-agent': WECHAT_UA });
       expect(jump.status).toBe(302);
-      const back = new URL((await getPage(await authorizeAt(jump.location!, { user: 'three' }))).location!);
+      const cookie = jump.headers.get('set-cookie')!.split(';')[0];
+      const back = new URL((await getPage(await authorizeAt(jump.location!, { user: 'three' }), { cookie })).location!);
       expect(back.origin + back.pathname).toBe('http://localhost:3000/back');
       const r = await postChannelAuth(gw.baseUrl, 'auth', body30(MERCHANT_30, { channel: 'wechat_pay', queryCode: back.searchParams.get('queryCode') }));
       expect(r.json.data).toMatchObject({ openId: openIdOf('three'), status: 'success' });

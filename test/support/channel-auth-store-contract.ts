@@ -39,6 +39,14 @@ export function channelAuthStoreContract(make: () => ChannelAuthStore | Promise<
     expect(await store.setIfAbsent('bound:y', 'next', 60_000)).toBe('next');
   });
 
+  it('increment counts from 1, atomically, and the counter expires with its first ttl', async () => {
+    const counts = await Promise.all(Array.from({ length: 10 }, () => store.increment('hits:s', 60_000)));
+    expect([...counts].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await store.increment('hits:t', 30)).toBe(1);
+    await waitUntil(async () => (await store.get('hits:t')) === undefined);
+    expect(await store.increment('hits:t', 60_000)).toBe(1);
+  });
+
   it('expires values after their ttl', async () => {
     await store.set('flow:short', 'v', 30);
     expect(await store.setIfAbsent('bound:short', 'v', 30)).toBe('v');

@@ -80,6 +80,10 @@ class RecordingStore implements ChannelAuthStore {
   deleteIf(key: string, value: string) {
     return this.inner.deleteIf(key, value);
   }
+  increment(key: string, ttlMs: number) {
+    this.writes.push(key);
+    return this.inner.increment(key, ttlMs);
+  }
 }
 
 class CapturingLogger extends AssistLogger {
@@ -298,15 +302,20 @@ describe('ChannelAuthService', () => {
 
   describe('jump (redirect-back)', () => {
     const UA = 'Mozilla/5.0 MicroMessenger/8.0.47';
-    const jump = (input: { redirectUrl: string; extParam?: string; sign?: string }, ua = UA) => service.jump(ctx('M20'), input, ua, 'https://pay.example.com/unipay/assist/channel/auth/jump?x=1');
+    const jump = (input: { redirectUrl: string; extParam?: string; sign?: string }, ua = UA, cookie?: string) =>
+      service.jump(ctx('M20'), input, ua, 'https://pay.example.com/unipay/assist/channel/auth/jump?x=1', cookie);
+    /** The Cookie header a browser sends back after the jump's Set-Cookie. */
+    const cookieOf = (out: { setCookie?: string }): string => out.setCookie!.split(';')[0];
 
     it('inside WeChat: 302 to WeChat; after the callback, back to redirectUrl with queryCode and extParam only', async () => {
       const out = await jump({ redirectUrl: 'https://shop.example.com/pay?order=7', extParam: 'o-7', sign: 'aa'.repeat(32) });
       expect(out.kind).toBe('redirect');
+      // https public URL: the binding cookie is Secure, and scoped to the channel-auth routes.
+      expect(out.setCookie).toMatch(/^unipay_assist_flow=[a-z2-7]{26}; Path=\/unipay\/assist\/channel\/auth; Max-Age=300; HttpOnly; SameSite=Lax; Secure$/);
       const authorize = new URL((out as { url: string }).url.split('#')[0]);
       expect(authorize.searchParams.get('redirect_uri')).toBe(CALLBACK);
       const state = authorize.searchParams.get('state')!;
-      const back = await service.wechatCallback({ code: wechat.issue('oJump'), state }, ctx());
+      const back = await service.wechatCallback({ code: wechat.issue('oJump'), state }, ctx(), cookieOf(out));
       expect(back.kind).toBe('redirect');
       const landed = new URL((back as { url: string }).url);
       expect(landed.origin + landed.pathname).toBe('https://shop.example.com/pay');
@@ -316,14 +325,18 @@ describe('ChannelAuthService', () => {
       expect(await read(landed.searchParams.get('queryCode')!)).toMatchObject({ openId: 'oJump' });
     });
 
-    it('the same signed link again resumes its flow (same state); once done it goes straight back', async () => {
+    it('the same signed link again in the same browser resumes its flow (same state); once done a page, not the queryCode again', async () => {
       const input = { redirectUrl: 'https://shop.example.com/r', sign: 'bb'.repeat(32) };
-      const first = (await jump(input)) as { url: string };
-      const second = (await jump(input)) as { url: string };
+      const first = (await jump(input)) as { url: string; setCookie?: string };
+      const cookie = cookieOf(first);
+      const second = (await jump(input, UA, cookie)) as { url: string };
       expect(second.url).toBe(first.url);
+      // Another browser (no cookie): a page, never this flow's state.
+      expect(await jump(input)).toMatchObject({ kind: 'page', page: { status: 403 } });
       const state = new URL(first.url.split('#')[0]).searchParams.get('state')!;
-      const back = (await service.wechatCallback({ code: wechat.issue('oOnce'), state }, ctx())) as { url: string };
-      expect(((await jump(input)) as { url: string }).url).toBe(back.url);
+      const back = (await service.wechatCallback({ code: wechat.issue('oOnce'), state }, ctx(), cookie)) as { url: string };
+      expect(back.url).toContain('queryCode=');
+      expect(await jump(input, UA, cookie)).toMatchObject({ kind: 'page', page: { title: 'Authorization already finished' } });
       // Another signed link is another flow.
       const other = (await jump({ ...input, sign: 'cc'.repeat(32) })) as { url: string };
       expect(new URL(other.url.split('#')[0]).searchParams.get('state')).not.toBe(state);
