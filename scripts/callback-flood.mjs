@@ -114,7 +114,7 @@ console.log(
       callbacks: N,
       concurrency: CONCURRENCY,
       ipLimit: ipLimit === false ? 'off' : 'default',
-      atOneState: { ...atTarget, wechatCalls: targetCalls, targetFlow: targetRead.code === 1 ? `closed: ${targetRead.msg}` : targetRead.status },
+      atOneState: { ...atTarget, wechatCalls: targetCalls, targetFlow: targetRead.code === 1 ? `failed: ${targetRead.msg}` : targetRead.status },
       atUnknownStates: unknown,
       storeEntries: storeKind === 'memory' ? { before: entriesBefore, afterOneState: entriesAfterTarget, afterUnknownStates: entriesAfterUnknown } : 'n/a (Redis)',
       victims: { started: VICTIMS, stillWaiting: waiting, completedAfterwards: completed },

@@ -14,8 +14,10 @@ import { ReplayStore } from './replay.store';
 
 /** One signed request as the replay memory sees it. */
 export interface ReplayRequest {
-  /** The store key (replayKey): hashed, holds no sign. */
+  /** The store key (replayKey): hashed, holds no sign, the same on every route. */
   key: string;
+  /** The route the request came in on: its answer is kept for that route only (sealed with it as associated data). */
+  route: string;
   /** The last second (epoch) the request's reqTime window accepts it: the memory lasts until then. */
   windowEnds: number;
   /** Seals and opens the stored answer (derived from the merchant's verifying sign secret). */
@@ -26,6 +28,7 @@ export interface ReplayRequest {
 /** A request that runs the business: `settle` with its answer or `release` on failure, exactly once. */
 export interface ReplayTicket {
   readonly key: string;
+  readonly route: string;
   readonly owner: string;
   readonly sealKey: Buffer;
   readonly traceId: string;
@@ -54,7 +57,7 @@ type LocalOutcome = { kind: 'answer'; answer: WireAnswer } | { kind: 'released' 
  */
 @Injectable()
 export class ReplayAnswers {
-  private readonly inflight = new Map<string, Promise<LocalOutcome>>();
+  private readonly inflight = new Map<string, { route: string; promise: Promise<LocalOutcome> }>();
   private readonly waitMs: number;
   private readonly pendingTtlMs: number;
 
@@ -82,7 +85,9 @@ export class ReplayAnswers {
     for (;;) {
       const running = this.inflight.get(request.key);
       if (running) {
-        const outcome = await this.bounded(running);
+        // The same signed body running on another route right now: never this route's answer, never a second run.
+        if (running.route !== request.route) throw otherRoute();
+        const outcome = await this.bounded(running.promise);
         if (outcome.kind === 'answer') return this.replayed(outcome.answer, 'joined');
         if (outcome.kind === 'failed') throw outcome.error;
         // Released: the twin failed before its business finished; run it ourselves.
@@ -91,16 +96,16 @@ export class ReplayAnswers {
       // Registered before the first await, so a twin arriving now waits for this one.
       let resolve!: (outcome: LocalOutcome) => void;
       const promise = new Promise<LocalOutcome>((r) => (resolve = r));
-      this.inflight.set(request.key, promise);
+      this.inflight.set(request.key, { route: request.route, promise });
       const finish = (outcome: LocalOutcome): void => {
-        if (this.inflight.get(request.key) === promise) this.inflight.delete(request.key);
+        if (this.inflight.get(request.key)?.promise === promise) this.inflight.delete(request.key);
         resolve(outcome);
       };
       try {
         const found = await this.claim(request);
         if (found.kind === 'fresh') {
-          const { key, sealKey, traceId, windowEnds } = request;
-          return { kind: 'fresh', ticket: { key, owner: found.owner, sealKey, traceId, windowEnds, done: false, finish } };
+          const { key, route, sealKey, traceId, windowEnds } = request;
+          return { kind: 'fresh', ticket: { key, route, owner: found.owner, sealKey, traceId, windowEnds, done: false, finish } };
         }
         finish({ kind: 'answer', answer: found.answer });
         return this.replayed(found.answer, 'stored');
@@ -120,7 +125,7 @@ export class ReplayAnswers {
     if (ticket.done) return;
     ticket.done = true;
     try {
-      const sealed = sealReplayAnswer(answer, ticket.sealKey, ticket.key);
+      const sealed = sealReplayAnswer(answer, ticket.sealKey, answerAad(ticket.key, ticket.route));
       await this.store.settle(ticket.key, ticket.owner, sealed, this.windowTtlMs(ticket.windowEnds));
     } catch {
       this.logger.warn(ticket.traceId, 'replay.store_write_failed', {});
@@ -153,10 +158,13 @@ export class ReplayAnswers {
       const seen = await this.store.begin(request.key, owner, Math.min(this.windowTtlMs(request.windowEnds), this.pendingTtlMs));
       if (seen.state === 'claimed') return { kind: 'fresh', owner };
       if (seen.state === 'answered') {
-        const answer = openReplayAnswer(seen.answer, request.sealKey, request.key);
+        const answer = openReplayAnswer(seen.answer, request.sealKey, answerAad(request.key, request.route));
         if (!isRecord(answer)) {
-          // Sealed under another secret (rotated since) or not ours: nothing to repeat, and it did run once.
-          throw new AssistException(AssistErrorCode.REPLAYED, 'replayed request: already answered, and the stored answer is sealed with another sign secret');
+          // Answered on another route, or sealed under another secret (rotated since): nothing to repeat here, and it did run once.
+          throw new AssistException(
+            AssistErrorCode.REPLAYED,
+            'replayed request: already answered on another route, or its stored answer is sealed with another sign secret',
+          );
         }
         return { kind: 'stored', answer };
       }
@@ -193,6 +201,15 @@ export class ReplayAnswers {
     this.metrics?.replayAnswered?.(source);
     return { kind: 'replayed', answer, source };
   }
+}
+
+/** What a stored answer is sealed with besides its key: the route, so it opens on that route only. */
+function answerAad(key: string, route: string): string {
+  return `${key}\u0000${route}`;
+}
+
+function otherRoute(): AssistException {
+  return new AssistException(AssistErrorCode.REPLAYED, 'replayed request: this signed request is being answered on another route');
 }
 
 function inProgress(): AssistException {

@@ -29,7 +29,13 @@ function answers(store: MemoryReplayStore, waitMs = 2_000, metrics = new Counter
   return new ReplayAnswers(store, quiet, options(waitMs), metrics, clock);
 }
 
-const request = (key = 'k1', secret = 'new'): ReplayRequest => ({ key, windowEnds: NOW + 300, sealKey: replaySealKey(merchant, secret), traceId: 'T1' });
+const request = (key = 'k1', secret = 'new', route = 'getWxAuthUrl'): ReplayRequest => ({
+  key,
+  route,
+  windowEnds: NOW + 300,
+  sealKey: replaySealKey(merchant, secret),
+  traceId: 'T1',
+});
 const ANSWER = { code: 0, msg: 'success', data: { code: 0, url: 'https://x', resTime: NOW, sign: 'abc' }, traceId: 'FIRST' };
 
 function ticketOf(entry: ReplayEntry): ReplayTicket {
@@ -38,6 +44,15 @@ function ticketOf(entry: ReplayEntry): ReplayTicket {
 }
 
 describe('ReplayAnswers (answer mode) on the memory store', () => {
+  it('one key, two routes: the answer stored for one route is 10007 on the other, and a run in flight on one refuses the other at once', async () => {
+    const replay = answers(new MemoryReplayStore());
+    const first = ticketOf(await replay.enter(request('k-route', 'new', 'authAndSet')));
+    await expect(replay.enter(request('k-route', 'new', 'auth'))).rejects.toMatchObject({ code: 10007, message: expect.stringContaining('on another route') });
+    await replay.settle(first, ANSWER);
+    await expect(replay.enter(request('k-route', 'new', 'auth'))).rejects.toMatchObject({ code: 10007, message: expect.stringContaining('another route') });
+    await expect(replay.enter(request('k-route', 'new', 'authAndSet'))).resolves.toMatchObject({ kind: 'replayed', answer: ANSWER });
+  });
+
   it('runs a request once, then answers every copy with the stored answer', async () => {
     const metrics = new Counter();
     const replay = answers(new MemoryReplayStore(), 2_000, metrics);

@@ -5,12 +5,15 @@ import { replaySealKey } from '../../replay/replay-answer-seal';
 import { ReplayAnswers } from '../../replay/replay-answers';
 
 /**
- * The store's key for one signed request on one route: hashed, so the store
- * never holds a usable sign and keys have one size.
+ * The store's key for one signed request: hashed, so the store never holds a
+ * usable sign and keys have one size. Not the route: one signed body has one
+ * meaning, so the body accepted on one route is a replay on every other (no
+ * DaxPay sign string covers the route, and two routes' DTOs may sign the
+ * same fields, e.g. auth and authAndSet).
  */
-export function replayKey(merchant: Merchant, sign: string, route: string): string {
+export function replayKey(merchant: Merchant, sign: string): string {
   return createHash('sha256')
-    .update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${route}\u0000${sign.toLowerCase()}`)
+    .update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${sign.toLowerCase()}`)
     .digest('base64url');
 }
 
@@ -33,9 +36,9 @@ export async function checkReplay(
   merchant: Merchant,
   request: { route: string; sign: string; reqTime: number },
 ): Promise<void> {
-  const key = replayKey(merchant, request.sign, request.route);
+  const key = replayKey(merchant, request.sign);
   const windowEnds = request.reqTime + merchant.reqTimeout;
   if (merchant.replay === 'reject') return replay.claimOnce(key, windowEnds);
   const secret = merchant.signSecrets[ctx.secretIndex ?? 0] ?? merchant.signSecrets[0];
-  ctx.replay = await replay.enter({ key, windowEnds, sealKey: replaySealKey(merchant, secret), traceId: ctx.traceId });
+  ctx.replay = await replay.enter({ key, route: request.route, windowEnds, sealKey: replaySealKey(merchant, secret), traceId: ctx.traceId });
 }
