@@ -1,4 +1,5 @@
 import { AssistErrorCode, AssistErrorCodeValue } from './error-codes';
+import { quotedName } from './log-safe';
 
 /**
  * An error that becomes an envelope failure (`data: null`). Pure (no NestJS)
@@ -14,6 +15,7 @@ export class AssistException extends Error {
   }
 
   static invalidField(field: string, reason: string): AssistException {
-    return new AssistException(AssistErrorCode.INVALID_FIELD, `${field}: ${reason}`);
+    // The field name may be a client's (a query parameter given twice): capped and escaped before it is quoted.
+    return new AssistException(AssistErrorCode.INVALID_FIELD, `${quotedName(field)}: ${reason}`);
   }
 }

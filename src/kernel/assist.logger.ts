@@ -1,10 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { logName, logValue } from './log-safe';
+
+export { LOG_VALUE_MAX } from './log-safe';
 
 export type LogFields = Record<string, string | number | boolean | undefined>;
 
 /**
  * The module's logger: every line carries the request's traceId. Callers pass
  * only safe fields (masked tokens, hashed codes); secrets never get here.
+ * Every name and value is escaped and capped here (log-safe), whatever its
+ * source: a reason may quote a field name a client chose, in both log
+ * formats (Nest's text logger and the demo's JSON lines) the line stays one
+ * line with only the writer's own keys.
  */
 @Injectable()
 export class AssistLogger {
@@ -24,8 +31,8 @@ export class AssistLogger {
 }
 
 function format(traceId: string, event: string, fields: LogFields): string {
-  let line = `${event} traceId=${traceId}`;
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) line += ` ${k}=${v}`;
+  let line = `${logName(event)} traceId=${logValue(traceId)}`;
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) line += ` ${logName(k)}=${logValue(String(v))}`;
   return line;
 }
 
