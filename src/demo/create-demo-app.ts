@@ -1,4 +1,5 @@
 import { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -20,6 +21,28 @@ export interface DemoAppOptions extends DemoModuleOptions {
 
 export const DEFAULT_BODY_LIMIT = 16 * 1024;
 
+/**
+ * Slow-client bounds of the demo's server (Node's own are 60 s for the
+ * headers and 300 s for the whole request): a relay request is a small JSON
+ * body, so 10 s and 30 s are generous. Node checks them every 30 s
+ * (connectionsCheckingInterval), so a stalled client goes within that much
+ * after its limit. HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS override them.
+ */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The CSP of the demo's Swagger UI (/docs): its own scripts only, its inline styles, no framing. */
+export const DEMO_DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** A positive whole number of milliseconds from the environment, or the default; anything else fails at start. */
+export function parseTimeoutMs(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value.trim());
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive number of milliseconds, not ${value}`);
+  return n;
+}
+
 /** BODY_LIMIT (bytes, a positive integer) or the 16 KiB default; anything else fails at start. */
 export function parseBodyLimit(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return DEFAULT_BODY_LIMIT;
@@ -35,14 +58,34 @@ export async function createDemoApp(options: DemoAppOptions = {}): Promise<INest
   const logger = options.structuredLogs ? createDemoLogger() : (options.logger ?? ['log', 'warn', 'error']);
   if (options.adapter === 'fastify') {
     const fastify = await NestFactory.create(root, new FastifyAdapter({ bodyLimit }), { logger });
+    harden(fastify);
     setupDemoDocs(fastify);
     return fastify;
   }
   const app = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), { logger });
+  // Express announces itself on every answer unless told not to (Fastify sends no such header).
+  app.disable('x-powered-by');
   // Registered before Nest's default parser, which then skips the parsed body.
   app.useBodyParser('json', { limit: bodyLimit });
+  harden(app);
   setupDemoDocs(app);
   return app;
+}
+
+/** Server timeouts, and the docs pages' headers (as the hosted pages': no sniffing, no framing, a CSP). */
+function harden(app: INestApplication): void {
+  const server = app.getHttpServer() as Server;
+  server.headersTimeout = parseTimeoutMs('HEADERS_TIMEOUT_MS', process.env.HEADERS_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS);
+  server.requestTimeout = parseTimeoutMs('REQUEST_TIMEOUT_MS', process.env.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS);
+  app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    if (/^\/docs(?:[-/?]|$)/.test(req.url ?? '')) {
+      res.setHeader('Content-Security-Policy', DEMO_DOCS_CSP);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('X-Frame-Options', 'DENY');
+      res.setHeader('Referrer-Policy', 'no-referrer');
+    }
+    next();
+  });
 }
 
 export function parseAdapterName(value: string | undefined): HttpAdapterName {

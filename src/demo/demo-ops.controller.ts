@@ -15,12 +15,18 @@ export class DemoOpsController {
     @Inject(Registry) private readonly registry: Registry,
   ) {}
 
-  /** 200 while the relay can serve; 503 when its Redis is configured and down. WeChat's breaker is reported, not judged. */
+  /**
+   * 200 while the relay can serve; 503 when its Redis is configured and down.
+   * WeChat's breaker is reported, not judged. Redis addresses only with
+   * HEALTH_ADDRESSES=1 (read at start).
+   */
   @Get('health')
   @HealthCheck()
   check() {
-    return this.health.check([() => this.assist.isHealthy('unipayAssist')]);
+    return this.health.check([() => this.assist.isHealthy('unipayAssist', { addresses: this.addresses })]);
   }
+
+  private readonly addresses = process.env.HEALTH_ADDRESSES === '1';
 
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')

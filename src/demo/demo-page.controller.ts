@@ -48,6 +48,8 @@ export class DemoPageController {
   @Header('Content-Security-Policy', DEMO_PAGE_CSP)
   @Header('Cache-Control', 'no-store')
   @Header('Referrer-Policy', 'no-referrer')
+  @Header('X-Content-Type-Options', 'nosniff')
+  @Header('X-Frame-Options', 'DENY')
   page(): string {
     return DEMO_PAGE_HTML;
   }

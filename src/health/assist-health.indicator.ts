@@ -49,10 +49,15 @@ export class AssistHealthIndicator {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  async isHealthy(key = 'unipayAssist', options: { timeoutMs?: number } = {}) {
+  /**
+   * `addresses`: name each Redis node's host:port (and the deployment's
+   * description, which names them). Off by default: a health endpoint is
+   * often reachable by more people than the network map should be.
+   */
+  async isHealthy(key = 'unipayAssist', options: { timeoutMs?: number; addresses?: boolean } = {}) {
     const session = this.indicator.check(key);
     const redis = await this.redisHealth(options.timeoutMs ?? 1000);
-    const topology = this.redisTopology();
+    const topology = this.redisTopology(options.addresses ?? false);
     const details = {
       redis,
       ...(topology && { redisTopology: topology }),
@@ -92,12 +97,20 @@ export class AssistHealthIndicator {
    * role, so one failed master shows even while PING (sent to any node)
    * still answers. Null without Redis.
    */
-  redisTopology(): RedisTopologyHealth | null {
+  redisTopology(addresses = true): RedisTopologyHealth | null {
     const redis = this.find<Redis | Cluster | null>(AssistRedis);
     if (!redis) return null;
     const connection = this.find<RedisConnection | null>(ASSIST_REDIS_CONNECTION);
     const kind = connection?.kind ?? 'unknown';
-    const deployment = connection?.description ?? (redis.isCluster ? 'cluster' : 'single');
+    const named = connection?.description ?? (redis.isCluster ? 'cluster' : 'single');
+    // The description names hosts ("single 127.0.0.1:6379"): its first word only, unless addresses were asked for.
+    const deployment = addresses ? named : named.split(' ')[0];
+    const topology = this.nodesOf(redis, kind, deployment);
+    if (addresses) return topology;
+    return { ...topology, nodes: topology.nodes.map(({ role, status }) => ({ role, status })) };
+  }
+
+  private nodesOf(redis: Redis | Cluster, kind: RedisTopologyHealth['kind'], deployment: string): RedisTopologyHealth {
     if (redis.isCluster) {
       const cluster = redis as Cluster;
       const masters = new Set(cluster.nodes('master'));

@@ -59,7 +59,12 @@ function normalizeHost(host: string): string | undefined {
   return ascii === '' ? undefined : ascii;
 }
 
-export type RedirectCheck = { ok: true } | { ok: false; reason: string };
+/**
+ * `url` on success: the URL as the check parsed it (WHATWG-normalised: scheme and host lower-cased,
+ * dot segments resolved, default port dropped). That form, not the merchant's text, goes to WeChat
+ * and Alipay, so what was checked is what is sent.
+ */
+export type RedirectCheck = { ok: true; url: string } | { ok: false; reason: string };
 
 /**
  * Whether `url` may be used as redirect_uri. Rejects what parsers disagree
@@ -86,7 +91,7 @@ export function checkRedirectUrl(url: string, patterns: readonly string[] | unde
   const host = u.hostname.replace(/\.$/, '');
   for (const raw of patterns) {
     const p = parseRedirectHostPattern(raw);
-    if (p && hostMatches(p, host) && portMatches(p, u.port)) return { ok: true };
+    if (p && hostMatches(p, host) && portMatches(p, u.port)) return { ok: true, url: u.href };
   }
   return { ok: false, reason: `host ${u.host} is not on the merchant's redirect allow-list` };
 }

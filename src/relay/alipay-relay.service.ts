@@ -101,7 +101,7 @@ export class AlipayRelayService {
     // Not an open redirector: only the merchant's own hosts (29062).
     const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `url: ${check.reason}`);
-    return { code: 0, url: this.authorizeUrl(merchant.alipay, dto.url, dto.scope, dto.state) };
+    return { code: 0, url: this.authorizeUrl(merchant.alipay, check.url, dto.scope, dto.state) };
   }
 
   async getAlipayUserId(ctx: AssistRequestContext, authCode: string): Promise<AlipayUserIdData> {

@@ -55,7 +55,7 @@ export class AssistService {
     // Not an open redirector: only the merchant's own hosts (29062).
     const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `url: ${check.reason}`);
-    return { code: 0, url: this.wechat.authorizeUrl(merchant.wechat.appId, dto.url, dto.scope, dto.state) };
+    return { code: 0, url: this.wechat.authorizeUrl(merchant.wechat.appId, check.url, dto.scope, dto.state) };
   }
 }
 

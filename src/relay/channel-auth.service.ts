@@ -302,7 +302,8 @@ export class ChannelAuthService {
         mode: 'redirect',
         channel: picked,
         status: 'waiting',
-        redirectUrl: input.redirectUrl,
+        // The checked, normalised form: the payer is sent back to exactly what the allow-list passed.
+        redirectUrl: check.url,
         ...(extParam !== undefined && { extParam }),
         createdAt: Date.now(),
         browser: bindingDigest(token),
@@ -352,7 +353,7 @@ export class ChannelAuthService {
       // An absolute URL: a merchant page, so on the merchant's allow-list like any redirect.
       const check = checkRedirectUrl(path, merchant.redirectHosts);
       if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `authPath: ${check.reason}`);
-      target = new URL(path);
+      target = new URL(check.url);
     }
     // The page there calls authAndSet with the code WeChat appends and this queryCode.
     target.searchParams.set('queryCode', queryCode);

@@ -151,8 +151,10 @@ describe('the module and its connection', () => {
 });
 
 describe('health and metrics name the Redis roles and operations', () => {
-  it('/health reports the deployment and each node the client holds', async () => {
+  it('/health reports the deployment and each node the client holds, with addresses when the host asks (HEALTH_ADDRESSES=1 in the demo)', async () => {
+    process.env.HEALTH_ADDRESSES = '1';
     const gw = await startGateway({ adapter: 'express', override: { redis: { kind: 'single', url: SHARED_REDIS_URL }, redisKeyPrefix: uniquePrefix('wiring-health') } });
+    delete process.env.HEALTH_ADDRESSES;
     try {
       const body = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { info: { unipayAssist: Record<string, unknown> } };
       expect(body.info.unipayAssist).toMatchObject({

@@ -1,5 +1,5 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Optional } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { mergeMap, Observable, of } from 'rxjs';
 import { readBusiness } from '../../dialects/business-data';
 import { AssistException } from '../../kernel/assist.exception';
@@ -35,10 +35,14 @@ export class EnvelopeInterceptor implements NestInterceptor {
     @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
     @Optional() @InjectAssistClock() private readonly clock: AssistClock = systemClock,
     @Optional() private readonly replay?: ReplayAnswers,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<WireAnswer> {
-    const ctx = requestContext(context.switchToHttp().getRequest<object>());
+    const http = context.switchToHttp();
+    const ctx = requestContext(http.getRequest<object>());
+    // An answer may carry an openId or an access token: no cache (browser, proxy, CDN) keeps it.
+    this.adapterHost?.httpAdapter?.setHeader(http.getResponse<object>(), 'Cache-Control', 'no-store');
     const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler())?.name ?? 'other';
     const replay = ctx.replay;
     if (replay?.kind === 'replayed') return of(this.replayed(ctx, route, replay));

@@ -52,6 +52,8 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     this.metrics?.request(routeName(req), mapped.code);
     if (mapped.code === AssistErrorCode.REPLAYED) this.metrics?.replayRejected();
     const answer = failureAnswer(dialectFor(ctx.merchant?.dialect), mapped.code, mapped.msg, this.failureContext(ctx));
+    // As the interceptor's answers: nothing of the relay's is cached anywhere.
+    this.adapterHost.httpAdapter.setHeader(res, 'Cache-Control', 'no-store');
     this.adapterHost.httpAdapter.reply(res, answer, 200);
   }
 

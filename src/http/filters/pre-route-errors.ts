@@ -1,5 +1,7 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { AssistIpThrottlerGuard } from '../../rate-limit/assist-throttler.guard';
 import { ASSIST_ROUTE_PREFIX } from '../../kernel/route-prefix';
 import { isUnderPrefix, mountedPaths, pathOf } from '../route-paths';
 import { EnvelopeExceptionFilter } from './envelope-exception.filter';
@@ -25,6 +27,9 @@ interface PatchableAdapter {
  * them (onModuleInit runs after the routes are registered and before the
  * router hooks): a request under the module's prefix gets the envelope; every
  * other request goes to Nest's handler exactly as before, host filters and all.
+ * A request of ours is counted by the per-IP limit first, as a routed one is
+ * by its guard: malformed JSON, or a flood of unknown paths, spends the
+ * client's budget and gets 29063 past it.
  */
 @Injectable()
 export class PreRouteErrors implements OnModuleInit {
@@ -33,7 +38,19 @@ export class PreRouteErrors implements OnModuleInit {
     private readonly config: ApplicationConfig,
     private readonly envelope: EnvelopeExceptionFilter,
     @Inject(ASSIST_ROUTE_PREFIX) private readonly routePrefix: string,
+    @Optional() private readonly ipLimit?: AssistIpThrottlerGuard,
   ) {}
+
+  /** The error to answer: the per-IP limit's refusal once this client is over it, else the pre-route error itself. */
+  private async counted(err: unknown, req: object, res: object): Promise<unknown> {
+    if (!this.ipLimit) return err;
+    try {
+      await this.ipLimit.canActivate(new ExecutionContextHost([req, res]));
+      return err;
+    } catch (limited) {
+      return limited;
+    }
+  }
 
   private excludedFromGlobalPrefix(path: string): boolean {
     return excludedBy(this.config.getGlobalPrefixOptions().exclude, path);
@@ -49,13 +66,15 @@ export class PreRouteErrors implements OnModuleInit {
       return paths.some((p) => isUnderPrefix(path, p));
     };
     const envelope = this.envelope;
+    const answer = (err: unknown, req: object, res: object): Promise<void> =>
+      this.counted(err, req, res).then((shown) => envelope.reply(shown, req, res, 'pre-route'));
 
     const setErrorHandler = adapter.setErrorHandler?.bind(adapter);
     if (setErrorHandler) {
       adapter.setErrorHandler = (handler, prefix) =>
         // Four parameters: Express tells error middleware by its arity.
         setErrorHandler(function assistErrors(err: unknown, req: object, res: object, next?: unknown) {
-          if (ours(req)) return envelope.reply(err, req, res, 'pre-route');
+          if (ours(req)) return answer(err, req, res);
           return handler(err, req, res, next);
         }, prefix);
     }
@@ -63,7 +82,7 @@ export class PreRouteErrors implements OnModuleInit {
     if (setNotFoundHandler) {
       adapter.setNotFoundHandler = (handler, prefix) =>
         setNotFoundHandler(function assistNotFound(req: object, res: object, next?: unknown) {
-          if (ours(req)) return envelope.reply(new RouteNotFound(), req, res, 'pre-route');
+          if (ours(req)) return answer(new RouteNotFound(), req, res);
           return handler(req, res, next);
         }, prefix);
     }
