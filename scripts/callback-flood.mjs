@@ -14,11 +14,11 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { createDemoApp } = require('../dist/cjs/demo/create-demo-app.js');
-const { DEMO_MERCHANT, DEMO_WECHAT_APP } = require('../dist/cjs/demo/demo-merchant.js');
-const { startSimulatorServer } = require('../dist/cjs/simulator/simulator.server.js');
-const { MemoryChannelAuthStore } = require('../dist/cjs/channel-auth/memory-channel-auth.store.js');
-const { withSign } = require('../dist/cjs/signing/signature.js');
+const { createDemoApp } = require('../apps/demo/dist/create-demo-app.js');
+const { DEMO_MERCHANT, DEMO_WECHAT_APP } = require('../apps/demo/dist/demo-merchant.js');
+const { startSimulatorServer } = require('../packages/simulator/dist/cjs/simulator.server.js');
+const { MemoryChannelAuthStore } = require('../packages/unipay-assist/dist/cjs/channel-auth/memory-channel-auth.store.js');
+const { withSign } = require('@unipay-assist/wire');
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
