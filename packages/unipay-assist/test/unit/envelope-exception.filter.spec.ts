@@ -31,14 +31,18 @@ class Routes {
 describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger and metrics)', () => {
   let filter: EnvelopeExceptionFilter;
   let replies: Reply[];
+  let headers: Array<[string, string]>;
   let logger: RecordingLogger;
   let metrics: RecordingMetrics;
 
   beforeEach(async () => {
     replies = [];
+    headers = [];
     logger = new RecordingLogger();
     metrics = new RecordingMetrics();
-    const adapterHost = { httpAdapter: { reply: (res: object, body: unknown, status?: number) => replies.push({ res, body, status }) } };
+    const adapterHost = {
+      httpAdapter: { reply: (res: object, body: unknown, status?: number) => replies.push({ res, body, status }), setHeader: (_res: object, name: string, value: string) => headers.push([name, value]) },
+    };
     const moduleRef = await Test.createTestingModule({
       providers: [
         EnvelopeExceptionFilter,
@@ -56,6 +60,8 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
     const res = { fake: 'response' };
     filter.catch(exception, httpContext(req, Routes, handler, res));
     expect(replies).toHaveLength(1);
+    // No failure answer is kept by any cache either.
+    expect(headers.at(-1)).toEqual(['Cache-Control', 'no-store']);
     return { req, res, reply: replies[0] };
   }
 

@@ -34,6 +34,10 @@ class FakeAdapter {
   reply(res: object, body: unknown, status?: number): void {
     this.replies.push({ res, body, status });
   }
+  readonly headers: Array<[string, string]> = [];
+  setHeader(_res: object, name: string, value: string): void {
+    this.headers.push([name, value]);
+  }
 }
 
 /** What Nest's own handlers received, to prove other paths reach them unchanged. */
@@ -184,7 +188,7 @@ describe('PreRouteErrors (unit: a fake adapter’s setErrorHandler / setNotFound
   });
 
   it('an adapter with only one of the two hooks: wraps that one and leaves the other alone', async () => {
-    const onlyNotFound = { setNotFoundHandler: (h: NotFoundHandler) => (installedHandler = h), reply: () => undefined };
+    const onlyNotFound = { setNotFoundHandler: (h: NotFoundHandler) => (installedHandler = h), reply: () => undefined, setHeader: () => undefined };
     let installedHandler: NotFoundHandler | undefined;
     await mount({ adapter: onlyNotFound });
     const nest = new NestHandlers();

@@ -46,9 +46,8 @@ export class PreRouteErrors implements OnModuleInit {
 
   /** The error to answer: the per-IP limit's refusal once this client is over it, else the pre-route error itself. */
   private async counted(err: unknown, req: object, res: object): Promise<unknown> {
-    if (!this.ipLimit) return err;
     try {
-      await this.ipLimit.canActivate(new ExecutionContextHost([req, res]));
+      await this.ipLimit?.canActivate(new ExecutionContextHost([req, res]));
       return err;
     } catch (limited) {
       return limited;
@@ -69,8 +68,9 @@ export class PreRouteErrors implements OnModuleInit {
       return paths.some((p) => isUnderPrefix(path, p));
     };
     const envelope = this.envelope;
-    const answer = (err: unknown, req: object, res: object): Promise<void> =>
-      this.counted(err, req, res).then((shown) => envelope.reply(shown, req, res, 'pre-route'));
+    // Without the per-IP guard (a host wiring the filter alone) the answer stays synchronous, as before.
+    const answer = (err: unknown, req: object, res: object): Promise<void> | void =>
+      this.ipLimit ? this.counted(err, req, res).then((shown) => envelope.reply(shown, req, res, 'pre-route')) : envelope.reply(err, req, res, 'pre-route');
 
     const setErrorHandler = adapter.setErrorHandler?.bind(adapter);
     if (setErrorHandler) {
