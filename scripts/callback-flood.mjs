@@ -17,11 +17,15 @@ const require = createRequire(import.meta.url);
 const { createDemoApp } = require('../apps/demo/dist/create-demo-app.js');
 const { DEMO_MERCHANT, DEMO_WECHAT_APP } = require('../apps/demo/dist/demo-merchant.js');
 const { startSimulatorServer } = require('../packages/simulator/dist/cjs/simulator.server.js');
-const { MemoryChannelAuthStore } = require('../packages/unipay-assist/dist/cjs/channel-auth/memory-channel-auth.store.js');
+const {
+  MemoryChannelAuthStore,
+} = require('../packages/unipay-assist/dist/cjs/channel-auth/memory-channel-auth.store.js');
 const { withSign } = require('@unipay-assist/wire');
 
 const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
+  process.argv
+    .slice(2)
+    .reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
 );
 const adapter = args.adapter ?? 'express';
 const storeKind = args.store ?? 'memory';
@@ -43,14 +47,21 @@ const app = await createDemoApp({
     hostedAuth: { publicBaseUrl: base },
     rateLimit: { ip: ipLimit, merchant: false },
     ...(storeKind === 'redis'
-      ? { redisUrl: args['redis-url'] ?? 'redis://127.0.0.1:6379', redisKeyPrefix: `flood:${randomBytes(6).toString('hex')}:` }
+      ? {
+          redisUrl: args['redis-url'] ?? 'redis://127.0.0.1:6379',
+          redisKeyPrefix: `flood:${randomBytes(6).toString('hex')}:`,
+        }
       : { channelAuthStore: memory }),
   },
 });
 await app.listen(port, '127.0.0.1');
 
 const signed = (fields) =>
-  withSign({ reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields }, 'HMAC_SHA256', DEMO_MERCHANT.signSecret);
+  withSign(
+    { reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields },
+    'HMAC_SHA256',
+    DEMO_MERCHANT.signSecret,
+  );
 async function channelAuth(route, fields) {
   const res = await fetch(`${base}/unipay/assist/channel/auth/${route}`, {
     method: 'POST',
@@ -74,7 +85,10 @@ async function flood(stateFor) {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < N) {
         next++;
-        const res = await fetch(`${base}/unipay/assist/channel/auth/callback/wechat?code=${randomBytes(16).toString('hex')}&state=${stateFor()}`, { redirect: 'manual' });
+        const res = await fetch(
+          `${base}/unipay/assist/channel/auth/callback/wechat?code=${randomBytes(16).toString('hex')}&state=${stateFor()}`,
+          { redirect: 'manual' },
+        );
         await res.arrayBuffer();
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       }
@@ -88,7 +102,9 @@ const callsBefore = sim.simulator.exchanges;
 const atTarget = await flood(() => targetState);
 const targetCalls = sim.simulator.exchanges - callsBefore;
 const entriesAfterTarget = memory.size;
-const unknown = await flood(() => Array.from(randomBytes(26), (b) => 'abcdefghijklmnopqrstuvwxyz234567'[b & 31]).join(''));
+const unknown = await flood(() =>
+  Array.from(randomBytes(26), (b) => 'abcdefghijklmnopqrstuvwxyz234567'[b & 31]).join(''),
+);
 const entriesAfterUnknown = memory.size;
 
 let waiting = 0;
@@ -114,9 +130,16 @@ console.log(
       callbacks: N,
       concurrency: CONCURRENCY,
       ipLimit: ipLimit === false ? 'off' : 'default',
-      atOneState: { ...atTarget, wechatCalls: targetCalls, targetFlow: targetRead.code === 1 ? `failed: ${targetRead.msg}` : targetRead.status },
+      atOneState: {
+        ...atTarget,
+        wechatCalls: targetCalls,
+        targetFlow: targetRead.code === 1 ? `failed: ${targetRead.msg}` : targetRead.status,
+      },
       atUnknownStates: unknown,
-      storeEntries: storeKind === 'memory' ? { before: entriesBefore, afterOneState: entriesAfterTarget, afterUnknownStates: entriesAfterUnknown } : 'n/a (Redis)',
+      storeEntries:
+        storeKind === 'memory'
+          ? { before: entriesBefore, afterOneState: entriesAfterTarget, afterUnknownStates: entriesAfterUnknown }
+          : 'n/a (Redis)',
       victims: { started: VICTIMS, stillWaiting: waiting, completedAfterwards: completed },
     },
     null,

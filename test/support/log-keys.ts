@@ -23,3 +23,11 @@ export function logKeys(line: string): string[] {
   }
   return keys;
 }
+
+/** True when `text` holds a character that ends or rewrites a terminal line: C0 controls, DEL, C1 controls, U+2028/9. */
+export function hasRawControl(text: string): boolean {
+  return [...text].some((c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x20 || (n >= 0x7f && n <= 0x9f) || n === 0x2028 || n === 0x2029;
+  });
+}

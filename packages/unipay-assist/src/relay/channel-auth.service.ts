@@ -25,7 +25,6 @@ import {
   FlowIdentity,
   FlowMode,
   flowKeys,
-  FlowRef,
   openFlow,
   openRef,
   ownedBy,
@@ -250,7 +249,7 @@ export class ChannelAuthService {
       if (after.status === 'success' || flow.mode === 'redirect') return this.finished(queryCode, after);
       return page(declined ? PAGES.declined() : PAGES.noCode(label));
     }
-    const completion = await this.complete(merchant, queryCode, flow, code as string, ctx);
+    const completion = await this.complete(merchant, queryCode, flow, code, ctx);
     if (completion.kind === 'taken') {
       // A second tab or a late redirect with another code: the flow keeps its first result.
       return completion.flow.status === 'waiting' ? page(PAGES.inProgress()) : this.finished(queryCode, completion.flow);

@@ -1,7 +1,12 @@
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { MemoryChannelAuthStore } from '../../src/channel-auth/memory-channel-auth.store';
-import { authorizeAt, getPage, postChannelAuth, useChannelAuthGateway } from '../../../../test/support/channel-auth-gateway';
+import {
+  authorizeAt,
+  getPage,
+  postChannelAuth,
+  useChannelAuthGateway,
+} from '../../../../test/support/channel-auth-gateway';
 import { ADAPTERS, signedBody } from '../../../../test/support/gateway';
 import { SHARED_REDIS_URL, uniquePrefix } from '../../../../test/support/redis-server';
 
@@ -21,8 +26,10 @@ describe.each(ADAPTERS)('a flood of callbacks, over %s', (adapter) => {
     const sim = () => gw.sim.simulator;
 
     it('random codes at one state: at most 3 WeChat calls, then the flow is closed as failed; the store does not grow per callback; another flow survives and completes', async () => {
-      const victim = (await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }))).json.data;
-      const target = (await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }))).json.data;
+      const victim = (await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }))).json
+        .data;
+      const target = (await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }))).json
+        .data;
       const state = new URL(target.authUrl.split('#')[0]).searchParams.get('state')!;
       const sizeBefore = store.size;
       const before = sim().exchanges;
@@ -38,22 +45,33 @@ describe.each(ADAPTERS)('a flood of callbacks, over %s', (adapter) => {
       // A bounded number of keys for the attacked flow, whatever the number of callbacks.
       expect(store.size - sizeBefore).toBeLessThanOrEqual(6);
       expect(statuses.get(429) ?? 0).toBeGreaterThan(0);
-      const closed = await postChannelAuth(gw.baseUrl, 'auth', signedBody({ channel: 'wechat_pay', queryCode: target.queryCode }));
+      const closed = await postChannelAuth(
+        gw.baseUrl,
+        'auth',
+        signedBody({ channel: 'wechat_pay', queryCode: target.queryCode }),
+      );
       expect(closed.json.data.code).toBe(1);
       // The victim's flow, the oldest entry of a nearly full store, is untouched and completes.
       const page = await getPage(await authorizeAt(victim.authUrl, { user: 'victim' }));
       expect(page.text).toContain('Authorization complete');
-      const read = await postChannelAuth(gw.baseUrl, 'auth', signedBody({ channel: 'wechat_pay', queryCode: victim.queryCode }));
+      const read = await postChannelAuth(
+        gw.baseUrl,
+        'auth',
+        signedBody({ channel: 'wechat_pay', queryCode: victim.queryCode }),
+      );
       expect(read.json.data).toMatchObject({ status: 'success' });
     });
 
     it('a code of the wrong shape is refused before any lookup: no write, no WeChat call', async () => {
-      const target = (await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }))).json.data;
+      const target = (await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }))).json
+        .data;
       const state = new URL(target.authUrl.split('#')[0]).searchParams.get('state')!;
       const sizeBefore = store.size;
       const before = sim().exchanges;
       for (const code of ['a', 'x'.repeat(129), 'has space', '<script>', 'tab\there', 'ünï']) {
-        const p = await getPage(`${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?code=${encodeURIComponent(code)}&state=${state}`);
+        const p = await getPage(
+          `${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?code=${encodeURIComponent(code)}&state=${state}`,
+        );
         expect(p.status).toBe(400);
         expect(p.text).toContain('Authorization incomplete');
       }
@@ -66,8 +84,13 @@ describe.each(ADAPTERS)('a flood of callbacks, over %s', (adapter) => {
     it('unknown states write nothing at all', async () => {
       const sizeBefore = store.size;
       for (let i = 0; i < 20; i++) {
-        const state = randomBytes(13).toString('hex').replace(/[0189]/g, 'a').slice(0, 26);
-        await getPage(`${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?code=${randomBytes(16).toString('hex')}&state=${state}`);
+        const state = randomBytes(13)
+          .toString('hex')
+          .replace(/[0189]/g, 'a')
+          .slice(0, 26);
+        await getPage(
+          `${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?code=${randomBytes(16).toString('hex')}&state=${state}`,
+        );
       }
       expect(store.size).toBe(sizeBefore);
     });
@@ -88,16 +111,23 @@ describe.each(ADAPTERS)('a flood of callbacks, over %s', (adapter) => {
     });
 
     it('random codes at one state: at most 3 WeChat calls, a bounded number of keys, the flow closed as failed', async () => {
-      const target = (await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }))).json.data;
+      const target = (await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }))).json
+        .data;
       const state = new URL(target.authUrl.split('#')[0]).searchParams.get('state')!;
       const keysBefore = (await redis.keys(`${prefix}channel-auth*`)).length;
       const before = sim().exchanges;
       for (let i = 0; i < FLOOD; i++) {
-        await getPage(`${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?code=${randomBytes(16).toString('hex')}&state=${state}`);
+        await getPage(
+          `${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?code=${randomBytes(16).toString('hex')}&state=${state}`,
+        );
       }
       expect(sim().exchanges - before).toBeLessThanOrEqual(3);
       expect((await redis.keys(`${prefix}channel-auth*`)).length - keysBefore).toBeLessThanOrEqual(6);
-      const closed = await postChannelAuth(gw.baseUrl, 'auth', signedBody({ channel: 'wechat_pay', queryCode: target.queryCode }));
+      const closed = await postChannelAuth(
+        gw.baseUrl,
+        'auth',
+        signedBody({ channel: 'wechat_pay', queryCode: target.queryCode }),
+      );
       expect(closed.json.data.code).toBe(1);
     });
   });

@@ -1,4 +1,10 @@
-import { authorizeAt, getPage, OTHER_MERCHANT, postChannelAuth, useChannelAuthGateway } from '../../../../test/support/channel-auth-gateway';
+import {
+  authorizeAt,
+  getPage,
+  OTHER_MERCHANT,
+  postChannelAuth,
+  useChannelAuthGateway,
+} from '../../../../test/support/channel-auth-gateway';
 import { ADAPTERS, post, signedBody } from '../../../../test/support/gateway';
 import { SHARED_REDIS_URL, uniquePrefix } from '../../../../test/support/redis-server';
 import { WechatSimulator } from '../../../simulator/src/wechat-simulator';
@@ -31,7 +37,11 @@ describe.each(ADAPTERS)('an identity is bound to the merchant that asked, over %
       const attempts = [
         await post(gw.baseUrl, 'getWxAccessToken', signedBody({ ...OTHER, code }, OTHER_SECRET)),
         await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code })),
-        await postChannelAuth(gw.baseUrl, 'auth', signedBody({ ...OTHER, channel: 'wechat_pay', authCode: code }, OTHER_SECRET)),
+        await postChannelAuth(
+          gw.baseUrl,
+          'auth',
+          signedBody({ ...OTHER, channel: 'wechat_pay', authCode: code }, OTHER_SECRET),
+        ),
         await postChannelAuth(gw.baseUrl, 'auth', signedBody({ channel: 'wechat_pay', authCode: code })),
       ];
       for (const a of attempts) {
@@ -47,18 +57,28 @@ describe.each(ADAPTERS)('an identity is bound to the merchant that asked, over %
     it('a code merchant 1 redeemed directly is answered again to merchant 1 (idempotent, one WeChat call), never to merchant 2', async () => {
       const started = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay' }));
       // The simulator's code for a payer, taken off WeChat's redirect without calling the gateway.
-      const code = new URL(await authorizeAt(started.json.data.authUrl, { user: 'direct-payer' })).searchParams.get('code')!;
+      const code = new URL(await authorizeAt(started.json.data.authUrl, { user: 'direct-payer' })).searchParams.get(
+        'code',
+      )!;
       const before = sim().exchanges;
       const first = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
       expect(first.json.data).toMatchObject({ code: 0, openId: openIdOf('direct-payer') });
       const again = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
-      expect(again.json.data).toMatchObject({ code: 0, openId: openIdOf('direct-payer'), accessToken: first.json.data.accessToken });
+      expect(again.json.data).toMatchObject({
+        code: 0,
+        openId: openIdOf('direct-payer'),
+        accessToken: first.json.data.accessToken,
+      });
       expect(sim().exchanges - before).toBe(1);
 
       const other = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ ...OTHER, code }, OTHER_SECRET));
       expect(JSON.stringify(other.json)).not.toContain(openIdOf('direct-payer'));
       expect(other.json.data.code).toBe(1);
-      const otherAuth = await postChannelAuth(gw.baseUrl, 'auth', signedBody({ ...OTHER, channel: 'wechat_pay', authCode: code }, OTHER_SECRET));
+      const otherAuth = await postChannelAuth(
+        gw.baseUrl,
+        'auth',
+        signedBody({ ...OTHER, channel: 'wechat_pay', authCode: code }, OTHER_SECRET),
+      );
       expect(JSON.stringify(otherAuth.json)).not.toContain(openIdOf('direct-payer'));
     });
   });

@@ -1,6 +1,12 @@
 import { DEMO_WECHAT_APP } from '../../../../apps/demo/src/demo-merchant';
 import { WechatSimulator } from '../../../simulator/src/wechat-simulator';
-import { authorizeAt, getPage, postChannelAuth, useChannelAuthGateway, WECHAT_UA } from '../../../../test/support/channel-auth-gateway';
+import {
+  authorizeAt,
+  getPage,
+  postChannelAuth,
+  useChannelAuthGateway,
+  WECHAT_UA,
+} from '../../../../test/support/channel-auth-gateway';
 import { ADAPTERS, signedBody } from '../../../../test/support/gateway';
 import { SHARED_REDIS_URL, uniquePrefix } from '../../../../test/support/redis-server';
 
@@ -32,7 +38,8 @@ describe.each(ADAPTERS)('the redirect-back flow is bound to its browser, over %s
       const q = new URLSearchParams(Object.entries(signed).map(([k, v]): [string, string] => [k, String(v)]));
       return `${gw.baseUrl}/unipay/assist/channel/auth/jump?${q.toString()}`;
     }
-    const hasQueryCode = (p: { location: string | null; text: string }) => (p.location ?? '').includes('queryCode') || p.text.includes('queryCode');
+    const hasQueryCode = (p: { location: string | null; text: string }) =>
+      (p.location ?? '').includes('queryCode') || p.text.includes('queryCode');
 
     it('the jump sets an HttpOnly, SameSite=Lax cookie scoped to the channel-auth routes', async () => {
       const jump = await getPage(jumpUrl('cookie'), { 'user-agent': WECHAT_UA });
@@ -91,7 +98,7 @@ describe.each(ADAPTERS)('the redirect-back flow is bound to its browser, over %s
       expect(new URL(own.location!).searchParams.get('extParam')).toBe('csrf');
     });
 
-    it('a second browser opening the same link gets a page, not the first browser\'s flow; a reload in the first resumes it', async () => {
+    it("a second browser opening the same link gets a page, not the first browser's flow; a reload in the first resumes it", async () => {
       const link = jumpUrl('two-browsers');
       const first = await getPage(link, { 'user-agent': WECHAT_UA });
       const cookie = cookieOf(first.headers);
@@ -108,7 +115,11 @@ describe.each(ADAPTERS)('the redirect-back flow is bound to its browser, over %s
       const page = await getPage(await authorizeAt(started.json.data.authUrl, { user: 'phone' }));
       expect(page.text).toContain('Authorization complete');
       expect(page.headers.get('set-cookie')).toBeNull();
-      const read = await postChannelAuth(gw.baseUrl, 'auth', signedBody({ channel: 'wechat_pay', queryCode: started.json.data.queryCode }));
+      const read = await postChannelAuth(
+        gw.baseUrl,
+        'auth',
+        signedBody({ channel: 'wechat_pay', queryCode: started.json.data.queryCode }),
+      );
       expect(read.json.data).toMatchObject({ status: 'success', openId: openIdOf('phone') });
     });
   });

@@ -1,10 +1,21 @@
 import { DEMO_WECHAT_APP } from '../../../../apps/demo/src/demo-merchant';
 import { WechatSimulator } from '../../../simulator/src/wechat-simulator';
-import { authorizeAt, MERCHANTS, postChannelAuth, useChannelAuthGateway } from '../../../../test/support/channel-auth-gateway';
+import {
+  authorizeAt,
+  MERCHANTS,
+  postChannelAuth,
+  useChannelAuthGateway,
+} from '../../../../test/support/channel-auth-gateway';
 import { ADAPTERS, DEMO_MERCHANT, post, signedBody } from '../../../../test/support/gateway';
 import { SHARED_REDIS_URL, uniquePrefix } from '../../../../test/support/redis-server';
 
-const STRICT = { ...DEMO_MERCHANT, mchNo: 'M5000000005', appId: 'A5000000005', signSecret: 'secret-strict', replay: 'reject' as const };
+const STRICT = {
+  ...DEMO_MERCHANT,
+  mchNo: 'M5000000005',
+  appId: 'A5000000005',
+  signSecret: 'secret-strict',
+  replay: 'reject' as const,
+};
 const AS_STRICT = { mchNo: STRICT.mchNo, appId: STRICT.appId };
 
 /**
@@ -25,7 +36,11 @@ describe.each(ADAPTERS)('a signed body is bound to its route, over %s', (adapter
       ['strict (reject) mode', AS_STRICT, 'secret-strict'],
     ] as const) {
       it(`${label}: an authAndSet body (answer: code 0) posted to auth is refused, never the openId; the same route still gets its answer`, async () => {
-        const gen = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ ...as, channel: 'wechat_pay', authPath: 'http://127.0.0.1:3000/wx/back' }, secret));
+        const gen = await postChannelAuth(
+          gw.baseUrl,
+          'generateAuthUrl',
+          signedBody({ ...as, channel: 'wechat_pay', authPath: 'http://127.0.0.1:3000/wx/back' }, secret),
+        );
         const { authUrl, queryCode } = gen.json.data;
         const code = new URL(await authorizeAt(authUrl, { user: 'routed' })).searchParams.get('code')!;
         const body = signedBody({ ...as, channel: 'wechat_pay', authCode: code, queryCode }, secret);

@@ -8,7 +8,15 @@ describe('the redirect-back binding cookie', () => {
   it('reads its own cookie among others, and nothing of another shape or name', () => {
     expect(readBindingCookie(`a=1; unipay_assist_flow=${token}; b=2`)).toBe(token);
     expect(readBindingCookie([`a=1`, `unipay_assist_flow=${token}`])).toBe(token);
-    for (const header of [undefined, '', 'unipay_assist_flow=', 'unipay_assist_flow=ABCDEFGHIJKLMNOPQRSTUVWXYZ', `x_unipay_assist_flow=${token}`, `unipay_assist_flow=${token}1`, 42]) {
+    for (const header of [
+      undefined,
+      '',
+      'unipay_assist_flow=',
+      'unipay_assist_flow=ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+      `x_unipay_assist_flow=${token}`,
+      `unipay_assist_flow=${token}1`,
+      42,
+    ]) {
       expect(readBindingCookie(header)).toBeUndefined();
     }
     // An oversized header is not read at all.
@@ -30,10 +38,16 @@ describe('the redirect-back binding cookie', () => {
 });
 
 describe('the shape of an OAuth code, checked before any lookup', () => {
-  it.each(['061Xy0ll2Qq1Fh4qGxml2Z0Tdl1Xy0lX', '4b203fe6c11548bcabd8da5bb087a83b', 'abc_DEF-1.2~x', 'x'.repeat(128)])('accepts %s', (code) => {
-    expect(isOAuthCodeShape(code)).toBe(true);
-  });
-  it.each(['', 'short', 'x'.repeat(129), 'has space', 'a\nbcdefghi', '<script>x', 'ünïcödexx', 'a%20bcdefg'])('refuses %j', (code) => {
-    expect(isOAuthCodeShape(code)).toBe(false);
-  });
+  it.each(['061Xy0ll2Qq1Fh4qGxml2Z0Tdl1Xy0lX', '4b203fe6c11548bcabd8da5bb087a83b', 'abc_DEF-1.2~x', 'x'.repeat(128)])(
+    'accepts %s',
+    (code) => {
+      expect(isOAuthCodeShape(code)).toBe(true);
+    },
+  );
+  it.each(['', 'short', 'x'.repeat(129), 'has space', 'a\nbcdefghi', '<script>x', 'ünïcödexx', 'a%20bcdefg'])(
+    'refuses %j',
+    (code) => {
+      expect(isOAuthCodeShape(code)).toBe(false);
+    },
+  );
 });
