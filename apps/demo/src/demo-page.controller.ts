@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { Body, Controller, Get, Header, HttpCode, Inject, Logger, Post } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
@@ -180,7 +181,8 @@ export class DemoPageController {
 
   /** This server's own loopback address: never the request's Host header, which the caller controls. */
   private ownBaseUrl(): string {
-    const address = this.adapterHost.httpAdapter.getHttpServer().address() as AddressInfo;
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    const address = server.address() as AddressInfo;
     let host = address.address;
     if (host === '0.0.0.0') host = '127.0.0.1';
     if (host === '::') host = '::1';

@@ -40,7 +40,7 @@ async function bootstrap(): Promise<void> {
       faults: parseFaults(process.env.SIM_FAULTS),
     });
     wechatBase = sim.baseUrl;
-    closeSimulator = sim.close;
+    closeSimulator = () => sim.close();
     notes.push(`WeChat OAuth and mini program simulator embedded at ${sim.baseUrl} (no real WeChat is called)`);
   } else {
     notes.push(

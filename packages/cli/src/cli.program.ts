@@ -55,7 +55,7 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
   const program = new Command('unipay-assist')
     .description('Call a unipay assist relay (DaxPay wire-compatible): build a WeChat authorize URL, exchange an OAuth code for an openId.')
     .version(packageVersion(), '-V, --version')
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .showHelpAfterError('(add --help for usage)')
     // Settings set here are copied into each subcommand.
     .exitOverride();
@@ -120,7 +120,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   let exitCode: number = CLI_EXIT.OK;
   const program = buildProgram(io, (code) => (exitCode = code));
   try {
-    await program.parseAsync(argv as string[], { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode; // help (0) or usage (1), already printed

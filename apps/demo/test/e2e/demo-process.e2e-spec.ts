@@ -55,13 +55,13 @@ async function startDemo(app: CompiledApp, env: Record<string, string>): Promise
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let buf = '';
-  proc.stdout!.on('data', (chunk: Buffer) => {
+  proc.stdout.on('data', (chunk: Buffer) => {
     buf += chunk.toString();
     const parts = buf.split('\n');
     buf = parts.pop()!;
     lines.push(...parts.filter(Boolean));
   });
-  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const base = `http://127.0.0.1:${port}`;
   const up = await waitFor(async () => {
     if (proc.exitCode !== null) return true;

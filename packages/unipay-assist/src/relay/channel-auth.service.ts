@@ -24,7 +24,6 @@ import {
   FlowIdentity,
   FlowMode,
   flowKeys,
-  FlowRef,
   openFlow,
   openRef,
   ownedBy,
