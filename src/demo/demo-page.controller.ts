@@ -7,6 +7,7 @@ import { AssistNetworkError } from '../client/assist-network.error';
 import { AssistSignatureError } from '../client/assist-signature.error';
 import { isRecord } from '../kernel/is-record';
 import { mask as maskToken } from '../kernel/mask';
+import { signsWithSecret } from '../merchants/merchant';
 import { UnipayAssistClient } from '../client/unipay-assist.client';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { DEFAULT_ROUTE_PREFIX } from '../module/assist.options';
@@ -166,7 +167,7 @@ export class DemoPageController {
 
   private async client(): Promise<{ client: UnipayAssistClient; signType: string }> {
     const merchant = await this.merchants.findMerchant({});
-    if (!merchant) throw new Error('the demo needs a default merchant');
+    if (!merchant || !signsWithSecret(merchant)) throw new Error('the demo needs a default merchant that signs with a secret');
     const client = new UnipayAssistClient({
       baseUrl: this.ownBaseUrl(),
       routePrefix: DEFAULT_ROUTE_PREFIX,

@@ -12,6 +12,7 @@ import { ReplayAnswers, ReplayEntry } from '../../replay/replay-answers';
 import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
 import { dialectFor } from '../../dialects/dialects';
 import { WireAnswer } from '../../dialects/wire-dialect';
+import { signsWithSecret } from '../../merchants/merchant';
 
 /**
  * The response envelope: a handler returns its business `data`; this adds
@@ -64,7 +65,7 @@ export class EnvelopeInterceptor implements NestInterceptor {
 
   private answer(ctx: AssistRequestContext, route: string, data: Record<string, unknown>): WireAnswer {
     const merchant = ctx.merchant;
-    if (!merchant) {
+    if (!merchant || !signsWithSecret(merchant)) {
       // A route without the SignatureGuard in front: a wiring mistake, never an unsigned answer.
       throw new AssistException(AssistErrorCode.INTERNAL, 'EnvelopeInterceptor needs the SignatureGuard in front of the route');
     }

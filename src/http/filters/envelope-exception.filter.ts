@@ -8,6 +8,7 @@ import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../k
 import { AssistErrorCode } from '../../kernel/error-codes';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
 import { ReplayAnswers } from '../../replay/replay-answers';
+import { signsWithSecret } from '../../merchants/merchant';
 import { pathOf } from '../route-paths';
 import { ErrorStage, mapError } from './error-mapping';
 
@@ -59,7 +60,7 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
   private failureContext(ctx: AssistRequestContext): FailureContext {
     const context: FailureContext = { traceId: ctx.traceId, now: nowSeconds(this.clock) };
     const merchant = ctx.merchant;
-    if (merchant && ctx.secretIndex !== undefined) {
+    if (merchant && signsWithSecret(merchant) && ctx.secretIndex !== undefined) {
       context.signing = { signType: merchant.signType, secret: merchant.signSecrets[ctx.secretIndex] ?? merchant.signSecrets[0] };
     }
     return context;

@@ -5,7 +5,7 @@ import { AssistException } from '../../kernel/assist.exception';
 import { AssistLogger } from '../../kernel/assist.logger';
 import { AssistErrorCode } from '../../kernel/error-codes';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
-import { Merchant } from '../../merchants/merchant';
+import { Merchant, signsWithSecret } from '../../merchants/merchant';
 import { MerchantProvider } from '../../merchants/merchant.provider';
 import { ReplayAnswers } from '../../replay/replay-answers';
 import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
@@ -46,6 +46,10 @@ export class SignatureGuard implements CanActivate {
     const head = readRequestHead(body);
 
     const merchant = await this.resolveMerchant(head);
+    if (!signsWithSecret(merchant)) {
+      // Not trusted here (ctx.merchant stays unset): a DaxPay Open merchant is answered by the Open routes, its own wire.
+      throw AssistException.invalidField('mchNo', 'names a daxpay-open merchant: DaxPay Open clients use the DaxPay Open routes (/unipay/...)');
+    }
     ctx.merchant = merchant;
     const dialect = dialectFor(merchant.dialect);
     for (const field of dialect.requiredHeadFields ?? []) {
