@@ -36,6 +36,10 @@ import {
 } from './assist.module-definition';
 import { AssistModuleExtras, DEFAULT_ROUTE_PREFIX } from './assist.options';
 import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers';
+import { createOpenControllers, DEFAULT_OPEN_ROUTE_PREFIX } from '../http/open/open-controllers';
+import { OpenSignatureGuard } from '../http/open/open-signature.guard';
+import { OpenEnvelopeInterceptor } from '../http/open/open-envelope.interceptor';
+import { OpenExceptionFilter } from '../http/open/open-exception.filter';
 
 /**
  * The relay as one import:
@@ -70,6 +74,9 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     ChannelAuthService,
     QuerySignatureGuard,
     AuthPageFilter,
+    OpenSignatureGuard,
+    OpenEnvelopeInterceptor,
+    OpenExceptionFilter,
   ],
   // What a host's own route behind `@UseGuards(SignatureGuard) @UseInterceptors(EnvelopeInterceptor)
   // @UseFilters(EnvelopeExceptionFilter)` needs, and the services a host may call.
@@ -112,6 +119,7 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
     controllers: [
       createAssistController(routePrefix, extras.controllerDecorators),
       ...createChannelAuthControllers(routePrefix, extras.controllerDecorators),
+      ...createOpenControllers(extras.openRoutePrefix ?? DEFAULT_OPEN_ROUTE_PREFIX, extras.controllerDecorators),
     ],
     providers: [
       ...(definition.providers ?? []),
