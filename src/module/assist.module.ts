@@ -119,7 +119,7 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
     controllers: [
       createAssistController(routePrefix, extras.controllerDecorators),
       ...createChannelAuthControllers(routePrefix, extras.controllerDecorators),
-      ...createOpenControllers(extras.openRoutePrefix ?? DEFAULT_OPEN_ROUTE_PREFIX, extras.controllerDecorators),
+      ...createOpenControllers(extras.openRoutePrefix ?? DEFAULT_OPEN_ROUTE_PREFIX, routePrefix, extras.controllerDecorators),
     ],
     providers: [
       ...(definition.providers ?? []),

@@ -13,6 +13,7 @@ import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
 import { dialectFor } from '../../dialects/dialects';
 import { WireAnswer } from '../../dialects/wire-dialect';
 import { signsWithSecret } from '../../merchants/merchant';
+import { OpenEnvelopeInterceptor } from '../open/open-envelope.interceptor';
 
 /**
  * The response envelope: a handler returns its business `data`; this adds
@@ -36,10 +37,13 @@ export class EnvelopeInterceptor implements NestInterceptor {
     @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
     @Optional() @InjectAssistClock() private readonly clock: AssistClock = systemClock,
     @Optional() private readonly replay?: ReplayAnswers,
+    @Optional() private readonly open?: OpenEnvelopeInterceptor,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<WireAnswer> {
     const ctx = requestContext(context.switchToHttp().getRequest<object>());
+    // A DaxPay Open request on the path 3.0 shares with it (the guard handed it to the Open checks).
+    if (ctx.open && this.open) return this.open.intercept(context, next);
     const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler())?.name ?? 'other';
     const replay = ctx.replay;
     if (replay?.kind === 'replayed') return of(this.replayed(ctx, route, replay));

@@ -10,6 +10,7 @@ import { AssistRequestContext, requestContext } from '../../kernel/request-conte
 import { ReplayAnswers } from '../../replay/replay-answers';
 import { signsWithSecret } from '../../merchants/merchant';
 import { pathOf } from '../route-paths';
+import { OpenExceptionFilter } from '../open/open-exception.filter';
 import { ErrorStage, mapError } from './error-mapping';
 
 /**
@@ -30,10 +31,13 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     @Optional() @Inject(AssistMetrics) protected readonly metrics?: AssistMetrics,
     @Optional() @InjectAssistClock() protected readonly clock: AssistClock = systemClock,
     @Optional() protected readonly replay?: ReplayAnswers,
+    @Optional() protected readonly open?: OpenExceptionFilter,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
+    // A DaxPay Open request on the path 3.0 shares with it: answered on the Open wire.
+    if (requestContext(http.getRequest<object>()).open && this.open) return this.open.catch(exception, host);
     this.reply(exception, http.getRequest<object>(), http.getResponse<object>(), 'route');
   }
 

@@ -48,11 +48,19 @@ export class OpenSignatureGuard implements CanActivate {
     @Optional() @InjectAssistClock() protected readonly clock: AssistClock = systemClock,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): Promise<boolean> {
+    return this.check(context, this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler()));
+  }
+
+  /**
+   * The checks for one Open route. DaxPay 3.0's `auth` and DaxPay Open's share
+   * a path under the default prefixes: the 3.0 route's SignatureGuard hands a
+   * DaxPay Open merchant's request over here with the Open route's metadata.
+   */
+  async check(context: ExecutionContext, route: AssistRouteMetadata | undefined): Promise<boolean> {
     const req = context.switchToHttp().getRequest<IncomingRequest & { url?: string; originalUrl?: string }>();
     const ctx = requestContext(req);
     const state = openState(ctx);
-    const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler());
     const link = route?.name === OPEN_LINK_ROUTE;
     const raw = link ? readQuery(req) : readJsonBody(req);
     // Echoed even when the request fails later (a reqId that breaks its own rule is not echoed).

@@ -10,6 +10,7 @@ import { OpenEnvelopeInterceptor } from './open-envelope.interceptor';
 import { OpenExceptionFilter } from './open-exception.filter';
 import { openAuthChannel } from './open-channel';
 import { OpenPost } from './open-route.decorator';
+import { OPEN_AUTH_PATH, openAuth } from './open-auth.handler';
 import { OpenSignatureGuard } from './open-signature.guard';
 
 /** DaxPay Open's PingResult. */
@@ -48,18 +49,28 @@ export class OpenController {
     return this.channelAuth.openGenerateAuthUrl(ctx, { channel: openAuthChannel(f.channel, f.authType), returnPath: f.returnPath });
   }
 
-  @OpenPost('unipay/assist/channel/auth/auth', OpenAuthCodeDto)
-  auth(@Req() req: object): Promise<OpenAuthData> {
-    const ctx = requestContext(req);
-    const f = fieldsOf(ctx.open?.fields);
-    return this.channelAuth.openAuth(ctx, { channel: openAuthChannel(f.channel, f.authType), authCode: f.authCode, authToken: f.authToken, queryCode: f.queryCode });
-  }
-
   @OpenPost('unipay/assist/channel/auth/auth-and-set', OpenAuthCodeDto)
   authAndSet(@Req() req: object): Promise<AuthAndSetData> {
     const ctx = requestContext(req);
     const f = fieldsOf(ctx.open?.fields);
     return this.channelAuth.openAuthAndSet(ctx, { channel: openAuthChannel(f.channel, f.authType), authCode: f.authCode, authToken: f.authToken, queryCode: f.queryCode });
+  }
+}
+
+/**
+ * DaxPay Open's `auth`, alone in its class: under the default prefixes DaxPay
+ * 3.0's `auth` route already answers this path (and hands Open merchants to
+ * the Open wire), so this one is mounted only when the prefixes differ.
+ */
+@UseGuards(AssistIpThrottlerGuard, OpenSignatureGuard, AssistMerchantThrottlerGuard)
+@UseInterceptors(OpenEnvelopeInterceptor)
+@UseFilters(OpenExceptionFilter)
+export class OpenAuthController {
+  constructor(protected readonly channelAuth: ChannelAuthService) {}
+
+  @OpenPost(OPEN_AUTH_PATH, OpenAuthCodeDto)
+  auth(@Req() req: object): Promise<OpenAuthData> {
+    return openAuth(this.channelAuth, requestContext(req));
   }
 }
 

@@ -1,0 +1,68 @@
+import { INestApplication } from '@nestjs/common';
+import { createDemoApp, HttpAdapterName } from '../../src/demo/create-demo-app';
+import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
+import { MerchantInput } from '../../src/merchants/merchant';
+import { AssistModuleOptions, AssistModuleExtras } from '../../src/module/assist.options';
+import { openVectors } from './daxpay-open-reference';
+import { freePort } from './redis-server';
+
+/** The vectors' merchant (its public key), a DaxPay Open merchant with the demo WeChat app. */
+export const OPEN_MERCHANT: MerchantInput = {
+  mchNo: 'M2000000001',
+  appId: 'A2000000001',
+  wechat: DEMO_WECHAT_APP,
+  dialect: 'daxpay-open',
+  signType: 'RSA',
+  signPublicKey: openVectors.keys['merchant-test'].publicKeyPem,
+  redirectHosts: ['shop.example.com', '127.0.0.1:*'],
+};
+
+/** A second Open merchant without an appId (ping answers appFromDefault false, no appId). */
+export const OPEN_MERCHANT_NO_APP: MerchantInput = { ...OPEN_MERCHANT, mchNo: 'M2000000009', appId: undefined };
+
+export const MERCHANT_KEY = openVectors.keys['merchant-test'];
+export const PLATFORM_KEY = openVectors.keys['platform-test'];
+
+export interface OpenGateway {
+  app: INestApplication;
+  baseUrl: string;
+}
+
+/** The demo app with the Open merchants (and the demo's own), the platform key, hosted auth on its own port. */
+export async function startOpenGateway(
+  adapter: HttpAdapterName,
+  wechatBase: string,
+  override: Partial<AssistModuleOptions> = {},
+): Promise<OpenGateway> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const app = await createDemoApp({
+    adapter,
+    logger: false,
+    wechatBase,
+    override: {
+      merchants: [DEMO_MERCHANT, OPEN_MERCHANT, OPEN_MERCHANT_NO_APP],
+      platformKey: { privateKey: PLATFORM_KEY.privateKeyPem },
+      hostedAuth: { publicBaseUrl: baseUrl },
+      mpVerifyFiles: { AbCdEf0123: 'AbCdEf0123' },
+      ...override,
+    },
+  });
+  await app.listen(port, '127.0.0.1');
+  return { app, baseUrl };
+}
+
+export type { AssistModuleExtras };
+
+/** One POST of JSON to `<baseUrl>/<path>`: status, raw text and parsed JSON. */
+export async function postOpen(baseUrl: string, path: string, body: unknown): Promise<{ status: number; raw: string; json: any }> {
+  const res = await fetch(`${baseUrl}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const raw = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, raw, json };
+}
