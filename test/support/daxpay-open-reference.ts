@@ -52,7 +52,7 @@ export interface OpenVector {
   returnUrl?: string;
 }
 
-export const openVectors = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'daxpay-open-vectors.json'), 'utf8')) as {
+export const openVectors = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'vectors', 'daxpay-open-vectors.json'), 'utf8')) as {
   keys: Record<string, OpenVectorKeys>;
   vectors: OpenVector[];
 };

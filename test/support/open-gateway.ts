@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
-import { createDemoApp, HttpAdapterName } from '../../src/demo/create-demo-app';
-import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
-import { MerchantInput } from '../../src/merchants/merchant';
-import { AssistModuleOptions, AssistModuleExtras } from '../../src/module/assist.options';
+import { createDemoApp, HttpAdapterName } from '../../apps/demo/src/create-demo-app';
+import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../apps/demo/src/demo-merchant';
+import { MerchantInput } from '../../packages/unipay-assist/src/merchants/merchant';
+import { AssistModuleOptions, AssistModuleExtras } from '../../packages/unipay-assist/src/module/assist.options';
 import { openVectors } from './daxpay-open-reference';
 import { freePort } from './redis-server';
 

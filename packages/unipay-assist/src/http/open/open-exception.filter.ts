@@ -1,0 +1,63 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Injectable, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { openCodeOf } from '@unipay-assist/wire';
+import { OpenException } from '../../daxpay-open/open.exception';
+import { InjectOpenOptions, ResolvedOpenOptions } from '../../daxpay-open/open.options';
+import { AssistLogger } from '../../kernel/assist.logger';
+import { AssistMetrics } from '../../kernel/assist.metrics';
+import { requestContext } from '../../kernel/request-context';
+import { ReplayAnswers } from '../../replay/replay-answers';
+import { OpenSignDepthError } from '@unipay-assist/wire';
+import { mapError } from '../filters/error-mapping';
+import { pathOf } from '../route-paths';
+import { openFailure } from './open-answer';
+
+/**
+ * Every error on the Open routes becomes HTTP 200 with a DaxResult failure
+ * `{code, msg, reqId, sign}` in DaxPay Open's numbers, signed with the
+ * platform key (beyond DaxPay Open, whose failures before the controller are
+ * unsigned). Controller-scoped like the EnvelopeExceptionFilter: a host's
+ * filters never see these errors. Never a stack trace to the caller.
+ */
+@Catch()
+@Injectable()
+export class OpenExceptionFilter implements ExceptionFilter {
+  constructor(
+    protected readonly adapterHost: HttpAdapterHost,
+    protected readonly logger: AssistLogger,
+    @InjectOpenOptions() protected readonly open: ResolvedOpenOptions,
+    @Optional() @Inject(AssistMetrics) protected readonly metrics?: AssistMetrics,
+    @Optional() protected readonly replay?: ReplayAnswers,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<object>();
+    const ctx = requestContext(req);
+    if (ctx.replay?.kind === 'fresh') void this.replay?.release(ctx.replay.ticket);
+    let code: number;
+    let msg: string;
+    if (exception instanceof OpenException) {
+      code = exception.code;
+      msg = exception.message;
+      this.logger.log(ctx.traceId, 'request.rejected', { code, reason: code === 20052 ? 'verify sign failed' : msg });
+    } else if (exception instanceof OpenSignDepthError) {
+      code = 10506;
+      msg = 'the request is nested too deeply';
+      this.logger.log(ctx.traceId, 'request.rejected', { code, reason: msg });
+    } else {
+      const mapped = mapError(exception, 'route');
+      code = openCodeOf(mapped.code);
+      msg = mapped.msg;
+      if (mapped.internal) {
+        const e = exception as Error | undefined;
+        this.logger.error(ctx.traceId, 'request.failed', { error: e?.name ?? typeof exception, reason: e?.message });
+      } else {
+        this.logger.log(ctx.traceId, 'request.rejected', { code, reason: msg });
+      }
+    }
+    const path = pathOf(req as { url?: string });
+    this.metrics?.request(path.slice(path.lastIndexOf('/') + 1) || 'other', code);
+    this.adapterHost.httpAdapter.reply(http.getResponse<object>(), openFailure(code, msg, ctx.open?.reqId, this.open.platformKey), 200);
+  }
+}
