@@ -7,9 +7,10 @@ import { AssistLogger } from '../../kernel/assist.logger';
 import { AssistMetrics } from '../../kernel/assist.metrics';
 import { requestContext } from '../../kernel/request-context';
 import { ReplayAnswers } from '../../replay/replay-answers';
-import { OpenSignDepthError } from '@unipay-assist/wire';
+import { isRecord, OpenSignDepthError } from '@unipay-assist/wire';
 import { mapError } from '../filters/error-mapping';
 import { pathOf } from '../route-paths';
+import { readQuery } from '../request-query';
 import { openFailure } from './open-answer';
 
 /**
@@ -58,6 +59,24 @@ export class OpenExceptionFilter implements ExceptionFilter {
     }
     const path = pathOf(req as { url?: string });
     this.metrics?.request(path.slice(path.lastIndexOf('/') + 1) || 'other', code);
-    this.adapterHost.httpAdapter.reply(http.getResponse<object>(), openFailure(code, msg, ctx.open?.reqId, this.open.platformKey), 200);
+    const reqId = ctx.open?.reqId ?? reqIdOf(req as { body?: unknown; url?: string; originalUrl?: string });
+    this.adapterHost.httpAdapter.reply(http.getResponse<object>(), openFailure(code, msg, reqId, this.open.platformKey), 200);
   }
+}
+
+/**
+ * The reqId of a request refused before the Open guard read it (a host's own
+ * guard or pipe ran first): from the JSON body, or the link's query.
+ */
+function reqIdOf(req: { body?: unknown; url?: string; originalUrl?: string }): string | undefined {
+  let source: unknown = req.body;
+  if (!isRecord(source)) {
+    try {
+      source = readQuery(req);
+    } catch {
+      return undefined;
+    }
+  }
+  const reqId = isRecord(source) ? source.reqId : undefined;
+  return typeof reqId === 'string' && reqId.length <= 64 ? reqId : undefined;
 }
