@@ -1,5 +1,4 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Optional } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { mergeMap, Observable, of } from 'rxjs';
 import { OpenCode } from '@unipay-assist/wire';
 import { InjectOpenOptions, ResolvedOpenOptions } from '../../daxpay-open/open.options';
@@ -10,7 +9,7 @@ import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../k
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { requestContext } from '../../kernel/request-context';
 import { ReplayAnswers } from '../../replay/replay-answers';
-import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
+import { routeNameOf } from '../route-name';
 import { openFailure, openSuccess } from './open-answer';
 
 /**
@@ -24,7 +23,6 @@ import { openFailure, openSuccess } from './open-answer';
 @Injectable()
 export class OpenEnvelopeInterceptor implements NestInterceptor {
   constructor(
-    private readonly reflector: Reflector,
     private readonly logger: AssistLogger,
     private readonly replay: ReplayAnswers,
     @InjectOpenOptions() private readonly open: ResolvedOpenOptions,
@@ -34,7 +32,7 @@ export class OpenEnvelopeInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<Record<string, unknown>> {
     const ctx = requestContext(context.switchToHttp().getRequest<object>());
-    const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler())?.name ?? 'other';
+    const route = routeNameOf(context.getHandler());
     const entry = ctx.replay;
     if (entry?.kind === 'replayed') {
       this.metrics?.request(route, AssistErrorCode.SUCCESS);

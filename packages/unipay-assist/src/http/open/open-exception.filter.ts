@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Inject, Injectable, Optional } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { openCodeOf } from '@unipay-assist/wire';
 import { OpenException } from '../../daxpay-open/open.exception';
@@ -9,7 +9,7 @@ import { requestContext } from '../../kernel/request-context';
 import { ReplayAnswers } from '../../replay/replay-answers';
 import { isRecord, OpenSignDepthError } from '@unipay-assist/wire';
 import { mapError } from '../filters/error-mapping';
-import { pathOf } from '../route-paths';
+import { routeNameOf } from '../route-name';
 import { readQuery } from '../request-query';
 import { openFailure } from './open-answer';
 
@@ -57,8 +57,8 @@ export class OpenExceptionFilter implements ExceptionFilter {
         this.logger.log(ctx.traceId, 'request.rejected', { code, reason: msg });
       }
     }
-    const path = pathOf(req as { url?: string });
-    this.metrics?.request(path.slice(path.lastIndexOf('/') + 1) || 'other', code);
+    // A filter bound to a controller gets the execution context, whose handler names the route.
+    this.metrics?.request(routeNameOf((host as Partial<ExecutionContext>).getHandler?.()), code);
     const reqId = ctx.open?.reqId ?? reqIdOf(req as { body?: unknown; url?: string; originalUrl?: string });
     this.adapterHost.httpAdapter.reply(http.getResponse<object>(), openFailure(code, msg, reqId, this.open.platformKey), 200);
   }
