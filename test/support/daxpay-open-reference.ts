@@ -14,8 +14,9 @@ export const openReference = {
     const walk = (path: string, v: unknown): void => {
       if (v === null || v === undefined) return;
       if (Array.isArray(v)) v.forEach((item, i) => walk(`${path}[${i}]`, item));
-      else if (typeof v === 'object') for (const k of Object.keys(v as object)) walk(`${path}.${k}`, (v as Record<string, unknown>)[k]);
-      else out.push([path, String(v)]);
+      else if (typeof v === 'object')
+        for (const k of Object.keys(v)) walk(`${path}.${k}`, (v as Record<string, unknown>)[k]);
+      else out.push([path, typeof v === 'string' ? v : JSON.stringify(v)]);
     };
     for (const k of Object.keys(value)) if (k.toLowerCase() !== 'sign') walk(k, value[k]);
     out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -25,12 +26,17 @@ export const openReference = {
     return createSign('RSA-SHA256').update(Buffer.from(text, 'utf8')).sign(privateKeyPem).toString('base64');
   },
   verify(text: string, sign: string, publicKeyPem: string): boolean {
-    return createVerify('RSA-SHA256').update(Buffer.from(text, 'utf8')).verify(publicKeyPem, Buffer.from(sign, 'base64'));
+    return createVerify('RSA-SHA256')
+      .update(Buffer.from(text, 'utf8'))
+      .verify(publicKeyPem, Buffer.from(sign, 'base64'));
   },
   /** How the SDKs verify an answer: over the sign string of the raw body text. */
   verifyRaw(raw: string, publicKeyPem: string): boolean {
     const parsed = JSON.parse(raw) as Record<string, unknown>;
-    return typeof parsed.sign === 'string' && openReference.verify(openReference.signString(parsed), parsed.sign, publicKeyPem);
+    return (
+      typeof parsed.sign === 'string' &&
+      openReference.verify(openReference.signString(parsed), parsed.sign, publicKeyPem)
+    );
   },
 };
 
@@ -52,7 +58,9 @@ export interface OpenVector {
   returnUrl?: string;
 }
 
-export const openVectors = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'vectors', 'daxpay-open-vectors.json'), 'utf8')) as {
+export const openVectors = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'docs', 'vectors', 'daxpay-open-vectors.json'), 'utf8'),
+) as {
   keys: Record<string, OpenVectorKeys>;
   vectors: OpenVector[];
 };

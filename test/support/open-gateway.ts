@@ -54,9 +54,30 @@ export async function startOpenGateway(
 
 export type { AssistModuleExtras };
 
+/**
+ * A DaxResult as the tests read it (the relay's answer is checked by matchers;
+ * `data` members are read as strings where a test uses one).
+ */
+export interface OpenJson {
+  code: number;
+  msg: string;
+  reqId?: string;
+  resTime?: string;
+  sign?: string;
+  data: Record<string, string>;
+}
+
 /** One POST of JSON to `<baseUrl>/<path>`: status, raw text and parsed JSON. */
-export async function postOpen(baseUrl: string, path: string, body: unknown): Promise<{ status: number; raw: string; json: any }> {
-  const res = await fetch(`${baseUrl}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export async function postOpen(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; raw: string; json: OpenJson }> {
+  const res = await fetch(`${baseUrl}/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const raw = await res.text();
   let json: unknown;
   try {
@@ -64,5 +85,6 @@ export async function postOpen(baseUrl: string, path: string, body: unknown): Pr
   } catch {
     json = undefined;
   }
-  return { status: res.status, raw, json };
+  // Tests that send a non-JSON answer's way check `raw`; everything else is a DaxResult or a failing test.
+  return { status: res.status, raw, json: json as OpenJson };
 }

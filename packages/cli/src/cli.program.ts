@@ -112,7 +112,7 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
     io.out(`${JSON.stringify({ openId: result.openId })}\n`);
   });
 
-  addOpenCommands(program, io.out);
+  addOpenCommands(program, (text) => io.out(text));
 
   program.hook('postAction', () => setExit(CLI_EXIT.OK));
   return program;

@@ -51,7 +51,13 @@ export class DaxPayOpenClient {
   /** The signed self-check: who the gateway thinks this merchant is, and its sign string of the request. */
   async ping(): Promise<OpenPingResult> {
     const { data, meta } = await this.call('unipay/ping', {});
-    return { ...meta, mchNo: String(data.mchNo), ...(typeof data.appId === 'string' && { appId: data.appId }), appFromDefault: data.appFromDefault === true, serverSignStr: String(data.serverSignStr ?? '') };
+    return {
+      ...meta,
+      mchNo: String(data.mchNo),
+      ...(typeof data.appId === 'string' && { appId: data.appId }),
+      appFromDefault: data.appFromDefault === true,
+      serverSignStr: text(data.serverSignStr),
+    };
   }
 
   async generateAuthUrl(params: OpenAuthUrlParams): Promise<OpenAuthUrlResult> {
@@ -61,7 +67,12 @@ export class DaxPayOpenClient {
       authType: params.authType ?? params.channel,
       returnPath: params.returnPath,
     });
-    return { ...meta, authUrl: String(data.authUrl), queryCode: String(data.queryCode), authToken: String(data.authToken) };
+    return {
+      ...meta,
+      authUrl: String(data.authUrl),
+      queryCode: String(data.queryCode),
+      authToken: String(data.authToken),
+    };
   }
 
   async auth(params: OpenAuthParams): Promise<OpenAuthResult> {
@@ -99,7 +110,8 @@ export class DaxPayOpenClient {
     const openId = params.get('openid') ?? undefined;
     const sign = params.get('sign');
     if (!sign) throw new AssistSignatureError('unsigned');
-    if (openVerify(openReturnSignString({ code, msg, openId }), sign, [this.platformKey]) < 0) throw new AssistSignatureError('mismatch');
+    if (openVerify(openReturnSignString({ code, msg, openId }), sign, [this.platformKey]) < 0)
+      throw new AssistSignatureError('mismatch');
     if (code !== 0 || openId === undefined) throw new AssistEnvelopeError(code, msg);
     return openId;
   }
@@ -126,16 +138,21 @@ export class DaxPayOpenClient {
     } catch {
       answer = undefined;
     }
-    if (!isRecord(answer) || !('code' in answer)) throw new AssistNetworkError('body', `${path} answered something that is not a DaxResult`, 200);
+    if (!isRecord(answer) || !('code' in answer))
+      throw new AssistNetworkError('body', `${path} answered something that is not a DaxResult`, 200);
     const code = Number(answer.code);
     if (typeof answer.sign !== 'string' || answer.sign === '') {
       // An unsigned success is never trusted; an unsigned failure is only a failure.
       if (code === 0) throw new AssistSignatureError('unsigned');
-      throw new AssistEnvelopeError(code, String(answer.msg || answer.message || ''));
+      throw new AssistEnvelopeError(code, text(answer.msg) || text(answer.message));
     }
-    if (openVerify(openSignStringOfRaw(raw), answer.sign, [this.platformKey]) < 0) throw new AssistSignatureError('mismatch');
-    if (code !== 0) throw new AssistEnvelopeError(code, String(answer.msg ?? ''));
-    const meta: OpenAnswerMetaOnly = { reqId: String(answer.reqId ?? ''), ...(typeof answer.resTime === 'string' && { resTime: answer.resTime }) };
+    if (openVerify(openSignStringOfRaw(raw), answer.sign, [this.platformKey]) < 0)
+      throw new AssistSignatureError('mismatch');
+    if (code !== 0) throw new AssistEnvelopeError(code, text(answer.msg));
+    const meta: OpenAnswerMetaOnly = {
+      reqId: text(answer.reqId),
+      ...(typeof answer.resTime === 'string' && { resTime: answer.resTime }),
+    };
     return { data: isRecord(answer.data) ? answer.data : {}, meta };
   }
 
@@ -143,17 +160,33 @@ export class DaxPayOpenClient {
     const url = `${this.base}/${path}`;
     const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
-      const res = await this.fetchImpl(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body), signal: timeout });
+      const res = await this.fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: timeout,
+      });
       const text = await res.text();
       if (res.status !== 200) throw new AssistNetworkError('http', `${url} answered HTTP ${res.status}`, res.status);
       return text;
     } catch (err) {
       if (err instanceof AssistNetworkError) throw err;
-      if (timeout.aborted) throw new AssistNetworkError('timeout', `no answer from ${url} within ${this.timeoutMs} ms`, undefined, err);
+      if (timeout.aborted)
+        throw new AssistNetworkError('timeout', `no answer from ${url} within ${this.timeoutMs} ms`, undefined, err);
       const cause = (err as { cause?: { code?: string } })?.cause;
-      throw new AssistNetworkError('network', `cannot reach ${url}: ${cause?.code ?? (err as Error)?.message ?? String(err)}`, undefined, err);
+      throw new AssistNetworkError(
+        'network',
+        `cannot reach ${url}: ${cause?.code ?? (err as Error)?.message ?? String(err)}`,
+        undefined,
+        err,
+      );
     }
   }
+}
+
+/** A JSON member as text: a string as is, a number printed, anything else empty. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
 /** reqId and resTime of a verified answer. */

@@ -5,7 +5,13 @@ import { DEMO_WECHAT_APP } from '../../../../apps/demo/src/demo-merchant';
 import { RunningSimulator, startSimulatorServer } from '../../../simulator/src/simulator.server';
 import { BuiltCli, buildCli } from '../../../../test/support/cli-runner';
 import { ADAPTERS } from '../../../../test/support/gateway';
-import { MERCHANT_KEY, OPEN_MERCHANT, OpenGateway, PLATFORM_KEY, startOpenGateway } from '../../../../test/support/open-gateway';
+import {
+  MERCHANT_KEY,
+  OPEN_MERCHANT,
+  OpenGateway,
+  PLATFORM_KEY,
+  startOpenGateway,
+} from '../../../../test/support/open-gateway';
 import { rsaPair } from '../../../../test/support/daxpay-open-reference';
 
 let cli: BuiltCli;
@@ -56,8 +62,12 @@ describe.each(ADAPTERS)('unipay-assist open-* against a DaxPay Open merchant (%s
     expect(JSON.parse(auth.stdout)).toMatchObject({ status: 'success', openId: expect.stringMatching(/^o/) });
   });
 
-  it('a refusal exits 2 with DaxPay Open\'s code; a key under 2048 bits is said without the key', async () => {
-    const wrongKey = await cli.run(['open-ping'], { ...env(), UNIPAY_ASSIST_PLATFORM_PUBLIC_KEY_FILE: join(dir, 'platform.pem'), UNIPAY_ASSIST_MCH_NO: 'M404' });
+  it("a refusal exits 2 with DaxPay Open's code; a key under 2048 bits is said without the key", async () => {
+    const wrongKey = await cli.run(['open-ping'], {
+      ...env(),
+      UNIPAY_ASSIST_PLATFORM_PUBLIC_KEY_FILE: join(dir, 'platform.pem'),
+      UNIPAY_ASSIST_MCH_NO: 'M404',
+    });
     expect(wrongKey.code).toBe(2);
     expect(wrongKey.stderr).toContain('error 20023');
     const small = await cli.run(['open-ping'], { ...env(), UNIPAY_ASSIST_PRIVATE_KEY_FILE: join(dir, 'small.pem') });

@@ -16,7 +16,9 @@ const MAX_MSG = 200;
 export function openReturnUrl(flow: AuthFlow, platformKey: KeyObject): string {
   const openId = flow.status === 'success' ? (flow.identity?.openId ?? flow.identity?.userId) : undefined;
   const result =
-    openId !== undefined ? { code: 0, msg: 'success', openId } : { code: 1, msg: (flow.failure ?? 'authorization failed').slice(0, MAX_MSG) };
+    openId !== undefined
+      ? { code: 0, msg: 'success', openId }
+      : { code: 1, msg: (flow.failure ?? 'authorization failed').slice(0, MAX_MSG) };
   const sign = openSign(openReturnSignString(result), platformKey);
   const query = [`code=${result.code}`, `msg=${encodeURIComponent(result.msg)}`];
   if (openId !== undefined) query.push(`openid=${encodeURIComponent(openId)}`);

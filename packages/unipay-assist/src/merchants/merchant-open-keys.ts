@@ -8,20 +8,27 @@ import { OpenKeyError, parseOpenPublicKey } from '@unipay-assist/wire';
  * parsed at start: a key that cannot verify fails naming the merchant and the
  * field, never echoing the key.
  */
-export function normalizeOpenPublicKeys(raw: Record<string, unknown>, fail: (field: string, reason: string) => never): KeyObject[] {
+export function normalizeOpenPublicKeys(
+  raw: Record<string, unknown>,
+  fail: (field: string, reason: string) => never,
+): KeyObject[] {
   const inline = raw.signPublicKey;
   const file = raw.signPublicKeyFile;
   if (inline !== undefined && file !== undefined) fail('signPublicKey', 'and signPublicKeyFile are both set: give one');
   if (inline === undefined && file === undefined) {
-    fail('signPublicKey', "is missing: a daxpay-open merchant is verified with its RSA public key (signPublicKey or signPublicKeyFile)");
+    fail(
+      'signPublicKey',
+      'is missing: a daxpay-open merchant is verified with its RSA public key (signPublicKey or signPublicKeyFile)',
+    );
   }
   const field = inline !== undefined ? 'signPublicKey' : 'signPublicKeyFile';
-  const given = (inline ?? file) as unknown;
+  const given = inline ?? file;
   const list = Array.isArray(given) ? given : [given];
   if (list.length === 0) fail(field, 'is an empty list');
   return list.map((item, i) => {
     const where = list.length > 1 || Array.isArray(given) ? `${field}[${i}]` : field;
-    if (typeof item !== 'string' || item.trim() === '') return fail(where, field === 'signPublicKey' ? 'must be a PEM or base64 public key' : 'must be a file path');
+    if (typeof item !== 'string' || item.trim() === '')
+      return fail(where, field === 'signPublicKey' ? 'must be a PEM or base64 public key' : 'must be a file path');
     let text = item;
     if (field === 'signPublicKeyFile') {
       try {

@@ -27,7 +27,11 @@ describe.each(ADAPTERS)('DaxPay Open routes in a host gateway over %s', (adapter
   let guarded: RunningHost;
   beforeAll(async () => {
     without = await startHostGateway({ adapter, filter: 'APP_FILTER' });
-    host = await startHostGateway({ adapter, filter: 'APP_FILTER', imports: [AssistModule.forRoot({ ...options, controllerDecorators: [Public(), SkipWrap()] })] });
+    host = await startHostGateway({
+      adapter,
+      filter: 'APP_FILTER',
+      imports: [AssistModule.forRoot({ ...options, controllerDecorators: [Public(), SkipWrap()] })],
+    });
     guarded = await startHostGateway({ adapter, filter: 'useGlobalFilters', imports: [AssistModule.forRoot(options)] });
   });
   afterAll(async () => {
@@ -38,14 +42,26 @@ describe.each(ADAPTERS)('DaxPay Open routes in a host gateway over %s', (adapter
 
   it("answers the ping vector under the host's global prefix byte for byte: the host's pipe, wrapper and filter untouched", async () => {
     const v = openVector('ping-request');
-    const res = await request(host.baseUrl, 'POST', '/api/unipay/ping', JSON.stringify({ ...v.input, sign: v.sign }), json);
+    const res = await request(
+      host.baseUrl,
+      'POST',
+      '/api/unipay/ping',
+      JSON.stringify({ ...v.input, sign: v.sign }),
+      json,
+    );
     expect(res.status).toBe(200);
     expect(res.text).toBe(openVector('ping-answer').raw);
     expect(openReference.verifyRaw(res.text, PLATFORM_KEY.publicKeyPem)).toBe(true);
   });
 
   it("an Open failure is the Open answer, never the host's error format", async () => {
-    const res = await request(host.baseUrl, 'POST', '/api/unipay/ping', JSON.stringify({ mchNo: 'M2000000001', reqId: 'R-H', reqTime: '2026-01-15 10:30:00', sign: 'AAAA' }), json);
+    const res = await request(
+      host.baseUrl,
+      'POST',
+      '/api/unipay/ping',
+      JSON.stringify({ mchNo: 'M2000000001', reqId: 'R-H', reqTime: '2026-01-15 10:30:00', sign: 'AAAA' }),
+      json,
+    );
     expect(res.json).toMatchObject({ code: 20052, reqId: 'R-H' });
     expect(res.json).not.toHaveProperty('hostError');
     expect(openReference.verifyRaw(res.text, PLATFORM_KEY.publicKeyPem)).toBe(true);
@@ -61,15 +77,27 @@ describe.each(ADAPTERS)('DaxPay Open routes in a host gateway over %s', (adapter
 
   it("without the host's public marker the host's guard refuses, answered on the Open wire (29900, signed)", async () => {
     const v = openVector('ping-request');
-    const res = await request(guarded.baseUrl, 'POST', '/api/unipay/ping', JSON.stringify({ ...v.input, sign: v.sign }), json);
+    const res = await request(
+      guarded.baseUrl,
+      'POST',
+      '/api/unipay/ping',
+      JSON.stringify({ ...v.input, sign: v.sign }),
+      json,
+    );
     expect(res.json).toMatchObject({ code: 29900, reqId: 'R-PING-0001' });
     expect(openReference.verifyRaw(res.text, PLATFORM_KEY.publicKeyPem)).toBe(true);
   });
 
-  it.each(HOST_CASES.map((c) => [c.name, c] as const))("the host's own route answers as without the module: %s", async (_name, c) => {
-    const headers: Record<string, string> = c.contentType ? { 'content-type': c.contentType } : {};
-    const expected = await request(without.baseUrl, c.method, c.path, c.body, headers);
-    const actual = await request(host.baseUrl, c.method, c.path, c.body, headers);
-    expect({ status: actual.status, body: actual.json ?? actual.text }).toEqual({ status: expected.status, body: expected.json ?? expected.text });
-  });
+  it.each(HOST_CASES.map((c) => [c.name, c] as const))(
+    "the host's own route answers as without the module: %s",
+    async (_name, c) => {
+      const headers: Record<string, string> = c.contentType ? { 'content-type': c.contentType } : {};
+      const expected = await request(without.baseUrl, c.method, c.path, c.body, headers);
+      const actual = await request(host.baseUrl, c.method, c.path, c.body, headers);
+      expect({ status: actual.status, body: actual.json ?? actual.text }).toEqual({
+        status: expected.status,
+        body: expected.json ?? expected.text,
+      });
+    },
+  );
 });

@@ -39,16 +39,31 @@ describe('DaxPay Open keys at start', () => {
   });
 
   it('a daxpay-open merchant: RSA, public keys (several for a rotation), messages naming merchant and field', () => {
-    const m = normalizeMerchant(openMerchant({ signPublicKey: [merchantPair.publicKeyPem, rsaPair().publicKeyPem] }), 0);
+    const m = normalizeMerchant(
+      openMerchant({ signPublicKey: [merchantPair.publicKeyPem, rsaPair().publicKeyPem] }),
+      0,
+    );
     expect(m.signType).toBe('RSA');
     expect(m.signPublicKeys).toHaveLength(2);
     expect(m.signSecrets).toEqual([]);
     expect(() => normalizeMerchant(openMerchant({}), 0)).toThrow(/merchant #1 \(M9\): signPublicKey is missing/);
-    expect(() => normalizeMerchant(openMerchant({ signPublicKey: merchantPair.privateKeyPem }), 0)).toThrow(/merchant #1 \(M9\): signPublicKey is a private key/);
-    expect(() => normalizeMerchant(openMerchant({ signPublicKey: ['x!', rsaPair(1024).publicKeyPem] }), 0)).toThrow(/signPublicKey\[0\] is neither/);
-    expect(() => normalizeMerchant(openMerchant({ signPublicKey: merchantPair.publicKeyPem, signType: 'MD5' }), 0)).toThrow(/signType must be RSA/);
-    expect(() => normalizeMerchant(openMerchant({ signPublicKey: merchantPair.publicKeyPem, signSecret: 'x' }), 0)).toThrow(/signSecret is not used/);
-    expect(() => normalizeMerchant(openMerchant({ signPublicKeyFile: '/nonexistent/key.pem' }), 0)).toThrow(/signPublicKeyFile cannot be read: ENOENT/);
-    expect(() => normalizeMerchant({ ...openMerchant({ signSecret: 'x' }), dialect: undefined, signType: 'RSA' }, 0)).toThrow(/signType RSA is DaxPay Open's: set dialect: daxpay-open/);
+    expect(() => normalizeMerchant(openMerchant({ signPublicKey: merchantPair.privateKeyPem }), 0)).toThrow(
+      /merchant #1 \(M9\): signPublicKey is a private key/,
+    );
+    expect(() => normalizeMerchant(openMerchant({ signPublicKey: ['x!', rsaPair(1024).publicKeyPem] }), 0)).toThrow(
+      /signPublicKey\[0\] is neither/,
+    );
+    expect(() =>
+      normalizeMerchant(openMerchant({ signPublicKey: merchantPair.publicKeyPem, signType: 'MD5' }), 0),
+    ).toThrow(/signType must be RSA/);
+    expect(() =>
+      normalizeMerchant(openMerchant({ signPublicKey: merchantPair.publicKeyPem, signSecret: 'x' }), 0),
+    ).toThrow(/signSecret is not used/);
+    expect(() => normalizeMerchant(openMerchant({ signPublicKeyFile: '/nonexistent/key.pem' }), 0)).toThrow(
+      /signPublicKeyFile cannot be read: ENOENT/,
+    );
+    expect(() =>
+      normalizeMerchant({ ...openMerchant({ signSecret: 'x' }), dialect: undefined, signType: 'RSA' }, 0),
+    ).toThrow(/signType RSA is DaxPay Open's: set dialect: daxpay-open/);
   });
 });

@@ -26,19 +26,27 @@ export function parseOpenPublicKey(text: string): KeyObject {
   if (trimmed === '') throw new OpenKeyError('is empty');
   const label = PEM.exec(trimmed)?.[1];
   if (label !== undefined && label.includes('PRIVATE')) {
-    throw new OpenKeyError('is a private key: configure the merchant\'s public key (BEGIN PUBLIC KEY) here, and keep the private key with the merchant');
+    throw new OpenKeyError(
+      "is a private key: configure the merchant's public key (BEGIN PUBLIC KEY) here, and keep the private key with the merchant",
+    );
   }
   let key: KeyObject;
   if (label !== undefined) {
-    if (label !== 'PUBLIC KEY' && label !== 'RSA PUBLIC KEY') throw new OpenKeyError(`is a PEM "${label}", not a public key (BEGIN PUBLIC KEY)`);
+    if (label !== 'PUBLIC KEY' && label !== 'RSA PUBLIC KEY')
+      throw new OpenKeyError(`is a PEM "${label}", not a public key (BEGIN PUBLIC KEY)`);
     key = attempt(() => createPublicKey(trimmed), 'is not a readable PEM public key');
   } else {
     if (!BARE_BASE64.test(trimmed)) throw new OpenKeyError('is neither a PEM public key nor bare base64');
     const der = Buffer.from(trimmed.replace(/\s+/g, ''), 'base64');
     if (looksPrivate(der)) {
-      throw new OpenKeyError('is a private key (PKCS#8 in base64): configure the merchant\'s public key here, and keep the private key with the merchant');
+      throw new OpenKeyError(
+        "is a private key (PKCS#8 in base64): configure the merchant's public key here, and keep the private key with the merchant",
+      );
     }
-    key = attempt(() => createPublicKey({ key: der, format: 'der', type: 'spki' }), 'is not a base64 X.509 (SPKI) public key');
+    key = attempt(
+      () => createPublicKey({ key: der, format: 'der', type: 'spki' }),
+      'is not a base64 X.509 (SPKI) public key',
+    );
   }
   return checkRsa(key);
 }
@@ -50,12 +58,19 @@ export function parseOpenPrivateKey(text: string): KeyObject {
   const label = PEM.exec(trimmed)?.[1];
   let key: KeyObject;
   if (label !== undefined) {
-    if (!label.includes('PRIVATE')) throw new OpenKeyError(`is a PEM "${label}", not a private key (BEGIN PRIVATE KEY)`);
-    key = attempt(() => createPrivateKey(trimmed), 'is not a readable PEM private key (an encrypted key is not supported)');
+    if (!label.includes('PRIVATE'))
+      throw new OpenKeyError(`is a PEM "${label}", not a private key (BEGIN PRIVATE KEY)`);
+    key = attempt(
+      () => createPrivateKey(trimmed),
+      'is not a readable PEM private key (an encrypted key is not supported)',
+    );
   } else {
     if (!BARE_BASE64.test(trimmed)) throw new OpenKeyError('is neither a PEM private key nor bare base64');
     const der = Buffer.from(trimmed.replace(/\s+/g, ''), 'base64');
-    key = attempt(() => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }), 'is not a base64 PKCS#8 private key');
+    key = attempt(
+      () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
+      'is not a base64 PKCS#8 private key',
+    );
   }
   return checkRsa(key);
 }
@@ -67,9 +82,13 @@ export function openPublicKeyPem(key: KeyObject): string {
 }
 
 function checkRsa(key: KeyObject): KeyObject {
-  if (key.asymmetricKeyType !== 'rsa') throw new OpenKeyError(`is a ${key.asymmetricKeyType ?? 'non-RSA'} key; DaxPay Open signs with RSA (SHA256withRSA)`);
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new OpenKeyError(
+      `is a ${key.asymmetricKeyType ?? 'non-RSA'} key; DaxPay Open signs with RSA (SHA256withRSA)`,
+    );
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < OPEN_MIN_RSA_BITS) throw new OpenKeyError(`is a ${bits}-bit RSA key; at least ${OPEN_MIN_RSA_BITS} bits are required`);
+  if (bits < OPEN_MIN_RSA_BITS)
+    throw new OpenKeyError(`is a ${bits}-bit RSA key; at least ${OPEN_MIN_RSA_BITS} bits are required`);
   return key;
 }
 

@@ -21,9 +21,13 @@ export type SignedOpenResult = OpenResultFields & { sign: string };
 
 export function signOpenResult(result: OpenResultFields, platformKey: KeyObject): SignedOpenResult {
   const body = Object.fromEntries(
-    Object.entries({ code: result.code, msg: result.msg, data: result.data, resTime: result.resTime, reqId: result.reqId }).filter(
-      ([, v]) => v !== undefined && v !== null,
-    ),
+    Object.entries({
+      code: result.code,
+      msg: result.msg,
+      data: result.data,
+      resTime: result.resTime,
+      reqId: result.reqId,
+    }).filter(([, v]) => v !== undefined && v !== null),
   ) as unknown as OpenResultFields;
   return { ...body, sign: openSign(openSignString(body as unknown as Record<string, unknown>), platformKey) };
 }

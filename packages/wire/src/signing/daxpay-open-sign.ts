@@ -41,7 +41,14 @@ function flatten(path: string, value: unknown, out: [string, string][], depth: n
     for (const [key, member] of Object.entries(value)) flatten(`${path}.${key}`, member, out, depth + 1);
     return;
   }
-  out.push([path, typeof value === 'string' ? value : String(value)]);
+  out.push([path, leafText(value)]);
+}
+
+/** JSON leaves: strings as they are, numbers and booleans as printed (anything else cannot come from JSON). */
+function leafText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 /** The sign string of an answer as it travelled: built from its raw text, as the SDKs verify (never a re-serialised object). */
@@ -66,19 +73,25 @@ export function openVerify(signString: string, sign: unknown, publicKeys: readon
   const signature = Buffer.from(sign, 'base64');
   let matched = -1;
   for (let i = 0; i < publicKeys.length; i++) {
-    let ok = false;
-    try {
-      ok = createVerify('sha256').update(signString, 'utf8').verify(publicKeys[i], signature);
-    } catch {
-      ok = false;
-    }
-    if (ok && matched < 0) matched = i;
+    if (verifiesWith(signString, signature, publicKeys[i]) && matched < 0) matched = i;
   }
   return matched;
 }
 
+/** One key's verdict; a key that cannot verify (malformed signature length) says no rather than throwing. */
+function verifiesWith(signString: string, signature: Buffer, key: KeyObject): boolean {
+  try {
+    return createVerify('sha256').update(signString, 'utf8').verify(key, signature);
+  } catch {
+    return false;
+  }
+}
+
 /** A copy of `fields` with `sign` set over the others: what a client sends, and what the relay answers. */
-export function withOpenSign<T extends Record<string, unknown>>(fields: T, privateKey: KeyObject): T & { sign: string } {
+export function withOpenSign<T extends Record<string, unknown>>(
+  fields: T,
+  privateKey: KeyObject,
+): T & { sign: string } {
   const { sign: _ignored, ...rest } = fields as T & { sign?: unknown };
   return { ...(rest as T), sign: openSign(openSignString(rest), privateKey) };
 }

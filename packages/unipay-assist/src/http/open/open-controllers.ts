@@ -11,10 +11,15 @@ export const DEFAULT_OPEN_ROUTE_PREFIX = '';
  * The Open controllers bound to one prefix, a subclass per mount as for the
  * other routes (nothing in global metadata); `false` mounts none.
  */
-export function createOpenControllers(prefix: string | false, routePrefix: string, decorators: readonly ClassDecorator[] = []): Type<unknown>[] {
+export function createOpenControllers(
+  prefix: string | false,
+  routePrefix: string,
+  decorators: readonly ClassDecorator[] = [],
+): Type<unknown>[] {
   if (prefix === false) return [];
   // Under the default prefixes DaxPay 3.0's `auth` route has this path and serves Open merchants too; a second route would clash (Fastify refuses one).
-  const authShared = `${normalizePrefix(routePrefix)}/channel/auth/auth` === `${normalizePrefix(prefix)}/${OPEN_AUTH_PATH}`;
+  const authShared =
+    `${normalizePrefix(routePrefix)}/channel/auth/auth` === `${normalizePrefix(prefix)}/${OPEN_AUTH_PATH}`;
   class MountedOpenAuthController extends OpenAuthController {}
   Object.defineProperty(MountedOpenAuthController, 'name', { value: 'OpenAuthController' });
   class MountedOpenController extends OpenController {}

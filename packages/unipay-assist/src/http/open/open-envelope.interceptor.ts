@@ -56,7 +56,10 @@ export class OpenEnvelopeInterceptor implements NestInterceptor {
           if (business.kind === 'success' && !ctx.provisional) await this.replay.settle(entry.ticket, answer);
           else await this.replay.release(entry.ticket);
         }
-        this.metrics?.request(route, business.kind === 'success' ? AssistErrorCode.SUCCESS : AssistErrorCode.BUSINESS_FAILED);
+        this.metrics?.request(
+          route,
+          business.kind === 'success' ? AssistErrorCode.SUCCESS : AssistErrorCode.BUSINESS_FAILED,
+        );
         const line = ctx.answered ?? { event: 'request.answered', fields: {} };
         this.logger.log(ctx.traceId, line.event, { route, mchNo: ctx.merchant?.mchNo, ...line.fields });
         return answer;

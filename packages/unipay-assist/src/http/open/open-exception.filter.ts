@@ -59,8 +59,12 @@ export class OpenExceptionFilter implements ExceptionFilter {
     }
     // A filter bound to a controller gets the execution context, whose handler names the route.
     this.metrics?.request(routeNameOf((host as Partial<ExecutionContext>).getHandler?.()), code);
-    const reqId = ctx.open?.reqId ?? reqIdOf(req as { body?: unknown; url?: string; originalUrl?: string });
-    this.adapterHost.httpAdapter.reply(http.getResponse<object>(), openFailure(code, msg, reqId, this.open.platformKey), 200);
+    const reqId = ctx.open?.reqId ?? reqIdOf(req);
+    this.adapterHost.httpAdapter.reply(
+      http.getResponse<object>(),
+      openFailure(code, msg, reqId, this.open.platformKey),
+      200,
+    );
   }
 }
 

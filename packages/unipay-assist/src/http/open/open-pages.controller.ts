@@ -44,8 +44,10 @@ export class OpenPagesController {
     const channel = openLinkChannel(f.authType ?? '');
     const merchant = ctx.merchant!;
     if (channel === 'wechat_pay') {
-      if (f.wxAppId === undefined || f.wxAppId.trim() === '') throw AssistException.invalidField('wxAppId', 'is required when authType is wechat');
-      if (f.wxAppId !== merchant.wechat.appId) throw AssistException.invalidField('wxAppId', "is not this merchant's WeChat app");
+      if (f.wxAppId === undefined || f.wxAppId.trim() === '')
+        throw AssistException.invalidField('wxAppId', 'is required when authType is wechat');
+      if (f.wxAppId !== merchant.wechat.appId)
+        throw AssistException.invalidField('wxAppId', "is not this merchant's WeChat app");
     }
     const outcome = await this.channelAuth.openGetOpenId(ctx, { channel, redirectUrl: f.redirectUrl ?? '' });
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);

@@ -66,16 +66,25 @@ export class OpenSignatureGuard implements CanActivate {
     // Echoed even when the request fails later (a reqId that breaks its own rule is not echoed).
     if (typeof raw.reqId === 'string' && raw.reqId.length <= 64) state.reqId = raw.reqId;
 
-    const typed = (await this.validation.transform(raw, { type: 'body', metatype: route?.dto })) as Record<string, unknown>;
+    const typed = (await this.validation.transform(raw, { type: 'body', metatype: route?.dto })) as Record<
+      string,
+      unknown
+    >;
     const fields = serverFields(typed, route?.name);
     state.fields = fields;
 
     if (!this.open.platformKey) {
-      throw new OpenException(OpenCode.SYSTEM_ERROR, 'DaxPay Open is not configured on this gateway: it has no platform key (platformKey / ASSIST_PLATFORM_PRIVATE_KEY)');
+      throw new OpenException(
+        OpenCode.SYSTEM_ERROR,
+        'DaxPay Open is not configured on this gateway: it has no platform key (platformKey / ASSIST_PLATFORM_PRIVATE_KEY)',
+      );
     }
     const merchant = await resolveMerchant(this.merchants, fields.mchNo as string, emptyToUndefined(fields.appId));
     if (merchant.dialect !== OPEN_DIALECT || !merchant.signPublicKeys) {
-      throw new OpenException(OpenCode.CONFIG_NOT_ENABLE, 'mchNo: this merchant is not a daxpay-open merchant on this gateway');
+      throw new OpenException(
+        OpenCode.CONFIG_NOT_ENABLE,
+        'mchNo: this merchant is not a daxpay-open merchant on this gateway',
+      );
     }
 
     const signString = openSignString(fields);
@@ -90,7 +99,8 @@ export class OpenSignatureGuard implements CanActivate {
     if (link) return true;
 
     const nonce = typeof fields.nonceStr === 'string' ? fields.nonceStr.trim() : '';
-    if (nonce === '') throw new OpenException(OpenCode.NONCE_MISSING, 'nonceStr: is required (a fresh random string per request)');
+    if (nonce === '')
+      throw new OpenException(OpenCode.NONCE_MISSING, 'nonceStr: is required (a fresh random string per request)');
     const now = nowSeconds(this.clock);
     const reqTime = openReqTime(fields.reqTime)!.epoch;
     const windowEnds = reqTime + merchant.reqTimeout;
@@ -99,14 +109,22 @@ export class OpenSignatureGuard implements CanActivate {
     if (merchant.replay === 'reject') {
       await this.replay.claimOnce(key, Math.max(windowEnds, now + 1));
     } else {
-      ctx.replay = await this.replay.enter({ key, windowEnds: Math.max(windowEnds, now + 1), sealKey: this.sealKey(merchant), traceId: ctx.traceId });
+      ctx.replay = await this.replay.enter({
+        key,
+        windowEnds: Math.max(windowEnds, now + 1),
+        sealKey: this.sealKey(merchant),
+        traceId: ctx.traceId,
+      });
       if (ctx.replay.kind === 'replayed') return true;
     }
 
     // Held until no request carrying this reqTime can pass the window any more.
     const nonceTtlMs = Math.max(1, windowEnds - now + 1) * 1000;
     if (!(await this.store.claim(nonceKey(merchant, nonce), nonceTtlMs))) {
-      throw new OpenException(OpenCode.NONCE_REUSED, 'nonceStr: already used by another request of this merchant (send a new one per request)');
+      throw new OpenException(
+        OpenCode.NONCE_REUSED,
+        'nonceStr: already used by another request of this merchant (send a new one per request)',
+      );
     }
     if (Math.abs(now - reqTime) > merchant.reqTimeout) {
       throw new OpenException(
@@ -126,7 +144,9 @@ export class OpenSignatureGuard implements CanActivate {
 
 /** One nonce per merchant: the key is a hash, so the store never holds a nonce in clear. */
 function nonceKey(merchant: Merchant, nonce: string): string {
-  return `open-nonce:${createHash('sha256').update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${nonce}`).digest('base64url')}`;
+  return `open-nonce:${createHash('sha256')
+    .update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${nonce}`)
+    .digest('base64url')}`;
 }
 
 /** The request as DaxPay Open's server types it: present fields, the route's defaults, reqTime as the Beijing literal. */

@@ -31,7 +31,10 @@ export class OpenController {
   ping(@Req() req: object): OpenPingData {
     const ctx = requestContext(req);
     const merchant = ctx.merchant!;
-    const asked = typeof ctx.open?.fields?.appId === 'string' && ctx.open.fields.appId.trim() !== '' ? ctx.open.fields.appId : undefined;
+    const asked =
+      typeof ctx.open?.fields?.appId === 'string' && ctx.open.fields.appId.trim() !== ''
+        ? ctx.open.fields.appId
+        : undefined;
     const appId = asked ?? merchant.appId;
     return {
       code: 0,
@@ -46,14 +49,22 @@ export class OpenController {
   generateAuthUrl(@Req() req: object): Promise<OpenAuthUrlData> {
     const ctx = requestContext(req);
     const f = fieldsOf(ctx.open?.fields);
-    return this.channelAuth.openGenerateAuthUrl(ctx, { channel: openAuthChannel(f.channel, f.authType), returnPath: f.returnPath });
+    return this.channelAuth.openGenerateAuthUrl(ctx, {
+      channel: openAuthChannel(f.channel, f.authType),
+      returnPath: f.returnPath,
+    });
   }
 
   @OpenPost('unipay/assist/channel/auth/auth-and-set', OpenAuthCodeDto)
   authAndSet(@Req() req: object): Promise<AuthAndSetData> {
     const ctx = requestContext(req);
     const f = fieldsOf(ctx.open?.fields);
-    return this.channelAuth.openAuthAndSet(ctx, { channel: openAuthChannel(f.channel, f.authType), authCode: f.authCode, authToken: f.authToken, queryCode: f.queryCode });
+    return this.channelAuth.openAuthAndSet(ctx, {
+      channel: openAuthChannel(f.channel, f.authType),
+      authCode: f.authCode,
+      authToken: f.authToken,
+      queryCode: f.queryCode,
+    });
   }
 }
 
@@ -83,7 +94,11 @@ export function fieldsOf(fields: Record<string, unknown> | undefined): Record<st
 }
 
 /** The Open controllers bound to one prefix (the gateway root by default), version-neutral, with the host's class decorators. */
-export function mountOpenController<T>(target: Type<T>, prefix: string, decorators: readonly ClassDecorator[]): Type<T> {
+export function mountOpenController<T>(
+  target: Type<T>,
+  prefix: string,
+  decorators: readonly ClassDecorator[],
+): Type<T> {
   Controller({ path: prefix, version: VERSION_NEUTRAL })(target);
   for (const decorate of decorators) decorate(target);
   return target;
