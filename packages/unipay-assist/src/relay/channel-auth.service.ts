@@ -9,6 +9,7 @@ import { AssistErrorCode } from '@unipay-assist/wire';
 import { mask } from '@unipay-assist/wire';
 import { AssistRequestContext } from '../kernel/request-context';
 import { Merchant } from '../merchants/merchant';
+import { trustedMerchant } from '../merchants/trusted-merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { ChannelAuthStatus } from '@unipay-assist/wire';
@@ -158,7 +159,7 @@ export class ChannelAuthService {
   }
 
   async generateAuthUrl(ctx: AssistRequestContext, input: GenerateAuthUrlInput): Promise<AuthUrlData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     const channel = this.channelOf(merchant, input.channel, input.authType);
     const queryCode = mintFlowToken();
     const { mode, redirectUri } = this.redirectTarget(merchant, input.authPath, queryCode, channel);
@@ -169,7 +170,7 @@ export class ChannelAuthService {
   }
 
   async auth(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     const channel = this.channelOf(merchant, input.channel, input.authType);
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
@@ -195,7 +196,7 @@ export class ChannelAuthService {
   }
 
   async authAndSet(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthAndSetData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     this.channelOf(merchant, input.channel, input.authType);
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
@@ -283,7 +284,7 @@ export class ChannelAuthService {
    * a page saying to open it there.
    */
   async jump(ctx: AssistRequestContext, input: JumpInput, userAgent: unknown, selfUrl: string): Promise<BrowserOutcome> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     const auto = input.channel === AUTO_CHANNEL || input.authType === AUTO_CHANNEL;
     // AUTO (Jeepay's ifCode=AUTO): Alipay inside Alipay, WeChat inside WeChat, elsewhere a page naming both.
     const picked: AuthChannel = auto ? (isAlipayBrowser(userAgent) && merchant.alipay ? 'ali_pay' : 'wechat_pay') : this.channelOf(merchant, input.channel ?? 'wechat_pay', input.authType);
@@ -330,7 +331,7 @@ export class ChannelAuthService {
    * with `auth` by queryCode. `returnPath` is kept and answered in AuthResult.
    */
   async openGenerateAuthUrl(ctx: AssistRequestContext, input: { channel: AuthChannel; returnPath?: string }): Promise<OpenAuthUrlData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     const channel = this.channelOf(merchant, input.channel, undefined);
     const callback = this.requireCallback(channel);
     const queryCode = mintFlowToken();
@@ -349,7 +350,7 @@ export class ChannelAuthService {
    * An unknown or expired authToken is DaxPay Open's 20080.
    */
   async openAuth(ctx: AssistRequestContext, input: OpenAuthInput): Promise<OpenAuthData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     const channel = this.channelOf(merchant, input.channel, undefined);
     const authCode = present(input.authCode);
     const queryCode = await this.openQueryCode(merchant, input);
@@ -373,7 +374,7 @@ export class ChannelAuthService {
 
   /** DaxPay Open's auth-and-set: completes the session's flow with the code; nothing to answer but success. */
   async openAuthAndSet(ctx: AssistRequestContext, input: OpenAuthInput): Promise<AuthAndSetData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     this.channelOf(merchant, input.channel, undefined);
     const authCode = present(input.authCode);
     if (authCode === undefined) throw AssistException.invalidField('authCode', 'is required');
@@ -393,7 +394,7 @@ export class ChannelAuthService {
    * result. Beyond DaxPay Open: redirectUrl must be on the merchant's allow-list.
    */
   async openGetOpenId(ctx: AssistRequestContext, input: { channel: AuthChannel; redirectUrl: string }): Promise<BrowserOutcome> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     const channel = this.channelOf(merchant, input.channel, undefined);
     const check = checkRedirectUrl(input.redirectUrl, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `redirectUrl: ${check.reason}`);
@@ -691,10 +692,4 @@ function hostedOff(what: string): AssistException {
 
 function taken(): AssistException {
   return new AssistException(AssistErrorCode.QUERY_CODE_TAKEN, 'queryCode: already completed with another authorization code');
-}
-
-/** The merchant the SignatureGuard verified; a route without the guard is a wiring mistake. */
-function trusted(ctx: AssistRequestContext): Merchant {
-  if (!ctx.merchant) throw new Error('channel auth route reached without the SignatureGuard');
-  return ctx.merchant;
 }

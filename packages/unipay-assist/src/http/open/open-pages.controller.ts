@@ -1,8 +1,10 @@
-import { Get, Param, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Get, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { InjectOpenOptions, MP_VERIFY_CODE, ResolvedOpenOptions } from '../../daxpay-open/open.options';
 import { AssistException } from '../../kernel/assist.exception';
-import { requestContext } from '../../kernel/request-context';
+import { AssistRequestContext } from '../../kernel/request-context';
+import { AssistContext } from '../assist-context.decorator';
+import { trustedMerchant } from '../../merchants/trusted-merchant';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../../rate-limit/assist-throttler.guard';
 import { ChannelAuthService } from '../../relay/channel-auth.service';
 import { replyBrowser } from '../auth-page.reply';
@@ -38,11 +40,10 @@ export class OpenPagesController {
 
   @OpenSignedGet('unipay/open/auth/get-openid', OpenAuthDto)
   @UseGuards(AssistIpThrottlerGuard, OpenSignatureGuard, AssistMerchantThrottlerGuard)
-  async getOpenId(@Req() req: object, @Res() res: object): Promise<void> {
-    const ctx = requestContext(req);
+  async getOpenId(@AssistContext() ctx: AssistRequestContext, @Res() res: object): Promise<void> {
     const f = fieldsOf(ctx.open?.fields);
     const channel = openLinkChannel(f.authType ?? '');
-    const merchant = ctx.merchant!;
+    const merchant = trustedMerchant(ctx);
     if (channel === 'wechat_pay') {
       if (f.wxAppId === undefined || f.wxAppId.trim() === '')
         throw AssistException.invalidField('wxAppId', 'is required when authType is wechat');

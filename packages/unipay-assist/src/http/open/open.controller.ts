@@ -1,5 +1,7 @@
-import { Controller, Req, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
-import { requestContext } from '../../kernel/request-context';
+import { Controller, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
+import { AssistRequestContext } from '../../kernel/request-context';
+import { AssistContext } from '../assist-context.decorator';
+import { trustedMerchant } from '../../merchants/trusted-merchant';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../../rate-limit/assist-throttler.guard';
 import { AuthAndSetData, ChannelAuthService, OpenAuthData, OpenAuthUrlData } from '../../relay/channel-auth.service';
 import { AssistException } from '../../kernel/assist.exception';
@@ -28,9 +30,8 @@ export class OpenController {
   constructor(protected readonly channelAuth: ChannelAuthService) {}
 
   @OpenPost('unipay/ping', OpenPingDto)
-  ping(@Req() req: object): OpenPingData {
-    const ctx = requestContext(req);
-    const merchant = ctx.merchant!;
+  ping(@AssistContext() ctx: AssistRequestContext): OpenPingData {
+    const merchant = trustedMerchant(ctx);
     const asked =
       typeof ctx.open?.fields?.appId === 'string' && ctx.open.fields.appId.trim() !== ''
         ? ctx.open.fields.appId
@@ -46,8 +47,7 @@ export class OpenController {
   }
 
   @OpenPost('unipay/assist/channel/auth/generate-auth-url', OpenGenerateAuthUrlDto)
-  generateAuthUrl(@Req() req: object): Promise<OpenAuthUrlData> {
-    const ctx = requestContext(req);
+  generateAuthUrl(@AssistContext() ctx: AssistRequestContext): Promise<OpenAuthUrlData> {
     const f = fieldsOf(ctx.open?.fields);
     return this.channelAuth.openGenerateAuthUrl(ctx, {
       channel: openAuthChannel(f.channel, f.authType),
@@ -56,8 +56,7 @@ export class OpenController {
   }
 
   @OpenPost('unipay/assist/channel/auth/auth-and-set', OpenAuthCodeDto)
-  authAndSet(@Req() req: object): Promise<AuthAndSetData> {
-    const ctx = requestContext(req);
+  authAndSet(@AssistContext() ctx: AssistRequestContext): Promise<AuthAndSetData> {
     const f = fieldsOf(ctx.open?.fields);
     return this.channelAuth.openAuthAndSet(ctx, {
       channel: openAuthChannel(f.channel, f.authType),
@@ -80,8 +79,8 @@ export class OpenAuthController {
   constructor(protected readonly channelAuth: ChannelAuthService) {}
 
   @OpenPost(OPEN_AUTH_PATH, OpenAuthCodeDto)
-  auth(@Req() req: object): Promise<OpenAuthData> {
-    return openAuth(this.channelAuth, requestContext(req));
+  auth(@AssistContext() ctx: AssistRequestContext): Promise<OpenAuthData> {
+    return openAuth(this.channelAuth, ctx);
   }
 }
 
