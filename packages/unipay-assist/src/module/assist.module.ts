@@ -37,6 +37,7 @@ import {
 import { AssistModuleExtras, DEFAULT_ROUTE_PREFIX } from './assist.options';
 import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers';
 import { createOpenControllers, DEFAULT_OPEN_ROUTE_PREFIX } from '../http/open/open-controllers';
+import { normalizePrefix } from '../http/route-paths';
 import { OpenSignatureGuard } from '../http/open/open-signature.guard';
 import { OpenEnvelopeInterceptor } from '../http/open/open-envelope.interceptor';
 import { OpenExceptionFilter } from '../http/open/open-exception.filter';
@@ -119,7 +120,7 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
     controllers: [
       createAssistController(routePrefix, extras.controllerDecorators),
       ...createChannelAuthControllers(routePrefix, extras.controllerDecorators),
-      ...createOpenControllers(extras.openRoutePrefix ?? DEFAULT_OPEN_ROUTE_PREFIX, routePrefix, extras.controllerDecorators),
+      ...createOpenControllers(openPrefixOf(extras, routePrefix), routePrefix, extras.controllerDecorators),
     ],
     providers: [
       ...(definition.providers ?? []),
@@ -127,4 +128,15 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
       { provide: ASSIST_ROUTE_PREFIX, useValue: routePrefix },
     ],
   };
+}
+
+/**
+ * Where DaxPay Open's paths go: `openRoutePrefix` when given; otherwise the
+ * gateway root for the mount at the default prefix, and nowhere for a mount
+ * at another prefix (DaxPay Open's paths are absolute: two mounts in one app
+ * would both claim them, and Fastify refuses a route declared twice).
+ */
+function openPrefixOf(extras: AssistModuleExtras, routePrefix: string): string | false {
+  if (extras.openRoutePrefix !== undefined) return extras.openRoutePrefix;
+  return normalizePrefix(routePrefix) === normalizePrefix(DEFAULT_ROUTE_PREFIX) ? DEFAULT_OPEN_ROUTE_PREFIX : false;
 }

@@ -93,8 +93,10 @@ export interface AssistModuleExtras {
   /**
    * Where DaxPay Open's routes are mounted (`/unipay/ping`,
    * `/unipay/assist/channel/auth/generate-auth-url`, `/unipay/open/auth/get-openid`,
-   * `/MP_verify_<code>.txt` …): below this prefix. Default `''`, the gateway
-   * root, DaxPay Open's own paths. `false`: not mounted.
+   * `/MP_verify_<code>.txt` …): below this prefix. Default: `''`, the
+   * gateway root (DaxPay Open's own paths), for the mount at the default
+   * `routePrefix`; not mounted for a mount at another prefix unless given
+   * (two mounts would both claim the same absolute paths). `false`: not mounted.
    */
   openRoutePrefix?: string | false;
 }

@@ -13,6 +13,8 @@ import { DEMO_WECHAT_APP } from '../../../../apps/demo/src/demo-merchant';
 import { RunningSimulator, startSimulatorServer } from '../../../simulator/src/simulator.server';
 import { TestClock } from '../../../../test/support/test-clock';
 import { signedBody } from '../../../../test/support/gateway';
+import { startAlipaySimulator, RunningAlipaySimulator } from '../../../simulator/src/alipay-simulator.server';
+import { DEMO_ALIPAY_APP_ID } from '../../../../apps/demo/src/demo-merchant';
 
 const PING = 'unipay/ping';
 const GAU = 'unipay/assist/channel/auth/generate-auth-url';
@@ -418,5 +420,40 @@ describe.each(ADAPTERS)('DaxPay Open wire (%s)', (adapter) => {
       expect(await res.text()).toBe('AbCdEf0123');
       expect((await fetch(`${gw.baseUrl}/MP_verify_Nope.txt`)).status).toBe(404);
     });
+  });
+});
+
+describe.each(ADAPTERS)('DaxPay Open get-openid with Alipay (%s)', (adapter) => {
+  let wechat: RunningSimulator;
+  let alipay: RunningAlipaySimulator;
+  let gw: OpenGateway;
+  beforeAll(async () => {
+    wechat = await startSimulatorServer({ apps: [DEMO_WECHAT_APP] });
+    alipay = await startAlipaySimulator({ apps: [{ appId: DEMO_ALIPAY_APP_ID }] });
+    const keys = alipay.appKeys(DEMO_ALIPAY_APP_ID);
+    gw = await startOpenGateway(adapter, wechat.baseUrl, {
+      merchants: [{ ...OPEN_MERCHANT, alipay: { appId: DEMO_ALIPAY_APP_ID, appPrivateKey: keys.appPrivateKey ?? '', alipayPublicKey: keys.alipayPublicKey } }],
+      alipay: { gateway: alipay.gateway, openAuthBase: alipay.openAuthBase },
+    });
+  });
+  afterAll(async () => {
+    await gw?.app.close();
+    await alipay?.close();
+    await wechat?.close();
+  });
+
+  it("authType alipay: Alipay's authorize page, the gateway's Alipay callback, the payer's Alipay id signed back as openid", async () => {
+    const fields = { mchNo: 'M2000000001', reqId: 'R-ALI', reqTime: beijingTime(), nonceStr: 'n', authType: 'alipay', redirectUrl: 'https://shop.example.com/ali' };
+    const query = new URLSearchParams(sign(fields) as Record<string, string>).toString();
+    const start = await fetch(`${gw.baseUrl}/unipay/open/auth/get-openid?${query}`, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const authorize = start.headers.get('location')!;
+    expect(authorize.startsWith(alipay.openAuthBase)).toBe(true);
+    const callback = (await fetch(authorize, { redirect: 'manual' })).headers.get('location')!;
+    expect(new URL(callback).pathname).toBe('/unipay/assist/channel/auth/callback/alipay');
+    const back = new URL((await fetch(callback, { redirect: 'manual' })).headers.get('location')!);
+    const openid = back.searchParams.get('openid')!;
+    expect(back.searchParams.get('code')).toBe('0');
+    expect(openReference.verify(`code=0&msg=success&openId=${openid}`, back.searchParams.get('sign')!, PLATFORM_KEY.publicKeyPem)).toBe(true);
   });
 });

@@ -26,8 +26,11 @@ export function createOpenControllers(
   Object.defineProperty(MountedOpenController, 'name', { value: 'OpenController' });
   class MountedOpenPagesController extends OpenPagesController {}
   Object.defineProperty(MountedOpenPagesController, 'name', { value: 'OpenPagesController' });
-  // The browser and text routes are not JSON: out of a host's OpenAPI document, as the other page routes.
-  SetMetadata('swagger/apiExcludeController', [true])(MountedOpenPagesController);
+  // Out of a host's OpenAPI document: the browser and text routes are not JSON, and the JSON ones are
+  // DaxPay Open's wire (docs/daxpay-open.md), described by its SDKs rather than by the relay's schemas.
+  for (const target of [MountedOpenController, MountedOpenAuthController, MountedOpenPagesController]) {
+    SetMetadata('swagger/apiExcludeController', [true])(target);
+  }
   return [
     mountOpenController(MountedOpenController, prefix, decorators),
     ...(authShared ? [] : [mountOpenController(MountedOpenAuthController, prefix, decorators)]),
