@@ -9,7 +9,7 @@ import { AssistSignatureError } from '@unipay-assist/client';
 import { isRecord } from '@unipay-assist/wire';
 import { mask as maskToken } from '@unipay-assist/wire';
 import { UnipayAssistClient } from '@unipay-assist/client';
-import { MerchantProvider } from 'unipay-assist';
+import { MerchantProvider, signsWithSecret } from 'unipay-assist';
 import { DEFAULT_ROUTE_PREFIX } from 'unipay-assist';
 import { canonicalString } from '@unipay-assist/wire';
 import { DEMO_PAGE_CSP, DEMO_PAGE_HTML } from './demo-page.html';
@@ -167,7 +167,7 @@ export class DemoPageController {
 
   private async client(): Promise<{ client: UnipayAssistClient; signType: string }> {
     const merchant = await this.merchants.findMerchant({});
-    if (!merchant) throw new Error('the demo needs a default merchant');
+    if (!merchant || !signsWithSecret(merchant)) throw new Error('the demo needs a default merchant that signs with a secret');
     const client = new UnipayAssistClient({
       baseUrl: this.ownBaseUrl(),
       routePrefix: DEFAULT_ROUTE_PREFIX,

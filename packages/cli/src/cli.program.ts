@@ -10,6 +10,7 @@ import { mask as maskToken } from '@unipay-assist/wire';
 import { UnipayAssistClient } from '@unipay-assist/client';
 import { AlipayScope, WxScope } from '@unipay-assist/client';
 import { parseSignType, SignType } from '@unipay-assist/wire';
+import { addOpenCommands } from './open-commands';
 
 /** Exit codes, so scripts can tell failures apart. Usage errors exit 1 (commander's). */
 export const CLI_EXIT = {
@@ -111,6 +112,8 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
     io.out(`${JSON.stringify({ openId: result.openId })}\n`);
   });
 
+  addOpenCommands(program, (text) => io.out(text));
+
   program.hook('postAction', () => setExit(CLI_EXIT.OK));
   return program;
 }
@@ -199,6 +202,8 @@ export function describeError(err: unknown): string {
   }
   if (err instanceof AssistSignatureError) return `error response-sign: ${err.message}${trace}`;
   if (err instanceof AssistNetworkError) return `error ${err.reason}: ${err.message}`;
+  // A key file that is not an RSA key of 2048 bits or more (the message names why, never the key).
+  if (err instanceof Error && err.name === 'OpenKeyError') return `error key: ${err.message}`;
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
 
