@@ -28,6 +28,7 @@ import {
   openFlow,
   openRef,
   ownedBy,
+  returnsToMerchant,
   recordOwner,
   sealRecord,
 } from '../channel-auth/auth-flow';
@@ -38,6 +39,10 @@ import { InjectHostedAuthOptions, ResolvedHostedAuthOptions } from '../channel-a
 import { isWechatBrowser } from '../channel-auth/wechat-browser';
 import { bindingCookie, bindingDigest, readBindingCookie } from '../channel-auth/browser-binding';
 import { isOAuthCodeShape, MAX_CALLBACKS_PER_STATE, MAX_FAILED_EXCHANGES_PER_FLOW } from '../channel-auth/flow-limits';
+import { InjectOpenOptions, ResolvedOpenOptions } from '../daxpay-open/open.options';
+import { OpenCode } from '@unipay-assist/wire';
+import { OpenException } from '../daxpay-open/open.exception';
+import { openReturnUrl } from '../daxpay-open/open-return-url';
 
 /** Business data of generateAuthUrl (AuthUrlResult), before the dialect signs it. */
 export type AuthUrlData = { code: 0; authUrl: string; queryCode: string };
@@ -57,11 +62,33 @@ export type AuthData =
     }
   | { code: 1; msg: string; wxErrcode?: number };
 
+/** DaxPay Open's AuthUrlResult: the OAuth state is the session's authToken. */
+export type OpenAuthUrlData = { code: 0; authUrl: string; queryCode: string; authToken: string };
+
+/** DaxPay Open's AuthResult (status `fail` for a failed flow; the WeChat access token is never answered). */
+export type OpenAuthData =
+  | {
+      code: 0;
+      status: 'waiting' | 'success' | 'fail' | 'not_exist';
+      openId?: string;
+      userId?: string;
+      returnPath?: string;
+    }
+  | { code: 1; msg: string; wxErrcode?: number };
+
+export interface OpenAuthInput {
+  channel: AuthChannel;
+  authCode?: string;
+  authToken?: string;
+  queryCode?: string;
+}
+
 /** Business data of authAndSet: nothing on success. */
 export type AuthAndSetData = { code: 0 } | { code: 1; msg: string; wxErrcode?: number };
 
 /** What a browser route answers: a page, or a redirect; `setCookie` binds a redirect-back flow to the browser (the jump sets it). */
-export type BrowserOutcome = { kind: 'page'; page: AuthPage; setCookie?: string } | { kind: 'redirect'; url: string; setCookie?: string };
+export type BrowserOutcome =
+  { kind: 'page'; page: AuthPage; setCookie?: string } | { kind: 'redirect'; url: string; setCookie?: string };
 
 export interface GenerateAuthUrlInput {
   channel: string;
@@ -129,6 +156,8 @@ export class ChannelAuthService {
     private readonly logger: AssistLogger,
     // Optional so a WeChat-only construction (unit tests) keeps working; the module always provides it.
     @Optional() private readonly alipay?: AlipayRelayService,
+    // DaxPay Open's platform key signs the get-openid return; absent in constructions without the Open routes.
+    @Optional() @InjectOpenOptions() private readonly open?: ResolvedOpenOptions,
   ) {}
 
   /** The gateway's callback URL WeChat redirects to, or null when hosted authorization is off. */
@@ -161,7 +190,10 @@ export class ChannelAuthService {
       if (queryCode === undefined) throw AssistException.invalidField('authCode', 'or queryCode is required');
       // DaxPay's queryAuthResult: the stored result, or not_exist.
       const flow = await this.readFlow(merchant, queryCode);
-      ctx.answered = { event: 'channel_auth.read', fields: { queryCode: mask(queryCode), status: flow?.status ?? 'not_exist' } };
+      ctx.answered = {
+        event: 'channel_auth.read',
+        fields: { queryCode: mask(queryCode), status: flow?.status ?? 'not_exist' },
+      };
       // 'waiting' is a poll's "not yet": an identical retry must read again, not get this answer back.
       if (flow?.status === 'waiting') ctx.provisional = true;
       return flow ? this.answerOf(merchant, flow) : { code: 0, status: 'not_exist' };
@@ -184,10 +216,14 @@ export class ChannelAuthService {
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
     if (authCode === undefined) throw AssistException.invalidField('authCode', 'is required');
-    if (queryCode === undefined) throw AssistException.invalidField('queryCode', 'is required (the result is stored under it)');
+    if (queryCode === undefined)
+      throw AssistException.invalidField('queryCode', 'is required (the result is stored under it)');
     const flow = await this.readFlow(merchant, queryCode);
     if (!flow) {
-      throw new AssistException(AssistErrorCode.QUERY_CODE_UNKNOWN, 'queryCode: unknown or expired (generateAuthUrl mints one, valid 5 minutes)');
+      throw new AssistException(
+        AssistErrorCode.QUERY_CODE_UNKNOWN,
+        'queryCode: unknown or expired (generateAuthUrl mints one, valid 5 minutes)',
+      );
     }
     const completion = await this.complete(merchant, queryCode, flow, authCode, ctx);
     if (completion.kind === 'taken') throw taken();
@@ -200,12 +236,20 @@ export class ChannelAuthService {
    * when the payer refused). `cookieHeader` is the request's Cookie header
    * (a redirect-back flow completes only in the browser that opened its jump).
    */
-  wechatCallback(query: { code?: string; state?: string }, ctx: AssistRequestContext, cookieHeader?: unknown): Promise<BrowserOutcome> {
+  wechatCallback(
+    query: { code?: string; state?: string },
+    ctx: AssistRequestContext,
+    cookieHeader?: unknown,
+  ): Promise<BrowserOutcome> {
     return this.callback('wechat_pay', query.code, query.state, cookieHeader, ctx);
   }
 
   /** Alipay's redirect to the gateway: `auth_code` and `state`; same rules as WeChat's. */
-  alipayCallback(query: { auth_code?: string; state?: string }, ctx: AssistRequestContext, cookieHeader?: unknown): Promise<BrowserOutcome> {
+  alipayCallback(
+    query: { auth_code?: string; state?: string },
+    ctx: AssistRequestContext,
+    cookieHeader?: unknown,
+  ): Promise<BrowserOutcome> {
     return this.callback('ali_pay', query.auth_code, query.state, cookieHeader, ctx);
   }
 
@@ -219,7 +263,13 @@ export class ChannelAuthService {
    * exchange (complete), whose failures are counted and close the flow at
    * the cap. The page (or the redirect-back) says what happened.
    */
-  private async callback(channel: AuthChannel, code: string | undefined, state: string | undefined, cookieHeader: unknown, ctx: AssistRequestContext): Promise<BrowserOutcome> {
+  private async callback(
+    channel: AuthChannel,
+    code: string | undefined,
+    state: string | undefined,
+    cookieHeader: unknown,
+    ctx: AssistRequestContext,
+  ): Promise<BrowserOutcome> {
     const label = channel === 'ali_pay' ? 'Alipay' : 'WeChat';
     const tag = channel === 'ali_pay' ? { channel: 'ali_pay' } : {};
     // WeChat's explicit refusal is `authdeny`; Alipay has none, a payer who refuses comes back with state and no auth_code.
@@ -228,31 +278,55 @@ export class ChannelAuthService {
     const found = await this.flowOfState(state);
     // A state is completed by its own channel's callback only (an Alipay code is Alipay's).
     if (!found || (found.flow.channel === 'ali_pay') !== (channel === 'ali_pay')) {
-      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { ...tag, reason: state ? 'unknown or expired state' : 'no state' });
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', {
+        ...tag,
+        reason: state ? 'unknown or expired state' : 'no state',
+      });
       return page(PAGES.badLink());
     }
     const { merchant, queryCode, flow } = found;
-    if ((await this.store.increment(flowKeys.callbacks(state as string), CHANNEL_AUTH_TTL_MS)) > MAX_CALLBACKS_PER_STATE) {
-      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { ...tag, mchNo: merchant.mchNo, queryCode: mask(queryCode), reason: 'too many callbacks for this state' });
+    if (
+      (await this.store.increment(flowKeys.callbacks(state as string), CHANNEL_AUTH_TTL_MS)) > MAX_CALLBACKS_PER_STATE
+    ) {
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', {
+        ...tag,
+        mchNo: merchant.mchNo,
+        queryCode: mask(queryCode),
+        reason: 'too many callbacks for this state',
+      });
       return page(PAGES.tooManyCallbacks());
     }
-    if (flow.mode === 'redirect' && !this.boundToBrowser(flow, readBindingCookie(cookieHeader))) {
+    // Every flow that sends the payer back to the merchant (jump, Open's get-openid) completes only in its browser.
+    if (returnsToMerchant(flow) && !this.boundToBrowser(flow, readBindingCookie(cookieHeader))) {
       // Login CSRF (someone else's code landing in this browser) or a forwarded link: no exchange, no queryCode.
-      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { ...tag, mchNo: merchant.mchNo, queryCode: mask(queryCode), reason: 'not the browser that opened the link' });
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', {
+        ...tag,
+        mchNo: merchant.mchNo,
+        queryCode: mask(queryCode),
+        reason: 'not the browser that opened the link',
+      });
       return page(PAGES.otherBrowser());
     }
     if (flow.closed) return this.finished(queryCode, flow);
     if (declined || code === '') {
-      const reason = declined ? 'the payer declined authorization' : `${label} came back without ${channel === 'ali_pay' ? 'an auth code' : 'a code'}`;
+      const reason = declined
+        ? 'the payer declined authorization'
+        : `${label} came back without ${channel === 'ali_pay' ? 'an auth code' : 'a code'}`;
       const after = await this.fail(merchant, queryCode, flow, reason);
-      this.logger.log(ctx.traceId, 'channel_auth.declined', { ...tag, mchNo: merchant.mchNo, queryCode: mask(queryCode) });
-      if (after.status === 'success' || flow.mode === 'redirect') return this.finished(queryCode, after);
+      this.logger.log(ctx.traceId, 'channel_auth.declined', {
+        ...tag,
+        mchNo: merchant.mchNo,
+        queryCode: mask(queryCode),
+      });
+      if (after.status === 'success' || returnsToMerchant(flow)) return this.finished(queryCode, after);
       return page(declined ? PAGES.declined() : PAGES.noCode(label));
     }
     const completion = await this.complete(merchant, queryCode, flow, code, ctx);
     if (completion.kind === 'taken') {
       // A second tab or a late redirect with another code: the flow keeps its first result.
-      return completion.flow.status === 'waiting' ? page(PAGES.inProgress()) : this.finished(queryCode, completion.flow);
+      return completion.flow.status === 'waiting'
+        ? page(PAGES.inProgress())
+        : this.finished(queryCode, completion.flow);
     }
     return this.finished(queryCode, completion.flow);
   }
@@ -275,11 +349,21 @@ export class ChannelAuthService {
    * it finished, gets a page and never the queryCode); outside WeChat,
    * a page saying to open it there.
    */
-  async jump(ctx: AssistRequestContext, input: JumpInput, userAgent: unknown, selfUrl: string, cookieHeader?: unknown): Promise<BrowserOutcome> {
+  async jump(
+    ctx: AssistRequestContext,
+    input: JumpInput,
+    userAgent: unknown,
+    selfUrl: string,
+    cookieHeader?: unknown,
+  ): Promise<BrowserOutcome> {
     const merchant = trustedMerchant(ctx);
     const auto = input.channel === AUTO_CHANNEL || input.authType === AUTO_CHANNEL;
     // AUTO (Jeepay's ifCode=AUTO): Alipay inside Alipay, WeChat inside WeChat, elsewhere a page naming both.
-    const picked: AuthChannel = auto ? (isAlipayBrowser(userAgent) && merchant.alipay ? 'ali_pay' : 'wechat_pay') : this.channelOf(merchant, input.channel ?? 'wechat_pay', input.authType);
+    const picked: AuthChannel = auto
+      ? isAlipayBrowser(userAgent) && merchant.alipay
+        ? 'ali_pay'
+        : 'wechat_pay'
+      : this.channelOf(merchant, input.channel ?? 'wechat_pay', input.authType);
     const callback = this.requireCallback(picked);
     const check = checkRedirectUrl(input.redirectUrl, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `redirectUrl: ${check.reason}`);
@@ -292,7 +376,9 @@ export class ChannelAuthService {
     const held = readBindingCookie(cookieHeader);
     const token = held ?? mintFlowToken();
     // Per channel: one AUTO link opened in WeChat and in Alipay makes two flows.
-    const jumpKey = input.sign ? flowKeys.jump(merchant, picked === 'ali_pay' ? `${input.sign}\u0000ali_pay` : input.sign) : undefined;
+    const jumpKey = input.sign
+      ? flowKeys.jump(merchant, picked === 'ali_pay' ? `${input.sign}\u0000ali_pay` : input.sign)
+      : undefined;
     let ref = jumpKey ? openRef(await this.store.get(jumpKey), jumpKey, merchant) : undefined;
     let setCookie: string | undefined;
     if (!ref) {
@@ -324,11 +410,150 @@ export class ChannelAuthService {
     // The payer was sent back once; a re-open never lands with the queryCode again.
     if (flow.status !== 'waiting') return page(PAGES.alreadyFinished());
     ctx.answered = { event: 'channel_auth.jump', fields: { queryCode: mask(ref.queryCode) } };
-    return { kind: 'redirect', url: this.authorizeUrl(merchant, picked, callback, ref.state ?? ''), ...(setCookie !== undefined && { setCookie }) };
+    return {
+      kind: 'redirect',
+      url: this.authorizeUrl(merchant, picked, callback, ref.state ?? ''),
+      ...(setCookie !== undefined && { setCookie }),
+    };
+  }
+
+  /**
+   * DaxPay Open's generate-auth-url: a flow whose OAuth state is the
+   * `authToken` it answers (DaxPay Open's session token), completed by the
+   * gateway's own callback (the part DaxPay Open's H5 page plays), read back
+   * with `auth` by queryCode. `returnPath` is kept and answered in AuthResult.
+   */
+  async openGenerateAuthUrl(
+    ctx: AssistRequestContext,
+    input: { channel: AuthChannel; returnPath?: string },
+  ): Promise<OpenAuthUrlData> {
+    const merchant = trustedMerchant(ctx);
+    const channel = this.channelOf(merchant, input.channel, undefined);
+    const callback = this.requireCallback(channel);
+    const queryCode = mintFlowToken();
+    const authToken = mintFlowToken();
+    const returnPath = present(input.returnPath);
+    await this.saveNewFlow(merchant, queryCode, authToken, {
+      mode: 'qr',
+      channel,
+      status: 'waiting',
+      ...(returnPath !== undefined && { returnPath }),
+      createdAt: Date.now(),
+    });
+    ctx.answered = { event: 'channel_auth.started', fields: { mode: 'open-qr', channel, queryCode: mask(queryCode) } };
+    return { code: 0, authUrl: this.authorizeUrl(merchant, channel, callback, authToken), queryCode, authToken };
+  }
+
+  /**
+   * DaxPay Open's auth: with `authCode` and the session (`authToken`, or
+   * `queryCode`), completes the flow once and answers its result; with
+   * `authCode` alone, a plain exchange; with only `queryCode` (or
+   * `authToken`), the flow's status: waiting, success, fail or not_exist.
+   * An unknown or expired authToken is DaxPay Open's 20080.
+   */
+  async openAuth(ctx: AssistRequestContext, input: OpenAuthInput): Promise<OpenAuthData> {
+    const merchant = trustedMerchant(ctx);
+    const channel = this.channelOf(merchant, input.channel, undefined);
+    const authCode = present(input.authCode);
+    const queryCode = await this.openQueryCode(merchant, input);
+    if (queryCode === undefined) {
+      if (authCode === undefined)
+        throw AssistException.invalidField('authCode', 'or authToken or queryCode is required');
+      const outcome = await this.exchange(merchant, channel, authCode, ctx, exchangeScope(merchant, 'direct'));
+      return outcome.ok ? openIdentity(outcome.identity, undefined) : failureData(outcome.msg, outcome.wxErrcode);
+    }
+    const flow = await this.readFlow(merchant, queryCode);
+    if (!flow) return { code: 0, status: 'not_exist' };
+    if (authCode === undefined) {
+      ctx.answered = { event: 'channel_auth.read', fields: { queryCode: mask(queryCode), status: flow.status } };
+      if (flow.status === 'waiting') ctx.provisional = true;
+      return openStatus(flow);
+    }
+    const completion = await this.complete(merchant, queryCode, flow, authCode, ctx);
+    if (completion.kind === 'taken') throw taken();
+    const done = completion.flow;
+    return done.status === 'failed' ? failureData(done.failure, done.wxErrcode) : openStatus(done);
+  }
+
+  /** DaxPay Open's auth-and-set: completes the session's flow with the code; nothing to answer but success. */
+  async openAuthAndSet(ctx: AssistRequestContext, input: OpenAuthInput): Promise<AuthAndSetData> {
+    const merchant = trustedMerchant(ctx);
+    this.channelOf(merchant, input.channel, undefined);
+    const authCode = present(input.authCode);
+    if (authCode === undefined) throw AssistException.invalidField('authCode', 'is required');
+    const queryCode = await this.openQueryCode(merchant, input);
+    if (queryCode === undefined)
+      throw AssistException.invalidField('authToken', 'or queryCode is required (the result is stored under it)');
+    const flow = await this.readFlow(merchant, queryCode);
+    if (!flow)
+      throw new OpenException(
+        OpenCode.OPERATION_FAIL,
+        'the authorization session has expired: generate a new auth URL',
+      );
+    const completion = await this.complete(merchant, queryCode, flow, authCode, ctx);
+    if (completion.kind === 'taken') throw taken();
+    return completion.flow.status === 'success'
+      ? { code: 0 }
+      : failureData(completion.flow.failure, completion.flow.wxErrcode);
+  }
+
+  /**
+   * DaxPay Open's get-openid (the signed link was verified): a flow of the
+   * `open` scene, then 302 to the channel's authorize page; the gateway's
+   * callback sends the payer back to `redirectUrl` with the platform-signed
+   * result. Beyond DaxPay Open: redirectUrl must be on the merchant's allow-list.
+   */
+  async openGetOpenId(
+    ctx: AssistRequestContext,
+    input: { channel: AuthChannel; redirectUrl: string },
+    cookieHeader?: unknown,
+  ): Promise<BrowserOutcome> {
+    const merchant = trustedMerchant(ctx);
+    const channel = this.channelOf(merchant, input.channel, undefined);
+    const check = checkRedirectUrl(input.redirectUrl, merchant.redirectHosts);
+    if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `redirectUrl: ${check.reason}`);
+    const callback = this.requireCallback(channel);
+    const queryCode = mintFlowToken();
+    const state = mintFlowToken();
+    // Bound to this browser as the jump is: the platform-signed openid goes back only where the link was opened.
+    const token = readBindingCookie(cookieHeader) ?? mintFlowToken();
+    await this.saveNewFlow(merchant, queryCode, state, {
+      mode: 'open',
+      channel,
+      status: 'waiting',
+      redirectUrl: check.url,
+      createdAt: Date.now(),
+      browser: bindingDigest(token),
+    });
+    ctx.answered = { event: 'channel_auth.open_link', fields: { channel, queryCode: mask(queryCode) } };
+    return {
+      kind: 'redirect',
+      url: this.authorizeUrl(merchant, channel, callback, state),
+      setCookie: this.bindingCookieFor(token),
+    };
+  }
+
+  /** The flow an Open request names: by authToken (its OAuth state; unknown or foreign is 20080) or by queryCode. */
+  private async openQueryCode(merchant: Merchant, input: OpenAuthInput): Promise<string | undefined> {
+    const token = present(input.authToken);
+    if (token !== undefined) {
+      const key = flowKeys.state(token);
+      const ref = isFlowToken(token) ? openRef(await this.store.get(key), key, merchant) : undefined;
+      if (!ref)
+        throw new OpenException(
+          OpenCode.OPERATION_FAIL,
+          'the authorization session has expired or is unknown: generate a new auth URL',
+        );
+      return ref.queryCode;
+    }
+    return present(input.queryCode);
   }
 
   /** Where a finished flow sends the payer: back to the merchant (redirect mode, queryCode and extParam only), or a page. */
   private finished(queryCode: string, flow: AuthFlow): BrowserOutcome {
+    if (flow.mode === 'open' && flow.redirectUrl && this.open?.platformKey) {
+      return { kind: 'redirect', url: openReturnUrl(flow, this.open.platformKey) };
+    }
     if (flow.mode === 'redirect' && flow.redirectUrl) {
       const back = new URL(flow.redirectUrl);
       back.searchParams.set('queryCode', queryCode);
@@ -341,7 +566,12 @@ export class ChannelAuthService {
   }
 
   /** The redirect_uri of a new flow: the gateway's callback, or the merchant's own page at authPath. */
-  private redirectTarget(merchant: Merchant, authPath: string | undefined, queryCode: string, channel: AuthChannel = 'wechat_pay'): { mode: FlowMode; redirectUri: string } {
+  private redirectTarget(
+    merchant: Merchant,
+    authPath: string | undefined,
+    queryCode: string,
+    channel: AuthChannel = 'wechat_pay',
+  ): { mode: FlowMode; redirectUri: string } {
     const path = present(authPath);
     if (path === undefined) return { mode: 'qr', redirectUri: this.requireCallback(channel) };
     let target: URL;
@@ -367,7 +597,8 @@ export class ChannelAuthService {
   }
 
   private authorizeUrl(merchant: Merchant, channel: AuthChannel, redirectUri: string, state: string): string {
-    if (channel === 'ali_pay' && merchant.alipay && this.alipay) return this.alipay.authorizeUrl(merchant.alipay, redirectUri, undefined, state);
+    if (channel === 'ali_pay' && merchant.alipay && this.alipay)
+      return this.alipay.authorizeUrl(merchant.alipay, redirectUri, undefined, state);
     return this.wechat.authorizeUrl(merchant.wechat.appId, redirectUri, 'snsapi_base', state);
   }
 
@@ -398,7 +629,9 @@ export class ChannelAuthService {
   }
 
   /** The merchant, queryCode and flow a callback's state was minted for, or undefined (missing, foreign, expired). */
-  private async flowOfState(state: string | undefined): Promise<{ merchant: Merchant; queryCode: string; flow: AuthFlow } | undefined> {
+  private async flowOfState(
+    state: string | undefined,
+  ): Promise<{ merchant: Merchant; queryCode: string; flow: AuthFlow } | undefined> {
     if (!isFlowToken(state)) return undefined;
     const key = flowKeys.state(state);
     const raw = await this.store.get(key);
@@ -419,7 +652,13 @@ export class ChannelAuthService {
    * code is `taken`. A refusal leaves the flow open to another try, up to
    * MAX_FAILED_EXCHANGES_PER_FLOW failed exchanges; then it is closed as failed.
    */
-  private async complete(merchant: Merchant, queryCode: string, flow: AuthFlow, code: string, ctx: AssistRequestContext): Promise<Completion> {
+  private async complete(
+    merchant: Merchant,
+    queryCode: string,
+    flow: AuthFlow,
+    code: string,
+    ctx: AssistRequestContext,
+  ): Promise<Completion> {
     const digest = codeDigest(code);
     const boundKey = flowKeys.bound(queryCode);
     if (flow.status === 'success') {
@@ -441,9 +680,15 @@ export class ChannelAuthService {
     // A code goes to one flow: the same code replayed into another flow (its own state, someone else's
     // code) is refused here, before any call (the flow-scoped exchange would also miss and meet WeChat's 40163).
     const flowId = flowKeys.flow(queryCode);
-    const codeKey = flowKeys.code(current.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : merchant.wechat.appId, code);
+    const codeKey = flowKeys.code(
+      current.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : merchant.wechat.appId,
+      code,
+    );
     if ((await this.store.setIfAbsent(codeKey, flowId, CHANNEL_AUTH_TTL_MS)) !== flowId) {
-      this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
+      this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', {
+        mchNo: merchant.mchNo,
+        queryCode: mask(queryCode),
+      });
       const failed = await this.recordFailure(merchant, queryCode, current, CODE_OF_ANOTHER_FLOW, undefined);
       await this.store.deleteIf(boundKey, digest);
       return { kind: 'done', flow: failed };
@@ -451,7 +696,13 @@ export class ChannelAuthService {
     let outcome: ExchangeOutcome;
     try {
       // Scoped to this flow: the answer is never handed to a direct call (getWxAccessToken, auth with a code alone) nor to another flow.
-      outcome = await this.exchange(merchant, current.channel ?? 'wechat_pay', code, ctx, exchangeScope(merchant, flowId));
+      outcome = await this.exchange(
+        merchant,
+        current.channel ?? 'wechat_pay',
+        code,
+        ctx,
+        exchangeScope(merchant, flowId),
+      );
     } catch (err) {
       // WeChat or the exchange store failed: nothing known, the flow stays waiting and open.
       await this.store.deleteIf(boundKey, digest).catch(() => undefined);
@@ -470,12 +721,21 @@ export class ChannelAuthService {
     // The binding and the result expire together.
     await this.store.set(boundKey, digest, CHANNEL_AUTH_TTL_MS);
     const shown = outcome.identity.openId ?? outcome.identity.userId;
-    ctx.answered = { event: 'channel_auth.completed', fields: { queryCode: mask(queryCode), channel: current.channel, ...(shown !== undefined && { id: mask(shown) }) } };
+    ctx.answered = {
+      event: 'channel_auth.completed',
+      fields: { queryCode: mask(queryCode), channel: current.channel, ...(shown !== undefined && { id: mask(shown) }) },
+    };
     return { kind: 'done', flow: done };
   }
 
   /** One failed exchange, counted; the flow is closed as failed at MAX_FAILED_EXCHANGES_PER_FLOW. Called holding the flow's binding. */
-  private async recordFailure(merchant: Merchant, queryCode: string, flow: AuthFlow, msg: string, wxErrcode: number | undefined): Promise<AuthFlow> {
+  private async recordFailure(
+    merchant: Merchant,
+    queryCode: string,
+    flow: AuthFlow,
+    msg: string,
+    wxErrcode: number | undefined,
+  ): Promise<AuthFlow> {
     const attempts = (flow.attempts ?? 0) + 1;
     const failed: AuthFlow = { ...flow, status: 'failed', failure: msg, attempts };
     if (wxErrcode !== undefined) failed.wxErrcode = wxErrcode;
@@ -501,7 +761,13 @@ export class ChannelAuthService {
   }
 
   /** One code through the idempotent exchange, for `scope` (exchangeScope); WeChat's refusal and a refused snapshot user are `ok: false`. */
-  private async exchange(merchant: Merchant, channel: AuthChannel, code: string, ctx: AssistRequestContext, scope: string): Promise<ExchangeOutcome> {
+  private async exchange(
+    merchant: Merchant,
+    channel: AuthChannel,
+    code: string,
+    ctx: AssistRequestContext,
+    scope: string,
+  ): Promise<ExchangeOutcome> {
     if (channel === 'ali_pay') return this.exchangeAlipay(merchant, code, ctx, scope);
     const app = merchant.wechat;
     const upstream = { app, scope, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
@@ -517,7 +783,16 @@ export class ChannelAuthService {
     }
     ctx.answered = { event: 'wechat.exchanged', fields: { code: digest, openId: mask(openId), source } };
     const profile = await this.profile(merchant, openId, accessToken, oauthScope, ctx);
-    return { ok: true, identity: { openId, accessToken, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }), ...profile } };
+    return {
+      ok: true,
+      identity: {
+        openId,
+        accessToken,
+        ...(unionId !== undefined && { unionId }),
+        ...(snapshotUser && { snapshotUser }),
+        ...profile,
+      },
+    };
   }
 
   /**
@@ -539,22 +814,42 @@ export class ChannelAuthService {
     if (scope !== undefined && !scope.split(',').includes('snsapi_userinfo')) return {};
     const info = await this.wechat.fetchUserInfo(accessToken, openId);
     if (!info.ok) {
-      this.logger.warn(ctx.traceId, 'wechat.userinfo_refused', { mchNo: merchant.mchNo, errcode: info.errcode, openId: mask(openId) });
+      this.logger.warn(ctx.traceId, 'wechat.userinfo_refused', {
+        mchNo: merchant.mchNo,
+        errcode: info.errcode,
+        openId: mask(openId),
+      });
       return {};
     }
     return { nickname: info.profile.nickname, headImgUrl: info.profile.headImgUrl };
   }
 
   /** One Alipay auth code through AlipayRelayService's idempotent exchange; a refusal is `ok: false` with Alipay's reason. */
-  private async exchangeAlipay(merchant: Merchant, code: string, ctx: AssistRequestContext, scope: string): Promise<ExchangeOutcome> {
-    if (!merchant.alipay || !this.alipay) return { ok: false, msg: 'the merchant has no Alipay app configured (merchant alipay)' };
+  private async exchangeAlipay(
+    merchant: Merchant,
+    code: string,
+    ctx: AssistRequestContext,
+    scope: string,
+  ): Promise<ExchangeOutcome> {
+    if (!merchant.alipay || !this.alipay)
+      return { ok: false, msg: 'the merchant has no Alipay app configured (merchant alipay)' };
     const identity = await this.alipay.exchangeAuthCode(merchant.alipay, code, ctx.traceId, scope);
     if (!identity.ok) {
-      this.logger.warn(ctx.traceId, 'alipay.refused', { mchNo: merchant.mchNo, subCode: identity.subCode, code: identity.codeDigest });
+      this.logger.warn(ctx.traceId, 'alipay.refused', {
+        mchNo: merchant.mchNo,
+        subCode: identity.subCode,
+        code: identity.codeDigest,
+      });
       return { ok: false, msg: identity.reason };
     }
     ctx.answered = { event: 'alipay.exchanged', fields: { code: identity.codeDigest, source: identity.source } };
-    return { ok: true, identity: { ...(identity.userId !== undefined && { userId: identity.userId }), ...(identity.openId !== undefined && { openId: identity.openId }) } };
+    return {
+      ok: true,
+      identity: {
+        ...(identity.userId !== undefined && { userId: identity.userId }),
+        ...(identity.openId !== undefined && { openId: identity.openId }),
+      },
+    };
   }
 
   /** `flag` takes effect only where the answer can carry the flag; elsewhere a snapshot user is refused. */
@@ -584,8 +879,30 @@ export class ChannelAuthService {
   }
 }
 
+function openIdentity(identity: FlowIdentity, returnPath: string | undefined): OpenAuthData {
+  return {
+    code: 0,
+    status: 'success',
+    ...(identity.openId !== undefined && { openId: identity.openId }),
+    ...(identity.userId !== undefined && { userId: identity.userId }),
+    ...(returnPath !== undefined && { returnPath }),
+  };
+}
+
+function openStatus(flow: AuthFlow): OpenAuthData {
+  if (flow.status === 'success' && flow.identity) return openIdentity(flow.identity, flow.returnPath);
+  return {
+    code: 0,
+    status: flow.status === 'failed' ? 'fail' : 'waiting',
+    ...(flow.returnPath !== undefined && { returnPath: flow.returnPath }),
+  };
+}
+
 /** A business failure; WeChat's errcode, when it is the cause, for the dialect to carry outside the signed data. */
-function failureData(msg: string | undefined, wxErrcode: number | undefined): { code: 1; msg: string; wxErrcode?: number } {
+function failureData(
+  msg: string | undefined,
+  wxErrcode: number | undefined,
+): { code: 1; msg: string; wxErrcode?: number } {
   return { code: 1, msg: msg ?? 'authorization failed', ...(wxErrcode !== undefined && { wxErrcode }) };
 }
 
@@ -605,5 +922,8 @@ function hostedOff(what: string): AssistException {
 }
 
 function taken(): AssistException {
-  return new AssistException(AssistErrorCode.QUERY_CODE_TAKEN, 'queryCode: already completed with another authorization code');
+  return new AssistException(
+    AssistErrorCode.QUERY_CODE_TAKEN,
+    'queryCode: already completed with another authorization code',
+  );
 }

@@ -12,6 +12,8 @@ import { ReplayAnswers, ReplayEntry } from '../../replay/replay-answers';
 import { routeNameOf } from '../route-name';
 import { dialectFor } from '@unipay-assist/wire';
 import { WireAnswer } from '@unipay-assist/wire';
+import { signsWithSecret } from '../../merchants/merchant';
+import { OpenEnvelopeInterceptor } from '../open/open-envelope.interceptor';
 
 /**
  * The response envelope: a handler returns its business `data`; this adds
@@ -35,6 +37,7 @@ export class EnvelopeInterceptor implements NestInterceptor {
     @Optional() @InjectAssistClock() private readonly clock: AssistClock = systemClock,
     @Optional() private readonly replay?: ReplayAnswers,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
+    @Optional() private readonly open?: OpenEnvelopeInterceptor,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<WireAnswer> {
@@ -42,6 +45,8 @@ export class EnvelopeInterceptor implements NestInterceptor {
     const ctx = requestContext(http.getRequest<object>());
     // An answer may carry an openId or an access token: no cache (browser, proxy, CDN) keeps it.
     this.adapterHost?.httpAdapter?.setHeader(http.getResponse<object>(), 'Cache-Control', 'no-store');
+    // A DaxPay Open request on the path 3.0 shares with it (the guard handed it to the Open checks).
+    if (ctx.open && this.open) return this.open.intercept(context, next);
     const route = routeNameOf(context.getHandler());
     const replay = ctx.replay;
     if (replay?.kind === 'replayed') return of(this.replayed(ctx, route, replay));
@@ -49,7 +54,8 @@ export class EnvelopeInterceptor implements NestInterceptor {
       mergeMap(async (data: Record<string, unknown>) => {
         const answer = this.answer(ctx, route, data);
         if (replay?.kind === 'fresh' && this.replay) {
-          if (readBusiness(data).kind === 'success' && !ctx.provisional) await this.replay.settle(replay.ticket, answer);
+          if (readBusiness(data).kind === 'success' && !ctx.provisional)
+            await this.replay.settle(replay.ticket, answer);
           else await this.replay.release(replay.ticket);
         }
         return answer;
@@ -61,15 +67,23 @@ export class EnvelopeInterceptor implements NestInterceptor {
   private replayed(ctx: AssistRequestContext, route: string, replay: ReplayEntry & { kind: 'replayed' }): WireAnswer {
     this.metrics?.request(route, AssistErrorCode.SUCCESS);
     const first = typeof replay.answer.traceId === 'string' ? replay.answer.traceId : undefined;
-    this.logger.log(ctx.traceId, 'request.replayed', { route, mchNo: ctx.merchant?.mchNo, source: replay.source, firstTraceId: first });
+    this.logger.log(ctx.traceId, 'request.replayed', {
+      route,
+      mchNo: ctx.merchant?.mchNo,
+      source: replay.source,
+      firstTraceId: first,
+    });
     return replay.answer;
   }
 
   private answer(ctx: AssistRequestContext, route: string, data: Record<string, unknown>): WireAnswer {
     const merchant = ctx.merchant;
-    if (!merchant) {
+    if (!merchant || !signsWithSecret(merchant)) {
       // A route without the SignatureGuard in front: a wiring mistake, never an unsigned answer.
-      throw new AssistException(AssistErrorCode.INTERNAL, 'EnvelopeInterceptor needs the SignatureGuard in front of the route');
+      throw new AssistException(
+        AssistErrorCode.INTERNAL,
+        'EnvelopeInterceptor needs the SignatureGuard in front of the route',
+      );
     }
     const secret = merchant.signSecrets[ctx.secretIndex ?? 0] ?? merchant.signSecrets[0];
     const answer = dialectFor(merchant.dialect).answer(data, {

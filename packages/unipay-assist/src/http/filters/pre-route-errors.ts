@@ -3,9 +3,11 @@ import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
 import { AssistIpThrottlerGuard } from '../../rate-limit/assist-throttler.guard';
 import { ASSIST_ROUTE_PREFIX } from '../../kernel/route-prefix';
+import { AssistController } from '../assist.controller';
+import { ChannelAuthController } from '../channel-auth.controller';
+import { declaredRouteNames, routeNameOfPath } from '../route-name';
 import { isUnderPrefix, mountedPaths, pathOf } from '../route-paths';
 import { EnvelopeExceptionFilter } from './envelope-exception.filter';
-
 
 type ErrorHandler = (err: unknown, req: object, res: object, next?: unknown) => unknown;
 type NotFoundHandler = (req: object, res: object, next?: unknown) => unknown;
@@ -62,32 +64,45 @@ export class PreRouteErrors implements OnModuleInit {
     const adapter = this.adapterHost.httpAdapter as (PatchableAdapter & object) | undefined;
     // A standalone app or a microservice has no HTTP adapter: nothing to answer.
     if (!adapter) return;
-    const paths = mountedPaths(this.routePrefix, this.config.getGlobalPrefix(), (path) => this.excludedFromGlobalPrefix(path));
+    const paths = mountedPaths(this.routePrefix, this.config.getGlobalPrefix(), (path) =>
+      this.excludedFromGlobalPrefix(path),
+    );
     const ours = (req: object): boolean => {
-      const path = pathOf(req as { url?: string; originalUrl?: string });
+      const path = pathOf(req);
       return paths.some((p) => isUnderPrefix(path, p));
     };
     const envelope = this.envelope;
+    // Before routing there is no handler to name the route: the path's last segment does, if a relay route declares it.
+    const names = declaredRouteNames(AssistController, ChannelAuthController);
+    const route = (req: object): string => routeNameOfPath(pathOf(req), names);
     // Without the per-IP guard (a host wiring the filter alone) the answer stays synchronous, as before.
     const answer = (err: unknown, req: object, res: object): Promise<void> | void =>
-      this.ipLimit ? this.counted(err, req, res).then((shown) => envelope.reply(shown, req, res, 'pre-route')) : envelope.reply(err, req, res, 'pre-route');
+      this.ipLimit
+        ? this.counted(err, req, res).then((shown) => envelope.reply(shown, req, res, 'pre-route', route(req)))
+        : envelope.reply(err, req, res, 'pre-route', route(req));
 
     const setErrorHandler = adapter.setErrorHandler?.bind(adapter);
     if (setErrorHandler) {
       adapter.setErrorHandler = (handler, ...rest) =>
         // Four parameters: Express tells error middleware by its arity.
-        setErrorHandler(function assistErrors(err: unknown, req: object, res: object, next?: unknown) {
-          if (ours(req)) return answer(err, req, res);
-          return handler(err, req, res, next);
-        }, ...rest);
+        setErrorHandler(
+          function assistErrors(err: unknown, req: object, res: object, next?: unknown) {
+            if (ours(req)) return answer(err, req, res);
+            return handler(err, req, res, next);
+          },
+          ...rest,
+        );
     }
     const setNotFoundHandler = adapter.setNotFoundHandler?.bind(adapter);
     if (setNotFoundHandler) {
       adapter.setNotFoundHandler = (handler, ...rest) =>
-        setNotFoundHandler(function assistNotFound(req: object, res: object, next?: unknown) {
-          if (ours(req)) return answer(new RouteNotFound(), req, res);
-          return handler(req, res, next);
-        }, ...rest);
+        setNotFoundHandler(
+          function assistNotFound(req: object, res: object, next?: unknown) {
+            if (ours(req)) return answer(new RouteNotFound(), req, res);
+            return handler(req, res, next);
+          },
+          ...rest,
+        );
     }
   }
 }
