@@ -58,9 +58,12 @@ describe.each(ADAPTERS)('DaxPayOpenClient against the gateway (%s)', (adapter) =
       wxAppId: DEMO_WECHAT_APP.appId,
       redirectUrl: 'https://shop.example.com/back',
     });
-    const authorize = (await fetch(link, { redirect: 'manual' })).headers.get('location')!;
+    const start = await fetch(link, { redirect: 'manual' });
+    const authorize = start.headers.get('location')!;
     const callback = (await fetch(authorize, { redirect: 'manual' })).headers.get('location')!;
-    const back = (await fetch(callback, { redirect: 'manual' })).headers.get('location')!;
+    // The payer's browser: the binding cookie the link set goes back with the callback.
+    const cookie = start.headers.get('set-cookie')!.split(';')[0];
+    const back = (await fetch(callback, { redirect: 'manual', headers: { cookie } })).headers.get('location')!;
     expect(client.verifyOpenIdReturn(back)).toMatch(/^o/);
     expect(() => client.verifyOpenIdReturn(back.replace(/openid=[^&]+/, 'openid=oSomeoneElse'))).toThrow(
       AssistSignatureError,

@@ -109,11 +109,14 @@ describe.each(ADAPTERS)('DaxPay Open on two instances with Redis (%s)', (adapter
         redirectUrl: 'https://shop.example.com/back',
       }) as Record<string, string>,
     );
-    const authorize = (
-      await fetch(`${a.baseUrl}/unipay/open/auth/get-openid?${query.toString()}`, { redirect: 'manual' })
-    ).headers.get('location')!;
+    const start = await fetch(`${a.baseUrl}/unipay/open/auth/get-openid?${query.toString()}`, { redirect: 'manual' });
+    const authorize = start.headers.get('location')!;
     const callback = (await fetch(authorize, { redirect: 'manual' })).headers.get('location')!;
-    const back = new URL((await fetch(on(callback, b.baseUrl), { redirect: 'manual' })).headers.get('location')!);
+    // The same browser on the other instance: its binding cookie goes along (the flow, and its binding, are in Redis).
+    const cookie = start.headers.get('set-cookie')!.split(';')[0];
+    const back = new URL(
+      (await fetch(on(callback, b.baseUrl), { redirect: 'manual', headers: { cookie } })).headers.get('location')!,
+    );
     const openid = back.searchParams.get('openid')!;
     expect(
       openReference.verify(
