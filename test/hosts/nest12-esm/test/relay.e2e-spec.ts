@@ -195,7 +195,7 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     const health = await (await fetch(`${base}/health`)).json();
     expect(health).toMatchObject({
       status: 'ok',
-      info: { payments: { status: 'up', redis: 'not configured', wechatBreaker: { [new URL(sim.baseUrl).host]: 'closed' } } },
+      info: { payments: { status: 'up', redis: 'not configured', breakers: { wechat: { [new URL(sim.baseUrl).host]: 'closed' } } } },
     });
     // Per channel: WeChat web and the mini program go through the one breaker of the WeChat host, Alipay through its own.
     const wechatHost = new URL(sim.baseUrl).host;
