@@ -8,7 +8,7 @@ import { AssistErrorCode, AssistErrorCodeValue } from '@unipay-assist/wire';
 import { mask } from '@unipay-assist/wire';
 import { AssistRequestContext } from '../kernel/request-context';
 import { AlipayApp } from '../merchants/merchant-channels';
-import { Merchant } from '../merchants/merchant';
+import { trustedMerchant } from '../merchants/trusted-merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
@@ -102,7 +102,7 @@ export class AlipayRelayService implements OnModuleInit {
   }
 
   getAlipayAuthUrl(ctx: AssistRequestContext, dto: { url: string; state?: string; scope?: AlipayScope }): AlipayAuthUrlData {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     if (!merchant.alipay) return { code: 1, msg: NO_ALIPAY_APP };
     // Not an open redirector: only the merchant's own hosts (29062).
     const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
@@ -111,7 +111,7 @@ export class AlipayRelayService implements OnModuleInit {
   }
 
   async getAlipayUserId(ctx: AssistRequestContext, authCode: string): Promise<AlipayUserIdData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     if (!merchant.alipay) return { code: 1, msg: NO_ALIPAY_APP };
     const identity = await this.exchangeAuthCode(merchant.alipay, authCode, ctx.traceId);
     if (!identity.ok) {
@@ -146,10 +146,4 @@ export class AlipayRelayService implements OnModuleInit {
     }
     return client;
   }
-}
-
-/** The merchant the SignatureGuard verified; a route without the guard is a wiring mistake. */
-function trusted(ctx: AssistRequestContext): Merchant {
-  if (!ctx.merchant) throw new Error('relay route reached without the SignatureGuard');
-  return ctx.merchant;
 }
