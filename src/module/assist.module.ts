@@ -28,6 +28,13 @@ import { ReplayStore } from '../replay/replay.store';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { AlipayRelayService } from '../relay/alipay-relay.service';
 import { MiniProgramRelayService } from '../relay/mini-program-relay.service';
+import { WechatAppsService } from '../relay/wechat-apps.service';
+import { ComponentTokenService } from '../relay/component-token.service';
+import { ComponentAuthorizersService } from '../relay/component-authorizers.service';
+import { ComponentEventsService } from '../relay/component-events.service';
+import { createComponentEventsController } from '../http/component-events.controller';
+import { XmlBodyParser } from '../http/xml-body.parser';
+import { ComponentStore } from '../wechat-component/component.store';
 import {
   ASSIST_ASYNC_OPTIONS_TYPE,
   ASSIST_MODULE_OPTIONS,
@@ -70,6 +77,11 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     ChannelAuthService,
     QuerySignatureGuard,
     AuthPageFilter,
+    WechatAppsService,
+    ComponentTokenService,
+    ComponentAuthorizersService,
+    ComponentEventsService,
+    XmlBodyParser,
   ],
   // What a host's own route behind `@UseGuards(SignatureGuard) @UseInterceptors(EnvelopeInterceptor)
   // @UseFilters(EnvelopeExceptionFilter)` needs, and the services a host may call.
@@ -91,6 +103,9 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     CodeExchangeService,
     ChannelAuthService,
     ChannelAuthStore,
+    WechatAppsService,
+    ComponentTokenService,
+    ComponentStore,
     ASSIST_MODULE_OPTIONS,
   ],
 })
@@ -112,6 +127,7 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
     controllers: [
       createAssistController(routePrefix, extras.controllerDecorators),
       ...createChannelAuthControllers(routePrefix, extras.controllerDecorators),
+      createComponentEventsController(routePrefix, extras.controllerDecorators),
     ],
     providers: [
       ...(definition.providers ?? []),

@@ -17,6 +17,7 @@ import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
 import { AuthChannel, authChannelOf, AUTO_CHANNEL } from '../channel-auth/auth-channel';
 import { isAlipayBrowser } from '../channel-auth/alipay-browser';
 import { AlipayRelayService } from './alipay-relay.service';
+import { ownAppsOnly, WechatAppsService } from './wechat-apps.service';
 import {
   AuthFlow,
   codeDigest,
@@ -47,6 +48,8 @@ export type AuthData =
       openId?: string;
       userId?: string;
       accessToken?: string;
+      /** The WeChat app the openId belongs to (2.0.6 only: the dialect whose answer carries extras). */
+      wxAppId?: string;
       unionId?: string;
       snapshotUser?: true;
       nickname?: string;
@@ -123,7 +126,15 @@ export class ChannelAuthService {
     private readonly logger: AssistLogger,
     // Optional so a WeChat-only construction (unit tests) keeps working; the module always provides it.
     @Optional() private readonly alipay?: AlipayRelayService,
+    // Optional for the same reason: without it a merchant's own WeChat app is used, as before.
+    @Optional() private readonly wechatApps?: WechatAppsService,
   ) {}
+
+  /** The merchant's WeChat app resolver; a construction without one (unit tests) knows own apps only. */
+  private get apps(): WechatAppsService {
+    if (this.wechatApps) return this.wechatApps;
+    return ownAppsOnly(this.wechat);
+  }
 
   /** The gateway's callback URL WeChat redirects to, or null when hosted authorization is off. */
   callbackUrl(): string | null {
@@ -341,7 +352,7 @@ export class ChannelAuthService {
 
   private authorizeUrl(merchant: Merchant, channel: AuthChannel, redirectUri: string, state: string): string {
     if (channel === 'ali_pay' && merchant.alipay && this.alipay) return this.alipay.authorizeUrl(merchant.alipay, redirectUri, undefined, state);
-    return this.wechat.authorizeUrl(merchant.wechat.appId, redirectUri, 'snsapi_base', state);
+    return this.apps.authorizeUrl(merchant, redirectUri, 'snsapi_base', state);
   }
 
   private requireCallback(channel: AuthChannel = 'wechat_pay'): string {
@@ -400,7 +411,7 @@ export class ChannelAuthService {
     // A code goes to one flow: the same code replayed into another flow (its own state, someone else's
     // code) would otherwise be answered from the idempotent exchange with the other payer's identity.
     const flowId = flowKeys.flow(queryCode);
-    const codeKey = flowKeys.code(flow.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : merchant.wechat.appId, code);
+    const codeKey = flowKeys.code(flow.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : this.apps.appOf(merchant).appId, code);
     if ((await this.store.setIfAbsent(codeKey, flowId, CHANNEL_AUTH_TTL_MS)) !== flowId) {
       this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
       return { kind: 'done', flow: await this.fail(merchant, queryCode, flow, CODE_OF_ANOTHER_FLOW) };
@@ -454,8 +465,7 @@ export class ChannelAuthService {
   /** One code through the idempotent exchange; WeChat's refusal and a refused snapshot user are `ok: false`. */
   private async exchange(merchant: Merchant, channel: AuthChannel, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
     if (channel === 'ali_pay') return this.exchangeAlipay(merchant, code, ctx);
-    const app = merchant.wechat;
-    const upstream = { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
+    const upstream = this.apps.upstream(merchant, code, ctx.traceId);
     const { result, codeDigest: digest, source } = await this.exchanges.exchange(upstream, code, ctx.traceId);
     if (!result.ok) {
       this.logger.warn(ctx.traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: digest });
@@ -468,7 +478,8 @@ export class ChannelAuthService {
     }
     ctx.answered = { event: 'wechat.exchanged', fields: { code: digest, openId: mask(openId), source } };
     const profile = await this.profile(merchant, openId, accessToken, scope, ctx);
-    return { ok: true, identity: { openId, accessToken, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }), ...profile } };
+    const wxAppId = upstream.app.appId;
+    return { ok: true, identity: { openId, accessToken, wxAppId, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }), ...profile } };
   }
 
   /**
@@ -527,6 +538,7 @@ export class ChannelAuthService {
       ...(identity.userId !== undefined && { userId: identity.userId }),
       ...(identity.accessToken !== undefined && { accessToken: identity.accessToken }),
       status: 'success',
+      ...(extras && identity.wxAppId !== undefined && { wxAppId: identity.wxAppId }),
       ...(extras && identity.unionId !== undefined && { unionId: identity.unionId }),
       ...(extras && identity.snapshotUser && { snapshotUser: true as const }),
       ...(extras && identity.nickname !== undefined && { nickname: identity.nickname }),
