@@ -26,7 +26,7 @@ export class ComponentEventsController {
   @Post(COMPONENT_EVENTS_PATH)
   @HttpCode(200)
   @UseGuards(AssistIpThrottlerGuard)
-  async receive(@Req() req: { headers: Record<string, unknown> }, @Res() res: object): Promise<void> {
+  async receive(@Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
     const ctx = requestContext(req);
     const body = await readRawTextBody(req, 64 * 1024);
     const q = readQuery(req);

@@ -82,8 +82,11 @@ export class WechatAppsService {
         }
         const accessToken = await this.tokens.accessToken(traceId);
         const result = await this.wechat.exchangeCodeViaComponent(appId, code, { appId: component.appId, accessToken });
-        if (!result.ok && STALE_TOKEN_ERRCODES.has(result.errcode)) await this.tokens.invalidate(accessToken, traceId);
-        return result;
+        if (result.ok || !STALE_TOKEN_ERRCODES.has(result.errcode)) return result;
+        // WeChat checks the platform's token before the code: the code is unspent, so one try with a fresh token.
+        await this.tokens.invalidate(accessToken, traceId);
+        const fresh = await this.tokens.accessToken(traceId);
+        return this.wechat.exchangeCodeViaComponent(appId, code, { appId: component.appId, accessToken: fresh });
       },
     };
   }

@@ -13,3 +13,6 @@ export { AlipaySimulator } from './alipay-simulator';
 export type { SimulatedAlipayApp, AlipaySimulatorOptions, AlipayAppKeys, AlipayIdMode } from './alipay-simulator';
 export { startAlipaySimulator } from './alipay-simulator.server';
 export type { RunningAlipaySimulator } from './alipay-simulator.server';
+// WeChat's third-party platform (component): encrypted ticket pushes, api_component_token, the component exchange.
+export { ComponentPlatformSimulator } from './wechat-component-simulator';
+export type { SimulatedComponent, ComponentSimulatorOptions, PushResult, ComponentEventType } from './wechat-component-simulator';
