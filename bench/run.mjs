@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BENCH_DIR, DIST, ROOT, freePort, httpCall, round, startNode, waitHttp } from './lib/common.mjs';
+import { builtFile, compileWorkspace } from './lib/workspace-build.mjs';
 import { summarizeProfile } from './lib/profile-summary.mjs';
 
 const started = Date.now();
@@ -110,7 +111,7 @@ async function main() {
   else if (!args['no-redis']) console.log('(Redis not reachable: the redis case is skipped)');
 
   const simPort = await freePort();
-  const sim = track(startNode('simulator', [path.join(DIST, 'simulator/simulator.main.js')], { env: { PORT: String(simPort) }, logDir }));
+  const sim = track(startNode('simulator', [builtFile(DIST, 'simulator/simulator.main.js')], { env: { PORT: String(simPort) }, logDir }));
   const simBase = `http://127.0.0.1:${simPort}`;
   await waitHttp(sim, `${simBase}/`);
   const admin = (await httpCall(`${simBase}/__sim/stats`).catch(() => ({ status: 0 }))).status === 200;
@@ -265,19 +266,13 @@ async function main() {
 // ---------------------------------------------------------------- processes
 
 function build() {
-  if (args['no-build'] && fs.existsSync(path.join(DIST, 'main.js'))) return;
+  if (args['no-build'] && fs.existsSync(builtFile(DIST, 'main.js'))) return;
   const t = Date.now();
-  // From clean: a file moved or deleted in src must not survive as a stale copy the bench would load.
-  fs.rmSync(DIST, { recursive: true, force: true });
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(
-    process.execPath,
-    [tsc, '-p', 'tsconfig.build.json', '--outDir', DIST, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  // From clean (compileWorkspace empties DIST): a file moved or deleted must not survive as a stale copy.
+  const errors = compileWorkspace(ROOT, DIST, path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'));
   // tsc still emits on type errors; run on, but say so (others may be mid-edit).
-  if (r.status !== 0) console.log(`(tsc reported errors; benchmarking what it emitted)\n${(r.stdout + r.stderr).slice(0, 2000)}`);
-  if (!fs.existsSync(path.join(DIST, 'main.js'))) throw new Error('build produced no main.js');
+  if (errors) console.log(`(tsc reported errors; benchmarking what it emitted)\n${errors.slice(0, 2000)}`);
+  if (!fs.existsSync(builtFile(DIST, 'main.js'))) throw new Error('build produced no main.js');
   console.log(`built src into ${path.relative(ROOT, DIST)} in ${Date.now() - t} ms`);
 }
 
@@ -291,21 +286,29 @@ function buildRef(ref) {
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new Error(`not a commit: ${ref}`);
   const dir = path.join(BENCH_DIR, '.ref', sha.slice(0, 12));
   const out = path.join(dir, 'build');
-  if (fs.existsSync(path.join(out, 'main.js'))) return out;
+  if (fs.existsSync(builtFile(out, 'main.js'))) return out;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const archive = spawnSync('git', ['archive', '--format=tar', sha, 'src', 'tsconfig.json', 'tsconfig.build.json'], { cwd: ROOT, maxBuffer: 1 << 28 });
+  // A commit from before the workspace split has src/ and tsconfig.build.json; one after it, packages/ and apps/.
+  const split = spawnSync('git', ['cat-file', '-e', `${sha}:packages`], { cwd: ROOT }).status === 0;
+  const paths = split ? ['packages', 'apps', 'tsconfig.json', 'tsconfig.base.json'] : ['src', 'tsconfig.json', 'tsconfig.build.json'];
+  const archive = spawnSync('git', ['archive', '--format=tar', sha, ...paths], { cwd: ROOT, maxBuffer: 1 << 28 });
   if (archive.status !== 0) throw new Error(`git archive ${ref} failed: ${archive.stderr}`);
   const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
   if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(
-    process.execPath,
-    [tsc, '-p', 'tsconfig.build.json', '--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
-    { cwd: dir, encoding: 'utf8' },
-  );
-  if (r.status !== 0) console.log(`(tsc reported errors building ${ref})\n${(r.stdout + r.stderr).slice(0, 2000)}`);
-  if (!fs.existsSync(path.join(out, 'main.js'))) throw new Error(`building ${ref} produced no main.js`);
+  let errors;
+  if (split) errors = compileWorkspace(dir, out, tsc);
+  else {
+    const r = spawnSync(
+      process.execPath,
+      [tsc, '-p', 'tsconfig.build.json', '--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    if (r.status !== 0) errors = r.stdout + r.stderr;
+  }
+  if (errors) console.log(`(tsc reported errors building ${ref})\n${errors.slice(0, 2000)}`);
+  if (!fs.existsSync(builtFile(out, 'main.js'))) throw new Error(`building ${ref} produced no main.js`);
   console.log(`built ${ref} (${sha.slice(0, 12)}) into ${path.relative(ROOT, out)}`);
   return out;
 }
@@ -359,7 +362,7 @@ async function startTarget(name0, c, simBase) {
     if (lean) env.LOG_LEVEL = 'warn';
     // Unique Redis keys per run on the shared Redis, if the module reads a prefix.
     env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${name0}:`;
-    const main = path.join(ref === undefined ? DIST : buildRef(ref), 'main.js');
+    const main = builtFile(ref === undefined ? DIST : buildRef(ref), 'main.js');
     proc = args.profile
       ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir, nodeArgs })
       : startNode(name, [main], { env, logDir, nodeArgs });

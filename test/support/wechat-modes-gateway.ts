@@ -1,9 +1,9 @@
-import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
-import { HttpAdapterName } from '../../src/demo/create-demo-app';
-import { MerchantInput } from '../../src/merchants/merchant';
-import { AssistModuleOptions } from '../../src/module/assist.options';
-import { RunningSimulator, startSimulatorServer } from '../../src/simulator/simulator.server';
-import { ComponentPlatformSimulator } from '../../src/simulator/wechat-component-simulator';
+import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../apps/demo/src/demo-merchant';
+import { HttpAdapterName } from '../../apps/demo/src/create-demo-app';
+import { MerchantInput } from '../../packages/unipay-assist/src/merchants/merchant';
+import { AssistModuleOptions } from '../../packages/unipay-assist/src/module/assist.options';
+import { RunningSimulator, startSimulatorServer } from '../../packages/simulator/src/simulator.server';
+import { ComponentPlatformSimulator } from '../../packages/simulator/src/wechat-component-simulator';
 import { LogCapture } from './log-capture';
 import { RunningGateway, startGateway } from './gateway';
 import { SHARED_REDIS_URL, uniquePrefix } from './redis-server';

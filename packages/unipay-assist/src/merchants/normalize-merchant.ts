@@ -1,0 +1,162 @@
+import { DEFAULT_DIALECT, DIALECT_NAMES, DialectName } from '@unipay-assist/wire';
+import { isRecord } from '@unipay-assist/wire';
+import { parseSignType, SIGN_TYPES } from '@unipay-assist/wire';
+import { Merchant, MerchantInput, MerchantWechat, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
+import { MerchantConfigError } from './merchant-config.error';
+import { normalizeMerchantChannels } from './merchant-channels';
+import { parseRedirectHostPattern } from './redirect-hosts';
+
+const DEFAULT_REQ_TIMEOUT_SECONDS = 300;
+const MAX_FIELD = 32;
+
+/**
+ * Validates one configured merchant. Messages name the merchant (by mchNo, or
+ * its position) and the field, and never echo a secret.
+ */
+export function normalizeMerchant(raw: unknown, position: number): Merchant {
+  const where = `#${position + 1}`;
+  if (!isRecord(raw)) throw new MerchantConfigError(where, '(entry)', 'must be an object');
+  const mchNo = raw.mchNo;
+  if (typeof mchNo !== 'string' || mchNo.trim() === '' || mchNo.length > MAX_FIELD) {
+    throw new MerchantConfigError(where, 'mchNo', `must be a non-empty string of at most ${MAX_FIELD}`);
+  }
+  const name = `${where} (${mchNo})`;
+  const fail = (field: string, reason: string): never => {
+    throw new MerchantConfigError(name, field, reason);
+  };
+
+  const appId = raw.appId;
+  if (appId !== undefined && (typeof appId !== 'string' || appId === '' || appId.length > MAX_FIELD)) {
+    fail('appId', `must be a non-empty string of at most ${MAX_FIELD} when given`);
+  }
+
+  const wechat = normalizeWechat(raw.wechat, fail);
+  // Alipay keys are parsed here, at start: a wrong key fails naming the merchant and field.
+  const channels = normalizeMerchantChannels(raw, fail);
+
+  const signTypeRaw = raw.signType ?? 'HMAC_SHA256';
+  const signType = typeof signTypeRaw === 'string' ? parseSignType(signTypeRaw) : undefined;
+  if (!signType) fail('signType', `must be one of ${SIGN_TYPES.join(', ')}`);
+
+  const secretsRaw = raw.signSecrets ?? raw.signSecret;
+  const secrets = Array.isArray(secretsRaw) ? secretsRaw : secretsRaw === undefined ? [] : [secretsRaw];
+  if (secrets.length === 0) fail('signSecret', 'is missing');
+  secrets.forEach((s, i) => {
+    if (typeof s !== 'string' || s === '') fail(`signSecret[${i}]`, 'must be a non-empty string');
+  });
+
+  const reqTimeout = raw.reqTimeout ?? DEFAULT_REQ_TIMEOUT_SECONDS;
+  if (typeof reqTimeout !== 'number' || !Number.isInteger(reqTimeout) || reqTimeout < 1 || reqTimeout > 86_400) {
+    fail('reqTimeout', 'must be an integer number of seconds between 1 and 86400');
+  }
+
+  const signRequired = raw.signRequired ?? true;
+  if (typeof signRequired !== 'boolean') fail('signRequired', 'must be true or false');
+
+  const redirectHosts = raw.redirectHosts;
+  if (
+    redirectHosts !== undefined &&
+    (!Array.isArray(redirectHosts) || redirectHosts.some((h) => typeof h !== 'string' || h.trim() === ''))
+  ) {
+    fail('redirectHosts', 'must be a list of host patterns');
+  }
+  const badHost = (redirectHosts as string[] | undefined)?.find((h) => !parseRedirectHostPattern(h));
+  if (badHost !== undefined) {
+    fail('redirectHosts', `"${badHost}" is not a host pattern (host, *.suffix, optional :port or :*)`);
+  }
+
+  const isDefault = raw.default ?? false;
+  if (typeof isDefault !== 'boolean') fail('default', 'must be true or false');
+
+  const dialect = raw.dialect ?? DEFAULT_DIALECT;
+  if (typeof dialect !== 'string' || !(DIALECT_NAMES as readonly string[]).includes(dialect)) {
+    fail('dialect', `must be one of ${DIALECT_NAMES.join(', ')}`);
+  }
+
+  const replay = raw.replay ?? 'answer';
+  if (typeof replay !== 'string' || !(REPLAY_MODES as readonly string[]).includes(replay)) {
+    fail('replay', `must be one of ${REPLAY_MODES.join(', ')}`);
+  }
+
+  const snapshotUsers = raw.snapshotUsers;
+  if (snapshotUsers !== undefined && snapshotUsers !== 'refuse' && snapshotUsers !== 'flag') {
+    fail('snapshotUsers', 'must be refuse or flag');
+  }
+
+  const wechatProfile = raw.wechatProfile;
+  if (wechatProfile !== undefined && typeof wechatProfile !== 'boolean') fail('wechatProfile', 'must be true or false');
+
+  return Object.freeze({
+    mchNo,
+    appId: appId as string | undefined,
+    wechat,
+    ...channels,
+    signType: signType!,
+    signSecrets: Object.freeze([...(secrets as string[])]),
+    reqTimeout: reqTimeout as number,
+    signRequired: signRequired as boolean,
+    redirectHosts: redirectHosts ? Object.freeze((redirectHosts as string[]).map((h) => h.trim().toLowerCase())) : undefined,
+    default: isDefault as boolean,
+    replay: replay as ReplayMode,
+    dialect: dialect as DialectName,
+    ...(snapshotUsers !== undefined && { snapshotUsers: snapshotUsers as SnapshotUserPolicy }),
+    ...(wechatProfile === true && { wechatProfile: true }),
+  });
+}
+
+/**
+ * `wechat`: the merchant's own app (appId + appSecret), the gateway's
+ * service-provider app (`serviceProvider: true`, nothing else), or its own
+ * app through the gateway's third-party platform (appId + `viaComponent:
+ * true`, and no AppSecret: the platform never holds one).
+ */
+function normalizeWechat(value: unknown, fail: (field: string, reason: string) => never): MerchantWechat {
+  if (!isRecord(value)) fail('wechat', 'must be an object: { appId, appSecret }, { serviceProvider: true } or { appId, viaComponent: true }');
+  const wx = value as Record<string, unknown>;
+  if (wx.serviceProvider !== undefined && wx.serviceProvider !== true && wx.serviceProvider !== false) fail('wechat.serviceProvider', 'must be true or false');
+  if (wx.viaComponent !== undefined && wx.viaComponent !== true && wx.viaComponent !== false) fail('wechat.viaComponent', 'must be true or false');
+  if (wx.serviceProvider === true) {
+    if (wx.viaComponent === true) fail('wechat', 'serviceProvider and viaComponent exclude each other: pick one');
+    if (wx.appId !== undefined || wx.appSecret !== undefined) {
+      fail('wechat', "serviceProvider: true uses the gateway's service-provider app: give no appId or appSecret");
+    }
+    return Object.freeze({ serviceProvider: true as const });
+  }
+  if (typeof wx.appId !== 'string' || !WECHAT_APP_ID.test(wx.appId)) {
+    fail('wechat.appId', 'must be a WeChat app id (letters, digits, _ or -)');
+  }
+  if (wx.viaComponent === true) {
+    if (wx.appSecret !== undefined) fail('wechat.appSecret', 'must not be set with viaComponent: true (the third-party platform exchanges codes without it)');
+    return Object.freeze({ appId: wx.appId as string, viaComponent: true as const });
+  }
+  if (typeof wx.appSecret !== 'string' || wx.appSecret.trim() === '') {
+    fail('wechat.appSecret', 'is missing or empty');
+  }
+  return Object.freeze({ appId: wx.appId as string, appSecret: wx.appSecret as string });
+}
+
+const WECHAT_APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Validates a whole list: at least one merchant, unique (mchNo, appId), at most one default. */
+export function normalizeMerchants(raw: readonly unknown[] | undefined): Merchant[] {
+  if (!raw || raw.length === 0) {
+    throw new MerchantConfigError('(none)', 'merchants', 'no merchant configured');
+  }
+  const merchants = raw.map((m, i) => normalizeMerchant(m, i));
+  const seen = new Set<string>();
+  merchants.forEach((m, i) => {
+    const key = `${m.mchNo}\u0000${m.appId ?? ''}`;
+    if (seen.has(key)) {
+      throw new MerchantConfigError(`#${i + 1} (${m.mchNo})`, 'mchNo/appId', 'duplicates an earlier merchant');
+    }
+    seen.add(key);
+  });
+  if (merchants.filter((m) => m.default).length > 1) {
+    throw new MerchantConfigError('(list)', 'default', 'is set on more than one merchant');
+  }
+  return merchants;
+}
+
+
+// Re-exported so the type is reachable next to the function that produces it.
+export type { MerchantInput };
