@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req, Res, Type, UseFilters, UseGuards, VERSION_NEUTRAL } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, Res, SetMetadata, Type, UseFilters, UseGuards, VERSION_NEUTRAL } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { requestContext } from '../kernel/request-context';
 import { AssistIpThrottlerGuard } from '../rate-limit/assist-throttler.guard';
@@ -43,5 +43,7 @@ export function createComponentEventsController(routePrefix: string, decorators:
   Object.defineProperty(MountedComponentEventsController, 'name', { value: 'ComponentEventsController' });
   Controller({ path: routePrefix, version: VERSION_NEUTRAL })(MountedComponentEventsController);
   for (const decorate of decorators) decorate(MountedComponentEventsController);
+  // WeChat's push target, not a merchant's API: out of a host's OpenAPI document (@nestjs/swagger's ApiExcludeController metadata).
+  SetMetadata('swagger/apiExcludeController', [true])(MountedComponentEventsController);
   return MountedComponentEventsController;
 }
