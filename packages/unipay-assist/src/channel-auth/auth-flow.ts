@@ -31,7 +31,7 @@ export interface FlowIdentity {
 /** One authorization in progress or done, stored (sealed) under its queryCode. */
 export interface AuthFlow {
   mode: FlowMode;
-  channel: 'wechat_pay' | 'ali_pay';
+  channel: 'wechat_pay' | 'ali_pay' | 'douyin';
   status: FlowStatus;
   /** Merchant's return URL (redirect mode), already checked against its allow-list. */
   redirectUrl?: string;

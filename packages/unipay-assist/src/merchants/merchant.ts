@@ -1,6 +1,6 @@
 import type { DialectName } from '@unipay-assist/wire';
 import { SignType } from '@unipay-assist/wire';
-import type { AlipayApp, AlipayAppInput, MiniProgramApp, MiniProgramAppInput } from './merchant-channels';
+import type { AlipayApp, AlipayAppInput, DouyinApp, DouyinAppInput, MiniProgramApp, MiniProgramAppInput } from './merchant-channels';
 
 /** A merchant as configured (file, environment or a host's store). */
 export interface MerchantInput {
@@ -21,6 +21,8 @@ export interface MerchantInput {
   alipay?: AlipayAppInput;
   /** The merchant's WeChat mini program, for `getWxMiniOpenId`. */
   miniProgram?: MiniProgramAppInput;
+  /** The merchant's Douyin app (client key and secret), for the hosted flows' `douyin` channel. */
+  douyin?: DouyinAppInput;
   /** Defaults to HMAC_SHA256. */
   signType?: SignType | string;
   /** One secret, or several during a rotation: any verifies, and the answer is signed with the one that verified. */
@@ -106,6 +108,7 @@ export interface Merchant {
   readonly wechat: MerchantWechat;
   readonly alipay?: AlipayApp;
   readonly miniProgram?: MiniProgramApp;
+  readonly douyin?: DouyinApp;
   readonly signType: SignType;
   readonly signSecrets: readonly string[];
   readonly reqTimeout: number;

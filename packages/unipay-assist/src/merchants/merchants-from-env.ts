@@ -76,8 +76,11 @@ function wechatFromVariables(env: EnvRecord): unknown {
  * `ps e` and crash dumps); any ASSIST_ALIPAY_* set turns the Alipay app on,
  * so a missing one fails at start naming its field.
  */
-function channelsFromVariables(env: EnvRecord): Pick<MerchantInput, 'alipay' | 'miniProgram'> {
-  const out: Pick<MerchantInput, 'alipay' | 'miniProgram'> = {};
+function channelsFromVariables(env: EnvRecord): Pick<MerchantInput, 'alipay' | 'miniProgram' | 'douyin'> {
+  const out: Pick<MerchantInput, 'alipay' | 'miniProgram' | 'douyin'> = {};
+  if (env.ASSIST_DOUYIN_CLIENT_KEY || env.ASSIST_DOUYIN_CLIENT_SECRET) {
+    out.douyin = { clientKey: env.ASSIST_DOUYIN_CLIENT_KEY ?? '', clientSecret: env.ASSIST_DOUYIN_CLIENT_SECRET ?? '' };
+  }
   const alipayVars = ['ASSIST_ALIPAY_APP_ID', 'ASSIST_ALIPAY_PRIVATE_KEY_FILE', 'ASSIST_ALIPAY_PUBLIC_KEY_FILE', 'ASSIST_ALIPAY_SCOPE'];
   if (alipayVars.some((name) => env[name])) {
     out.alipay = {

@@ -5,6 +5,7 @@ import { exchangeOptionsFromEnv } from '../exchange/exchange.options';
 import { merchantsFromEnv } from '../merchants/merchants-from-env';
 import { rateLimitsFromEnv } from '../rate-limit/rate-limit.options';
 import { wechatOptionsFromEnv } from '../wechat/wechat.options';
+import { douyinOptionsFromEnv } from '../douyin/douyin.options';
 import { wechatServiceProviderFromEnv } from '../wechat/wechat-service-provider.options';
 import { wechatComponentFromEnv } from '../wechat-component/wechat-component.options';
 import { alipayOptionsFromEnv } from '../alipay/alipay.options';
@@ -48,6 +49,7 @@ export const assistConfig = registerAs(
   (): AssistModuleOptions => ({
     merchants: merchantsFromEnv(process.env),
     wechat: wechatOptionsFromEnv(process.env),
+    douyin: douyinOptionsFromEnv(process.env),
     wechatServiceProvider: wechatServiceProviderFromEnv(process.env),
     wechatComponent: wechatComponentFromEnv(process.env),
     alipay: alipayOptionsFromEnv(process.env),

@@ -34,6 +34,7 @@ import { ComponentAuthorizersService } from '../relay/component-authorizers.serv
 import { ComponentEventsService } from '../relay/component-events.service';
 import { createComponentEventsController } from '../http/component-events.controller';
 import { XmlBodyParser } from '../http/xml-body.parser';
+import { DouyinOAuthService } from '../douyin/douyin-oauth.service';
 import { ComponentStore } from '../wechat-component/component.store';
 import {
   ASSIST_ASYNC_OPTIONS_TYPE,
@@ -82,6 +83,7 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     ComponentAuthorizersService,
     ComponentEventsService,
     XmlBodyParser,
+    DouyinOAuthService,
   ],
   // What a host's own route behind `@UseGuards(SignatureGuard) @UseInterceptors(EnvelopeInterceptor)
   // @UseFilters(EnvelopeExceptionFilter)` needs, and the services a host may call.

@@ -13,6 +13,7 @@ import type { AssistRedisOption } from '../redis/assist-redis-connection';
 import type { RedisReplicaAcks } from '../redis/replica-acks';
 import { ReplayStore } from '../replay/replay.store';
 import { WechatOptions } from '../wechat/wechat.options';
+import { DouyinOptions } from '../douyin/douyin.options';
 import { WechatServiceProviderOptions } from '../wechat/wechat-service-provider.options';
 import { ComponentStore } from '../wechat-component/component.store';
 import { WechatComponentOptions } from '../wechat-component/wechat-component.options';
@@ -25,6 +26,8 @@ export interface AssistModuleOptions {
   /** Merchants, when no `merchantProvider` class is given. Validated at start. */
   merchants?: MerchantInput[] | unknown[];
   wechat?: WechatOptions;
+  /** Where Douyin's OAuth is (merchants' `douyin` apps use it), and its timeout. */
+  douyin?: DouyinOptions;
   /**
    * The gateway's own official-account app as a WeChat Pay service provider:
    * merchants with `wechat: { serviceProvider: true }` get openIds under it

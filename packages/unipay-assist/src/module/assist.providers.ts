@@ -19,6 +19,7 @@ import { Merchant, wechatAppMode } from '../merchants/merchant';
 import { MerchantConfigError } from '../merchants/merchant-config.error';
 import { resolveWechatServiceProvider, WECHAT_SERVICE_PROVIDER } from '../wechat/wechat-service-provider.options';
 import { ComponentStore } from '../wechat-component/component.store';
+import { DOUYIN_OPTIONS, resolveDouyinOptions } from '../douyin/douyin.options';
 import { resolveWechatComponent, WECHAT_COMPONENT } from '../wechat-component/wechat-component.options';
 import { normalizeMerchants } from '../merchants/normalize-merchant';
 import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
@@ -44,6 +45,7 @@ type Options = AssistModuleOptions;
 export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   { provide: WECHAT_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatOptions(o.wechat) },
   { provide: ALIPAY_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveAlipayOptions(o.alipay) },
+  { provide: DOUYIN_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveDouyinOptions(o.douyin) },
   { provide: WECHAT_SERVICE_PROVIDER, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatServiceProvider(o.wechatServiceProvider) },
   { provide: WECHAT_COMPONENT, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatComponent(o.wechatComponent) },
   {
