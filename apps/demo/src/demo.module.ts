@@ -5,6 +5,7 @@ import { AssistModule } from 'unipay-assist';
 import { AssistModuleOptions } from 'unipay-assist';
 import { MerchantInput } from 'unipay-assist';
 import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT } from './demo-merchant';
+import { DEMO_COMPONENT_MERCHANT, DEMO_MODES_OPTIONS, DEMO_SP_MERCHANT } from './demo-wechat-modes';
 import { DemoPageController } from './demo-page.controller';
 import { DemoHostedController } from './demo-hosted.controller';
 import { PrometheusAssistMetrics } from 'unipay-assist/metrics';
@@ -19,6 +20,12 @@ export interface DemoModuleOptions {
    * keys it made for the demo merchant's app (in memory only, never logged).
    */
   alipay?: { gateway: string; openAuthBase: string; appPrivateKey: string; alipayPublicKey: string };
+  /**
+   * The embedded simulator serves the demo's service-provider app and
+   * third-party platform: the demo's own merchants gain one merchant of
+   * each mode (docs/channels.md). Ignored when merchants come from the environment.
+   */
+  wechatModes?: boolean;
   /** Options layered over the environment's (tests use this). */
   override?: Partial<AssistModuleOptions>;
   /** Node process metrics (CPU, memory, event loop, GC) at /metrics (npm start). Each set samples the event loop, so tests leave them off. */
@@ -45,12 +52,16 @@ export class DemoModule {
           inject: [ConfigService, PrometheusAssistMetrics],
           useFactory: (config: ConfigService, metrics: PrometheusAssistMetrics): AssistModuleOptions => {
             const fromEnv = config.getOrThrow<AssistModuleOptions>('unipayAssist');
-            const merchants = fromEnv.merchants?.length ? fromEnv.merchants : [demoMerchant(demo)];
+            const ownMerchants = !fromEnv.merchants?.length;
+            const merchants = ownMerchants
+              ? [demoMerchant(demo), ...(demo.wechatModes ? [DEMO_SP_MERCHANT, DEMO_COMPONENT_MERCHANT] : [])]
+              : fromEnv.merchants;
+            const modes = ownMerchants && demo.wechatModes ? DEMO_MODES_OPTIONS : {};
             const wechat = demo.wechatBase
               ? { ...fromEnv.wechat, apiBase: demo.wechatBase, openBase: demo.wechatBase }
               : fromEnv.wechat;
             const alipay = demo.alipay ? { ...fromEnv.alipay, gateway: demo.alipay.gateway, openAuthBase: demo.alipay.openAuthBase } : fromEnv.alipay;
-            return { ...fromEnv, merchants, wechat, alipay, metrics, ...demo.override };
+            return { ...fromEnv, ...modes, merchants, wechat, alipay, metrics, ...demo.override };
           },
         }),
       ],
