@@ -1,7 +1,8 @@
-import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
+import type { AlipaySdk } from 'alipay-sdk';
 import { describeAlipayError } from './alipay-errors';
 import { AlipayExchangeResult, AlipayTransportFailure } from './alipay-exchange-result';
 import { AlipayKeyField, checkAlipayKeys } from './alipay-keys';
+import { AlipaySdkModule } from './alipay-sdk.loader';
 
 /** Alipay's real gateway. The simulator's `…/gateway.do` replaces it in demos and tests. */
 export const DEFAULT_ALIPAY_GATEWAY = 'https://openapi.alipay.com/gateway.do';
@@ -50,21 +51,30 @@ class ResponseSignError extends Error {
  * the SDK's (`getSignStr`, `rsaCheck`); only the key it reads changes. An
  * unsigned answer is accepted for a refusal only, as Alipay's Java SDK does:
  * Alipay cannot sign when it cannot tell the app (`isv.invalid-app-id`), and
- * a forged refusal can only fail this one exchange.
+ * a forged refusal can only fail this one exchange. Made once per loaded SDK
+ * (the SDK is an optional peer, so its class is only known at run time).
  */
-class VerifyingAlipaySdk extends AlipaySdk {
-  override checkResponseSign(responseDataRaw: string, responseKey: string, serverSign: string, _traceId: string): void {
-    const body = JSON.parse(responseDataRaw) as Record<string, unknown>;
-    const key = isObject(body[responseKey]) ? responseKey : 'error_response';
-    const content = body[key];
-    if (typeof serverSign !== 'string' || serverSign === '') {
-      if (isObject(content) && isRefusal(content)) return;
-      throw new ResponseSignError('missing');
-    }
-    if (!this.rsaCheck(this.getSignStr(responseDataRaw, key), serverSign, 'RSA2')) {
-      throw new ResponseSignError('mismatch');
-    }
+const verifyingClasses = new WeakMap<AlipaySdkModule, new (config: ConstructorParameters<typeof AlipaySdk>[0]) => AlipaySdk>();
+function verifyingSdkClass(mod: AlipaySdkModule): new (config: ConstructorParameters<typeof AlipaySdk>[0]) => AlipaySdk {
+  let made = verifyingClasses.get(mod);
+  if (!made) {
+    made = class VerifyingAlipaySdk extends mod.AlipaySdk {
+      override checkResponseSign(responseDataRaw: string, responseKey: string, serverSign: string, _traceId: string): void {
+        const body = JSON.parse(responseDataRaw) as Record<string, unknown>;
+        const key = isObject(body[responseKey]) ? responseKey : 'error_response';
+        const content = body[key];
+        if (typeof serverSign !== 'string' || serverSign === '') {
+          if (isObject(content) && isRefusal(content)) return;
+          throw new ResponseSignError('missing');
+        }
+        if (!this.rsaCheck(this.getSignStr(responseDataRaw, key), serverSign, 'RSA2')) {
+          throw new ResponseSignError('mismatch');
+        }
+      }
+    };
+    verifyingClasses.set(mod, made);
   }
+  return made;
 }
 
 /**
@@ -79,15 +89,18 @@ export class AlipayOAuthClient {
   readonly gateway: string;
   readonly timeoutMs: number;
   // A private field, so inspecting or serialising the client never shows the SDK's config and its private key.
-  readonly #sdk: VerifyingAlipaySdk;
+  readonly #sdk: AlipaySdk;
+  readonly #requestError: AlipaySdkModule['AlipayRequestError'];
 
-  constructor(app: AlipayAppCredentials, options: AlipayOAuthClientOptions = {}) {
+  constructor(app: AlipayAppCredentials, options: AlipayOAuthClientOptions, sdk: AlipaySdkModule) {
     if (!app.appId) throw new AlipayKeyError('appId', 'appId is missing');
     const keys = checkAlipayKeys(app);
     if (!keys.ok) throw new AlipayKeyError(keys.field, keys.reason);
     this.appId = app.appId;
     this.gateway = options.gateway || DEFAULT_ALIPAY_GATEWAY;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_ALIPAY_TIMEOUT_MS;
+    this.#requestError = sdk.AlipayRequestError;
+    const VerifyingAlipaySdk = verifyingSdkClass(sdk);
     this.#sdk = new VerifyingAlipaySdk({
       appId: app.appId,
       // Normalised to PKCS#8 / SPKI PEM: the SDK only re-wraps a key, it cannot tell PKCS#1 from PKCS#8 itself.
@@ -112,7 +125,7 @@ export class AlipayOAuthClient {
         { validateSign: true },
       );
     } catch (err) {
-      return transportFailure(err);
+      return transportFailure(err, this.#requestError);
     }
     return readTokenAnswer(data);
   }
@@ -146,11 +159,11 @@ export function readTokenAnswer(data: unknown): AlipayExchangeResult {
 }
 
 /** Maps whatever the SDK threw to a kind, dropping the error (its message and cause hold the answer or the request). */
-export function transportFailure(err: unknown): AlipayTransportFailure {
+export function transportFailure(err: unknown, requestError: AlipaySdkModule['AlipayRequestError']): AlipayTransportFailure {
   if (err instanceof ResponseSignError) {
     return { ok: false, kind: 'bad-signature', reason: `Alipay's answer is not trusted: ${err.message}` };
   }
-  if (err instanceof AlipayRequestError) {
+  if (err instanceof requestError) {
     const cause: unknown = err.cause;
     if (cause instanceof SyntaxError) return badResponse('Alipay answered a body that is not JSON');
     if (cause !== undefined) return connectionFailure(cause);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { openJson, sealingKey, sealJson } from '../exchange/exchange-key';
+import { openJson, sealingKey, sealJson } from '../kernel/seal';
 import { isRecord } from '@unipay-assist/wire';
 import { Merchant } from '../merchants/merchant';
 

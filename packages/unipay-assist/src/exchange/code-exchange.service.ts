@@ -12,7 +12,8 @@ import { CacheableExchange, ExchangeCodec } from './exchange-codec';
 
 export type { CacheableExchange, ExchangeCodec } from './exchange-codec';
 import { ExchangeCache } from './exchange.cache';
-import { CachedExchange, exchangeKey, openExchange, sealExchange, sealingKey } from './exchange-key';
+import { CachedExchange, exchangeKey, openExchange, sealExchange } from './exchange-key';
+import { sealingKey } from '../kernel/seal';
 import { InjectExchangeOptions, ResolvedExchangeOptions } from './exchange.options';
 import { circuitOpenError, createWechatCallPolicy } from './wechat-call.policy';
 

@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
-import { pooledRandomBytes } from '../kernel/random-pool';
+import { createHash } from 'node:crypto';
+import { openJson, sealJson } from '../kernel/seal';
 
 /**
  * Cache key of one exchange: the WeChat appId and the SHA-256 of the code.
@@ -20,27 +20,6 @@ export interface CachedExchange {
   snapshotUser?: boolean;
 }
 
-const VERSION = 'v1';
-const sealingKeys = new Map<string, Buffer>();
-
-/**
- * AES-256-GCM key for cached results of one WeChat app, derived (HKDF-SHA256)
- * from its AppSecret: a Redis dump alone does not yield access tokens, and a
- * rotated AppSecret turns old entries into misses.
- */
-export function sealingKey(wechatAppId: string, appSecret: string, purpose = 'exchange-cache v1'): Buffer {
-  // HKDF on every exchange cost more than the AES-GCM seal itself: derive once per app, secret and purpose.
-  const id = `${wechatAppId}\u0000${appSecret}\u0000${purpose}`;
-  let key = sealingKeys.get(id);
-  if (!key) {
-    if (sealingKeys.size >= 1024) sealingKeys.clear();
-    // `purpose` is HKDF's info: each store of sealed values gets its own key from one AppSecret.
-    key = Buffer.from(hkdfSync('sha256', appSecret, `unipay-assist:${wechatAppId}`, purpose, 32));
-    sealingKeys.set(id, key);
-  }
-  return key;
-}
-
 /** `v1.<iv>.<ciphertext>.<tag>`; the cache key is bound in as associated data. */
 export function sealExchange(value: CachedExchange, key: Buffer, cacheKey: string): string {
   const plain: Record<string, unknown> = { o: value.openId, a: value.accessToken, e: value.expiresAt };
@@ -58,33 +37,4 @@ export function openExchange(sealed: string, key: Buffer, cacheKey: string): Cac
   if (typeof v.u === 'string') value.unionId = v.u;
   if (v.s === 1) value.snapshotUser = true;
   return value;
-}
-
-/**
- * Any JSON value sealed with AES-256-GCM as `v1.<iv>.<ciphertext>.<tag>`,
- * `aad` (the storage key) bound in as associated data, so a value copied to
- * another key does not open. Shared by every store that keeps tokens.
- */
-export function sealJson(value: unknown, key: Buffer, aad: string): string {
-  // A 96-bit random nonce per seal (NIST SP 800-38D, 8.2.2): unique per key with overwhelming probability.
-  const iv = pooledRandomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(aad));
-  const body = Buffer.concat([cipher.update(JSON.stringify(value)), cipher.final()]);
-  return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
-}
-
-/** The sealed JSON value, or undefined when it does not open (other key or aad, tampered, foreign format). */
-export function openJson(sealed: string, key: Buffer, aad: string): unknown {
-  const parts = sealed.split('.');
-  if (parts.length !== 4 || parts[0] !== VERSION) return undefined;
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[1], 'base64url'));
-    decipher.setAAD(Buffer.from(aad));
-    decipher.setAuthTag(Buffer.from(parts[3], 'base64url'));
-    const text = Buffer.concat([decipher.update(Buffer.from(parts[2], 'base64url')), decipher.final()]).toString('utf8');
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -38,8 +38,7 @@ export interface RedisTopologyHealth {
  * configured and does not answer PING: the relay fails closed without it.
  * The breaker states are reported but never make it down: an open breaker
  * means WeChat or Alipay is unwell, and restarting this instance would not
- * help. `wechatBreaker` (per host, every channel together) is kept for hosts
- * that read it; `breakers` has the same per channel. Provide it next to TerminusModule in a module of the app that mounts
+ * help. `breakers` has them per channel and upstream host. Provide it next to TerminusModule in a module of the app that mounts
  * AssistModule; it finds the module's providers itself.
  */
 @Injectable()
@@ -56,15 +55,9 @@ export class AssistHealthIndicator {
     const details = {
       redis,
       ...(topology && { redisTopology: topology }),
-      wechatBreaker: this.breakerStates(),
       breakers: this.channelBreakerStates(),
     };
     return redis === 'down' ? session.down(details) : session.up(details);
-  }
-
-  /** `{ 'api.weixin.qq.com': 'closed', 'openapi.alipay.com': 'closed' }`: one entry per upstream host called so far, any channel (the name predates Alipay). */
-  breakerStates(): Record<string, BreakerState> {
-    return this.find<CodeExchangeService>(CodeExchangeService)?.breakerStates() ?? {};
   }
 
   /** `{ wechat: { 'api.weixin.qq.com': 'open' }, wechat_mini: { 'api.weixin.qq.com': 'open' }, alipay: { 'openapi.alipay.com': 'closed' } }`. */

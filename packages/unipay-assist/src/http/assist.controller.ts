@@ -1,9 +1,10 @@
-import { Controller, Req, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
+import { Controller, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
 import { AlipayAuthUrlData, AlipayRelayService, AlipayUserIdData } from '../relay/alipay-relay.service';
-import { requestContext } from '../kernel/request-context';
+import { AssistRequestContext } from '../kernel/request-context';
 import { MiniOpenIdData, MiniProgramRelayService } from '../relay/mini-program-relay.service';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';
+import { AssistContext } from './assist-context.decorator';
 import { AccessTokenData, AssistService, AuthUrlData } from '../relay/assist.service';
 import { AssistPost } from './assist-route.decorator';
 import { AlipayAuthUrlDto } from './dto/alipay-auth-url.dto';
@@ -33,29 +34,29 @@ export class AssistController {
   ) {}
 
   @AssistPost('getWxAccessToken', WxAccessTokenDto)
-  getWxAccessToken(@AssistBody() dto: WxAccessTokenDto, @Req() req: object): Promise<AccessTokenData> {
-    return this.assist.getWxAccessToken(requestContext(req), dto.code);
+  getWxAccessToken(@AssistBody() dto: WxAccessTokenDto, @AssistContext() ctx: AssistRequestContext): Promise<AccessTokenData> {
+    return this.assist.getWxAccessToken(ctx, dto.code);
   }
 
   @AssistPost('getWxAuthUrl', WxAuthUrlDto)
-  getWxAuthUrl(@AssistBody() dto: WxAuthUrlDto, @Req() req: object): AuthUrlData {
-    return this.assist.getWxAuthUrl(requestContext(req), dto);
+  getWxAuthUrl(@AssistBody() dto: WxAuthUrlDto, @AssistContext() ctx: AssistRequestContext): AuthUrlData {
+    return this.assist.getWxAuthUrl(ctx, dto);
   }
 
   // Named as DaxPay names its assist routes (get + channel + what is answered), see the README.
   @AssistPost('getAlipayAuthUrl', AlipayAuthUrlDto)
-  getAlipayAuthUrl(@AssistBody() dto: AlipayAuthUrlDto, @Req() req: object): AlipayAuthUrlData {
-    return this.alipay.getAlipayAuthUrl(requestContext(req), dto);
+  getAlipayAuthUrl(@AssistBody() dto: AlipayAuthUrlDto, @AssistContext() ctx: AssistRequestContext): AlipayAuthUrlData {
+    return this.alipay.getAlipayAuthUrl(ctx, dto);
   }
 
   @AssistPost('getAlipayUserId', AlipayUserIdDto)
-  getAlipayUserId(@AssistBody() dto: AlipayUserIdDto, @Req() req: object): Promise<AlipayUserIdData> {
-    return this.alipay.getAlipayUserId(requestContext(req), dto.authCode);
+  getAlipayUserId(@AssistBody() dto: AlipayUserIdDto, @AssistContext() ctx: AssistRequestContext): Promise<AlipayUserIdData> {
+    return this.alipay.getAlipayUserId(ctx, dto.authCode);
   }
 
   @AssistPost('getWxMiniOpenId', WxMiniOpenIdDto)
-  getWxMiniOpenId(@AssistBody() dto: WxMiniOpenIdDto, @Req() req: object): Promise<MiniOpenIdData> {
-    return this.miniProgram.getWxMiniOpenId(requestContext(req), dto.code);
+  getWxMiniOpenId(@AssistBody() dto: WxMiniOpenIdDto, @AssistContext() ctx: AssistRequestContext): Promise<MiniOpenIdData> {
+    return this.miniProgram.getWxMiniOpenId(ctx, dto.code);
   }
 }
 

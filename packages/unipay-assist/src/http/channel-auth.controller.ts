@@ -1,9 +1,10 @@
 import { Controller, Get, Req, Res, SetMetadata, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ALIPAY_CALLBACK_PATH, DOUYIN_CALLBACK_PATH, AuthAndSetData, AuthData, AuthUrlData, ChannelAuthService, WECHAT_CALLBACK_PATH } from '../relay/channel-auth.service';
-import { requestContext } from '../kernel/request-context';
+import { AssistRequestContext, requestContext } from '../kernel/request-context';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';
+import { AssistContext } from './assist-context.decorator';
 import { AssistQuery } from './assist-query.decorator';
 import { replyBrowser } from './auth-page.reply';
 import { CHANNEL_AUTH_PATH, ChannelAuthPost, ChannelAuthSignedGet } from './channel-auth-route.decorator';
@@ -30,18 +31,18 @@ export class ChannelAuthController {
   constructor(protected readonly channelAuth: ChannelAuthService) {}
 
   @ChannelAuthPost('generateAuthUrl', GenerateAuthUrlDto)
-  generateAuthUrl(@AssistBody() dto: GenerateAuthUrlDto, @Req() req: object): Promise<AuthUrlData> {
-    return this.channelAuth.generateAuthUrl(requestContext(req), dto);
+  generateAuthUrl(@AssistBody() dto: GenerateAuthUrlDto, @AssistContext() ctx: AssistRequestContext): Promise<AuthUrlData> {
+    return this.channelAuth.generateAuthUrl(ctx, dto);
   }
 
   @ChannelAuthPost('auth', AuthCodeDto)
-  auth(@AssistBody() dto: AuthCodeDto, @Req() req: object): Promise<AuthData> {
-    return this.channelAuth.auth(requestContext(req), dto);
+  auth(@AssistBody() dto: AuthCodeDto, @AssistContext() ctx: AssistRequestContext): Promise<AuthData> {
+    return this.channelAuth.auth(ctx, dto);
   }
 
   @ChannelAuthPost('authAndSet', AuthCodeDto)
-  authAndSet(@AssistBody() dto: AuthCodeDto, @Req() req: object): Promise<AuthAndSetData> {
-    return this.channelAuth.authAndSet(requestContext(req), dto);
+  authAndSet(@AssistBody() dto: AuthCodeDto, @AssistContext() ctx: AssistRequestContext): Promise<AuthAndSetData> {
+    return this.channelAuth.authAndSet(ctx, dto);
   }
 }
 

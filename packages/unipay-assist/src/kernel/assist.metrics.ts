@@ -36,18 +36,16 @@ export interface AssistMetrics {
   /**
    * A signed request seen again within its window and answered with the
    * answer it got the first time, without running again (`replay: 'answer'`).
-   * Optional, so implementations written before it keep compiling.
    */
-  replayAnswered?(source: ReplayAnswerSource): void;
+  replayAnswered(source: ReplayAnswerSource): void;
   /** The WeChat breaker of `host` changed state. */
   breakerState(host: string, state: BreakerState): void;
   /**
    * A Redis command of `store` failed (the request failed closed, 29310,
    * or, for `exchange`/`result_write`, the result is being written again).
    * `op` is the store's operation (`claim`, `get`, `settle`, `increment`, …).
-   * Optional, so implementations written before it keep compiling.
    */
-  redisError?(store: RedisStoreName, op: string): void;
+  redisError(store: RedisStoreName, op: string): void;
 }
 
 export const AssistMetrics = Symbol('AssistMetrics');

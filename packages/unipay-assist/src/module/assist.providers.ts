@@ -99,7 +99,7 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
         ? new RedisReplayStore(redis, {
             keyPrefix,
             replicaAcks: resolveReplicaAcks(o.redisReplicaAcks),
-            onRedisError: (op) => metrics.redisError?.('replay', op),
+            onRedisError: (op) => metrics.redisError('replay', op),
           })
         : new MemoryReplayStore()),
   },
@@ -113,7 +113,7 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
       return new RedisExchangeCache(redis, {
         keyPrefix,
         replicaAcks,
-        onRedisError: (op) => metrics.redisError?.('exchange', op),
+        onRedisError: (op) => metrics.redisError('exchange', op),
         // The code's 12-hex digest, as every exchange line names it; never the code.
         onEvent: ({ event, key, ...rest }) => {
           const code = key.slice(key.lastIndexOf(':') + 1, key.lastIndexOf(':') + 13);
@@ -129,7 +129,7 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
     useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics): ChannelAuthStore =>
       o.channelAuthStore ??
       (redis
-        ? new RedisChannelAuthStore(redis, { keyPrefix, onRedisError: (op) => metrics.redisError?.('channel-auth', op) })
+        ? new RedisChannelAuthStore(redis, { keyPrefix, onRedisError: (op) => metrics.redisError('channel-auth', op) })
         : new MemoryChannelAuthStore()),
   },
   {

@@ -31,7 +31,7 @@ export const RATE_LIMIT_PROVIDERS: Provider[] = [
     useFactory: (options: AssistModuleOptions, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics) =>
       options.throttlerStorage ??
       (redis
-        ? new RedisThrottlerStorage(redis, keyPrefix, (op) => metrics.redisError?.('rate-limit', op))
+        ? new RedisThrottlerStorage(redis, keyPrefix, (op) => metrics.redisError('rate-limit', op))
         : // O(1) per hit; @nestjs/throttler's own keeps and filters every hit of the window.
           new MemoryThrottlerStorage()),
   },

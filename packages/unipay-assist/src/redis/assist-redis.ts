@@ -1,5 +1,4 @@
 import Redis, { Cluster } from 'ioredis';
-import { createRedisClient } from './redis-connection';
 
 /** What the module's Redis-backed stores talk to: a single node (or Sentinel-managed) client, or a Cluster. */
 export type AssistRedisClient = Redis | Cluster;
@@ -23,13 +22,3 @@ export const ASSIST_REDIS_KEY_PREFIX = Symbol('UnipayAssistRedisKeyPrefix');
  * ASSIST_REDIS_OWNED are derived from it.
  */
 export const ASSIST_REDIS_CONNECTION = Symbol('UnipayAssistRedisConnection');
-
-/**
- * A single-node client from a url with the module's fail-closed tuning
- * (see createRedisClient), or null without a url. Kept for callers of the
- * url-only form; the module itself goes through openAssistRedis.
- */
-export function createAssistRedis(url: string | undefined): Redis | null {
-  if (!url) return null;
-  return createRedisClient({ kind: 'single', url }).client as Redis;
-}

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { CodeExchangeService, ExchangeSource } from '../exchange/code-exchange.service';
 import { AssistException } from '../kernel/assist.exception';
@@ -8,12 +8,15 @@ import { AssistErrorCode, AssistErrorCodeValue } from '@unipay-assist/wire';
 import { mask } from '@unipay-assist/wire';
 import { AssistRequestContext } from '../kernel/request-context';
 import { AlipayApp } from '../merchants/merchant-channels';
-import { Merchant } from '../merchants/merchant';
+import { trustedMerchant } from '../merchants/trusted-merchant';
+import { MerchantProvider } from '../merchants/merchant.provider';
+import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { AlipayScope, buildAlipayAuthorizeUrl } from '../alipay/alipay-authorize-url';
 import { ALIPAY_EXCHANGE_CODEC } from '../alipay/alipay-exchange-codec';
 import { AlipayExchangeResult, AlipayTransportFailureKind, isAlipayTransportFailure } from '../alipay/alipay-exchange-result';
 import { AlipayOAuthClient } from '../alipay/alipay-oauth.client';
+import { loadAlipaySdk } from '../alipay/alipay-sdk.loader';
 import { InjectAlipayOptions, ResolvedAlipayOptions } from '../alipay/alipay.options';
 
 /** `getAlipayAuthUrl`'s business data. */
@@ -47,7 +50,7 @@ export const NO_ALIPAY_APP = 'the merchant has no Alipay app configured (merchan
  * timeout is never retried. Never logs or returns the access token or the code.
  */
 @Injectable()
-export class AlipayRelayService {
+export class AlipayRelayService implements OnModuleInit {
   // One SDK client per app and key pair: its construction parses the keys.
   private readonly clients = new Map<string, AlipayOAuthClient>();
 
@@ -56,7 +59,15 @@ export class AlipayRelayService {
     private readonly exchanges: CodeExchangeService,
     private readonly logger: AssistLogger,
     @Inject(AssistMetrics) private readonly metrics: AssistMetrics,
+    @Inject(MerchantProvider) private readonly merchants: MerchantProvider,
   ) {}
+
+  /** Configured merchants with an Alipay app need the optional peer: a missing one fails the start, naming the merchant. */
+  async onModuleInit(): Promise<void> {
+    if (!(this.merchants instanceof StaticMerchantProvider)) return;
+    const first = this.merchants.merchants.find((m) => m.alipay);
+    if (first) await loadAlipaySdk(`merchant ${first.mchNo} alipay`);
+  }
 
   /** The authorize page URL. The caller checks the redirect host. */
   authorizeUrl(app: AlipayApp, redirectUri: string, scope?: AlipayScope, state?: string): string {
@@ -65,7 +76,7 @@ export class AlipayRelayService {
 
   /** One auth code to the payer's ids, idempotently. Throws AssistException (293xx) when Alipay gave no usable answer. */
   async exchangeAuthCode(app: AlipayApp, authCode: string, traceId: string): Promise<AlipayIdentity> {
-    const client = this.clientFor(app);
+    const client = await this.clientFor(app);
     const upstream = {
       // Prefixed: an Alipay app id never shares cache keys with a WeChat one.
       app: { appId: `alipay:${app.appId}`, appSecret: app.appPrivateKeyPem },
@@ -91,7 +102,7 @@ export class AlipayRelayService {
   }
 
   getAlipayAuthUrl(ctx: AssistRequestContext, dto: { url: string; state?: string; scope?: AlipayScope }): AlipayAuthUrlData {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     if (!merchant.alipay) return { code: 1, msg: NO_ALIPAY_APP };
     // Not an open redirector: only the merchant's own hosts (29062).
     const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
@@ -100,7 +111,7 @@ export class AlipayRelayService {
   }
 
   async getAlipayUserId(ctx: AssistRequestContext, authCode: string): Promise<AlipayUserIdData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     if (!merchant.alipay) return { code: 1, msg: NO_ALIPAY_APP };
     const identity = await this.exchangeAuthCode(merchant.alipay, authCode, ctx.traceId);
     if (!identity.ok) {
@@ -119,24 +130,20 @@ export class AlipayRelayService {
     return { code: 0, ...(identity.userId !== undefined && { userId: identity.userId }), ...(identity.openId !== undefined && { openId: identity.openId }) };
   }
 
-  private clientFor(app: AlipayApp): AlipayOAuthClient {
+  private async clientFor(app: AlipayApp): Promise<AlipayOAuthClient> {
     // Keyed by a digest of the key too: a merchant store that rotates keys gets a fresh client.
     const key = `${app.appId}:${createHash('sha256').update(app.appPrivateKeyPem).update(app.alipayPublicKeyPem).digest('hex')}`;
     let client = this.clients.get(key);
     if (!client) {
+      const sdk = await loadAlipaySdk('merchant alipay');
       if (this.clients.size >= 1024) this.clients.clear();
       client = new AlipayOAuthClient(
         { appId: app.appId, appPrivateKey: app.appPrivateKeyPem, alipayPublicKey: app.alipayPublicKeyPem },
         { gateway: this.options.gateway, timeoutMs: this.options.timeoutMs },
+        sdk,
       );
       this.clients.set(key, client);
     }
     return client;
   }
-}
-
-/** The merchant the SignatureGuard verified; a route without the guard is a wiring mistake. */
-function trusted(ctx: AssistRequestContext): Merchant {
-  if (!ctx.merchant) throw new Error('relay route reached without the SignatureGuard');
-  return ctx.merchant;
 }

@@ -6,7 +6,7 @@ import { AssistErrorCode } from '@unipay-assist/wire';
 import { mask } from '@unipay-assist/wire';
 import { AssistRequestContext } from '../kernel/request-context';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
-import { Merchant } from '../merchants/merchant';
+import { trustedMerchant } from '../merchants/trusted-merchant';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { WechatAppsService } from './wechat-apps.service';
 import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
@@ -30,7 +30,7 @@ export class AssistService {
   ) {}
 
   async getWxAccessToken(ctx: AssistRequestContext, code: string): Promise<AccessTokenData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     // Own app, the service provider's, or through the third-party platform (WechatAppsService).
     const upstream = this.apps.upstream(merchant, code, ctx.traceId);
     // Idempotent: the same code gets the same answer (single-flight, cache, Redis claim).
@@ -50,16 +50,10 @@ export class AssistService {
   }
 
   getWxAuthUrl(ctx: AssistRequestContext, dto: WxAuthUrlDto): AuthUrlData {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     // Not an open redirector: only the merchant's own hosts (29062).
     const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `url: ${check.reason}`);
     return { code: 0, url: this.apps.authorizeUrl(merchant, dto.url, dto.scope, dto.state) };
   }
-}
-
-/** The merchant the SignatureGuard verified; a route without the guard is a wiring mistake, answered 10001. */
-function trusted(ctx: AssistRequestContext): Merchant {
-  if (!ctx.merchant) throw new Error('relay route reached without the SignatureGuard');
-  return ctx.merchant;
 }

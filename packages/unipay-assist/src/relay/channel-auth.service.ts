@@ -9,6 +9,7 @@ import { AssistErrorCode } from '@unipay-assist/wire';
 import { mask } from '@unipay-assist/wire';
 import { AssistRequestContext } from '../kernel/request-context';
 import { Merchant } from '../merchants/merchant';
+import { trustedMerchant } from '../merchants/trusted-merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { ChannelAuthStatus } from '@unipay-assist/wire';
@@ -152,7 +153,7 @@ export class ChannelAuthService {
   }
 
   async generateAuthUrl(ctx: AssistRequestContext, input: GenerateAuthUrlInput): Promise<AuthUrlData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     const channel = this.channelOf(merchant, input.channel, input.authType);
     const queryCode = mintFlowToken();
     const { mode, redirectUri } = this.redirectTarget(merchant, input.authPath, queryCode, channel);
@@ -163,7 +164,7 @@ export class ChannelAuthService {
   }
 
   async auth(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     const channel = this.channelOf(merchant, input.channel, input.authType);
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
@@ -189,7 +190,7 @@ export class ChannelAuthService {
   }
 
   async authAndSet(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthAndSetData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     this.channelOf(merchant, input.channel, input.authType);
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
@@ -302,7 +303,7 @@ export class ChannelAuthService {
    * a page saying to open it there.
    */
   async jump(ctx: AssistRequestContext, input: JumpInput, userAgent: unknown, selfUrl: string): Promise<BrowserOutcome> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     const auto = input.channel === AUTO_CHANNEL || input.authType === AUTO_CHANNEL;
     // AUTO (Jeepay's ifCode=AUTO): Alipay inside Alipay, WeChat inside WeChat, elsewhere a page naming both.
     const picked: AuthChannel = auto ? (isAlipayBrowser(userAgent) && merchant.alipay ? 'ali_pay' : 'wechat_pay') : this.channelOf(merchant, input.channel ?? 'wechat_pay', input.authType);
@@ -640,10 +641,4 @@ function hostedOff(what: string): AssistException {
 
 function taken(): AssistException {
   return new AssistException(AssistErrorCode.QUERY_CODE_TAKEN, 'queryCode: already completed with another authorization code');
-}
-
-/** The merchant the SignatureGuard verified; a route without the guard is a wiring mistake. */
-function trusted(ctx: AssistRequestContext): Merchant {
-  if (!ctx.merchant) throw new Error('channel auth route reached without the SignatureGuard');
-  return ctx.merchant;
 }

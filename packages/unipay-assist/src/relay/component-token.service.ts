@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openJson, sealingKey, sealJson } from '../exchange/exchange-key';
+import { openJson, sealingKey, sealJson } from '../kernel/seal';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistLogger } from '../kernel/assist.logger';
 import { AssistErrorCode } from '@unipay-assist/wire';

@@ -7,7 +7,7 @@ import { AssistMetrics } from '../kernel/assist.metrics';
 import { AssistErrorCode, AssistErrorCodeValue } from '@unipay-assist/wire';
 import { mask } from '@unipay-assist/wire';
 import { AssistRequestContext } from '../kernel/request-context';
-import { Merchant } from '../merchants/merchant';
+import { trustedMerchant } from '../merchants/trusted-merchant';
 import { MiniProgramApp } from '../merchants/merchant-channels';
 import { WechatMiniProgramClient } from '../wechat/wechat-mini-program.client';
 import { MiniProgramSessionResult, WechatTransportFailureKind } from '../wechat/wechat-mini-program-result';
@@ -88,7 +88,7 @@ export class MiniProgramRelayService {
   }
 
   async getWxMiniOpenId(ctx: AssistRequestContext, code: string): Promise<MiniOpenIdData> {
-    const merchant = trusted(ctx);
+    const merchant = trustedMerchant(ctx);
     if (!merchant.miniProgram) return { code: 1, msg: NO_MINI_PROGRAM };
     const identity = await this.exchangeLoginCode(merchant.miniProgram, code, ctx.traceId);
     if (!identity.ok) {
@@ -98,9 +98,4 @@ export class MiniProgramRelayService {
     ctx.answered = { event: 'wechat.mini.exchanged', fields: { code: identity.codeDigest, openId: mask(identity.openId), source: identity.source } };
     return { code: 0, openId: identity.openId };
   }
-}
-
-function trusted(ctx: AssistRequestContext): Merchant {
-  if (!ctx.merchant) throw new Error('relay route reached without the SignatureGuard');
-  return ctx.merchant;
 }

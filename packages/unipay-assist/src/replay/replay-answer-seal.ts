@@ -1,4 +1,4 @@
-import { openJson, sealingKey, sealJson } from '../exchange/exchange-key';
+import { openJson, sealingKey, sealJson } from '../kernel/seal';
 import type { Merchant } from '../merchants/merchant';
 
 const PURPOSE = 'replay-answer v1';

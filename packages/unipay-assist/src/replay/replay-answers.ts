@@ -190,7 +190,7 @@ export class ReplayAnswers {
   }
 
   private replayed(answer: WireAnswer, source: ReplaySource): ReplayEntry {
-    this.metrics?.replayAnswered?.(source);
+    this.metrics?.replayAnswered(source);
     return { kind: 'replayed', answer, source };
   }
 }

@@ -35,6 +35,7 @@ class CountingMetrics implements AssistMetrics {
   readonly replayed: string[] = [];
   rejected = 0;
   reused: string[] = [];
+  redisError(): void {}
   request(): void {}
   wechatCall(): void {}
   exchangeReused(source: string): void {

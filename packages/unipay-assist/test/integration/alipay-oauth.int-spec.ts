@@ -1,3 +1,4 @@
+import * as alipaySdk from 'alipay-sdk';
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { createServer, request } from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -38,6 +39,7 @@ function clientFor(appId: string, overrides: { appPrivateKey?: string; alipayPub
       alipayPublicKey: overrides.alipayPublicKey ?? keys.alipayPublicKey,
     },
     { gateway: overrides.gateway ?? sim.gateway, timeoutMs: overrides.timeoutMs ?? 5000 },
+    alipaySdk,
   );
 }
 
@@ -99,6 +101,7 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
       const client = new AlipayOAuthClient(
         { appId: OPEN_APP, appPrivateKey: keys.appPrivateKey ?? '', alipayPublicKey: keys.alipayPublicKey },
         { gateway: short.gateway },
+        alipaySdk,
       );
       const code = short.simulator.issueAuthCode(OPEN_APP);
       expect(await waitFor(() => short.simulator.codeState(code) === 'expired')).toBe(true);
@@ -124,6 +127,7 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
     const stranger = new AlipayOAuthClient(
       { appId: '2021999999999999', appPrivateKey: keys.appPrivateKey ?? '', alipayPublicKey: keys.alipayPublicKey },
       { gateway: sim.gateway },
+      alipaySdk,
     );
     const r = await stranger.exchangeCode('whatever');
     expectRefusal(r, 'isv.invalid-app-id');

@@ -29,6 +29,7 @@ const CLOCK = { nowMs: () => FIXTURE.resTime * 1000 };
 class ReplayCounter implements AssistMetrics {
   readonly replayed: string[] = [];
   rejected = 0;
+  redisError(): void {}
   request(): void {}
   wechatCall(): void {}
   exchangeReused(): void {}

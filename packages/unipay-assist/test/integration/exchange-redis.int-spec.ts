@@ -1,7 +1,8 @@
 import { exchangeKeys } from '../../src/redis/redis-keys';
 import Redis from 'ioredis';
 import { CodeExchangeService, ExchangeStats } from '../../src/exchange/code-exchange.service';
-import { exchangeKey, sealExchange, sealingKey } from '../../src/exchange/exchange-key';
+import { exchangeKey, sealExchange } from '../../src/exchange/exchange-key';
+import { sealingKey } from '../../src/kernel/seal';
 import { WechatSimulator } from '../../../simulator/src/wechat-simulator';
 import { DEMO_WECHAT_APP, post, RunningGateway, signedBody, startGateway } from '../../../../test/support/gateway';
 import { LogCapture } from '../../../../test/support/log-capture';

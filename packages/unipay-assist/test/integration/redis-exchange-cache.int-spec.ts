@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistErrorCode } from '../../../wire/src/error-codes';
 import { RedisExchangeCache } from '../../src/exchange/redis-exchange.cache';
-import { createAssistRedis } from '../../src/redis/assist-redis';
+import { createRedisClient } from '../../src/redis/redis-connection';
 import { SHARED_REDIS_URL, uniquePrefix } from '../../../../test/support/redis-server';
 import { exchangeKeys } from '../../src/redis/redis-keys';
 import { sleep, waitFor } from '../../../../test/support/wait';
@@ -124,7 +124,7 @@ describe('RedisExchangeCache: the claim holder stores the result and releases th
 describe('RedisExchangeCache with Redis down', () => {
   it('answers 29310 (fails closed) and never leaks the URL', async () => {
     // A closed loopback port: ioredis with no offline queue fails at once.
-    const redis = createAssistRedis('redis://:pw-must-not-leak@127.0.0.1:1')!;
+    const redis = (createRedisClient({ kind: 'single', url: 'redis://:pw-must-not-leak@127.0.0.1:1' }).client as Redis);
     redis.on('error', () => undefined);
     const cache = new RedisExchangeCache(redis, { keyPrefix: 'test:down:' });
     for (const op of [() => cache.get('k'), () => cache.claim('k', 'o', 1000), () => cache.set('k', 'v', 1000)]) {

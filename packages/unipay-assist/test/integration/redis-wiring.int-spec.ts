@@ -1,7 +1,8 @@
 import { Redis } from 'ioredis';
 import { assistConfig } from '../../src';
 import { AssistConfigError } from '../../src/kernel/assist-config.error';
-import { ASSIST_REDIS_CONNECTION, ASSIST_REDIS_OWNED, AssistRedis, createAssistRedis } from '../../src/redis/assist-redis';
+import { ASSIST_REDIS_CONNECTION, ASSIST_REDIS_OWNED, AssistRedis } from '../../src/redis/assist-redis';
+import { createRedisClient } from '../../src/redis/redis-connection';
 import { openAssistRedis } from '../../src/redis/assist-redis-connection';
 import type { RedisConnection } from '../../src/redis/redis-connection';
 import { LogCapture } from '../../../../test/support/log-capture';
@@ -168,7 +169,7 @@ describe('health and metrics name the Redis roles and operations', () => {
     const registry = new Registry();
     const metrics = new PrometheusAssistMetrics({ registry });
     // A closed loopback port: every command fails at once (no offline queue).
-    const down = createAssistRedis('redis://127.0.0.1:1')!;
+    const down = (createRedisClient({ kind: 'single', url: 'redis://127.0.0.1:1' }).client as Redis);
     down.on('error', () => undefined);
     const storage = new RedisThrottlerStorage(down, 'test:down:', (op) => metrics.redisError('rate-limit', op));
     const replay = new RedisReplayStore(down, { keyPrefix: 'test:down:', onRedisError: (op) => metrics.redisError('replay', op) });

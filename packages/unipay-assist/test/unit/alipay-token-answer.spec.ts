@@ -70,14 +70,14 @@ describe('transportFailure (what alipay-sdk threw, as a kind)', () => {
     ['other side closed', causeWith('SocketError', 'UND_ERR_SOCKET'), 'unreachable'],
     ['DNS', causeWith('Error', 'ENOTFOUND'), 'unreachable'],
   ])('%s is %s', (_label, cause, kind) => {
-    const r = transportFailure(new AlipayRequestError(`HttpClient Request error: ${cause.message}`, { cause }));
+    const r = transportFailure(new AlipayRequestError(`HttpClient Request error: ${cause.message}`, { cause }), AlipayRequestError);
     expect(r.kind).toBe(kind);
   });
 
   it('names the socket code for unreachable, and nothing of the request', () => {
     const cause = causeWith('Error', 'ECONNREFUSED');
     cause.message = 'connect ECONNREFUSED 127.0.0.1:1 code=SECRET_CODE';
-    expect(transportFailure(new AlipayRequestError(cause.message, { cause }))).toEqual({
+    expect(transportFailure(new AlipayRequestError(cause.message, { cause }), AlipayRequestError)).toEqual({
       ok: false,
       kind: 'unreachable',
       reason: 'Alipay is unreachable (ECONNREFUSED)',
@@ -85,26 +85,26 @@ describe('transportFailure (what alipay-sdk threw, as a kind)', () => {
   });
 
   it('a non-200 is http-error with its status, with or without a trace id', () => {
-    expect(transportFailure(new AlipayRequestError('HTTP 请求错误, status: 503', { responseDataRaw: '<html>' }))).toEqual({
+    expect(transportFailure(new AlipayRequestError('HTTP 请求错误, status: 503', { responseDataRaw: '<html>' }), AlipayRequestError)).toEqual({
       ok: false,
       kind: 'http-error',
       status: 503,
       reason: 'Alipay answered HTTP 503',
     });
-    expect(transportFailure(new AlipayRequestError('HTTP 请求错误, status: 404', { traceId: 'T1' }))).toMatchObject({ status: 404 });
+    expect(transportFailure(new AlipayRequestError('HTTP 请求错误, status: 404', { traceId: 'T1' }), AlipayRequestError)).toMatchObject({ status: 404 });
   });
 
   it('a body that is not JSON, or JSON without the answer, is bad-response', () => {
-    expect(transportFailure(new AlipayRequestError('Response 格式错误', { cause: new SyntaxError('x') }))).toMatchObject({
+    expect(transportFailure(new AlipayRequestError('Response 格式错误', { cause: new SyntaxError('x') }), AlipayRequestError)).toMatchObject({
       kind: 'bad-response',
       reason: 'Alipay answered a body that is not JSON',
     });
-    expect(transportFailure(new AlipayRequestError('Response 格式错误，返回值 x_response 找不到', {}))).toMatchObject({ kind: 'bad-response' });
-    expect(transportFailure(new TypeError('anything else'))).toMatchObject({ kind: 'bad-response' });
+    expect(transportFailure(new AlipayRequestError('Response 格式错误，返回值 x_response 找不到', {}), AlipayRequestError)).toMatchObject({ kind: 'bad-response' });
+    expect(transportFailure(new TypeError('anything else'), AlipayRequestError)).toMatchObject({ kind: 'bad-response' });
   });
 
   it('every transport failure is told apart from a refusal', () => {
-    expect(isAlipayTransportFailure(transportFailure(new TypeError('x')))).toBe(true);
+    expect(isAlipayTransportFailure(transportFailure(new TypeError('x'), AlipayRequestError))).toBe(true);
     expect(isAlipayTransportFailure(readTokenAnswer({ code: '40002', sub_code: 'isv.code-invalid' }))).toBe(false);
     expect(isAlipayTransportFailure(readTokenAnswer({ user_id: '2088', access_token: 't' }))).toBe(false);
   });

@@ -1,7 +1,8 @@
 import { ALIPAY_EXCHANGE_CODEC } from '../../src/alipay/alipay-exchange-codec';
 import { AlipayExchangeResult } from '../../src/alipay/alipay-exchange-result';
 import { CodeExchangeService, UpstreamExchange } from '../../src/exchange/code-exchange.service';
-import { exchangeKey, openExchange, sealingKey } from '../../src/exchange/exchange-key';
+import { exchangeKey, openExchange } from '../../src/exchange/exchange-key';
+import { sealingKey } from '../../src/kernel/seal';
 import { resolveExchangeOptions } from '../../src/exchange/exchange.options';
 import { MemoryExchangeCache } from '../../src/exchange/memory-exchange.cache';
 import { AssistException } from '../../src/kernel/assist.exception';

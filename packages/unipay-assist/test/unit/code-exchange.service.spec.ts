@@ -1,7 +1,8 @@
 import { Test } from '@nestjs/testing';
 import { CodeExchangeService, UpstreamExchange } from '../../src/exchange/code-exchange.service';
 import { ExchangeCache } from '../../src/exchange/exchange.cache';
-import { exchangeKey, openExchange, sealExchange, sealingKey } from '../../src/exchange/exchange-key';
+import { exchangeKey, openExchange, sealExchange } from '../../src/exchange/exchange-key';
+import { sealingKey } from '../../src/kernel/seal';
 import { EXCHANGE_OPTIONS, ExchangeOptions, resolveExchangeOptions } from '../../src/exchange/exchange.options';
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistLogger } from '../../src/kernel/assist.logger';

@@ -1,7 +1,8 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { EnvelopeExceptionFilter, routeName } from '../../src/http/filters/envelope-exception.filter';
+import { EnvelopeExceptionFilter } from '../../src/http/filters/envelope-exception.filter';
+import { SignedRoute } from '../../src/http/assist-route.decorator';
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistLogger } from '../../src/kernel/assist.logger';
 import { AssistMetrics } from '../../src/kernel/assist.metrics';
@@ -14,6 +15,17 @@ interface Reply {
   res: object;
   body: unknown;
   status: number | undefined;
+}
+
+/** Handlers as the relay's controllers declare them: the route name is their metadata. */
+class Routes {
+  @SignedRoute('getWxAccessToken')
+  getWxAccessToken(): void {}
+  @SignedRoute('getAlipayUserId')
+  getAlipayUserId(): void {}
+  @SignedRoute('getWxMiniOpenId')
+  getWxMiniOpenId(): void {}
+  unnamed(): void {}
 }
 
 describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger and metrics)', () => {
@@ -39,10 +51,10 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
   });
 
   /** Runs the filter on `exception` for a request to `url`; returns the request and the one reply. */
-  function fail(exception: unknown, url = '/unipay/assist/getWxAccessToken'): { req: object; res: object; reply: Reply } {
-    const req = jsonRequest({}, url);
+  function fail(exception: unknown, handler: (...args: never[]) => unknown = Routes.prototype.getWxAccessToken): { req: object; res: object; reply: Reply } {
+    const req = jsonRequest({}, '/unipay/assist/any');
     const res = { fake: 'response' };
-    filter.catch(exception, httpContext(req, undefined, undefined, res));
+    filter.catch(exception, httpContext(req, Routes, handler, res));
     expect(replies).toHaveLength(1);
     return { req, res, reply: replies[0] };
   }
@@ -116,12 +128,24 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
     expect(metrics.calls).toEqual([['request', 'getWxAccessToken', 20052]]);
   });
 
-  it('labels the metric with the route when the path is one of the module’s, else "other" (bounded labels)', () => {
-    expect(routeName({ url: '/unipay/assist/getWxAuthUrl?x=1' })).toBe('getWxAuthUrl');
-    expect(routeName({ url: '/x', originalUrl: '/pay/wx/getWxAccessToken' })).toBe('getWxAccessToken');
-    expect(routeName({ url: '/unipay/assist/getWxOpenId' })).toBe('other');
+  it('labels a failure with the route its handler declares, for every channel’s routes', () => {
+    fail(new AssistException(AssistErrorCode.BAD_SIGN, 'bad sign'), Routes.prototype.getAlipayUserId);
+    replies.length = 0;
+    fail(AssistException.invalidField('code', 'is required'), Routes.prototype.getWxMiniOpenId);
+    expect(metrics.calls).toEqual([
+      ['request', 'getAlipayUserId', 20052],
+      ['request', 'getWxMiniOpenId', 10006],
+    ]);
+  });
+
+  it('labels "other" what reached no relay route: before routing, or a handler without route metadata (bounded labels)', () => {
     filter.reply(new NotFoundException(), jsonRequest({}, '/unipay/assist/no-such-route'), {}, 'pre-route');
-    expect(metrics.calls).toEqual([['request', 'other', 29009]]);
+    replies.length = 0;
+    fail(new AssistException(AssistErrorCode.BAD_SIGN, 'bad sign'), Routes.prototype.unnamed);
+    expect(metrics.calls).toEqual([
+      ['request', 'other', 29009],
+      ['request', 'other', 20052],
+    ]);
   });
 
   it('the traceId is the one the request already has (the guard’s and the logs’), not a new one', () => {

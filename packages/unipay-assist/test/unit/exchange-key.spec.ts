@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { exchangeKey, openExchange, sealExchange, sealingKey } from '../../src/exchange/exchange-key';
+import { exchangeKey, openExchange, sealExchange } from '../../src/exchange/exchange-key';
+import { sealingKey } from '../../src/kernel/seal';
 
 const CODE = '061Xy0ll2Qq1Fh4qGxml2Z0Tdl1Xy0lX';
 const VALUE = { openId: 'oOPENID123', accessToken: 'ACCESS_TOKEN_SECRET_VALUE', expiresAt: 1_900_000_000_000 };

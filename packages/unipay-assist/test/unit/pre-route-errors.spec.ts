@@ -26,8 +26,10 @@ class FakeAdapter {
     this.installedError = handler;
     this.installedErrorPrefix = prefix;
   }
-  setNotFoundHandler(handler: NotFoundHandler): void {
+  installedNotFoundArgs: unknown[] = [];
+  setNotFoundHandler(handler: NotFoundHandler, ...rest: unknown[]): void {
     this.installedNotFound = handler;
+    this.installedNotFoundArgs = rest;
   }
   reply(res: object, body: unknown, status?: number): void {
     this.replies.push({ res, body, status });
@@ -189,5 +191,16 @@ describe('PreRouteErrors (unit: a fake adapter’s setErrorHandler / setNotFound
     onlyNotFound.setNotFoundHandler(nest.missing);
     expect(installedHandler).not.toBe(nest.missing);
     expect(onlyNotFound).not.toHaveProperty('setErrorHandler');
+  });
+
+  it('passes every argument after the handler on untouched (platform-express 12 adds the excluded routes)', async () => {
+    const { adapter } = await mount({ globalPrefix: 'api' });
+    const fake = adapter as FakeAdapter;
+    const nest = new NestHandlers();
+    const excludedRoutes = [{ path: '/health', requestMethod: 1, pathRegex: /^\/health$/ }];
+    fake.setNotFoundHandler(nest.missing, 'api', excludedRoutes);
+    expect(fake.installedNotFound).not.toBe(nest.missing);
+    expect(fake.installedNotFoundArgs).toEqual(['api', excludedRoutes]);
+    expect(fake.installedNotFoundArgs[1]).toBe(excludedRoutes);
   });
 });

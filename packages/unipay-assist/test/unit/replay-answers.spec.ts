@@ -1,3 +1,4 @@
+import { AssistMetrics } from '../../src/kernel/assist.metrics';
 import { ReplayOptions } from '../../src/replay/replay.options';
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistLogger } from '../../src/kernel/assist.logger';
@@ -13,7 +14,8 @@ const merchant = normalizeMerchant({ mchNo: 'M1', wechat: { appId: 'wx1', appSec
 const options = (waitMs: number): ReplayOptions => ({ waitMs, pendingTtlMs: waitMs + 5_000 });
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined } as unknown as AssistLogger;
 
-class Counter {
+class Counter implements AssistMetrics {
+  redisError(): void {}
   readonly replayed: string[] = [];
   request(): void {}
   wechatCall(): void {}

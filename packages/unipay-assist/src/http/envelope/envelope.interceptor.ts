@@ -1,5 +1,4 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Optional } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { mergeMap, Observable, of } from 'rxjs';
 import { readBusiness } from '@unipay-assist/wire';
 import { AssistException } from '../../kernel/assist.exception';
@@ -9,7 +8,7 @@ import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../k
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
 import { ReplayAnswers, ReplayEntry } from '../../replay/replay-answers';
-import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
+import { routeNameOf } from '../route-name';
 import { dialectFor } from '@unipay-assist/wire';
 import { WireAnswer } from '@unipay-assist/wire';
 
@@ -30,7 +29,6 @@ import { WireAnswer } from '@unipay-assist/wire';
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
   constructor(
-    private readonly reflector: Reflector,
     private readonly logger: AssistLogger,
     @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
     @Optional() @InjectAssistClock() private readonly clock: AssistClock = systemClock,
@@ -39,7 +37,7 @@ export class EnvelopeInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<WireAnswer> {
     const ctx = requestContext(context.switchToHttp().getRequest<object>());
-    const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler())?.name ?? 'other';
+    const route = routeNameOf(context.getHandler());
     const replay = ctx.replay;
     if (replay?.kind === 'replayed') return of(this.replayed(ctx, route, replay));
     return next.handle().pipe(

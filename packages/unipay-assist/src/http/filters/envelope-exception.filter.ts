@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, Inject, Injectable, Optional } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { dialectFor, failureAnswer } from '@unipay-assist/wire';
 import { FailureContext } from '@unipay-assist/wire';
@@ -8,7 +8,7 @@ import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../k
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
 import { ReplayAnswers } from '../../replay/replay-answers';
-import { pathOf } from '../route-paths';
+import { routeNameOf, UNROUTED } from '../route-name';
 import { ErrorStage, mapError } from './error-mapping';
 
 /**
@@ -33,11 +33,13 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    this.reply(exception, http.getRequest<object>(), http.getResponse<object>(), 'route');
+    // A filter bound to a controller gets the execution context, whose handler names the route.
+    const handler = (host as Partial<ExecutionContext>).getHandler?.();
+    this.reply(exception, http.getRequest<object>(), http.getResponse<object>(), 'route', routeNameOf(handler));
   }
 
-  /** Logs, counts and answers one error with the failure envelope (HTTP 200). */
-  reply(exception: unknown, req: object, res: object, stage: ErrorStage = 'route'): void {
+  /** Logs, counts and answers one error with the failure envelope (HTTP 200); before routing, the route is `other`. */
+  reply(exception: unknown, req: object, res: object, stage: ErrorStage = 'route', route: string = UNROUTED): void {
     const ctx = requestContext(req);
     const { traceId } = ctx;
     // A request that failed gives its replay claim up, so the same signed request runs again when retried.
@@ -49,7 +51,7 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     } else {
       this.logger.log(traceId, 'request.rejected', { code: mapped.code, reason: mapped.msg });
     }
-    this.metrics?.request(routeName(req), mapped.code);
+    this.metrics?.request(route, mapped.code);
     if (mapped.code === AssistErrorCode.REPLAYED) this.metrics?.replayRejected();
     const answer = failureAnswer(dialectFor(ctx.merchant?.dialect), mapped.code, mapped.msg, this.failureContext(ctx));
     this.adapterHost.httpAdapter.reply(res, answer, 200);
@@ -64,13 +66,4 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     }
     return context;
   }
-}
-
-const ROUTE_NAMES: ReadonlySet<string> = new Set(['getWxAccessToken', 'getWxAuthUrl', 'generateAuthUrl', 'auth', 'authAndSet']);
-
-/** The route's last path segment when it is one of the module's, else `other` (bounded label values). */
-export function routeName(req: { url?: string; originalUrl?: string }): string {
-  const path = pathOf(req);
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  return ROUTE_NAMES.has(last) ? last : 'other';
 }

@@ -8,9 +8,12 @@ import { EnvelopeExceptionFilter } from './envelope-exception.filter';
 type ErrorHandler = (err: unknown, req: object, res: object, next?: unknown) => unknown;
 type NotFoundHandler = (req: object, res: object, next?: unknown) => unknown;
 
+// The handler comes first; whatever follows (the prefix, and since
+// @nestjs/platform-express 12 the routes excluded from it) is the adapter's
+// business and is passed on untouched, however many there are.
 interface PatchableAdapter {
-  setErrorHandler?: (handler: ErrorHandler, prefix?: string) => unknown;
-  setNotFoundHandler?: (handler: NotFoundHandler, prefix?: string) => unknown;
+  setErrorHandler?: (handler: ErrorHandler, ...rest: unknown[]) => unknown;
+  setNotFoundHandler?: (handler: NotFoundHandler, ...rest: unknown[]) => unknown;
 }
 
 /**
@@ -52,20 +55,20 @@ export class PreRouteErrors implements OnModuleInit {
 
     const setErrorHandler = adapter.setErrorHandler?.bind(adapter);
     if (setErrorHandler) {
-      adapter.setErrorHandler = (handler, prefix) =>
+      adapter.setErrorHandler = (handler, ...rest) =>
         // Four parameters: Express tells error middleware by its arity.
         setErrorHandler(function assistErrors(err: unknown, req: object, res: object, next?: unknown) {
           if (ours(req)) return envelope.reply(err, req, res, 'pre-route');
           return handler(err, req, res, next);
-        }, prefix);
+        }, ...rest);
     }
     const setNotFoundHandler = adapter.setNotFoundHandler?.bind(adapter);
     if (setNotFoundHandler) {
-      adapter.setNotFoundHandler = (handler, prefix) =>
+      adapter.setNotFoundHandler = (handler, ...rest) =>
         setNotFoundHandler(function assistNotFound(req: object, res: object, next?: unknown) {
           if (ours(req)) return envelope.reply(new RouteNotFound(), req, res, 'pre-route');
           return handler(req, res, next);
-        }, prefix);
+        }, ...rest);
     }
   }
 }

@@ -9,6 +9,7 @@ import { Merchant } from '../../merchants/merchant';
 import { MerchantProvider } from '../../merchants/merchant.provider';
 import { ReplayAnswers } from '../../replay/replay-answers';
 import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
+import { routeNameOf } from '../route-name';
 import { dtoFieldNames } from '../dto/signed-fields';
 import { dialectFor } from '@unipay-assist/wire';
 import { WireDialect } from '@unipay-assist/wire';
@@ -98,6 +99,6 @@ export class SignatureGuard implements CanActivate {
 
   /** The route's SignedRoute name (part of the replay key: one signed body, one route). */
   protected routeName(context: ExecutionContext | undefined): string {
-    return (context && this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler())?.name) ?? 'other';
+    return routeNameOf(context?.getHandler());
   }
 }

@@ -1,0 +1,12 @@
+import type { AssistRequestContext } from '../kernel/request-context';
+import type { Merchant } from './merchant';
+
+/**
+ * The merchant the SignatureGuard verified for this request. A signed route
+ * reached without the guard is a wiring mistake, not a caller's: it throws a
+ * plain Error, which the envelope filter answers as an internal error (10001).
+ */
+export function trustedMerchant(ctx: AssistRequestContext): Merchant {
+  if (!ctx.merchant) throw new Error('signed route reached without the SignatureGuard');
+  return ctx.merchant;
+}
