@@ -22,7 +22,13 @@ export const COMPONENT = {
 /** An official account that authorized the platform (its AppSecret is nowhere). */
 export const COMPONENT_ACCOUNT = 'wx0merchant0viaplat';
 
-export const SP_MERCHANT: MerchantInput = { ...DEMO_MERCHANT, mchNo: 'M5000000005', appId: 'A5000000005', miniProgram: undefined, wechat: { serviceProvider: true } };
+export const SP_MERCHANT: MerchantInput = {
+  ...DEMO_MERCHANT,
+  mchNo: 'M5000000005',
+  appId: 'A5000000005',
+  miniProgram: undefined,
+  wechat: { serviceProvider: true },
+};
 export const COMPONENT_MERCHANT: MerchantInput = {
   ...DEMO_MERCHANT,
   mchNo: 'M6000000006',
@@ -48,13 +54,19 @@ export interface WechatModesFixture {
  * gateway instances on the shared Redis under a fresh prefix, each with the
  * three merchants: own app, service provider, platform.
  */
-export function useWechatModes(adapter: HttpAdapterName, override: Partial<AssistModuleOptions> = {}): WechatModesFixture {
+export function useWechatModes(
+  adapter: HttpAdapterName,
+  override: Partial<AssistModuleOptions> = {},
+): WechatModesFixture {
   let sim: RunningSimulator | undefined;
   let a: RunningGateway | undefined;
   let b: RunningGateway | undefined;
   const logs = new LogCapture();
   beforeAll(async () => {
-    sim = await startSimulatorServer({ apps: [DEMO_WECHAT_APP, SP_APP], component: { ...COMPONENT, authorizers: [COMPONENT_ACCOUNT] } });
+    sim = await startSimulatorServer({
+      apps: [DEMO_WECHAT_APP, SP_APP],
+      component: { ...COMPONENT, authorizers: [COMPONENT_ACCOUNT] },
+    });
     const options: Partial<AssistModuleOptions> = {
       merchants: [OWN_MERCHANT, SP_MERCHANT, COMPONENT_MERCHANT],
       wechatServiceProvider: SP_APP,

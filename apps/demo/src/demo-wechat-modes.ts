@@ -54,7 +54,11 @@ export const DEMO_MODES_OPTIONS: Pick<AssistModuleOptions, 'wechatServiceProvide
  * events URL now and every 10 minutes, as WeChat does. The first push's
  * answer ('success', or the refusal envelope) is returned for the log.
  */
-export async function startDemoTicketPushes(sim: RunningSimulator, gatewayBase: string, routePrefix = 'unipay/assist'): Promise<string> {
+export async function startDemoTicketPushes(
+  sim: RunningSimulator,
+  gatewayBase: string,
+  routePrefix = 'unipay/assist',
+): Promise<string> {
   if (!sim.component) return 'no platform simulated';
   sim.component.setPushUrl(`${gatewayBase}/${routePrefix}/wechat/component/events`);
   sim.component.schedule(10 * 60_000);

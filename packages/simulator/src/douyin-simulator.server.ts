@@ -19,19 +19,28 @@ const ADMIN_PREFIX = '/__sim/douyin/';
  * with an admin API: GET stats, POST/DELETE faults, POST reset, and
  * POST codes {"clientKey","user"?} for a code as silent_auth would give it.
  */
-export async function startDouyinSimulator(options: DouyinSimulatorOptions & { port?: number; host?: string }): Promise<RunningDouyinSimulator> {
+export async function startDouyinSimulator(
+  options: DouyinSimulatorOptions & { port?: number; host?: string },
+): Promise<RunningDouyinSimulator> {
   const simulator = new DouyinSimulator(options);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     if (url.pathname.startsWith(ADMIN_PREFIX)) {
       const route = `${req.method ?? 'GET'} ${url.pathname.slice(ADMIN_PREFIX.length)}`;
-      const stats = (): object => ({ exchanges: simulator.exchanges, authorizations: simulator.authorizations, faultsInjected: simulator.faults.injected, faults: simulator.faults.list() });
+      const stats = (): object => ({
+        exchanges: simulator.exchanges,
+        authorizations: simulator.authorizations,
+        faultsInjected: simulator.faults.injected,
+        faults: simulator.faults.list(),
+      });
       if (handleFaultAdminRoute(route, simulator, stats, req, res)) return;
       if (route === 'POST codes') {
         readAdminJson(req, res, (body) => {
           const b = (body ?? {}) as Record<string, unknown>;
           if (typeof b.clientKey !== 'string' || !b.clientKey) throw new SimFaultError('clientKey is required');
-          adminJson(res, 200, { code: simulator.issueCode(b.clientKey, typeof b.user === 'string' && b.user ? b.user : undefined) });
+          adminJson(res, 200, {
+            code: simulator.issueCode(b.clientKey, typeof b.user === 'string' && b.user ? b.user : undefined),
+          });
         });
         return;
       }
@@ -43,6 +52,6 @@ export async function startDouyinSimulator(options: DouyinSimulatorOptions & { p
       res.end('not a Douyin OAuth path');
     }
   });
-  const { baseUrl, close } = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
-  return { simulator, server, baseUrl, close };
+  const listening = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  return { simulator, server, baseUrl: listening.baseUrl, close: () => listening.close() };
 }

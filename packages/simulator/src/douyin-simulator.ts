@@ -76,7 +76,12 @@ export class DouyinSimulator {
       readForm(req, (form) =>
         runWithFaults(this.faults, res, {
           exchange: () => this.exchange(form, res),
-          refuse: (answer) => douyinError(res, answer.kind === 'busy' ? 2190001 : (answer.errcode ?? 2190001), 'injected by the simulator'),
+          refuse: (answer) =>
+            douyinError(
+              res,
+              answer.kind === 'busy' ? 2190001 : (answer.errcode ?? 2190001),
+              'injected by the simulator',
+            ),
         }),
       );
       return true;
@@ -88,9 +93,12 @@ export class DouyinSimulator {
     const app = this.apps.get(q.get('client_key') ?? '');
     const redirect = parseRedirect(q.get('redirect_uri'));
     if (!app) return errorPage(res, 'Douyin simulator', 400, 'client_key is invalid');
-    if (q.get('response_type') !== 'code' || q.get('scope') !== 'login_id') return errorPage(res, 'Douyin simulator', 400, 'response_type must be code and scope login_id');
-    if (!redirect || redirect.search !== '') return errorPage(res, 'Douyin simulator', 400, 'redirect_uri must be an absolute URL without a query');
-    if (app.redirectUri !== undefined && redirect.toString() !== app.redirectUri) return errorPage(res, 'Douyin simulator', 400, 'redirect_uri is not the one registered for this app');
+    if (q.get('response_type') !== 'code' || q.get('scope') !== 'login_id')
+      return errorPage(res, 'Douyin simulator', 400, 'response_type must be code and scope login_id');
+    if (!redirect || redirect.search !== '')
+      return errorPage(res, 'Douyin simulator', 400, 'redirect_uri must be an absolute URL without a query');
+    if (app.redirectUri !== undefined && redirect.toString() !== app.redirectUri)
+      return errorPage(res, 'Douyin simulator', 400, 'redirect_uri is not the one registered for this app');
     redirect.searchParams.set('code', this.issueCode(app.clientKey, q.get('sim_user') || this.defaultUser));
     redirect.searchParams.set('state', q.get('state') ?? '');
     res.writeHead(302, { Location: redirect.toString(), 'Content-Length': '0' });
@@ -103,7 +111,8 @@ export class DouyinSimulator {
     if (form.get('client_secret') !== app.clientSecret) return douyinError(res, 10013, 'client_secret is invalid');
     if (form.get('grant_type') !== 'authorization_code') return douyinError(res, 10002, 'grant_type is invalid');
     const issued = this.codes.get(form.get('code') ?? '');
-    if (!issued || issued.clientKey !== app.clientKey || issued.used || issued.expiresAt <= Date.now()) return douyinError(res, 10007, 'code is invalid or expired');
+    if (!issued || issued.clientKey !== app.clientKey || issued.used || issued.expiresAt <= Date.now())
+      return douyinError(res, 10007, 'code is invalid or expired');
     issued.used = true;
     send(res, {
       data: {

@@ -18,7 +18,12 @@ export const COMPONENT_SIM_ADMIN_PREFIX = '/__sim/component/';
  *   DELETE /__sim/component/faults, POST /__sim/component/reset
  * False for any other path.
  */
-export function handleComponentAdmin(sim: ComponentPlatformSimulator | undefined, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+export function handleComponentAdmin(
+  sim: ComponentPlatformSimulator | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): boolean {
   if (!url.pathname.startsWith(COMPONENT_SIM_ADMIN_PREFIX)) return false;
   if (!sim) {
     adminJson(res, 404, { error: 'no third-party platform is simulated (start the simulator with `component`)' });
@@ -31,7 +36,8 @@ export function handleComponentAdmin(sim: ComponentPlatformSimulator | undefined
     case 'POST push-url':
       readAdminJson(req, res, (body) => {
         const b = (body ?? {}) as Record<string, unknown>;
-        if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)) throw new SimFaultError('url must be an http(s) URL');
+        if (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url))
+          throw new SimFaultError('url must be an http(s) URL');
         sim.setPushUrl(b.url);
         adminJson(res, 200, { url: b.url });
       });
@@ -44,7 +50,14 @@ export function handleComponentAdmin(sim: ComponentPlatformSimulator | undefined
         const push =
           infoType === 'component_verify_ticket' && !tamper
             ? sim.pushTicket()
-            : sim.pushEvent(infoType, infoType === 'component_verify_ticket' ? { ComponentVerifyTicket: 'forged-ticket' } : { AuthorizerAppid: String(b.authorizerAppid ?? '') }, undefined, tamper);
+            : sim.pushEvent(
+                infoType,
+                infoType === 'component_verify_ticket'
+                  ? { ComponentVerifyTicket: 'forged-ticket' }
+                  : { AuthorizerAppid: typeof b.authorizerAppid === 'string' ? b.authorizerAppid : '' },
+                undefined,
+                tamper,
+              );
         push.then(
           (result) => adminJson(res, 200, result),
           (err: Error) => adminJson(res, 502, { error: err.message }),
@@ -54,7 +67,8 @@ export function handleComponentAdmin(sim: ComponentPlatformSimulator | undefined
     case 'POST schedule':
       readAdminJson(req, res, (body) => {
         const ms = Number((body as Record<string, unknown> | undefined)?.intervalMs ?? 0);
-        if (!Number.isSafeInteger(ms) || ms < 0) throw new SimFaultError('intervalMs must be a whole number of ms (0 stops)');
+        if (!Number.isSafeInteger(ms) || ms < 0)
+          throw new SimFaultError('intervalMs must be a whole number of ms (0 stops)');
         sim.schedule(ms);
         adminJson(res, 200, { intervalMs: ms });
       });

@@ -129,18 +129,26 @@ export class ComponentPlatformSimulator {
    * timestamp, correctly signed), `appid` (encrypted for another platform).
    */
   async pushEvent(
-    infoType: ComponentEventType | string,
+    // Any InfoType (an unknown one tests the gateway's handling); ComponentEventType names the ones WeChat sends.
+    infoType: string,
     fields: Record<string, string>,
     createTime = Math.floor(Date.now() / 1000),
     tamper?: 'signature' | 'stale' | 'appid',
   ): Promise<PushResult> {
-    if (!this.pushUrl) throw new Error('the component simulator has no push URL (setPushUrl or POST /__sim/component/push-url)');
+    if (!this.pushUrl)
+      throw new Error('the component simulator has no push URL (setPushUrl or POST /__sim/component/push-url)');
     const appId = tamper === 'appid' ? `${this.appId}x` : this.appId;
     const inner = writeWechatXml({ AppId: appId, CreateTime: createTime, InfoType: infoType, ...fields });
     const timestamp = String(Math.floor(Date.now() / 1000) - (tamper === 'stale' ? 3600 : 0));
     const nonce = String(Math.floor(Math.random() * 1e9));
-    const sealed = sealPush({ token: this.options.token, encodingAesKey: this.options.encodingAesKey, appId }, inner, timestamp, nonce);
-    const signature = tamper === 'signature' ? sealed.signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) : sealed.signature;
+    const sealed = sealPush(
+      { token: this.options.token, encodingAesKey: this.options.encodingAesKey, appId },
+      inner,
+      timestamp,
+      nonce,
+    );
+    const signature =
+      tamper === 'signature' ? sealed.signature.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) : sealed.signature;
     const url = new URL(this.pushUrl);
     url.searchParams.set('signature', randomBytes(20).toString('hex'));
     url.searchParams.set('timestamp', timestamp);
@@ -179,7 +187,8 @@ export class ComponentPlatformSimulator {
   private issueToken(body: Record<string, unknown>, res: ServerResponse): void {
     if (body.component_appid !== this.appId) return wechatError(res, 40013, 'invalid appid');
     if (body.component_appsecret !== this.options.appSecret) return wechatError(res, 40125, 'invalid appsecret');
-    if (!this.ticket || body.component_verify_ticket !== this.ticket) return wechatError(res, 61006, 'component ticket is invalid');
+    if (!this.ticket || body.component_verify_ticket !== this.ticket)
+      return wechatError(res, 61006, 'component ticket is invalid');
     const token = `SIM_CAT_${randomBytes(24).toString('base64url')}`;
     this.tokens.set(token, Date.now() + this.tokenTtlSeconds * 1000);
     sendWechatJson(res, { component_access_token: token, expires_in: this.tokenTtlSeconds });
@@ -191,7 +200,8 @@ export class ComponentPlatformSimulator {
     const code = q.get('code');
     if (q.get('component_appid') !== this.appId) return wechatError(res, 40013, 'invalid component_appid');
     const expiresAt = this.tokens.get(q.get('component_access_token') ?? '');
-    if (expiresAt === undefined) return wechatError(res, 40001, 'invalid credential, access_token is invalid or not latest');
+    if (expiresAt === undefined)
+      return wechatError(res, 40001, 'invalid credential, access_token is invalid or not latest');
     if (expiresAt <= Date.now()) return wechatError(res, 42001, 'access_token expired');
     if (!appId) return wechatError(res, 41002, 'appid missing');
     if (!this.authorizers.has(appId)) return wechatError(res, 61003, 'component is not authorized by this account');

@@ -12,7 +12,12 @@ export interface PushSecrets {
  * the EncodingAESKey, through @wecom/crypto: WeCom and the official
  * account/platform share the scheme) for `appId`, and its msg_signature.
  */
-export function sealPush(secrets: PushSecrets, xml: string, timestamp: string, nonce: string): { ciphertext: string; signature: string } {
+export function sealPush(
+  secrets: PushSecrets,
+  xml: string,
+  timestamp: string,
+  nonce: string,
+): { ciphertext: string; signature: string } {
   const ciphertext = encrypt(secrets.encodingAesKey, xml, secrets.appId);
   return { ciphertext, signature: getSignature(secrets.token, timestamp, nonce, ciphertext) };
 }
@@ -20,7 +25,11 @@ export function sealPush(secrets: PushSecrets, xml: string, timestamp: string, n
 /** A flat WeChat XML message, each text value in CDATA (`]]>` split across two sections), numbers plain. */
 export function writeWechatXml(fields: Readonly<Record<string, string | number>>): string {
   const body = Object.entries(fields)
-    .map(([name, value]) => (typeof value === 'number' ? `<${name}>${value}</${name}>` : `<${name}><![CDATA[${value.replace(/]]>/g, ']]]]><![CDATA[>')}]]></${name}>`))
+    .map(([name, value]) =>
+      typeof value === 'number'
+        ? `<${name}>${value}</${name}>`
+        : `<${name}><![CDATA[${value.replace(/]]>/g, ']]]]><![CDATA[>')}]]></${name}>`,
+    )
     .join('');
   return `<xml>${body}</xml>`;
 }

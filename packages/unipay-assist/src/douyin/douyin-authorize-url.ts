@@ -4,7 +4,10 @@
  * no consent page. Douyin requires `redirect_uri` to equal the one
  * registered for the app and to carry no query, so a flow rides on `state`.
  */
-export function buildDouyinSilentAuthUrl(authBase: string, params: { clientKey: string; redirectUri: string; state: string }): string {
+export function buildDouyinSilentAuthUrl(
+  authBase: string,
+  params: { clientKey: string; redirectUri: string; state: string },
+): string {
   return (
     `${authBase.replace(/\/+$/, '')}/passport/open/silent_auth/` +
     `?client_key=${encodeURIComponent(params.clientKey)}` +

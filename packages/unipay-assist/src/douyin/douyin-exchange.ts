@@ -23,17 +23,37 @@ export function parseDouyinTokenBody(text: string): DouyinExchangeResult {
   } catch {
     throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered a body that is not JSON');
   }
-  if (!isRecord(body) || !isRecord(body.data)) throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered JSON without data');
+  if (!isRecord(body) || !isRecord(body.data))
+    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered JSON without data');
   const d = body.data;
   const errcode = Number(d.error_code ?? 0);
-  if (!Number.isInteger(errcode)) throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered an error_code that is not a number');
+  if (!Number.isInteger(errcode))
+    throw new AssistException(
+      AssistErrorCode.WECHAT_BAD_RESPONSE,
+      'Douyin answered an error_code that is not a number',
+    );
   if (errcode !== 0) {
-    const description = typeof d.description === 'string' && d.description !== '' ? d.description.slice(0, 200) : 'Douyin refused the request';
+    const description =
+      typeof d.description === 'string' && d.description !== ''
+        ? d.description.slice(0, 200)
+        : 'Douyin refused the request';
     return { ok: false, errcode, reason: `${description} (Douyin error_code ${errcode})` };
   }
-  if (typeof d.open_id !== 'string' || d.open_id === '' || typeof d.access_token !== 'string' || d.access_token === '') {
+  if (
+    typeof d.open_id !== 'string' ||
+    d.open_id === '' ||
+    typeof d.access_token !== 'string' ||
+    d.access_token === ''
+  ) {
     throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered without open_id or access_token');
   }
   const expiresIn = Number(d.expires_in);
-  return { ok: true, token: { openId: d.open_id, accessToken: d.access_token, expiresIn: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 300 } };
+  return {
+    ok: true,
+    token: {
+      openId: d.open_id,
+      accessToken: d.access_token,
+      expiresIn: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 300,
+    },
+  };
 }

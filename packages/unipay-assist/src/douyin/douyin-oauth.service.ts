@@ -42,7 +42,12 @@ export class DouyinOAuthService {
   }
 
   async exchangeCode(app: DouyinApp, code: string): Promise<DouyinExchangeResult> {
-    const form = new URLSearchParams({ client_key: app.clientKey, client_secret: app.clientSecret, code, grant_type: 'authorization_code' });
+    const form = new URLSearchParams({
+      client_key: app.clientKey,
+      client_secret: app.clientSecret,
+      code,
+      grant_type: 'authorization_code',
+    });
     let status: number;
     let text: string;
     try {
@@ -72,8 +77,15 @@ function douyinTransportError(err: unknown): AssistException {
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
     return new AssistException(AssistErrorCode.WECHAT_TIMEOUT, 'Douyin did not answer in time');
   }
-  if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || (typeof code === 'string' && code.startsWith('HPE_'))) {
+  if (
+    code === 'ERR_BAD_RESPONSE' ||
+    code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' ||
+    (typeof code === 'string' && code.startsWith('HPE_'))
+  ) {
     return new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered something that is not HTTP JSON');
   }
-  return new AssistException(AssistErrorCode.WECHAT_UNREACHABLE, `Douyin is unreachable${typeof code === 'string' ? ` (${code})` : ''}`);
+  return new AssistException(
+    AssistErrorCode.WECHAT_UNREACHABLE,
+    `Douyin is unreachable${typeof code === 'string' ? ` (${code})` : ''}`,
+  );
 }

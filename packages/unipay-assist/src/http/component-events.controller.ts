@@ -1,4 +1,15 @@
-import { Controller, HttpCode, Post, Req, Res, SetMetadata, Type, UseFilters, UseGuards, VERSION_NEUTRAL } from '@nestjs/common';
+import {
+  Controller,
+  HttpCode,
+  Post,
+  Req,
+  Res,
+  SetMetadata,
+  Type,
+  UseFilters,
+  UseGuards,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { requestContext } from '../kernel/request-context';
 import { AssistIpThrottlerGuard } from '../rate-limit/assist-throttler.guard';
@@ -26,11 +37,18 @@ export class ComponentEventsController {
   @Post(COMPONENT_EVENTS_PATH)
   @HttpCode(200)
   @UseGuards(AssistIpThrottlerGuard)
-  async receive(@Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
+  async receive(
+    @Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string },
+    @Res() res: object,
+  ): Promise<void> {
     const ctx = requestContext(req);
     const body = await readRawTextBody(req, 64 * 1024);
     const q = readQuery(req);
-    await this.events.handle({ msg_signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypt_type: q.encrypt_type }, body, ctx.traceId);
+    await this.events.handle(
+      { msg_signature: q.msg_signature, timestamp: q.timestamp, nonce: q.nonce, encrypt_type: q.encrypt_type },
+      body,
+      ctx.traceId,
+    );
     const adapter = this.adapterHost.httpAdapter;
     adapter.setHeader(res, 'Content-Type', 'text/plain; charset=utf-8');
     adapter.reply(res, 'success', 200);
@@ -38,7 +56,10 @@ export class ComponentEventsController {
 }
 
 /** The events controller bound to one prefix, as createAssistController does. */
-export function createComponentEventsController(routePrefix: string, decorators: readonly ClassDecorator[] = []): Type<ComponentEventsController> {
+export function createComponentEventsController(
+  routePrefix: string,
+  decorators: readonly ClassDecorator[] = [],
+): Type<ComponentEventsController> {
   class MountedComponentEventsController extends ComponentEventsController {}
   Object.defineProperty(MountedComponentEventsController, 'name', { value: 'ComponentEventsController' });
   Controller({ path: routePrefix, version: VERSION_NEUTRAL })(MountedComponentEventsController);

@@ -3,7 +3,11 @@ import { HttpAdapterHost } from '@nestjs/core';
 
 interface FastifyLike {
   hasContentTypeParser(type: string): boolean;
-  addContentTypeParser(type: string, options: { parseAs: 'string'; bodyLimit: number }, parser: (req: unknown, body: string, done: (err: Error | null, body?: unknown) => void) => void): void;
+  addContentTypeParser(
+    type: string,
+    options: { parseAs: 'string'; bodyLimit: number },
+    parser: (req: unknown, body: string, done: (err: Error | null, body?: unknown) => void) => void,
+  ): void;
 }
 
 const XML_TYPES = ['text/xml', 'application/xml'];
@@ -26,7 +30,9 @@ export class XmlBodyParser implements OnModuleInit {
     if (!fastify || typeof fastify.addContentTypeParser !== 'function') return;
     for (const type of XML_TYPES) {
       if (fastify.hasContentTypeParser(type)) continue;
-      fastify.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+      fastify.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) =>
+        done(null, body),
+      );
     }
   }
 }

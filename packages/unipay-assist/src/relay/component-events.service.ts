@@ -49,12 +49,14 @@ export class ComponentEventsService {
     if (!signature || !timestamp || !nonce) throw refused('msg_signature, timestamp and nonce are required');
     if (Buffer.byteLength(body) > MAX_PUSH_BYTES) throw refused('body too large');
     if (!/^\d{1,12}$/.test(timestamp) || nonce.length > 64) throw refused('timestamp or nonce malformed');
-    if (Math.abs(Date.now() - Number(timestamp) * 1000) > c.pushWindowMs) throw refused('timestamp outside the push window (stale or from the future)');
+    if (Math.abs(Date.now() - Number(timestamp) * 1000) > c.pushWindowMs)
+      throw refused('timestamp outside the push window (stale or from the future)');
     const outer = readWechatXml(body);
     if (!outer || !outer.Encrypt) throw refused('body is not WeChat XML with Encrypt');
     if (outer.AppId !== undefined && outer.AppId !== c.appId) throw refused("the push is another platform's (AppId)");
     const secrets = { token: c.token, encodingAesKey: c.encodingAesKey, appId: c.appId };
-    if (!pushSignatureMatches(secrets, timestamp, nonce, outer.Encrypt, signature)) throw refused('msg_signature does not verify');
+    if (!pushSignatureMatches(secrets, timestamp, nonce, outer.Encrypt, signature))
+      throw refused('msg_signature does not verify');
     const opened = openPush(secrets, outer.Encrypt);
     if (!opened.ok) throw refused(opened.reason);
     const inner = readWechatXml(opened.xml);
@@ -82,14 +84,16 @@ export class ComponentEventsService {
       case 'component_verify_ticket': {
         const ticket = inner.ComponentVerifyTicket;
         const createTime = Number(inner.CreateTime);
-        if (!ticket || !Number.isSafeInteger(createTime)) throw refused('component_verify_ticket push without ComponentVerifyTicket or CreateTime');
+        if (!ticket || !Number.isSafeInteger(createTime))
+          throw refused('component_verify_ticket push without ComponentVerifyTicket or CreateTime');
         return { kind: 'ticket', stored: await this.tokens.saveTicket(ticket, createTime) };
       }
       case 'authorized':
       case 'updateauthorized':
       case 'unauthorized': {
         const authorizerAppId = inner.AuthorizerAppid;
-        if (!authorizerAppId || !/^[A-Za-z0-9_-]{1,64}$/.test(authorizerAppId)) throw refused(`${infoType} push without AuthorizerAppid`);
+        if (!authorizerAppId || !/^[A-Za-z0-9_-]{1,64}$/.test(authorizerAppId))
+          throw refused(`${infoType} push without AuthorizerAppid`);
         if (infoType === 'unauthorized') await this.authorizers.revoke(componentAppId, authorizerAppId);
         else await this.authorizers.restore(componentAppId, authorizerAppId);
         return { kind: infoType, authorizerAppId };

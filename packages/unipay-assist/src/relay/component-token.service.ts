@@ -61,7 +61,10 @@ export class ComponentTokenService {
   /** The configured platform, or 29321 for a merchant that names one on a gateway without it. */
   config(): ResolvedWechatComponent {
     if (!this.component) {
-      throw new AssistException(AssistErrorCode.WECHAT_APP_UNAVAILABLE, 'the merchant uses a WeChat third-party platform (viaComponent) and this gateway has none configured (wechatComponent)');
+      throw new AssistException(
+        AssistErrorCode.WECHAT_APP_UNAVAILABLE,
+        'the merchant uses a WeChat third-party platform (viaComponent) and this gateway has none configured (wechatComponent)',
+      );
     }
     return this.component;
   }
@@ -140,7 +143,10 @@ export class ComponentTokenService {
       const stored = await this.readToken(c);
       if (stored) return stored.token;
       if (Date.now() + pause > deadline) {
-        throw new AssistException(AssistErrorCode.EXCHANGE_IN_PROGRESS, "another instance is refreshing the WeChat platform's token and has not finished; retry shortly");
+        throw new AssistException(
+          AssistErrorCode.EXCHANGE_IN_PROGRESS,
+          "another instance is refreshing the WeChat platform's token and has not finished; retry shortly",
+        );
       }
       await sleep(pause);
       pause = Math.min(pause * 2, 200);
@@ -149,10 +155,17 @@ export class ComponentTokenService {
 
   private async fetch(c: ResolvedWechatComponent, ticket: StoredTicket, traceId: string): Promise<string> {
     this.stats.tokenFetches++;
-    const result = await this.wechat.fetchComponentToken({ appId: c.appId, appSecret: c.appSecret, ticket: ticket.ticket });
+    const result = await this.wechat.fetchComponentToken({
+      appId: c.appId,
+      appSecret: c.appSecret,
+      ticket: ticket.ticket,
+    });
     if (!result.ok) {
       this.logger.warn(traceId, 'wechat_component.token_refused', { componentAppId: c.appId, errcode: result.errcode });
-      throw new AssistException(AssistErrorCode.COMPONENT_TOKEN_REFUSED, `WeChat refused the third-party platform's token: ${result.reason}`);
+      throw new AssistException(
+        AssistErrorCode.COMPONENT_TOKEN_REFUSED,
+        `WeChat refused the third-party platform's token: ${result.reason}`,
+      );
     }
     const lifeMs = result.expiresIn * 1000;
     // Lifetime minus the margin, but never less than a minute or half the life (a short-lived token is still reused).
@@ -165,7 +178,10 @@ export class ComponentTokenService {
       // The token is in hand: use it; the next caller fetches again.
       this.logger.warn(traceId, 'wechat_component.token_store_failed', { componentAppId: c.appId });
     }
-    this.logger.log(traceId, 'wechat_component.token_refreshed', { componentAppId: c.appId, expiresIn: result.expiresIn });
+    this.logger.log(traceId, 'wechat_component.token_refreshed', {
+      componentAppId: c.appId,
+      expiresIn: result.expiresIn,
+    });
     return result.accessToken;
   }
 

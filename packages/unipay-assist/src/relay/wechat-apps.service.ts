@@ -35,13 +35,19 @@ export class WechatAppsService {
   constructor(
     private readonly wechat: WechatOAuthService,
     // Optional: a construction without them (unit tests, ownAppsOnly) serves merchants' own apps, and 29321 for the other modes.
-    @Optional() @InjectWechatServiceProvider() private readonly serviceProvider: ResolvedWechatServiceProvider | null = null,
+    @Optional()
+    @InjectWechatServiceProvider()
+    private readonly serviceProvider: ResolvedWechatServiceProvider | null = null,
     @Optional() private readonly componentTokens?: ComponentTokenService,
     @Optional() private readonly authorizers?: ComponentAuthorizersService,
   ) {}
 
   private get tokens(): ComponentTokenService {
-    if (!this.componentTokens) throw new AssistException(AssistErrorCode.WECHAT_APP_UNAVAILABLE, 'the merchant uses a WeChat third-party platform (viaComponent) and this gateway has none configured (wechatComponent)');
+    if (!this.componentTokens)
+      throw new AssistException(
+        AssistErrorCode.WECHAT_APP_UNAVAILABLE,
+        'the merchant uses a WeChat third-party platform (viaComponent) and this gateway has none configured (wechatComponent)',
+      );
     return this.componentTokens;
   }
 
@@ -49,7 +55,8 @@ export class WechatAppsService {
   appOf(merchant: Merchant): ResolvedWechatApp {
     const mode = wechatAppMode(merchant.wechat);
     if (mode === 'service-provider') return { mode, appId: this.spApp().appId };
-    if (mode === 'component') return { mode, appId: merchant.wechat.appId as string, componentAppId: this.tokens.config().appId };
+    if (mode === 'component')
+      return { mode, appId: merchant.wechat.appId as string, componentAppId: this.tokens.config().appId };
     return { mode, appId: merchant.wechat.appId as string };
   }
 
@@ -62,7 +69,10 @@ export class WechatAppsService {
   upstream(merchant: Merchant, code: string, traceId: string): UpstreamExchange<WechatExchangeResult> {
     const mode = wechatAppMode(merchant.wechat);
     if (mode === 'component') return this.componentUpstream(merchant.wechat.appId as string, code, traceId);
-    const app = mode === 'service-provider' ? this.spApp() : { appId: merchant.wechat.appId as string, appSecret: merchant.wechat.appSecret as string };
+    const app =
+      mode === 'service-provider'
+        ? this.spApp()
+        : { appId: merchant.wechat.appId as string, appSecret: merchant.wechat.appSecret as string };
     return { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
   }
 

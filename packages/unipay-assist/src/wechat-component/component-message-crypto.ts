@@ -20,7 +20,13 @@ export interface PushSecrets {
 export type OpenedPush = { ok: true; xml: string } | { ok: false; reason: string };
 
 /** True when `signature` is the push's msg_signature (constant-time compare). */
-export function pushSignatureMatches(secrets: PushSecrets, timestamp: string, nonce: string, ciphertext: string, signature: string): boolean {
+export function pushSignatureMatches(
+  secrets: PushSecrets,
+  timestamp: string,
+  nonce: string,
+  ciphertext: string,
+  signature: string,
+): boolean {
   const expected = Buffer.from(getSignature(secrets.token, timestamp, nonce, ciphertext), 'utf8');
   const given = Buffer.from(signature.toLowerCase(), 'utf8');
   return expected.length === given.length && timingSafeEqual(expected, given);
@@ -28,7 +34,8 @@ export function pushSignatureMatches(secrets: PushSecrets, timestamp: string, no
 
 /** The decrypted XML when the ciphertext opens and names our appid; a reason otherwise (never the plaintext). */
 export function openPush(secrets: PushSecrets, ciphertext: string): OpenedPush {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(ciphertext) || ciphertext.length % 4 !== 0) return { ok: false, reason: 'Encrypt is not base64' };
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(ciphertext) || ciphertext.length % 4 !== 0)
+    return { ok: false, reason: 'Encrypt is not base64' };
   let opened: { message: string; id: string };
   try {
     opened = decrypt(secrets.encodingAesKey, ciphertext);

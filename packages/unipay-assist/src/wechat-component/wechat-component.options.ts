@@ -23,7 +23,7 @@ export interface WechatComponentOptions {
   pushWindowMs?: number;
 }
 
-export interface ResolvedWechatComponent extends Readonly<Required<WechatComponentOptions>> {}
+export type ResolvedWechatComponent = Readonly<Required<WechatComponentOptions>>;
 
 export const DEFAULT_COMPONENT_TOKEN_MARGIN_MS = 10 * 60_000;
 export const DEFAULT_COMPONENT_PUSH_WINDOW_MS = 5 * 60_000;
@@ -40,20 +40,30 @@ export function resolveWechatComponent(options: WechatComponentOptions | undefin
     throw new AssistConfigError('wechatComponent', 'must be an object with appId, appSecret, token and encodingAesKey');
   }
   const o = options;
-  if (typeof o.appId !== 'string' || !APP_ID.test(o.appId)) throw new AssistConfigError('wechatComponent.appId', 'must be a WeChat app id (letters, digits, _ or -)');
-  if (typeof o.appSecret !== 'string' || o.appSecret.trim() === '') throw new AssistConfigError('wechatComponent.appSecret', 'is missing or empty');
+  if (typeof o.appId !== 'string' || !APP_ID.test(o.appId))
+    throw new AssistConfigError('wechatComponent.appId', 'must be a WeChat app id (letters, digits, _ or -)');
+  if (typeof o.appSecret !== 'string' || o.appSecret.trim() === '')
+    throw new AssistConfigError('wechatComponent.appSecret', 'is missing or empty');
   // WeChat's rule for the Token: 3 to 32 letters and digits.
-  if (typeof o.token !== 'string' || !/^[A-Za-z0-9]{3,32}$/.test(o.token)) throw new AssistConfigError('wechatComponent.token', 'must be 3 to 32 letters or digits');
+  if (typeof o.token !== 'string' || !/^[A-Za-z0-9]{3,32}$/.test(o.token))
+    throw new AssistConfigError('wechatComponent.token', 'must be 3 to 32 letters or digits');
   if (typeof o.encodingAesKey !== 'string' || !isEncodingAesKey(o.encodingAesKey)) {
-    throw new AssistConfigError('wechatComponent.encodingAesKey', 'must be the 43-character EncodingAESKey (letters and digits) set on the platform');
+    throw new AssistConfigError(
+      'wechatComponent.encodingAesKey',
+      'must be the 43-character EncodingAESKey (letters and digits) set on the platform',
+    );
   }
   return Object.freeze({
     appId: o.appId,
     appSecret: o.appSecret,
     token: o.token,
     encodingAesKey: o.encodingAesKey,
-    tokenMarginMs: optionalInteger(o.tokenMarginMs, 'wechatComponent.tokenMarginMs', { zeroOk: true, max: 60 * 60_000 }) ?? DEFAULT_COMPONENT_TOKEN_MARGIN_MS,
-    pushWindowMs: optionalInteger(o.pushWindowMs, 'wechatComponent.pushWindowMs', { max: 60 * 60_000 }) ?? DEFAULT_COMPONENT_PUSH_WINDOW_MS,
+    tokenMarginMs:
+      optionalInteger(o.tokenMarginMs, 'wechatComponent.tokenMarginMs', { zeroOk: true, max: 60 * 60_000 }) ??
+      DEFAULT_COMPONENT_TOKEN_MARGIN_MS,
+    pushWindowMs:
+      optionalInteger(o.pushWindowMs, 'wechatComponent.pushWindowMs', { max: 60 * 60_000 }) ??
+      DEFAULT_COMPONENT_PUSH_WINDOW_MS,
   });
 }
 
@@ -62,10 +72,17 @@ function isEncodingAesKey(value: string): boolean {
   return /^[A-Za-z0-9+/]{43}$/.test(value) && Buffer.from(`${value}=`, 'base64').length === 32;
 }
 
-const ENV_NAMES = ['ASSIST_WX_COMPONENT_APP_ID', 'ASSIST_WX_COMPONENT_APP_SECRET', 'ASSIST_WX_COMPONENT_TOKEN', 'ASSIST_WX_COMPONENT_ENCODING_AES_KEY'] as const;
+const ENV_NAMES = [
+  'ASSIST_WX_COMPONENT_APP_ID',
+  'ASSIST_WX_COMPONENT_APP_SECRET',
+  'ASSIST_WX_COMPONENT_TOKEN',
+  'ASSIST_WX_COMPONENT_ENCODING_AES_KEY',
+] as const;
 
 /** ASSIST_WX_COMPONENT_APP_ID / _APP_SECRET / _TOKEN / _ENCODING_AES_KEY: all four or none. */
-export function wechatComponentFromEnv(env: Readonly<Record<string, string | undefined>>): WechatComponentOptions | undefined {
+export function wechatComponentFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): WechatComponentOptions | undefined {
   const values = ENV_NAMES.map((name) => envString(env, name));
   if (values.every((v) => v === undefined)) return undefined;
   const missing = ENV_NAMES.find((_name, i) => values[i] === undefined);

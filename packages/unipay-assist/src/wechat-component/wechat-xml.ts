@@ -2,7 +2,13 @@ import { XMLParser } from 'fast-xml-parser';
 import { isRecord } from '@unipay-assist/wire';
 
 // Text only: WeChat's numbers (CreateTime) and ids stay strings, exactly as sent; no entity expansion beyond XML's own.
-const parser = new XMLParser({ parseTagValue: false, parseAttributeValue: false, ignoreAttributes: true, processEntities: true, trimValues: true });
+const parser = new XMLParser({
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreAttributes: true,
+  processEntities: true,
+  trimValues: true,
+});
 
 /**
  * The fields of a flat WeChat XML message (`<xml><Name>value</Name>…</xml>`,

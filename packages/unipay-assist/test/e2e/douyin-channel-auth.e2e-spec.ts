@@ -10,7 +10,13 @@ import { getPage, postChannelAuth } from '../../../../test/support/channel-auth-
 import { freePort } from '../../../../test/support/redis-server';
 
 const DOUYIN_APP = { clientKey: 'awsimclientkey0001', clientSecret: 'douyin-secret-not-real' };
-const DOUYIN_MERCHANT: MerchantInput = { ...DEMO_MERCHANT, mchNo: 'M7000000007', appId: 'A7000000007', miniProgram: undefined, douyin: DOUYIN_APP };
+const DOUYIN_MERCHANT: MerchantInput = {
+  ...DEMO_MERCHANT,
+  mchNo: 'M7000000007',
+  appId: 'A7000000007',
+  miniProgram: undefined,
+  douyin: DOUYIN_APP,
+};
 
 describe.each(ADAPTERS)('Douyin H5 silent_auth in the hosted flows, over %s', (adapter) => {
   let douyin: RunningDouyinSimulator;
@@ -19,7 +25,9 @@ describe.each(ADAPTERS)('Douyin H5 silent_auth in the hosted flows, over %s', (a
   beforeAll(async () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    douyin = await startDouyinSimulator({ apps: [{ ...DOUYIN_APP, redirectUri: `${baseUrl}/unipay/assist/channel/auth/callback/douyin` }] });
+    douyin = await startDouyinSimulator({
+      apps: [{ ...DOUYIN_APP, redirectUri: `${baseUrl}/unipay/assist/channel/auth/callback/douyin` }],
+    });
     app = await createDemoApp({
       adapter,
       logger: false,
@@ -37,7 +45,8 @@ describe.each(ADAPTERS)('Douyin H5 silent_auth in the hosted flows, over %s', (a
     await douyin?.close();
   });
 
-  const body = (fields: Record<string, unknown>, merchant = DOUYIN_MERCHANT): Record<string, unknown> => signedBody({ mchNo: merchant.mchNo, ...fields });
+  const body = (fields: Record<string, unknown>, merchant = DOUYIN_MERCHANT): Record<string, unknown> =>
+    signedBody({ mchNo: merchant.mchNo, ...fields });
 
   it("generateAuthUrl: Douyin's silent_auth URL back to the gateway's callback; the flow completes there and reads back", async () => {
     const started = await postChannelAuth(baseUrl, 'generateAuthUrl', body({ channel: 'douyin' }));
@@ -56,7 +65,11 @@ describe.each(ADAPTERS)('Douyin H5 silent_auth in the hosted flows, over %s', (a
     const done = await getPage(toGateway.location!);
     expect(done.text).toContain('Authorization complete');
     const read = await postChannelAuth(baseUrl, 'auth', body({ channel: 'douyin', queryCode }));
-    expect(read.json.data).toMatchObject({ status: 'success', openId: DouyinSimulator.openIdFor(DOUYIN_APP.clientKey, 'dy-payer'), accessToken: expect.stringMatching(/^act\./) });
+    expect(read.json.data).toMatchObject({
+      status: 'success',
+      openId: DouyinSimulator.openIdFor(DOUYIN_APP.clientKey, 'dy-payer'),
+      accessToken: expect.stringMatching(/^act\./),
+    });
     expect(read.json.data).not.toHaveProperty('refreshToken');
   });
 
@@ -65,7 +78,10 @@ describe.each(ADAPTERS)('Douyin H5 silent_auth in the hosted flows, over %s', (a
     const before = douyin.simulator.exchanges;
     const first = await postChannelAuth(baseUrl, 'auth', body({ channel: 'douyin', authCode: code }));
     const again = await postChannelAuth(baseUrl, 'auth', body({ channel: 'douyin', authCode: code }));
-    expect(first.json.data).toMatchObject({ status: 'success', openId: DouyinSimulator.openIdFor(DOUYIN_APP.clientKey, 'dy-twice') });
+    expect(first.json.data).toMatchObject({
+      status: 'success',
+      openId: DouyinSimulator.openIdFor(DOUYIN_APP.clientKey, 'dy-twice'),
+    });
     expect(again.json.data.openId).toBe(first.json.data.openId);
     expect(douyin.simulator.exchanges - before).toBe(1);
   });
@@ -79,21 +95,35 @@ describe.each(ADAPTERS)('Douyin H5 silent_auth in the hosted flows, over %s', (a
   it('a merchant without a Douyin app gets 29401; authPath is refused for Douyin (no query in its redirect_uri)', async () => {
     const none = await postChannelAuth(baseUrl, 'generateAuthUrl', body({ channel: 'douyin' }, DEMO_MERCHANT));
     expect(none.json).toMatchObject({ code: 29401, data: null });
-    const path = await postChannelAuth(baseUrl, 'generateAuthUrl', body({ channel: 'douyin', authPath: '/pay/douyin' }));
+    const path = await postChannelAuth(
+      baseUrl,
+      'generateAuthUrl',
+      body({ channel: 'douyin', authPath: '/pay/douyin' }),
+    );
     expect(path.json).toMatchObject({ code: 10006, data: null });
     expect(path.json.msg).toContain('authPath');
   });
 
   it("a state from another channel's flow is refused at Douyin's callback", async () => {
-    const page = await getPage(`${baseUrl}/unipay/assist/channel/auth/callback/douyin?code=abc&state=${'x'.repeat(32)}`);
+    const page = await getPage(
+      `${baseUrl}/unipay/assist/channel/auth/callback/douyin?code=abc&state=${'x'.repeat(32)}`,
+    );
     expect(page.status).toBe(400);
   });
 
   it('Douyin failing opens its own breaker (channel douyin), failing fast with 29305', async () => {
-    await fetch(`${douyin.baseUrl}/__sim/douyin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'http', status: 502, times: 10 }) });
+    await fetch(`${douyin.baseUrl}/__sim/douyin/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'http', status: 502, times: 10 }),
+    });
     const codes: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const r = await postChannelAuth(baseUrl, 'auth', body({ channel: 'douyin', authCode: douyin.simulator.issueCode(DOUYIN_APP.clientKey, `down${i}`) }));
+      const r = await postChannelAuth(
+        baseUrl,
+        'auth',
+        body({ channel: 'douyin', authCode: douyin.simulator.issueCode(DOUYIN_APP.clientKey, `down${i}`) }),
+      );
       codes.push(r.json.code);
     }
     expect(codes).toEqual([29304, 29304, 29304, 29305]);

@@ -7,7 +7,12 @@ import { ComponentTokenResult, WechatOAuthService } from '../../src/wechat/wecha
 import { resolveWechatOptions } from '../../src/wechat/wechat.options';
 import { resolveWechatComponent } from '../../src/wechat-component/wechat-component.options';
 
-const COMPONENT = resolveWechatComponent({ appId: 'wxcomponent0001', appSecret: 'COMPONENT-SECRET', token: 'Token42abc', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' });
+const COMPONENT = resolveWechatComponent({
+  appId: 'wxcomponent0001',
+  appSecret: 'COMPONENT-SECRET',
+  token: 'Token42abc',
+  encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+});
 
 /** WeChat's api_component_token, held until the test releases it, recording the tickets it was given. */
 class FakeTokenEndpoint {
@@ -57,7 +62,13 @@ describe('ComponentTokenService (a shared in-memory store standing in for Redis,
   let endpoint: FakeTokenEndpoint;
   let logger: SilentLogger;
   const make = (component = COMPONENT): ComponentTokenService =>
-    new ComponentTokenService(component, store, endpoint as unknown as WechatOAuthService, resolveWechatOptions({ timeoutMs: 1000 }), logger);
+    new ComponentTokenService(
+      component,
+      store,
+      endpoint as unknown as WechatOAuthService,
+      resolveWechatOptions({ timeoutMs: 1000 }),
+      logger,
+    );
 
   beforeEach(() => {
     store = new MemoryChannelAuthStore();
@@ -102,7 +113,11 @@ describe('ComponentTokenService (a shared in-memory store standing in for Redis,
   it("WeChat's refusal is 29322 with the errcode, and nothing is stored: the next caller asks again", async () => {
     const service = make();
     await service.saveTicket('ticket-1', 100);
-    endpoint.answer = () => ({ ok: false, errcode: 61006, reason: 'WeChat refused the request (WeChat errcode 61006)' });
+    endpoint.answer = () => ({
+      ok: false,
+      errcode: 61006,
+      reason: 'WeChat refused the request (WeChat errcode 61006)',
+    });
     const refused = service.accessToken('T').catch((e: AssistException) => e);
     const e = (await refused) as AssistException;
     expect(e.code).toBe(AssistErrorCode.COMPONENT_TOKEN_REFUSED);
@@ -139,7 +154,9 @@ describe('ComponentTokenService (a shared in-memory store standing in for Redis,
     await service.accessToken('T');
     expect(await service.accessToken('T')).toBe('CAT_SHORT_LIVED');
     expect(endpoint.tickets).toHaveLength(1);
-    const dump = JSON.stringify([...(store as unknown as { entries: Map<string, { value: string }> }).entries.values()]);
+    const dump = JSON.stringify([
+      ...(store as unknown as { entries: Map<string, { value: string }> }).entries.values(),
+    ]);
     expect(dump).not.toContain('ticket-clear-text');
     expect(dump).not.toContain('CAT_SHORT_LIVED');
     expect(logger.lines.join('\n')).not.toContain('CAT_SHORT_LIVED');

@@ -5,12 +5,20 @@ import { merchantsFromEnv } from '../../src/merchants/merchants-from-env';
 import { normalizeMerchant } from '../../src/merchants/normalize-merchant';
 import { merchantProviderFor } from '../../src/module/assist.providers';
 import { AssistModuleOptions } from '../../src/module/assist.options';
-import { resolveWechatServiceProvider, wechatServiceProviderFromEnv } from '../../src/wechat/wechat-service-provider.options';
+import {
+  resolveWechatServiceProvider,
+  wechatServiceProviderFromEnv,
+} from '../../src/wechat/wechat-service-provider.options';
 import { resolveWechatComponent, wechatComponentFromEnv } from '../../src/wechat-component/wechat-component.options';
 
 const SIGN_SECRET = 'SIGNSECRET-fedcba9876543210';
 const SP_SECRET = 'SP-SECRET-0123456789';
-const COMPONENT = { appId: 'wxcomponent0001', appSecret: 'COMPONENT-SECRET-0001', token: 'Token42abc', encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
+const COMPONENT = {
+  appId: 'wxcomponent0001',
+  appSecret: 'COMPONENT-SECRET-0001',
+  token: 'Token42abc',
+  encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+};
 
 const merchant = (wechat: unknown): Record<string, unknown> => ({ mchNo: 'M100', wechat, signSecret: SIGN_SECRET });
 
@@ -19,7 +27,8 @@ function thrown(fn: () => unknown): Error {
     fn();
   } catch (err) {
     const e = err as Error;
-    for (const secret of [SIGN_SECRET, SP_SECRET, COMPONENT.appSecret, COMPONENT.token, COMPONENT.encodingAesKey]) expect(e.message).not.toContain(secret);
+    for (const secret of [SIGN_SECRET, SP_SECRET, COMPONENT.appSecret, COMPONENT.token, COMPONENT.encodingAesKey])
+      expect(e.message).not.toContain(secret);
     return e;
   }
   throw new Error('did not throw');
@@ -47,7 +56,11 @@ describe('a merchant names one of three WeChat modes', () => {
   it.each([
     [{ serviceProvider: true, appId: 'wx1' }, 'wechat', 'give no appId or appSecret'],
     [{ serviceProvider: true, viaComponent: true }, 'wechat', 'exclude each other'],
-    [{ appId: 'wx1', viaComponent: true, appSecret: 'leaked?' }, 'wechat.appSecret', 'must not be set with viaComponent'],
+    [
+      { appId: 'wx1', viaComponent: true, appSecret: 'leaked?' },
+      'wechat.appSecret',
+      'must not be set with viaComponent',
+    ],
     [{ viaComponent: true }, 'wechat.appId', 'WeChat app id'],
     [{ serviceProvider: 'yes' }, 'wechat.serviceProvider', 'true or false'],
     [{ appId: 'wx1' }, 'wechat.appSecret', 'missing'],
@@ -72,15 +85,28 @@ describe('a merchant names one of three WeChat modes', () => {
 describe("the gateway's service-provider app", () => {
   it('is optional, and checked when given', () => {
     expect(resolveWechatServiceProvider(undefined)).toBeNull();
-    expect(resolveWechatServiceProvider({ appId: 'wxsp', appSecret: SP_SECRET })).toEqual({ appId: 'wxsp', appSecret: SP_SECRET });
-    expect((thrown(() => resolveWechatServiceProvider({ appId: 'wx sp', appSecret: SP_SECRET })) as AssistConfigError).setting).toBe('wechatServiceProvider.appId');
-    expect((thrown(() => resolveWechatServiceProvider({ appId: 'wxsp', appSecret: ' ' })) as AssistConfigError).setting).toBe('wechatServiceProvider.appSecret');
+    expect(resolveWechatServiceProvider({ appId: 'wxsp', appSecret: SP_SECRET })).toEqual({
+      appId: 'wxsp',
+      appSecret: SP_SECRET,
+    });
+    expect(
+      (thrown(() => resolveWechatServiceProvider({ appId: 'wx sp', appSecret: SP_SECRET })) as AssistConfigError)
+        .setting,
+    ).toBe('wechatServiceProvider.appId');
+    expect(
+      (thrown(() => resolveWechatServiceProvider({ appId: 'wxsp', appSecret: ' ' })) as AssistConfigError).setting,
+    ).toBe('wechatServiceProvider.appSecret');
   });
 
   it('from ASSIST_WX_SP_APP_ID / ASSIST_WX_SP_APP_SECRET: both or neither', () => {
     expect(wechatServiceProviderFromEnv({})).toBeUndefined();
-    expect(wechatServiceProviderFromEnv({ ASSIST_WX_SP_APP_ID: 'wxsp', ASSIST_WX_SP_APP_SECRET: SP_SECRET })).toEqual({ appId: 'wxsp', appSecret: SP_SECRET });
-    expect((thrown(() => wechatServiceProviderFromEnv({ ASSIST_WX_SP_APP_SECRET: SP_SECRET })) as AssistConfigError).setting).toBe('ASSIST_WX_SP_APP_ID');
+    expect(wechatServiceProviderFromEnv({ ASSIST_WX_SP_APP_ID: 'wxsp', ASSIST_WX_SP_APP_SECRET: SP_SECRET })).toEqual({
+      appId: 'wxsp',
+      appSecret: SP_SECRET,
+    });
+    expect(
+      (thrown(() => wechatServiceProviderFromEnv({ ASSIST_WX_SP_APP_SECRET: SP_SECRET })) as AssistConfigError).setting,
+    ).toBe('ASSIST_WX_SP_APP_ID');
   });
 });
 
@@ -97,7 +123,9 @@ describe("the gateway's third-party platform", () => {
     [{ appSecret: '' }, 'wechatComponent.appSecret'],
     [{ tokenMarginMs: -1 }, 'wechatComponent.tokenMarginMs'],
   ])('refuses %j naming %s, never echoing a secret', (change, setting) => {
-    expect((thrown(() => resolveWechatComponent({ ...COMPONENT, ...change })) as AssistConfigError).setting).toBe(setting);
+    expect((thrown(() => resolveWechatComponent({ ...COMPONENT, ...change })) as AssistConfigError).setting).toBe(
+      setting,
+    );
   });
 
   it('from the four ASSIST_WX_COMPONENT_* variables: all or none', () => {
@@ -110,19 +138,30 @@ describe("the gateway's third-party platform", () => {
     expect(wechatComponentFromEnv({})).toBeUndefined();
     expect(wechatComponentFromEnv(env)).toEqual(COMPONENT);
     const { ASSIST_WX_COMPONENT_TOKEN: _t, ...missing } = env;
-    expect((thrown(() => wechatComponentFromEnv(missing)) as AssistConfigError).setting).toBe('ASSIST_WX_COMPONENT_TOKEN');
+    expect((thrown(() => wechatComponentFromEnv(missing)) as AssistConfigError).setting).toBe(
+      'ASSIST_WX_COMPONENT_TOKEN',
+    );
   });
 });
 
 describe('configured merchants whose mode the gateway lacks fail at start', () => {
   const build = (o: Partial<AssistModuleOptions>): unknown => {
     const provider = merchantProviderFor({}) as { useFactory: (o: AssistModuleOptions) => unknown };
-    return provider.useFactory(o as AssistModuleOptions);
+    return provider.useFactory(o);
   };
 
-  it("a service-provider merchant without wechatServiceProvider, a platform merchant without wechatComponent", () => {
-    expect(thrown(() => build({ merchants: [merchant({ serviceProvider: true })] })).message).toContain('wechatServiceProvider');
-    expect(thrown(() => build({ merchants: [merchant({ appId: 'wxviaplat', viaComponent: true })] })).message).toContain('wechatComponent');
-    expect(build({ merchants: [merchant({ serviceProvider: true })], wechatServiceProvider: { appId: 'wxsp', appSecret: SP_SECRET } })).toBeDefined();
+  it('a service-provider merchant without wechatServiceProvider, a platform merchant without wechatComponent', () => {
+    expect(thrown(() => build({ merchants: [merchant({ serviceProvider: true })] })).message).toContain(
+      'wechatServiceProvider',
+    );
+    expect(
+      thrown(() => build({ merchants: [merchant({ appId: 'wxviaplat', viaComponent: true })] })).message,
+    ).toContain('wechatComponent');
+    expect(
+      build({
+        merchants: [merchant({ serviceProvider: true })],
+        wechatServiceProvider: { appId: 'wxsp', appSecret: SP_SECRET },
+      }),
+    ).toBeDefined();
   });
 });
