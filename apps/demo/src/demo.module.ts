@@ -6,6 +6,7 @@ import { AssistModuleOptions } from 'unipay-assist';
 import { MerchantInput } from 'unipay-assist';
 import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT } from './demo-merchant';
 import { DEMO_COMPONENT_MERCHANT, DEMO_MODES_OPTIONS, DEMO_SP_MERCHANT } from './demo-wechat-modes';
+import { DEMO_OPEN_MERCHANT } from './demo-open';
 import { DemoPageController } from './demo-page.controller';
 import { DemoHostedController } from './demo-hosted.controller';
 import { PrometheusAssistMetrics } from 'unipay-assist/metrics';
@@ -26,6 +27,8 @@ export interface DemoModuleOptions {
    * each mode (docs/channels.md). Ignored when merchants come from the environment.
    */
   wechatModes?: boolean;
+  /** The DaxPay Open demo merchant's public key and the platform's private key, made at start (npm start). */
+  open?: { merchantPublicKey: string; platformPrivateKey: string };
   /** Options layered over the environment's (tests use this). */
   override?: Partial<AssistModuleOptions>;
   /** Node process metrics (CPU, memory, event loop, GC) at /metrics (npm start). Each set samples the event loop, so tests leave them off. */
@@ -53,20 +56,29 @@ export class DemoModule {
           useFactory: (config: ConfigService, metrics: PrometheusAssistMetrics): AssistModuleOptions => {
             const fromEnv = config.getOrThrow<AssistModuleOptions>('unipayAssist');
             const ownMerchants = !fromEnv.merchants?.length;
-            const merchants = ownMerchants
-              ? [demoMerchant(demo), ...(demo.wechatModes ? [DEMO_SP_MERCHANT, DEMO_COMPONENT_MERCHANT] : [])]
-              : fromEnv.merchants;
+            const merchants = ownMerchants ? demoMerchants(demo) : fromEnv.merchants;
             const modes = ownMerchants && demo.wechatModes ? DEMO_MODES_OPTIONS : {};
+            // The platform key made at start, unless one is configured (ASSIST_PLATFORM_PRIVATE_KEY(_FILE)).
+            const platformKey = fromEnv.platformKey ?? (demo.open ? { privateKey: demo.open.platformPrivateKey } : undefined);
             const wechat = demo.wechatBase
               ? { ...fromEnv.wechat, apiBase: demo.wechatBase, openBase: demo.wechatBase }
               : fromEnv.wechat;
             const alipay = demo.alipay ? { ...fromEnv.alipay, gateway: demo.alipay.gateway, openAuthBase: demo.alipay.openAuthBase } : fromEnv.alipay;
-            return { ...fromEnv, ...modes, merchants, wechat, alipay, metrics, ...demo.override };
+            return { ...fromEnv, ...modes, merchants, wechat, alipay, metrics, ...(platformKey && { platformKey }), ...demo.override };
           },
         }),
       ],
     };
   }
+}
+
+/** The demo merchant (the default one), and the DaxPay Open demo merchant when its keys were made. */
+function demoMerchants(demo: DemoModuleOptions): MerchantInput[] {
+  const merchants = [demoMerchant(demo)];
+  if (demo.open) merchants.push({ ...DEMO_OPEN_MERCHANT, signPublicKey: demo.open.merchantPublicKey });
+  // The service-provider and third-party-platform merchants, served by the embedded simulator.
+  if (demo.wechatModes) merchants.push(DEMO_SP_MERCHANT, DEMO_COMPONENT_MERCHANT);
+  return merchants;
 }
 
 /** The demo merchant, with the Alipay app when the Alipay simulator handed over its keys. */

@@ -41,7 +41,8 @@ export async function startSimulatorServer(
       res.end('not a WeChat OAuth path');
     }
   });
-  const { baseUrl, close } = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const listening = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const { baseUrl } = listening;
   return {
     simulator,
     miniProgram,
@@ -50,7 +51,7 @@ export async function startSimulatorServer(
     baseUrl,
     close: async () => {
       component?.stop();
-      await close();
+      await listening.close();
     },
   };
 }

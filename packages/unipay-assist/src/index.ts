@@ -24,8 +24,13 @@ export { AssistConfigError } from './kernel/assist-config.error';
 export { MerchantConfigError } from './merchants/merchant-config.error';
 
 // What a host implements or replaces (interface and injection token share a name)
-export type { Merchant, MerchantInput, MerchantQuery, MerchantWechat, OwnWechatApp, ServiceProviderWechatApp, ComponentWechatApp, WechatAppMode } from './merchants/merchant';
+export type { MerchantWechat, OwnWechatApp, ServiceProviderWechatApp, ComponentWechatApp, WechatAppMode } from './merchants/merchant';
 export { wechatAppMode } from './merchants/merchant';
+export type { Merchant, MerchantInput, MerchantQuery, MerchantSignType, SecretMerchant } from './merchants/merchant';
+export { signsWithSecret } from './merchants/merchant';
+export type { PlatformKeyOption, MpVerifyFilesOption } from './daxpay-open/open.options';
+export { OpenException } from './daxpay-open/open.exception';
+export { OpenSignatureGuard } from './http/open/open-signature.guard';
 export { MerchantProvider } from './merchants/merchant.provider';
 // For a host's own MerchantProvider: the same checks and defaults as configured merchants.
 export { normalizeMerchant, normalizeMerchants } from './merchants/normalize-merchant';

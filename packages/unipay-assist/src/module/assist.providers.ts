@@ -33,6 +33,8 @@ import { ResolvedWechatOptions, resolveWechatOptions, WECHAT_OPTIONS } from '../
 import { ALIPAY_OPTIONS, resolveAlipayOptions } from '../alipay/alipay.options';
 import { ASSIST_MODULE_OPTIONS } from './assist.module-definition';
 import { AssistModuleOptions, AssistModuleExtras } from './assist.options';
+import { OPEN_OPTIONS, ResolvedOpenOptions, resolveOpenOptions } from '../daxpay-open/open.options';
+import { OPEN_DIALECT } from '@unipay-assist/wire';
 
 type Options = AssistModuleOptions;
 
@@ -61,6 +63,11 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   },
   { provide: ASSIST_CLOCK, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => o.clock ?? systemClock },
   { provide: HOSTED_AUTH_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveHostedAuthOptions(o.hostedAuth) },
+  {
+    provide: OPEN_OPTIONS,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options): ResolvedOpenOptions => resolveOpenOptions(o.platformKey, o.mpVerifyFiles, o.mpVerifyDir),
+  },
   {
     provide: AssistMetrics,
     inject: [ASSIST_MODULE_OPTIONS],
@@ -156,10 +163,10 @@ export function merchantProviderFor(extras: AssistModuleExtras): Provider {
   if (extras.merchantProvider) return { provide: MerchantProvider, useClass: extras.merchantProvider };
   return {
     provide: MerchantProvider,
-    inject: [ASSIST_MODULE_OPTIONS],
+    inject: [ASSIST_MODULE_OPTIONS, OPEN_OPTIONS],
     // Throws a MerchantConfigError at start, naming merchant and field.
-    useFactory: (o: Options) => {
-      const merchants = normalizeMerchants(o.merchants);
+    useFactory: (o: Options, open: ResolvedOpenOptions) => {
+      const merchants = requirePlatformKey(normalizeMerchants(o.merchants), open);
       checkWechatModes(merchants, o);
       return new StaticMerchantProvider(merchants);
     },
@@ -180,4 +187,17 @@ function checkWechatModes(merchants: readonly Merchant[], o: Options): void {
       throw new MerchantConfigError(`#${i + 1} (${m.mchNo})`, 'wechat.viaComponent', "needs the gateway's third-party platform (wechatComponent, ASSIST_WX_COMPONENT_*)");
     }
   });
+}
+
+/** A daxpay-open merchant cannot be answered without the platform key: said at start, naming the merchant. */
+export function requirePlatformKey(merchants: Merchant[], open: ResolvedOpenOptions): Merchant[] {
+  const index = merchants.findIndex((m) => m.dialect === OPEN_DIALECT);
+  if (index >= 0 && !open.platformKey) {
+    throw new MerchantConfigError(
+      `#${index + 1} (${merchants[index].mchNo})`,
+      'dialect',
+      'daxpay-open needs the gateway platform key that signs its answers: platformKey.privateKey(File) or ASSIST_PLATFORM_PRIVATE_KEY(_FILE)',
+    );
+  }
+  return merchants;
 }
