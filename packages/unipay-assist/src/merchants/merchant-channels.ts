@@ -113,10 +113,10 @@ function keyMaterial(a: Record<string, unknown>, field: 'appPrivateKey' | 'alipa
 
 function normalizeDouyin(value: unknown, fail: (field: string, reason: string) => never): DouyinApp {
   if (!isRecord(value)) fail('douyin', 'must be an object with clientKey and clientSecret');
-  const d = value as Record<string, unknown>;
+  const d = value;
   if (typeof d.clientKey !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(d.clientKey)) fail('douyin.clientKey', 'must be a Douyin client key (letters, digits, _ or -)');
   if (typeof d.clientSecret !== 'string' || d.clientSecret.trim() === '') fail('douyin.clientSecret', 'is missing or empty');
-  return Object.freeze({ clientKey: d.clientKey as string, clientSecret: d.clientSecret as string });
+  return Object.freeze({ clientKey: d.clientKey, clientSecret: d.clientSecret });
 }
 
 function normalizeMiniProgram(value: unknown, fail: (field: string, reason: string) => never): MiniProgramApp {

@@ -131,7 +131,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
  */
 function normalizeWechat(value: unknown, fail: (field: string, reason: string) => never): MerchantWechat {
   if (!isRecord(value)) fail('wechat', 'must be an object: { appId, appSecret }, { serviceProvider: true } or { appId, viaComponent: true }');
-  const wx = value as Record<string, unknown>;
+  const wx = value;
   if (wx.serviceProvider !== undefined && wx.serviceProvider !== true && wx.serviceProvider !== false) fail('wechat.serviceProvider', 'must be true or false');
   if (wx.viaComponent !== undefined && wx.viaComponent !== true && wx.viaComponent !== false) fail('wechat.viaComponent', 'must be true or false');
   if (wx.serviceProvider === true) {
@@ -146,12 +146,12 @@ function normalizeWechat(value: unknown, fail: (field: string, reason: string) =
   }
   if (wx.viaComponent === true) {
     if (wx.appSecret !== undefined) fail('wechat.appSecret', 'must not be set with viaComponent: true (the third-party platform exchanges codes without it)');
-    return Object.freeze({ appId: wx.appId as string, viaComponent: true as const });
+    return Object.freeze({ appId: wx.appId, viaComponent: true as const });
   }
   if (typeof wx.appSecret !== 'string' || wx.appSecret.trim() === '') {
     fail('wechat.appSecret', 'is missing or empty');
   }
-  return Object.freeze({ appId: wx.appId as string, appSecret: wx.appSecret as string });
+  return Object.freeze({ appId: wx.appId, appSecret: wx.appSecret });
 }
 
 const WECHAT_APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
