@@ -19,6 +19,8 @@ import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
 import { AuthChannel, authChannelOf, AUTO_CHANNEL } from '../channel-auth/auth-channel';
 import { isAlipayBrowser } from '../channel-auth/alipay-browser';
 import { AlipayRelayService } from './alipay-relay.service';
+import { ownAppsOnly, WechatAppsService } from './wechat-apps.service';
+import { DouyinOAuthService } from '../douyin/douyin-oauth.service';
 import {
   AuthFlow,
   codeDigest,
@@ -55,6 +57,8 @@ export type AuthData =
       openId?: string;
       userId?: string;
       accessToken?: string;
+      /** The WeChat app the openId belongs to (2.0.6 only: the dialect whose answer carries extras). */
+      wxAppId?: string;
       unionId?: string;
       snapshotUser?: true;
       nickname?: string;
@@ -120,6 +124,9 @@ export const WECHAT_CALLBACK_PATH = 'channel/auth/callback/wechat';
 /** The path of the gateway's own Alipay callback (Alipay's redirect_uri), below the module's prefix. */
 export const ALIPAY_CALLBACK_PATH = 'channel/auth/callback/alipay';
 
+/** The gateway's Douyin callback: the redirect_uri to register on the Douyin app (Douyin takes no query in it). */
+export const DOUYIN_CALLBACK_PATH = 'channel/auth/callback/douyin';
+
 /**
  * No DaxPay 2.0 SDK has a model for the channel-auth routes, so a 2.0.6
  * client checks data.sign over whatever data carries (SPEC's rule) and
@@ -156,9 +163,18 @@ export class ChannelAuthService {
     private readonly logger: AssistLogger,
     // Optional so a WeChat-only construction (unit tests) keeps working; the module always provides it.
     @Optional() private readonly alipay?: AlipayRelayService,
+    // Optional for the same reason: without it a merchant's own WeChat app is used, as before.
+    @Optional() private readonly wechatApps?: WechatAppsService,
+    @Optional() private readonly douyin?: DouyinOAuthService,
     // DaxPay Open's platform key signs the get-openid return; absent in constructions without the Open routes.
     @Optional() @InjectOpenOptions() private readonly open?: ResolvedOpenOptions,
   ) {}
+
+  /** The merchant's WeChat app resolver; a construction without one (unit tests) knows own apps only. */
+  private get apps(): WechatAppsService {
+    if (this.wechatApps) return this.wechatApps;
+    return ownAppsOnly(this.wechat);
+  }
 
   /** The gateway's callback URL WeChat redirects to, or null when hosted authorization is off. */
   callbackUrl(): string | null {
@@ -265,19 +281,21 @@ export class ChannelAuthService {
    */
   private async callback(
     channel: AuthChannel,
-    code: string | undefined,
+    rawCode: string | undefined,
     state: string | undefined,
     cookieHeader: unknown,
     ctx: AssistRequestContext,
   ): Promise<BrowserOutcome> {
-    const label = channel === 'ali_pay' ? 'Alipay' : 'WeChat';
-    const tag = channel === 'ali_pay' ? { channel: 'ali_pay' } : {};
+    const label = channel === 'ali_pay' ? 'Alipay' : channel === 'douyin' ? 'Douyin' : 'WeChat';
+    const tag = channel === 'wechat_pay' ? {} : { channel };
     // WeChat's explicit refusal is `authdeny`; Alipay has none, a payer who refuses comes back with state and no auth_code.
-    const declined = code === undefined || (channel === 'wechat_pay' && code === 'authdeny');
+    // Douyin's silent authorization has no consent to decline: no code means Douyin could not authorize.
+    const declined = channel !== 'douyin' && (rawCode === undefined || (channel === 'wechat_pay' && rawCode === 'authdeny'));
+    const code = rawCode ?? '';
     if (!declined && code !== '' && !isOAuthCodeShape(code)) return page(PAGES.noCode(label));
     const found = await this.flowOfState(state);
-    // A state is completed by its own channel's callback only (an Alipay code is Alipay's).
-    if (!found || (found.flow.channel === 'ali_pay') !== (channel === 'ali_pay')) {
+    // A state is completed by its own channel's callback only (an Alipay or Douyin code is that channel's).
+    if (!found || (found.flow.channel ?? 'wechat_pay') !== channel) {
       this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', {
         ...tag,
         reason: state ? 'unknown or expired state' : 'no state',
@@ -311,7 +329,7 @@ export class ChannelAuthService {
     if (declined || code === '') {
       const reason = declined
         ? 'the payer declined authorization'
-        : `${label} came back without ${channel === 'ali_pay' ? 'an auth code' : 'a code'}`;
+        : `${label} came back without ${channel === 'ali_pay' ? 'an auth code' : channel === 'douyin' ? 'an authorization code' : 'a code'}`;
       const after = await this.fail(merchant, queryCode, flow, reason);
       this.logger.log(ctx.traceId, 'channel_auth.declined', {
         ...tag,
@@ -343,6 +361,19 @@ export class ChannelAuthService {
   }
 
   /**
+   * Douyin's redirect to the gateway after the silent authorization: `code`
+   * and `state`. As for Alipay: the state must be one this gateway minted
+   * for a Douyin flow and still holds; the flow is completed once.
+   */
+  douyinCallback(
+    query: { code?: string; state?: string },
+    ctx: AssistRequestContext,
+    cookieHeader?: unknown,
+  ): Promise<BrowserOutcome> {
+    return this.callback('douyin', query.code, query.state, cookieHeader, ctx);
+  }
+
+  /**
    * The signed jump link (redirect-back): inside WeChat, 302 to WeChat's
    * authorize URL for a new flow, or the one this same link started (a
    * refresh in the same browser resumes it; another browser, or a re-open once
@@ -371,13 +402,15 @@ export class ChannelAuthService {
       return page(merchant.alipay ? PAGES.openInWechatOrAlipay(selfUrl) : PAGES.openInWechat(selfUrl));
     }
     if (!auto && picked === 'wechat_pay' && !isWechatBrowser(userAgent)) return page(PAGES.openInWechat(selfUrl));
+    // Douyin's silent_auth only works inside the Douyin app; elsewhere Douyin's own page says so.
+
 
     // The browser's binding: the one it already holds (several flows may share it), or a new one.
     const held = readBindingCookie(cookieHeader);
     const token = held ?? mintFlowToken();
     // Per channel: one AUTO link opened in WeChat and in Alipay makes two flows.
     const jumpKey = input.sign
-      ? flowKeys.jump(merchant, picked === 'ali_pay' ? `${input.sign}\u0000ali_pay` : input.sign)
+      ? flowKeys.jump(merchant, picked === 'wechat_pay' ? input.sign : `${input.sign}\u0000${picked}`)
       : undefined;
     let ref = jumpKey ? openRef(await this.store.get(jumpKey), jumpKey, merchant) : undefined;
     let setCookie: string | undefined;
@@ -574,6 +607,9 @@ export class ChannelAuthService {
   ): { mode: FlowMode; redirectUri: string } {
     const path = present(authPath);
     if (path === undefined) return { mode: 'qr', redirectUri: this.requireCallback(channel) };
+    if (channel === 'douyin') {
+      throw AssistException.invalidField('authPath', "is not available for channel douyin: Douyin's redirect_uri must be the registered one, without a query (omit authPath: the gateway's callback)");
+    }
     let target: URL;
     if (path.startsWith('/') && !path.startsWith('//')) {
       // DaxPay's authPath: a page on the gateway's own web front, below its public base URL.
@@ -593,17 +629,19 @@ export class ChannelAuthService {
 
   /** The channel a request names, for this merchant (ali_pay only with an Alipay app and the Alipay relay; 29401 otherwise). */
   private channelOf(merchant: Merchant, channel: string, authType: string | undefined): AuthChannel {
-    return authChannelOf(channel, authType, merchant.alipay !== undefined && this.alipay !== undefined);
+    return authChannelOf(channel, authType, merchant.alipay !== undefined && this.alipay !== undefined, merchant.douyin !== undefined && this.douyin !== undefined);
   }
 
   private authorizeUrl(merchant: Merchant, channel: AuthChannel, redirectUri: string, state: string): string {
     if (channel === 'ali_pay' && merchant.alipay && this.alipay)
       return this.alipay.authorizeUrl(merchant.alipay, redirectUri, undefined, state);
-    return this.wechat.authorizeUrl(merchant.wechat.appId, redirectUri, 'snsapi_base', state);
+    if (channel === 'douyin' && merchant.douyin && this.douyin)
+      return this.douyin.authorizeUrl(merchant.douyin, redirectUri, state);
+    return this.apps.authorizeUrl(merchant, redirectUri, 'snsapi_base', state);
   }
 
   private requireCallback(channel: AuthChannel = 'wechat_pay'): string {
-    const url = channel === 'ali_pay' ? this.publicRouteUrl(ALIPAY_CALLBACK_PATH) : this.callbackUrl();
+    const url = channel === 'ali_pay' ? this.publicRouteUrl(ALIPAY_CALLBACK_PATH) : channel === 'douyin' ? this.publicRouteUrl(DOUYIN_CALLBACK_PATH) : this.callbackUrl();
     if (!url) throw hostedOff('the gateway-hosted callback');
     return url;
   }
@@ -680,10 +718,7 @@ export class ChannelAuthService {
     // A code goes to one flow: the same code replayed into another flow (its own state, someone else's
     // code) is refused here, before any call (the flow-scoped exchange would also miss and meet WeChat's 40163).
     const flowId = flowKeys.flow(queryCode);
-    const codeKey = flowKeys.code(
-      current.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : merchant.wechat.appId,
-      code,
-    );
+    const codeKey = flowKeys.code(this.codeScope(merchant, current.channel ?? 'wechat_pay'), code);
     if ((await this.store.setIfAbsent(codeKey, flowId, CHANNEL_AUTH_TTL_MS)) !== flowId) {
       this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', {
         mchNo: merchant.mchNo,
@@ -769,8 +804,8 @@ export class ChannelAuthService {
     scope: string,
   ): Promise<ExchangeOutcome> {
     if (channel === 'ali_pay') return this.exchangeAlipay(merchant, code, ctx, scope);
-    const app = merchant.wechat;
-    const upstream = { app, scope, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
+    if (channel === 'douyin') return this.exchangeDouyin(merchant, code, ctx, scope);
+    const upstream = { ...this.apps.upstream(merchant, code, ctx.traceId), scope };
     const { result, codeDigest: digest, source } = await this.exchanges.exchange(upstream, code, ctx.traceId);
     if (!result.ok) {
       this.logger.warn(ctx.traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: digest });
@@ -852,6 +887,41 @@ export class ChannelAuthService {
     };
   }
 
+  /** Whose codes a code is: a code completes one flow of that app only. */
+  private codeScope(merchant: Merchant, channel: AuthChannel): string {
+    if (channel === 'ali_pay') return `alipay:${merchant.alipay?.appId ?? ''}`;
+    if (channel === 'douyin') return `douyin:${merchant.douyin?.clientKey ?? ''}`;
+    return this.apps.appOf(merchant).appId;
+  }
+
+  /**
+   * One Douyin code (H5 silent_auth) through the idempotent exchange, with
+   * Douyin's own breaker and metrics channel; a refusal is `ok: false` with
+   * Douyin's description and error_code.
+   */
+  private async exchangeDouyin(merchant: Merchant, code: string, ctx: AssistRequestContext, scope: string): Promise<ExchangeOutcome> {
+    const app = merchant.douyin;
+    const douyin = this.douyin;
+    if (!app || !douyin) return { ok: false, msg: 'the merchant has no Douyin app configured (merchant douyin)' };
+    const upstream = {
+      scope,
+      // Prefixed: a Douyin client key never shares cache keys with a WeChat app id.
+      app: { appId: `douyin:${app.clientKey}`, appSecret: app.clientSecret },
+      base: douyin.apiBase,
+      channel: 'Douyin',
+      metricChannel: 'douyin' as const,
+      breaker: 'douyin',
+      call: () => douyin.exchangeCode(app, code),
+    };
+    const { result, codeDigest: digest, source } = await this.exchanges.exchange(upstream, code, ctx.traceId);
+    if (!result.ok) {
+      this.logger.warn(ctx.traceId, 'douyin.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: digest });
+      return { ok: false, msg: result.reason };
+    }
+    ctx.answered = { event: 'douyin.exchanged', fields: { code: digest, openId: mask(result.token.openId), source } };
+    return { ok: true, identity: { openId: result.token.openId, accessToken: result.token.accessToken } };
+  }
+
   /** `flag` takes effect only where the answer can carry the flag; elsewhere a snapshot user is refused. */
   private flagsSnapshotUsers(merchant: Merchant): boolean {
     return merchant.snapshotUsers === 'flag' && EXTRA_FIELD_DIALECTS.has(merchant.dialect);
@@ -871,6 +941,7 @@ export class ChannelAuthService {
       ...(identity.userId !== undefined && { userId: identity.userId }),
       ...(identity.accessToken !== undefined && { accessToken: identity.accessToken }),
       status: 'success',
+      ...(extras && identity.wxAppId !== undefined && { wxAppId: identity.wxAppId }),
       ...(extras && identity.unionId !== undefined && { unionId: identity.unionId }),
       ...(extras && identity.snapshotUser && { snapshotUser: true as const }),
       ...(extras && identity.nickname !== undefined && { nickname: identity.nickname }),
