@@ -93,10 +93,17 @@ export class ChannelAuthPagesController {
   /** Douyin's redirect after the silent authorization (`code`, `state`): unsigned, the minted state is the check. */
   @Get(DOUYIN_CALLBACK_PATH)
   @UseGuards(AssistIpThrottlerGuard)
-  async douyinCallback(@Req() req: object, @Res() res: object): Promise<void> {
+  async douyinCallback(
+    @Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string },
+    @Res() res: object,
+  ): Promise<void> {
     const ctx = requestContext(req);
     const query = readQuery(req);
-    const outcome = await this.channelAuth.douyinCallback({ code: query.code, state: query.state }, ctx);
+    const outcome = await this.channelAuth.douyinCallback(
+      { code: query.code, state: query.state },
+      ctx,
+      req.headers.cookie,
+    );
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
   }
 

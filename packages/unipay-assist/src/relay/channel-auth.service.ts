@@ -818,11 +818,14 @@ export class ChannelAuthService {
     }
     ctx.answered = { event: 'wechat.exchanged', fields: { code: digest, openId: mask(openId), source } };
     const profile = await this.profile(merchant, openId, accessToken, oauthScope, ctx);
+    // The WeChat app the openId belongs to (own, the service provider's, or an authorizer's).
+    const wxAppId = upstream.app.appId;
     return {
       ok: true,
       identity: {
         openId,
         accessToken,
+        wxAppId,
         ...(unionId !== undefined && { unionId }),
         ...(snapshotUser && { snapshotUser }),
         ...profile,
