@@ -67,11 +67,15 @@ const DURATION = Number(args.duration ?? (SMOKE ? 1 : 5));
 const LEVELS = (args.connections ?? (SMOKE ? '16' : '1,16,64')).split(',').map(Number);
 // floor-*: NestJS alone on that adapter (bench/nest-floor.cjs), memory case, getWxAuthUrl only.
 // floor-card-*: the design-card floor (bench/nest-floor-card.cjs), every case and route.
+// Node 20 (end of life) beside the runtime the bench runs on, while the machine still has it:
+// TARGET+node20 runs that target on it, and a full run adds the gateway and its card floor.
+const NODE20 = findNode20();
 const TARGETS = (
   args.targets ??
   (SMOKE
     ? 'baseline,express,fastify'
-    : 'baseline,floor-express,floor-fastify,floor-card-express,floor-card-fastify,express,fastify,express-lean,fastify-lean')
+    : 'baseline,floor-express,floor-fastify,floor-card-express,floor-card-fastify,express,fastify,express-lean,fastify-lean' +
+      (NODE20 ? ',floor-card-express+node20,floor-card-fastify+node20,express+node20,fastify+node20' : ''))
 ).split(',');
 const isPlainFloor = (t) => t.startsWith('floor-') && !t.startsWith('floor-card-');
 const isGateway = (t) => t === 'express' || t === 'fastify';
@@ -313,6 +317,17 @@ function buildRef(ref) {
   return out;
 }
 
+/** A Node 20 binary other than the one running: UNIPAY_NODE20, else the first `node` on PATH that is v20. */
+function findNode20() {
+  const candidates = [process.env.UNIPAY_NODE20, ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'node'))];
+  for (const bin of candidates) {
+    if (!bin || !fs.existsSync(bin) || bin === process.execPath) continue;
+    const v = spawnSync(bin, ['-v'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+    if (v.startsWith('v20.')) return bin;
+  }
+  return undefined;
+}
+
 function track(proc) {
   procs.push(proc);
   return proc;
@@ -325,7 +340,9 @@ async function startTarget(name0, c, simBase) {
   const [target, variant] = name1.split('+');
   if (ref !== undefined && !isGateway(target)) throw new Error(`@REF is for the gateway targets (express, fastify), not ${name0}`);
   const nodeArgs = variant === 'nobind' ? ['-r', path.join(BENCH_DIR, 'lib', 'async-bind-without-dep0172.cjs')] : [];
-  if (variant !== undefined && variant !== 'nobind') throw new Error(`unknown target variant +${variant}`);
+  if (variant !== undefined && variant !== 'nobind' && variant !== 'node20') throw new Error(`unknown target variant +${variant}`);
+  if (variant === 'node20' && !NODE20) throw new Error('+node20: no Node 20 on this machine (looked at UNIPAY_NODE20 and the node on PATH after this one)');
+  const execPath = variant === 'node20' ? NODE20 : undefined;
   const port = await freePort();
   const env = { ...c.env, PORT: String(port), HOST: '127.0.0.1', WECHAT_API_BASE: simBase, WECHAT_OPEN_BASE: simBase };
   let proc;
@@ -341,8 +358,8 @@ async function startTarget(name0, c, simBase) {
     env.BENCH_DIST = DIST;
     const script = path.join(BENCH_DIR, 'nest-floor-card.cjs');
     proc = args.profile
-      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), script], { env, logDir, nodeArgs })
-      : startNode(name, [script], { env, logDir, nodeArgs });
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), script], { env, logDir, nodeArgs, execPath })
+      : startNode(name, [script], { env, logDir, nodeArgs, execPath });
   } else if (target.startsWith('floor-')) {
     // floor-express / floor-fastify: Nest alone, see nest-floor.cjs.
     env.HTTP_ADAPTER = target.slice('floor-'.length);
@@ -364,8 +381,8 @@ async function startTarget(name0, c, simBase) {
     env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${name0}:`;
     const main = builtFile(ref === undefined ? DIST : buildRef(ref), 'main.js');
     proc = args.profile
-      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir, nodeArgs })
-      : startNode(name, [main], { env, logDir, nodeArgs });
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir, nodeArgs, execPath })
+      : startNode(name, [main], { env, logDir, nodeArgs, execPath });
   }
   track(proc);
   const url = `http://127.0.0.1:${port}`;

@@ -36,10 +36,10 @@ export function freePort() {
 }
 
 /** Spawns a node process with its output in a log file (what a real deployment does with logs). */
-export function startNode(name, args, { env = {}, logDir, nodeArgs = [] } = {}) {
+export function startNode(name, args, { env = {}, logDir, nodeArgs = [], execPath = process.execPath } = {}) {
   const logFile = path.join(logDir, `${name}.log`);
   const fd = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+  const child = spawn(execPath, [...nodeArgs, ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', fd, fd, 'ipc'],
