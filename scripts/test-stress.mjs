@@ -35,7 +35,9 @@ const LAYERS = {
 const DEFAULT_LAYERS = ['unit', 'integration', 'e2e'];
 
 function usage(problem) {
-  process.stderr.write(`${problem}\nusage: test-stress [${Object.keys(LAYERS).join('|')} ...] [--runs N] [--loops N]\n`);
+  process.stderr.write(
+    `${problem}\nusage: test-stress [${Object.keys(LAYERS).join('|')} ...] [--runs N] [--loops N]\n`,
+  );
   process.exit(2);
 }
 
@@ -105,17 +107,31 @@ function runLayer(layer, run, logDir) {
   const spec = LAYERS[layer];
   const log = join(logDir, `run${run}-${layer}.log`);
   const json = join(logDir, `run${run}-${layer}.json`);
-  const [cmd, args] = spec.jest ? [process.execPath, [JEST, ...spec.jest, '--json', '--outputFile', json]] : spec.command;
+  const [cmd, args] = spec.jest
+    ? [process.execPath, [JEST, ...spec.jest, '--json', '--outputFile', json]]
+    : spec.command;
   const started = Date.now();
   return new Promise((resolve) => {
     const out = createWriteStream(log);
-    current = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, FORCE_COLOR: '0' } });
+    current = spawn(cmd, args, {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     current.stdout.pipe(out, { end: false });
     current.stderr.pipe(out, { end: false });
     current.on('close', (code, signal) => {
       out.end();
       current = undefined;
-      const result = { layer, run, ok: code === 0, code: code ?? signal, seconds: Math.round((Date.now() - started) / 1000), log };
+      const result = {
+        layer,
+        run,
+        ok: code === 0,
+        code: code ?? signal,
+        seconds: Math.round((Date.now() - started) / 1000),
+        log,
+      };
       if (spec.jest && existsSync(json)) {
         try {
           const report = JSON.parse(readFileSync(json, 'utf8'));
@@ -124,9 +140,19 @@ function runLayer(layer, run, logDir) {
           result.total = report.numTotalTests;
           result.suitesFailed = report.numFailedTestSuites;
           result.failures = report.testResults.flatMap((file) => {
-            const tests = file.assertionResults.filter((t) => t.status === 'failed').map((t) => `${file.name.replace(`${root}/`, '')} › ${t.fullName}`);
+            const tests = file.assertionResults
+              .filter((t) => t.status === 'failed')
+              .map((t) => `${file.name.replace(`${root}/`, '')} › ${t.fullName}`);
             // A file that failed before any test ran (import error, hook time-out) has no failed test to name.
-            return tests.length === 0 && file.status === 'failed' ? [`${file.name.replace(`${root}/`, '')} (suite failed: ${String(file.message).split('\n').find((l) => l.trim()) ?? ''})`] : tests;
+            return tests.length === 0 && file.status === 'failed'
+              ? [
+                  `${file.name.replace(`${root}/`, '')} (suite failed: ${
+                    String(file.message)
+                      .split('\n')
+                      .find((l) => l.trim()) ?? ''
+                  })`,
+                ]
+              : tests;
           });
         } catch {
           /* the log has the story */
@@ -138,7 +164,10 @@ function runLayer(layer, run, logDir) {
 }
 
 function line(r) {
-  const counts = r.total === undefined ? '' : ` ${r.passed}/${r.total} passed${r.failed ? `, ${r.failed} failed` : ''}${r.suitesFailed ? `, ${r.suitesFailed} suite(s) failed` : ''}`;
+  const counts =
+    r.total === undefined
+      ? ''
+      : ` ${r.passed}/${r.total} passed${r.failed ? `, ${r.failed} failed` : ''}${r.suitesFailed ? `, ${r.suitesFailed} suite(s) failed` : ''}`;
   return `run ${r.run} ${r.layer.padEnd(11)} ${r.ok ? 'PASS' : `FAIL (exit ${r.code})`}${counts} in ${r.seconds} s  log: ${r.log}`;
 }
 
@@ -146,7 +175,9 @@ async function main() {
   const { layers, runs, loops } = parseArgs(process.argv.slice(2));
   const logDir = mkdtempSync(join(tmpdir(), 'unipay-assist-stress-'));
   startBusyLoops(loops);
-  process.stdout.write(`test-stress: ${layers.join(', ')} x ${runs} run(s) beside ${loops} busy loop(s); logs in ${logDir}\n`);
+  process.stdout.write(
+    `test-stress: ${layers.join(', ')} x ${runs} run(s) beside ${loops} busy loop(s); logs in ${logDir}\n`,
+  );
   const results = [];
   for (let run = 1; run <= runs; run++) {
     for (const layer of layers) {
@@ -161,7 +192,9 @@ async function main() {
   for (const layer of layers) {
     const mine = results.filter((r) => r.layer === layer);
     const green = mine.filter((r) => r.ok).length;
-    const tests = mine.some((r) => r.total !== undefined) ? `; tests per run: ${mine.map((r) => (r.total === undefined ? '?' : `${r.passed}/${r.total}`)).join(', ')}` : '';
+    const tests = mine.some((r) => r.total !== undefined)
+      ? `; tests per run: ${mine.map((r) => (r.total === undefined ? '?' : `${r.passed}/${r.total}`)).join(', ')}`
+      : '';
     process.stdout.write(`  ${layer.padEnd(11)} ${green}/${mine.length} runs green${tests}\n`);
   }
   const failed = results.filter((r) => !r.ok).length;
