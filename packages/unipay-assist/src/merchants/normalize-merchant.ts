@@ -1,7 +1,8 @@
-import { DEFAULT_DIALECT, DIALECT_NAMES, DialectName } from '@unipay-assist/wire';
+import { DEFAULT_DIALECT, DIALECT_NAMES, DialectName, OPEN_DIALECT } from '@unipay-assist/wire';
 import { isRecord } from '@unipay-assist/wire';
 import { parseSignType, SIGN_TYPES } from '@unipay-assist/wire';
-import { Merchant, MerchantInput, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
+import { Merchant, MerchantInput, MerchantSignType, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
+import { normalizeOpenPublicKeys } from './merchant-open-keys';
 import { MerchantConfigError } from './merchant-config.error';
 import { normalizeMerchantChannels } from './merchant-channels';
 import { parseRedirectHostPattern } from './redirect-hosts';
@@ -42,16 +43,38 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   // Alipay keys are parsed here, at start: a wrong key fails naming the merchant and field.
   const channels = normalizeMerchantChannels(raw, fail);
 
-  const signTypeRaw = raw.signType ?? 'HMAC_SHA256';
-  const signType = typeof signTypeRaw === 'string' ? parseSignType(signTypeRaw) : undefined;
-  if (!signType) fail('signType', `must be one of ${SIGN_TYPES.join(', ')}`);
+  // The dialect first: it decides how the merchant signs (a secret, or DaxPay Open's key pair).
+  const dialect = raw.dialect ?? DEFAULT_DIALECT;
+  if (typeof dialect !== 'string' || !(DIALECT_NAMES as readonly string[]).includes(dialect)) {
+    fail('dialect', `must be one of ${DIALECT_NAMES.join(', ')}`);
+  }
+  const open = dialect === OPEN_DIALECT;
 
-  const secretsRaw = raw.signSecrets ?? raw.signSecret;
-  const secrets = Array.isArray(secretsRaw) ? secretsRaw : secretsRaw === undefined ? [] : [secretsRaw];
-  if (secrets.length === 0) fail('signSecret', 'is missing');
-  secrets.forEach((s, i) => {
-    if (typeof s !== 'string' || s === '') fail(`signSecret[${i}]`, 'must be a non-empty string');
-  });
+  let signType: MerchantSignType | undefined;
+  let secrets: unknown[] = [];
+  let signPublicKeys: ReturnType<typeof normalizeOpenPublicKeys> | undefined;
+  if (open) {
+    const signTypeRaw = raw.signType ?? 'RSA';
+    if (typeof signTypeRaw !== 'string' || signTypeRaw.trim().toUpperCase() !== 'RSA') fail('signType', 'must be RSA for a daxpay-open merchant (SHA256withRSA)');
+    signType = 'RSA';
+    if (raw.signSecret !== undefined || raw.signSecrets !== undefined) {
+      fail('signSecret', 'is not used by a daxpay-open merchant (it signs with its RSA key pair): remove it and give signPublicKey');
+    }
+    signPublicKeys = normalizeOpenPublicKeys(raw, fail);
+  } else {
+    const signTypeRaw = raw.signType ?? 'HMAC_SHA256';
+    signType = typeof signTypeRaw === 'string' ? parseSignType(signTypeRaw) : undefined;
+    if (typeof signTypeRaw === 'string' && signTypeRaw.trim().toUpperCase() === 'RSA') fail('signType', 'RSA is DaxPay Open\'s: set dialect: daxpay-open');
+    if (!signType) fail('signType', `must be one of ${SIGN_TYPES.join(', ')}`);
+    if (raw.signPublicKey !== undefined || raw.signPublicKeyFile !== undefined) fail('signPublicKey', 'is only for a daxpay-open merchant');
+
+    const secretsRaw = raw.signSecrets ?? raw.signSecret;
+    secrets = Array.isArray(secretsRaw) ? secretsRaw : secretsRaw === undefined ? [] : [secretsRaw];
+    if (secrets.length === 0) fail('signSecret', 'is missing');
+    secrets.forEach((s, i) => {
+      if (typeof s !== 'string' || s === '') fail(`signSecret[${i}]`, 'must be a non-empty string');
+    });
+  }
 
   const reqTimeout = raw.reqTimeout ?? DEFAULT_REQ_TIMEOUT_SECONDS;
   if (typeof reqTimeout !== 'number' || !Number.isInteger(reqTimeout) || reqTimeout < 1 || reqTimeout > 86_400) {
@@ -76,11 +99,6 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   const isDefault = raw.default ?? false;
   if (typeof isDefault !== 'boolean') fail('default', 'must be true or false');
 
-  const dialect = raw.dialect ?? DEFAULT_DIALECT;
-  if (typeof dialect !== 'string' || !(DIALECT_NAMES as readonly string[]).includes(dialect)) {
-    fail('dialect', `must be one of ${DIALECT_NAMES.join(', ')}`);
-  }
-
   const replay = raw.replay ?? 'answer';
   if (typeof replay !== 'string' || !(REPLAY_MODES as readonly string[]).includes(replay)) {
     fail('replay', `must be one of ${REPLAY_MODES.join(', ')}`);
@@ -101,6 +119,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     ...channels,
     signType: signType!,
     signSecrets: Object.freeze([...(secrets as string[])]),
+    ...(signPublicKeys && { signPublicKeys: Object.freeze(signPublicKeys) }),
     reqTimeout: reqTimeout as number,
     signRequired: signRequired as boolean,
     redirectHosts: redirectHosts ? Object.freeze((redirectHosts as string[]).map((h) => h.trim().toLowerCase())) : undefined,
