@@ -113,7 +113,9 @@ async function runFailover(
       running.samples.filter((x) => x.label === 'ok' && x.start >= t && (gateway === undefined || x.gateway === gateway)).length;
     await waitFor(() => okSince(0) >= OK_BEFORE_KILL, PHASE_CAP_MS);
     const killedAt = Date.now();
-    const okBeforeKill = running.samples.filter((x) => x.label === 'ok' && x.end < killedAt).length;
+    // `<=`: on a loaded machine several answers complete in one event-loop turn, in the same millisecond as the
+    // check that saw the count reached and as killedAt; they did end before the kill (which comes after this line).
+    const okBeforeKill = running.samples.filter((x) => x.label === 'ok' && x.end <= killedAt).length;
     await failover.kill();
     await failover.promoted();
     const promotedAfterMs = Date.now() - killedAt;
