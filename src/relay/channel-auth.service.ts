@@ -560,7 +560,13 @@ function taken(): AssistException {
 }
 
 /** The merchant the SignatureGuard verified; a route without the guard is a wiring mistake. */
+/**
+ * The merchant the guard verified, with `dialect` the generation answering
+ * this request (detected from the wire), which decides the fields its answer
+ * may carry beyond DaxPay's.
+ */
 function trusted(ctx: AssistRequestContext): Merchant {
-  if (!ctx.merchant) throw new Error('channel auth route reached without the SignatureGuard');
-  return ctx.merchant;
+  const merchant = ctx.merchant;
+  if (!merchant) throw new Error('channel auth route reached without the SignatureGuard');
+  return ctx.dialect === undefined || ctx.dialect === merchant.dialect ? merchant : { ...merchant, dialect: ctx.dialect };
 }

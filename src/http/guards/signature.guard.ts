@@ -11,18 +11,23 @@ import { ReplayAnswers } from '../../replay/replay-answers';
 import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
 import { dtoFieldNames } from '../dto/signed-fields';
 import { dialectFor } from '../../dialects/dialects';
-import { WireDialect } from '../../dialects/wire-dialect';
+import { DialectName, WireDialect } from '../../dialects/wire-dialect';
 import { checkReplay } from './replay-claim';
 import { IncomingRequest, readJsonBody } from './request-body';
 import { readRequestHead, RequestHead } from './request-head';
 import { resolveMerchant } from './request-merchant';
 import { verifyRequestSign } from './request-sign';
-import { checkReqTimeWindow } from './request-window';
+import { checkReqTimeWindow, MAX_CLOCK_AHEAD_SECONDS } from './request-window';
+import { Detection, detectGeneration } from '../../dialects/generation-detection';
+import { CHINA_TIME_ZONE, parseZonedDateTime } from '../../signing/zoned-date-time';
 
 /**
  * Checks, in order: a JSON object body, the head fields (by the DTO's rules),
- * the merchant, reqTime and its window, the sign (any of the merchant's
- * secrets), then the replay memory (a request seen before within its window
+ * the merchant, which DaxPay generations may have signed it (read from the
+ * wire where it tells, else the merchant's configuration), reqTime and the
+ * strictest window of those generations, the sign (each candidate's sign
+ * string, any of the merchant's own secrets; the first that verifies answers),
+ * then the replay memory, once (a request seen before within its window
  * gets its first answer, or 10007 for a merchant with `replay: 'reject'`).
  * Field-level validation of the rest runs after, in the DTO pipe. Each step is a small function of its
  * own; the protected hooks let a host subclass adjust one, as ThrottlerGuard does.
@@ -47,13 +52,17 @@ export class SignatureGuard implements CanActivate {
 
     const merchant = await this.resolveMerchant(head);
     ctx.merchant = merchant;
-    const dialect = dialectFor(merchant.dialect);
-    for (const field of dialect.requiredHeadFields ?? []) {
-      if (head[field] === undefined) throw AssistException.invalidField(field, `is required (the merchant speaks ${dialect.name})`);
-    }
+    const reqTime = reqTimeFor(head, merchant);
+    const detection = this.detect(body, head, merchant);
+    // Until the sign tells, failures are answered as the generation the wire points to.
+    ctx.dialect = detection.candidates[0] ?? detection.refused[0] ?? merchant.dialect;
+    const candidates = withRequiredHeadFields(detection, head);
+    const dialects = candidates.candidates.map(dialectFor);
 
     const now = nowSeconds(this.clock);
-    checkReqTimeWindow(head.reqTime, merchant.reqTimeout, now, dialect.maxAheadSeconds?.(merchant.reqTimeout));
+    checkReqTimeWindow(reqTime, merchant.reqTimeout, now, strictestAhead(dialects, merchant.reqTimeout), {
+      ...(head.reqTimeText !== undefined && { zone: merchant.reqTimeZone ?? CHINA_TIME_ZONE }),
+    });
 
     if (head.sign === undefined) {
       if (merchant.signRequired) throw AssistException.invalidField('sign', 'is required');
@@ -61,21 +70,36 @@ export class SignatureGuard implements CanActivate {
       return true;
     }
     try {
-      ctx.secretIndex = verifyRequestSign(this.signedFields(context, body, dialect), merchant, dialect);
+      const verified = verifyRequestSign(body, this.dtoFields(context), merchant, candidates);
+      ctx.secretIndex = verified.secretIndex;
+      ctx.dialect = verified.dialect;
     } catch (err) {
       if (err instanceof AssistException && err.code === AssistErrorCode.BAD_SIGN) {
-        this.logger.warn(ctx.traceId, 'sign.rejected', { mchNo: merchant.mchNo, signType: merchant.signType });
+        this.logger.warn(ctx.traceId, 'sign.rejected', {
+          mchNo: merchant.mchNo,
+          signType: merchant.signType,
+          expected: candidates.candidates[0] ?? 'none',
+          marker: detection.marker,
+        });
       }
       throw err;
     }
-    await this.claimOnce(merchant, head, now, context);
+    await this.claimOnce(merchant, { ...head, reqTime }, now, context);
     return true;
   }
 
-  /** The fields the sign covers: those the route's DTO declares, as the generation signs them (unknown fields are not, per SPEC). */
-  protected signedFields(context: ExecutionContext, body: Record<string, unknown>, dialect: WireDialect): Record<string, unknown> {
+  /** Which generations may have signed this request (docs/daxpay-detection.md); a host may narrow or widen it. */
+  protected detect(body: Record<string, unknown>, head: RequestHead, merchant: Merchant): Detection {
+    return detectGeneration(
+      { body, reqTimeShape: head.reqTimeText === undefined ? 'epoch' : 'datetime' },
+      { configured: merchant.dialect, pinned: merchant.dialects, signType: merchant.signType },
+    );
+  }
+
+  /** The route DTO's field names: what the sign covers (unknown fields are not signed, per SPEC). */
+  protected dtoFields(context: ExecutionContext): ReadonlySet<string> {
     const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler());
-    return dialect.signedFields(body, route?.dto ? dtoFieldNames(route.dto) : NO_FIELDS);
+    return route?.dto ? dtoFieldNames(route.dto) : NO_FIELDS;
   }
 
   protected getBody(req: IncomingRequest): Record<string, unknown> {
@@ -100,4 +124,30 @@ export class SignatureGuard implements CanActivate {
   protected routeName(context: ExecutionContext | undefined): string {
     return (context && this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler())?.name) ?? 'other';
   }
+}
+
+/** reqTime in epoch seconds: a `yyyy-MM-dd HH:mm:ss` is wall-clock time in the merchant's reqTimeZone (default China). */
+function reqTimeFor(head: RequestHead, merchant: Merchant): number {
+  const zone = merchant.reqTimeZone ?? CHINA_TIME_ZONE;
+  if (head.reqTimeText === undefined || zone === CHINA_TIME_ZONE) return head.reqTime;
+  return parseZonedDateTime(head.reqTimeText, zone) ?? head.reqTime;
+}
+
+/**
+ * Drops candidates whose generation always sends a head field this request
+ * lacks (3.0: mchNo and appId), since that generation cannot have sent it;
+ * when that leaves none, the first one's missing field is the error (10006).
+ */
+function withRequiredHeadFields(detection: Detection, head: RequestHead): Detection {
+  const missing = (name: DialectName) => (dialectFor(name).requiredHeadFields ?? []).find((f) => head[f] === undefined);
+  const kept = detection.candidates.filter((name) => missing(name) === undefined);
+  if (kept.length > 0 || detection.candidates.length === 0) return kept.length === detection.candidates.length ? detection : { ...detection, candidates: kept };
+  const first = detection.candidates[0];
+  throw AssistException.invalidField(missing(first) as string, `is required (the merchant speaks ${first})`);
+}
+
+/** The strictest of the candidates' windows ahead of the clock (60 s, DaxPay 2.0's, when there is none). */
+function strictestAhead(dialects: readonly WireDialect[], reqTimeout: number): number {
+  if (dialects.length === 0) return MAX_CLOCK_AHEAD_SECONDS;
+  return Math.min(...dialects.map((d) => d.maxAheadSeconds?.(reqTimeout) ?? MAX_CLOCK_AHEAD_SECONDS));
 }
