@@ -56,7 +56,7 @@ export class SignatureGuard implements CanActivate {
     const detection = this.detect(body, head, merchant);
     // Until the sign tells, failures are answered as the generation the wire points to.
     ctx.dialect = detection.candidates[0] ?? detection.refused[0] ?? merchant.dialect;
-    const candidates = withRequiredHeadFields(detection, head);
+    const { detection: candidates, missing } = withRequiredHeadFields(detection, head, merchant);
     const dialects = candidates.candidates.map(dialectFor);
 
     const now = nowSeconds(this.clock);
@@ -74,6 +74,7 @@ export class SignatureGuard implements CanActivate {
       ctx.secretIndex = verified.secretIndex;
       ctx.dialect = verified.dialect;
     } catch (err) {
+      if (missing && err instanceof AssistException && err.code === AssistErrorCode.BAD_SIGN) throw missing;
       if (err instanceof AssistException && err.code === AssistErrorCode.BAD_SIGN) {
         this.logger.warn(ctx.traceId, 'sign.rejected', {
           mchNo: merchant.mchNo,
@@ -135,15 +136,19 @@ function reqTimeFor(head: RequestHead, merchant: Merchant): number {
 
 /**
  * Drops candidates whose generation always sends a head field this request
- * lacks (3.0: mchNo and appId), since that generation cannot have sent it;
- * when that leaves none, the first one's missing field is the error (10006).
+ * lacks (3.0: mchNo and appId), since that generation cannot have sent it.
+ * When that leaves none, or the configured dialect was dropped and nothing
+ * else verifies (see the guard), the missing field is the error (10006), as a
+ * merchant configured for that generation always got.
  */
-function withRequiredHeadFields(detection: Detection, head: RequestHead): Detection {
+function withRequiredHeadFields(detection: Detection, head: RequestHead, merchant: Merchant): { detection: Detection; missing?: AssistException } {
   const missing = (name: DialectName) => (dialectFor(name).requiredHeadFields ?? []).find((f) => head[f] === undefined);
   const kept = detection.candidates.filter((name) => missing(name) === undefined);
-  if (kept.length > 0 || detection.candidates.length === 0) return kept.length === detection.candidates.length ? detection : { ...detection, candidates: kept };
-  const first = detection.candidates[0];
-  throw AssistException.invalidField(missing(first) as string, `is required (the merchant speaks ${first})`);
+  if (kept.length === detection.candidates.length) return { detection };
+  const first = detection.candidates.find((name) => name === merchant.dialect && missing(name) !== undefined) ?? detection.candidates[0];
+  const error = AssistException.invalidField(missing(first) as string, `is required (the merchant speaks ${first})`);
+  if (kept.length === 0) throw error;
+  return { detection: { ...detection, candidates: kept }, ...(first === merchant.dialect && { missing: error }) };
 }
 
 /** The strictest of the candidates' windows ahead of the clock (60 s, DaxPay 2.0's, when there is none). */
