@@ -42,6 +42,8 @@ export interface Detection {
   candidates: readonly DialectName[];
   /** Generations the wire named that the merchant's pinning left out (non-empty only when no candidate is left). */
   refused: readonly DialectName[];
+  /** Every generation the wire named, pinned or not (for diagnostics). */
+  named: readonly DialectName[];
 }
 
 const EPOCH_FAMILY: readonly DialectName[] = ['daxpay-2.0.6', 'daxpay-2.0.1', 'daxpay-2.0.0'];
@@ -114,10 +116,10 @@ export function detectGeneration(wire: WireFacts, prefs: DialectPreferences, mar
     const named = rule.generations(wire, prefs);
     if (!named) continue;
     const unique = [...new Set(named)];
-    if (!prefs.pinned) return { marker: rule.marker, candidates: [...new Set([...unique, prefs.configured])], refused: [] };
+    if (!prefs.pinned) return { marker: rule.marker, candidates: [...new Set([...unique, prefs.configured])], refused: [], named: unique };
     const pinned = prefs.pinned;
     const allowed = unique.filter((d) => pinned.includes(d));
-    return { marker: rule.marker, candidates: allowed, refused: allowed.length === 0 ? unique : [] };
+    return { marker: rule.marker, candidates: allowed, refused: allowed.length === 0 ? unique : [], named: unique };
   }
-  return { marker: 'none', candidates: [...preferred(prefs)], refused: [] };
+  return { marker: 'none', candidates: [...preferred(prefs)], refused: [], named: [] };
 }

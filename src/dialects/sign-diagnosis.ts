@@ -19,12 +19,23 @@ export interface BadSignFacts {
   tried: readonly DialectName[];
   /** Generations the wire named that the merchant's pinning refused. */
   refused: readonly DialectName[];
+  /** Every generation the wire named (tried first among the alternatives). */
+  named?: readonly DialectName[];
   /** The wire fact detection read (`epoch reqTime` …). */
   marker: string;
   pinned?: readonly DialectName[];
   signType: SignType;
   secrets: readonly string[];
 }
+
+const FALLBACK_ORDER: readonly DialectName[] = [
+  'daxpay-2.0.6',
+  'daxpay-multi',
+  'daxpay-3.0',
+  'daxpay-multi-late',
+  'daxpay-2.0.1',
+  ...DIALECT_NAMES.filter((d) => !['daxpay-2.0.6', 'daxpay-multi', 'daxpay-3.0', 'daxpay-multi-late', 'daxpay-2.0.1'].includes(d)),
+];
 
 /** How each generation builds its sign string, in words. */
 export function signStringRule(dialect: DialectName): string {
@@ -58,7 +69,9 @@ export function expectedSignString(dialect: DialectName, facts: Pick<BadSignFact
 /** Another generation or sign type under which the sign verifies with the merchant's own secrets, if any. */
 export function otherVerifyingSign(facts: BadSignFacts): { dialect: DialectName; signType: SignType } | undefined {
   const signTypes = [facts.signType, ...SIGN_TYPES.filter((t) => t !== facts.signType)];
-  const dialects = [...facts.refused, ...DIALECT_NAMES.filter((d) => !facts.refused.includes(d))];
+  // The generations expected first (a sign-type mix-up reads best under them), then those the wire named, then
+  // the rest, 2.0.0 last: without a version field its sign string is 2.0.6's, and naming 2.0.0 would mislead.
+  const dialects = [...new Set([...facts.tried, ...(facts.named ?? []), ...facts.refused, ...FALLBACK_ORDER])];
   for (const signType of signTypes) {
     for (const dialect of dialects) {
       if (signType === facts.signType && facts.tried.includes(dialect)) continue;

@@ -36,6 +36,7 @@ export function verifyRequestSign(body: Record<string, unknown>, dtoFields: Read
       dtoFields,
       tried: detection.candidates,
       refused: detection.refused,
+      named: detection.named,
       marker: detection.marker,
       pinned: merchant.dialects,
       signType: merchant.signType,
