@@ -58,3 +58,11 @@ export { WechatOAuthService } from './wechat/wechat-oauth.service';
 export { SIGN_TYPES, isSignType, parseSignType } from './signing/sign-type';
 export type { SignType } from './signing/sign-type';
 export { sign, verify, withSign } from './signing/signature';
+
+// Operator self-test (`unipay-assist doctor`), also callable by a host at start with the module's options
+export { runDoctor, formatDoctorTable, DOCTOR_PROBE_CODE } from './doctor';
+export type { DoctorOptions, DoctorReport, DoctorRow, DoctorStatus } from './doctor';
+
+// Which DaxPay generation signed a request (docs/daxpay-detection.md)
+export { detectGeneration, GENERATION_MARKERS } from './dialects/generation-detection';
+export type { Detection, DialectPreferences, GenerationMarker, WireFacts } from './dialects/generation-detection';

@@ -8,6 +8,8 @@ const ROOT = resolve(__dirname, '..', '..');
 // The CLI and everything it imports: it must stay this small (no NestJS).
 // src/kernel for the two pure helpers the client shares (mask, is-record); client.spec checks nothing else is loaded.
 const CLI_DIRS = ['src/cli', 'src/client', 'src/signing', 'src/kernel'];
+// `doctor` loads the relay's own merchant, channel and Redis code (only when that command runs), still no NestJS.
+const DOCTOR_DIRS = ['src/doctor', 'src/merchants', 'src/alipay', 'src/redis', 'src/dialects'];
 
 export interface CliRun {
   code: number;
@@ -24,9 +26,9 @@ export interface BuiltCli {
  * Transpiles the CLI's sources (no type check, a few ms) into a temp dir and
  * runs its bin entry as a real child process, as a shell user would.
  */
-export function buildCli(): BuiltCli {
+export function buildCli(options: { doctor?: boolean } = {}): BuiltCli {
   const out = mkdtempSync(join(tmpdir(), 'unipay-cli-'));
-  for (const dir of CLI_DIRS) {
+  for (const dir of options.doctor ? [...CLI_DIRS, ...DOCTOR_DIRS] : CLI_DIRS) {
     for (const file of readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.ts'))) {
       const source = readFileSync(join(ROOT, dir, file), 'utf8');
       const { outputText } = ts.transpileModule(source, {
