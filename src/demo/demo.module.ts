@@ -4,7 +4,7 @@ import { assistConfig } from '../module/assist.config';
 import { AssistModule } from '../module/assist.module';
 import { AssistModuleOptions } from '../module/assist.options';
 import { MerchantInput } from '../merchants/merchant';
-import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT } from './demo-merchant';
+import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT, DEMO_MULTI_LATE_MERCHANT } from './demo-merchant';
 import { DemoPageController } from './demo-page.controller';
 import { DemoHostedController } from './demo-hosted.controller';
 import { PrometheusAssistMetrics } from '../metrics/prometheus-assist.metrics';
@@ -45,7 +45,7 @@ export class DemoModule {
           inject: [ConfigService, PrometheusAssistMetrics],
           useFactory: (config: ConfigService, metrics: PrometheusAssistMetrics): AssistModuleOptions => {
             const fromEnv = config.getOrThrow<AssistModuleOptions>('unipayAssist');
-            const merchants = fromEnv.merchants?.length ? fromEnv.merchants : [demoMerchant(demo)];
+            const merchants = fromEnv.merchants?.length ? fromEnv.merchants : [demoMerchant(demo), DEMO_MULTI_LATE_MERCHANT];
             const wechat = demo.wechatBase
               ? { ...fromEnv.wechat, apiBase: demo.wechatBase, openBase: demo.wechatBase }
               : fromEnv.wechat;
