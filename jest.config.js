@@ -1,15 +1,25 @@
 /**
  * Three layers, each a jest project with its own folder and file suffix, so a
- * file runs in exactly one layer and `--selectProjects <name>` runs one layer:
- *   unit         test/unit/**\/*.spec.ts             Nest testing module, in-memory fakes, no sockets
- *   integration  test/integration/**\/*.int-spec.ts  real Redis (127.0.0.1:6379), real HTTP on loopback
- *   e2e          test/e2e/**\/*.e2e-spec.ts          a minimal host app (or the demo) over both adapters
+ * file runs in exactly one layer and `--selectProjects <name>` runs one layer.
+ * Every workspace package keeps its tests beside its sources:
+ *   unit         <pkg>/test/unit/**\/*.spec.ts             Nest testing module, in-memory fakes, no sockets
+ *   integration  <pkg>/test/integration/**\/*.int-spec.ts  real Redis (127.0.0.1:6379), real HTTP on loopback
+ *   e2e          <pkg>/test/e2e/**\/*.e2e-spec.ts          a minimal host app (or the demo) over both adapters
+ * `jest <path>` narrows to one package (each package's `npm test` does that).
  * test/hosts/* are separate projects with their own jest (npm run test:hosts).
  */
+const PKGS = '<rootDir>/{packages,apps}/*';
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  // Workspace packages resolve to their sources, as tsconfig.json's paths do for the type checker.
+  moduleNameMapper: {
+    '^@unipay-assist/(wire|client|simulator|cli)$': '<rootDir>/packages/$1/src/index.ts',
+    '^unipay-assist$': '<rootDir>/packages/unipay-assist/src/index.ts',
+    '^unipay-assist/(health|metrics|openapi|doctor)$': '<rootDir>/packages/unipay-assist/src/$1/index.ts',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/test/hosts', '<rootDir>/bench/.ref', '/dist/'],
 };
 
 /** @type {import('jest').Config} */
@@ -17,8 +27,8 @@ module.exports = {
   // A global option in jest 29 (not per project): the slowest layer's need.
   testTimeout: 30000,
   projects: [
-    { ...shared, displayName: 'unit', roots: ['<rootDir>/test/unit'], testMatch: ['**/*.spec.ts'] },
-    { ...shared, displayName: 'integration', roots: ['<rootDir>/test/integration'], testMatch: ['**/*.int-spec.ts'] },
-    { ...shared, displayName: 'e2e', roots: ['<rootDir>/test/e2e'], testMatch: ['**/*.e2e-spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: [`${PKGS}/test/unit/**/*.spec.ts`] },
+    { ...shared, displayName: 'integration', testMatch: [`${PKGS}/test/integration/**/*.int-spec.ts`] },
+    { ...shared, displayName: 'e2e', testMatch: [`${PKGS}/test/e2e/**/*.e2e-spec.ts`] },
   ],
 };

@@ -23,13 +23,15 @@
 'use strict';
 require('reflect-metadata');
 const path = require('node:path');
+const fs = require('node:fs');
 const { Agent, get: httpGet } = require('node:http');
 const { Body, Controller, HttpCode, Injectable, Module, Post, UseGuards, UseInterceptors } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { map } = require('rxjs');
 
 const DIST = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(__dirname, '.build');
-const { DEMO_WECHAT_APP: app } = require(path.join(DIST, 'demo/demo-merchant.js'));
+const merchantFile = ['apps/demo/src/demo-merchant.js', 'demo/demo-merchant.js'].map((f) => path.join(DIST, f)).find((f) => fs.existsSync(f));
+const { DEMO_WECHAT_APP: app } = require(merchantFile);
 const API_BASE = (process.env.WECHAT_API_BASE ?? 'http://127.0.0.1:9100').replace(/\/+$/, '');
 
 // Keep-alive to WeChat, as the baseline's (and the module's) agent.

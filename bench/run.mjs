@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BENCH_DIR, DIST, ROOT, freePort, httpCall, round, startNode, waitHttp } from './lib/common.mjs';
+import { builtFile, compileWorkspace } from './lib/workspace-build.mjs';
 import { summarizeProfile } from './lib/profile-summary.mjs';
 
 const started = Date.now();
@@ -66,11 +67,15 @@ const DURATION = Number(args.duration ?? (SMOKE ? 1 : 5));
 const LEVELS = (args.connections ?? (SMOKE ? '16' : '1,16,64')).split(',').map(Number);
 // floor-*: NestJS alone on that adapter (bench/nest-floor.cjs), memory case, getWxAuthUrl only.
 // floor-card-*: the design-card floor (bench/nest-floor-card.cjs), every case and route.
+// Node 20 (end of life) beside the runtime the bench runs on, while the machine still has it:
+// TARGET+node20 runs that target on it, and a full run adds the gateway and its card floor.
+const NODE20 = findNode20();
 const TARGETS = (
   args.targets ??
   (SMOKE
     ? 'baseline,express,fastify'
-    : 'baseline,floor-express,floor-fastify,floor-card-express,floor-card-fastify,express,fastify,express-lean,fastify-lean')
+    : 'baseline,floor-express,floor-fastify,floor-card-express,floor-card-fastify,express,fastify,express-lean,fastify-lean' +
+      (NODE20 ? ',floor-card-express+node20,floor-card-fastify+node20,express+node20,fastify+node20' : ''))
 ).split(',');
 const isPlainFloor = (t) => t.startsWith('floor-') && !t.startsWith('floor-card-');
 const isGateway = (t) => t === 'express' || t === 'fastify';
@@ -110,7 +115,7 @@ async function main() {
   else if (!args['no-redis']) console.log('(Redis not reachable: the redis case is skipped)');
 
   const simPort = await freePort();
-  const sim = track(startNode('simulator', [path.join(DIST, 'simulator/simulator.main.js')], { env: { PORT: String(simPort) }, logDir }));
+  const sim = track(startNode('simulator', [builtFile(DIST, 'simulator/simulator.main.js')], { env: { PORT: String(simPort) }, logDir }));
   const simBase = `http://127.0.0.1:${simPort}`;
   await waitHttp(sim, `${simBase}/`);
   const admin = (await httpCall(`${simBase}/__sim/stats`).catch(() => ({ status: 0 }))).status === 200;
@@ -265,19 +270,13 @@ async function main() {
 // ---------------------------------------------------------------- processes
 
 function build() {
-  if (args['no-build'] && fs.existsSync(path.join(DIST, 'main.js'))) return;
+  if (args['no-build'] && fs.existsSync(builtFile(DIST, 'main.js'))) return;
   const t = Date.now();
-  // From clean: a file moved or deleted in src must not survive as a stale copy the bench would load.
-  fs.rmSync(DIST, { recursive: true, force: true });
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(
-    process.execPath,
-    [tsc, '-p', 'tsconfig.build.json', '--outDir', DIST, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
+  // From clean (compileWorkspace empties DIST): a file moved or deleted must not survive as a stale copy.
+  const errors = compileWorkspace(ROOT, DIST, path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'));
   // tsc still emits on type errors; run on, but say so (others may be mid-edit).
-  if (r.status !== 0) console.log(`(tsc reported errors; benchmarking what it emitted)\n${(r.stdout + r.stderr).slice(0, 2000)}`);
-  if (!fs.existsSync(path.join(DIST, 'main.js'))) throw new Error('build produced no main.js');
+  if (errors) console.log(`(tsc reported errors; benchmarking what it emitted)\n${errors.slice(0, 2000)}`);
+  if (!fs.existsSync(builtFile(DIST, 'main.js'))) throw new Error('build produced no main.js');
   console.log(`built src into ${path.relative(ROOT, DIST)} in ${Date.now() - t} ms`);
 }
 
@@ -291,23 +290,42 @@ function buildRef(ref) {
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new Error(`not a commit: ${ref}`);
   const dir = path.join(BENCH_DIR, '.ref', sha.slice(0, 12));
   const out = path.join(dir, 'build');
-  if (fs.existsSync(path.join(out, 'main.js'))) return out;
+  if (fs.existsSync(builtFile(out, 'main.js'))) return out;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
-  const archive = spawnSync('git', ['archive', '--format=tar', sha, 'src', 'tsconfig.json', 'tsconfig.build.json'], { cwd: ROOT, maxBuffer: 1 << 28 });
+  // A commit from before the workspace split has src/ and tsconfig.build.json; one after it, packages/ and apps/.
+  const split = spawnSync('git', ['cat-file', '-e', `${sha}:packages`], { cwd: ROOT }).status === 0;
+  const paths = split ? ['packages', 'apps', 'tsconfig.json', 'tsconfig.base.json'] : ['src', 'tsconfig.json', 'tsconfig.build.json'];
+  const archive = spawnSync('git', ['archive', '--format=tar', sha, ...paths], { cwd: ROOT, maxBuffer: 1 << 28 });
   if (archive.status !== 0) throw new Error(`git archive ${ref} failed: ${archive.stderr}`);
   const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
   if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(
-    process.execPath,
-    [tsc, '-p', 'tsconfig.build.json', '--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
-    { cwd: dir, encoding: 'utf8' },
-  );
-  if (r.status !== 0) console.log(`(tsc reported errors building ${ref})\n${(r.stdout + r.stderr).slice(0, 2000)}`);
-  if (!fs.existsSync(path.join(out, 'main.js'))) throw new Error(`building ${ref} produced no main.js`);
+  let errors;
+  if (split) errors = compileWorkspace(dir, out, tsc);
+  else {
+    const r = spawnSync(
+      process.execPath,
+      [tsc, '-p', 'tsconfig.build.json', '--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    if (r.status !== 0) errors = r.stdout + r.stderr;
+  }
+  if (errors) console.log(`(tsc reported errors building ${ref})\n${errors.slice(0, 2000)}`);
+  if (!fs.existsSync(builtFile(out, 'main.js'))) throw new Error(`building ${ref} produced no main.js`);
   console.log(`built ${ref} (${sha.slice(0, 12)}) into ${path.relative(ROOT, out)}`);
   return out;
+}
+
+/** A Node 20 binary other than the one running: UNIPAY_NODE20, else the first `node` on PATH that is v20. */
+function findNode20() {
+  const candidates = [process.env.UNIPAY_NODE20, ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'node'))];
+  for (const bin of candidates) {
+    if (!bin || !fs.existsSync(bin) || bin === process.execPath) continue;
+    const v = spawnSync(bin, ['-v'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+    if (v.startsWith('v20.')) return bin;
+  }
+  return undefined;
 }
 
 function track(proc) {
@@ -322,7 +340,9 @@ async function startTarget(name0, c, simBase) {
   const [target, variant] = name1.split('+');
   if (ref !== undefined && !isGateway(target)) throw new Error(`@REF is for the gateway targets (express, fastify), not ${name0}`);
   const nodeArgs = variant === 'nobind' ? ['-r', path.join(BENCH_DIR, 'lib', 'async-bind-without-dep0172.cjs')] : [];
-  if (variant !== undefined && variant !== 'nobind') throw new Error(`unknown target variant +${variant}`);
+  if (variant !== undefined && variant !== 'nobind' && variant !== 'node20') throw new Error(`unknown target variant +${variant}`);
+  if (variant === 'node20' && !NODE20) throw new Error('+node20: no Node 20 on this machine (looked at UNIPAY_NODE20 and the node on PATH after this one)');
+  const execPath = variant === 'node20' ? NODE20 : undefined;
   const port = await freePort();
   const env = { ...c.env, PORT: String(port), HOST: '127.0.0.1', WECHAT_API_BASE: simBase, WECHAT_OPEN_BASE: simBase };
   let proc;
@@ -338,8 +358,8 @@ async function startTarget(name0, c, simBase) {
     env.BENCH_DIST = DIST;
     const script = path.join(BENCH_DIR, 'nest-floor-card.cjs');
     proc = args.profile
-      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), script], { env, logDir, nodeArgs })
-      : startNode(name, [script], { env, logDir, nodeArgs });
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), script], { env, logDir, nodeArgs, execPath })
+      : startNode(name, [script], { env, logDir, nodeArgs, execPath });
   } else if (target.startsWith('floor-')) {
     // floor-express / floor-fastify: Nest alone, see nest-floor.cjs.
     env.HTTP_ADAPTER = target.slice('floor-'.length);
@@ -359,10 +379,10 @@ async function startTarget(name0, c, simBase) {
     if (lean) env.LOG_LEVEL = 'warn';
     // Unique Redis keys per run on the shared Redis, if the module reads a prefix.
     env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${name0}:`;
-    const main = path.join(ref === undefined ? DIST : buildRef(ref), 'main.js');
+    const main = builtFile(ref === undefined ? DIST : buildRef(ref), 'main.js');
     proc = args.profile
-      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir, nodeArgs })
-      : startNode(name, [main], { env, logDir, nodeArgs });
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir, nodeArgs, execPath })
+      : startNode(name, [main], { env, logDir, nodeArgs, execPath });
   }
   track(proc);
   const url = `http://127.0.0.1:${port}`;

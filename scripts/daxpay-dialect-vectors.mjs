@@ -7,7 +7,7 @@
 // Facts and source paths: docs/daxpay-dialects.md. This script imports nothing from src/ on
 // purpose: the fixture must stay an independent reference for the relay's own signing code.
 //
-//   node scripts/daxpay-dialect-vectors.mjs           writes test/fixtures/daxpay-dialects.json
+//   node scripts/daxpay-dialect-vectors.mjs           writes docs/vectors/daxpay-dialects.json
 //   node scripts/daxpay-dialect-vectors.mjs --check   exits 1 when the committed fixture differs
 
 import { createHash, createHmac } from 'node:crypto';
@@ -319,12 +319,12 @@ const fixture = {
 };
 
 const here = dirname(fileURLToPath(import.meta.url));
-const target = join(here, '..', 'test', 'fixtures', 'daxpay-dialects.json');
+const target = join(here, '..', 'docs', 'vectors', 'daxpay-dialects.json');
 const text = JSON.stringify(fixture, null, 2) + '\n';
 if (process.argv.includes('--check')) {
   const current = readFileSync(target, 'utf8');
   if (current !== text) {
-    console.error('test/fixtures/daxpay-dialects.json is stale: run node scripts/daxpay-dialect-vectors.mjs');
+    console.error('docs/vectors/daxpay-dialects.json is stale: run node scripts/daxpay-dialect-vectors.mjs');
     process.exit(1);
   }
   console.log('fixture up to date');

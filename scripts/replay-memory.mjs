@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { MemoryReplayStore } = require('../dist/cjs/replay/memory-replay.store.js');
+const { MemoryReplayStore } = require('../packages/unipay-assist/dist/cjs/replay/memory-replay.store.js');
 
 const claims = Number(process.argv[2] ?? 1_000_000);
 const rate = Number(process.argv[3] ?? 1000);

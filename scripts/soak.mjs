@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { builtFile, compileWorkspace } from '../bench/lib/workspace-build.mjs';
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const args = parseArgs(process.argv.slice(2));
@@ -60,7 +61,7 @@ async function main() {
   const simPort = await freePort();
   // Transport faults (the relay retries once) and busy answers (-1), each a share of exchanges.
   const faults = FAULT_RATE > 0 ? [{ kind: 'reset', share: FAULT_RATE / 2 }, { kind: 'busy', share: FAULT_RATE / 2 }] : [];
-  const sim = track(startNode('simulator', [path.join(BUILD, 'simulator/simulator.main.js')], { env: { PORT: String(simPort), SIM_FAULTS: JSON.stringify(faults) }, logDir }));
+  const sim = track(startNode('simulator', [builtFile(BUILD, 'simulator/simulator.main.js')], { env: { PORT: String(simPort), SIM_FAULTS: JSON.stringify(faults) }, logDir }));
   const simBase = `http://127.0.0.1:${simPort}`;
   await waitHttp(sim, `${simBase}/__sim/stats`);
 
@@ -80,7 +81,7 @@ async function main() {
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
     };
-    const proc = track(startNode(`gateway-${adapter}`, [path.join(BUILD, 'main.js')], { env, logDir }));
+    const proc = track(startNode(`gateway-${adapter}`, [builtFile(BUILD, 'main.js')], { env, logDir }));
     const url = `http://127.0.0.1:${port}`;
     await waitHttp(proc, `${url}/health`);
     gateways.push({ adapter, url, proc });
@@ -314,13 +315,9 @@ async function deleteKeys(redis) {
 }
 
 function build() {
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', BUILD, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) console.log(`(tsc reported errors; running what it emitted)\n${(r.stdout + r.stderr).slice(0, 1500)}`);
-  if (!fs.existsSync(path.join(BUILD, 'main.js'))) throw new Error('build produced no main.js');
+  const errors = compileWorkspace(ROOT, BUILD, path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'));
+  if (errors) console.log(`(tsc reported errors; running what it emitted)\n${errors.slice(0, 1500)}`);
+  if (!fs.existsSync(builtFile(BUILD, 'main.js'))) throw new Error('build produced no main.js');
 }
 
 function parseDuration(v) {

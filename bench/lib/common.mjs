@@ -6,6 +6,7 @@ import { createServer, request as httpRequest, Agent } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { builtFile } from './workspace-build.mjs';
 import fs from 'node:fs';
 
 export const BENCH_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -17,7 +18,7 @@ export const DIST = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST
 const require = createRequire(import.meta.url);
 /** The relay's own pure modules (no NestJS), as built by `npm run build`. */
 export function dist(rel) {
-  return require(path.join(DIST, rel));
+  return require(builtFile(DIST, rel));
 }
 
 export const ROUTE_PREFIX = '/unipay/assist';
@@ -35,10 +36,10 @@ export function freePort() {
 }
 
 /** Spawns a node process with its output in a log file (what a real deployment does with logs). */
-export function startNode(name, args, { env = {}, logDir, nodeArgs = [] } = {}) {
+export function startNode(name, args, { env = {}, logDir, nodeArgs = [], execPath = process.execPath } = {}) {
   const logFile = path.join(logDir, `${name}.log`);
   const fd = fs.openSync(logFile, 'w');
-  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+  const child = spawn(execPath, [...nodeArgs, ...args], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', fd, fd, 'ipc'],

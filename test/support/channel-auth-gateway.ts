@@ -1,11 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { createDemoApp, HttpAdapterName } from '../../src/demo/create-demo-app';
-import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
-import { MerchantInput } from '../../src/merchants/merchant';
-import { AssistModuleOptions } from '../../src/module/assist.options';
-import { RunningSimulator, startSimulatorServer } from '../../src/simulator/simulator.server';
-import { WechatSimulatorOptions } from '../../src/simulator/wechat-simulator';
+import { createDemoApp, HttpAdapterName } from '../../apps/demo/src/create-demo-app';
+import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../apps/demo/src/demo-merchant';
+import { MerchantInput } from '../../packages/unipay-assist/src/merchants/merchant';
+import { AssistModuleOptions } from '../../packages/unipay-assist/src/module/assist.options';
+import { RunningSimulator, startSimulatorServer } from '../../packages/simulator/src/simulator.server';
+import { WechatSimulatorOptions } from '../../packages/simulator/src/wechat-simulator';
 import { daxpay3Reference } from './daxpay3-reference';
 import { freePort } from './redis-server';
 

@@ -1,4 +1,4 @@
-import { ChannelAuthStore } from '../../src/channel-auth/channel-auth.store';
+import { ChannelAuthStore } from '../../packages/unipay-assist/src/channel-auth/channel-auth.store';
 
 /** What every ChannelAuthStore must do; `make` gives a fresh, empty store per test. */
 export function channelAuthStoreContract(make: () => ChannelAuthStore | Promise<ChannelAuthStore>): void {

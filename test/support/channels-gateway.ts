@@ -1,9 +1,9 @@
-import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT, DEMO_MINI_PROGRAM, DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
-import { HttpAdapterName } from '../../src/demo/create-demo-app';
-import { AssistModuleOptions } from '../../src/module/assist.options';
-import { RunningAlipaySimulator, startAlipaySimulator } from '../../src/simulator/alipay-simulator.server';
-import { AlipayIdMode } from '../../src/simulator/alipay-simulator';
-import { RunningSimulator, startSimulatorServer } from '../../src/simulator/simulator.server';
+import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT, DEMO_MINI_PROGRAM, DEMO_WECHAT_APP } from '../../apps/demo/src/demo-merchant';
+import { HttpAdapterName } from '../../apps/demo/src/create-demo-app';
+import { AssistModuleOptions } from '../../packages/unipay-assist/src/module/assist.options';
+import { RunningAlipaySimulator, startAlipaySimulator } from '../../packages/simulator/src/alipay-simulator.server';
+import { AlipayIdMode } from '../../packages/simulator/src/alipay-simulator';
+import { RunningSimulator, startSimulatorServer } from '../../packages/simulator/src/simulator.server';
 import { RunningGateway, startGateway } from './gateway';
 
 export { DEMO_ALIPAY_APP_ID, DEMO_MINI_PROGRAM };

@@ -1,30 +1,22 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const ROOT = resolve(__dirname, '..', '..');
+import { join } from 'node:path';
+import { compileWorkspace } from './workspace-build';
 
 export interface CompiledApp {
-  /** The compiled src/ (main.js at its root), as `npm start` runs it from dist/cjs. */
+  /** The compiled demo app (main.js at its root), as `npm start` runs it from apps/demo/dist. */
   dir: string;
-  /** What a child running it needs to find the repo's packages from a scratch directory. */
+  /** What a child running it needs to find third-party packages from a scratch directory. */
   env: { NODE_PATH: string };
   dispose(): void;
 }
 
 /**
- * src/ compiled once with tsc into a scratch directory (never dist/, which
- * another session may be rebuilding), for suites that start the app as a
- * process. Each child then runs plain JavaScript: no per-process transpile
- * racing the others for the CPU. Call in a beforeAll with a roomy timeout.
+ * The demo app and the packages it uses compiled once with tsc into a scratch
+ * directory (never a dist/, which a build in the work tree may be rewriting),
+ * for suites that start the app as a process. Each child then runs plain
+ * JavaScript: no per-process transpile racing the others for the CPU. Call in
+ * a beforeAll with a roomy timeout.
  */
 export function compileApp(): CompiledApp {
-  const dir = mkdtempSync(join(tmpdir(), 'unipay-app-'));
-  execFileSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dir, '--sourceMap', 'false', '--declaration', 'false'],
-    { stdio: 'pipe' },
-  );
-  return { dir, env: { NODE_PATH: join(ROOT, 'node_modules') }, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  const build = compileWorkspace();
+  return { dir: join(build.dir, 'apps/demo/src'), env: build.env, dispose: build.dispose };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * The DaxPay wire as each client generation's SDK sends and verifies it,
  * written from docs/daxpay-dialects.md alone: nothing here comes from src/
  * (the relay's own signing is what these tests check). Plus the golden
- * vectors of test/fixtures/daxpay-dialects.json and a stub of WeChat's
+ * vectors of docs/vectors/daxpay-dialects.json and a stub of WeChat's
  * sns/oauth2/access_token.
  */
 
@@ -34,7 +34,7 @@ export interface WireFixture {
   generations: Record<Generation, { signTypes: WireSignType[]; requests: WireVector[]; answers: WireVector[] }>;
 }
 
-export const FIXTURE = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'daxpay-dialects.json'), 'utf8')) as WireFixture;
+export const FIXTURE = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'vectors', 'daxpay-dialects.json'), 'utf8')) as WireFixture;
 
 /** The relay's dialect name for each fixture generation. */
 export const DIALECT_OF: Record<Generation, string> = {

@@ -1,4 +1,4 @@
-import { AssistErrorCode } from '../../src/kernel/error-codes';
+import { AssistErrorCode } from '../../packages/wire/src/error-codes';
 import { DEMO_MERCHANT, DEMO_WECHAT_APP, RunningGateway, signedBody } from './gateway';
 import { SimAdmin } from './sim-admin';
 

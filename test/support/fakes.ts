@@ -1,12 +1,12 @@
 import { Type } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { AssistLogger, LogFields } from '../../src/kernel/assist.logger';
-import { AssistMetrics, BreakerState, ExchangeReuse } from '../../src/kernel/assist.metrics';
-import { Merchant, MerchantInput, MerchantQuery } from '../../src/merchants/merchant';
-import { MerchantProvider } from '../../src/merchants/merchant.provider';
-import { normalizeMerchant } from '../../src/merchants/normalize-merchant';
-import { MemoryReplayStore } from '../../src/replay/memory-replay.store';
-import { ReplayStore } from '../../src/replay/replay.store';
+import { AssistLogger, LogFields } from '../../packages/unipay-assist/src/kernel/assist.logger';
+import { AssistMetrics, BreakerState, ExchangeReuse } from '../../packages/unipay-assist/src/kernel/assist.metrics';
+import { Merchant, MerchantInput, MerchantQuery } from '../../packages/unipay-assist/src/merchants/merchant';
+import { MerchantProvider } from '../../packages/unipay-assist/src/merchants/merchant.provider';
+import { normalizeMerchant } from '../../packages/unipay-assist/src/merchants/normalize-merchant';
+import { MemoryReplayStore } from '../../packages/unipay-assist/src/replay/memory-replay.store';
+import { ReplayStore } from '../../packages/unipay-assist/src/replay/replay.store';
 
 /*
  * In-memory stand-ins for the unit layer: each records what it was asked, so
@@ -64,6 +64,9 @@ export class RecordingMetrics implements AssistMetrics {
   breakerState(host: string, state: BreakerState): void {
     this.calls.push(['breakerState', host, state]);
   }
+  // Not recorded: the suites about replayed answers and Redis errors count them with fakes of their own.
+  replayAnswered(): void {}
+  redisError(): void {}
 }
 
 /** One call a store received: its method and arguments. */

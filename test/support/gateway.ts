@@ -1,12 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
-import { createDemoApp, DemoAppOptions, HttpAdapterName } from '../../src/demo/create-demo-app';
-import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../src/demo/demo-merchant';
-import { startSimulatorServer, RunningSimulator } from '../../src/simulator/simulator.server';
-import { WechatSimulatorOptions } from '../../src/simulator/wechat-simulator';
-import { SignType } from '../../src/signing/sign-type';
-import { withSign } from '../../src/signing/signature';
+import { createDemoApp, DemoAppOptions, HttpAdapterName } from '../../apps/demo/src/create-demo-app';
+import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../apps/demo/src/demo-merchant';
+import { startSimulatorServer, RunningSimulator } from '../../packages/simulator/src/simulator.server';
+import { WechatSimulatorOptions } from '../../packages/simulator/src/wechat-simulator';
+import { SignType } from '../../packages/wire/src/signing/sign-type';
+import { withSign } from '../../packages/wire/src/signing/signature';
 import { jsonOrUndefined } from './raw-http';
 
 /** Both adapters: every e2e suite runs over each (`describe.each(ADAPTERS)`). */

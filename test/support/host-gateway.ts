@@ -31,7 +31,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { map, Observable } from 'rxjs';
 import { AddressInfo } from 'node:net';
-import type { HttpAdapterName } from '../../src/demo/create-demo-app';
+import type { HttpAdapterName } from '../../apps/demo/src/create-demo-app';
 
 /*
  * A gateway as NestJS hosts are usually written, with all the global

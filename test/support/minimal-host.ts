@@ -3,10 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AddressInfo } from 'node:net';
-import { AssistModule, AssistModuleOptions } from '../../src';
-import type { HttpAdapterName } from '../../src/demo/create-demo-app';
-import { RunningSimulator } from '../../src/simulator/simulator.server';
-import { WechatSimulatorOptions } from '../../src/simulator/wechat-simulator';
+import { AssistModule, AssistModuleOptions } from '../../packages/unipay-assist/src';
+import type { HttpAdapterName } from '../../apps/demo/src/create-demo-app';
+import { RunningSimulator } from '../../packages/simulator/src/simulator.server';
+import { WechatSimulatorOptions } from '../../packages/simulator/src/wechat-simulator';
 import { DEMO_MERCHANT, GatewayFixture, resolveOverride, RunningGateway, useGatewayFixture } from './gateway';
 
 /** The e2e layer's app: a host module that imports AssistModule.forRoot and nothing else (no demo page, docs, ops or env). */

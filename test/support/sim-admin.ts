@@ -1,5 +1,5 @@
-import type { SimFault } from '../../src/simulator/sim-faults';
-import type { SimulatorStats } from '../../src/simulator/simulator-admin';
+import type { SimFault } from '../../packages/simulator/src/sim-faults';
+import type { SimulatorStats } from '../../packages/simulator/src/simulator-admin';
 
 /** The simulator's admin API over HTTP (`/__sim/...`), the way an outside script or another process drives it. */
 export interface SimAdmin {

@@ -1,12 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import * as ts from 'typescript';
-
-const ROOT = resolve(__dirname, '..', '..');
-// What `npm run simulator` runs: the simulator folder and the demo app it knows (no NestJS).
-const SOURCES = ['src/simulator', 'src/demo/demo-merchant.ts'];
+import { join } from 'node:path';
+import { transpilePackages } from './workspace-build';
 
 export interface SimulatorProcess {
   baseUrl: string;
@@ -21,21 +15,10 @@ export interface SimulatorProcess {
  * transpiled into a temp dir so the shared dist/ is left alone.
  */
 export async function startSimulatorProcess(env: Record<string, string> = {}): Promise<SimulatorProcess> {
-  const out = mkdtempSync(join(tmpdir(), 'unipay-sim-'));
-  for (const entry of SOURCES) {
-    const files = entry.endsWith('.ts') ? [entry] : readdirSync(join(ROOT, entry)).filter((f) => f.endsWith('.ts')).map((f) => `${entry}/${f}`);
-    for (const file of files) {
-      const { outputText } = ts.transpileModule(readFileSync(join(ROOT, file), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-        fileName: file,
-      });
-      const target = join(out, file.replace(/\.ts$/, '.js'));
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, outputText);
-    }
-  }
-  const proc = spawn(process.execPath, [join(out, 'src/simulator/simulator.main.js')], {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+  // What `npm run simulator` runs: the simulator package and the demo's entry for it (no NestJS).
+  const build = transpilePackages(['@unipay-assist/simulator'], ['apps/demo/src/simulator.main.ts', 'apps/demo/src/demo-merchant.ts']);
+  const proc = spawn(process.execPath, [join(build.dir, 'app/simulator.main.js')], {
+    env: { PATH: process.env.PATH ?? '', ...build.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -62,7 +45,7 @@ export async function startSimulatorProcess(env: Record<string, string> = {}): P
     stdout: () => text,
     stop: () =>
       new Promise<void>((done) => {
-        rmSync(out, { recursive: true, force: true });
+        build.dispose();
         if (proc.exitCode !== null) return done();
         proc.once('exit', () => done());
         proc.kill('SIGTERM');

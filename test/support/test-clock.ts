@@ -1,4 +1,4 @@
-import type { AssistClock } from '../../src/kernel/clock';
+import type { AssistClock } from '../../packages/unipay-assist/src/kernel/clock';
 
 /**
  * An ASSIST_CLOCK for tests (module option `clock`). Follows the wall clock

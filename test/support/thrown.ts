@@ -1,4 +1,4 @@
-import { AssistException } from '../../src/kernel/assist.exception';
+import { AssistException } from '../../packages/unipay-assist/src/kernel/assist.exception';
 
 /** The AssistException `fn` throws; the test fails if it throws anything else or nothing. */
 export function thrown(fn: () => unknown): AssistException {

@@ -7,7 +7,7 @@ import { ApiTags, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { AssistClock, AssistErrorCode, AssistModule, AssistModuleOptions, assistConfig, MerchantInput, sign, withSign } from 'unipay-assist';
-import { RunningSimulator, startSimulatorServer } from 'unipay-assist/simulator';
+import { RunningSimulator, startSimulatorServer } from '@unipay-assist/simulator';
 import { AdapterName, createGateway, FilterMode, GatewayOptions } from '../src/app';
 import { Public, SkipWrap } from '../src/host-kit';
 import { OrderStatusController } from '../src/order-status.controller';

@@ -8,7 +8,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AssistErrorCode, sign, withSign } from 'unipay-assist';
-import { AssistBusinessError, AssistSignatureError, UnipayAssistClient } from 'unipay-assist/client';
+import { AssistBusinessError, AssistSignatureError, UnipayAssistClient } from '@unipay-assist/client';
 import { documentAssistRoutes } from 'unipay-assist/openapi';
 import {
   AlipaySimulator,
@@ -17,7 +17,7 @@ import {
   startAlipaySimulator,
   startSimulatorServer,
   WechatSimulator,
-} from 'unipay-assist/simulator';
+} from '@unipay-assist/simulator';
 import { ALIPAY_APP_ID, AppModule, MINI_PROGRAM, SIGN_SECRET, WECHAT_APP } from '../src/app.module';
 
 const signed = (fields: Record<string, unknown>) =>
@@ -68,7 +68,7 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
 
   it('loads the CommonJS build through the exports map', () => {
     expect(require.resolve('unipay-assist')).toMatch(/unipay-assist[\\/]dist[\\/]cjs[\\/]index\.js$/);
-    expect(require.resolve('unipay-assist/simulator')).toMatch(/dist[\\/]cjs[\\/]simulator[\\/]index\.js$/);
+    expect(require.resolve('@unipay-assist/simulator')).toMatch(/simulator[\\/]dist[\\/]cjs[\\/]index\.js$/);
     expect(require('@nestjs/core/package.json').version).toMatch(/^11\./);
   });
 
@@ -165,7 +165,7 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
     const health = await (await fetch(`${base}/health`)).json();
     expect(health).toMatchObject({
       status: 'ok',
-      info: { payments: { status: 'up', redis: 'not configured', wechatBreaker: { [new URL(sim.baseUrl).host]: 'closed' } } },
+      info: { payments: { status: 'up', redis: 'not configured', breakers: { wechat: { [new URL(sim.baseUrl).host]: 'closed' } } } },
     });
     // Per channel: WeChat web and the mini program go through the one breaker of the WeChat host, Alipay through its own.
     const wechatHost = new URL(sim.baseUrl).host;

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 // The test itself imports only the NestJS-free subpaths: see the note on the app below.
-import { AssistBusinessError, AssistSignatureError, sign, UnipayAssistClient, withSign } from 'unipay-assist/client';
+import { AssistBusinessError, AssistSignatureError, sign, UnipayAssistClient, withSign } from '@unipay-assist/client';
 import {
   AlipaySimulator,
   RunningAlipaySimulator,
@@ -16,7 +16,7 @@ import {
   startAlipaySimulator,
   startSimulatorServer,
   WechatSimulator,
-} from 'unipay-assist/simulator';
+} from '@unipay-assist/simulator';
 import { ALIPAY_APP_ID, MINI_PROGRAM, SIGN_SECRET, WECHAT_APP } from '../src/host-settings.js';
 
 const signed = (fields: Record<string, unknown>) =>
@@ -195,7 +195,7 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     const health = await (await fetch(`${base}/health`)).json();
     expect(health).toMatchObject({
       status: 'ok',
-      info: { payments: { status: 'up', redis: 'not configured', wechatBreaker: { [new URL(sim.baseUrl).host]: 'closed' } } },
+      info: { payments: { status: 'up', redis: 'not configured', breakers: { wechat: { [new URL(sim.baseUrl).host]: 'closed' } } } },
     });
     // Per channel: WeChat web and the mini program go through the one breaker of the WeChat host, Alipay through its own.
     const wechatHost = new URL(sim.baseUrl).host;

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { openJson, sealJson } from '../kernel/seal';
+
+/**
+ * Cache key of one exchange: the WeChat appId and the SHA-256 of the code.
+ * The code itself never reaches the cache, logs or Redis.
+ */
+export function exchangeKey(wechatAppId: string, code: string): string {
+  return `${wechatAppId}:${createHash('sha256').update(code).digest('hex')}`;
+}
+
+/** What is cached: openId and access token (and when it lapses), WeChat's unionid and snapshot flag; never refresh_token. */
+export interface CachedExchange {
+  openId: string;
+  accessToken: string;
+  /** Epoch ms when the cached entry (and at the latest the token) lapses. */
+  expiresAt: number;
+  unionId?: string;
+  /** WeChat's `is_snapshotuser`: a virtual openId from a snapshot page. */
+  snapshotUser?: boolean;
+}
+
+/** `v1.<iv>.<ciphertext>.<tag>`; the cache key is bound in as associated data. */
+export function sealExchange(value: CachedExchange, key: Buffer, cacheKey: string): string {
+  const plain: Record<string, unknown> = { o: value.openId, a: value.accessToken, e: value.expiresAt };
+  if (value.unionId !== undefined) plain.u = value.unionId;
+  if (value.snapshotUser) plain.s = 1;
+  return sealJson(plain, key, cacheKey);
+}
+
+/** The cached result, or undefined when it does not open (other key, tampered, foreign format). */
+export function openExchange(sealed: string, key: Buffer, cacheKey: string): CachedExchange | undefined {
+  const v = openJson(sealed, key, cacheKey) as { o?: unknown; a?: unknown; e?: unknown; u?: unknown; s?: unknown } | undefined;
+  if (typeof v !== 'object' || v === null) return undefined;
+  if (typeof v.o !== 'string' || typeof v.a !== 'string' || typeof v.e !== 'number') return undefined;
+  const value: CachedExchange = { openId: v.o, accessToken: v.a, expiresAt: v.e };
+  if (typeof v.u === 'string') value.unionId = v.u;
+  if (v.s === 1) value.snapshotUser = true;
+  return value;
+}

@@ -1,0 +1,561 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CodeExchangeService } from '../exchange/code-exchange.service';
+import { ASSIST_ROUTE_PREFIX } from '../kernel/route-prefix';
+import { normalizePrefix } from '../http/route-paths';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistLogger } from '../kernel/assist.logger';
+import { AssistErrorCode } from '@unipay-assist/wire';
+import { mask } from '@unipay-assist/wire';
+import { AssistRequestContext } from '../kernel/request-context';
+import { Merchant } from '../merchants/merchant';
+import { answeringMerchant } from '../merchants/trusted-merchant';
+import { MerchantProvider } from '../merchants/merchant.provider';
+import { checkRedirectUrl } from '../merchants/redirect-hosts';
+import { ChannelAuthStatus } from '@unipay-assist/wire';
+import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
+import { AuthChannel, authChannelOf, AUTO_CHANNEL } from '../channel-auth/auth-channel';
+import { isAlipayBrowser } from '../channel-auth/alipay-browser';
+import { AlipayRelayService } from './alipay-relay.service';
+import {
+  AuthFlow,
+  codeDigest,
+  FlowIdentity,
+  FlowMode,
+  flowKeys,
+  FlowRef,
+  openFlow,
+  openRef,
+  ownedBy,
+  recordOwner,
+  sealRecord,
+} from '../channel-auth/auth-flow';
+import { AuthPage, PAGES } from '../channel-auth/auth-pages';
+import { CHANNEL_AUTH_TTL_MS, ChannelAuthStore } from '../channel-auth/channel-auth.store';
+import { isFlowToken, mintFlowToken } from '../channel-auth/flow-token';
+import { InjectHostedAuthOptions, ResolvedHostedAuthOptions } from '../channel-auth/hosted-auth.options';
+import { isWechatBrowser } from '../channel-auth/wechat-browser';
+
+/** Business data of generateAuthUrl (AuthUrlResult), before the dialect signs it. */
+export type AuthUrlData = { code: 0; authUrl: string; queryCode: string };
+
+/** Business data of auth (AuthResult, plus unionId / snapshotUser where the dialect carries them). */
+export type AuthData =
+  | {
+      code: 0;
+      status: ChannelAuthStatus;
+      openId?: string;
+      userId?: string;
+      accessToken?: string;
+      unionId?: string;
+      snapshotUser?: true;
+      nickname?: string;
+      headImgUrl?: string;
+    }
+  | { code: 1; msg: string; wxErrcode?: number };
+
+/** Business data of authAndSet: nothing on success. */
+export type AuthAndSetData = { code: 0 } | { code: 1; msg: string; wxErrcode?: number };
+
+/** What a browser route answers: a page, or a redirect. */
+export type BrowserOutcome = { kind: 'page'; page: AuthPage } | { kind: 'redirect'; url: string };
+
+export interface GenerateAuthUrlInput {
+  channel: string;
+  authType?: string;
+  authPath?: string;
+}
+
+export interface AuthCodeInput {
+  channel: string;
+  authType?: string;
+  authCode?: string;
+  queryCode?: string;
+}
+
+export interface JumpInput {
+  channel?: string;
+  authType?: string;
+  redirectUrl: string;
+  extParam?: string;
+  sign?: string;
+}
+
+/** The path of the gateway's own WeChat callback, below the module's prefix. */
+export const WECHAT_CALLBACK_PATH = 'channel/auth/callback/wechat';
+
+/** The path of the gateway's own Alipay callback (Alipay's redirect_uri), below the module's prefix. */
+export const ALIPAY_CALLBACK_PATH = 'channel/auth/callback/alipay';
+
+/**
+ * No DaxPay 2.0 SDK has a model for the channel-auth routes, so a 2.0.6
+ * client checks data.sign over whatever data carries (SPEC's rule) and
+ * fields beyond DaxPay's travel signed. 3.0 reads data into its typed
+ * AuthResult and would drop them (its dialect does), and the other
+ * generations' answers are their dialects' own: none of them get extras.
+ */
+const EXTRA_FIELD_DIALECTS: ReadonlySet<string> = new Set(['daxpay-2.0.6']);
+
+export const SNAPSHOT_REFUSED = SNAPSHOT_USER_REFUSED;
+
+export const CODE_OF_ANOTHER_FLOW = 'this authorization code was already used for another authorization';
+
+type ExchangeOutcome = { ok: true; identity: FlowIdentity } | { ok: false; msg: string; wxErrcode?: number };
+type Completion = { kind: 'done'; flow: AuthFlow } | { kind: 'taken'; flow: AuthFlow };
+
+/**
+ * Channel auth, DaxPay 3.0's generateAuthUrl / auth / authAndSet, and the
+ * gateway-hosted WeChat callback and jump link. A flow lives 5 minutes under
+ * its queryCode, sealed, readable by its merchant only; its OAuth state is
+ * minted here and bound to the first code that completes it; every exchange
+ * goes through the idempotent CodeExchangeService, so a repeated code gets
+ * the same answer and never WeChat's 40163.
+ */
+@Injectable()
+export class ChannelAuthService {
+  constructor(
+    private readonly wechat: WechatOAuthService,
+    private readonly exchanges: CodeExchangeService,
+    @Inject(ChannelAuthStore) private readonly store: ChannelAuthStore,
+    @Inject(MerchantProvider) private readonly merchants: MerchantProvider,
+    @InjectHostedAuthOptions() private readonly hosted: ResolvedHostedAuthOptions | null,
+    @Inject(ASSIST_ROUTE_PREFIX) private readonly routePrefix: string,
+    private readonly logger: AssistLogger,
+    // Optional so a WeChat-only construction (unit tests) keeps working; the module always provides it.
+    @Optional() private readonly alipay?: AlipayRelayService,
+  ) {}
+
+  /** The gateway's callback URL WeChat redirects to, or null when hosted authorization is off. */
+  callbackUrl(): string | null {
+    return this.publicRouteUrl(WECHAT_CALLBACK_PATH);
+  }
+
+  /** A route of the module (`channel/auth/jump`) at the gateway's public base URL, or null when hosted authorization is off. */
+  publicRouteUrl(path: string): string | null {
+    return this.hosted ? `${this.hosted.publicBaseUrl}${normalizePrefix(this.routePrefix)}/${path}` : null;
+  }
+
+  async generateAuthUrl(ctx: AssistRequestContext, input: GenerateAuthUrlInput): Promise<AuthUrlData> {
+    const merchant = answeringMerchant(ctx);
+    const channel = this.channelOf(merchant, input.channel, input.authType);
+    const queryCode = mintFlowToken();
+    const { mode, redirectUri } = this.redirectTarget(merchant, input.authPath, queryCode, channel);
+    const state = mintFlowToken();
+    await this.saveNewFlow(merchant, queryCode, state, { mode, channel, status: 'waiting', createdAt: Date.now() });
+    ctx.answered = { event: 'channel_auth.started', fields: { mode, channel, queryCode: mask(queryCode) } };
+    return { code: 0, authUrl: this.authorizeUrl(merchant, channel, redirectUri, state), queryCode };
+  }
+
+  async auth(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthData> {
+    const merchant = answeringMerchant(ctx);
+    const channel = this.channelOf(merchant, input.channel, input.authType);
+    const authCode = present(input.authCode);
+    const queryCode = present(input.queryCode);
+    if (authCode === undefined) {
+      if (queryCode === undefined) throw AssistException.invalidField('authCode', 'or queryCode is required');
+      // DaxPay's queryAuthResult: the stored result, or not_exist.
+      const flow = await this.readFlow(merchant, queryCode);
+      ctx.answered = { event: 'channel_auth.read', fields: { queryCode: mask(queryCode), status: flow?.status ?? 'not_exist' } };
+      // 'waiting' is a poll's "not yet": an identical retry must read again, not get this answer back.
+      if (flow?.status === 'waiting') ctx.provisional = true;
+      return flow ? this.answerOf(merchant, flow) : { code: 0, status: 'not_exist' };
+    }
+    if (queryCode === undefined) {
+      const outcome = await this.exchange(merchant, channel, authCode, ctx);
+      return outcome.ok ? this.identityAnswer(merchant, outcome.identity) : failureData(outcome.msg, outcome.wxErrcode);
+    }
+    // A queryCode this gateway never minted for the merchant is not_exist, and the code stays unspent.
+    const flow = await this.readFlow(merchant, queryCode);
+    if (!flow) return { code: 0, status: 'not_exist' };
+    const completion = await this.complete(merchant, queryCode, flow, authCode, ctx);
+    if (completion.kind === 'taken') throw taken();
+    return this.answerOf(merchant, completion.flow);
+  }
+
+  async authAndSet(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthAndSetData> {
+    const merchant = answeringMerchant(ctx);
+    this.channelOf(merchant, input.channel, input.authType);
+    const authCode = present(input.authCode);
+    const queryCode = present(input.queryCode);
+    if (authCode === undefined) throw AssistException.invalidField('authCode', 'is required');
+    if (queryCode === undefined) throw AssistException.invalidField('queryCode', 'is required (the result is stored under it)');
+    const flow = await this.readFlow(merchant, queryCode);
+    if (!flow) {
+      throw new AssistException(AssistErrorCode.QUERY_CODE_UNKNOWN, 'queryCode: unknown or expired (generateAuthUrl mints one, valid 5 minutes)');
+    }
+    const completion = await this.complete(merchant, queryCode, flow, authCode, ctx);
+    if (completion.kind === 'taken') throw taken();
+    const flowDone = completion.flow;
+    return flowDone.status === 'success' ? { code: 0 } : failureData(flowDone.failure, flowDone.wxErrcode);
+  }
+
+  /**
+   * WeChat's redirect to the gateway: `code` and `state` (or `state` alone
+   * when the payer refused). The state must be one this gateway minted and
+   * still holds; the flow is completed once, and the page (or the
+   * redirect-back) says what happened.
+   */
+  async wechatCallback(query: { code?: string; state?: string }, ctx: AssistRequestContext): Promise<BrowserOutcome> {
+    const found = await this.flowOfState(query.state);
+    // An Alipay flow's state is completed by Alipay's callback only (its code is Alipay's).
+    if (!found || found.flow.channel === 'ali_pay') {
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { reason: query.state ? 'unknown or expired state' : 'no state' });
+      return page(PAGES.badLink());
+    }
+    const { merchant, queryCode, flow } = found;
+    const code = query.code;
+    if (code === undefined || code === '' || code === 'authdeny') {
+      const reason = code === 'authdeny' || code === undefined ? 'the payer declined authorization' : 'WeChat came back without a code';
+      const after = await this.fail(merchant, queryCode, flow, reason);
+      this.logger.log(ctx.traceId, 'channel_auth.declined', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
+      if (after.status === 'success') return this.finished(queryCode, after);
+      if (flow.mode === 'redirect') return this.finished(queryCode, after);
+      return page(code === '' ? PAGES.noCode() : PAGES.declined());
+    }
+    if (code.length > 128 || /\s/.test(code)) return page(PAGES.noCode());
+    const completion = await this.complete(merchant, queryCode, flow, code, ctx);
+    if (completion.kind === 'taken') {
+      // A second tab or a late redirect with another code: the flow keeps its first result.
+      return completion.flow.status === 'waiting' ? page(PAGES.inProgress()) : this.finished(queryCode, completion.flow);
+    }
+    return this.finished(queryCode, completion.flow);
+  }
+
+  /**
+   * Alipay's redirect to the gateway: `auth_code` and `state`. Same rules as
+   * WeChat's: the state must be one this gateway minted for an Alipay flow
+   * and still holds; the flow is completed once.
+   */
+  async alipayCallback(query: { auth_code?: string; state?: string }, ctx: AssistRequestContext): Promise<BrowserOutcome> {
+    const found = await this.flowOfState(query.state);
+    if (!found || found.flow.channel !== 'ali_pay') {
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { channel: 'ali_pay', reason: query.state ? 'unknown or expired state' : 'no state' });
+      return page(PAGES.badLink());
+    }
+    const { merchant, queryCode, flow } = found;
+    const code = query.auth_code;
+    // Alipay has no authdeny: a payer who refuses comes back with state and no auth_code. Stored as a
+    // refusal, as on WeChat's callback, so the merchant's poll ends instead of reading `waiting` until the flow expires.
+    if (code === undefined || code === '') {
+      const reason = code === undefined ? 'the payer declined authorization' : 'Alipay came back without an auth code';
+      const after = await this.fail(merchant, queryCode, flow, reason);
+      this.logger.log(ctx.traceId, 'channel_auth.declined', { channel: 'ali_pay', mchNo: merchant.mchNo, queryCode: mask(queryCode) });
+      if (after.status === 'success' || flow.mode === 'redirect') return this.finished(queryCode, after);
+      return page(code === '' ? PAGES.noCode('Alipay') : PAGES.declined());
+    }
+    if (code.length > 128 || /\s/.test(code)) {
+      if (flow.mode === 'redirect' || flow.status === 'success') return this.finished(queryCode, flow);
+      return page(PAGES.noCode('Alipay'));
+    }
+    const completion = await this.complete(merchant, queryCode, flow, code, ctx);
+    if (completion.kind === 'taken') {
+      return completion.flow.status === 'waiting' ? page(PAGES.inProgress()) : this.finished(queryCode, completion.flow);
+    }
+    return this.finished(queryCode, completion.flow);
+  }
+
+  /**
+   * The signed jump link (redirect-back): inside WeChat, 302 to WeChat's
+   * authorize URL for a new flow, or the one this same link started (a
+   * refresh resumes it; a finished one goes straight back); outside WeChat,
+   * a page saying to open it there.
+   */
+  async jump(ctx: AssistRequestContext, input: JumpInput, userAgent: unknown, selfUrl: string): Promise<BrowserOutcome> {
+    const merchant = answeringMerchant(ctx);
+    const auto = input.channel === AUTO_CHANNEL || input.authType === AUTO_CHANNEL;
+    // AUTO (Jeepay's ifCode=AUTO): Alipay inside Alipay, WeChat inside WeChat, elsewhere a page naming both.
+    const picked: AuthChannel = auto ? (isAlipayBrowser(userAgent) && merchant.alipay ? 'ali_pay' : 'wechat_pay') : this.channelOf(merchant, input.channel ?? 'wechat_pay', input.authType);
+    const callback = this.requireCallback(picked);
+    const check = checkRedirectUrl(input.redirectUrl, merchant.redirectHosts);
+    if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `redirectUrl: ${check.reason}`);
+    if (auto && !isWechatBrowser(userAgent) && !(picked === 'ali_pay')) {
+      return page(merchant.alipay ? PAGES.openInWechatOrAlipay(selfUrl) : PAGES.openInWechat(selfUrl));
+    }
+    if (!auto && picked === 'wechat_pay' && !isWechatBrowser(userAgent)) return page(PAGES.openInWechat(selfUrl));
+
+    // Per channel: one AUTO link opened in WeChat and in Alipay makes two flows.
+    const jumpKey = input.sign ? flowKeys.jump(merchant, picked === 'ali_pay' ? `${input.sign}\u0000ali_pay` : input.sign) : undefined;
+    let ref = jumpKey ? openRef(await this.store.get(jumpKey), jumpKey, merchant) : undefined;
+    if (!ref) {
+      const queryCode = mintFlowToken();
+      const state = mintFlowToken();
+      const extParam = present(input.extParam);
+      await this.saveNewFlow(merchant, queryCode, state, {
+        mode: 'redirect',
+        channel: picked,
+        status: 'waiting',
+        redirectUrl: input.redirectUrl,
+        ...(extParam !== undefined && { extParam }),
+        createdAt: Date.now(),
+      });
+      ref = { queryCode, state };
+      if (jumpKey) {
+        // Two loads of one link at once: the first one's flow wins, the other is left to expire.
+        const held = await this.store.setIfAbsent(jumpKey, sealRecord(merchant, jumpKey, ref), CHANNEL_AUTH_TTL_MS);
+        ref = openRef(held, jumpKey, merchant) ?? ref;
+      }
+    }
+    const flow = await this.readFlow(merchant, ref.queryCode);
+    if (flow && flow.status !== 'waiting') return this.finished(ref.queryCode, flow);
+    ctx.answered = { event: 'channel_auth.jump', fields: { queryCode: mask(ref.queryCode) } };
+    return { kind: 'redirect', url: this.authorizeUrl(merchant, picked, callback, ref.state ?? '') };
+  }
+
+  /** Where a finished flow sends the payer: back to the merchant (redirect mode, queryCode and extParam only), or a page. */
+  private finished(queryCode: string, flow: AuthFlow): BrowserOutcome {
+    if (flow.mode === 'redirect' && flow.redirectUrl) {
+      const back = new URL(flow.redirectUrl);
+      back.searchParams.set('queryCode', queryCode);
+      if (flow.extParam !== undefined) back.searchParams.set('extParam', flow.extParam);
+      return { kind: 'redirect', url: back.toString() };
+    }
+    if (flow.status === 'success') return page(PAGES.done());
+    return page(PAGES.failed(flow.failure ?? 'authorization failed'));
+  }
+
+  /** The redirect_uri of a new flow: the gateway's callback, or the merchant's own page at authPath. */
+  private redirectTarget(merchant: Merchant, authPath: string | undefined, queryCode: string, channel: AuthChannel = 'wechat_pay'): { mode: FlowMode; redirectUri: string } {
+    const path = present(authPath);
+    if (path === undefined) return { mode: 'qr', redirectUri: this.requireCallback(channel) };
+    let target: URL;
+    if (path.startsWith('/') && !path.startsWith('//')) {
+      // DaxPay's authPath: a page on the gateway's own web front, below its public base URL.
+      if (!this.hosted) throw hostedOff('authPath as a path needs the gateway public base URL');
+      if (/[\\\s]/.test(path)) throw AssistException.invalidField('authPath', 'must not contain spaces or backslashes');
+      target = new URL(`${this.hosted.publicBaseUrl}${path}`);
+    } else {
+      // An absolute URL: a merchant page, so on the merchant's allow-list like any redirect.
+      const check = checkRedirectUrl(path, merchant.redirectHosts);
+      if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `authPath: ${check.reason}`);
+      target = new URL(path);
+    }
+    // The page there calls authAndSet with the code WeChat appends and this queryCode.
+    target.searchParams.set('queryCode', queryCode);
+    return { mode: 'page', redirectUri: target.toString() };
+  }
+
+  /** The channel a request names, for this merchant (ali_pay only with an Alipay app and the Alipay relay; 29401 otherwise). */
+  private channelOf(merchant: Merchant, channel: string, authType: string | undefined): AuthChannel {
+    return authChannelOf(channel, authType, merchant.alipay !== undefined && this.alipay !== undefined);
+  }
+
+  private authorizeUrl(merchant: Merchant, channel: AuthChannel, redirectUri: string, state: string): string {
+    if (channel === 'ali_pay' && merchant.alipay && this.alipay) return this.alipay.authorizeUrl(merchant.alipay, redirectUri, undefined, state);
+    return this.wechat.authorizeUrl(merchant.wechat.appId, redirectUri, 'snsapi_base', state);
+  }
+
+  private requireCallback(channel: AuthChannel = 'wechat_pay'): string {
+    const url = channel === 'ali_pay' ? this.publicRouteUrl(ALIPAY_CALLBACK_PATH) : this.callbackUrl();
+    if (!url) throw hostedOff('the gateway-hosted callback');
+    return url;
+  }
+
+  private async saveNewFlow(merchant: Merchant, queryCode: string, state: string, flow: AuthFlow): Promise<void> {
+    const flowKey = flowKeys.flow(queryCode);
+    const stateKey = flowKeys.state(state);
+    // Flow first: a state never points at nothing.
+    await this.store.set(flowKey, sealRecord(merchant, flowKey, flow), CHANNEL_AUTH_TTL_MS);
+    await this.store.set(stateKey, sealRecord(merchant, stateKey, { queryCode }), CHANNEL_AUTH_TTL_MS);
+  }
+
+  private async readFlow(merchant: Merchant, queryCode: string): Promise<AuthFlow | undefined> {
+    if (!isFlowToken(queryCode)) return undefined;
+    const key = flowKeys.flow(queryCode);
+    return openFlow(await this.store.get(key), key, merchant);
+  }
+
+  private async writeFlow(merchant: Merchant, queryCode: string, flow: AuthFlow): Promise<void> {
+    const key = flowKeys.flow(queryCode);
+    // A result lives 5 minutes from when it is known, as DaxPay stores it.
+    await this.store.set(key, sealRecord(merchant, key, flow), CHANNEL_AUTH_TTL_MS);
+  }
+
+  /** The merchant, queryCode and flow a callback's state was minted for, or undefined (missing, foreign, expired). */
+  private async flowOfState(state: string | undefined): Promise<{ merchant: Merchant; queryCode: string; flow: AuthFlow } | undefined> {
+    if (!isFlowToken(state)) return undefined;
+    const key = flowKeys.state(state);
+    const raw = await this.store.get(key);
+    const owner = raw === undefined ? undefined : recordOwner(raw);
+    if (!owner) return undefined;
+    const merchant = await this.merchants.findMerchant({ mchNo: owner.mchNo, appId: owner.appId });
+    if (!merchant || !ownedBy(owner, merchant)) return undefined;
+    const ref = openRef(raw, key, merchant);
+    const flow = ref ? await this.readFlow(merchant, ref.queryCode) : undefined;
+    return ref && flow ? { merchant, queryCode: ref.queryCode, flow } : undefined;
+  }
+
+  /**
+   * Completes a flow with a code, once: the first code binds it (atomic
+   * set-if-absent); the same code again is idempotent (a finished flow
+   * answers from the store, an unfinished one goes through the idempotent
+   * exchange); another code is `taken`. A refusal leaves the flow open to
+   * another try.
+   */
+  private async complete(merchant: Merchant, queryCode: string, flow: AuthFlow, code: string, ctx: AssistRequestContext): Promise<Completion> {
+    const digest = codeDigest(code);
+    const boundKey = flowKeys.bound(queryCode);
+    if (flow.status === 'success') {
+      return (await this.store.get(boundKey)) === digest ? { kind: 'done', flow } : { kind: 'taken', flow };
+    }
+    // A code goes to one flow: the same code replayed into another flow (its own state, someone else's
+    // code) would otherwise be answered from the idempotent exchange with the other payer's identity.
+    const flowId = flowKeys.flow(queryCode);
+    const codeKey = flowKeys.code(flow.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : merchant.wechat.appId, code);
+    if ((await this.store.setIfAbsent(codeKey, flowId, CHANNEL_AUTH_TTL_MS)) !== flowId) {
+      this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
+      return { kind: 'done', flow: await this.fail(merchant, queryCode, flow, CODE_OF_ANOTHER_FLOW) };
+    }
+    const holder = await this.store.setIfAbsent(boundKey, digest, CHANNEL_AUTH_TTL_MS);
+    if (holder !== digest) {
+      // Taken by a code that has finished, or is finishing: answer with what the flow holds now.
+      return { kind: 'taken', flow: (await this.readFlow(merchant, queryCode)) ?? flow };
+    }
+    let outcome: ExchangeOutcome;
+    try {
+      outcome = await this.exchange(merchant, flow.channel ?? 'wechat_pay', code, ctx);
+    } catch (err) {
+      // WeChat or the exchange store failed: nothing known, the flow stays waiting and open.
+      await this.store.deleteIf(boundKey, digest).catch(() => undefined);
+      throw err;
+    }
+    if (!outcome.ok) {
+      const failed: AuthFlow = { ...flow, status: 'failed', failure: outcome.msg, ...(outcome.wxErrcode !== undefined && { wxErrcode: outcome.wxErrcode }) };
+      // Written before the binding goes, so a later code's success cannot be overwritten by this failure.
+      await this.writeFlow(merchant, queryCode, failed);
+      await this.store.deleteIf(boundKey, digest);
+      return { kind: 'done', flow: failed };
+    }
+    const done: AuthFlow = { ...flow, status: 'success', identity: outcome.identity };
+    delete done.failure;
+    delete done.wxErrcode;
+    await this.writeFlow(merchant, queryCode, done);
+    // The binding and the result expire together.
+    await this.store.set(boundKey, digest, CHANNEL_AUTH_TTL_MS);
+    const shown = outcome.identity.openId ?? outcome.identity.userId;
+    ctx.answered = { event: 'channel_auth.completed', fields: { queryCode: mask(queryCode), channel: flow.channel, ...(shown !== undefined && { id: mask(shown) }) } };
+    return { kind: 'done', flow: done };
+  }
+
+  /** Records a refusal (no code, authdeny) unless the flow is already done; answers the flow as it now stands. */
+  private async fail(merchant: Merchant, queryCode: string, flow: AuthFlow, reason: string): Promise<AuthFlow> {
+    if (flow.status === 'success') return flow;
+    const boundKey = flowKeys.bound(queryCode);
+    // Held like a code while writing, so a concurrent success is never overwritten.
+    const marker = `refusal:${randomUUID()}`;
+    if ((await this.store.setIfAbsent(boundKey, marker, CHANNEL_AUTH_TTL_MS)) !== marker) {
+      return (await this.readFlow(merchant, queryCode)) ?? flow;
+    }
+    const failed: AuthFlow = { ...flow, status: 'failed', failure: reason };
+    await this.writeFlow(merchant, queryCode, failed);
+    await this.store.deleteIf(boundKey, marker);
+    return failed;
+  }
+
+  /** One code through the idempotent exchange; WeChat's refusal and a refused snapshot user are `ok: false`. */
+  private async exchange(merchant: Merchant, channel: AuthChannel, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
+    if (channel === 'ali_pay') return this.exchangeAlipay(merchant, code, ctx);
+    const app = merchant.wechat;
+    const upstream = { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
+    const { result, codeDigest: digest, source } = await this.exchanges.exchange(upstream, code, ctx.traceId);
+    if (!result.ok) {
+      this.logger.warn(ctx.traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: digest });
+      return { ok: false, msg: result.reason, wxErrcode: result.errcode };
+    }
+    const { openId, accessToken, unionId, snapshotUser, scope } = result.token;
+    if (snapshotUser && !this.flagsSnapshotUsers(merchant)) {
+      this.logger.log(ctx.traceId, 'channel_auth.snapshot_user', { mchNo: merchant.mchNo, code: digest });
+      return { ok: false, msg: SNAPSHOT_REFUSED };
+    }
+    ctx.answered = { event: 'wechat.exchanged', fields: { code: digest, openId: mask(openId), source } };
+    const profile = await this.profile(merchant, openId, accessToken, scope, ctx);
+    return { ok: true, identity: { openId, accessToken, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }), ...profile } };
+  }
+
+  /**
+   * nickname and headImgUrl from sns/userinfo, once per exchange this flow
+   * makes (stored with the flow's identity, so auth reads them without another
+   * call), for a merchant that asked whose dialect carries them. A known base
+   * scope skips the call; a reused exchange has no scope, so WeChat's 48001
+   * decides. A refusal leaves the profile out (logged); a transport failure is
+   * the 293xx code, as for the exchange.
+   */
+  private async profile(
+    merchant: Merchant,
+    openId: string,
+    accessToken: string,
+    scope: string | undefined,
+    ctx: AssistRequestContext,
+  ): Promise<{ nickname?: string; headImgUrl?: string }> {
+    if (!merchant.wechatProfile || !EXTRA_FIELD_DIALECTS.has(merchant.dialect)) return {};
+    if (scope !== undefined && !scope.split(',').includes('snsapi_userinfo')) return {};
+    const info = await this.wechat.fetchUserInfo(accessToken, openId);
+    if (!info.ok) {
+      this.logger.warn(ctx.traceId, 'wechat.userinfo_refused', { mchNo: merchant.mchNo, errcode: info.errcode, openId: mask(openId) });
+      return {};
+    }
+    return { nickname: info.profile.nickname, headImgUrl: info.profile.headImgUrl };
+  }
+
+  /** One Alipay auth code through AlipayRelayService's idempotent exchange; a refusal is `ok: false` with Alipay's reason. */
+  private async exchangeAlipay(merchant: Merchant, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
+    if (!merchant.alipay || !this.alipay) return { ok: false, msg: 'the merchant has no Alipay app configured (merchant alipay)' };
+    const identity = await this.alipay.exchangeAuthCode(merchant.alipay, code, ctx.traceId);
+    if (!identity.ok) {
+      this.logger.warn(ctx.traceId, 'alipay.refused', { mchNo: merchant.mchNo, subCode: identity.subCode, code: identity.codeDigest });
+      return { ok: false, msg: identity.reason };
+    }
+    ctx.answered = { event: 'alipay.exchanged', fields: { code: identity.codeDigest, source: identity.source } };
+    return { ok: true, identity: { ...(identity.userId !== undefined && { userId: identity.userId }), ...(identity.openId !== undefined && { openId: identity.openId }) } };
+  }
+
+  /** `flag` takes effect only where the answer can carry the flag; elsewhere a snapshot user is refused. */
+  private flagsSnapshotUsers(merchant: Merchant): boolean {
+    return merchant.snapshotUsers === 'flag' && EXTRA_FIELD_DIALECTS.has(merchant.dialect);
+  }
+
+  private answerOf(merchant: Merchant, flow: AuthFlow): AuthData {
+    if (flow.status === 'waiting') return { code: 0, status: 'waiting' };
+    if (flow.status === 'failed' || !flow.identity) return failureData(flow.failure, flow.wxErrcode);
+    return this.identityAnswer(merchant, flow.identity);
+  }
+
+  private identityAnswer(merchant: Merchant, identity: FlowIdentity): AuthData {
+    const extras = EXTRA_FIELD_DIALECTS.has(merchant.dialect);
+    return {
+      code: 0,
+      ...(identity.openId !== undefined && { openId: identity.openId }),
+      ...(identity.userId !== undefined && { userId: identity.userId }),
+      ...(identity.accessToken !== undefined && { accessToken: identity.accessToken }),
+      status: 'success',
+      ...(extras && identity.unionId !== undefined && { unionId: identity.unionId }),
+      ...(extras && identity.snapshotUser && { snapshotUser: true as const }),
+      ...(extras && identity.nickname !== undefined && { nickname: identity.nickname }),
+      ...(extras && identity.headImgUrl !== undefined && { headImgUrl: identity.headImgUrl }),
+    };
+  }
+}
+
+/** A business failure; WeChat's errcode, when it is the cause, for the dialect to carry outside the signed data. */
+function failureData(msg: string | undefined, wxErrcode: number | undefined): { code: 1; msg: string; wxErrcode?: number } {
+  return { code: 1, msg: msg ?? 'authorization failed', ...(wxErrcode !== undefined && { wxErrcode }) };
+}
+
+function page(p: AuthPage): BrowserOutcome {
+  return { kind: 'page', page: p };
+}
+
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function hostedOff(what: string): AssistException {
+  return new AssistException(
+    AssistErrorCode.HOSTED_AUTH_OFF,
+    `hosted authorization is off: ${what} needs hostedAuth.publicBaseUrl (ASSIST_PUBLIC_BASE_URL) on the gateway`,
+  );
+}
+
+function taken(): AssistException {
+  return new AssistException(AssistErrorCode.QUERY_CODE_TAKEN, 'queryCode: already completed with another authorization code');
+}

@@ -1,0 +1,212 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WireAnswer } from '@unipay-assist/wire';
+import { AssistException } from '../kernel/assist.exception';
+import { AssistLogger } from '../kernel/assist.logger';
+import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../kernel/clock';
+import { AssistMetrics } from '../kernel/assist.metrics';
+import { AssistErrorCode } from '@unipay-assist/wire';
+import { isRecord } from '@unipay-assist/wire';
+import { openReplayAnswer, sealReplayAnswer } from './replay-answer-seal';
+import { InjectReplayOptions, ReplayOptions } from './replay.options';
+import { ReplayStore } from './replay.store';
+
+/** One signed request as the replay memory sees it. */
+export interface ReplayRequest {
+  /** The store key (replayKey): hashed, holds no sign. */
+  key: string;
+  /** The last second (epoch) the request's reqTime window accepts it: the memory lasts until then. */
+  windowEnds: number;
+  /** Seals and opens the stored answer (derived from the merchant's verifying sign secret). */
+  sealKey: Buffer;
+  traceId: string;
+}
+
+/** A request that runs the business: `settle` with its answer or `release` on failure, exactly once. */
+export interface ReplayTicket {
+  readonly key: string;
+  readonly owner: string;
+  readonly sealKey: Buffer;
+  readonly traceId: string;
+  readonly windowEnds: number;
+  /** Set once settled or released. */
+  done: boolean;
+  /** Hands the outcome to identical requests waiting on this instance. */
+  readonly finish: (outcome: LocalOutcome) => void;
+}
+
+/** Where a replayed answer came from: the store (this or another instance, finished earlier) or an identical request in flight here. */
+export type ReplaySource = 'stored' | 'joined';
+
+export type ReplayEntry = { kind: 'fresh'; ticket: ReplayTicket } | { kind: 'replayed'; answer: WireAnswer; source: ReplaySource };
+
+type LocalOutcome = { kind: 'answer'; answer: WireAnswer } | { kind: 'released' } | { kind: 'failed'; error: unknown };
+
+/**
+ * Retry-safe replay memory (a merchant's `replay: 'answer'`): a signed request
+ * seen again within its window gets the answer it got the first time, sealed
+ * in the ReplayStore, never a second run of the business. Identical requests
+ * in flight at once on this instance share one run (single-flight); across
+ * instances the store's owner-tagged claim lets one run while the others poll,
+ * bounded by the exchange wait, for its answer. A run that fails releases the
+ * claim, so a retry runs again. Strict mode (`reject`) is `claimOnce`.
+ */
+@Injectable()
+export class ReplayAnswers {
+  private readonly inflight = new Map<string, Promise<LocalOutcome>>();
+  private readonly waitMs: number;
+  private readonly pendingTtlMs: number;
+
+  constructor(
+    @Inject(ReplayStore) private readonly store: ReplayStore,
+    private readonly logger: AssistLogger,
+    @InjectReplayOptions() options: ReplayOptions,
+    @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
+    @Optional() @InjectAssistClock() private readonly clock: AssistClock = systemClock,
+  ) {
+    this.waitMs = options.waitMs;
+    this.pendingTtlMs = options.pendingTtlMs;
+  }
+
+  /** Strict mode: the first sighting passes, any later one within the window is 10007. */
+  async claimOnce(key: string, windowEnds: number): Promise<void> {
+    if (!(await this.store.claim(key, this.windowTtlMs(windowEnds)))) {
+      // Counted as a rejection by the EnvelopeExceptionFilter, like every 10007.
+      throw new AssistException(AssistErrorCode.REPLAYED, 'replayed request: this signed request was already accepted');
+    }
+  }
+
+  /** Answer mode: run it (`fresh`), or the answer it already got (`replayed`). */
+  async enter(request: ReplayRequest): Promise<ReplayEntry> {
+    for (;;) {
+      const running = this.inflight.get(request.key);
+      if (running) {
+        const outcome = await this.bounded(running);
+        if (outcome.kind === 'answer') return this.replayed(outcome.answer, 'joined');
+        if (outcome.kind === 'failed') throw outcome.error;
+        // Released: the twin failed before its business finished; run it ourselves.
+        continue;
+      }
+      // Registered before the first await, so a twin arriving now waits for this one.
+      let resolve!: (outcome: LocalOutcome) => void;
+      const promise = new Promise<LocalOutcome>((r) => (resolve = r));
+      this.inflight.set(request.key, promise);
+      const finish = (outcome: LocalOutcome): void => {
+        if (this.inflight.get(request.key) === promise) this.inflight.delete(request.key);
+        resolve(outcome);
+      };
+      try {
+        const found = await this.claim(request);
+        if (found.kind === 'fresh') {
+          const { key, sealKey, traceId, windowEnds } = request;
+          return { kind: 'fresh', ticket: { key, owner: found.owner, sealKey, traceId, windowEnds, done: false, finish } };
+        }
+        finish({ kind: 'answer', answer: found.answer });
+        return this.replayed(found.answer, 'stored');
+      } catch (error) {
+        finish({ kind: 'failed', error });
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Keeps the answer for the rest of the window (sealed) and hands it to the
+   * twins waiting here. A store that cannot take it costs idempotency only:
+   * the answer is in hand and goes out.
+   */
+  async settle(ticket: ReplayTicket, answer: WireAnswer): Promise<void> {
+    if (ticket.done) return;
+    ticket.done = true;
+    try {
+      const sealed = sealReplayAnswer(answer, ticket.sealKey, ticket.key);
+      await this.store.settle(ticket.key, ticket.owner, sealed, this.windowTtlMs(ticket.windowEnds));
+    } catch {
+      this.logger.warn(ticket.traceId, 'replay.store_write_failed', {});
+    } finally {
+      ticket.finish({ kind: 'answer', answer });
+    }
+  }
+
+  /** Gives the claim up (the request failed, or its answer is not one to repeat), so a retry runs again. */
+  async release(ticket: ReplayTicket): Promise<void> {
+    if (ticket.done) return;
+    ticket.done = true;
+    try {
+      await this.store.release(ticket.key, ticket.owner);
+    } catch {
+      // The pending claim lapses by itself after its own (short) ttl.
+      this.logger.warn(ticket.traceId, 'replay.release_failed', {});
+    } finally {
+      ticket.finish({ kind: 'released' });
+    }
+  }
+
+  /** Claims the key, or finds the stored answer, waiting (bounded) while another instance runs the same request. */
+  private async claim(request: ReplayRequest): Promise<{ kind: 'fresh'; owner: string } | { kind: 'stored'; answer: WireAnswer }> {
+    const owner = randomUUID();
+    const deadline = Date.now() + this.waitMs;
+    let pause = 20;
+    let waited = false;
+    for (;;) {
+      const seen = await this.store.begin(request.key, owner, Math.min(this.windowTtlMs(request.windowEnds), this.pendingTtlMs));
+      if (seen.state === 'claimed') return { kind: 'fresh', owner };
+      if (seen.state === 'answered') {
+        const answer = openReplayAnswer(seen.answer, request.sealKey, request.key);
+        if (!isRecord(answer)) {
+          // Sealed under another secret (rotated since) or not ours: nothing to repeat, and it did run once.
+          throw new AssistException(AssistErrorCode.REPLAYED, 'replayed request: already answered, and the stored answer is sealed with another sign secret');
+        }
+        return { kind: 'stored', answer };
+      }
+      if (!waited) this.logger.log(request.traceId, 'replay.waiting', {});
+      waited = true;
+      if (Date.now() + pause > deadline) {
+        throw inProgress();
+      }
+      await sleep(pause);
+      pause = Math.min(pause * 2, 200);
+    }
+  }
+
+  /** The twin's outcome, or 29061 once the wait is over (a run that never finishes must not hold its copies forever). */
+  private async bounded(running: Promise<LocalOutcome>): Promise<LocalOutcome> {
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<LocalOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'failed', error: inProgress() }), this.waitMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([running, overdue]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Until the window closes, at least a second (the relay's clock: a pinned one pins windows too). */
+  private windowTtlMs(windowEnds: number): number {
+    return Math.max(1, windowEnds - nowSeconds(this.clock) + 1) * 1000;
+  }
+
+  private replayed(answer: WireAnswer, source: ReplaySource): ReplayEntry {
+    this.metrics?.replayAnswered(source);
+    return { kind: 'replayed', answer, source };
+  }
+}
+
+function inProgress(): AssistException {
+  return new AssistException(AssistErrorCode.REPLAY_IN_PROGRESS, 'the same signed request is still being answered; retry shortly');
+}
+
+declare module '../kernel/request-context.js' {
+  interface AssistRequestContext {
+    /**
+     * Retry-safe replay (the guard's replay step): `fresh` holds the claim the
+     * interceptor settles with the answer (or the filter releases on failure);
+     * `replayed` holds the stored answer, which the interceptor returns without
+     * running the handler. Absent for strict-mode and unsigned requests.
+     */
+    replay?: ReplayEntry;
+  }
+}
