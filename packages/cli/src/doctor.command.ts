@@ -26,7 +26,11 @@ type DoctorEntry = typeof import('unipay-assist/doctor');
  * the relay would read from the same environment. Settings it cannot read, or
  * a missing unipay-assist, are one line on stderr and exit 6.
  */
-export async function doctorFromEnvironment(opts: DoctorCliOptions, env: NodeJS.ProcessEnv, io: DoctorIo): Promise<number> {
+export async function doctorFromEnvironment(
+  opts: DoctorCliOptions,
+  env: NodeJS.ProcessEnv,
+  io: DoctorIo,
+): Promise<number> {
   let doctor: DoctorEntry;
   try {
     doctor = await import('unipay-assist/doctor');

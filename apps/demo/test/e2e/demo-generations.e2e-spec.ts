@@ -18,7 +18,8 @@ const URL_BACK = 'http://localhost:3000/pay/return?order=1';
 function sdkBody(generation: Generation, merchant = DEMO_MERCHANT): Record<string, unknown> {
   const fields: Record<string, unknown> = { url: URL_BACK, state: 's1', clientIp: '127.0.0.1' };
   if (generation === '2.0.0') Object.assign(fields, { version: '1.0', reqTime: nowSeconds() });
-  else if (generation === 'multi' || generation === 'multi-late') Object.assign(fields, { mchNo: merchant.mchNo, appId: merchant.appId, reqTime: chinaTime(nowSeconds()) });
+  else if (generation === 'multi' || generation === 'multi-late')
+    Object.assign(fields, { mchNo: merchant.mchNo, appId: merchant.appId, reqTime: chinaTime(nowSeconds()) });
   else Object.assign(fields, { reqTime: nowSeconds() });
   return { ...fields, sign: signOf(fields, 'HMAC_SHA256', DEMO_SECRET) };
 }
@@ -38,7 +39,11 @@ describe.each(ADAPTERS)('the demo answers every DaxPay generation over %s', (ada
   });
 
   it('3.0: a channel-auth call is answered as 3.0 signs', async () => {
-    const answer = await postChannelAuth(demo.gw.baseUrl, 'auth', body30(DEMO_MERCHANT, { channel: 'wechat_pay', queryCode: 'abcdefghij' }));
+    const answer = await postChannelAuth(
+      demo.gw.baseUrl,
+      'auth',
+      body30(DEMO_MERCHANT, { channel: 'wechat_pay', queryCode: 'abcdefghij' }),
+    );
     expect(answer.json).toMatchObject({ code: 0, data: { status: 'not_exist' } });
     expect(daxpay3Reference.verifyAnswer(answer.json, 'AuthResult', 'HMAC_SHA256', DEMO_SECRET)).toBe(true);
   });

@@ -43,7 +43,11 @@ function alipayKeys(): { appPrivateKey: string; alipayPublicKey: string } {
 }
 
 function freshKeyPair(): { privateKey: string; publicKey: string } {
-  return generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
 }
 
 function goodMerchant(): Record<string, unknown> {
@@ -64,7 +68,16 @@ function writeMerchants(name: string, merchants: unknown[]): string {
   return file;
 }
 
-const args = (file: string, ...more: string[]) => ['doctor', '--merchants-file', file, '--wechat-api-base', wechat.baseUrl, '--alipay-gateway', alipay.gateway, ...more];
+const args = (file: string, ...more: string[]) => [
+  'doctor',
+  '--merchants-file',
+  file,
+  '--wechat-api-base',
+  wechat.baseUrl,
+  '--alipay-gateway',
+  alipay.gateway,
+  ...more,
+];
 
 /** The table's rows as [merchant, check, STATUS, detail]. */
 function rowsOf(stdout: string): string[][] {
@@ -80,7 +93,9 @@ function rowsOf(stdout: string): string[][] {
 
 describe('unipay-assist doctor', () => {
   it('a good configuration: every row OK, Redis with its topology, exit 0', async () => {
-    const r = await cli.run(args(writeMerchants('good.json', [goodMerchant()])), { REDIS_URL: 'redis://127.0.0.1:6379' });
+    const r = await cli.run(args(writeMerchants('good.json', [goodMerchant()])), {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
     expect(r.stderr).toBe('');
     expect(r.code === 0 ? 'exit 0' : r.stdout).toBe('exit 0');
     const rows = rowsOf(r.stdout);
@@ -106,32 +121,102 @@ describe('unipay-assist doctor', () => {
   it('a broken configuration: each problem in its row, no secret or key in the output, exit 6', async () => {
     const stranger = freshKeyPair();
     const merchants = [
-      { ...goodMerchant(), mchNo: 'BADSECRET', wechat: { appId: DEMO_WECHAT_APP.appId, appSecret: 'wrong-app-secret-value' }, alipay: undefined, miniProgram: undefined },
-      { ...goodMerchant(), mchNo: 'BADAPPID', wechat: { appId: 'wx0000unknown00000', appSecret: 'whatever-secret-x' }, miniProgram: { appId: DEMO_MINI_PROGRAM.appId, appSecret: 'wrong-mini-secret' }, alipay: undefined },
-      { ...goodMerchant(), mchNo: 'ALIPRIV', alipay: { appId: ALIPAY_APP, appPrivateKey: stranger.privateKey, alipayPublicKey: alipayKeys().alipayPublicKey }, miniProgram: undefined },
-      { ...goodMerchant(), mchNo: 'ALIPUB', alipay: { appId: ALIPAY_APP, appPrivateKey: alipayKeys().appPrivateKey, alipayPublicKey: stranger.publicKey }, miniProgram: undefined },
-      { ...goodMerchant(), mchNo: 'ALIAPP', alipay: { appId: '2021000000009999', ...alipayKeys() }, miniProgram: undefined },
-      { ...goodMerchant(), mchNo: 'WIDE', redirectHosts: ['*.com'], signSecret: '123456', alipay: undefined, miniProgram: undefined },
+      {
+        ...goodMerchant(),
+        mchNo: 'BADSECRET',
+        wechat: { appId: DEMO_WECHAT_APP.appId, appSecret: 'wrong-app-secret-value' },
+        alipay: undefined,
+        miniProgram: undefined,
+      },
+      {
+        ...goodMerchant(),
+        mchNo: 'BADAPPID',
+        wechat: { appId: 'wx0000unknown00000', appSecret: 'whatever-secret-x' },
+        miniProgram: { appId: DEMO_MINI_PROGRAM.appId, appSecret: 'wrong-mini-secret' },
+        alipay: undefined,
+      },
+      {
+        ...goodMerchant(),
+        mchNo: 'ALIPRIV',
+        alipay: {
+          appId: ALIPAY_APP,
+          appPrivateKey: stranger.privateKey,
+          alipayPublicKey: alipayKeys().alipayPublicKey,
+        },
+        miniProgram: undefined,
+      },
+      {
+        ...goodMerchant(),
+        mchNo: 'ALIPUB',
+        alipay: { appId: ALIPAY_APP, appPrivateKey: alipayKeys().appPrivateKey, alipayPublicKey: stranger.publicKey },
+        miniProgram: undefined,
+      },
+      {
+        ...goodMerchant(),
+        mchNo: 'ALIAPP',
+        alipay: { appId: '2021000000009999', ...alipayKeys() },
+        miniProgram: undefined,
+      },
+      {
+        ...goodMerchant(),
+        mchNo: 'WIDE',
+        redirectHosts: ['*.com'],
+        signSecret: '123456',
+        alipay: undefined,
+        miniProgram: undefined,
+      },
       { mchNo: 'NOSECRET', wechat: DEMO_WECHAT_APP },
     ];
     const r = await cli.run(args(writeMerchants('broken.json', merchants)), { REDIS_URL: 'redis://127.0.0.1:1' });
     expect(r.code).toBe(6);
-    const find = (merchant: string, check: string) => rowsOf(r.stdout).find((row) => row[0].startsWith(merchant) && row[1] === check);
-    expect(find('BADSECRET', 'wechat app')).toEqual(['BADSECRET/A1', 'wechat app', 'FAIL', `the AppSecret of ${DEMO_WECHAT_APP.appId} is wrong (40125 invalid appsecret)`]);
-    expect(find('BADAPPID', 'wechat app')?.slice(2)).toEqual(['FAIL', 'WeChat does not know appId wx0000unknown00000 (40013 invalid appid)']);
-    expect(find('BADAPPID', 'mini program')?.slice(2)).toEqual(['FAIL', `the AppSecret of ${DEMO_MINI_PROGRAM.appId} is wrong (40125 invalid appsecret)`]);
+    const find = (merchant: string, check: string) =>
+      rowsOf(r.stdout).find((row) => row[0].startsWith(merchant) && row[1] === check);
+    expect(find('BADSECRET', 'wechat app')).toEqual([
+      'BADSECRET/A1',
+      'wechat app',
+      'FAIL',
+      `the AppSecret of ${DEMO_WECHAT_APP.appId} is wrong (40125 invalid appsecret)`,
+    ]);
+    expect(find('BADAPPID', 'wechat app')?.slice(2)).toEqual([
+      'FAIL',
+      'WeChat does not know appId wx0000unknown00000 (40013 invalid appid)',
+    ]);
+    expect(find('BADAPPID', 'mini program')?.slice(2)).toEqual([
+      'FAIL',
+      `the AppSecret of ${DEMO_MINI_PROGRAM.appId} is wrong (40125 invalid appsecret)`,
+    ]);
     expect(find('ALIPRIV', 'alipay app')?.slice(2)).toEqual([
       'FAIL',
       `the app private key does not match the app public key uploaded to Alipay for ${ALIPAY_APP} (isv.invalid-signature)`,
     ]);
-    expect(find('ALIPUB', 'alipay app')?.slice(2)).toEqual(['FAIL', `Alipay's answer does not verify with alipayPublicKey: it is not Alipay's public key for app ${ALIPAY_APP}`]);
-    expect(find('ALIAPP', 'alipay app')?.slice(2)).toEqual(['FAIL', 'Alipay does not know app 2021000000009999, or it is not online (isv.invalid-app-id)']);
+    expect(find('ALIPUB', 'alipay app')?.slice(2)).toEqual([
+      'FAIL',
+      `Alipay's answer does not verify with alipayPublicKey: it is not Alipay's public key for app ${ALIPAY_APP}`,
+    ]);
+    expect(find('ALIAPP', 'alipay app')?.slice(2)).toEqual([
+      'FAIL',
+      'Alipay does not know app 2021000000009999, or it is not online (isv.invalid-app-id)',
+    ]);
     expect(find('WIDE', 'redirect hosts')?.slice(2)).toEqual(['FAIL', '"*.com" covers a whole public suffix']);
-    expect(find('WIDE', 'sign secret')?.slice(2)).toEqual(['WARN', '1 secret (HMAC_SHA256): #1 has 6 characters; use at least 16 random characters outside a try-out']);
-    expect(find('#7', 'config')?.slice(2)).toEqual(['FAIL', 'unipay-assist merchant #7 (NOSECRET): signSecret is missing']);
+    expect(find('WIDE', 'sign secret')?.slice(2)).toEqual([
+      'WARN',
+      '1 secret (HMAC_SHA256): #1 has 6 characters; use at least 16 random characters outside a try-out',
+    ]);
+    expect(find('#7', 'config')?.slice(2)).toEqual([
+      'FAIL',
+      'unipay-assist merchant #7 (NOSECRET): signSecret is missing',
+    ]);
     expect(find('(relay)', 'redis')?.[2]).toBe('FAIL');
     expect(r.stdout).toMatch(/\d+ checks failed\n$/);
-    for (const secret of ['wrong-app-secret-value', 'wrong-mini-secret', DEMO_WECHAT_APP.appSecret, STRONG_SECRET, '123456', 'BEGIN', 'unipay-assist-doctor-probe']) {
+    for (const secret of [
+      'wrong-app-secret-value',
+      'wrong-mini-secret',
+      DEMO_WECHAT_APP.appSecret,
+      STRONG_SECRET,
+      '123456',
+      'BEGIN',
+      'unipay-assist-doctor-probe',
+    ]) {
       expect(r.stdout + r.stderr).not.toContain(secret);
     }
   });
@@ -139,9 +224,17 @@ describe('unipay-assist doctor', () => {
   it('--no-probes: local checks and Redis only; --json prints the report', async () => {
     const r = await cli.run([...args(writeMerchants('noprobe.json', [goodMerchant()])), '--no-probes', '--json']);
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { ok: boolean; rows: Array<{ check: string; status: string; detail: string }> };
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      rows: Array<{ check: string; status: string; detail: string }>;
+    };
     expect(report.ok).toBe(true);
-    expect(report.rows.filter((row) => row.status === 'skip').map((row) => row.check)).toEqual(['wechat app', 'mini program', 'alipay app', 'redis']);
+    expect(report.rows.filter((row) => row.status === 'skip').map((row) => row.check)).toEqual([
+      'wechat app',
+      'mini program',
+      'alipay app',
+      'redis',
+    ]);
   });
 
   it('an unreadable merchants file is one line on stderr and exit 6', async () => {
@@ -152,11 +245,19 @@ describe('unipay-assist doctor', () => {
   });
 
   it('runDoctor, the entry point a host calls at start with the module options, gives the same rows', async () => {
-    const report = await runDoctor({ merchants: [goodMerchant()], wechat: { apiBase: wechat.baseUrl }, alipay: { gateway: alipay.gateway } });
+    const report = await runDoctor({
+      merchants: [goodMerchant()],
+      wechat: { apiBase: wechat.baseUrl },
+      alipay: { gateway: alipay.gateway },
+    });
     expect(report.ok).toBe(true);
     expect(report.rows.find((row) => row.check === 'alipay app')?.status).toBe('ok');
     expect(formatDoctorTable(report)).toContain('all checks passed');
-    const broken = await runDoctor({ merchants: [{ ...goodMerchant(), wechat: { appId: DEMO_WECHAT_APP.appId, appSecret: 'nope-nope' } }], wechat: { apiBase: wechat.baseUrl }, alipay: { gateway: alipay.gateway } });
+    const broken = await runDoctor({
+      merchants: [{ ...goodMerchant(), wechat: { appId: DEMO_WECHAT_APP.appId, appSecret: 'nope-nope' } }],
+      wechat: { apiBase: wechat.baseUrl },
+      alipay: { gateway: alipay.gateway },
+    });
     expect(broken.ok).toBe(false);
     expect(broken.rows.filter((row) => row.status === 'fail').map((row) => row.check)).toEqual(['wechat app']);
   });

@@ -13,7 +13,10 @@ export function doctorOptionsFromEnv(
   env: Readonly<Record<string, string | undefined>>,
   overrides: { merchantsFile?: string; wechatApiBase?: string; alipayGateway?: string } = {},
 ): DoctorOptions {
-  const merchants = merchantsFromEnv({ ...env, ASSIST_MERCHANTS_FILE: overrides.merchantsFile ?? env.ASSIST_MERCHANTS_FILE });
+  const merchants = merchantsFromEnv({
+    ...env,
+    ASSIST_MERCHANTS_FILE: overrides.merchantsFile ?? env.ASSIST_MERCHANTS_FILE,
+  });
   const redis = redisConnectionFromEnv(env);
   return {
     merchants,

@@ -26,12 +26,17 @@ export function formatDoctorTable(report: DoctorReport): string {
   const width = (pick: (r: DoctorRow) => string) => Math.max(...[header, ...rows].map((r) => pick(r).length));
   const wm = width((r) => r.merchant);
   const wc = width((r) => r.check);
-  const line = (m: string, c: string, s: string, d: string) => `${m.padEnd(wm)}  ${c.padEnd(wc)}  ${s.padEnd(6)}  ${d}`.trimEnd();
+  const line = (m: string, c: string, s: string, d: string) =>
+    `${m.padEnd(wm)}  ${c.padEnd(wc)}  ${s.padEnd(6)}  ${d}`.trimEnd();
   const out = [line('merchant', 'check', 'status', 'detail'), line('-'.repeat(wm), '-'.repeat(wc), '------', '------')];
   for (const r of rows) out.push(line(r.merchant, r.check, r.status.toUpperCase(), r.detail));
   const failed = rows.filter((r) => r.status === 'fail').length;
   const warned = rows.filter((r) => r.status === 'warn').length;
   out.push('');
-  out.push(failed === 0 ? `all checks passed${warned ? ` (${warned} warning${warned > 1 ? 's' : ''})` : ''}` : `${failed} check${failed > 1 ? 's' : ''} failed`);
+  out.push(
+    failed === 0
+      ? `all checks passed${warned ? ` (${warned} warning${warned > 1 ? 's' : ''})` : ''}`
+      : `${failed} check${failed > 1 ? 's' : ''} failed`,
+  );
   return `${out.join('\n')}\n`;
 }

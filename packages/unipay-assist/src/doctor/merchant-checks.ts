@@ -7,7 +7,18 @@ import { DoctorRow } from './doctor-report';
 const MIN_SECRET_LENGTH = 16;
 
 /** Two-label public suffixes a `*.` pattern must not stop at (a wildcard over them admits anyone's site). */
-const PUBLIC_SUFFIXES: ReadonlySet<string> = new Set(['com.cn', 'net.cn', 'org.cn', 'gov.cn', 'edu.cn', 'com.hk', 'com.tw', 'co.uk', 'co.jp', 'com.au']);
+const PUBLIC_SUFFIXES: ReadonlySet<string> = new Set([
+  'com.cn',
+  'net.cn',
+  'org.cn',
+  'gov.cn',
+  'edu.cn',
+  'com.hk',
+  'com.tw',
+  'co.uk',
+  'co.jp',
+  'com.au',
+]);
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
@@ -41,7 +52,12 @@ export function checkDialects(m: Merchant): DoctorRow {
 
 /** The redirect allow-list: present, not wider than one owner's domains. */
 export function checkRedirectHosts(m: Merchant): DoctorRow {
-  const row = (status: DoctorRow['status'], detail: string): DoctorRow => ({ merchant: merchantLabel(m), check: 'redirect hosts', status, detail });
+  const row = (status: DoctorRow['status'], detail: string): DoctorRow => ({
+    merchant: merchantLabel(m),
+    check: 'redirect hosts',
+    status,
+    detail,
+  });
   const hosts = m.redirectHosts ?? [];
   if (hosts.length === 0) return row('warn', 'none: getWxAuthUrl and getAlipayAuthUrl refuse every redirect URL');
   const problems: string[] = [];
@@ -52,12 +68,18 @@ export function checkRedirectHosts(m: Merchant): DoctorRow {
       problems.push(`"${h}" is not a host pattern`);
       continue;
     }
-    if (p.wildcard && (!p.host.includes('.') || PUBLIC_SUFFIXES.has(p.host))) problems.push(`"${h}" covers a whole public suffix`);
-    if (!p.wildcard && /^\d+\.\d+\.\d+\.\d+$/.test(p.host) && !LOOPBACK.test(p.host)) problems.push(`"${h}" is a bare IP address`);
+    if (p.wildcard && (!p.host.includes('.') || PUBLIC_SUFFIXES.has(p.host)))
+      problems.push(`"${h}" covers a whole public suffix`);
+    if (!p.wildcard && /^\d+\.\d+\.\d+\.\d+$/.test(p.host) && !LOOPBACK.test(p.host))
+      problems.push(`"${h}" is a bare IP address`);
     if (LOOPBACK.test(p.host)) loopback.push(h);
   }
   if (problems.length > 0) return row('fail', problems.join('; '));
-  if (loopback.length > 0) return row('warn', `${hosts.length} pattern(s); loopback ${loopback.join(', ')}: fine for a try-out, not in production`);
+  if (loopback.length > 0)
+    return row(
+      'warn',
+      `${hosts.length} pattern(s); loopback ${loopback.join(', ')}: fine for a try-out, not in production`,
+    );
   return row('ok', `${hosts.length} pattern(s): ${hosts.join(', ')}`);
 }
 

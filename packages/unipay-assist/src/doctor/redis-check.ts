@@ -9,20 +9,30 @@ const RELAY = '(relay)';
  * the master's role and its replicas (INFO replication), or the cluster's
  * state and its masters and replicas. Skipped when no Redis is configured.
  */
-export async function checkRedis(options: { redis?: AssistRedisOption; redisUrl?: string }, timeoutMs: number): Promise<DoctorRow> {
-  const row = (status: DoctorRow['status'], detail: string): DoctorRow => ({ merchant: RELAY, check: 'redis', status, detail });
+export async function checkRedis(
+  options: { redis?: AssistRedisOption; redisUrl?: string },
+  timeoutMs: number,
+): Promise<DoctorRow> {
+  const row = (status: DoctorRow['status'], detail: string): DoctorRow => ({
+    merchant: RELAY,
+    check: 'redis',
+    status,
+    detail,
+  });
   let connection;
   try {
     connection = openAssistRedis(options);
   } catch (err) {
     return row('fail', err instanceof Error ? err.message : 'bad Redis settings');
   }
-  if (!connection) return row('skip', 'no Redis configured: replay memory, exchange cache and rate limits are per process');
+  if (!connection)
+    return row('skip', 'no Redis configured: replay memory, exchange cache and rate limits are per process');
   try {
     const topology = await withTimeout(describeTopology(connection.client), timeoutMs);
     return row('ok', `${connection.description}: ${topology}`);
   } catch (err) {
-    const reason = err instanceof TimeoutError ? `no answer within ${timeoutMs} ms` : err instanceof Error ? err.message : 'error';
+    const reason =
+      err instanceof TimeoutError ? `no answer within ${timeoutMs} ms` : err instanceof Error ? err.message : 'error';
     return row('fail', `${connection.description}: ${reason}`);
   } finally {
     // disconnect, not QUIT: a node that never answered would keep QUIT waiting.

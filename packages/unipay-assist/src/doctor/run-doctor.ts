@@ -9,7 +9,10 @@ import { checkAlipayKeyPair, checkDialects, checkRedirectHosts, checkSecrets, me
 import { checkRedis } from './redis-check';
 import { probeWechatApp } from './wechat-probe';
 
-export interface DoctorOptions extends Pick<AssistModuleOptions, 'merchants' | 'wechat' | 'alipay' | 'redis' | 'redisUrl'> {
+export interface DoctorOptions extends Pick<
+  AssistModuleOptions,
+  'merchants' | 'wechat' | 'alipay' | 'redis' | 'redisUrl'
+> {
   /** Ask WeChat and Alipay about each app with a deliberately invalid code. Default true. */
   probes?: boolean;
   /** Per probe and for Redis, in ms. Default 5000. */
@@ -36,7 +39,12 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       merchants.push(m);
       rows.push({ merchant: merchantLabel(m), check: 'config', status: 'ok', detail: 'valid' });
     } catch (err) {
-      rows.push({ merchant: `#${i + 1}`, check: 'config', status: 'fail', detail: err instanceof MerchantConfigError ? err.message : 'invalid entry' });
+      rows.push({
+        merchant: `#${i + 1}`,
+        check: 'config',
+        status: 'fail',
+        detail: err instanceof MerchantConfigError ? err.message : 'invalid entry',
+      });
     }
   });
   rows.push(checkMerchantList(raw));
@@ -49,14 +57,35 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const keys = checkAlipayKeyPair(m);
     if (keys) rows.push(keys);
     const label = merchantLabel(m);
-    const skipped = (check: string): DoctorRow => ({ merchant: label, check, status: 'skip', detail: probes ? 'channel options invalid' : 'probes off' });
+    const skipped = (check: string): DoctorRow => ({
+      merchant: label,
+      check,
+      status: 'skip',
+      detail: probes ? 'channel options invalid' : 'probes off',
+    });
     const canProbe = probes && apiBase !== undefined && gateway !== undefined;
-    rows.push(canProbe ? { merchant: label, check: 'wechat app', ...(await probeWechatApp(apiBase!, m.wechat, 'web', timeoutMs)) } : skipped('wechat app'));
+    rows.push(
+      canProbe
+        ? { merchant: label, check: 'wechat app', ...(await probeWechatApp(apiBase, m.wechat, 'web', timeoutMs)) }
+        : skipped('wechat app'),
+    );
     if (m.miniProgram) {
-      rows.push(canProbe ? { merchant: label, check: 'mini program', ...(await probeWechatApp(apiBase!, m.miniProgram, 'mini', timeoutMs)) } : skipped('mini program'));
+      rows.push(
+        canProbe
+          ? {
+              merchant: label,
+              check: 'mini program',
+              ...(await probeWechatApp(apiBase, m.miniProgram, 'mini', timeoutMs)),
+            }
+          : skipped('mini program'),
+      );
     }
     if (m.alipay) {
-      rows.push(canProbe ? { merchant: label, check: 'alipay app', ...(await probeAlipayApp(gateway!, m.alipay, timeoutMs)) } : skipped('alipay app'));
+      rows.push(
+        canProbe
+          ? { merchant: label, check: 'alipay app', ...(await probeAlipayApp(gateway, m.alipay, timeoutMs)) }
+          : skipped('alipay app'),
+      );
     }
   }
   rows.push(await checkRedis({ redis: options.redis, redisUrl: options.redisUrl }, timeoutMs));
@@ -75,7 +104,12 @@ function httpUrl(value: string | undefined, fallback: string, option: string, ro
   } catch {
     // reported below
   }
-  rows.push({ merchant: '(relay)', check: 'channel options', status: 'fail', detail: `${option} must be an http(s) URL` });
+  rows.push({
+    merchant: '(relay)',
+    check: 'channel options',
+    status: 'fail',
+    detail: `${option} must be an http(s) URL`,
+  });
   return undefined;
 }
 
@@ -84,8 +118,18 @@ function checkMerchantList(raw: readonly unknown[]): DoctorRow {
   try {
     const all = normalizeMerchants(raw);
     const def = all.find((m) => m.default) ?? all[0];
-    return { merchant: '(relay)', check: 'merchants', status: 'ok', detail: `${all.length} merchant(s); a request naming none goes to ${merchantLabel(def)}` };
+    return {
+      merchant: '(relay)',
+      check: 'merchants',
+      status: 'ok',
+      detail: `${all.length} merchant(s); a request naming none goes to ${merchantLabel(def)}`,
+    };
   } catch (err) {
-    return { merchant: '(relay)', check: 'merchants', status: 'fail', detail: err instanceof MerchantConfigError ? err.message : 'invalid list' };
+    return {
+      merchant: '(relay)',
+      check: 'merchants',
+      status: 'fail',
+      detail: err instanceof MerchantConfigError ? err.message : 'invalid list',
+    };
   }
 }

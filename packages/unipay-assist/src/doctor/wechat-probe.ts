@@ -33,7 +33,8 @@ export async function probeWechatApp(
     if (res.status !== 200) return { status: 'fail', detail: `WeChat answered HTTP ${res.status}` };
   } catch (err) {
     // The URL holds the secret: say what happened, never where.
-    const name = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'unreachable';
+    const name =
+      err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'unreachable';
     return { status: 'fail', detail: `WeChat ${name} (${hostOf(base)})` };
   }
   let errcode: unknown;
@@ -60,7 +61,10 @@ export function describeProbeErrcode(errcode: unknown, appId: string): ProbeOutc
     case 45011:
       return { status: 'warn', detail: `WeChat is busy or rate limiting (${errcode}): try again` };
     case undefined:
-      return { status: 'fail', detail: 'WeChat accepted the probe code, which must never happen: is apiBase really WeChat?' };
+      return {
+        status: 'fail',
+        detail: 'WeChat accepted the probe code, which must never happen: is apiBase really WeChat?',
+      };
     default:
       return { status: 'warn', detail: `unexpected WeChat errcode ${String(errcode)} for the probe code` };
   }

@@ -129,7 +129,7 @@ function normalizeDialects(
   const strict = raw.strictDialect ?? false;
   if (typeof strict !== 'boolean') fail('strictDialect', 'must be true or false');
   if (raw.dialects === undefined) {
-    const dialect = (raw.dialect as DialectName | undefined) ?? DEFAULT_DIALECT;
+    const dialect = raw.dialect ?? DEFAULT_DIALECT;
     return strict ? { dialect, dialects: [dialect] } : { dialect };
   }
   if (!Array.isArray(raw.dialects) || raw.dialects.length === 0) fail('dialects', `must be a non-empty list of generations (${DIALECT_NAMES.join(', ')})`);
@@ -138,7 +138,7 @@ function normalizeDialects(
     if (!isDialectName(d)) fail(`dialects[${i}]`, oneOf);
   });
   const pinned = [...new Set(list as DialectName[])];
-  const dialect = (raw.dialect as DialectName | undefined) ?? pinned[0];
+  const dialect = raw.dialect ?? pinned[0];
   if (!pinned.includes(dialect)) fail('dialect', `is ${dialect}, which is not in dialects (${pinned.join(', ')})`);
   return { dialect, dialects: [dialect, ...pinned.filter((d) => d !== dialect)] };
 }

@@ -1,26 +1,52 @@
 import { detectGeneration, DialectPreferences, WireFacts } from '../../../wire/src/dialects/generation-detection';
 import { describeBadSign, otherVerifyingSign } from '../../../wire/src/dialects/sign-diagnosis';
 import { checkReqTimeWindow, timeZoneHint } from '../../src/http/guards/request-window';
-import { describeOffset, isTimeZone, parseZonedDateTime, zoneOffsetSeconds } from '../../../wire/src/signing/zoned-date-time';
+import {
+  describeOffset,
+  isTimeZone,
+  parseZonedDateTime,
+  zoneOffsetSeconds,
+} from '../../../wire/src/signing/zoned-date-time';
 import { FIXTURE, Generation } from '../../../../test/support/daxpay-wire';
 import { daxpay3Reference } from '../../../../test/support/daxpay3-reference';
 import { thrown } from '../../../../test/support/thrown';
 
-const epoch = (body: Record<string, unknown> = {}): WireFacts => ({ body: { reqTime: 1718000000, ...body }, reqTimeShape: 'epoch' });
-const datetime = (body: Record<string, unknown> = {}): WireFacts => ({ body: { reqTime: '2024-06-10 14:13:20', ...body }, reqTimeShape: 'datetime' });
-const prefs = (p: Partial<DialectPreferences> = {}): DialectPreferences => ({ configured: 'daxpay-2.0.6', signType: 'HMAC_SHA256', ...p });
+const epoch = (body: Record<string, unknown> = {}): WireFacts => ({
+  body: { reqTime: 1718000000, ...body },
+  reqTimeShape: 'epoch',
+});
+const datetime = (body: Record<string, unknown> = {}): WireFacts => ({
+  body: { reqTime: '2024-06-10 14:13:20', ...body },
+  reqTimeShape: 'datetime',
+});
+const prefs = (p: Partial<DialectPreferences> = {}): DialectPreferences => ({
+  configured: 'daxpay-2.0.6',
+  signType: 'HMAC_SHA256',
+  ...p,
+});
 
 describe('detectGeneration: the wire marker each rule reads, and what stays configuration', () => {
   it("2.0.0's version field: 2.0.0 first, then the 2.0 generation the merchant chose", () => {
-    expect(detectGeneration(epoch({ version: '1.0' }), prefs())).toEqual({ marker: 'version field', candidates: ['daxpay-2.0.0', 'daxpay-2.0.6'], refused: [], named: ['daxpay-2.0.0', 'daxpay-2.0.6'] });
-    expect(detectGeneration(epoch({ version: '1.0' }), prefs({ configured: 'daxpay-2.0.1' })).candidates).toEqual(['daxpay-2.0.0', 'daxpay-2.0.1']);
+    expect(detectGeneration(epoch({ version: '1.0' }), prefs())).toEqual({
+      marker: 'version field',
+      candidates: ['daxpay-2.0.0', 'daxpay-2.0.6'],
+      refused: [],
+      named: ['daxpay-2.0.0', 'daxpay-2.0.6'],
+    });
+    expect(detectGeneration(epoch({ version: '1.0' }), prefs({ configured: 'daxpay-2.0.1' })).candidates).toEqual([
+      'daxpay-2.0.0',
+      'daxpay-2.0.1',
+    ]);
   });
 
   it('epoch reqTime alone cannot tell 2.0.1-2.0.5 from 2.0.6-2.0.8: configuration decides, default 2.0.6', () => {
     expect(detectGeneration(epoch(), prefs()).candidates).toEqual(['daxpay-2.0.6']);
     expect(detectGeneration(epoch(), prefs({ configured: 'daxpay-2.0.1' })).candidates).toEqual(['daxpay-2.0.1']);
     // A merchant configured for another family keeps its dialect as the last candidate (what configuration alone accepted before).
-    expect(detectGeneration(epoch(), prefs({ configured: 'daxpay-3.0' })).candidates).toEqual(['daxpay-2.0.6', 'daxpay-3.0']);
+    expect(detectGeneration(epoch(), prefs({ configured: 'daxpay-3.0' })).candidates).toEqual([
+      'daxpay-2.0.6',
+      'daxpay-3.0',
+    ]);
   });
 
   it('a datetime reqTime with mchNo/appId: 3.0 and the multi line, told apart by which sign string verifies; early or late multi is configuration (SM3 is late only)', () => {
@@ -30,40 +56,84 @@ describe('detectGeneration: the wire marker each rule reads, and what stays conf
       refused: [],
       named: ['daxpay-3.0', 'daxpay-multi'],
     });
-    expect(detectGeneration(datetime({ appId: 'A1' }), prefs({ configured: 'daxpay-multi-late' })).candidates).toEqual(['daxpay-3.0', 'daxpay-multi-late', 'daxpay-multi']);
-    expect(detectGeneration(datetime({ mchNo: 'M1' }), prefs({ signType: 'SM3' })).candidates).toEqual(['daxpay-3.0', 'daxpay-multi-late', 'daxpay-2.0.6']);
+    expect(detectGeneration(datetime({ appId: 'A1' }), prefs({ configured: 'daxpay-multi-late' })).candidates).toEqual([
+      'daxpay-3.0',
+      'daxpay-multi-late',
+      'daxpay-multi',
+    ]);
+    expect(detectGeneration(datetime({ mchNo: 'M1' }), prefs({ signType: 'SM3' })).candidates).toEqual([
+      'daxpay-3.0',
+      'daxpay-multi-late',
+      'daxpay-2.0.6',
+    ]);
   });
 
   it('a datetime reqTime without mchNo/appId names no generation: the configured dialect', () => {
-    expect(detectGeneration(datetime(), prefs({ configured: 'daxpay-3.0' }))).toEqual({ marker: 'none', candidates: ['daxpay-3.0'], refused: [], named: [] });
+    expect(detectGeneration(datetime(), prefs({ configured: 'daxpay-3.0' }))).toEqual({
+      marker: 'none',
+      candidates: ['daxpay-3.0'],
+      refused: [],
+      named: [],
+    });
   });
 
   it('a pinned merchant: only its generations; what the wire names outside them is refused', () => {
     const pinned = prefs({ configured: 'daxpay-2.0.6', pinned: ['daxpay-2.0.6'] });
     expect(detectGeneration(epoch(), pinned).candidates).toEqual(['daxpay-2.0.6']);
-    expect(detectGeneration(datetime({ mchNo: 'M1' }), pinned)).toEqual({ marker: 'datetime reqTime with mchNo/appId', candidates: [], refused: ['daxpay-3.0', 'daxpay-multi'], named: ['daxpay-3.0', 'daxpay-multi'] });
+    expect(detectGeneration(datetime({ mchNo: 'M1' }), pinned)).toEqual({
+      marker: 'datetime reqTime with mchNo/appId',
+      candidates: [],
+      refused: ['daxpay-3.0', 'daxpay-multi'],
+      named: ['daxpay-3.0', 'daxpay-multi'],
+    });
     expect(detectGeneration(epoch({ version: '1.0' }), pinned).candidates).toEqual(['daxpay-2.0.6']);
     const both = prefs({ configured: 'daxpay-3.0', pinned: ['daxpay-3.0', 'daxpay-multi'] });
     expect(detectGeneration(datetime({ mchNo: 'M1' }), both).candidates).toEqual(['daxpay-3.0', 'daxpay-multi']);
-    expect(detectGeneration(epoch(), both)).toEqual({ marker: 'epoch reqTime', candidates: [], refused: ['daxpay-2.0.6'], named: ['daxpay-2.0.6'] });
+    expect(detectGeneration(epoch(), both)).toEqual({
+      marker: 'epoch reqTime',
+      candidates: [],
+      refused: ['daxpay-2.0.6'],
+      named: ['daxpay-2.0.6'],
+    });
     expect(detectGeneration(datetime(), both).candidates).toEqual(['daxpay-3.0', 'daxpay-multi']);
   });
 
   it('takes extra rules ahead of the built-in ones (the extension point for a generation with its own marker)', () => {
-    const rule = { marker: 'reqId', generations: (w: WireFacts) => (w.body.reqId ? (['daxpay-3.0'] as const) : undefined) };
-    expect(detectGeneration(epoch({ reqId: 'r1' }), prefs(), [rule]).candidates).toEqual(['daxpay-3.0', 'daxpay-2.0.6']);
-    expect(detectGeneration(epoch(), prefs(), [rule])).toEqual({ marker: 'none', candidates: ['daxpay-2.0.6'], refused: [], named: [] });
+    const rule = {
+      marker: 'reqId',
+      generations: (w: WireFacts) => (w.body.reqId ? (['daxpay-3.0'] as const) : undefined),
+    };
+    expect(detectGeneration(epoch({ reqId: 'r1' }), prefs(), [rule]).candidates).toEqual([
+      'daxpay-3.0',
+      'daxpay-2.0.6',
+    ]);
+    expect(detectGeneration(epoch(), prefs(), [rule])).toEqual({
+      marker: 'none',
+      candidates: ['daxpay-2.0.6'],
+      refused: [],
+      named: [],
+    });
   });
 });
 
 describe('describeBadSign: the 20052 message', () => {
   const dto = new Set(['clientIp', 'code', 'reqTime', 'sign', 'mchNo', 'appId', 'nonceStr']);
   const golden = (generation: Generation, signType: 'MD5' | 'HMAC_SHA256' = 'MD5'): Record<string, unknown> =>
-    JSON.parse(FIXTURE.generations[generation].requests.find((r) => r.name === 'getWxAccessToken')!.bodies[signType]) as Record<string, unknown>;
+    JSON.parse(
+      FIXTURE.generations[generation].requests.find((r) => r.name === 'getWxAccessToken')!.bodies[signType],
+    ) as Record<string, unknown>;
 
   it('names the generation and the fields of the sign string expected, never a value or the secret', () => {
     const body = golden('2.0.6-2.0.8');
-    const msg = describeBadSign({ body, dtoFields: dto, tried: ['daxpay-2.0.6'], refused: [], marker: 'epoch reqTime', signType: 'MD5', secrets: ['not-the-secret'] });
+    const msg = describeBadSign({
+      body,
+      dtoFields: dto,
+      tried: ['daxpay-2.0.6'],
+      refused: [],
+      marker: 'epoch reqTime',
+      signType: 'MD5',
+      secrets: ['not-the-secret'],
+    });
     expect(msg).toBe(
       'signature verification failed (MD5): the relay expected the daxpay-2.0.6 sign string over clientIp, code, reqTime ' +
         '(sorted name=value joined by &, every " and \\ removed, then &key=<secret>, no upper-casing), MD5 in lower-case hex',
@@ -74,7 +144,15 @@ describe('describeBadSign: the 20052 message', () => {
 
   it("says when the client signed with another sign type and the merchant's own secret", () => {
     const body = golden('2.0.6-2.0.8', 'MD5');
-    const msg = describeBadSign({ body, dtoFields: dto, tried: ['daxpay-2.0.6'], refused: [], marker: 'epoch reqTime', signType: 'HMAC_SHA256', secrets: [FIXTURE.secret] });
+    const msg = describeBadSign({
+      body,
+      dtoFields: dto,
+      tried: ['daxpay-2.0.6'],
+      refused: [],
+      marker: 'epoch reqTime',
+      signType: 'HMAC_SHA256',
+      secrets: [FIXTURE.secret],
+    });
     expect(msg).toContain(
       "the sign verifies with the merchant's own secret as the daxpay-2.0.6 sign string with MD5: the client signs with MD5, the merchant is configured for HMAC_SHA256 (set signType to match)",
     );
@@ -101,16 +179,44 @@ describe('describeBadSign: the 20052 message', () => {
   it('says when a 3.0 sign string verifies on a request that does not look like 3.0 (no mchNo/appId)', () => {
     const unsigned = { reqTime: '2024-06-10 14:13:20', code: 'C1', clientIp: '127.0.0.1' };
     const body = { ...unsigned, sign: daxpay3Reference.signRequest(unsigned, 'HMAC_SHA256', 's3cret') };
-    const other = otherVerifyingSign({ body, dtoFields: dto, tried: ['daxpay-2.0.6'], refused: [], marker: 'none', signType: 'HMAC_SHA256', secrets: ['s3cret'] });
+    const other = otherVerifyingSign({
+      body,
+      dtoFields: dto,
+      tried: ['daxpay-2.0.6'],
+      refused: [],
+      marker: 'none',
+      signType: 'HMAC_SHA256',
+      secrets: ['s3cret'],
+    });
     expect(other).toEqual({ dialect: 'daxpay-3.0', signType: 'HMAC_SHA256' });
-    const msg = describeBadSign({ body, dtoFields: dto, tried: ['daxpay-2.0.6'], refused: [], marker: 'none', signType: 'HMAC_SHA256', secrets: ['s3cret'] });
-    expect(msg).toContain('as the daxpay-3.0 sign string with HMAC_SHA256, but the request does not look like a daxpay-3.0 request (none)');
+    const msg = describeBadSign({
+      body,
+      dtoFields: dto,
+      tried: ['daxpay-2.0.6'],
+      refused: [],
+      marker: 'none',
+      signType: 'HMAC_SHA256',
+      secrets: ['s3cret'],
+    });
+    expect(msg).toContain(
+      'as the daxpay-3.0 sign string with HMAC_SHA256, but the request does not look like a daxpay-3.0 request (none)',
+    );
     expect(msg).toContain('the relay expected the daxpay-2.0.6 sign string over clientIp, code, reqTime');
   });
 
   it('adds nothing when no generation and no sign type verifies (a wrong secret)', () => {
     const body = golden('2.0.6-2.0.8');
-    expect(otherVerifyingSign({ body, dtoFields: dto, tried: ['daxpay-2.0.6'], refused: [], marker: 'epoch reqTime', signType: 'MD5', secrets: ['wrong'] })).toBeUndefined();
+    expect(
+      otherVerifyingSign({
+        body,
+        dtoFields: dto,
+        tried: ['daxpay-2.0.6'],
+        refused: [],
+        marker: 'epoch reqTime',
+        signType: 'MD5',
+        secrets: ['wrong'],
+      }),
+    ).toBeUndefined();
   });
 });
 
@@ -128,7 +234,9 @@ describe('reqTime off by whole hours reads as a time zone', () => {
 
   it('±10 minutes of drift still reads as a whole number of hours; 11 minutes does not', () => {
     expect(timeZoneHint(-(3600 + 600), NOW, { zone: 'Asia/Shanghai' })).toContain('1 h behind');
-    expect(timeZoneHint(3 * 3600 - 600, NOW, { zone: 'UTC' })).toContain('3 h ahead, which looks like a time zone: the relay reads a yyyy-MM-dd HH:mm:ss reqTime as UTC time (UTC+00:00), the client seems to write UTC+03:00');
+    expect(timeZoneHint(3 * 3600 - 600, NOW, { zone: 'UTC' })).toContain(
+      '3 h ahead, which looks like a time zone: the relay reads a yyyy-MM-dd HH:mm:ss reqTime as UTC time (UTC+00:00), the client seems to write UTC+03:00',
+    );
     expect(timeZoneHint(-(3600 + 660), NOW, { zone: 'Asia/Shanghai' })).toBe('');
     expect(timeZoneHint(-1200, NOW, { zone: 'Asia/Shanghai' })).toBe('');
   });

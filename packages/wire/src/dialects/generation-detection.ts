@@ -89,13 +89,16 @@ export const GENERATION_MARKERS: readonly GenerationMarker[] = [
   {
     // 2.0.0's DaxPayRequest declares, sends and signs `version` ("1.0"); whether it is signed is the sign's to tell.
     marker: 'version field',
-    generations: (w, prefs) => (w.reqTimeShape === 'epoch' && present(w.body, 'version') ? ['daxpay-2.0.0', ...epochChoice(prefs)] : undefined),
+    generations: (w, prefs) =>
+      w.reqTimeShape === 'epoch' && present(w.body, 'version') ? ['daxpay-2.0.0', ...epochChoice(prefs)] : undefined,
   },
   {
     // The multi line and 3.0 write LocalDateTime and always send mchNo/appId; 3.0 upper-cases its sign string, the multi line does not.
     marker: 'datetime reqTime with mchNo/appId',
     generations: (w, prefs) =>
-      w.reqTimeShape === 'datetime' && (present(w.body, 'mchNo') || present(w.body, 'appId')) ? ['daxpay-3.0', ...multiChoice(prefs)] : undefined,
+      w.reqTimeShape === 'datetime' && (present(w.body, 'mchNo') || present(w.body, 'appId'))
+        ? ['daxpay-3.0', ...multiChoice(prefs)]
+        : undefined,
   },
   {
     // Every 2.0.x SDK writes DateUtil.currentSeconds().
@@ -111,12 +114,22 @@ export const GENERATION_MARKERS: readonly GenerationMarker[] = [
  * within the pinned list; the pinned list itself when the wire names nothing;
  * none when the wire names only generations outside it.
  */
-export function detectGeneration(wire: WireFacts, prefs: DialectPreferences, markers: readonly GenerationMarker[] = GENERATION_MARKERS): Detection {
+export function detectGeneration(
+  wire: WireFacts,
+  prefs: DialectPreferences,
+  markers: readonly GenerationMarker[] = GENERATION_MARKERS,
+): Detection {
   for (const rule of markers) {
     const named = rule.generations(wire, prefs);
     if (!named) continue;
     const unique = [...new Set(named)];
-    if (!prefs.pinned) return { marker: rule.marker, candidates: [...new Set([...unique, prefs.configured])], refused: [], named: unique };
+    if (!prefs.pinned)
+      return {
+        marker: rule.marker,
+        candidates: [...new Set([...unique, prefs.configured])],
+        refused: [],
+        named: unique,
+      };
     const pinned = prefs.pinned;
     const allowed = unique.filter((d) => pinned.includes(d));
     return { marker: rule.marker, candidates: allowed, refused: allowed.length === 0 ? unique : [], named: unique };

@@ -34,7 +34,9 @@ const FALLBACK_ORDER: readonly DialectName[] = [
   'daxpay-3.0',
   'daxpay-multi-late',
   'daxpay-2.0.1',
-  ...DIALECT_NAMES.filter((d) => !['daxpay-2.0.6', 'daxpay-multi', 'daxpay-3.0', 'daxpay-multi-late', 'daxpay-2.0.1'].includes(d)),
+  ...DIALECT_NAMES.filter(
+    (d) => !['daxpay-2.0.6', 'daxpay-multi', 'daxpay-3.0', 'daxpay-multi-late', 'daxpay-2.0.1'].includes(d),
+  ),
 ];
 
 /** How each generation builds its sign string, in words. */
@@ -53,15 +55,22 @@ export function signStringRule(dialect: DialectName): string {
 }
 
 /** The field names `dialect` signs for this body (present, non-null, sorted, without `sign`). */
-export function signedFieldNames(dialect: DialectName, body: Readonly<Record<string, unknown>>, dtoFields: ReadonlySet<string>): string[] {
-  const fields = dialectFor(dialect).signedFields(body as Record<string, unknown>, dtoFields);
+export function signedFieldNames(
+  dialect: DialectName,
+  body: Readonly<Record<string, unknown>>,
+  dtoFields: ReadonlySet<string>,
+): string[] {
+  const fields = dialectFor(dialect).signedFields(body, dtoFields);
   return Object.keys(fields)
     .filter((k) => k !== 'sign' && fields[k] !== undefined && fields[k] !== null)
     .sort();
 }
 
 /** `daxpay-2.0.6 sign string over clientIp, code, reqTime (sorted … no upper-casing), HMAC_SHA256 lower-case hex`. */
-export function expectedSignString(dialect: DialectName, facts: Pick<BadSignFacts, 'body' | 'dtoFields' | 'signType'>): string {
+export function expectedSignString(
+  dialect: DialectName,
+  facts: Pick<BadSignFacts, 'body' | 'dtoFields' | 'signType'>,
+): string {
   const names = signedFieldNames(dialect, facts.body, facts.dtoFields);
   return `the ${dialect} sign string over ${names.length > 0 ? names.join(', ') : '(no fields)'} (${signStringRule(dialect)}), ${facts.signType} in lower-case hex`;
 }
@@ -76,7 +85,7 @@ export function otherVerifyingSign(facts: BadSignFacts): { dialect: DialectName;
     for (const dialect of dialects) {
       if (signType === facts.signType && facts.tried.includes(dialect)) continue;
       const d = dialectFor(dialect);
-      const fields = d.signedFields(facts.body as Record<string, unknown>, facts.dtoFields);
+      const fields = d.signedFields(facts.body, facts.dtoFields);
       // Objects are no contract value (the guard refuses them); rendering a deep one could overflow the stack.
       if (Object.values(fields).some((v) => typeof v === 'object' && v !== null)) continue;
       if (d.verify(fields, signType, facts.secrets) >= 0) return { dialect, signType };
@@ -94,7 +103,9 @@ export function describeBadSign(facts: BadSignFacts): string {
         `and this request is a ${facts.refused.join(' or ')} request (${facts.marker})`,
     );
   } else {
-    parts.push(`signature verification failed (${facts.signType}): the relay expected ${expectedSignString(facts.tried[0], facts)}`);
+    parts.push(
+      `signature verification failed (${facts.signType}): the relay expected ${expectedSignString(facts.tried[0], facts)}`,
+    );
     if (facts.tried.length > 1) parts.push(`also tried: ${facts.tried.slice(1).join(', ')}`);
   }
   const other = otherVerifyingSign(facts);
@@ -104,7 +115,9 @@ export function describeBadSign(facts: BadSignFacts): string {
 
 function explainOther(other: { dialect: DialectName; signType: SignType }, facts: BadSignFacts): string {
   const as = `the sign verifies with the merchant's own secret as the ${other.dialect} sign string with ${other.signType}`;
-  if (other.signType !== facts.signType) return `${as}: the client signs with ${other.signType}, the merchant is configured for ${facts.signType} (set signType to match)`;
-  if (facts.pinned && !facts.pinned.includes(other.dialect)) return `${as}: add ${other.dialect} to the merchant's dialects to accept it`;
+  if (other.signType !== facts.signType)
+    return `${as}: the client signs with ${other.signType}, the merchant is configured for ${facts.signType} (set signType to match)`;
+  if (facts.pinned && !facts.pinned.includes(other.dialect))
+    return `${as}: add ${other.dialect} to the merchant's dialects to accept it`;
   return `${as}, but the request does not look like a ${other.dialect} request (${facts.marker}): check the client's reqTime and mchNo/appId`;
 }

@@ -50,7 +50,15 @@ export function zoneOffsetSeconds(zone: string, epochSeconds: number): number {
   const parts: Record<string, string> = {};
   for (const p of formatterFor(zone).formatToParts(new Date(epochSeconds * 1000))) parts[p.type] = p.value;
   const year = parts.era === 'BC' ? 1 - Number(parts.year) : Number(parts.year);
-  const wallAsUtc = Date.UTC(year, Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) / 1000;
+  const wallAsUtc =
+    Date.UTC(
+      year,
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+      Number(parts.second),
+    ) / 1000;
   return Math.round(wallAsUtc - Math.floor(epochSeconds));
 }
 
