@@ -23,6 +23,12 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }],
       // Handlers passed to Node's and the adapters' callback APIs may be async by design.
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      // In-memory stores implement Promise-returning interfaces with `async` methods that do not await:
+      // `async` keeps a throw a rejection, as the Redis implementation's would be.
+      '@typescript-eslint/require-await': 'off',
+      // `'MD5' | 'HMAC_SHA256' | string` on purpose: editors offer the known values, the type accepts what
+      // a merchants file holds, and the start-up check names the field when it is none of them.
+      '@typescript-eslint/no-redundant-type-constituents': 'off',
     },
   },
   {
@@ -31,13 +37,17 @@ export default tseslint.config(
     rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }] },
   },
   {
-    // Tests: jest's globals; a test reads an unknown answer's fields freely.
+    // Tests: jest's globals; a test reads a parsed JSON answer's fields freely (typed `any` where it
+    // does), each read checked by the assertion that follows. Sources stay free of `any`.
     files: ['**/test/**/*.ts'],
     languageOptions: { globals: { ...globals.jest } },
     rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
   },

@@ -1,6 +1,6 @@
-// The README's benchmark tables, regenerated from a run's JSON (never typed by hand):
+// The performance page's benchmark tables (docs/performance.md), regenerated from a run's JSON (never typed by hand):
 //   node bench/readme-table.mjs [bench/results/latest.json] [--write]
-// Prints the markdown; --write replaces the block between the README's
+// Prints the markdown; --write replaces the block between docs/performance.md's
 // <!-- bench:start --> and <!-- bench:end --> markers.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -91,11 +91,11 @@ if (noWechat.length) {
 }
 const out = L.join('\n');
 if (argv.includes('--write')) {
-  const readme = path.join(ROOT, 'README.md');
-  const text = fs.readFileSync(readme, 'utf8');
+  const page = path.join(ROOT, 'docs', 'performance.md');
+  const text = fs.readFileSync(page, 'utf8');
   const start = text.indexOf('<!-- bench:start -->');
   const end = text.indexOf('<!-- bench:end -->');
-  if (start < 0 || end < start) throw new Error('README.md has no <!-- bench:start --> … <!-- bench:end --> block');
-  fs.writeFileSync(readme, `${text.slice(0, start)}<!-- bench:start -->\n${out}\n${text.slice(end)}`);
-  console.log(`README.md: benchmark block rewritten from ${path.relative(ROOT, file)}`);
+  if (start < 0 || end < start) throw new Error('docs/performance.md has no <!-- bench:start --> … <!-- bench:end --> block');
+  fs.writeFileSync(page, `${text.slice(0, start)}<!-- bench:start -->\n${out}\n${text.slice(end)}`);
+  console.log(`docs/performance.md: benchmark block rewritten from ${path.relative(ROOT, file)}`);
 } else console.log(out);

@@ -150,7 +150,7 @@ if (!opts['no-faults']) {
   // WeChat down: reset on every call until the circuit opens.
   await admin('DELETE', 'faults');
   await admin('POST', 'faults', { kind: 'reset', share: 1 });
-  let made = 0;
+  let made;
   let requests = 0;
   let last;
   const c0 = await exchanges();

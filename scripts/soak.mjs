@@ -12,7 +12,6 @@
 // --duration accepts seconds or 10m / 90s. Default: 10 minutes at 150 req/s
 // (about half of what two instances sustained on getWxAccessToken with Redis
 // in bench/results/latest.md on this 2-core machine; pass --rate for yours).
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import os from 'node:os';

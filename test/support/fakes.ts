@@ -87,14 +87,13 @@ export class RecordingReplayStore {
   failWith?: Error;
 
   constructor(inner: ReplayStore = new MemoryReplayStore()) {
-    const recorder = this;
     this.store = new Proxy(inner, {
-      get(target, prop, receiver) {
+      get: (target, prop, receiver) => {
         const value = Reflect.get(target, prop, receiver) as unknown;
         if (typeof value !== 'function' || typeof prop !== 'string') return value;
         return (...args: unknown[]) => {
-          recorder.calls.push({ method: prop, args });
-          if (recorder.failWith) return Promise.reject(recorder.failWith);
+          this.calls.push({ method: prop, args });
+          if (this.failWith) return Promise.reject(this.failWith);
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
       },

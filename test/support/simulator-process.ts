@@ -22,8 +22,8 @@ export async function startSimulatorProcess(env: Record<string, string> = {}): P
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
-  proc.stdout!.on('data', (d: Buffer) => (text += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  proc.stdout.on('data', (d: Buffer) => (text += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (text += d.toString()));
   const baseUrl = await new Promise<string>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`simulator did not start: ${text}`)), 10_000);
     const look = () => {
@@ -33,7 +33,7 @@ export async function startSimulatorProcess(env: Record<string, string> = {}): P
         ok(m[1]);
       }
     };
-    proc.stdout!.on('data', look);
+    proc.stdout.on('data', look);
     proc.once('exit', (code) => {
       clearTimeout(timer);
       fail(new Error(`simulator exited with ${code}: ${text}`));

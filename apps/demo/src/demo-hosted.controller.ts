@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { Body, Controller, Get, Header, HttpCode, Inject, Post } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -7,7 +8,7 @@ import { toDataURL } from 'qrcode';
 import { ChannelAuthService } from 'unipay-assist';
 import { isRecord } from '@unipay-assist/wire';
 import { mask } from '@unipay-assist/wire';
-import { Merchant } from 'unipay-assist';
+import { SecretMerchant, signsWithSecret } from 'unipay-assist';
 import { MerchantProvider } from 'unipay-assist';
 import { DEFAULT_ROUTE_PREFIX } from 'unipay-assist';
 import { sign, withSign } from '@unipay-assist/wire';
@@ -114,20 +115,21 @@ export class DemoHostedController {
     return { ok: true, request, response: { ...data, signVerified: true } };
   }
 
-  private signed(merchant: Merchant, fields: Record<string, unknown>): Record<string, unknown> {
+  private signed(merchant: SecretMerchant, fields: Record<string, unknown>): Record<string, unknown> {
     const body = { mchNo: merchant.mchNo, ...(merchant.appId && { appId: merchant.appId }), reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields };
     return withSign(body as SignableFields, merchant.signType, merchant.signSecrets[0]);
   }
 
-  private async merchant(): Promise<Merchant> {
+  private async merchant(): Promise<SecretMerchant> {
     const merchant = await this.merchants.findMerchant({});
-    if (!merchant) throw new Error('the demo needs a default merchant');
+    if (!merchant || !signsWithSecret(merchant)) throw new Error('the demo needs a default merchant that signs with a secret');
     return merchant;
   }
 
   /** This server's own loopback address: never the request's Host header, which the caller controls. */
   private ownBaseUrl(): string {
-    const address = this.adapterHost.httpAdapter.getHttpServer().address() as AddressInfo;
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    const address = server.address() as AddressInfo;
     let host = address.address;
     if (host === '0.0.0.0') host = '127.0.0.1';
     if (host === '::') host = '::1';

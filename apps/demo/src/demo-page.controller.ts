@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { Body, Controller, Get, Header, HttpCode, Inject, Logger, Post } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AddressInfo } from 'node:net';
@@ -8,7 +9,7 @@ import { AssistSignatureError } from '@unipay-assist/client';
 import { isRecord } from '@unipay-assist/wire';
 import { mask as maskToken } from '@unipay-assist/wire';
 import { UnipayAssistClient } from '@unipay-assist/client';
-import { MerchantProvider } from 'unipay-assist';
+import { MerchantProvider, signsWithSecret } from 'unipay-assist';
 import { DEFAULT_ROUTE_PREFIX } from 'unipay-assist';
 import { canonicalString } from '@unipay-assist/wire';
 import { DEMO_PAGE_CSP, DEMO_PAGE_HTML } from './demo-page.html';
@@ -166,7 +167,7 @@ export class DemoPageController {
 
   private async client(): Promise<{ client: UnipayAssistClient; signType: string }> {
     const merchant = await this.merchants.findMerchant({});
-    if (!merchant) throw new Error('the demo needs a default merchant');
+    if (!merchant || !signsWithSecret(merchant)) throw new Error('the demo needs a default merchant that signs with a secret');
     const client = new UnipayAssistClient({
       baseUrl: this.ownBaseUrl(),
       routePrefix: DEFAULT_ROUTE_PREFIX,
@@ -180,7 +181,8 @@ export class DemoPageController {
 
   /** This server's own loopback address: never the request's Host header, which the caller controls. */
   private ownBaseUrl(): string {
-    const address = this.adapterHost.httpAdapter.getHttpServer().address() as AddressInfo;
+    const server = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    const address = server.address() as AddressInfo;
     let host = address.address;
     if (host === '0.0.0.0') host = '127.0.0.1';
     if (host === '::') host = '::1';

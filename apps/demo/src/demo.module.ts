@@ -5,6 +5,7 @@ import { AssistModule } from 'unipay-assist';
 import { AssistModuleOptions } from 'unipay-assist';
 import { MerchantInput } from 'unipay-assist';
 import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT, DEMO_MULTI_LATE_MERCHANT } from './demo-merchant';
+import { DEMO_OPEN_MERCHANT } from './demo-open';
 import { DemoPageController } from './demo-page.controller';
 import { DemoHostedController } from './demo-hosted.controller';
 import { PrometheusAssistMetrics } from 'unipay-assist/metrics';
@@ -19,6 +20,8 @@ export interface DemoModuleOptions {
    * keys it made for the demo merchant's app (in memory only, never logged).
    */
   alipay?: { gateway: string; openAuthBase: string; appPrivateKey: string; alipayPublicKey: string };
+  /** The DaxPay Open demo merchant's public key and the platform's private key, made at start (npm start). */
+  open?: { merchantPublicKey: string; platformPrivateKey: string };
   /** Options layered over the environment's (tests use this). */
   override?: Partial<AssistModuleOptions>;
   /** Node process metrics (CPU, memory, event loop, GC) at /metrics (npm start). Each set samples the event loop, so tests leave them off. */
@@ -45,17 +48,26 @@ export class DemoModule {
           inject: [ConfigService, PrometheusAssistMetrics],
           useFactory: (config: ConfigService, metrics: PrometheusAssistMetrics): AssistModuleOptions => {
             const fromEnv = config.getOrThrow<AssistModuleOptions>('unipayAssist');
-            const merchants = fromEnv.merchants?.length ? fromEnv.merchants : [demoMerchant(demo), DEMO_MULTI_LATE_MERCHANT];
+            const merchants = fromEnv.merchants?.length ? fromEnv.merchants : demoMerchants(demo);
+            // The platform key made at start, unless one is configured (ASSIST_PLATFORM_PRIVATE_KEY(_FILE)).
+            const platformKey = fromEnv.platformKey ?? (demo.open ? { privateKey: demo.open.platformPrivateKey } : undefined);
             const wechat = demo.wechatBase
               ? { ...fromEnv.wechat, apiBase: demo.wechatBase, openBase: demo.wechatBase }
               : fromEnv.wechat;
             const alipay = demo.alipay ? { ...fromEnv.alipay, gateway: demo.alipay.gateway, openAuthBase: demo.alipay.openAuthBase } : fromEnv.alipay;
-            return { ...fromEnv, merchants, wechat, alipay, metrics, ...demo.override };
+            return { ...fromEnv, merchants, wechat, alipay, metrics, ...(platformKey && { platformKey }), ...demo.override };
           },
         }),
       ],
     };
   }
+}
+
+/** The demo merchant (the default one), the late multi-line one, and the DaxPay Open demo merchant when its keys were made. */
+function demoMerchants(demo: DemoModuleOptions): MerchantInput[] {
+  const merchants = [demoMerchant(demo), DEMO_MULTI_LATE_MERCHANT];
+  if (demo.open) merchants.push({ ...DEMO_OPEN_MERCHANT, signPublicKey: demo.open.merchantPublicKey });
+  return merchants;
 }
 
 /** The demo merchant, with the Alipay app when the Alipay simulator handed over its keys. */

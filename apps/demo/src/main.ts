@@ -1,7 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDemoApp, parseAdapterName } from './create-demo-app';
+import { DEMO_OPEN_MERCHANT, makeDemoOpenKeys } from './demo-open';
 import { DemoModuleOptions } from './demo.module';
 import { DEMO_ALIPAY_APP_ID, DEMO_MINI_PROGRAM, DEMO_WECHAT_APP } from './demo-merchant';
 import { merchantsFromEnv } from 'unipay-assist';
@@ -40,7 +43,7 @@ async function bootstrap(): Promise<void> {
       faults: parseFaults(process.env.SIM_FAULTS),
     });
     wechatBase = sim.baseUrl;
-    closeSimulator = sim.close;
+    closeSimulator = () => sim.close();
     notes.push(`WeChat OAuth and mini program simulator embedded at ${sim.baseUrl} (no real WeChat is called)`);
   } else {
     notes.push(
@@ -67,11 +70,29 @@ async function bootstrap(): Promise<void> {
     notes.push(`Alipay simulator embedded at ${ali.baseUrl} (RSA2 keys made at start; no real Alipay is called)`);
   }
 
+  // The DaxPay Open demo merchant, unless merchants come from the environment: key pairs made now,
+  // the merchant's private key and the platform's public key written where a client can use them.
+  let open: DemoModuleOptions['open'];
+  if (envMerchants.length === 0) {
+    const keys = makeDemoOpenKeys(process.env.DEMO_KEYS_DIR || join(tmpdir(), `unipay-assist-demo-${port}`));
+    open = { merchantPublicKey: keys.merchantPublicKey, platformPrivateKey: keys.platformPrivateKey };
+    notes.push(
+      `DaxPay Open demo merchant ${DEMO_OPEN_MERCHANT.mchNo} (app ${DEMO_OPEN_MERCHANT.appId}): RSA key pairs made at start; ` +
+        `its private key is at ${keys.merchantPrivateKeyFile}, the platform public key at ${keys.platformPublicKeyFile}` +
+        (process.env.ASSIST_PLATFORM_PRIVATE_KEY || process.env.ASSIST_PLATFORM_PRIVATE_KEY_FILE ? ' (the configured platform key signs instead)' : ''),
+    );
+    notes.push(
+      `try it: UNIPAY_ASSIST_SERVER=http://${host.includes(':') ? `[${host}]` : host}:${port} UNIPAY_ASSIST_MCH_NO=${DEMO_OPEN_MERCHANT.mchNo} ` +
+        `UNIPAY_ASSIST_PRIVATE_KEY_FILE=${keys.merchantPrivateKeyFile} UNIPAY_ASSIST_PLATFORM_PUBLIC_KEY_FILE=${keys.platformPublicKeyFile} npx unipay-assist open-ping`,
+    );
+  }
+
   // JSON lines through nestjs-pino (pretty on a terminal); LOG_FORMAT=text keeps Nest's console logger.
   const app = await createDemoApp({
     adapter,
     wechatBase,
     alipay,
+    open,
     structuredLogs: process.env.LOG_FORMAT !== 'text',
     processMetrics: true,
   });

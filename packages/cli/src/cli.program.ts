@@ -10,6 +10,7 @@ import { mask as maskToken } from '@unipay-assist/wire';
 import { UnipayAssistClient } from '@unipay-assist/client';
 import { AlipayScope, WxScope } from '@unipay-assist/client';
 import { parseSignType, SignType } from '@unipay-assist/wire';
+import { addOpenCommands } from './open-commands';
 
 /** Exit codes, so scripts can tell failures apart. Usage errors exit 1 (commander's). */
 export const CLI_EXIT = {
@@ -57,7 +58,7 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
   const program = new Command('unipay-assist')
     .description('Call a unipay assist relay (DaxPay wire-compatible): build a WeChat authorize URL, exchange an OAuth code for an openId.')
     .version(packageVersion(), '-V, --version')
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .showHelpAfterError('(add --help for usage)')
     // Settings set here are copied into each subcommand.
     .exitOverride();
@@ -131,6 +132,8 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
       setExit(await doctorFromEnvironment(opts, process.env, io));
     });
 
+  addOpenCommands(program, (text) => io.out(text));
+
   program.hook('postAction', (_program, action) => {
     if (action.name() !== 'doctor') setExit(CLI_EXIT.OK);
   });
@@ -142,7 +145,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   let exitCode: number = CLI_EXIT.OK;
   const program = buildProgram(io, (code) => (exitCode = code));
   try {
-    await program.parseAsync(argv as string[], { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode; // help (0) or usage (1), already printed
@@ -221,6 +224,8 @@ export function describeError(err: unknown): string {
   }
   if (err instanceof AssistSignatureError) return `error response-sign: ${err.message}${trace}`;
   if (err instanceof AssistNetworkError) return `error ${err.reason}: ${err.message}`;
+  // A key file that is not an RSA key of 2048 bits or more (the message names why, never the key).
+  if (err instanceof Error && err.name === 'OpenKeyError') return `error key: ${err.message}`;
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
 

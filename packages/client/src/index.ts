@@ -17,6 +17,19 @@ export type {
   WxMiniOpenIdParams,
   WxMiniOpenIdResult,
 } from './unipay-assist-client.options';
+export { DaxPayOpenClient } from './daxpay-open.client';
+export type { OpenAnswerMetaOnly } from './daxpay-open.client';
+export type {
+  DaxPayOpenClientOptions,
+  OpenAnswerMeta,
+  OpenPingResult,
+  OpenAuthUrlParams,
+  OpenAuthUrlResult,
+  OpenAuthParams,
+  OpenAuthResult,
+  OpenIdLinkParams,
+} from './daxpay-open-client.options';
+export { openSignString, openSign, openVerify, openSignStringOfRaw, openReturnSignString } from '@unipay-assist/wire';
 export { AssistClientError } from './assist-client.error';
 export { AssistEnvelopeError } from './assist-envelope.error';
 export { AssistBusinessError } from './assist-business.error';

@@ -105,7 +105,7 @@ export class UnipayAssistClient {
     };
     // Absent fields are neither sent nor signed.
     for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
-    return withSign(body as SignableFields, this.signType, this.secrets[0]) as Data & { sign: string };
+    return withSign(body as SignableFields, this.signType, this.secrets[0]);
   }
 
   /** `channel`: who a business failure on this route comes from (named in AssistBusinessError's message). */
@@ -116,7 +116,7 @@ export class UnipayAssistClient {
     const traceId = typeof envelope.traceId === 'string' ? envelope.traceId : '';
     const code = Number(envelope.code);
     if (code !== 0) {
-      throw new AssistEnvelopeError(code, String(envelope.msg ?? ''), traceId);
+      throw new AssistEnvelopeError(code, typeof envelope.msg === 'string' ? envelope.msg : '', traceId);
     }
     const data = envelope.data;
     if (!isRecord(data) || typeof data.sign !== 'string' || data.sign === '') {

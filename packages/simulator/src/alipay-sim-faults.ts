@@ -43,8 +43,9 @@ export function normalizeAlipayFault(input: unknown): AlipaySimFault {
     }
     out.subCode = f.subCode;
     if (f.code !== undefined) {
-      if (!/^\d{5}$/.test(String(f.code))) throw new SimFaultError('code must be a 5-digit gateway code like 40002');
-      out.code = String(f.code);
+      const code = typeof f.code === 'string' || typeof f.code === 'number' ? String(f.code) : '';
+      if (!/^\d{5}$/.test(code)) throw new SimFaultError('code must be a 5-digit gateway code like 40002');
+      out.code = code;
     }
   }
   return out;

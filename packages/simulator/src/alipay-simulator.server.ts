@@ -29,7 +29,8 @@ export async function startAlipaySimulator(
       res.end('not an Alipay path');
     }
   });
-  const { baseUrl, close } = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const listening = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const { baseUrl } = listening;
   return {
     simulator,
     server,
@@ -37,6 +38,6 @@ export async function startAlipaySimulator(
     openAuthBase: baseUrl,
     gateway: `${baseUrl}${ALIPAY_SIM_GATEWAY_PATH}`,
     appKeys: (appId) => simulator.appKeys(appId),
-    close,
+    close: () => listening.close(),
   };
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { FaultPlan, SimFault } from './sim-faults';
 import { runWithFaults } from './sim-fault-runner';

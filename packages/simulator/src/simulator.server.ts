@@ -34,12 +34,13 @@ export async function startSimulatorServer(
       res.end('not a WeChat OAuth path');
     }
   });
-  const { baseUrl, close } = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const listening = await listenSimulator(server, options.host ?? '127.0.0.1', options.port ?? 0);
+  const { baseUrl } = listening;
   return {
     simulator,
     miniProgram,
     server,
     baseUrl,
-    close,
+    close: () => listening.close(),
   };
 }

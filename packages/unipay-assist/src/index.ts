@@ -21,7 +21,11 @@ export { AssistConfigError } from './kernel/assist-config.error';
 export { MerchantConfigError } from './merchants/merchant-config.error';
 
 // What a host implements or replaces (interface and injection token share a name)
-export type { Merchant, MerchantInput, MerchantQuery } from './merchants/merchant';
+export type { Merchant, MerchantInput, MerchantQuery, MerchantSignType, SecretMerchant } from './merchants/merchant';
+export { signsWithSecret } from './merchants/merchant';
+export type { PlatformKeyOption, MpVerifyFilesOption } from './daxpay-open/open.options';
+export { OpenException } from './daxpay-open/open.exception';
+export { OpenSignatureGuard } from './http/open/open-signature.guard';
 export { MerchantProvider } from './merchants/merchant.provider';
 // For a host's own MerchantProvider: the same checks and defaults as configured merchants.
 export { normalizeMerchant, normalizeMerchants } from './merchants/normalize-merchant';

@@ -13,6 +13,10 @@ export * from './signing/java-case-insensitive';
 export * from './signing/daxpay3-sign';
 export * from './signing/daxpay3-result';
 export * from './signing/zoned-date-time';
+export * from './signing/daxpay-open-sign';
+export * from './signing/daxpay-open-keys';
+export * from './signing/daxpay-open-result';
+export * from './signing/daxpay-open-time';
 
 // DaxPay generations: request and answer shapes
 export * from './dialects/wire-dialect';
@@ -22,6 +26,7 @@ export * from './dialects/outer-codes';
 export * from './dialects/signed-field-pick';
 export * from './dialects/generation-detection';
 export * from './dialects/sign-diagnosis';
+export * from './dialects/open-codes';
 
 // Codes and helpers the wire's users share
 export * from './error-codes';

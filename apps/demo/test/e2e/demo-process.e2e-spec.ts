@@ -3,6 +3,9 @@ import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { DaxPayOpenClient } from '../../../../packages/client/src';
 import { Redis } from 'ioredis';
 import { DEMO_WECHAT_APP } from '../../src/demo-merchant';
 import { CompiledApp, compileApp } from '../../../../test/support/compiled-app';
@@ -55,13 +58,13 @@ async function startDemo(app: CompiledApp, env: Record<string, string>): Promise
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let buf = '';
-  proc.stdout!.on('data', (chunk: Buffer) => {
+  proc.stdout.on('data', (chunk: Buffer) => {
     buf += chunk.toString();
     const parts = buf.split('\n');
     buf = parts.pop()!;
     lines.push(...parts.filter(Boolean));
   });
-  proc.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const base = `http://127.0.0.1:${port}`;
   const up = await waitFor(async () => {
     if (proc.exitCode !== null) return true;
@@ -95,10 +98,13 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
   describe.each(ADAPTERS)('over %s', (adapter) => {
     let redis: PrivateRedis;
     let demo: Demo;
+    let keysDir: string;
 
     beforeAll(async () => {
       redis = await PrivateRedis.start();
+      keysDir = mkdtempSync(join(tmpdir(), 'demo-keys-'));
       demo = await startDemo(compiled, {
+        DEMO_KEYS_DIR: keysDir,
         HTTP_ADAPTER: adapter,
         WECHAT_API_BASE: wechat.base,
         WECHAT_OPEN_BASE: wechat.base,
@@ -112,6 +118,7 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
         await once(demo.proc, 'exit');
       }
       await redis?.stop();
+      if (keysDir) rmSync(keysDir, { recursive: true, force: true });
     });
 
     it('serves /docs (Swagger UI), /docs-json and /metrics', async () => {
@@ -131,6 +138,23 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
       // One small line is far below the 4 KiB buffer: only the periodic flush can bring it out.
       const traceId = String(answer.json.traceId);
       expect(await waitFor(() => demo.lines.some((l) => l.includes(`"traceId":"${traceId}"`)), 3000)).toBe(true);
+    });
+
+    it("makes the DaxPay Open demo merchant's and the platform's key pairs, says where the client's files are, and answers a client using them", async () => {
+      const note = demo.lines.map((l) => String((JSON.parse(l) as { msg?: unknown }).msg)).find((m) => m.includes('DaxPay Open demo merchant'));
+      expect(note).toBeDefined();
+      const privateKeyFile = /its private key is at (\S+),/.exec(note!)![1];
+      const platformFile = /the platform public key at (\S+)/.exec(note!)![1];
+      expect(privateKeyFile.startsWith(keysDir)).toBe(true);
+      expect(statSync(privateKeyFile).mode & 0o077).toBe(0);
+      const client = new DaxPayOpenClient({
+        baseUrl: demo.base,
+        mchNo: 'M4000000001',
+        privateKey: readFileSync(privateKeyFile, 'utf8'),
+        platformPublicKey: readFileSync(platformFile, 'utf8'),
+      });
+      expect(await client.ping()).toMatchObject({ mchNo: 'M4000000001', appId: 'A4000000001', appFromDefault: true });
+      expect(demo.lines.join('\n')).not.toContain('PRIVATE KEY');
     });
 
     it('finishes an in-flight request on SIGTERM, closes Redis and exits 0, logging JSON lines with traceIds and no secrets', async () => {

@@ -25,7 +25,7 @@ export const ALIPAY_EXCHANGE_CODEC: ExchangeCodec<AlipayExchangeResult> = {
   },
   fromCached(c: CacheableExchange): AlipayExchangeResult {
     const ids: unknown = JSON.parse(c.token.openId);
-    const [userId, openId] = Array.isArray(ids) ? ids : [];
+    const [userId, openId] = (Array.isArray(ids) ? ids : []) as unknown[];
     const result: AlipayExchangeResult = { ok: true, accessToken: c.token.accessToken, expiresIn: c.token.expiresIn };
     if (typeof userId === 'string') result.userId = userId;
     if (typeof openId === 'string') result.openId = openId;

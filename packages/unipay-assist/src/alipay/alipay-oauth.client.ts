@@ -135,7 +135,7 @@ export class AlipayOAuthClient {
 export function readTokenAnswer(data: unknown): AlipayExchangeResult {
   if (!isObject(data)) return badResponse('Alipay answered without the oauth token content');
   if (isRefusal(data)) {
-    const code = data.code === undefined ? '' : String(data.code);
+    const code = scalarText(data.code);
     const subCode = typeof data.sub_code === 'string' ? data.sub_code : '';
     return { ok: false, code, subCode, reason: describeAlipayError(code, subCode) };
   }
@@ -199,7 +199,7 @@ function badResponse(reason: string): AlipayTransportFailure {
 /** A refusal: a sub_code, or a gateway code other than 10000 (a success of oauth.token carries no code). */
 function isRefusal(content: Record<string, unknown>): boolean {
   if (typeof content.sub_code === 'string' && content.sub_code !== '') return true;
-  return content.code !== undefined && String(content.code) !== '10000';
+  return content.code !== undefined && scalarText(content.code) !== '10000';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -209,4 +209,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function nonEmpty(value: unknown): string | undefined {
   if (typeof value === 'number') return String(value);
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Alipay's `code` as text: a string or number as it is, anything else (absent, an object) as ''. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }

@@ -7,9 +7,16 @@ import { Merchant } from '../merchants/merchant';
  * How the payer comes back from WeChat:
  * - `qr`: to the gateway's callback, which shows a "done" page (a PC page polls `auth`);
  * - `redirect`: to the gateway's callback, then 302 to the merchant's redirectUrl (jump);
- * - `page`: to the page at `authPath`, which calls `authAndSet` with the code (merchant-hosted, as DaxPay's H5).
+ * - `page`: to the page at `authPath`, which calls `authAndSet` with the code (merchant-hosted, as DaxPay's H5);
+ * - `open`: DaxPay Open's get-openid: to the gateway's callback, then 302 to the merchant's redirectUrl
+ *   with the platform-signed `code`, `msg` and `openid` (this scene only: no other flow answers an openid in a URL).
  */
-export type FlowMode = 'qr' | 'redirect' | 'page';
+export type FlowMode = 'qr' | 'redirect' | 'page' | 'open';
+
+/** Modes whose payer goes back to the merchant's redirectUrl when the flow ends. */
+export function returnsToMerchant(flow: AuthFlow): boolean {
+  return flow.mode === 'redirect' || flow.mode === 'open';
+}
 
 export type FlowStatus = 'waiting' | 'success' | 'failed';
 
@@ -34,6 +41,8 @@ export interface AuthFlow {
   /** Merchant's return URL (redirect mode), already checked against its allow-list. */
   redirectUrl?: string;
   extParam?: string;
+  /** DaxPay Open's returnPath, answered back in AuthResult. */
+  returnPath?: string;
   identity?: FlowIdentity;
   /** Why the flow failed, in words for the merchant and the payer. */
   failure?: string;

@@ -129,7 +129,7 @@ export class CodeExchangeService {
     const job = this.run(upstream, key, traceId)
       .then((o): ExchangeOutcome<R> => ({ ...o, codeDigest: digestOf(key) }))
       .finally(() => this.inflight.delete(key));
-    this.inflight.set(key, job as Promise<ExchangeOutcome<unknown>>);
+    this.inflight.set(key, job);
     return job;
   }
 

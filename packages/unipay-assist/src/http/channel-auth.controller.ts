@@ -17,6 +17,9 @@ import { EnvelopeExceptionFilter } from './filters/envelope-exception.filter';
 import { QuerySignatureGuard } from './guards/query-signature.guard';
 import { SignatureGuard } from './guards/signature.guard';
 import { readQuery } from './request-query';
+import { createAssistValidationPipe } from './assist-validation.pipe';
+import { openAuth } from './open/open-auth.handler';
+import { OpenAuthData } from '../relay/channel-auth.service';
 
 /**
  * DaxPay 3.0's channel auth (`ChannelAuthController`, tag 3.0.0), signed both
@@ -28,6 +31,8 @@ import { readQuery } from './request-query';
 @UseInterceptors(EnvelopeInterceptor)
 @UseFilters(EnvelopeExceptionFilter)
 export class ChannelAuthController {
+  private readonly validation = createAssistValidationPipe();
+
   constructor(protected readonly channelAuth: ChannelAuthService) {}
 
   @ChannelAuthPost('generateAuthUrl', GenerateAuthUrlDto)
@@ -35,8 +40,15 @@ export class ChannelAuthController {
     return this.channelAuth.generateAuthUrl(ctx, dto);
   }
 
+  /**
+   * Validated here rather than by @AssistBody: under the default prefixes this
+   * path is DaxPay Open's `auth` too, and a request the guard handed to the
+   * Open checks (ctx.open) has the Open param, typed and verified there.
+   */
   @ChannelAuthPost('auth', AuthCodeDto)
-  auth(@AssistBody() dto: AuthCodeDto, @AssistContext() ctx: AssistRequestContext): Promise<AuthData> {
+  async auth(@Req() req: { body?: unknown }, @AssistContext() ctx: AssistRequestContext): Promise<AuthData | OpenAuthData> {
+    if (ctx.open) return openAuth(this.channelAuth, ctx);
+    const dto = (await this.validation.transform(req.body, { type: 'body', metatype: AuthCodeDto })) as AuthCodeDto;
     return this.channelAuth.auth(ctx, dto);
   }
 

@@ -14,3 +14,24 @@ export function routeNameOf(handler: object | null | undefined): string {
   const meta = Reflect.getMetadata(ASSIST_ROUTE, handler) as AssistRouteMetadata | undefined;
   return meta?.name ?? UNROUTED;
 }
+
+/** Every route name declared with `@SignedRoute` on the methods of these controller classes. */
+export function declaredRouteNames(...controllers: ReadonlyArray<{ prototype: object }>): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const controller of controllers) {
+    for (const key of Object.getOwnPropertyNames(controller.prototype)) {
+      const method = (controller.prototype as Record<string, unknown>)[key];
+      if (typeof method === 'function' && routeNameOf(method) !== UNROUTED) names.add(routeNameOf(method));
+    }
+  }
+  return names;
+}
+
+/**
+ * The route a path names by its last segment, when that is one of `names`, else `other`: an
+ * error raised before routing (a body the parser refused) on a relay route counts for that route.
+ */
+export function routeNameOfPath(path: string, names: ReadonlySet<string>): string {
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  return names.has(last) ? last : UNROUTED;
+}

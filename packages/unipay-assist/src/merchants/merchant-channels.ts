@@ -63,7 +63,7 @@ export function normalizeMerchantChannels(
 
 function normalizeAlipay(value: unknown, fail: (field: string, reason: string) => never): AlipayApp {
   if (!isRecord(value)) fail('alipay', 'must be an object with appId, appPrivateKey(File) and alipayPublicKey(File)');
-  const a = value as Record<string, unknown>;
+  const a = value;
   if (typeof a.appId !== 'string' || !/^\d{8,32}$/.test(a.appId)) fail('alipay.appId', 'must be an Alipay app id (digits)');
   const scope = a.scope ?? 'auth_base';
   if (scope !== 'auth_base' && scope !== 'auth_user') fail('alipay.scope', 'must be auth_base or auth_user');
@@ -73,10 +73,10 @@ function normalizeAlipay(value: unknown, fail: (field: string, reason: string) =
   // checkAlipayKeys' reason starts with the field's name and never quotes the key.
   if (!keys.ok) fail(`alipay.${keys.field}`, keys.reason.slice(keys.field.length + 1));
   return Object.freeze({
-    appId: a.appId as string,
+    appId: a.appId,
     appPrivateKeyPem: keys.appPrivateKeyPem,
     alipayPublicKeyPem: keys.alipayPublicKeyPem,
-    scope: scope as AlipayScope,
+    scope: scope,
   });
 }
 
@@ -88,22 +88,22 @@ function keyMaterial(a: Record<string, unknown>, field: 'appPrivateKey' | 'alipa
   if (file !== undefined) {
     if (typeof file !== 'string' || file.trim() === '') fail(`alipay.${field}File`, 'must be a file path');
     try {
-      return readFileSync(file as string, 'utf8');
+      return readFileSync(file, 'utf8');
     } catch (err) {
       // The path is configuration, not a secret; the content is never read into a message.
-      return fail(`alipay.${field}File`, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'} ${file as string}`);
+      return fail(`alipay.${field}File`, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'} ${file}`);
     }
   }
   if (typeof inline !== 'string' || inline.trim() === '') fail(`alipay.${field}`, `is missing (give alipay.${field} or alipay.${field}File)`);
-  return inline as string;
+  return inline;
 }
 
 function normalizeMiniProgram(value: unknown, fail: (field: string, reason: string) => never): MiniProgramApp {
   if (!isRecord(value)) fail('miniProgram', 'must be an object with appId and appSecret');
-  const m = value as Record<string, unknown>;
+  const m = value;
   if (typeof m.appId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(m.appId)) {
     fail('miniProgram.appId', 'must be a WeChat mini program app id (letters, digits, _ or -)');
   }
   if (typeof m.appSecret !== 'string' || m.appSecret.trim() === '') fail('miniProgram.appSecret', 'is missing or empty');
-  return Object.freeze({ appId: m.appId as string, appSecret: m.appSecret as string });
+  return Object.freeze({ appId: m.appId, appSecret: m.appSecret });
 }

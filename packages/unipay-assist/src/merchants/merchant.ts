@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { DialectName } from '@unipay-assist/wire';
 import { SignType } from '@unipay-assist/wire';
 import type { AlipayApp, AlipayAppInput, MiniProgramApp, MiniProgramAppInput } from './merchant-channels';
@@ -14,11 +15,18 @@ export interface MerchantInput {
   alipay?: AlipayAppInput;
   /** The merchant's WeChat mini program, for `getWxMiniOpenId`. */
   miniProgram?: MiniProgramAppInput;
-  /** Defaults to HMAC_SHA256. */
-  signType?: SignType | string;
+  /** Defaults to HMAC_SHA256; `RSA` (SHA256withRSA), the default and only choice, for a `daxpay-open` merchant. */
+  signType?: MerchantSignType | string;
   /** One secret, or several during a rotation: any verifies, and the answer is signed with the one that verified. */
   signSecret?: string | string[];
   signSecrets?: string[];
+  /**
+   * `daxpay-open`: the merchant's RSA public key as DaxPay Open registers it
+   * (X.509 SPKI PEM, or the same as bare base64), or several during a
+   * rotation (any verifies). Or `signPublicKeyFile`: a path, or several.
+   */
+  signPublicKey?: string | string[];
+  signPublicKeyFile?: string | string[];
   /** Seconds a request's reqTime may lie behind the server clock. Default 300. */
   reqTimeout?: number;
   /** Default true. When false an absent `sign` is accepted (a present one is still checked). */
@@ -71,6 +79,9 @@ export interface MerchantInput {
   wechatProfile?: boolean;
 }
 
+/** The secret algorithms of DaxPay 2.0–3.0, or DaxPay Open's key pairs. */
+export type MerchantSignType = SignType | 'RSA';
+
 export type SnapshotUserPolicy = 'refuse' | 'flag';
 
 export const REPLAY_MODES = ['answer', 'reject'] as const;
@@ -83,8 +94,11 @@ export interface Merchant {
   readonly wechat: { readonly appId: string; readonly appSecret: string };
   readonly alipay?: AlipayApp;
   readonly miniProgram?: MiniProgramApp;
-  readonly signType: SignType;
+  readonly signType: MerchantSignType;
+  /** Empty for a `daxpay-open` merchant (it signs with a key pair). */
   readonly signSecrets: readonly string[];
+  /** `daxpay-open` only: the merchant's RSA public keys (parsed and checked at start). */
+  readonly signPublicKeys?: readonly KeyObject[];
   readonly reqTimeout: number;
   readonly signRequired: boolean;
   readonly redirectHosts?: readonly string[];
@@ -100,6 +114,13 @@ export interface Merchant {
   readonly snapshotUsers?: SnapshotUserPolicy;
   /** Absent means false. */
   readonly wechatProfile?: boolean;
+}
+
+/** A merchant of DaxPay 2.0–3.0, which signs with a shared secret (every merchant but a `daxpay-open` one). */
+export type SecretMerchant = Merchant & { readonly signType: SignType };
+
+export function signsWithSecret(merchant: Merchant): merchant is SecretMerchant {
+  return merchant.signType !== 'RSA';
 }
 
 /** How a request names its merchant. */

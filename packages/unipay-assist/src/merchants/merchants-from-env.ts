@@ -52,6 +52,9 @@ function merchantFromVariables(env: EnvRecord): MerchantInput {
     reqTimeout: env.ASSIST_REQ_TIMEOUT === undefined ? undefined : toNumber(env.ASSIST_REQ_TIMEOUT),
     signRequired: env.ASSIST_SIGN_REQUIRED === undefined ? undefined : toBoolean(env.ASSIST_SIGN_REQUIRED),
     redirectHosts: env.ASSIST_REDIRECT_HOSTS?.split(',').map((s) => s.trim()).filter(Boolean),
+    // A DaxPay Open merchant: ASSIST_DIALECT=daxpay-open and its public key file(s), comma-separated for a rotation.
+    dialect: env.ASSIST_DIALECT || undefined,
+    signPublicKeyFile: env.ASSIST_SIGN_PUBLIC_KEY_FILE?.split(',').map((s) => s.trim()).filter(Boolean),
     ...channelsFromVariables(env),
   } as MerchantInput;
 }

@@ -1,5 +1,6 @@
-import { CHINA_TIME_ZONE, DEFAULT_DIALECT, DIALECT_NAMES, DialectName, isRecord, isTimeZone, parseSignType, SIGN_TYPES } from '@unipay-assist/wire';
-import { Merchant, MerchantInput, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
+import { CHINA_TIME_ZONE, DEFAULT_DIALECT, DIALECT_NAMES, DialectName, isRecord, isTimeZone, OPEN_DIALECT, parseSignType, SIGN_TYPES } from '@unipay-assist/wire';
+import { Merchant, MerchantInput, MerchantSignType, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
+import { normalizeOpenPublicKeys } from './merchant-open-keys';
 import { MerchantConfigError } from './merchant-config.error';
 import { normalizeMerchantChannels } from './merchant-channels';
 import { parseRedirectHostPattern } from './redirect-hosts';
@@ -40,16 +41,35 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   // Alipay keys are parsed here, at start: a wrong key fails naming the merchant and field.
   const channels = normalizeMerchantChannels(raw, fail);
 
-  const signTypeRaw = raw.signType ?? 'HMAC_SHA256';
-  const signType = typeof signTypeRaw === 'string' ? parseSignType(signTypeRaw) : undefined;
-  if (!signType) fail('signType', `must be one of ${SIGN_TYPES.join(', ')}`);
+  // The dialect first: it decides how the merchant signs (a secret, or DaxPay Open's key pair).
+  const { dialect, dialects } = normalizeDialects(raw, fail);
+  const open = dialect === OPEN_DIALECT;
 
-  const secretsRaw = raw.signSecrets ?? raw.signSecret;
-  const secrets = Array.isArray(secretsRaw) ? secretsRaw : secretsRaw === undefined ? [] : [secretsRaw];
-  if (secrets.length === 0) fail('signSecret', 'is missing');
-  secrets.forEach((s, i) => {
-    if (typeof s !== 'string' || s === '') fail(`signSecret[${i}]`, 'must be a non-empty string');
-  });
+  let signType: MerchantSignType | undefined;
+  let secrets: unknown[] = [];
+  let signPublicKeys: ReturnType<typeof normalizeOpenPublicKeys> | undefined;
+  if (open) {
+    const signTypeRaw = raw.signType ?? 'RSA';
+    if (typeof signTypeRaw !== 'string' || signTypeRaw.trim().toUpperCase() !== 'RSA') fail('signType', 'must be RSA for a daxpay-open merchant (SHA256withRSA)');
+    signType = 'RSA';
+    if (raw.signSecret !== undefined || raw.signSecrets !== undefined) {
+      fail('signSecret', 'is not used by a daxpay-open merchant (it signs with its RSA key pair): remove it and give signPublicKey');
+    }
+    signPublicKeys = normalizeOpenPublicKeys(raw, fail);
+  } else {
+    const signTypeRaw = raw.signType ?? 'HMAC_SHA256';
+    signType = typeof signTypeRaw === 'string' ? parseSignType(signTypeRaw) : undefined;
+    if (typeof signTypeRaw === 'string' && signTypeRaw.trim().toUpperCase() === 'RSA') fail('signType', 'RSA is DaxPay Open\'s: set dialect: daxpay-open');
+    if (!signType) fail('signType', `must be one of ${SIGN_TYPES.join(', ')}`);
+    if (raw.signPublicKey !== undefined || raw.signPublicKeyFile !== undefined) fail('signPublicKey', 'is only for a daxpay-open merchant');
+
+    const secretsRaw = raw.signSecrets ?? raw.signSecret;
+    secrets = Array.isArray(secretsRaw) ? secretsRaw : secretsRaw === undefined ? [] : [secretsRaw];
+    if (secrets.length === 0) fail('signSecret', 'is missing');
+    secrets.forEach((s, i) => {
+      if (typeof s !== 'string' || s === '') fail(`signSecret[${i}]`, 'must be a non-empty string');
+    });
+  }
 
   const reqTimeout = raw.reqTimeout ?? DEFAULT_REQ_TIMEOUT_SECONDS;
   if (typeof reqTimeout !== 'number' || !Number.isInteger(reqTimeout) || reqTimeout < 1 || reqTimeout > 86_400) {
@@ -74,8 +94,6 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   const isDefault = raw.default ?? false;
   if (typeof isDefault !== 'boolean') fail('default', 'must be true or false');
 
-  const { dialect, dialects } = normalizeDialects(raw, fail);
-
   const reqTimeZone = raw.reqTimeZone ?? CHINA_TIME_ZONE;
   if (!isTimeZone(reqTimeZone)) fail('reqTimeZone', 'must be an IANA time zone name, e.g. Asia/Shanghai or UTC');
 
@@ -99,6 +117,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     ...channels,
     signType: signType!,
     signSecrets: Object.freeze([...(secrets as string[])]),
+    ...(signPublicKeys && { signPublicKeys: Object.freeze(signPublicKeys) }),
     reqTimeout: reqTimeout as number,
     signRequired: signRequired as boolean,
     redirectHosts: redirectHosts ? Object.freeze((redirectHosts as string[]).map((h) => h.trim().toLowerCase())) : undefined,
@@ -136,6 +155,8 @@ function normalizeDialects(
   const list = raw.dialects as unknown[];
   list.forEach((d, i) => {
     if (!isDialectName(d)) fail(`dialects[${i}]`, oneOf);
+    // DaxPay Open has routes and keys of its own: it is configured with `dialect` alone, never detected.
+    if (d === OPEN_DIALECT) fail(`dialects[${i}]`, 'cannot be daxpay-open (set dialect: daxpay-open alone)');
   });
   const pinned = [...new Set(list as DialectName[])];
   const dialect = raw.dialect ?? pinned[0];

@@ -9,6 +9,7 @@ import { alipayOptionsFromEnv } from '../alipay/alipay.options';
 import { AssistConfigError } from '../kernel/assist-config.error';
 import { RedisConfigError, redisConnectionFromEnv, RedisConnectionConfig } from '../redis/redis-connection';
 import { AssistModuleOptions } from './assist.options';
+import { openOptionsFromEnv } from '../daxpay-open/open.options';
 
 /**
  * REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS (+ passwords, TLS); see
@@ -53,5 +54,6 @@ export const assistConfig = registerAs(
     rateLimit: rateLimitsFromEnv(process.env),
     exchange: exchangeOptionsFromEnv(process.env),
     hostedAuth: hostedAuthOptionsFromEnv(process.env),
+    ...openOptionsFromEnv(process.env),
   }),
 );

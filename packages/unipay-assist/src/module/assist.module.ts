@@ -36,6 +36,11 @@ import {
 } from './assist.module-definition';
 import { AssistModuleExtras, DEFAULT_ROUTE_PREFIX } from './assist.options';
 import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers';
+import { createOpenControllers, DEFAULT_OPEN_ROUTE_PREFIX } from '../http/open/open-controllers';
+import { normalizePrefix } from '../http/route-paths';
+import { OpenSignatureGuard } from '../http/open/open-signature.guard';
+import { OpenEnvelopeInterceptor } from '../http/open/open-envelope.interceptor';
+import { OpenExceptionFilter } from '../http/open/open-exception.filter';
 
 /**
  * The relay as one import:
@@ -70,6 +75,9 @@ import { ASSIST_OPTION_PROVIDERS, merchantProviderFor } from './assist.providers
     ChannelAuthService,
     QuerySignatureGuard,
     AuthPageFilter,
+    OpenSignatureGuard,
+    OpenEnvelopeInterceptor,
+    OpenExceptionFilter,
   ],
   // What a host's own route behind `@UseGuards(SignatureGuard) @UseInterceptors(EnvelopeInterceptor)
   // @UseFilters(EnvelopeExceptionFilter)` needs, and the services a host may call.
@@ -112,6 +120,7 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
     controllers: [
       createAssistController(routePrefix, extras.controllerDecorators),
       ...createChannelAuthControllers(routePrefix, extras.controllerDecorators),
+      ...createOpenControllers(openPrefixOf(extras, routePrefix), routePrefix, extras.controllerDecorators),
     ],
     providers: [
       ...(definition.providers ?? []),
@@ -119,4 +128,15 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
       { provide: ASSIST_ROUTE_PREFIX, useValue: routePrefix },
     ],
   };
+}
+
+/**
+ * Where DaxPay Open's paths go: `openRoutePrefix` when given; otherwise the
+ * gateway root for the mount at the default prefix, and nowhere for a mount
+ * at another prefix (DaxPay Open's paths are absolute: two mounts in one app
+ * would both claim them, and Fastify refuses a route declared twice).
+ */
+function openPrefixOf(extras: AssistModuleExtras, routePrefix: string): string | false {
+  if (extras.openRoutePrefix !== undefined) return extras.openRoutePrefix;
+  return normalizePrefix(routePrefix) === normalizePrefix(DEFAULT_ROUTE_PREFIX) ? DEFAULT_OPEN_ROUTE_PREFIX : false;
 }

@@ -14,6 +14,7 @@ import type { RedisReplicaAcks } from '../redis/replica-acks';
 import { ReplayStore } from '../replay/replay.store';
 import { WechatOptions } from '../wechat/wechat.options';
 import { AlipayOptions } from '../alipay/alipay.options';
+import type { MpVerifyFilesOption, PlatformKeyOption } from '../daxpay-open/open.options';
 
 export const DEFAULT_ROUTE_PREFIX = 'unipay/assist';
 
@@ -62,6 +63,17 @@ export interface AssistModuleOptions {
   hostedAuth?: HostedAuthOptions;
   /** The relay's time source (reqTime windows, resTime). Default the system clock. */
   clock?: AssistClock;
+  /**
+   * DaxPay Open: the gateway's platform private key (RSA, 2048 bits or more),
+   * which signs every answer to a `daxpay-open` merchant and every get-openid
+   * return; merchants verify with its public key. Required as soon as one
+   * merchant is `daxpay-open` (checked at start).
+   */
+  platformKey?: PlatformKeyOption;
+  /** WeChat's domain-verification files, `MP_verify_<code>.txt`: code → contents (served at the Open routes' root). */
+  mpVerifyFiles?: MpVerifyFilesOption;
+  /** Or a directory holding those files as WeChat hands them out. */
+  mpVerifyDir?: string;
 }
 
 /** Static settings, known before any provider is built. */
@@ -78,4 +90,13 @@ export interface AssistModuleExtras {
    * `@SkipThrottle()`. Applied to this mount's controller class only.
    */
   controllerDecorators?: ClassDecorator[];
+  /**
+   * Where DaxPay Open's routes are mounted (`/unipay/ping`,
+   * `/unipay/assist/channel/auth/generate-auth-url`, `/unipay/open/auth/get-openid`,
+   * `/MP_verify_<code>.txt` …): below this prefix. Default: `''`, the
+   * gateway root (DaxPay Open's own paths), for the mount at the default
+   * `routePrefix`; not mounted for a mount at another prefix unless given
+   * (two mounts would both claim the same absolute paths). `false`: not mounted.
+   */
+  openRoutePrefix?: string | false;
 }

@@ -27,6 +27,10 @@ import { ResolvedWechatOptions, resolveWechatOptions, WECHAT_OPTIONS } from '../
 import { ALIPAY_OPTIONS, resolveAlipayOptions } from '../alipay/alipay.options';
 import { ASSIST_MODULE_OPTIONS } from './assist.module-definition';
 import { AssistModuleOptions, AssistModuleExtras } from './assist.options';
+import { OPEN_OPTIONS, ResolvedOpenOptions, resolveOpenOptions } from '../daxpay-open/open.options';
+import { OPEN_DIALECT } from '@unipay-assist/wire';
+import { MerchantConfigError } from '../merchants/merchant-config.error';
+import { Merchant } from '../merchants/merchant';
 
 type Options = AssistModuleOptions;
 
@@ -52,6 +56,11 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   },
   { provide: ASSIST_CLOCK, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => o.clock ?? systemClock },
   { provide: HOSTED_AUTH_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveHostedAuthOptions(o.hostedAuth) },
+  {
+    provide: OPEN_OPTIONS,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options): ResolvedOpenOptions => resolveOpenOptions(o.platformKey, o.mpVerifyFiles, o.mpVerifyDir),
+  },
   {
     provide: AssistMetrics,
     inject: [ASSIST_MODULE_OPTIONS],
@@ -137,8 +146,21 @@ export function merchantProviderFor(extras: AssistModuleExtras): Provider {
   if (extras.merchantProvider) return { provide: MerchantProvider, useClass: extras.merchantProvider };
   return {
     provide: MerchantProvider,
-    inject: [ASSIST_MODULE_OPTIONS],
+    inject: [ASSIST_MODULE_OPTIONS, OPEN_OPTIONS],
     // Throws a MerchantConfigError at start, naming merchant and field.
-    useFactory: (o: Options) => new StaticMerchantProvider(normalizeMerchants(o.merchants)),
+    useFactory: (o: Options, open: ResolvedOpenOptions) => new StaticMerchantProvider(requirePlatformKey(normalizeMerchants(o.merchants), open)),
   };
+}
+
+/** A daxpay-open merchant cannot be answered without the platform key: said at start, naming the merchant. */
+export function requirePlatformKey(merchants: Merchant[], open: ResolvedOpenOptions): Merchant[] {
+  const index = merchants.findIndex((m) => m.dialect === OPEN_DIALECT);
+  if (index >= 0 && !open.platformKey) {
+    throw new MerchantConfigError(
+      `#${index + 1} (${merchants[index].mchNo})`,
+      'dialect',
+      'daxpay-open needs the gateway platform key that signs its answers: platformKey.privateKey(File) or ASSIST_PLATFORM_PRIVATE_KEY(_FILE)',
+    );
+  }
+  return merchants;
 }

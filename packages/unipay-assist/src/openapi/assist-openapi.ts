@@ -8,6 +8,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Type } from '@nestjs/common';
 import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode, AssistErrorCodeValue } from '@unipay-assist/wire';
 import { AssistController } from '../http/assist.controller';
 import { ChannelAuthController } from '../http/channel-auth.controller';
@@ -171,10 +172,10 @@ const FIELD_PROSE: Readonly<Record<string, { description: string; example?: unkn
   scope: { description: 'WeChat: snsapi_base (default) or snsapi_userinfo; Alipay: auth_base (default) or auth_user' },
 };
 
-function documentDto(dto: Function & { prototype: object }): void {
-  for (const [name, property] of deriveDtoProperties(dto as never)) {
+function documentDto(dto: Type<unknown>): void {
+  for (const [name, property] of deriveDtoProperties(dto)) {
     const doc = { ...property.schema, ...(FIELD_PROSE[name] ?? {}) };
-    (property.required ? ApiProperty : ApiPropertyOptional)(doc)(dto.prototype, name);
+    (property.required ? ApiProperty : ApiPropertyOptional)(doc)(dto.prototype as object, name);
   }
 }
 
@@ -182,8 +183,8 @@ function route(
   proto: Record<string, unknown>,
   name: string,
   errorCodes: readonly AssistErrorCodeValue[],
-  body: Function,
-  answer: Function,
+  body: Type<unknown>,
+  answer: Type<unknown>,
   op: { summary: string; description: string },
 ): void {
   const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;

@@ -24,7 +24,7 @@ export function deriveDtoProperties(dto: Ctor): Map<string, DerivedProperty> {
     return e;
   };
   // (target, schema, always, strictGroups): every rule, inherited ones included.
-  for (const m of getMetadataStorage().getTargetValidationMetadatas(dto as unknown as Function, '', true, false)) {
+  for (const m of getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false)) {
     const e = entry(m.propertyName);
     const c: unknown[] = m.constraints ?? [];
     switch (m.name ?? m.type) {

@@ -99,7 +99,9 @@ function checkNodes(nodes: readonly RedisNodeAddress[] | undefined, setting: str
     throw new RedisConfigError(setting, 'at least one host:port is required');
   }
   const seen = new Set<string>();
-  nodes.forEach((node, i) => {
+  // Array.isArray narrows a readonly array to any[]: name the element type again.
+  const list: readonly RedisNodeAddress[] = nodes;
+  list.forEach((node, i) => {
     checkHost(node?.host, `${setting}[${i}].host`);
     checkPort(node?.port, `${setting}[${i}].port`);
     const id = `${node.host.toLowerCase()}:${node.port}`;

@@ -9,7 +9,7 @@ import { AssistErrorCode } from '@unipay-assist/wire';
 import { mask } from '@unipay-assist/wire';
 import { AssistRequestContext } from '../kernel/request-context';
 import { Merchant } from '../merchants/merchant';
-import { answeringMerchant } from '../merchants/trusted-merchant';
+import { answeringMerchant, trustedMerchant } from '../merchants/trusted-merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { ChannelAuthStatus } from '@unipay-assist/wire';
@@ -24,10 +24,10 @@ import {
   FlowIdentity,
   FlowMode,
   flowKeys,
-  FlowRef,
   openFlow,
   openRef,
   ownedBy,
+  returnsToMerchant,
   recordOwner,
   sealRecord,
 } from '../channel-auth/auth-flow';
@@ -36,6 +36,10 @@ import { CHANNEL_AUTH_TTL_MS, ChannelAuthStore } from '../channel-auth/channel-a
 import { isFlowToken, mintFlowToken } from '../channel-auth/flow-token';
 import { InjectHostedAuthOptions, ResolvedHostedAuthOptions } from '../channel-auth/hosted-auth.options';
 import { isWechatBrowser } from '../channel-auth/wechat-browser';
+import { InjectOpenOptions, ResolvedOpenOptions } from '../daxpay-open/open.options';
+import { OpenCode } from '@unipay-assist/wire';
+import { OpenException } from '../daxpay-open/open.exception';
+import { openReturnUrl } from '../daxpay-open/open-return-url';
 
 /** Business data of generateAuthUrl (AuthUrlResult), before the dialect signs it. */
 export type AuthUrlData = { code: 0; authUrl: string; queryCode: string };
@@ -54,6 +58,21 @@ export type AuthData =
       headImgUrl?: string;
     }
   | { code: 1; msg: string; wxErrcode?: number };
+
+/** DaxPay Open's AuthUrlResult: the OAuth state is the session's authToken. */
+export type OpenAuthUrlData = { code: 0; authUrl: string; queryCode: string; authToken: string };
+
+/** DaxPay Open's AuthResult (status `fail` for a failed flow; the WeChat access token is never answered). */
+export type OpenAuthData =
+  | { code: 0; status: 'waiting' | 'success' | 'fail' | 'not_exist'; openId?: string; userId?: string; returnPath?: string }
+  | { code: 1; msg: string; wxErrcode?: number };
+
+export interface OpenAuthInput {
+  channel: AuthChannel;
+  authCode?: string;
+  authToken?: string;
+  queryCode?: string;
+}
 
 /** Business data of authAndSet: nothing on success. */
 export type AuthAndSetData = { code: 0 } | { code: 1; msg: string; wxErrcode?: number };
@@ -124,6 +143,8 @@ export class ChannelAuthService {
     private readonly logger: AssistLogger,
     // Optional so a WeChat-only construction (unit tests) keeps working; the module always provides it.
     @Optional() private readonly alipay?: AlipayRelayService,
+    // DaxPay Open's platform key signs the get-openid return; absent in constructions without the Open routes.
+    @Optional() @InjectOpenOptions() private readonly open?: ResolvedOpenOptions,
   ) {}
 
   /** The gateway's callback URL WeChat redirects to, or null when hosted authorization is off. */
@@ -210,7 +231,7 @@ export class ChannelAuthService {
       const after = await this.fail(merchant, queryCode, flow, reason);
       this.logger.log(ctx.traceId, 'channel_auth.declined', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
       if (after.status === 'success') return this.finished(queryCode, after);
-      if (flow.mode === 'redirect') return this.finished(queryCode, after);
+      if (returnsToMerchant(flow)) return this.finished(queryCode, after);
       return page(code === '' ? PAGES.noCode() : PAGES.declined());
     }
     if (code.length > 128 || /\s/.test(code)) return page(PAGES.noCode());
@@ -241,11 +262,11 @@ export class ChannelAuthService {
       const reason = code === undefined ? 'the payer declined authorization' : 'Alipay came back without an auth code';
       const after = await this.fail(merchant, queryCode, flow, reason);
       this.logger.log(ctx.traceId, 'channel_auth.declined', { channel: 'ali_pay', mchNo: merchant.mchNo, queryCode: mask(queryCode) });
-      if (after.status === 'success' || flow.mode === 'redirect') return this.finished(queryCode, after);
+      if (after.status === 'success' || returnsToMerchant(flow)) return this.finished(queryCode, after);
       return page(code === '' ? PAGES.noCode('Alipay') : PAGES.declined());
     }
     if (code.length > 128 || /\s/.test(code)) {
-      if (flow.mode === 'redirect' || flow.status === 'success') return this.finished(queryCode, flow);
+      if (returnsToMerchant(flow) || flow.status === 'success') return this.finished(queryCode, flow);
       return page(PAGES.noCode('Alipay'));
     }
     const completion = await this.complete(merchant, queryCode, flow, code, ctx);
@@ -302,8 +323,105 @@ export class ChannelAuthService {
     return { kind: 'redirect', url: this.authorizeUrl(merchant, picked, callback, ref.state ?? '') };
   }
 
+  /**
+   * DaxPay Open's generate-auth-url: a flow whose OAuth state is the
+   * `authToken` it answers (DaxPay Open's session token), completed by the
+   * gateway's own callback (the part DaxPay Open's H5 page plays), read back
+   * with `auth` by queryCode. `returnPath` is kept and answered in AuthResult.
+   */
+  async openGenerateAuthUrl(ctx: AssistRequestContext, input: { channel: AuthChannel; returnPath?: string }): Promise<OpenAuthUrlData> {
+    const merchant = trustedMerchant(ctx);
+    const channel = this.channelOf(merchant, input.channel, undefined);
+    const callback = this.requireCallback(channel);
+    const queryCode = mintFlowToken();
+    const authToken = mintFlowToken();
+    const returnPath = present(input.returnPath);
+    await this.saveNewFlow(merchant, queryCode, authToken, { mode: 'qr', channel, status: 'waiting', ...(returnPath !== undefined && { returnPath }), createdAt: Date.now() });
+    ctx.answered = { event: 'channel_auth.started', fields: { mode: 'open-qr', channel, queryCode: mask(queryCode) } };
+    return { code: 0, authUrl: this.authorizeUrl(merchant, channel, callback, authToken), queryCode, authToken };
+  }
+
+  /**
+   * DaxPay Open's auth: with `authCode` and the session (`authToken`, or
+   * `queryCode`), completes the flow once and answers its result; with
+   * `authCode` alone, a plain exchange; with only `queryCode` (or
+   * `authToken`), the flow's status: waiting, success, fail or not_exist.
+   * An unknown or expired authToken is DaxPay Open's 20080.
+   */
+  async openAuth(ctx: AssistRequestContext, input: OpenAuthInput): Promise<OpenAuthData> {
+    const merchant = trustedMerchant(ctx);
+    const channel = this.channelOf(merchant, input.channel, undefined);
+    const authCode = present(input.authCode);
+    const queryCode = await this.openQueryCode(merchant, input);
+    if (queryCode === undefined) {
+      if (authCode === undefined) throw AssistException.invalidField('authCode', 'or authToken or queryCode is required');
+      const outcome = await this.exchange(merchant, channel, authCode, ctx);
+      return outcome.ok ? openIdentity(outcome.identity, undefined) : failureData(outcome.msg, outcome.wxErrcode);
+    }
+    const flow = await this.readFlow(merchant, queryCode);
+    if (!flow) return { code: 0, status: 'not_exist' };
+    if (authCode === undefined) {
+      ctx.answered = { event: 'channel_auth.read', fields: { queryCode: mask(queryCode), status: flow.status } };
+      if (flow.status === 'waiting') ctx.provisional = true;
+      return openStatus(flow);
+    }
+    const completion = await this.complete(merchant, queryCode, flow, authCode, ctx);
+    if (completion.kind === 'taken') throw taken();
+    const done = completion.flow;
+    return done.status === 'failed' ? failureData(done.failure, done.wxErrcode) : openStatus(done);
+  }
+
+  /** DaxPay Open's auth-and-set: completes the session's flow with the code; nothing to answer but success. */
+  async openAuthAndSet(ctx: AssistRequestContext, input: OpenAuthInput): Promise<AuthAndSetData> {
+    const merchant = trustedMerchant(ctx);
+    this.channelOf(merchant, input.channel, undefined);
+    const authCode = present(input.authCode);
+    if (authCode === undefined) throw AssistException.invalidField('authCode', 'is required');
+    const queryCode = await this.openQueryCode(merchant, input);
+    if (queryCode === undefined) throw AssistException.invalidField('authToken', 'or queryCode is required (the result is stored under it)');
+    const flow = await this.readFlow(merchant, queryCode);
+    if (!flow) throw new OpenException(OpenCode.OPERATION_FAIL, 'the authorization session has expired: generate a new auth URL');
+    const completion = await this.complete(merchant, queryCode, flow, authCode, ctx);
+    if (completion.kind === 'taken') throw taken();
+    return completion.flow.status === 'success' ? { code: 0 } : failureData(completion.flow.failure, completion.flow.wxErrcode);
+  }
+
+  /**
+   * DaxPay Open's get-openid (the signed link was verified): a flow of the
+   * `open` scene, then 302 to the channel's authorize page; the gateway's
+   * callback sends the payer back to `redirectUrl` with the platform-signed
+   * result. Beyond DaxPay Open: redirectUrl must be on the merchant's allow-list.
+   */
+  async openGetOpenId(ctx: AssistRequestContext, input: { channel: AuthChannel; redirectUrl: string }): Promise<BrowserOutcome> {
+    const merchant = trustedMerchant(ctx);
+    const channel = this.channelOf(merchant, input.channel, undefined);
+    const check = checkRedirectUrl(input.redirectUrl, merchant.redirectHosts);
+    if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `redirectUrl: ${check.reason}`);
+    const callback = this.requireCallback(channel);
+    const queryCode = mintFlowToken();
+    const state = mintFlowToken();
+    await this.saveNewFlow(merchant, queryCode, state, { mode: 'open', channel, status: 'waiting', redirectUrl: input.redirectUrl, createdAt: Date.now() });
+    ctx.answered = { event: 'channel_auth.open_link', fields: { channel, queryCode: mask(queryCode) } };
+    return { kind: 'redirect', url: this.authorizeUrl(merchant, channel, callback, state) };
+  }
+
+  /** The flow an Open request names: by authToken (its OAuth state; unknown or foreign is 20080) or by queryCode. */
+  private async openQueryCode(merchant: Merchant, input: OpenAuthInput): Promise<string | undefined> {
+    const token = present(input.authToken);
+    if (token !== undefined) {
+      const key = flowKeys.state(token);
+      const ref = isFlowToken(token) ? openRef(await this.store.get(key), key, merchant) : undefined;
+      if (!ref) throw new OpenException(OpenCode.OPERATION_FAIL, 'the authorization session has expired or is unknown: generate a new auth URL');
+      return ref.queryCode;
+    }
+    return present(input.queryCode);
+  }
+
   /** Where a finished flow sends the payer: back to the merchant (redirect mode, queryCode and extParam only), or a page. */
   private finished(queryCode: string, flow: AuthFlow): BrowserOutcome {
+    if (flow.mode === 'open' && flow.redirectUrl && this.open?.platformKey) {
+      return { kind: 'redirect', url: openReturnUrl(flow, this.open.platformKey) };
+    }
     if (flow.mode === 'redirect' && flow.redirectUrl) {
       const back = new URL(flow.redirectUrl);
       back.searchParams.set('queryCode', queryCode);
@@ -534,6 +652,21 @@ export class ChannelAuthService {
       ...(extras && identity.headImgUrl !== undefined && { headImgUrl: identity.headImgUrl }),
     };
   }
+}
+
+function openIdentity(identity: FlowIdentity, returnPath: string | undefined): OpenAuthData {
+  return {
+    code: 0,
+    status: 'success',
+    ...(identity.openId !== undefined && { openId: identity.openId }),
+    ...(identity.userId !== undefined && { userId: identity.userId }),
+    ...(returnPath !== undefined && { returnPath }),
+  };
+}
+
+function openStatus(flow: AuthFlow): OpenAuthData {
+  if (flow.status === 'success' && flow.identity) return openIdentity(flow.identity, flow.returnPath);
+  return { code: 0, status: flow.status === 'failed' ? 'fail' : 'waiting', ...(flow.returnPath !== undefined && { returnPath: flow.returnPath }) };
 }
 
 /** A business failure; WeChat's errcode, when it is the cause, for the dialect to carry outside the signed data. */

@@ -21,8 +21,8 @@ describe.each(ADAPTERS)('no key, code, token or session_key in the logs of the A
 
   const body = (fields: Record<string, unknown>) => {
     const b = withSign({ reqTime: nowSeconds(), nonceStr: randomBytes(6).toString('hex'), ...fields }, 'HMAC_SHA256', SIGN_SECRET);
-    forbidden.add(b.sign as string);
-    for (const k of ['code', 'authCode']) if (typeof fields[k] === 'string') forbidden.add(fields[k] as string);
+    forbidden.add(b.sign);
+    for (const k of ['code', 'authCode']) if (typeof fields[k] === 'string') forbidden.add(fields[k]);
     return b;
   };
 

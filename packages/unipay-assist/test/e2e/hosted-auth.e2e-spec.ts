@@ -192,7 +192,7 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
     it('a 3.0 merchant signs the link the 3.0 way', async () => {
       const fields = body30(MERCHANT_30, { authType: 'wechat', redirectUrl: 'http://localhost:3000/back', extParam: 'x' });
       const q = new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]));
-      const jump = await getPage(`${gw.baseUrl}/unipay/assist/channel/auth/jump?${q}`, { 'user-agent': WECHAT_UA });
+      const jump = await getPage(`${gw.baseUrl}/unipay/assist/channel/auth/jump?${q.toString()}`, { 'user-agent': WECHAT_UA });
       expect(jump.status).toBe(302);
       const back = new URL((await getPage(await authorizeAt(jump.location!, { user: 'three' }))).location!);
       expect(back.origin + back.pathname).toBe('http://localhost:3000/back');

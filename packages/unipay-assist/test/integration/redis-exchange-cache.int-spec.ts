@@ -98,7 +98,7 @@ describe('RedisExchangeCache: the claim holder stores the result and releases th
       const p = real(...args);
       if (failures-- > 0) p.exec = () => Promise.reject(new Error('Connection is closed.'));
       return p;
-    }) as typeof redis.pipeline);
+    }));
     const err = await cache.set('s2', 'sealed-2', 10_000).then(() => undefined, (e: unknown) => e);
     expect((err as AssistException).code).toBe(AssistErrorCode.STORE_UNAVAILABLE);
     await cache.release('s2', 'me');

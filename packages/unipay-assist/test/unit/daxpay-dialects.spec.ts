@@ -44,7 +44,7 @@ const DTO_FIELDS = { getWxAuthUrl: dtoFieldNames(WxAuthUrlDto), getWxAccessToken
 function businessData(answer: Vector, wire: Record<string, unknown>): Record<string, unknown> {
   const data = (wire.data ?? {}) as Record<string, unknown>;
   // 2.0.6-2.0.8 carry a failure's msg in data; the others in the envelope.
-  if (answer.kind === 'failure') return { code: 1, msg: (data.msg ?? wire.msg) as string, wxErrcode: 40029 };
+  if (answer.kind === 'failure') return { code: 1, msg: (data.msg ?? wire.msg), wxErrcode: 40029 };
   return answer.route === 'getWxAuthUrl' ? { code: 0, url: data.url } : { code: 0, openId: data.openId, accessToken: data.accessToken };
 }
 

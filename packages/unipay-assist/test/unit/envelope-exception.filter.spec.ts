@@ -3,6 +3,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { EnvelopeExceptionFilter } from '../../src/http/filters/envelope-exception.filter';
 import { SignedRoute } from '../../src/http/assist-route.decorator';
+import { AssistController } from '../../src/http/assist.controller';
+import { ChannelAuthController } from '../../src/http/channel-auth.controller';
+import { declaredRouteNames, routeNameOfPath } from '../../src/http/route-name';
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistLogger } from '../../src/kernel/assist.logger';
 import { AssistMetrics } from '../../src/kernel/assist.metrics';
@@ -154,5 +157,17 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
     filter.reply(new AssistException(AssistErrorCode.UNKNOWN_MERCHANT, 'unknown merchant'), req, {});
     expect(replies[0].body).toMatchObject({ code: 20023, traceId });
     expect(logger.lines[0].traceId).toBe(traceId);
+  });
+});
+
+describe('route names from the route metadata', () => {
+  it('lists the names the relay controllers declare, and names a path by its last segment only when declared', () => {
+    const names = declaredRouteNames(AssistController, ChannelAuthController);
+    expect([...names].sort()).toEqual(
+      ['auth', 'authAndSet', 'generateAuthUrl', 'getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'].sort(),
+    );
+    expect(routeNameOfPath('/unipay/assist/getAlipayUserId', names)).toBe('getAlipayUserId');
+    expect(routeNameOfPath('/api/unipay/assist/channel/auth/authAndSet', names)).toBe('authAndSet');
+    expect(routeNameOfPath('/unipay/assist/getWxOpenId', names)).toBe('other');
   });
 });

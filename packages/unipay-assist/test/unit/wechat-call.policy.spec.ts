@@ -63,7 +63,7 @@ describe('WeChat call policy (cockatiel)', () => {
     ['garbage: no retry', [fail(29303), OK], { errorCode: 29303, calls: 1 }],
     ['code used: no retry', [refused(40163), OK], { value: refused(40163), calls: 1 }],
   ])('%s', async (_name, outcomes, expected) => {
-    const got = await run(createWechatCallPolicy({ ...options, breakerThreshold: 10 }), outcomes as never);
+    const got = await run(createWechatCallPolicy({ ...options, breakerThreshold: 10 }), outcomes);
     expect(got.calls).toBe(expected.calls);
     if ('errorCode' in expected) expect(got.error?.code).toBe(expected.errorCode);
     else expect(got.value).toEqual(expected.value);

@@ -4,10 +4,10 @@ import { daxpay206Dialect } from './daxpay-2-0-6.dialect';
 import { daxpay30Dialect } from './daxpay-3-0.dialect';
 import { daxpayMultiLateDialect } from './daxpay-multi-late.dialect';
 import { daxpayMultiDialect } from './daxpay-multi.dialect';
-import { DEFAULT_DIALECT, DialectName, FailureContext, WireAnswer, WireDialect } from './wire-dialect';
+import { DEFAULT_DIALECT, DialectName, FailureContext, OPEN_DIALECT, SecretDialectName, WireAnswer, WireDialect } from './wire-dialect';
 
 /** Every generation's wire (docs/daxpay-dialects.md). */
-const DIALECTS: Readonly<Record<DialectName, WireDialect>> = {
+const DIALECTS: Readonly<Record<SecretDialectName, WireDialect>> = {
   'daxpay-2.0.0': daxpay200Dialect,
   'daxpay-2.0.1': daxpay201Dialect,
   'daxpay-2.0.6': daxpay206Dialect,
@@ -16,8 +16,13 @@ const DIALECTS: Readonly<Record<DialectName, WireDialect>> = {
   'daxpay-3.0': daxpay30Dialect,
 };
 
+/**
+ * The generation's wire. A `daxpay-open` merchant never reaches the secret
+ * routes (the SignatureGuard turns it away before it is trusted), so asking
+ * for it here means "nobody verified yet": the default generation's unsigned failure.
+ */
 export function dialectFor(name: DialectName | undefined): WireDialect {
-  return DIALECTS[name ?? DEFAULT_DIALECT];
+  return DIALECTS[name === undefined || name === OPEN_DIALECT ? DEFAULT_DIALECT : name];
 }
 
 /** The number `dialect`'s clients know for the relay's `code`. */

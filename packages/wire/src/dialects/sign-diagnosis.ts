@@ -1,6 +1,6 @@
 import { SIGN_TYPES, SignType } from '../signing/sign-type';
 import { dialectFor } from './dialects';
-import { DIALECT_NAMES, DialectName } from './wire-dialect';
+import { DialectName, SECRET_DIALECT_NAMES } from './wire-dialect';
 
 /**
  * What a 20052 says, so an operator sees which sign string the relay expected
@@ -34,7 +34,7 @@ const FALLBACK_ORDER: readonly DialectName[] = [
   'daxpay-3.0',
   'daxpay-multi-late',
   'daxpay-2.0.1',
-  ...DIALECT_NAMES.filter(
+  ...SECRET_DIALECT_NAMES.filter(
     (d) => !['daxpay-2.0.6', 'daxpay-multi', 'daxpay-3.0', 'daxpay-multi-late', 'daxpay-2.0.1'].includes(d),
   ),
 ];

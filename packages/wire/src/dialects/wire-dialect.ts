@@ -6,11 +6,21 @@ import { SignType } from '../signing/sign-type';
  * each SDK verifies `data.sign` over the fields of its own model.
  * Facts and sources: docs/daxpay-dialects.md.
  */
-export const DIALECT_NAMES = ['daxpay-2.0.0', 'daxpay-2.0.1', 'daxpay-2.0.6', 'daxpay-multi', 'daxpay-multi-late', 'daxpay-3.0'] as const;
+export const SECRET_DIALECT_NAMES = ['daxpay-2.0.0', 'daxpay-2.0.1', 'daxpay-2.0.6', 'daxpay-multi', 'daxpay-multi-late', 'daxpay-3.0'] as const;
+export type SecretDialectName = (typeof SECRET_DIALECT_NAMES)[number];
+
+/**
+ * DaxPay Open (4.x): RSA key pairs both ways, its own routes and answer
+ * (docs/daxpay-open.md). Its merchants are served by the Open routes only,
+ * so it has no WireDialect here: the Open controllers answer it themselves.
+ */
+export const OPEN_DIALECT = 'daxpay-open';
+
+export const DIALECT_NAMES = [...SECRET_DIALECT_NAMES, OPEN_DIALECT] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
 
 /** The seed contract's generation (SPEC.md: 2.0.6–2.0.8). */
-export const DEFAULT_DIALECT: DialectName = 'daxpay-2.0.6';
+export const DEFAULT_DIALECT: SecretDialectName = 'daxpay-2.0.6';
 
 /** What an answer is signed with. */
 export interface AnswerSigning {
@@ -47,7 +57,7 @@ export type WireAnswer = Record<string, unknown>;
  * an answer must look for that SDK's own verification to accept it.
  */
 export interface WireDialect {
-  readonly name: DialectName;
+  readonly name: SecretDialectName;
   /**
    * The fields the sign covers, from the body and the route DTO's field
    * names (a generation may sign more, e.g. 2.0.0's `version`).

@@ -87,7 +87,7 @@ export function signDaxResult<T extends object>(
     sign,
     resTime: result.resTime,
     traceId: result.traceId,
-  }) as SignedDaxResult<T>;
+  });
 }
 
 /** A copy without null and undefined members, key order kept. */

@@ -74,5 +74,5 @@ export function withSign<T extends SignableFields>(
   secret: string,
 ): T & { sign: string } {
   const { sign: _ignored, ...rest } = fields as T & { sign?: unknown };
-  return { ...(rest as T), sign: sign(rest as SignableFields, signType, secret) };
+  return { ...(rest as T), sign: sign(rest, signType, secret) };
 }

@@ -11,6 +11,8 @@ import { ReplayAnswers, ReplayEntry } from '../../replay/replay-answers';
 import { routeNameOf } from '../route-name';
 import { dialectFor } from '@unipay-assist/wire';
 import { WireAnswer } from '@unipay-assist/wire';
+import { signsWithSecret } from '../../merchants/merchant';
+import { OpenEnvelopeInterceptor } from '../open/open-envelope.interceptor';
 
 /**
  * The response envelope: a handler returns its business `data`; this adds
@@ -33,10 +35,13 @@ export class EnvelopeInterceptor implements NestInterceptor {
     @Optional() @Inject(AssistMetrics) private readonly metrics?: AssistMetrics,
     @Optional() @InjectAssistClock() private readonly clock: AssistClock = systemClock,
     @Optional() private readonly replay?: ReplayAnswers,
+    @Optional() private readonly open?: OpenEnvelopeInterceptor,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<WireAnswer> {
     const ctx = requestContext(context.switchToHttp().getRequest<object>());
+    // A DaxPay Open request on the path 3.0 shares with it (the guard handed it to the Open checks).
+    if (ctx.open && this.open) return this.open.intercept(context, next);
     const route = routeNameOf(context.getHandler());
     const replay = ctx.replay;
     if (replay?.kind === 'replayed') return of(this.replayed(ctx, route, replay));
@@ -63,7 +68,7 @@ export class EnvelopeInterceptor implements NestInterceptor {
 
   private answer(ctx: AssistRequestContext, route: string, data: Record<string, unknown>): WireAnswer {
     const merchant = ctx.merchant;
-    if (!merchant) {
+    if (!merchant || !signsWithSecret(merchant)) {
       // A route without the SignatureGuard in front: a wiring mistake, never an unsigned answer.
       throw new AssistException(AssistErrorCode.INTERNAL, 'EnvelopeInterceptor needs the SignatureGuard in front of the route');
     }

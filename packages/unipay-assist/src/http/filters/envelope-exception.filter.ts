@@ -8,6 +8,8 @@ import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../k
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
 import { ReplayAnswers } from '../../replay/replay-answers';
+import { signsWithSecret } from '../../merchants/merchant';
+import { OpenExceptionFilter } from '../open/open-exception.filter';
 import { routeNameOf, UNROUTED } from '../route-name';
 import { ErrorStage, mapError } from './error-mapping';
 
@@ -29,10 +31,13 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     @Optional() @Inject(AssistMetrics) protected readonly metrics?: AssistMetrics,
     @Optional() @InjectAssistClock() protected readonly clock: AssistClock = systemClock,
     @Optional() protected readonly replay?: ReplayAnswers,
+    @Optional() protected readonly open?: OpenExceptionFilter,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
+    // A DaxPay Open request on the path 3.0 shares with it: answered on the Open wire.
+    if (requestContext(http.getRequest<object>()).open && this.open) return this.open.catch(exception, host);
     // A filter bound to a controller gets the execution context, whose handler names the route.
     const handler = (host as Partial<ExecutionContext>).getHandler?.();
     this.reply(exception, http.getRequest<object>(), http.getResponse<object>(), 'route', routeNameOf(handler));
@@ -62,7 +67,7 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
   private failureContext(ctx: AssistRequestContext): FailureContext {
     const context: FailureContext = { traceId: ctx.traceId, now: nowSeconds(this.clock) };
     const merchant = ctx.merchant;
-    if (merchant && ctx.secretIndex !== undefined) {
+    if (merchant && signsWithSecret(merchant) && ctx.secretIndex !== undefined) {
       context.signing = { signType: merchant.signType, secret: merchant.signSecrets[ctx.secretIndex] ?? merchant.signSecrets[0] };
     }
     return context;

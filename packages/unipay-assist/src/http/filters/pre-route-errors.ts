@@ -1,6 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost } from '@nestjs/core';
 import { ASSIST_ROUTE_PREFIX } from '../../kernel/route-prefix';
+import { AssistController } from '../assist.controller';
+import { ChannelAuthController } from '../channel-auth.controller';
+import { declaredRouteNames, routeNameOfPath } from '../route-name';
 import { isUnderPrefix, mountedPaths, pathOf } from '../route-paths';
 import { EnvelopeExceptionFilter } from './envelope-exception.filter';
 
@@ -48,17 +51,20 @@ export class PreRouteErrors implements OnModuleInit {
     if (!adapter) return;
     const paths = mountedPaths(this.routePrefix, this.config.getGlobalPrefix(), (path) => this.excludedFromGlobalPrefix(path));
     const ours = (req: object): boolean => {
-      const path = pathOf(req as { url?: string; originalUrl?: string });
+      const path = pathOf(req);
       return paths.some((p) => isUnderPrefix(path, p));
     };
     const envelope = this.envelope;
+    // Before routing there is no handler to name the route: the path's last segment does, if a relay route declares it.
+    const names = declaredRouteNames(AssistController, ChannelAuthController);
+    const route = (req: object): string => routeNameOfPath(pathOf(req), names);
 
     const setErrorHandler = adapter.setErrorHandler?.bind(adapter);
     if (setErrorHandler) {
       adapter.setErrorHandler = (handler, ...rest) =>
         // Four parameters: Express tells error middleware by its arity.
         setErrorHandler(function assistErrors(err: unknown, req: object, res: object, next?: unknown) {
-          if (ours(req)) return envelope.reply(err, req, res, 'pre-route');
+          if (ours(req)) return envelope.reply(err, req, res, 'pre-route', route(req));
           return handler(err, req, res, next);
         }, ...rest);
     }
@@ -66,7 +72,7 @@ export class PreRouteErrors implements OnModuleInit {
     if (setNotFoundHandler) {
       adapter.setNotFoundHandler = (handler, ...rest) =>
         setNotFoundHandler(function assistNotFound(req: object, res: object, next?: unknown) {
-          if (ours(req)) return envelope.reply(new RouteNotFound(), req, res, 'pre-route');
+          if (ours(req)) return envelope.reply(new RouteNotFound(), req, res, 'pre-route', route(req));
           return handler(req, res, next);
         }, ...rest);
     }

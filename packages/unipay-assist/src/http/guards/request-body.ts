@@ -9,7 +9,8 @@ export interface IncomingRequest {
 
 /** The parsed JSON body; anything but an object is 10005 (or 29008 for another content type). */
 export function readJsonBody(req: IncomingRequest): Record<string, unknown> {
-  const type = String(req.headers['content-type'] ?? '');
+  const header = req.headers['content-type'];
+  const type = typeof header === 'string' ? header : '';
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new AssistException(AssistErrorCode.UNSUPPORTED_MEDIA_TYPE, 'content type must be application/json');
   }

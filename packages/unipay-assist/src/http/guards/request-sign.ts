@@ -1,6 +1,6 @@
 import { AssistErrorCode, describeBadSign, Detection, dialectFor, DialectName } from '@unipay-assist/wire';
 import { AssistException } from '../../kernel/assist.exception';
-import { Merchant } from '../../merchants/merchant';
+import { SecretMerchant } from '../../merchants/merchant';
 
 /** The generation whose sign string verified, and which of the merchant's secrets did. */
 export interface VerifiedSign {
@@ -15,7 +15,7 @@ export interface VerifiedSign {
  * message names the sign string expected (generation and field names) and
  * another generation or sign type that would have verified, if one does.
  */
-export function verifyRequestSign(body: Record<string, unknown>, dtoFields: ReadonlySet<string>, merchant: Merchant, detection: Detection): VerifiedSign {
+export function verifyRequestSign(body: Record<string, unknown>, dtoFields: ReadonlySet<string>, merchant: SecretMerchant, detection: Detection): VerifiedSign {
   for (const name of detection.candidates) {
     const dialect = dialectFor(name);
     const fields = dialect.signedFields(body, dtoFields);

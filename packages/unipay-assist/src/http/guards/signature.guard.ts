@@ -5,7 +5,7 @@ import { AssistException } from '../../kernel/assist.exception';
 import { AssistLogger } from '../../kernel/assist.logger';
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
-import { Merchant } from '../../merchants/merchant';
+import { Merchant, SecretMerchant, signsWithSecret } from '../../merchants/merchant';
 import { MerchantProvider } from '../../merchants/merchant.provider';
 import { ReplayAnswers } from '../../replay/replay-answers';
 import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
@@ -19,6 +19,16 @@ import { resolveMerchant } from './request-merchant';
 import { verifyRequestSign } from './request-sign';
 import { checkReqTimeWindow, MAX_CLOCK_AHEAD_SECONDS } from './request-window';
 import { CHINA_TIME_ZONE, Detection, detectGeneration, parseZonedDateTime } from '@unipay-assist/wire';
+import { OpenSignatureGuard } from '../open/open-signature.guard';
+import { OpenAuthCodeDto } from '../open/dto/open-auth-code.dto';
+import { OPEN_DIALECT } from '@unipay-assist/wire';
+
+/**
+ * DaxPay 3.0's `channel/auth/auth` under `unipay/assist` is DaxPay Open's
+ * `unipay/assist/channel/auth/auth` too: one path, two wires, told apart by
+ * the merchant the body names.
+ */
+export const SHARED_OPEN_ROUTE = 'auth';
 
 /**
  * Checks, in order: a JSON object body, the head fields (by the DTO's rules),
@@ -41,15 +51,22 @@ export class SignatureGuard implements CanActivate {
     protected readonly logger: AssistLogger,
     protected readonly reflector: Reflector,
     @Optional() @InjectAssistClock() protected readonly clock: AssistClock = systemClock,
+    @Optional() protected readonly open?: OpenSignatureGuard,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<IncomingRequest>();
     const ctx = requestContext(req);
     const body = this.getBody(req);
+    const shared = this.open && this.routeName(context) === SHARED_OPEN_ROUTE ? await this.openMerchantNamed(body) : false;
+    if (shared && this.open) return this.open.check(context, { name: SHARED_OPEN_ROUTE, dto: OpenAuthCodeDto });
     const head = readRequestHead(body);
 
     const merchant = await this.resolveMerchant(head);
+    if (!signsWithSecret(merchant)) {
+      // Not trusted here (ctx.merchant stays unset): a DaxPay Open merchant is answered by the Open routes, its own wire.
+      throw AssistException.invalidField('mchNo', 'names a daxpay-open merchant: DaxPay Open clients use the DaxPay Open routes (/unipay/...)');
+    }
     ctx.merchant = merchant;
     const reqTime = reqTimeFor(head, merchant);
     const detection = this.detect(body, head, merchant);
@@ -89,7 +106,7 @@ export class SignatureGuard implements CanActivate {
   }
 
   /** Which generations may have signed this request (docs/daxpay-detection.md); a host may narrow or widen it. */
-  protected detect(body: Record<string, unknown>, head: RequestHead, merchant: Merchant): Detection {
+  protected detect(body: Record<string, unknown>, head: RequestHead, merchant: SecretMerchant): Detection {
     return detectGeneration(
       { body, reqTimeShape: head.reqTimeText === undefined ? 'epoch' : 'datetime' },
       { configured: merchant.dialect, pinned: merchant.dialects, signType: merchant.signType },
@@ -118,6 +135,14 @@ export class SignatureGuard implements CanActivate {
   protected claimOnce(merchant: Merchant, head: RequestHead, _now: number, context?: ExecutionContext): Promise<void> {
     const ctx: AssistRequestContext = requestContext(context ? context.switchToHttp().getRequest<object>() : {});
     return checkReplay(this.replay, ctx, merchant, { route: this.routeName(context), sign: head.sign as string, reqTime: head.reqTime });
+  }
+
+  /** Does the body name a daxpay-open merchant (looked at before any check, to pick the wire)? */
+  private async openMerchantNamed(body: Record<string, unknown>): Promise<boolean> {
+    const named = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' && v.length <= 32 ? v : undefined);
+    if (named(body.mchNo) === undefined) return false;
+    const merchant = await this.merchants.findMerchant({ mchNo: named(body.mchNo), appId: named(body.appId) });
+    return merchant?.dialect === OPEN_DIALECT;
   }
 
   /** The route's SignedRoute name (part of the replay key: one signed body, one route). */
