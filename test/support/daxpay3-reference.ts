@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 
 /**
- * DaxPay 3.0's PaySignUtil written again from ../shared/DAXPAY-3.0.md, for
+ * DaxPay 3.0's PaySignUtil written again from the facts in docs/wire.md, for
  * tests only and importing nothing from src/: a second implementation that
  * must agree with the relay's, so a shared mistake cannot pass unseen. Beans
  * are rendered in the Java declaration order written here, not in the order

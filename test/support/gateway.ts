@@ -4,7 +4,8 @@ import { AddressInfo } from 'node:net';
 import { createDemoApp, DemoAppOptions, HttpAdapterName } from '../../apps/demo/src/create-demo-app';
 import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../apps/demo/src/demo-merchant';
 import { startSimulatorServer, RunningSimulator } from '../../packages/simulator/src/simulator.server';
-import { WechatSimulatorOptions } from '../../packages/simulator/src/wechat-simulator';
+/** What startSimulatorServer takes: the WeChat apps and, optionally, mini programs and a third-party platform. */
+type SimulatorServerOptions = Parameters<typeof startSimulatorServer>[0];
 import { SignType } from '../../packages/wire/src/signing/sign-type';
 import { withSign } from '../../packages/wire/src/signing/signature';
 import { jsonOrUndefined } from './raw-http';
@@ -40,7 +41,7 @@ export interface DemoGatewayOptions extends Omit<DemoAppOptions, 'adapter' | 'ov
   /** Options layered over the environment's; a function gets the running simulator (e.g. for `wechat.apiBase`). */
   override?: GatewayOverride | ((sim: RunningSimulator) => GatewayOverride);
   /** The simulator's options. Default: the demo WeChat app alone, as `startSimulator()`. */
-  simulator?: WechatSimulatorOptions;
+  simulator?: SimulatorServerOptions;
 }
 
 /** A simulator and a gateway, running from `beforeAll` on. */
@@ -57,7 +58,7 @@ export type DemoGateway = GatewayFixture;
  * (the demo WeChat app alone unless `simulator` says otherwise) and then a
  * gateway through `start`, and an `afterAll` that closes both.
  */
-export function useGatewayFixture(start: (sim: RunningSimulator) => Promise<RunningGateway>, simulator?: WechatSimulatorOptions): GatewayFixture {
+export function useGatewayFixture(start: (sim: RunningSimulator) => Promise<RunningGateway>, simulator?: SimulatorServerOptions): GatewayFixture {
   let sim: RunningSimulator | undefined;
   let gw: RunningGateway | undefined;
   beforeAll(async () => {

@@ -5,6 +5,7 @@ import { AssistModule } from 'unipay-assist';
 import { AssistModuleOptions } from 'unipay-assist';
 import { MerchantInput } from 'unipay-assist';
 import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT, DEMO_MULTI_LATE_MERCHANT } from './demo-merchant';
+import { DEMO_COMPONENT_MERCHANT, DEMO_MODES_OPTIONS, DEMO_SP_MERCHANT } from './demo-wechat-modes';
 import { DEMO_OPEN_MERCHANT } from './demo-open';
 import { DemoPageController } from './demo-page.controller';
 import { DemoHostedController } from './demo-hosted.controller';
@@ -20,6 +21,12 @@ export interface DemoModuleOptions {
    * keys it made for the demo merchant's app (in memory only, never logged).
    */
   alipay?: { gateway: string; openAuthBase: string; appPrivateKey: string; alipayPublicKey: string };
+  /**
+   * The embedded simulator serves the demo's service-provider app and
+   * third-party platform: the demo's own merchants gain one merchant of
+   * each mode (docs/channels.md). Ignored when merchants come from the environment.
+   */
+  wechatModes?: boolean;
   /** The DaxPay Open demo merchant's public key and the platform's private key, made at start (npm start). */
   open?: { merchantPublicKey: string; platformPrivateKey: string };
   /** Options layered over the environment's (tests use this). */
@@ -48,14 +55,16 @@ export class DemoModule {
           inject: [ConfigService, PrometheusAssistMetrics],
           useFactory: (config: ConfigService, metrics: PrometheusAssistMetrics): AssistModuleOptions => {
             const fromEnv = config.getOrThrow<AssistModuleOptions>('unipayAssist');
-            const merchants = fromEnv.merchants?.length ? fromEnv.merchants : demoMerchants(demo);
+            const ownMerchants = !fromEnv.merchants?.length;
+            const merchants = ownMerchants ? demoMerchants(demo) : fromEnv.merchants;
+            const modes = ownMerchants && demo.wechatModes ? DEMO_MODES_OPTIONS : {};
             // The platform key made at start, unless one is configured (ASSIST_PLATFORM_PRIVATE_KEY(_FILE)).
             const platformKey = fromEnv.platformKey ?? (demo.open ? { privateKey: demo.open.platformPrivateKey } : undefined);
             const wechat = demo.wechatBase
               ? { ...fromEnv.wechat, apiBase: demo.wechatBase, openBase: demo.wechatBase }
               : fromEnv.wechat;
             const alipay = demo.alipay ? { ...fromEnv.alipay, gateway: demo.alipay.gateway, openAuthBase: demo.alipay.openAuthBase } : fromEnv.alipay;
-            return { ...fromEnv, merchants, wechat, alipay, metrics, ...(platformKey && { platformKey }), ...demo.override };
+            return { ...fromEnv, ...modes, merchants, wechat, alipay, metrics, ...(platformKey && { platformKey }), ...demo.override };
           },
         }),
       ],
@@ -67,6 +76,8 @@ export class DemoModule {
 function demoMerchants(demo: DemoModuleOptions): MerchantInput[] {
   const merchants = [demoMerchant(demo), DEMO_MULTI_LATE_MERCHANT];
   if (demo.open) merchants.push({ ...DEMO_OPEN_MERCHANT, signPublicKey: demo.open.merchantPublicKey });
+  // The service-provider and third-party-platform merchants, served by the embedded simulator.
+  if (demo.wechatModes) merchants.push(DEMO_SP_MERCHANT, DEMO_COMPONENT_MERCHANT);
   return merchants;
 }
 

@@ -11,6 +11,8 @@ import { merchantsFromEnv } from 'unipay-assist';
 import { normalizeMerchants } from 'unipay-assist';
 import { parseFaults } from '@unipay-assist/simulator';
 import { startSimulatorServer } from '@unipay-assist/simulator';
+import type { RunningSimulator } from '@unipay-assist/simulator';
+import { DEMO_COMPONENT_MERCHANT, DEMO_MODES_SIMULATOR, DEMO_SP_MERCHANT, startDemoTicketPushes } from './demo-wechat-modes';
 import { startAlipaySimulator } from '@unipay-assist/simulator';
 
 /**
@@ -33,9 +35,12 @@ async function bootstrap(): Promise<void> {
   const notes: string[] = [];
   let wechatBase: string | undefined;
   let closeSimulator = async (): Promise<void> => undefined;
+  let embedded: RunningSimulator | undefined;
   if (embedSimulator) {
     const sim = await startSimulatorServer({
-      apps: [DEMO_WECHAT_APP],
+      // The demo merchant's app, and the service provider's app and third-party platform of the two extra demo merchants.
+      ...DEMO_MODES_SIMULATOR,
+      apps: [DEMO_WECHAT_APP, ...DEMO_MODES_SIMULATOR.apps],
       miniPrograms: [DEMO_MINI_PROGRAM],
       host,
       port: process.env.SIM_PORT ? Number(process.env.SIM_PORT) : 0,
@@ -43,6 +48,7 @@ async function bootstrap(): Promise<void> {
       faults: parseFaults(process.env.SIM_FAULTS),
     });
     wechatBase = sim.baseUrl;
+    embedded = sim;
     closeSimulator = () => sim.close();
     notes.push(`WeChat OAuth and mini program simulator embedded at ${sim.baseUrl} (no real WeChat is called)`);
   } else {
@@ -91,6 +97,7 @@ async function bootstrap(): Promise<void> {
   const app = await createDemoApp({
     adapter,
     wechatBase,
+    wechatModes: embedded !== undefined,
     alipay,
     open,
     structuredLogs: process.env.LOG_FORMAT !== 'text',
@@ -101,6 +108,11 @@ async function bootstrap(): Promise<void> {
   const urlHost = host.includes(':') ? `[${host}]` : host;
   log.log(`unipay assist demo (${adapter}) on http://${urlHost}:${port}/unipay/assist`);
   log.log(`demo page of the whole OAuth flow: http://${urlHost}:${port}/`);
+  if (embedded && envMerchants.length === 0) {
+    // The platform merchant answers 29320 until this first ticket is in.
+    const pushed = await startDemoTicketPushes(embedded, `http://${urlHost}:${port}`).catch((err: Error) => `failed: ${err.message}`);
+    log.log(`service-provider merchant ${DEMO_SP_MERCHANT.mchNo}, third-party platform merchant ${DEMO_COMPONENT_MERCHANT.mchNo}; first platform ticket push: ${pushed}`);
+  }
   // Graceful stop: no new connections, in-flight requests finish, then the
   // module's shutdown hooks (Redis quit), then exit 0. A stuck request cannot
   // hold the process past SHUTDOWN_TIMEOUT_MS (default 10 s): exit 1 then.

@@ -35,10 +35,17 @@ interface IssuedCode {
   scope: string;
   /** Authorized from a snapshot page (朋友圈快照页): the exchange says `is_snapshotuser: 1`. */
   snapshot: boolean;
+  /** Authorized for a third-party platform (`component_appid`): only its exchange takes the code. */
+  componentAppId?: string;
 }
+
+/** What a code is worth at an exchange endpoint: WeChat's answer body. */
+export type RedeemAnswer = { ok: true; body: Record<string, unknown> } | { ok: false; errcode: number; errmsg: string };
 
 export interface IssueCodeOptions {
   snapshot?: boolean;
+  /** The third-party platform the code is issued through. */
+  componentAppId?: string;
 }
 
 /**
@@ -63,6 +70,8 @@ export class WechatSimulator {
   private readonly defaultUser: string;
   /** Web access tokens it issued, for sns/userinfo (bounded: oldest dropped first). */
   private readonly tokens = new Map<string, { openId: string; user: string; scope: string; expiresAt: number }>();
+  /** Third-party platforms and the official accounts that authorized each (ComponentPlatformSimulator registers itself). */
+  private readonly components = new Map<string, ReadonlySet<string>>();
 
   constructor(options: WechatSimulatorOptions) {
     for (const app of options.apps) this.apps.set(app.appId, app);
@@ -96,9 +105,14 @@ export class WechatSimulator {
     return 'u' + createHash('sha256').update(`${openPlatform}\u0000${user}`).digest('base64url').slice(0, 27);
   }
 
+  /** A third-party platform whose authorizers' authorize URLs carry its `component_appid`. */
+  registerComponent(componentAppId: string, authorizerAppIds: ReadonlySet<string>): void {
+    this.components.set(componentAppId, authorizerAppIds);
+  }
+
   /** Issues a code directly, as if the user had consented (for tests and scripts). */
   issueCode(appId: string, user = this.defaultUser, scope = 'snsapi_base', options: IssueCodeOptions = {}): string {
-    const code = this.codes.issue({ appId, user, scope, snapshot: options.snapshot === true });
+    const code = this.codes.issue({ appId, user, scope, snapshot: options.snapshot === true, ...(options.componentAppId !== undefined && { componentAppId: options.componentAppId }) });
     this.authorizations++;
     return code;
   }
@@ -136,7 +150,13 @@ export class WechatSimulator {
     const appId = q.get('appid') ?? '';
     const scope = q.get('scope') ?? '';
     const redirect = parseRedirect(q.get('redirect_uri'));
-    if (!this.apps.has(appId)) return page(res, 400, 'appid is invalid (WeChat would show 10003)');
+    const componentAppId = q.get('component_appid') ?? undefined;
+    if (componentAppId !== undefined) {
+      // A platform authorizes for accounts that authorized it; it needs no AppSecret of theirs.
+      const authorizers = this.components.get(componentAppId);
+      if (!authorizers) return page(res, 400, 'component_appid is invalid');
+      if (!authorizers.has(appId)) return page(res, 400, 'the official account has not authorized this third-party platform');
+    } else if (!this.apps.has(appId)) return page(res, 400, 'appid is invalid (WeChat would show 10003)');
     if (!redirect) return page(res, 400, 'redirect_uri is missing or not an absolute http(s) URL (10003)');
     if (q.get('response_type') !== 'code') return page(res, 400, 'response_type must be code');
     if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') return page(res, 400, 'scope is invalid (10005)');
@@ -147,7 +167,7 @@ export class WechatSimulator {
     // A refusal comes back with state only, no code.
     if (consent === 'allow') {
       const user = q.get('sim_user') || this.defaultUser;
-      redirect.searchParams.set('code', this.issueCode(appId, user, scope, { snapshot: q.get('sim_snapshot') === '1' }));
+      redirect.searchParams.set('code', this.issueCode(appId, user, scope, { snapshot: q.get('sim_snapshot') === '1', componentAppId }));
     }
     redirect.searchParams.set('state', q.get('sim_state') ?? q.get('state') ?? '');
     if (q.get('sim_double') === '1' && isLoopback(redirect)) {
@@ -172,24 +192,38 @@ export class WechatSimulator {
     const request = checkWechatAppRequest(q, this.apps, 'code', res);
     if (!request) return;
     const { appId, app, code } = request;
+    const answer = this.redeem(appId, code, undefined, app.openPlatform);
+    if (!answer.ok) return wechatError(res, answer.errcode, answer.errmsg);
+    sendWechatJson(res, answer.body);
+  }
+
+  /**
+   * Spends a code of `appId` (issued through `componentAppId`, or directly)
+   * and answers what WeChat's exchange answers. The web exchange and the
+   * platform's (ComponentPlatformSimulator) both come here.
+   */
+  redeem(appId: string, code: string, componentAppId?: string, openPlatform?: string): RedeemAnswer {
     const issued = this.codes.get(code);
-    if (!issued || issued.appId !== appId) return wechatError(res, 40029, 'invalid code');
-    if (issued.used) return wechatError(res, 40163, 'code been used');
-    if (issued.expiresAt <= Date.now()) return wechatError(res, 42003, 'code expired');
+    if (!issued || issued.appId !== appId || issued.componentAppId !== componentAppId) return { ok: false, errcode: 40029, errmsg: 'invalid code' };
+    if (issued.used) return { ok: false, errcode: 40163, errmsg: 'code been used' };
+    if (issued.expiresAt <= Date.now()) return { ok: false, errcode: 42003, errmsg: 'code expired' };
     issued.used = true;
     const accessToken = `SIM_AT_${randomBytes(32).toString('base64url')}`;
     const openId = issued.snapshot ? WechatSimulator.snapshotOpenIdFor(appId, issued.user) : WechatSimulator.openIdFor(appId, issued.user);
     if (this.tokens.size >= 10_000) this.tokens.delete(this.tokens.keys().next().value as string);
     this.tokens.set(accessToken, { openId, user: issued.user, scope: issued.scope, expiresAt: Date.now() + 7200_000 });
-    sendWechatJson(res, {
-      access_token: accessToken,
-      expires_in: 7200,
-      refresh_token: `SIM_RT_${randomBytes(32).toString('base64url')}`,
-      openid: openId,
-      scope: issued.scope,
-      is_snapshotuser: issued.snapshot ? 1 : 0,
-      ...(app.openPlatform && !issued.snapshot && { unionid: WechatSimulator.unionIdFor(app.openPlatform, issued.user) }),
-    });
+    return {
+      ok: true,
+      body: {
+        access_token: accessToken,
+        expires_in: 7200,
+        refresh_token: `SIM_RT_${randomBytes(32).toString('base64url')}`,
+        openid: openId,
+        scope: issued.scope,
+        is_snapshotuser: issued.snapshot ? 1 : 0,
+        ...(openPlatform && !issued.snapshot && { unionid: WechatSimulator.unionIdFor(openPlatform, issued.user) }),
+      },
+    };
   }
 
   /** The profile a user shows: derived from the user name, so tests can predict it. */

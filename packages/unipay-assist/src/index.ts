@@ -11,6 +11,9 @@ export { DEFAULT_ROUTE_PREFIX } from './module/assist.options';
 export { assistConfig } from './module/assist.config';
 export type { WechatOptions } from './wechat/wechat.options';
 export { DEFAULT_WECHAT_API_BASE, DEFAULT_WECHAT_OPEN_BASE } from './wechat/wechat.options';
+export type { WechatServiceProviderOptions } from './wechat/wechat-service-provider.options';
+export type { WechatComponentOptions } from './wechat-component/wechat-component.options';
+export { COMPONENT_EVENTS_PATH } from './http/component-events.controller';
 export type { ExchangeOptions } from './exchange/exchange.options';
 export type { RateLimit, RateLimitOptions, RateLimitScope } from './rate-limit/rate-limit.options';
 export { DEFAULT_RATE_LIMITS } from './rate-limit/rate-limit.options';
@@ -21,6 +24,8 @@ export { AssistConfigError } from './kernel/assist-config.error';
 export { MerchantConfigError } from './merchants/merchant-config.error';
 
 // What a host implements or replaces (interface and injection token share a name)
+export type { MerchantWechat, OwnWechatApp, ServiceProviderWechatApp, ComponentWechatApp, WechatAppMode } from './merchants/merchant';
+export { wechatAppMode } from './merchants/merchant';
 export type { Merchant, MerchantInput, MerchantQuery, MerchantSignType, SecretMerchant } from './merchants/merchant';
 export { signsWithSecret } from './merchants/merchant';
 export type { PlatformKeyOption, MpVerifyFilesOption } from './daxpay-open/open.options';
@@ -34,6 +39,7 @@ export { merchantsFromEnv, readMerchantsFile } from './merchants/merchants-from-
 export { ReplayStore } from './replay/replay.store';
 export { ExchangeCache } from './exchange/exchange.cache';
 export { ChannelAuthStore } from './channel-auth/channel-auth.store';
+export { ComponentStore } from './wechat-component/component.store';
 export { AssistMetrics, NoopAssistMetrics } from './kernel/assist.metrics';
 export type { BreakerState, ExchangeReuse } from './kernel/assist.metrics';
 export { ASSIST_CLOCK } from './kernel/clock';
@@ -62,6 +68,10 @@ export { WxAuthUrlDto } from './http/dto/wx-auth-url.dto';
 export { WechatOAuthService } from './wechat/wechat-oauth.service';
 // The hosted flows (channel auth): a host's own page links to them through publicRouteUrl.
 export { ChannelAuthService } from './relay/channel-auth.service';
+// Which WeChat app a merchant's payers authorize (own, service provider's, through the platform), and the platform's ticket/token.
+export { WechatAppsService } from './relay/wechat-apps.service';
+export type { ResolvedWechatApp } from './relay/wechat-apps.service';
+export { ComponentTokenService } from './relay/component-token.service';
 
 // Signing (pure; the same module as the client's)
 export { SIGN_TYPES, isSignType, parseSignType } from '@unipay-assist/wire';

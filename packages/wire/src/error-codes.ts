@@ -29,6 +29,12 @@ export const AssistErrorCode = {
   WECHAT_CIRCUIT_OPEN: 29305,
   EXCHANGE_IN_PROGRESS: 29306,
   STORE_UNAVAILABLE: 29310,
+  // WeChat's service-provider app and third-party platform (the relay's own 2932x).
+  COMPONENT_TICKET_MISSING: 29320,
+  WECHAT_APP_UNAVAILABLE: 29321,
+  COMPONENT_TOKEN_REFUSED: 29322,
+  COMPONENT_PUSH_REFUSED: 29323,
+  COMPONENT_UNAUTHORIZED: 29324,
   // The host gateway's own guard or pipe refused a relay request (29xxx: numbers DaxPay never uses).
   HOST_REFUSED: 29900,
   // Channel auth: the relay's own 294xx, except an unconfigured hosted flow (DaxPay's CONFIG_ERROR).
@@ -82,6 +88,11 @@ export const ASSIST_ERROR_DESCRIPTIONS: Readonly<Record<AssistErrorCodeValue, st
   29305: 'circuit open: failing fast while WeChat (or Alipay) is down',
   29306: 'the same code is being exchanged elsewhere; retry shortly',
   29310: 'replay/idempotency store unavailable (fails closed)',
+  29320: "the gateway's WeChat third-party platform has no component_verify_ticket yet (WeChat pushes one every 10 minutes); retry later",
+  29321: "the merchant's WeChat mode (wechatServiceProvider / wechatComponent) is not configured on this gateway",
+  29322: 'WeChat refused the third-party platform its component_access_token (msg names the errcode)',
+  29323: "a WeChat third-party platform push was refused: bad signature, stale timestamp, undecryptable, or another platform's",
+  29324: "the merchant's official account withdrew its authorization of the gateway's third-party platform",
   29401: 'channel or authType not available for channel auth (ali_pay until the Alipay channel is configured)',
   20024: 'hosted authorization is not configured (hostedAuth.publicBaseUrl / ASSIST_PUBLIC_BASE_URL)',
   29403: "queryCode unknown, expired, or not this merchant's",

@@ -1,5 +1,6 @@
 import { WechatSimulator } from '../../../simulator/src/wechat-simulator';
 import { BuiltCli, buildCli } from '../../../../test/support/cli-runner';
+import { DEMO_COMPONENT_ACCOUNT, DEMO_COMPONENT_MERCHANT, DEMO_MODES_SIMULATOR, DEMO_SP_APP, DEMO_SP_MERCHANT, startDemoTicketPushes } from '../../../../apps/demo/src/demo-wechat-modes';
 import { ADAPTERS, codeFrom, DEMO_MERCHANT, DEMO_SECRET, DEMO_WECHAT_APP, useDemoGateway } from '../../../../test/support/gateway';
 
 const RETURN_URL = 'http://localhost:3000/pay/return?order=42';
@@ -114,5 +115,37 @@ describe('unipay-assist when nothing answers', () => {
     const r = await cli.run(['auth-url', '--server', `http://127.0.0.1:${port}`, '--secret', 's', '--url', RETURN_URL]);
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/^error network: cannot reach http:\/\/127\.0\.0\.1:\d+\/unipay\/assist\/getWxAuthUrl: ECONNREFUSED/);
+  });
+});
+
+describe.each(ADAPTERS)("unipay-assist against the demo's service-provider and platform merchants over %s", (adapter) => {
+  const demo = useDemoGateway(adapter, {
+    wechatModes: true,
+    simulator: { ...DEMO_MODES_SIMULATOR, apps: [DEMO_WECHAT_APP, ...DEMO_MODES_SIMULATOR.apps] },
+  });
+
+  const common = (mchNo: string): string[] => ['--server', demo.gw.baseUrl, '--secret', DEMO_SECRET, '--mch-no', mchNo];
+
+  it('the platform merchant: 29320 (exit 2) before the first ticket, its own openId after', async () => {
+    const auth = await cli.run(['auth-url', ...common(DEMO_COMPONENT_MERCHANT.mchNo), '--url', RETURN_URL]);
+    expect(auth.code).toBe(0);
+    const url = JSON.parse(auth.stdout).url as string;
+    expect(url).toContain(`appid=${DEMO_COMPONENT_ACCOUNT}&`);
+    expect(url).toContain('component_appid=');
+    const early = await cli.run(['access-token', ...common(DEMO_COMPONENT_MERCHANT.mchNo), '--code', await codeFrom(url)]);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/^error 29320: /);
+    expect(await startDemoTicketPushes(demo.sim, demo.gw.baseUrl)).toBe('success');
+    const token = await cli.run(['access-token', ...common(DEMO_COMPONENT_MERCHANT.mchNo), '--code', await codeFrom(url)]);
+    expect(token.code).toBe(0);
+    expect(JSON.parse(token.stdout).openId).toBe(WechatSimulator.openIdFor(DEMO_COMPONENT_ACCOUNT, 'demo-user'));
+  });
+
+  it("the service-provider merchant: the provider's appid and openId", async () => {
+    const auth = await cli.run(['auth-url', ...common(DEMO_SP_MERCHANT.mchNo), '--url', RETURN_URL]);
+    const url = JSON.parse(auth.stdout).url as string;
+    expect(url).toContain(`appid=${DEMO_SP_APP.appId}&`);
+    const token = await cli.run(['access-token', ...common(DEMO_SP_MERCHANT.mchNo), '--code', await codeFrom(url)]);
+    expect(JSON.parse(token.stdout).openId).toBe(WechatSimulator.openIdFor(DEMO_SP_APP.appId, 'demo-user'));
   });
 });

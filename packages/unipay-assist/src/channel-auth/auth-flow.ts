@@ -24,6 +24,8 @@ export type FlowStatus = 'waiting' | 'success' | 'failed';
 export interface FlowIdentity {
   openId?: string;
   accessToken?: string;
+  /** The WeChat app the openId belongs to (own or the service provider's), where the dialect carries it. */
+  wxAppId?: string;
   /** Alipay's user_id (apps not moved to open_id). */
   userId?: string;
   unionId?: string;
@@ -36,7 +38,7 @@ export interface FlowIdentity {
 /** One authorization in progress or done, stored (sealed) under its queryCode. */
 export interface AuthFlow {
   mode: FlowMode;
-  channel: 'wechat_pay' | 'ali_pay';
+  channel: 'wechat_pay' | 'ali_pay' | 'douyin';
   status: FlowStatus;
   /** Merchant's return URL (redirect mode), already checked against its allow-list. */
   redirectUrl?: string;
@@ -124,8 +126,16 @@ function openOwned(raw: string | undefined, key: string, merchant: Merchant): un
   return openJson(owner.sealed, keyOf(merchant), aadOf(key, merchant));
 }
 
+/**
+ * From the merchant's own WeChat AppSecret, as before; a merchant without one
+ * (service provider's app, third-party platform) seals with its first sign
+ * secret, which is as secret and its own (a flow lives 5 minutes: a sign
+ * secret rotated meanwhile leaves it unreadable, answered not_exist).
+ */
 function keyOf(merchant: Merchant): Buffer {
-  return sealingKey(merchant.wechat.appId, merchant.wechat.appSecret, PURPOSE);
+  const w = merchant.wechat;
+  if (w.appSecret !== undefined) return sealingKey(w.appId, w.appSecret, PURPOSE);
+  return sealingKey(`merchant:${merchant.mchNo}:${merchant.appId ?? ''}`, merchant.signSecrets[0] ?? '', PURPOSE);
 }
 
 function aadOf(key: string, merchant: Merchant): string {

@@ -59,7 +59,7 @@ export const PAGES = {
     message: 'You declined the authorization, so the payment cannot go on. Scan the code again to retry.',
   }),
   // The channel named is the one that sent the payer back (WeChat's or Alipay's callback).
-  noCode: (channel: 'WeChat' | 'Alipay' = 'WeChat'): AuthPage => ({
+  noCode: (channel: 'WeChat' | 'Alipay' | 'Douyin' = 'WeChat'): AuthPage => ({
     status: 400,
     tone: 'error',
     title: 'Authorization incomplete',

@@ -11,6 +11,12 @@ export interface RedisChannelAuthStoreOptions {
   keyPrefix?: string;
   /** Told of each failed Redis operation (the module counts them: AssistMetrics.redisError). */
   onRedisError?: (op: string) => void;
+  /**
+   * The key kind (`<prefix><kind>:{key}`) and the store's name in its 29310
+   * message. Default `channel-auth`; the WeChat third-party platform's ticket
+   * and token store is this same class with `wechat-component`.
+   */
+  kind?: 'channel-auth' | 'wechat-component';
 }
 
 // Set unless present, answering what the key holds: one round trip, atomic.
@@ -28,6 +34,7 @@ const DELETE_IF_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return r
 export class RedisChannelAuthStore implements ChannelAuthStore {
   private readonly prefix: string;
   private readonly onRedisError?: (op: string) => void;
+  private readonly kind: 'channel-auth' | 'wechat-component';
 
   constructor(
     private readonly redis: AssistRedisClient,
@@ -35,11 +42,12 @@ export class RedisChannelAuthStore implements ChannelAuthStore {
   ) {
     this.prefix = options.keyPrefix ?? DEFAULT_CHANNEL_AUTH_KEY_PREFIX;
     this.onRedisError = options.onRedisError;
+    this.kind = options.kind ?? 'channel-auth';
   }
 
   /** `<prefix>channel-auth:{<key>}`: every operation here is on one key, the tag spreads flows over a Cluster. */
   private k(key: string): string {
-    return channelAuthKey(this.prefix, key);
+    return channelAuthKey(this.prefix, key, this.kind);
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -66,7 +74,8 @@ export class RedisChannelAuthStore implements ChannelAuthStore {
     } catch {
       this.onRedisError?.(name);
       // The ioredis error may name the URL; the caller only needs the code.
-      throw new AssistException(AssistErrorCode.STORE_UNAVAILABLE, 'channel auth store (Redis) unavailable: request refused, retry shortly');
+      const what = this.kind === 'channel-auth' ? 'channel auth store' : 'WeChat platform store';
+      throw new AssistException(AssistErrorCode.STORE_UNAVAILABLE, `${what} (Redis) unavailable: request refused, retry shortly`);
     }
   }
 }

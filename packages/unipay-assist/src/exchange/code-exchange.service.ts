@@ -50,6 +50,12 @@ export interface UpstreamExchange<R extends { ok: boolean } = WechatExchangeResu
   channel?: string;
   /** The `channel` label of the upstream-call metric. Default `wechat`. */
   metricChannel?: UpstreamChannel;
+  /**
+   * A channel whose calls must not share a breaker with others on the same
+   * host (Douyin: its own breaker even behind one proxy or simulator).
+   * Default: one breaker per host and retry rule.
+   */
+  breaker?: string;
 }
 
 /** A success in the shape the sealed cache keeps (openId, access token, lifetime). */
@@ -182,7 +188,7 @@ export class CodeExchangeService {
   }
 
   private async call<R extends { ok: boolean }>(upstream: UpstreamExchange<R>, traceId: string): Promise<R> {
-    const policy = this.policyFor(upstream.base, upstream.retry ?? true, upstream.metricChannel ?? 'wechat');
+    const policy = this.policyFor(upstream.base, upstream.retry ?? true, upstream.metricChannel ?? 'wechat', upstream.breaker);
     let attempt = 0;
     try {
       return await policy.execute(() => {
@@ -273,9 +279,9 @@ export class CodeExchangeService {
   }
 
   /** One policy (retry + breaker) per upstream host (and retry rule); `channel` is recorded as one of its callers. */
-  private policyFor(apiBase: string, retry: boolean, channel: UpstreamChannel): IPolicy {
+  private policyFor(apiBase: string, retry: boolean, channel: UpstreamChannel, breaker?: string): IPolicy {
     const host = hostOf(apiBase);
-    const policyKey = retry ? host : `${host} no-retry`;
+    const policyKey = `${retry ? host : `${host} no-retry`}${breaker ? ` ${breaker}` : ''}`;
     let policy = this.policies.get(policyKey);
     if (!policy) {
       let outage = '';

@@ -1,6 +1,6 @@
 import { Controller, Get, Req, Res, SetMetadata, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ALIPAY_CALLBACK_PATH, AuthAndSetData, AuthData, AuthUrlData, ChannelAuthService, WECHAT_CALLBACK_PATH } from '../relay/channel-auth.service';
+import { ALIPAY_CALLBACK_PATH, DOUYIN_CALLBACK_PATH, AuthAndSetData, AuthData, AuthUrlData, ChannelAuthService, WECHAT_CALLBACK_PATH } from '../relay/channel-auth.service';
 import { AssistRequestContext, requestContext } from '../kernel/request-context';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';
@@ -87,6 +87,16 @@ export class ChannelAuthPagesController {
     const ctx = requestContext(req);
     const query = readQuery(req);
     const outcome = await this.channelAuth.alipayCallback({ auth_code: query.auth_code, state: query.state }, ctx);
+    replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
+  }
+
+  /** Douyin's redirect after the silent authorization (`code`, `state`): unsigned, the minted state is the check. */
+  @Get(DOUYIN_CALLBACK_PATH)
+  @UseGuards(AssistIpThrottlerGuard)
+  async douyinCallback(@Req() req: object, @Res() res: object): Promise<void> {
+    const ctx = requestContext(req);
+    const query = readQuery(req);
+    const outcome = await this.channelAuth.douyinCallback({ code: query.code, state: query.state }, ctx);
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
   }
 

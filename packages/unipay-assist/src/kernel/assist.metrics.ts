@@ -4,11 +4,11 @@ export type BreakerState = 'closed' | 'half-open' | 'open';
 /** Where a replayed answer came from: the replay store (finished earlier, this or another instance) or an identical request in flight here. */
 export type ReplayAnswerSource = 'stored' | 'joined';
 
-/** Which upstream a call went to: WeChat's web OAuth, WeChat's mini-program jscode2session, or Alipay's gateway. */
-export type UpstreamChannel = 'wechat' | 'wechat_mini' | 'alipay';
+/** Which upstream a call went to: WeChat's web OAuth (own or service-provider app), WeChat's mini-program jscode2session, WeChat's web OAuth through the third-party platform (with its token), Alipay's gateway, or Douyin's OAuth. */
+export type UpstreamChannel = 'wechat' | 'wechat_mini' | 'wechat_component' | 'alipay' | 'douyin';
 
 /** A store that keeps its state in Redis. */
-export type RedisStoreName = 'replay' | 'exchange' | 'rate-limit' | 'channel-auth';
+export type RedisStoreName = 'replay' | 'exchange' | 'rate-limit' | 'channel-auth' | 'wechat-component';
 
 /** Where an idempotent exchange's answer came from without a new WeChat call. */
 export type ExchangeReuse = 'cache' | 'joined' | 'peer';

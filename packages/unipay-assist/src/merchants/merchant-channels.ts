@@ -40,10 +40,22 @@ export interface MiniProgramApp {
   readonly appSecret: string;
 }
 
+/** A merchant's Douyin open-platform app, for the hosted flows' `douyin` channel (H5 silent_auth). */
+export interface DouyinAppInput {
+  clientKey: string;
+  clientSecret: string;
+}
+
+export interface DouyinApp {
+  readonly clientKey: string;
+  readonly clientSecret: string;
+}
+
 /** The optional channels beyond WeChat's official account, validated. */
 export interface MerchantChannels {
   alipay?: AlipayApp;
   miniProgram?: MiniProgramApp;
+  douyin?: DouyinApp;
 }
 
 /**
@@ -58,6 +70,7 @@ export function normalizeMerchantChannels(
   const channels: MerchantChannels = {};
   if (raw.alipay !== undefined) channels.alipay = normalizeAlipay(raw.alipay, fail);
   if (raw.miniProgram !== undefined) channels.miniProgram = normalizeMiniProgram(raw.miniProgram, fail);
+  if (raw.douyin !== undefined) channels.douyin = normalizeDouyin(raw.douyin, fail);
   return channels;
 }
 
@@ -96,6 +109,14 @@ function keyMaterial(a: Record<string, unknown>, field: 'appPrivateKey' | 'alipa
   }
   if (typeof inline !== 'string' || inline.trim() === '') fail(`alipay.${field}`, `is missing (give alipay.${field} or alipay.${field}File)`);
   return inline;
+}
+
+function normalizeDouyin(value: unknown, fail: (field: string, reason: string) => never): DouyinApp {
+  if (!isRecord(value)) fail('douyin', 'must be an object with clientKey and clientSecret');
+  const d = value;
+  if (typeof d.clientKey !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(d.clientKey)) fail('douyin.clientKey', 'must be a Douyin client key (letters, digits, _ or -)');
+  if (typeof d.clientSecret !== 'string' || d.clientSecret.trim() === '') fail('douyin.clientSecret', 'is missing or empty');
+  return Object.freeze({ clientKey: d.clientKey, clientSecret: d.clientSecret });
 }
 
 function normalizeMiniProgram(value: unknown, fail: (field: string, reason: string) => never): MiniProgramApp {

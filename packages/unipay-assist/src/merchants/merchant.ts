@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { DialectName } from '@unipay-assist/wire';
 import { SignType } from '@unipay-assist/wire';
-import type { AlipayApp, AlipayAppInput, MiniProgramApp, MiniProgramAppInput } from './merchant-channels';
+import type { AlipayApp, AlipayAppInput, DouyinApp, DouyinAppInput, MiniProgramApp, MiniProgramAppInput } from './merchant-channels';
 
 /** A merchant as configured (file, environment or a host's store). */
 export interface MerchantInput {
@@ -9,12 +9,21 @@ export interface MerchantInput {
   mchNo: string;
   /** DaxPay 3.x merchant application id, matched against the request's `appId`. */
   appId?: string;
-  /** The merchant's WeChat official-account app. */
-  wechat: { appId: string; appSecret: string };
+  /**
+   * Which WeChat official-account app the merchant's payers authorize:
+   * its own (`{ appId, appSecret }`), the gateway's service-provider app
+   * (`{ serviceProvider: true }`, module option `wechatServiceProvider`), or
+   * its own app operated through the gateway's third-party platform
+   * (`{ appId, viaComponent: true }`, module option `wechatComponent`; no
+   * AppSecret). docs/channels.md.
+   */
+  wechat: MerchantWechat;
   /** The merchant's Alipay app, for `getAlipayAuthUrl` / `getAlipayUserId`. Keys checked at start. */
   alipay?: AlipayAppInput;
   /** The merchant's WeChat mini program, for `getWxMiniOpenId`. */
   miniProgram?: MiniProgramAppInput;
+  /** The merchant's Douyin app (client key and secret), for the hosted flows' `douyin` channel. */
+  douyin?: DouyinAppInput;
   /** Defaults to HMAC_SHA256; `RSA` (SHA256withRSA), the default and only choice, for a `daxpay-open` merchant. */
   signType?: MerchantSignType | string;
   /** One secret, or several during a rotation: any verifies, and the answer is signed with the one that verified. */
@@ -79,6 +88,41 @@ export interface MerchantInput {
   wechatProfile?: boolean;
 }
 
+/** A merchant's own official-account app, with its AppSecret. */
+export interface OwnWechatApp {
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly serviceProvider?: undefined;
+  readonly viaComponent?: undefined;
+}
+
+/** No app of its own: payers authorize the gateway's service-provider app (they pay with `sp_openid`). */
+export interface ServiceProviderWechatApp {
+  readonly serviceProvider: true;
+  readonly appId?: undefined;
+  readonly appSecret?: undefined;
+  readonly viaComponent?: undefined;
+}
+
+/** The merchant's own app, authorized to the gateway's third-party platform: no AppSecret here. */
+export interface ComponentWechatApp {
+  readonly appId: string;
+  readonly viaComponent: true;
+  readonly appSecret?: undefined;
+  readonly serviceProvider?: undefined;
+}
+
+export type MerchantWechat = OwnWechatApp | ServiceProviderWechatApp | ComponentWechatApp;
+
+/** How a merchant's WeChat identities are obtained (docs/channels.md). */
+export type WechatAppMode = 'own' | 'service-provider' | 'component';
+
+export function wechatAppMode(wechat: MerchantWechat): WechatAppMode {
+  if (wechat.serviceProvider === true) return 'service-provider';
+  if (wechat.viaComponent === true) return 'component';
+  return 'own';
+}
+
 /** The secret algorithms of DaxPay 2.0–3.0, or DaxPay Open's key pairs. */
 export type MerchantSignType = SignType | 'RSA';
 
@@ -91,9 +135,10 @@ export type ReplayMode = (typeof REPLAY_MODES)[number];
 export interface Merchant {
   readonly mchNo: string;
   readonly appId?: string;
-  readonly wechat: { readonly appId: string; readonly appSecret: string };
+  readonly wechat: MerchantWechat;
   readonly alipay?: AlipayApp;
   readonly miniProgram?: MiniProgramApp;
+  readonly douyin?: DouyinApp;
   readonly signType: MerchantSignType;
   /** Empty for a `daxpay-open` merchant (it signs with a key pair). */
   readonly signSecrets: readonly string[];

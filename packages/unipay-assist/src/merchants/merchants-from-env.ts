@@ -46,7 +46,7 @@ function merchantFromVariables(env: EnvRecord): MerchantInput {
   return {
     mchNo: env.ASSIST_MCH_NO!,
     appId: env.ASSIST_APP_ID || undefined,
-    wechat: { appId: env.ASSIST_WX_APP_ID ?? '', appSecret: env.ASSIST_WX_APP_SECRET ?? '' },
+    wechat: wechatFromVariables(env),
     signType: env.ASSIST_SIGN_TYPE || undefined,
     signSecrets: secrets,
     reqTimeout: env.ASSIST_REQ_TIMEOUT === undefined ? undefined : toNumber(env.ASSIST_REQ_TIMEOUT),
@@ -60,13 +60,30 @@ function merchantFromVariables(env: EnvRecord): MerchantInput {
 }
 
 /**
+ * ASSIST_WX_SERVICE_PROVIDER=true: the gateway's service-provider app;
+ * ASSIST_WX_VIA_COMPONENT=true: ASSIST_WX_APP_ID through the gateway's
+ * third-party platform; otherwise ASSIST_WX_APP_ID and ASSIST_WX_APP_SECRET.
+ * Contradictions pass through for normalizeMerchant to name.
+ */
+function wechatFromVariables(env: EnvRecord): unknown {
+  const sp = env.ASSIST_WX_SERVICE_PROVIDER === undefined ? undefined : toBoolean(env.ASSIST_WX_SERVICE_PROVIDER);
+  const component = env.ASSIST_WX_VIA_COMPONENT === undefined ? undefined : toBoolean(env.ASSIST_WX_VIA_COMPONENT);
+  if (sp === true) return { serviceProvider: true, ...(component === true && { viaComponent: true }), appId: env.ASSIST_WX_APP_ID || undefined, appSecret: env.ASSIST_WX_APP_SECRET || undefined };
+  if (component === true) return { appId: env.ASSIST_WX_APP_ID ?? '', viaComponent: true, appSecret: env.ASSIST_WX_APP_SECRET || undefined };
+  return { appId: env.ASSIST_WX_APP_ID ?? '', appSecret: env.ASSIST_WX_APP_SECRET ?? '', ...(sp !== undefined && sp !== false && { serviceProvider: sp }), ...(component !== undefined && component !== false && { viaComponent: component }) };
+}
+
+/**
  * The merchant's Alipay app and mini program. Alipay keys come from files
  * only here (a PEM in one environment variable is unwieldy, and shows up in
  * `ps e` and crash dumps); any ASSIST_ALIPAY_* set turns the Alipay app on,
  * so a missing one fails at start naming its field.
  */
-function channelsFromVariables(env: EnvRecord): Pick<MerchantInput, 'alipay' | 'miniProgram'> {
-  const out: Pick<MerchantInput, 'alipay' | 'miniProgram'> = {};
+function channelsFromVariables(env: EnvRecord): Pick<MerchantInput, 'alipay' | 'miniProgram' | 'douyin'> {
+  const out: Pick<MerchantInput, 'alipay' | 'miniProgram' | 'douyin'> = {};
+  if (env.ASSIST_DOUYIN_CLIENT_KEY || env.ASSIST_DOUYIN_CLIENT_SECRET) {
+    out.douyin = { clientKey: env.ASSIST_DOUYIN_CLIENT_KEY ?? '', clientSecret: env.ASSIST_DOUYIN_CLIENT_SECRET ?? '' };
+  }
   const alipayVars = ['ASSIST_ALIPAY_APP_ID', 'ASSIST_ALIPAY_PRIVATE_KEY_FILE', 'ASSIST_ALIPAY_PUBLIC_KEY_FILE', 'ASSIST_ALIPAY_SCOPE'];
   if (alipayVars.some((name) => env[name])) {
     out.alipay = {

@@ -1,5 +1,5 @@
 import { CHINA_TIME_ZONE, DEFAULT_DIALECT, DIALECT_NAMES, DialectName, isRecord, isTimeZone, OPEN_DIALECT, parseSignType, SIGN_TYPES } from '@unipay-assist/wire';
-import { Merchant, MerchantInput, MerchantSignType, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
+import { Merchant, MerchantInput, MerchantSignType, MerchantWechat, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
 import { normalizeOpenPublicKeys } from './merchant-open-keys';
 import { MerchantConfigError } from './merchant-config.error';
 import { normalizeMerchantChannels } from './merchant-channels';
@@ -29,15 +29,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     fail('appId', `must be a non-empty string of at most ${MAX_FIELD} when given`);
   }
 
-  const wechat = raw.wechat;
-  if (!isRecord(wechat)) fail('wechat', 'must be an object with appId and appSecret');
-  const wx = wechat as Record<string, unknown>;
-  if (typeof wx.appId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(wx.appId)) {
-    fail('wechat.appId', 'must be a WeChat app id (letters, digits, _ or -)');
-  }
-  if (typeof wx.appSecret !== 'string' || wx.appSecret.trim() === '') {
-    fail('wechat.appSecret', 'is missing or empty');
-  }
+  const wechat = normalizeWechat(raw.wechat, fail);
   // Alipay keys are parsed here, at start: a wrong key fails naming the merchant and field.
   const channels = normalizeMerchantChannels(raw, fail);
 
@@ -113,7 +105,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   return Object.freeze({
     mchNo,
     appId: appId as string | undefined,
-    wechat: Object.freeze({ appId: wx.appId as string, appSecret: wx.appSecret as string }),
+    wechat,
     ...channels,
     signType: signType!,
     signSecrets: Object.freeze([...(secrets as string[])]),
@@ -163,6 +155,39 @@ function normalizeDialects(
   if (!pinned.includes(dialect)) fail('dialect', `is ${dialect}, which is not in dialects (${pinned.join(', ')})`);
   return { dialect, dialects: [dialect, ...pinned.filter((d) => d !== dialect)] };
 }
+
+/**
+ * `wechat`: the merchant's own app (appId + appSecret), the gateway's
+ * service-provider app (`serviceProvider: true`, nothing else), or its own
+ * app through the gateway's third-party platform (appId + `viaComponent:
+ * true`, and no AppSecret: the platform never holds one).
+ */
+function normalizeWechat(value: unknown, fail: (field: string, reason: string) => never): MerchantWechat {
+  if (!isRecord(value)) fail('wechat', 'must be an object: { appId, appSecret }, { serviceProvider: true } or { appId, viaComponent: true }');
+  const wx = value;
+  if (wx.serviceProvider !== undefined && wx.serviceProvider !== true && wx.serviceProvider !== false) fail('wechat.serviceProvider', 'must be true or false');
+  if (wx.viaComponent !== undefined && wx.viaComponent !== true && wx.viaComponent !== false) fail('wechat.viaComponent', 'must be true or false');
+  if (wx.serviceProvider === true) {
+    if (wx.viaComponent === true) fail('wechat', 'serviceProvider and viaComponent exclude each other: pick one');
+    if (wx.appId !== undefined || wx.appSecret !== undefined) {
+      fail('wechat', "serviceProvider: true uses the gateway's service-provider app: give no appId or appSecret");
+    }
+    return Object.freeze({ serviceProvider: true as const });
+  }
+  if (typeof wx.appId !== 'string' || !WECHAT_APP_ID.test(wx.appId)) {
+    fail('wechat.appId', 'must be a WeChat app id (letters, digits, _ or -)');
+  }
+  if (wx.viaComponent === true) {
+    if (wx.appSecret !== undefined) fail('wechat.appSecret', 'must not be set with viaComponent: true (the third-party platform exchanges codes without it)');
+    return Object.freeze({ appId: wx.appId, viaComponent: true as const });
+  }
+  if (typeof wx.appSecret !== 'string' || wx.appSecret.trim() === '') {
+    fail('wechat.appSecret', 'is missing or empty');
+  }
+  return Object.freeze({ appId: wx.appId, appSecret: wx.appSecret });
+}
+
+const WECHAT_APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Validates a whole list: at least one merchant, unique (mchNo, appId), at most one default. */
 export function normalizeMerchants(raw: readonly unknown[] | undefined): Merchant[] {

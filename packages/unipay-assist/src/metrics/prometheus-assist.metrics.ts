@@ -51,7 +51,7 @@ export class PrometheusAssistMetrics implements AssistMetrics {
       }),
     );
     this.wechatErrcodes = reuse(`${p}wechat_errcodes_total`, () =>
-      new Counter({ name: `${p}wechat_errcodes_total`, help: 'WeChat errcode answers by errcode and channel (wechat, wechat_mini)', labelNames: ['errcode', 'channel'], registers }),
+      new Counter({ name: `${p}wechat_errcodes_total`, help: 'WeChat errcode answers by errcode and channel (wechat, wechat_mini, wechat_component)', labelNames: ['errcode', 'channel'], registers }),
     );
     this.reuses = reuse(`${p}exchange_reused_total`, () =>
       new Counter({

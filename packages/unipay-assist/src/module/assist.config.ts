@@ -5,6 +5,9 @@ import { exchangeOptionsFromEnv } from '../exchange/exchange.options';
 import { merchantsFromEnv } from '../merchants/merchants-from-env';
 import { rateLimitsFromEnv } from '../rate-limit/rate-limit.options';
 import { wechatOptionsFromEnv } from '../wechat/wechat.options';
+import { douyinOptionsFromEnv } from '../douyin/douyin.options';
+import { wechatServiceProviderFromEnv } from '../wechat/wechat-service-provider.options';
+import { wechatComponentFromEnv } from '../wechat-component/wechat-component.options';
 import { alipayOptionsFromEnv } from '../alipay/alipay.options';
 import { AssistConfigError } from '../kernel/assist-config.error';
 import { RedisConfigError, redisConnectionFromEnv, RedisConnectionConfig } from '../redis/redis-connection';
@@ -47,6 +50,9 @@ export const assistConfig = registerAs(
   (): AssistModuleOptions => ({
     merchants: merchantsFromEnv(process.env),
     wechat: wechatOptionsFromEnv(process.env),
+    douyin: douyinOptionsFromEnv(process.env),
+    wechatServiceProvider: wechatServiceProviderFromEnv(process.env),
+    wechatComponent: wechatComponentFromEnv(process.env),
     alipay: alipayOptionsFromEnv(process.env),
     ...redisFromEnv(),
     redisReplicaAcks: replicaAcksFromEnv(),

@@ -28,6 +28,14 @@ import { ReplayStore } from '../replay/replay.store';
 import { WechatOAuthService } from '../wechat/wechat-oauth.service';
 import { AlipayRelayService } from '../relay/alipay-relay.service';
 import { MiniProgramRelayService } from '../relay/mini-program-relay.service';
+import { WechatAppsService } from '../relay/wechat-apps.service';
+import { ComponentTokenService } from '../relay/component-token.service';
+import { ComponentAuthorizersService } from '../relay/component-authorizers.service';
+import { ComponentEventsService } from '../relay/component-events.service';
+import { createComponentEventsController } from '../http/component-events.controller';
+import { XmlBodyParser } from '../http/xml-body.parser';
+import { DouyinOAuthService } from '../douyin/douyin-oauth.service';
+import { ComponentStore } from '../wechat-component/component.store';
 import {
   ASSIST_ASYNC_OPTIONS_TYPE,
   ASSIST_MODULE_OPTIONS,
@@ -75,6 +83,12 @@ import { OpenExceptionFilter } from '../http/open/open-exception.filter';
     ChannelAuthService,
     QuerySignatureGuard,
     AuthPageFilter,
+    WechatAppsService,
+    ComponentTokenService,
+    ComponentAuthorizersService,
+    ComponentEventsService,
+    XmlBodyParser,
+    DouyinOAuthService,
     OpenSignatureGuard,
     OpenEnvelopeInterceptor,
     OpenExceptionFilter,
@@ -99,6 +113,9 @@ import { OpenExceptionFilter } from '../http/open/open-exception.filter';
     CodeExchangeService,
     ChannelAuthService,
     ChannelAuthStore,
+    WechatAppsService,
+    ComponentTokenService,
+    ComponentStore,
     ASSIST_MODULE_OPTIONS,
   ],
 })
@@ -120,6 +137,7 @@ function mount(definition: DynamicModule, extras: AssistModuleExtras): DynamicMo
     controllers: [
       createAssistController(routePrefix, extras.controllerDecorators),
       ...createChannelAuthControllers(routePrefix, extras.controllerDecorators),
+      createComponentEventsController(routePrefix, extras.controllerDecorators),
       ...createOpenControllers(openPrefixOf(extras, routePrefix), routePrefix, extras.controllerDecorators),
     ],
     providers: [

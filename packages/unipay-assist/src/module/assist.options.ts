@@ -13,6 +13,10 @@ import type { AssistRedisOption } from '../redis/assist-redis-connection';
 import type { RedisReplicaAcks } from '../redis/replica-acks';
 import { ReplayStore } from '../replay/replay.store';
 import { WechatOptions } from '../wechat/wechat.options';
+import { DouyinOptions } from '../douyin/douyin.options';
+import { WechatServiceProviderOptions } from '../wechat/wechat-service-provider.options';
+import { ComponentStore } from '../wechat-component/component.store';
+import { WechatComponentOptions } from '../wechat-component/wechat-component.options';
 import { AlipayOptions } from '../alipay/alipay.options';
 import type { MpVerifyFilesOption, PlatformKeyOption } from '../daxpay-open/open.options';
 
@@ -23,6 +27,21 @@ export interface AssistModuleOptions {
   /** Merchants, when no `merchantProvider` class is given. Validated at start. */
   merchants?: MerchantInput[] | unknown[];
   wechat?: WechatOptions;
+  /** Where Douyin's OAuth is (merchants' `douyin` apps use it), and its timeout. */
+  douyin?: DouyinOptions;
+  /**
+   * The gateway's own official-account app as a WeChat Pay service provider:
+   * merchants with `wechat: { serviceProvider: true }` get openIds under it
+   * (env ASSIST_WX_SP_APP_ID / ASSIST_WX_SP_APP_SECRET). docs/channels.md.
+   */
+  wechatServiceProvider?: WechatServiceProviderOptions;
+  /**
+   * The gateway's WeChat third-party platform: merchants with
+   * `wechat: { appId, viaComponent: true }` hold no AppSecret; WeChat pushes
+   * the platform's ticket to `POST <routePrefix>/wechat/component/events`
+   * (env ASSIST_WX_COMPONENT_APP_ID / _APP_SECRET / _TOKEN / _ENCODING_AES_KEY).
+   */
+  wechatComponent?: WechatComponentOptions;
   /** Where Alipay's gateway and authorize page are, and its timeout (merchants' Alipay apps use them). */
   alipay?: AlipayOptions;
   /** ioredis URL; when set, replay memory, exchange results and rate-limit counters are shared through Redis. */
@@ -55,6 +74,8 @@ export interface AssistModuleOptions {
   exchangeCache?: ExchangeCache;
   /** Channel-auth flows (queryCode, state, result; 5 minutes each). */
   channelAuthStore?: ChannelAuthStore;
+  /** The third-party platform's ticket and token (sealed), shared by every instance. */
+  componentStore?: ComponentStore;
   throttlerStorage?: ThrottlerStorage;
   /**
    * The gateway hosts WeChat's OAuth callback (QR scan and redirect-back

@@ -15,6 +15,12 @@ import { AssistConfigError } from '../kernel/assist-config.error';
 import { AssistMetrics, NoopAssistMetrics } from '../kernel/assist.metrics';
 import { ASSIST_CLOCK, systemClock } from '../kernel/clock';
 import { MerchantProvider } from '../merchants/merchant.provider';
+import { Merchant, wechatAppMode } from '../merchants/merchant';
+import { MerchantConfigError } from '../merchants/merchant-config.error';
+import { resolveWechatServiceProvider, WECHAT_SERVICE_PROVIDER } from '../wechat/wechat-service-provider.options';
+import { ComponentStore } from '../wechat-component/component.store';
+import { DOUYIN_OPTIONS, resolveDouyinOptions } from '../douyin/douyin.options';
+import { resolveWechatComponent, WECHAT_COMPONENT } from '../wechat-component/wechat-component.options';
 import { normalizeMerchants } from '../merchants/normalize-merchant';
 import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
 import { ASSIST_REDIS_CONNECTION, ASSIST_REDIS_KEY_PREFIX, ASSIST_REDIS_OWNED, AssistRedis, AssistRedisClient } from '../redis/assist-redis';
@@ -29,8 +35,6 @@ import { ASSIST_MODULE_OPTIONS } from './assist.module-definition';
 import { AssistModuleOptions, AssistModuleExtras } from './assist.options';
 import { OPEN_OPTIONS, ResolvedOpenOptions, resolveOpenOptions } from '../daxpay-open/open.options';
 import { OPEN_DIALECT } from '@unipay-assist/wire';
-import { MerchantConfigError } from '../merchants/merchant-config.error';
-import { Merchant } from '../merchants/merchant';
 
 type Options = AssistModuleOptions;
 
@@ -43,6 +47,9 @@ type Options = AssistModuleOptions;
 export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   { provide: WECHAT_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatOptions(o.wechat) },
   { provide: ALIPAY_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveAlipayOptions(o.alipay) },
+  { provide: DOUYIN_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveDouyinOptions(o.douyin) },
+  { provide: WECHAT_SERVICE_PROVIDER, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatServiceProvider(o.wechatServiceProvider) },
+  { provide: WECHAT_COMPONENT, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatComponent(o.wechatComponent) },
   {
     provide: EXCHANGE_OPTIONS,
     inject: [ASSIST_MODULE_OPTIONS, WECHAT_OPTIONS],
@@ -132,6 +139,16 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
         ? new RedisChannelAuthStore(redis, { keyPrefix, onRedisError: (op) => metrics.redisError('channel-auth', op) })
         : new MemoryChannelAuthStore()),
   },
+  {
+    provide: ComponentStore,
+    inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistMetrics],
+    // The channel-auth store's implementations under their own key kind: the same four operations.
+    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics): ComponentStore =>
+      o.componentStore ??
+      (redis
+        ? new RedisChannelAuthStore(redis, { keyPrefix, kind: 'wechat-component', onRedisError: (op) => metrics.redisError?.('wechat-component', op) })
+        : new MemoryChannelAuthStore()),
+  },
 ];
 
 /** `redisReplicaAcks`, checked at start (WAIT for more than 5 replicas, or longer than 5 s, is a mistake). */
@@ -148,8 +165,28 @@ export function merchantProviderFor(extras: AssistModuleExtras): Provider {
     provide: MerchantProvider,
     inject: [ASSIST_MODULE_OPTIONS, OPEN_OPTIONS],
     // Throws a MerchantConfigError at start, naming merchant and field.
-    useFactory: (o: Options, open: ResolvedOpenOptions) => new StaticMerchantProvider(requirePlatformKey(normalizeMerchants(o.merchants), open)),
+    useFactory: (o: Options, open: ResolvedOpenOptions) => {
+      const merchants = requirePlatformKey(normalizeMerchants(o.merchants), open);
+      checkWechatModes(merchants, o);
+      return new StaticMerchantProvider(merchants);
+    },
   };
+}
+
+/**
+ * A configured merchant whose WeChat mode the gateway lacks fails at start
+ * (a host's own merchant store is asked per request: 29321 then).
+ */
+function checkWechatModes(merchants: readonly Merchant[], o: Options): void {
+  merchants.forEach((m, i) => {
+    const mode = wechatAppMode(m.wechat);
+    if (mode === 'service-provider' && o.wechatServiceProvider === undefined) {
+      throw new MerchantConfigError(`#${i + 1} (${m.mchNo})`, 'wechat.serviceProvider', "needs the gateway's service-provider app (wechatServiceProvider, ASSIST_WX_SP_APP_ID / ASSIST_WX_SP_APP_SECRET)");
+    }
+    if (mode === 'component' && o.wechatComponent === undefined) {
+      throw new MerchantConfigError(`#${i + 1} (${m.mchNo})`, 'wechat.viaComponent', "needs the gateway's third-party platform (wechatComponent, ASSIST_WX_COMPONENT_*)");
+    }
+  });
 }
 
 /** A daxpay-open merchant cannot be answered without the platform key: said at start, naming the merchant. */

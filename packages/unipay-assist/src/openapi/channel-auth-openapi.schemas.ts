@@ -36,7 +36,7 @@ export class AuthDataSchema {
   @ApiPropertyOptional({ enum: ['waiting', 'success', 'not_exist'], description: 'waiting: the payer has not authorised yet; success: openId set; not_exist: unknown or expired queryCode' })
   status?: string;
 
-  @ApiPropertyOptional({ description: "The payer's openId for the merchant's WeChat app (status success)", example: 'oOPENID123' })
+  @ApiPropertyOptional({ description: "The payer's openId for the merchant's WeChat app (status success), or Douyin's open_id (channel douyin)", example: 'oOPENID123' })
   openId?: string;
 
   @ApiPropertyOptional({ description: 'Alipay user_id (DaxPay 3.0 field; empty for WeChat)' })
@@ -44,6 +44,12 @@ export class AuthDataSchema {
 
   @ApiPropertyOptional({ description: 'The web access token, where the dialect carries it. The refresh_token is never returned.' })
   accessToken?: string;
+
+  @ApiPropertyOptional({
+    description: "The WeChat app the openId belongs to (the merchant's own, or the gateway's service-provider app: docs/channels.md), only for dialects that allow fields beyond DaxPay's",
+    example: 'wx0demo0unipay0001',
+  })
+  wxAppId?: string;
 
   @ApiPropertyOptional({ description: "WeChat's unionid, only for dialects that allow fields beyond DaxPay's" })
   unionId?: string;

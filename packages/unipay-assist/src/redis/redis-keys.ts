@@ -25,7 +25,7 @@
  * become the tag itself and send every key of the module to one slot.
  */
 
-export type RedisKeyKind = 'replay' | 'exchange' | 'ratelimit' | 'channel-auth';
+export type RedisKeyKind = 'replay' | 'exchange' | 'ratelimit' | 'channel-auth' | 'wechat-component';
 
 /** Thrown for a key prefix that would break the hash-tag layout. */
 export class RedisKeyPrefixError extends Error {
@@ -74,8 +74,8 @@ export function exchangeKeys(prefix: string, exchangeKey: string): { claim: stri
 }
 
 /** The one key of a channel-auth flow (single-key get / set / scripts). */
-export function channelAuthKey(prefix: string, flowKey: string): string {
-  return redisKey(prefix, 'channel-auth', flowKey);
+export function channelAuthKey(prefix: string, flowKey: string, kind: 'channel-auth' | 'wechat-component' = 'channel-auth'): string {
+  return redisKey(prefix, kind, flowKey);
 }
 
 /** Hit counter and block flag of one throttler key: the increment script's KEYS[1], KEYS[2]. */

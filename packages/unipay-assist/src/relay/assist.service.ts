@@ -8,7 +8,7 @@ import { AssistRequestContext } from '../kernel/request-context';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { trustedMerchant } from '../merchants/trusted-merchant';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
-import { WechatOAuthService } from '../wechat/wechat-oauth.service';
+import { WechatAppsService } from './wechat-apps.service';
 import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
 import { WxAuthUrlDto } from '../http/dto/wx-auth-url.dto';
 
@@ -23,7 +23,7 @@ export type AuthUrlData = { code: 0; url: string };
 @Injectable()
 export class AssistService {
   constructor(
-    private readonly wechat: WechatOAuthService,
+    private readonly apps: WechatAppsService,
     private readonly logger: AssistLogger,
     private readonly exchanges: CodeExchangeService,
     @Inject(AssistMetrics) private readonly metrics: AssistMetrics,
@@ -31,8 +31,8 @@ export class AssistService {
 
   async getWxAccessToken(ctx: AssistRequestContext, code: string): Promise<AccessTokenData> {
     const merchant = trustedMerchant(ctx);
-    const app = merchant.wechat;
-    const upstream = { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
+    // Own app, the service provider's, or through the third-party platform (WechatAppsService).
+    const upstream = this.apps.upstream(merchant, code, ctx.traceId);
     // Idempotent: the same code gets the same answer (single-flight, cache, Redis claim).
     const { result, source, codeDigest } = await this.exchanges.exchange(upstream, code, ctx.traceId);
     if (source !== 'wechat') this.metrics.exchangeReused(source);
@@ -54,6 +54,6 @@ export class AssistService {
     // Not an open redirector: only the merchant's own hosts (29062).
     const check = checkRedirectUrl(dto.url, merchant.redirectHosts);
     if (!check.ok) throw new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, `url: ${check.reason}`);
-    return { code: 0, url: this.wechat.authorizeUrl(merchant.wechat.appId, dto.url, dto.scope, dto.state) };
+    return { code: 0, url: this.apps.authorizeUrl(merchant, dto.url, dto.scope, dto.state) };
   }
 }

@@ -18,6 +18,8 @@ import { SNAPSHOT_USER_REFUSED } from '../wechat/wechat-snapshot-user';
 import { AuthChannel, authChannelOf, AUTO_CHANNEL } from '../channel-auth/auth-channel';
 import { isAlipayBrowser } from '../channel-auth/alipay-browser';
 import { AlipayRelayService } from './alipay-relay.service';
+import { ownAppsOnly, WechatAppsService } from './wechat-apps.service';
+import { DouyinOAuthService } from '../douyin/douyin-oauth.service';
 import {
   AuthFlow,
   codeDigest,
@@ -52,6 +54,8 @@ export type AuthData =
       openId?: string;
       userId?: string;
       accessToken?: string;
+      /** The WeChat app the openId belongs to (2.0.6 only: the dialect whose answer carries extras). */
+      wxAppId?: string;
       unionId?: string;
       snapshotUser?: true;
       nickname?: string;
@@ -107,6 +111,9 @@ export const WECHAT_CALLBACK_PATH = 'channel/auth/callback/wechat';
 /** The path of the gateway's own Alipay callback (Alipay's redirect_uri), below the module's prefix. */
 export const ALIPAY_CALLBACK_PATH = 'channel/auth/callback/alipay';
 
+/** The gateway's Douyin callback: the redirect_uri to register on the Douyin app (Douyin takes no query in it). */
+export const DOUYIN_CALLBACK_PATH = 'channel/auth/callback/douyin';
+
 /**
  * No DaxPay 2.0 SDK has a model for the channel-auth routes, so a 2.0.6
  * client checks data.sign over whatever data carries (SPEC's rule) and
@@ -143,9 +150,18 @@ export class ChannelAuthService {
     private readonly logger: AssistLogger,
     // Optional so a WeChat-only construction (unit tests) keeps working; the module always provides it.
     @Optional() private readonly alipay?: AlipayRelayService,
+    // Optional for the same reason: without it a merchant's own WeChat app is used, as before.
+    @Optional() private readonly wechatApps?: WechatAppsService,
+    @Optional() private readonly douyin?: DouyinOAuthService,
     // DaxPay Open's platform key signs the get-openid return; absent in constructions without the Open routes.
     @Optional() @InjectOpenOptions() private readonly open?: ResolvedOpenOptions,
   ) {}
+
+  /** The merchant's WeChat app resolver; a construction without one (unit tests) knows own apps only. */
+  private get apps(): WechatAppsService {
+    if (this.wechatApps) return this.wechatApps;
+    return ownAppsOnly(this.wechat);
+  }
 
   /** The gateway's callback URL WeChat redirects to, or null when hosted authorization is off. */
   callbackUrl(): string | null {
@@ -219,8 +235,8 @@ export class ChannelAuthService {
    */
   async wechatCallback(query: { code?: string; state?: string }, ctx: AssistRequestContext): Promise<BrowserOutcome> {
     const found = await this.flowOfState(query.state);
-    // An Alipay flow's state is completed by Alipay's callback only (its code is Alipay's).
-    if (!found || found.flow.channel === 'ali_pay') {
+    // Another channel's flow is completed by its own callback only (its code is that channel's).
+    if (!found || (found.flow.channel ?? 'wechat_pay') !== 'wechat_pay') {
       this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { reason: query.state ? 'unknown or expired state' : 'no state' });
       return page(PAGES.badLink());
     }
@@ -277,6 +293,31 @@ export class ChannelAuthService {
   }
 
   /**
+   * Douyin's redirect to the gateway after the silent authorization: `code`
+   * and `state`. As for Alipay: the state must be one this gateway minted
+   * for a Douyin flow and still holds; the flow is completed once.
+   */
+  async douyinCallback(query: { code?: string; state?: string }, ctx: AssistRequestContext): Promise<BrowserOutcome> {
+    const found = await this.flowOfState(query.state);
+    if (!found || found.flow.channel !== 'douyin') {
+      this.logger.warn(ctx.traceId, 'channel_auth.callback_refused', { channel: 'douyin', reason: query.state ? 'unknown or expired state' : 'no state' });
+      return page(PAGES.badLink());
+    }
+    const { merchant, queryCode, flow } = found;
+    const code = query.code;
+    if (code === undefined || code === '' || code.length > 128 || /\s/.test(code)) {
+      // Silent authorization has no consent to decline: no usable code means Douyin could not authorize.
+      const after = await this.fail(merchant, queryCode, flow, 'Douyin came back without an authorization code');
+      return after.status === 'success' || returnsToMerchant(flow) ? this.finished(queryCode, after) : page(PAGES.noCode('Douyin'));
+    }
+    const completion = await this.complete(merchant, queryCode, flow, code, ctx);
+    if (completion.kind === 'taken') {
+      return completion.flow.status === 'waiting' ? page(PAGES.inProgress()) : this.finished(queryCode, completion.flow);
+    }
+    return this.finished(queryCode, completion.flow);
+  }
+
+  /**
    * The signed jump link (redirect-back): inside WeChat, 302 to WeChat's
    * authorize URL for a new flow, or the one this same link started (a
    * refresh resumes it; a finished one goes straight back); outside WeChat,
@@ -294,9 +335,11 @@ export class ChannelAuthService {
       return page(merchant.alipay ? PAGES.openInWechatOrAlipay(selfUrl) : PAGES.openInWechat(selfUrl));
     }
     if (!auto && picked === 'wechat_pay' && !isWechatBrowser(userAgent)) return page(PAGES.openInWechat(selfUrl));
+    // Douyin's silent_auth only works inside the Douyin app; elsewhere Douyin's own page says so.
+
 
     // Per channel: one AUTO link opened in WeChat and in Alipay makes two flows.
-    const jumpKey = input.sign ? flowKeys.jump(merchant, picked === 'ali_pay' ? `${input.sign}\u0000ali_pay` : input.sign) : undefined;
+    const jumpKey = input.sign ? flowKeys.jump(merchant, picked === 'wechat_pay' ? input.sign : `${input.sign}\u0000${picked}`) : undefined;
     let ref = jumpKey ? openRef(await this.store.get(jumpKey), jumpKey, merchant) : undefined;
     if (!ref) {
       const queryCode = mintFlowToken();
@@ -436,6 +479,9 @@ export class ChannelAuthService {
   private redirectTarget(merchant: Merchant, authPath: string | undefined, queryCode: string, channel: AuthChannel = 'wechat_pay'): { mode: FlowMode; redirectUri: string } {
     const path = present(authPath);
     if (path === undefined) return { mode: 'qr', redirectUri: this.requireCallback(channel) };
+    if (channel === 'douyin') {
+      throw AssistException.invalidField('authPath', "is not available for channel douyin: Douyin's redirect_uri must be the registered one, without a query (omit authPath: the gateway's callback)");
+    }
     let target: URL;
     if (path.startsWith('/') && !path.startsWith('//')) {
       // DaxPay's authPath: a page on the gateway's own web front, below its public base URL.
@@ -455,16 +501,17 @@ export class ChannelAuthService {
 
   /** The channel a request names, for this merchant (ali_pay only with an Alipay app and the Alipay relay; 29401 otherwise). */
   private channelOf(merchant: Merchant, channel: string, authType: string | undefined): AuthChannel {
-    return authChannelOf(channel, authType, merchant.alipay !== undefined && this.alipay !== undefined);
+    return authChannelOf(channel, authType, merchant.alipay !== undefined && this.alipay !== undefined, merchant.douyin !== undefined && this.douyin !== undefined);
   }
 
   private authorizeUrl(merchant: Merchant, channel: AuthChannel, redirectUri: string, state: string): string {
     if (channel === 'ali_pay' && merchant.alipay && this.alipay) return this.alipay.authorizeUrl(merchant.alipay, redirectUri, undefined, state);
-    return this.wechat.authorizeUrl(merchant.wechat.appId, redirectUri, 'snsapi_base', state);
+    if (channel === 'douyin' && merchant.douyin && this.douyin) return this.douyin.authorizeUrl(merchant.douyin, redirectUri, state);
+    return this.apps.authorizeUrl(merchant, redirectUri, 'snsapi_base', state);
   }
 
   private requireCallback(channel: AuthChannel = 'wechat_pay'): string {
-    const url = channel === 'ali_pay' ? this.publicRouteUrl(ALIPAY_CALLBACK_PATH) : this.callbackUrl();
+    const url = channel === 'ali_pay' ? this.publicRouteUrl(ALIPAY_CALLBACK_PATH) : channel === 'douyin' ? this.publicRouteUrl(DOUYIN_CALLBACK_PATH) : this.callbackUrl();
     if (!url) throw hostedOff('the gateway-hosted callback');
     return url;
   }
@@ -519,7 +566,7 @@ export class ChannelAuthService {
     // A code goes to one flow: the same code replayed into another flow (its own state, someone else's
     // code) would otherwise be answered from the idempotent exchange with the other payer's identity.
     const flowId = flowKeys.flow(queryCode);
-    const codeKey = flowKeys.code(flow.channel === 'ali_pay' ? `alipay:${merchant.alipay?.appId ?? ''}` : merchant.wechat.appId, code);
+    const codeKey = flowKeys.code(this.codeScope(merchant, flow.channel ?? 'wechat_pay'), code);
     if ((await this.store.setIfAbsent(codeKey, flowId, CHANNEL_AUTH_TTL_MS)) !== flowId) {
       this.logger.warn(ctx.traceId, 'channel_auth.code_of_another_flow', { mchNo: merchant.mchNo, queryCode: mask(queryCode) });
       return { kind: 'done', flow: await this.fail(merchant, queryCode, flow, CODE_OF_ANOTHER_FLOW) };
@@ -573,8 +620,8 @@ export class ChannelAuthService {
   /** One code through the idempotent exchange; WeChat's refusal and a refused snapshot user are `ok: false`. */
   private async exchange(merchant: Merchant, channel: AuthChannel, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
     if (channel === 'ali_pay') return this.exchangeAlipay(merchant, code, ctx);
-    const app = merchant.wechat;
-    const upstream = { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
+    if (channel === 'douyin') return this.exchangeDouyin(merchant, code, ctx);
+    const upstream = this.apps.upstream(merchant, code, ctx.traceId);
     const { result, codeDigest: digest, source } = await this.exchanges.exchange(upstream, code, ctx.traceId);
     if (!result.ok) {
       this.logger.warn(ctx.traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: digest });
@@ -587,7 +634,8 @@ export class ChannelAuthService {
     }
     ctx.answered = { event: 'wechat.exchanged', fields: { code: digest, openId: mask(openId), source } };
     const profile = await this.profile(merchant, openId, accessToken, scope, ctx);
-    return { ok: true, identity: { openId, accessToken, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }), ...profile } };
+    const wxAppId = upstream.app.appId;
+    return { ok: true, identity: { openId, accessToken, wxAppId, ...(unionId !== undefined && { unionId }), ...(snapshotUser && { snapshotUser }), ...profile } };
   }
 
   /**
@@ -627,6 +675,40 @@ export class ChannelAuthService {
     return { ok: true, identity: { ...(identity.userId !== undefined && { userId: identity.userId }), ...(identity.openId !== undefined && { openId: identity.openId }) } };
   }
 
+  /** Whose codes a code is: a code completes one flow of that app only. */
+  private codeScope(merchant: Merchant, channel: AuthChannel): string {
+    if (channel === 'ali_pay') return `alipay:${merchant.alipay?.appId ?? ''}`;
+    if (channel === 'douyin') return `douyin:${merchant.douyin?.clientKey ?? ''}`;
+    return this.apps.appOf(merchant).appId;
+  }
+
+  /**
+   * One Douyin code (H5 silent_auth) through the idempotent exchange, with
+   * Douyin's own breaker and metrics channel; a refusal is `ok: false` with
+   * Douyin's description and error_code.
+   */
+  private async exchangeDouyin(merchant: Merchant, code: string, ctx: AssistRequestContext): Promise<ExchangeOutcome> {
+    const app = merchant.douyin;
+    const douyin = this.douyin;
+    if (!app || !douyin) return { ok: false, msg: 'the merchant has no Douyin app configured (merchant douyin)' };
+    const upstream = {
+      // Prefixed: a Douyin client key never shares cache keys with a WeChat app id.
+      app: { appId: `douyin:${app.clientKey}`, appSecret: app.clientSecret },
+      base: douyin.apiBase,
+      channel: 'Douyin',
+      metricChannel: 'douyin' as const,
+      breaker: 'douyin',
+      call: () => douyin.exchangeCode(app, code),
+    };
+    const { result, codeDigest: digest, source } = await this.exchanges.exchange(upstream, code, ctx.traceId);
+    if (!result.ok) {
+      this.logger.warn(ctx.traceId, 'douyin.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: digest });
+      return { ok: false, msg: result.reason };
+    }
+    ctx.answered = { event: 'douyin.exchanged', fields: { code: digest, openId: mask(result.token.openId), source } };
+    return { ok: true, identity: { openId: result.token.openId, accessToken: result.token.accessToken } };
+  }
+
   /** `flag` takes effect only where the answer can carry the flag; elsewhere a snapshot user is refused. */
   private flagsSnapshotUsers(merchant: Merchant): boolean {
     return merchant.snapshotUsers === 'flag' && EXTRA_FIELD_DIALECTS.has(merchant.dialect);
@@ -646,6 +728,7 @@ export class ChannelAuthService {
       ...(identity.userId !== undefined && { userId: identity.userId }),
       ...(identity.accessToken !== undefined && { accessToken: identity.accessToken }),
       status: 'success',
+      ...(extras && identity.wxAppId !== undefined && { wxAppId: identity.wxAppId }),
       ...(extras && identity.unionId !== undefined && { unionId: identity.unionId }),
       ...(extras && identity.snapshotUser && { snapshotUser: true as const }),
       ...(extras && identity.nickname !== undefined && { nickname: identity.nickname }),

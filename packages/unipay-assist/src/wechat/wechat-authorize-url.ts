@@ -6,7 +6,7 @@ export type WechatScope = 'snsapi_base' | 'snsapi_userinfo';
  */
 export function buildAuthorizeUrl(
   openBase: string,
-  params: { appId: string; redirectUri: string; scope?: WechatScope; state?: string },
+  params: { appId: string; redirectUri: string; scope?: WechatScope; state?: string; componentAppId?: string },
 ): string {
   const base = openBase.replace(/\/+$/, '');
   return (
@@ -16,6 +16,8 @@ export function buildAuthorizeUrl(
     `&response_type=code` +
     `&scope=${params.scope ?? 'snsapi_base'}` +
     `&state=${encodeURIComponent(params.state ?? '')}` +
+    // A third-party platform authorizing for the official account: its own appid, after state (WeChat's documented order).
+    (params.componentAppId !== undefined ? `&component_appid=${encodeURIComponent(params.componentAppId)}` : '') +
     `#wechat_redirect`
   );
 }

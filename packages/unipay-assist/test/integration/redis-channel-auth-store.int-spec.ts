@@ -28,6 +28,15 @@ describe('RedisChannelAuthStore', () => {
     await redis.del(...keys);
   });
 
+  it("as the WeChat platform's store (kind wechat-component): its own key kind", async () => {
+    const keyPrefix = uniquePrefix('component-keys');
+    const store = new RedisChannelAuthStore(redis, { keyPrefix, kind: 'wechat-component' });
+    await store.set('ticket:wxplatform', 'sealed', 1000);
+    expect(await redis.keys(`${keyPrefix}*`)).toEqual([`${keyPrefix}wechat-component:{ticket:wxplatform}`]);
+    expect(await store.get('ticket:wxplatform')).toBe('sealed');
+    await redis.del(`${keyPrefix}wechat-component:{ticket:wxplatform}`);
+  });
+
   it('answers 29310 when Redis is down (never a silent miss)', async () => {
     const down = await PrivateRedis.start();
     const client = new Redis(`redis://127.0.0.1:${down.port}`, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });

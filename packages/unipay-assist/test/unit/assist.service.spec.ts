@@ -1,5 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { CodeExchangeService, ExchangeOutcome, ExchangeSource, UpstreamExchange } from '../../src/exchange/code-exchange.service';
+import { WechatAppsService } from '../../src/relay/wechat-apps.service';
 import { AssistService } from '../../src/relay/assist.service';
 import { WxAuthUrlDto } from '../../src/http/dto/wx-auth-url.dto';
 import { AssistException } from '../../src/kernel/assist.exception';
@@ -60,6 +61,8 @@ describe('AssistService (unit: fake WeChat service and exchange, recording logge
     const moduleRef = await Test.createTestingModule({
       providers: [
         AssistService,
+        // The real resolver: a merchant's own app needs nothing but the WeChat service.
+        WechatAppsService,
         { provide: WechatOAuthService, useValue: wechat },
         { provide: CodeExchangeService, useValue: exchanges },
         { provide: AssistLogger, useValue: logger },

@@ -154,7 +154,8 @@ describe('ChannelAuthService', () => {
     const again = await Promise.all([service.wechatCallback({ code, state }, ctx()), service.wechatCallback({ code, state }, ctx())]);
     for (const a of again) expect(a).toEqual(first);
     expect(wechat.calls).toBe(1);
-    expect(await read(queryCode)).toEqual({ code: 0, openId: 'oA', accessToken: 'AT_oA_secret', status: 'success' });
+    // 2.0.6 carries which app the openId belongs to (wxAppId).
+    expect(await read(queryCode)).toEqual({ code: 0, openId: 'oA', accessToken: 'AT_oA_secret', status: 'success', wxAppId: APP.appId });
   });
 
   it('two concurrent callbacks with the same code make one WeChat call, both done', async () => {
@@ -285,9 +286,15 @@ describe('ChannelAuthService', () => {
         openId: 'oSnapF',
         accessToken: 'AT_oSnapF_secret',
         status: 'success',
+        wxAppId: APP.appId,
         snapshotUser: true,
       });
       expect(await service.auth(ctx('MFLAG30'), { channel: 'wechat_pay', authCode: wechat.issue('oSnapF30', { snapshot: true }) })).toEqual({ code: 1, msg: SNAPSHOT_REFUSED });
+    });
+
+    it("answers the openId's app (wxAppId) to 2.0.6 merchants only", async () => {
+      expect(await service.auth(ctx('M20'), { channel: 'wechat_pay', authCode: wechat.issue('oW') })).toMatchObject({ wxAppId: APP.appId });
+      expect(await service.auth(ctx('M30'), { channel: 'wechat_pay', authCode: wechat.issue('oW3') })).not.toHaveProperty('wxAppId');
     });
 
     it('passes unionid through for 2.0.6 merchants only', async () => {

@@ -7,7 +7,7 @@ import { parseChinaDateTime } from '../../../wire/src/signing/china-time';
 import { SIGN_TYPES, SignType } from '../../../wire/src/signing/sign-type';
 import { daxpay3Reference } from '../../../../test/support/daxpay3-reference';
 
-// ../shared/daxpay-3.0-vectors.json, computed by DaxPay 3.0.0's own PaySignUtil and beans.
+// docs/vectors/daxpay-3.0-vectors.json, computed by DaxPay 3.0.0's own PaySignUtil and beans.
 interface Vector {
   name: string;
   kind: 'request' | 'answer';

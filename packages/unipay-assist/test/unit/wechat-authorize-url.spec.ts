@@ -17,6 +17,14 @@ describe('buildAuthorizeUrl', () => {
     expect(names).toEqual(['appid', 'redirect_uri', 'response_type', 'scope', 'state']);
   });
 
+  it("a third-party platform's URL adds component_appid after state, before the fragment", () => {
+    const url = buildAuthorizeUrl('https://open.weixin.qq.com', { appId: 'wxaccount', redirectUri: 'https://a.example/cb', state: 's', componentAppId: 'wxplatform' });
+    expect(url).toBe(
+      'https://open.weixin.qq.com/connect/oauth2/authorize?appid=wxaccount&redirect_uri=https%3A%2F%2Fa.example%2Fcb' +
+        '&response_type=code&scope=snsapi_base&state=s&component_appid=wxplatform#wechat_redirect',
+    );
+  });
+
   it('defaults scope to snsapi_base and state to empty', () => {
     expect(buildAuthorizeUrl('https://open.weixin.qq.com', { appId: 'wx1', redirectUri: 'http://a.example/' })).toBe(
       'https://open.weixin.qq.com/connect/oauth2/authorize?appid=wx1&redirect_uri=http%3A%2F%2Fa.example%2F' +

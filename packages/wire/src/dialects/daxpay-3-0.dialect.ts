@@ -14,7 +14,7 @@ import { AnswerSigning, WireAnswer, WireDialect } from './wire-dialect';
 export const DAXPAY3_OPERATION_FAIL = 20080;
 
 /**
- * DaxPay 3.0 (tag 3.0.0; facts in ../shared/DAXPAY-3.0.md and docs/daxpay-dialects.md):
+ * DaxPay 3.0 (tag 3.0.0; facts in docs/wire.md and docs/daxpay-dialects.md):
  * - request: the sign covers the route DTO's declared fields (the Java param
  *   bean's), computed by PaySignUtil (sorted, `\` and `"` removed, the whole
  *   string with `&key=` upper-cased); `mchNo` and `appId` always sent;

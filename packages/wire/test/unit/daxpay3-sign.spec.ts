@@ -19,7 +19,7 @@ import { compareCaseInsensitive } from '../../src/signing/java-case-insensitive'
 import { SIGN_TYPES } from '../../src/signing/sign-type';
 import { UnsignableValueError } from '../../src/signing/unsignable-value-error';
 
-// Copied from ../shared/daxpay-3.0-vectors.json: computed with DaxPay 3.0.0's
+// Copied from docs/vectors/daxpay-3.0-vectors.json: computed with DaxPay 3.0.0's
 // own PaySignUtil and beans (server and SDK copies agree), secret 123456.
 interface Vector {
   name: string;

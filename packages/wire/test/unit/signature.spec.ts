@@ -1,7 +1,7 @@
 import { canonicalString, signString } from '../../src/signing/sign-string';
 import { sign, signEquals, verify, withSign } from '../../src/signing/signature';
 
-// The public vectors of ../shared/SPEC.md (secret 123456).
+// The seed contract's public vectors (docs/wire.md, docs/vectors/seed.json; secret 123456).
 const REQUEST = {
   code: '061Xy0ll2Qq1Fh4qGxml2Z0Tdl1Xy0lX',
   clientIp: '127.0.0.1',

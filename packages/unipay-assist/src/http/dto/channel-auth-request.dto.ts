@@ -5,7 +5,7 @@ import { IsNotBlank } from './validators';
 
 /** The fields every DaxPay 3.0 channel-auth param declares: which channel, and which of its auth types. */
 export class ChannelAuthRequestDto extends AssistRequestDto {
-  @IsDefined({ message: 'channel is required (wechat_pay or ali_pay)' })
+  @IsDefined({ message: 'channel is required (wechat_pay, ali_pay or douyin)' })
   @IsString()
   @IsNotBlank()
   @IsIn(AUTH_CHANNELS, { message: `channel must be one of ${AUTH_CHANNELS.join(', ')}` })

@@ -2,8 +2,8 @@ import { AuthChannel } from '../../channel-auth/auth-channel';
 import { AssistException } from '../../kernel/assist.exception';
 import { AssistErrorCode } from '@unipay-assist/wire';
 
-/** DaxPay Open's channel codes (`wechat`, `alipay`) to the relay's flows' (`wechat_pay`, `ali_pay`). */
-const FLOW_CHANNEL: Readonly<Record<string, AuthChannel>> = { wechat: 'wechat_pay', alipay: 'ali_pay' };
+/** DaxPay Open's channel codes (`wechat`, `alipay`, `douyin`) to the relay's flows' (`wechat_pay`, `ali_pay`, `douyin`). */
+const FLOW_CHANNEL: Readonly<Record<string, AuthChannel>> = { wechat: 'wechat_pay', alipay: 'ali_pay', douyin: 'douyin' };
 
 /**
  * The flow channel of an Open channel-auth request: DaxPay Open picks its
@@ -17,7 +17,7 @@ export function openAuthChannel(channel: string | undefined, authType: string | 
   if (!flow)
     throw new AssistException(
       AssistErrorCode.CHANNEL_AUTH_UNSUPPORTED,
-      `channel ${named}: channel auth serves wechat and alipay on this gateway`,
+      `channel ${named}: channel auth serves wechat, alipay and douyin on this gateway`,
     );
   if (type !== undefined && type !== named) {
     throw AssistException.invalidField(
@@ -28,14 +28,8 @@ export function openAuthChannel(channel: string | undefined, authType: string | 
   return flow;
 }
 
-/** get-openid's authType: WeChat and Alipay; Douyin is DaxPay Open's too, not this gateway's yet. */
+/** get-openid's authType: WeChat, Alipay and Douyin (a merchant without the channel's app gets 29401 from the flow). */
 export function openLinkChannel(authType: string): AuthChannel {
-  if (authType === 'douyin') {
-    throw new AssistException(
-      AssistErrorCode.CHANNEL_AUTH_UNSUPPORTED,
-      'authType douyin: not supported on this gateway yet (wechat and alipay are)',
-    );
-  }
   const flow = FLOW_CHANNEL[authType];
   if (!flow) throw AssistException.invalidField('authType', 'must be wechat, alipay or douyin');
   return flow;

@@ -1,5 +1,6 @@
 import { Get, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { WechatAppsService } from '../../relay/wechat-apps.service';
 import { InjectOpenOptions, MP_VERIFY_CODE, ResolvedOpenOptions } from '../../daxpay-open/open.options';
 import { AssistException } from '../../kernel/assist.exception';
 import { AssistRequestContext } from '../../kernel/request-context';
@@ -29,6 +30,7 @@ export class OpenPagesController {
     protected readonly channelAuth: ChannelAuthService,
     protected readonly adapterHost: HttpAdapterHost,
     @InjectOpenOptions() protected readonly open: ResolvedOpenOptions,
+    protected readonly wechatApps: WechatAppsService,
   ) {}
 
   @Get('unipay/callback/ping')
@@ -47,7 +49,8 @@ export class OpenPagesController {
     if (channel === 'wechat_pay') {
       if (f.wxAppId === undefined || f.wxAppId.trim() === '')
         throw AssistException.invalidField('wxAppId', 'is required when authType is wechat');
-      if (f.wxAppId !== merchant.wechat.appId)
+      // The app the payer's openId will belong to: the merchant's own, or the gateway's service-provider app.
+      if (f.wxAppId !== this.wechatApps.appOf(merchant).appId)
         throw AssistException.invalidField('wxAppId', "is not this merchant's WeChat app");
     }
     const outcome = await this.channelAuth.openGetOpenId(ctx, { channel, redirectUrl: f.redirectUrl ?? '' });
