@@ -17,7 +17,7 @@ const shared = {
   moduleNameMapper: {
     '^@unipay-assist/(wire|client|simulator|cli)$': '<rootDir>/packages/$1/src/index.ts',
     '^unipay-assist$': '<rootDir>/packages/unipay-assist/src/index.ts',
-    '^unipay-assist/(health|metrics|openapi)$': '<rootDir>/packages/unipay-assist/src/$1/index.ts',
+    '^unipay-assist/(health|metrics|openapi|doctor)$': '<rootDir>/packages/unipay-assist/src/$1/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/test/hosts', '<rootDir>/bench/.ref', '/dist/'],
 };
