@@ -29,6 +29,8 @@ export const MERCHANT_30: MerchantInput = {
   signType: 'HMAC_SHA256',
   signSecret: 'secret-30',
   dialect: 'daxpay-3.0',
+  // Pinned: only 3.0 is accepted, so its own window (|now − reqTime| ≤ reqTimeout) applies, not the strictest of 3.0's and the multi line's.
+  strictDialect: true,
   redirectHosts: ['127.0.0.1:*', 'localhost:*'],
 };
 export const MERCHANT_30_MD5: MerchantInput = { ...MERCHANT_30, mchNo: 'M3000000005', appId: 'A3000000005', signType: 'MD5' };

@@ -55,11 +55,11 @@ export function channelAuthStoreContract(make: () => ChannelAuthStore | Promise<
   });
 }
 
-/** Polls (no fixed sleep) until `done`, for at most 5 s. */
+/** Polls (no fixed sleep) until `done`, for at most 20 s (a bound for a loaded machine, not an expected time). */
 async function waitUntil(done: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 20_000;
   while (!(await done())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 5 s');
+    if (Date.now() > deadline) throw new Error('condition not met within 20 s');
     await new Promise((r) => setTimeout(r, 10));
   }
 }

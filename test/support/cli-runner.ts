@@ -17,9 +17,10 @@ export interface BuiltCli {
  * Transpiles the CLI's sources (no type check, a few ms) into a temp dir and
  * runs its bin entry as a real child process, as a shell user would.
  */
-export function buildCli(): BuiltCli {
-  // The CLI and everything it imports: it must stay this small (no NestJS).
-  const build = transpilePackages(['@unipay-assist/cli', '@unipay-assist/client', '@unipay-assist/wire']);
+export function buildCli(options: { doctor?: boolean } = {}): BuiltCli {
+  // The CLI and everything it imports: it must stay this small (no NestJS). `doctor` also needs the
+  // module's unipay-assist/doctor entry (still no NestJS), loaded only when that command runs.
+  const build = transpilePackages(['@unipay-assist/cli', '@unipay-assist/client', '@unipay-assist/wire', ...(options.doctor ? (['unipay-assist'] as const) : [])]);
   const bin = join(build.dir, 'node_modules/@unipay-assist/cli/main.js');
   return {
     run: (args, env = {}) =>

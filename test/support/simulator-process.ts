@@ -25,7 +25,8 @@ export async function startSimulatorProcess(env: Record<string, string> = {}): P
   proc.stdout.on('data', (d: Buffer) => (text += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (text += d.toString()));
   const baseUrl = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`simulator did not start: ${text}`)), 10_000);
+    // A bound for a process that never starts, sized for a loaded machine (node's own start alone can take seconds).
+    const timer = setTimeout(() => fail(new Error(`simulator did not start: ${text}`)), 30_000);
     const look = () => {
       const m = /simulator on (http:\/\/\S+)/.exec(text);
       if (m) {

@@ -17,6 +17,7 @@ const PACKAGES: Readonly<Record<string, string>> = {
   'unipay-assist/health': 'packages/unipay-assist/src/health',
   'unipay-assist/metrics': 'packages/unipay-assist/src/metrics',
   'unipay-assist/openapi': 'packages/unipay-assist/src/openapi',
+  'unipay-assist/doctor': 'packages/unipay-assist/src/doctor',
 };
 export type WorkspacePackage = keyof typeof PACKAGES;
 

@@ -23,6 +23,11 @@ export const DEMO_MINI_PROGRAM: SimulatedMiniProgram = {
  */
 export const DEMO_ALIPAY_APP_ID = '2021000000000001';
 
+/**
+ * The demo merchant has no `dialect`: every DaxPay generation's client is
+ * answered as the generation its wire names (docs/troubleshooting.md, "Try
+ * your own DaxPay SDK").
+ */
 export const DEMO_MERCHANT: MerchantInput = {
   mchNo: 'M1000000001',
   appId: 'A1000000001',
@@ -32,4 +37,16 @@ export const DEMO_MERCHANT: MerchantInput = {
   signSecret: '123456',
   reqTimeout: 300,
   redirectHosts: ['localhost:*', '127.0.0.1:*', '[::1]:*'],
+};
+
+/**
+ * The late multi-merchant SDK (up to 3.0.1.beta1) sends what the early one
+ * sends, and only its answer differs: the wire cannot tell them apart, so
+ * configuration does. This second demo merchant is configured for it.
+ */
+export const DEMO_MULTI_LATE_MERCHANT: MerchantInput = {
+  ...DEMO_MERCHANT,
+  mchNo: 'M1000000002',
+  appId: 'A1000000002',
+  dialect: 'daxpay-multi-late',
 };

@@ -4,7 +4,7 @@ import { assistConfig } from 'unipay-assist';
 import { AssistModule } from 'unipay-assist';
 import { AssistModuleOptions } from 'unipay-assist';
 import { MerchantInput } from 'unipay-assist';
-import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT } from './demo-merchant';
+import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT, DEMO_MULTI_LATE_MERCHANT } from './demo-merchant';
 import { DEMO_COMPONENT_MERCHANT, DEMO_MODES_OPTIONS, DEMO_SP_MERCHANT } from './demo-wechat-modes';
 import { DEMO_OPEN_MERCHANT } from './demo-open';
 import { DemoPageController } from './demo-page.controller';
@@ -72,9 +72,9 @@ export class DemoModule {
   }
 }
 
-/** The demo merchant (the default one), and the DaxPay Open demo merchant when its keys were made. */
+/** The demo merchant (the default one), the late multi-line one, and the DaxPay Open demo merchant when its keys were made. */
 function demoMerchants(demo: DemoModuleOptions): MerchantInput[] {
-  const merchants = [demoMerchant(demo)];
+  const merchants = [demoMerchant(demo), DEMO_MULTI_LATE_MERCHANT];
   if (demo.open) merchants.push({ ...DEMO_OPEN_MERCHANT, signPublicKey: demo.open.merchantPublicKey });
   // The service-provider and third-party-platform merchants, served by the embedded simulator.
   if (demo.wechatModes) merchants.push(DEMO_SP_MERCHANT, DEMO_COMPONENT_MERCHANT);

@@ -26,6 +26,8 @@ export const CLI_EXIT = {
   BAD_ANSWER_SIGN: 4,
   /** The relay was unreachable, timed out, or did not answer with its envelope. */
   NETWORK: 5,
+  /** `doctor` found something wrong (a FAIL row, or settings it could not read). */
+  DOCTOR_FAILED: 6,
 } as const;
 
 export interface CliIo {
@@ -112,9 +114,29 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
     io.out(`${JSON.stringify({ openId: result.openId })}\n`);
   });
 
+  program
+    .command('doctor')
+    .description(
+      'check the merchants and settings the relay would start with, without touching a real payer: secrets and keys, redirect hosts, ' +
+        'each WeChat and Alipay app (probed with a deliberately invalid code), Redis and its topology; one row per merchant and check',
+    )
+    .addOption(new Option('--merchants-file <path>', 'JSON or YAML merchants file').env('ASSIST_MERCHANTS_FILE'))
+    .addOption(new Option('--wechat-api-base <url>', "WeChat's API base (default WeChat's own)").env('WECHAT_API_BASE'))
+    .addOption(new Option('--alipay-gateway <url>', "Alipay's gateway.do (default Alipay's own)").env('ALIPAY_GATEWAY'))
+    .option('--no-probes', 'skip the WeChat and Alipay probes (local checks and Redis only)')
+    .option('--json', 'print the report as JSON instead of a table', false)
+    .option('--timeout <ms>', 'per probe and for Redis, in ms', positiveInt, 5000)
+    .action(async (opts: { merchantsFile?: string; wechatApiBase?: string; alipayGateway?: string; probes: boolean; json: boolean; timeout: number }) => {
+      // Loaded only for this command: the other commands stay free of the relay's modules.
+      const { doctorFromEnvironment } = await import('./doctor.command');
+      setExit(await doctorFromEnvironment(opts, process.env, io));
+    });
+
   addOpenCommands(program, (text) => io.out(text));
 
-  program.hook('postAction', () => setExit(CLI_EXIT.OK));
+  program.hook('postAction', (_program, action) => {
+    if (action.name() !== 'doctor') setExit(CLI_EXIT.OK);
+  });
   return program;
 }
 

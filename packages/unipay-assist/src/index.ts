@@ -77,3 +77,11 @@ export { ComponentTokenService } from './relay/component-token.service';
 export { SIGN_TYPES, isSignType, parseSignType } from '@unipay-assist/wire';
 export type { SignType } from '@unipay-assist/wire';
 export { sign, verify, withSign } from '@unipay-assist/wire';
+
+// Operator self-test (`unipay-assist doctor`), also callable by a host at start with the module's options
+export { runDoctor, formatDoctorTable, doctorOptionsFromEnv, DOCTOR_PROBE_CODE } from './doctor';
+export type { DoctorOptions, DoctorReport, DoctorRow, DoctorStatus } from './doctor';
+
+// Which DaxPay generation signed a request (docs/daxpay-detection.md)
+export { detectGeneration, GENERATION_MARKERS } from '@unipay-assist/wire';
+export type { Detection, DialectPreferences, GenerationMarker, WireFacts } from '@unipay-assist/wire';

@@ -12,6 +12,7 @@ export * from './signing/hutool-json';
 export * from './signing/java-case-insensitive';
 export * from './signing/daxpay3-sign';
 export * from './signing/daxpay3-result';
+export * from './signing/zoned-date-time';
 export * from './signing/daxpay-open-sign';
 export * from './signing/daxpay-open-keys';
 export * from './signing/daxpay-open-result';
@@ -23,6 +24,8 @@ export * from './dialects/dialects';
 export * from './dialects/business-data';
 export * from './dialects/outer-codes';
 export * from './dialects/signed-field-pick';
+export * from './dialects/generation-detection';
+export * from './dialects/sign-diagnosis';
 export * from './dialects/open-codes';
 
 // Codes and helpers the wire's users share

@@ -132,12 +132,12 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
       expect(metrics).toContain('process_cpu_user_seconds_total');
     });
 
-    it("writes a quiet gateway's request line within a couple of seconds (buffered stdout, flushed every second)", async () => {
+    it("writes a quiet gateway's request line with no more traffic (buffered stdout, flushed every second)", async () => {
       const answer = await post(demo.base, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/pay/return' }));
       expect(answer.json).toMatchObject({ code: 0 });
       // One small line is far below the 4 KiB buffer: only the periodic flush can bring it out.
       const traceId = String(answer.json.traceId);
-      expect(await waitFor(() => demo.lines.some((l) => l.includes(`"traceId":"${traceId}"`)), 3000)).toBe(true);
+      expect(await waitFor(() => demo.lines.some((l) => l.includes(`"traceId":"${traceId}"`)))).toBe(true);
     });
 
     it("makes the DaxPay Open demo merchant's and the platform's key pairs, says where the client's files are, and answers a client using them", async () => {
@@ -160,7 +160,7 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
     it('finishes an in-flight request on SIGTERM, closes Redis and exits 0, logging JSON lines with traceIds and no secrets', async () => {
       const code = `slowcode${adapter}0001`;
       const pending = post(demo.base, 'getWxAccessToken', signedBody({ code }));
-      expect(await waitFor(() => wechat.received.includes(code), 5000)).toBe(true);
+      expect(await waitFor(() => wechat.received.includes(code))).toBe(true);
       // 'close', not 'exit': stdout may still hold the last lines when the process has exited.
       const exited = once(demo.proc, 'close');
       demo.proc.kill('SIGTERM');

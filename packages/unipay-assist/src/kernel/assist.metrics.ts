@@ -20,8 +20,13 @@ export type ExchangeReuse = 'cache' | 'joined' | 'peer';
  * Calls sit on the request path: implementations must be cheap and never throw.
  */
 export interface AssistMetrics {
-  /** One answered request: route name (`getWxAccessToken`, `getWxAuthUrl`, or `other` under the prefix) and envelope code. */
-  request(route: string, code: number): void;
+  /**
+   * One answered request: route name (`getWxAccessToken`, `getWxAuthUrl`, or
+   * `other` under the prefix), envelope code, and the DaxPay generation that
+   * answered (`daxpay-2.0.6` …; absent when no merchant was found). `dialect`
+   * is optional and last, so implementations written before it keep compiling.
+   */
+  request(route: string, code: number, dialect?: string): void;
   /**
    * One upstream call: its duration and outcome (`ok`, `errcode` for a
    * refusal, or the envelope code of a failure), and which upstream it went

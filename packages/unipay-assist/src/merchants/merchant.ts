@@ -51,8 +51,27 @@ export interface MerchantInput {
    * REPETITIVE_OPERATION_ERROR).
    */
   replay?: ReplayMode | string;
-  /** The merchant's DaxPay client generation (docs/daxpay-dialects.md). Default `daxpay-2.0.6`. */
+  /**
+   * The merchant's DaxPay client generation (docs/daxpay-dialects.md), used
+   * where the wire cannot tell (2.0.1–2.0.5 from 2.0.6–2.0.8; the multi line's
+   * early and late answers). A request whose wire names its generation is
+   * answered as that generation (docs/daxpay-detection.md). Default `daxpay-2.0.6`.
+   */
   dialect?: DialectName | string;
+  /**
+   * Pins the merchant to these generations: nothing else is accepted for it,
+   * whatever the wire says. `dialect`, when also given, must be one of them
+   * (and is the first tried); absent, it is the first of the list.
+   */
+  dialects?: (DialectName | string)[];
+  /** Pins the merchant to `dialect` alone (the same as `dialects: [dialect]`). Default false. */
+  strictDialect?: boolean;
+  /**
+   * The IANA time zone a `yyyy-MM-dd HH:mm:ss` reqTime is read in (the
+   * multi-merchant line and 3.0 write local time). Default `Asia/Shanghai`,
+   * DaxPay's own; a merchant whose servers run in UTC sets `UTC`.
+   */
+  reqTimeZone?: string;
   /**
    * A WeChat snapshot-page user (`is_snapshotuser`, a virtual openId that
    * cannot pay): `refuse` (default) answers a signed business failure telling
@@ -132,6 +151,10 @@ export interface Merchant {
   /** Absent means `answer`. */
   readonly replay?: ReplayMode;
   readonly dialect: DialectName;
+  /** Present when the merchant is pinned: the only generations accepted for it, `dialect` first. */
+  readonly dialects?: readonly DialectName[];
+  /** IANA zone of a `yyyy-MM-dd HH:mm:ss` reqTime. Absent means `Asia/Shanghai` (a host's own provider may leave it out). */
+  readonly reqTimeZone?: string;
   /** Absent means `refuse`. */
   readonly snapshotUsers?: SnapshotUserPolicy;
   /** Absent means false. */
@@ -155,5 +178,11 @@ declare module '../kernel/request-context.js' {
   interface AssistRequestContext {
     /** The merchant whose sign verified (set by the SignatureGuard). */
     merchant?: Merchant;
+    /**
+     * The generation answering this request: the one whose sign string
+     * verified (detected from the wire, or the merchant's `dialect`); before
+     * the sign is checked, the generation the wire points to.
+     */
+    dialect?: DialectName;
   }
 }

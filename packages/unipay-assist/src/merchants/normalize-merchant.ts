@@ -1,6 +1,4 @@
-import { DEFAULT_DIALECT, DIALECT_NAMES, DialectName, OPEN_DIALECT } from '@unipay-assist/wire';
-import { isRecord } from '@unipay-assist/wire';
-import { parseSignType, SIGN_TYPES } from '@unipay-assist/wire';
+import { CHINA_TIME_ZONE, DEFAULT_DIALECT, DIALECT_NAMES, DialectName, isRecord, isTimeZone, OPEN_DIALECT, parseSignType, SIGN_TYPES } from '@unipay-assist/wire';
 import { Merchant, MerchantInput, MerchantSignType, MerchantWechat, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
 import { normalizeOpenPublicKeys } from './merchant-open-keys';
 import { MerchantConfigError } from './merchant-config.error';
@@ -36,10 +34,7 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   const channels = normalizeMerchantChannels(raw, fail);
 
   // The dialect first: it decides how the merchant signs (a secret, or DaxPay Open's key pair).
-  const dialect = raw.dialect ?? DEFAULT_DIALECT;
-  if (typeof dialect !== 'string' || !(DIALECT_NAMES as readonly string[]).includes(dialect)) {
-    fail('dialect', `must be one of ${DIALECT_NAMES.join(', ')}`);
-  }
+  const { dialect, dialects } = normalizeDialects(raw, fail);
   const open = dialect === OPEN_DIALECT;
 
   let signType: MerchantSignType | undefined;
@@ -91,6 +86,9 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   const isDefault = raw.default ?? false;
   if (typeof isDefault !== 'boolean') fail('default', 'must be true or false');
 
+  const reqTimeZone = raw.reqTimeZone ?? CHINA_TIME_ZONE;
+  if (!isTimeZone(reqTimeZone)) fail('reqTimeZone', 'must be an IANA time zone name, e.g. Asia/Shanghai or UTC');
+
   const replay = raw.replay ?? 'answer';
   if (typeof replay !== 'string' || !(REPLAY_MODES as readonly string[]).includes(replay)) {
     fail('replay', `must be one of ${REPLAY_MODES.join(', ')}`);
@@ -117,10 +115,45 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     redirectHosts: redirectHosts ? Object.freeze((redirectHosts as string[]).map((h) => h.trim().toLowerCase())) : undefined,
     default: isDefault as boolean,
     replay: replay as ReplayMode,
-    dialect: dialect as DialectName,
+    dialect,
+    ...(dialects && { dialects: Object.freeze(dialects) }),
+    reqTimeZone: reqTimeZone as string,
     ...(snapshotUsers !== undefined && { snapshotUsers: snapshotUsers as SnapshotUserPolicy }),
     ...(wechatProfile === true && { wechatProfile: true }),
   });
+}
+
+function isDialectName(value: unknown): value is DialectName {
+  return typeof value === 'string' && (DIALECT_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * `dialect`, and the pinned list when the merchant is pinned (`dialects`, or
+ * `strictDialect: true` for `dialect` alone), `dialect` first in it.
+ */
+function normalizeDialects(
+  raw: Record<string, unknown>,
+  fail: (field: string, reason: string) => never,
+): { dialect: DialectName; dialects?: DialectName[] } {
+  const oneOf = `must be one of ${DIALECT_NAMES.join(', ')}`;
+  if (raw.dialect !== undefined && !isDialectName(raw.dialect)) fail('dialect', oneOf);
+  const strict = raw.strictDialect ?? false;
+  if (typeof strict !== 'boolean') fail('strictDialect', 'must be true or false');
+  if (raw.dialects === undefined) {
+    const dialect = raw.dialect ?? DEFAULT_DIALECT;
+    return strict ? { dialect, dialects: [dialect] } : { dialect };
+  }
+  if (!Array.isArray(raw.dialects) || raw.dialects.length === 0) fail('dialects', `must be a non-empty list of generations (${DIALECT_NAMES.join(', ')})`);
+  const list = raw.dialects as unknown[];
+  list.forEach((d, i) => {
+    if (!isDialectName(d)) fail(`dialects[${i}]`, oneOf);
+    // DaxPay Open has routes and keys of its own: it is configured with `dialect` alone, never detected.
+    if (d === OPEN_DIALECT) fail(`dialects[${i}]`, 'cannot be daxpay-open (set dialect: daxpay-open alone)');
+  });
+  const pinned = [...new Set(list as DialectName[])];
+  const dialect = raw.dialect ?? pinned[0];
+  if (!pinned.includes(dialect)) fail('dialect', `is ${dialect}, which is not in dialects (${pinned.join(', ')})`);
+  return { dialect, dialects: [dialect, ...pinned.filter((d) => d !== dialect)] };
 }
 
 /**

@@ -10,3 +10,13 @@ export function trustedMerchant(ctx: AssistRequestContext): Merchant {
   if (!ctx.merchant) throw new Error('signed route reached without the SignatureGuard');
   return ctx.merchant;
 }
+
+/**
+ * The verified merchant with `dialect` the generation answering this request
+ * (detected from the wire, docs/daxpay-detection.md), for a business whose
+ * answer's fields depend on the generation (channel auth's extra fields).
+ */
+export function answeringMerchant(ctx: AssistRequestContext): Merchant {
+  const merchant = trustedMerchant(ctx);
+  return ctx.dialect === undefined || ctx.dialect === merchant.dialect ? merchant : { ...merchant, dialect: ctx.dialect };
+}

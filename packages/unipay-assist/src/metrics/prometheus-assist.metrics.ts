@@ -19,7 +19,7 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1,
  */
 export class PrometheusAssistMetrics implements AssistMetrics {
   readonly registry: Registry;
-  private readonly requests: Counter<'route' | 'code'>;
+  private readonly requests: Counter<'route' | 'code' | 'dialect'>;
   private readonly wechatSeconds: Histogram<'outcome' | 'channel'>;
   private readonly wechatErrcodes: Counter<'errcode' | 'channel'>;
   private readonly reuses: Counter<'source'>;
@@ -34,7 +34,12 @@ export class PrometheusAssistMetrics implements AssistMetrics {
     const reuse = <T>(name: string, make: () => T): T => (registry.getSingleMetric(name) as T | undefined) ?? make();
     const registers = [registry];
     this.requests = reuse(`${p}requests_total`, () =>
-      new Counter({ name: `${p}requests_total`, help: 'Answered requests by route and envelope code', labelNames: ['route', 'code'], registers }),
+      new Counter({
+        name: `${p}requests_total`,
+        help: 'Answered requests by route, envelope code and the DaxPay generation that answered (none: no merchant)',
+        labelNames: ['route', 'code', 'dialect'],
+        registers,
+      }),
     );
     this.wechatSeconds = reuse(`${p}wechat_call_duration_seconds`, () =>
       new Histogram({
@@ -75,8 +80,8 @@ export class PrometheusAssistMetrics implements AssistMetrics {
     );
   }
 
-  request(route: string, code: number): void {
-    this.requests.inc({ route, code: String(code) });
+  request(route: string, code: number, dialect?: string): void {
+    this.requests.inc({ route, code: String(code), dialect: dialect ?? 'none' });
   }
 
   wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number, channel: UpstreamChannel = 'wechat'): void {

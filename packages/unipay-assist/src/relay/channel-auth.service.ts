@@ -10,7 +10,7 @@ import { AssistErrorCode } from '@unipay-assist/wire';
 import { mask } from '@unipay-assist/wire';
 import { AssistRequestContext } from '../kernel/request-context';
 import { Merchant } from '../merchants/merchant';
-import { trustedMerchant } from '../merchants/trusted-merchant';
+import { answeringMerchant, trustedMerchant } from '../merchants/trusted-merchant';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { ChannelAuthStatus } from '@unipay-assist/wire';
@@ -187,7 +187,7 @@ export class ChannelAuthService {
   }
 
   async generateAuthUrl(ctx: AssistRequestContext, input: GenerateAuthUrlInput): Promise<AuthUrlData> {
-    const merchant = trustedMerchant(ctx);
+    const merchant = answeringMerchant(ctx);
     const channel = this.channelOf(merchant, input.channel, input.authType);
     const queryCode = mintFlowToken();
     const { mode, redirectUri } = this.redirectTarget(merchant, input.authPath, queryCode, channel);
@@ -198,7 +198,7 @@ export class ChannelAuthService {
   }
 
   async auth(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthData> {
-    const merchant = trustedMerchant(ctx);
+    const merchant = answeringMerchant(ctx);
     const channel = this.channelOf(merchant, input.channel, input.authType);
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
@@ -227,7 +227,7 @@ export class ChannelAuthService {
   }
 
   async authAndSet(ctx: AssistRequestContext, input: AuthCodeInput): Promise<AuthAndSetData> {
-    const merchant = trustedMerchant(ctx);
+    const merchant = answeringMerchant(ctx);
     this.channelOf(merchant, input.channel, input.authType);
     const authCode = present(input.authCode);
     const queryCode = present(input.queryCode);
@@ -387,7 +387,7 @@ export class ChannelAuthService {
     selfUrl: string,
     cookieHeader?: unknown,
   ): Promise<BrowserOutcome> {
-    const merchant = trustedMerchant(ctx);
+    const merchant = answeringMerchant(ctx);
     const auto = input.channel === AUTO_CHANNEL || input.authType === AUTO_CHANNEL;
     // AUTO (Jeepay's ifCode=AUTO): Alipay inside Alipay, WeChat inside WeChat, elsewhere a page naming both.
     const picked: AuthChannel = auto

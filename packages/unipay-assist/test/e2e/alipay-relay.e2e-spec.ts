@@ -3,6 +3,7 @@ import { sign } from '../../../wire/src/signing/signature';
 import { AlipaySimulator } from '../../../simulator/src/alipay-simulator';
 import { authCodeFrom, DEMO_ALIPAY_APP_ID, useChannelsGateway } from '../../../../test/support/channels-gateway';
 import { ADAPTERS, DEMO_SECRET, post, signedBody } from '../../../../test/support/gateway';
+import { waitFor } from '../../../../test/support/wait';
 
 /** data minus its sign, re-signed with the demo secret: what a DaxPay client checks. */
 function expectSigned(data: Record<string, unknown>): void {
@@ -11,7 +12,7 @@ function expectSigned(data: Record<string, unknown>): void {
 }
 
 describe.each(ADAPTERS)('Alipay relay over %s', (adapter) => {
-  const f = useChannelsGateway(adapter, { alipayIds: 'both', alipayTimeoutMs: 400, exchange: { breakerThreshold: 1000 } });
+  const f = useChannelsGateway(adapter, { alipayIds: 'both', alipayTimeoutMs: 2000, exchange: { breakerThreshold: 1000 } });
   beforeEach(() => f.alipay.simulator.reset());
 
   it('getAlipayAuthUrl → authorize page → auth_code → getAlipayUserId, signed', async () => {
@@ -102,8 +103,9 @@ describe.each(ADAPTERS)('Alipay relay over %s', (adapter) => {
 
   it('a timeout → WECHAT_TIMEOUT, never retried; Alipay spends the code anyway', async () => {
     const authCode = f.alipay.simulator.issueAuthCode(DEMO_ALIPAY_APP_ID);
-    // Well past the 400 ms timeout: urllib (undici) checks its timers every half second or so.
-    f.alipay.simulator.faults.add([{ kind: 'latency', ms: 2500, times: 1 }]);
+    // Well past the 2 s timeout: urllib (undici) checks its timers every half second or so. (The timeout is 2 s,
+    // not a few hundred ms, so that a success is not a timeout on a loaded machine.)
+    f.alipay.simulator.faults.add([{ kind: 'latency', ms: 6000, times: 1 }]);
     const res = await post(f.gw.baseUrl, 'getAlipayUserId', signedBody({ authCode }));
     expect(res.json).toMatchObject({ code: E.WECHAT_TIMEOUT, data: null, msg: 'Alipay did not answer in time' });
     expect(f.alipay.simulator.exchanges).toBe(1);
@@ -143,6 +145,7 @@ afterAll(() => {
 });
 
 async function waitForState(sim: AlipaySimulator, code: string, state: string): Promise<void> {
-  for (let i = 0; i < 100 && sim.codeState(code) !== state; i++) await new Promise((r) => setTimeout(r, 50));
+  // Polled, with the suite's generous default bound: a code spent after a latency fault changes state late.
+  await waitFor(() => sim.codeState(code) === state);
   expect(sim.codeState(code)).toBe(state);
 }

@@ -1,4 +1,4 @@
-import { DEMO_WECHAT_APP } from '../../../../apps/demo/src/demo-merchant';
+import { DEMO_MERCHANT, DEMO_WECHAT_APP } from '../../../../apps/demo/src/demo-merchant';
 import { MerchantInput } from '../../src/merchants/merchant';
 import { sign } from '../../../wire/src/signing/signature';
 import { WechatSimulator } from '../../../simulator/src/wechat-simulator';
@@ -188,13 +188,18 @@ describe.each(ADAPTERS)('channel auth over %s', (adapter) => {
     expect(offList.json).toMatchObject({ code: 29062, data: null });
   });
 
-  it('3.0 windows are symmetric: reqTime 200 s ahead is fine for 3.0 (reqTimeout 300), 10006 for 2.0.6 (60 s)', async () => {
+  it('3.0 windows are symmetric: reqTime 200 s ahead is fine for a merchant pinned to 3.0 (reqTimeout 300), 10006 for 2.0.6 (60 s) and for a 3.0 body to an unpinned merchant (the strictest of 3.0 and the multi line)', async () => {
     const ahead = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(MERCHANT_30, { channel: 'wechat_pay' }, chinaTime(nowSeconds() + 200)));
     expect(ahead.json.code).toBe(0);
     const tooFar = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(MERCHANT_30, { channel: 'wechat_pay' }, chinaTime(nowSeconds() + 400)));
     expect(tooFar.json).toMatchObject({ code: 10506, msg: expect.stringMatching(/^reqTime: is 4\d\d s ahead of the server clock \(at most 300 s/) });
     const ahead20 = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', signedBody({ channel: 'wechat_pay', reqTime: nowSeconds() + 200 }));
     expect(ahead20.json).toMatchObject({ code: 10006, msg: expect.stringContaining('at most 60 s') });
+    const unpinned = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(DEMO_MERCHANT, { channel: 'wechat_pay' }, chinaTime(nowSeconds() + 200)));
+    expect(unpinned.json).toMatchObject({ code: 10506, msg: expect.stringContaining('at most 60 s') });
+    const unpinnedNow = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(DEMO_MERCHANT, { channel: 'wechat_pay' }));
+    expect(unpinnedNow.json.code).toBe(0);
+    expectSigned30(unpinnedNow.json, DEMO_MERCHANT, 'AuthUrlResult');
   });
 
   describe('a 2.0.6 merchant on the same routes', () => {

@@ -48,8 +48,9 @@ describe.each(ADAPTERS)('no key, code, token or session_key in the logs of the A
             alipay: { appId: DEMO_ALIPAY_APP_ID, appPrivateKey: keys.appPrivateKey ?? '', alipayPublicKey: keys.alipayPublicKey },
           },
         ],
-        wechat: { apiBase: wechat.baseUrl, openBase: wechat.baseUrl, timeoutMs: 300 },
-        alipay: { gateway: alipay.gateway, openAuthBase: alipay.openAuthBase, timeoutMs: 300 },
+        // Short enough for the timeout cases below, long enough that a success is not one on a loaded machine.
+        wechat: { apiBase: wechat.baseUrl, openBase: wechat.baseUrl, timeoutMs: 2000 },
+        alipay: { gateway: alipay.gateway, openAuthBase: alipay.openAuthBase, timeoutMs: 2000 },
         rateLimit: { ip: false, merchant: false },
       },
     });
@@ -64,7 +65,7 @@ describe.each(ADAPTERS)('no key, code, token or session_key in the logs of the A
     alipay.simulator.alipayFaults.add([{ kind: 'bad-sign' }]);
     expect((await post(gw.baseUrl, 'getAlipayUserId', body({ authCode: alipay.simulator.issueAuthCode(DEMO_ALIPAY_APP_ID) }))).json.data).toBeNull();
     // Well past the timeout: urllib (undici) checks its timers every half second or so.
-    alipay.simulator.faults.add([{ kind: 'latency', ms: 2500 }]);
+    alipay.simulator.faults.add([{ kind: 'latency', ms: 6000 }]);
     const slow = await post(gw.baseUrl, 'getAlipayUserId', body({ authCode: alipay.simulator.issueAuthCode(DEMO_ALIPAY_APP_ID) }));
     expect(slow.json.data).toBeNull();
     // Mini program: a login, the same code again, 40029, a timeout.
@@ -74,9 +75,9 @@ describe.each(ADAPTERS)('no key, code, token or session_key in the logs of the A
     forbidden.add(mini.json.data.openId);
     await post(gw.baseUrl, 'getWxMiniOpenId', body({ code: loginCode }));
     expect((await post(gw.baseUrl, 'getWxMiniOpenId', body({ code: 'MINI-REFUSED-3j9q' }))).json.data.code).toBe(1);
-    wechat.miniProgram.faults.add([{ kind: 'latency', ms: 800 }]);
+    wechat.miniProgram.faults.add([{ kind: 'latency', ms: 5000 }]);
     expect((await post(gw.baseUrl, 'getWxMiniOpenId', body({ code: wechat.miniProgram.issueLoginCode(DEMO_MINI_PROGRAM.appId) }))).json.data).toBeNull();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await gw?.close();
     await alipay?.close();

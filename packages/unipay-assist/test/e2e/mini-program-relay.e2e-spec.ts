@@ -5,6 +5,7 @@ import { NO_ALIPAY_APP } from '../../src/relay/alipay-relay.service';
 import { NO_MINI_PROGRAM } from '../../src/relay/mini-program-relay.service';
 import { DEMO_MINI_PROGRAM, useChannelsGateway, WECHAT_ONLY_MERCHANT } from '../../../../test/support/channels-gateway';
 import { ADAPTERS, DEMO_SECRET, post, signedBody } from '../../../../test/support/gateway';
+import { waitFor } from '../../../../test/support/wait';
 
 function expectSigned(data: Record<string, unknown>): void {
   const { sign: received, ...unsigned } = data;
@@ -12,7 +13,7 @@ function expectSigned(data: Record<string, unknown>): void {
 }
 
 describe.each(ADAPTERS)('mini program relay over %s', (adapter) => {
-  const f = useChannelsGateway(adapter, { wechatTimeoutMs: 400, exchange: { breakerThreshold: 1000, retryDelayMs: 10 } });
+  const f = useChannelsGateway(adapter, { wechatTimeoutMs: 2000, exchange: { breakerThreshold: 1000, retryDelayMs: 10 } });
   beforeEach(() => f.wechat.miniProgram.reset());
 
   it('a wx.login code (from the admin route) → getWxMiniOpenId, signed, no session_key', async () => {
@@ -80,7 +81,7 @@ describe.each(ADAPTERS)('mini program relay over %s', (adapter) => {
     ['reset → WECHAT_UNREACHABLE after one retry', { kind: 'reset' as const, times: 2 }, E.WECHAT_UNREACHABLE, 2, 'unused'],
     ['http 503 → WECHAT_HTTP_ERROR', { kind: 'http' as const, status: 503 }, E.WECHAT_HTTP_ERROR, 1, 'unused'],
     ['non-json → WECHAT_BAD_RESPONSE', { kind: 'non-json' as const }, E.WECHAT_BAD_RESPONSE, 1, 'unused'],
-    ['timeout → WECHAT_TIMEOUT, never retried', { kind: 'latency' as const, ms: 1200 }, E.WECHAT_TIMEOUT, 1, 'used'],
+    ['timeout → WECHAT_TIMEOUT, never retried', { kind: 'latency' as const, ms: 5000 }, E.WECHAT_TIMEOUT, 1, 'used'],
   ])('%s', async (_name, fault, envelope, calls, state) => {
     const code = f.wechat.miniProgram.issueLoginCode(DEMO_MINI_PROGRAM.appId);
     f.wechat.miniProgram.faults.add([fault]);
@@ -88,7 +89,8 @@ describe.each(ADAPTERS)('mini program relay over %s', (adapter) => {
     expect(res.json).toMatchObject({ code: envelope, data: null });
     expect(res.text).not.toContain(code);
     expect(f.wechat.miniProgram.exchanges).toBe(calls);
-    for (let i = 0; i < 100 && f.wechat.miniProgram.codeState(code) !== state; i++) await new Promise((r) => setTimeout(r, 50));
+    // Polled, with the suite's generous default bound: after a latency fault the code is spent late.
+    await waitFor(() => f.wechat.miniProgram.codeState(code) === state);
     expect(f.wechat.miniProgram.codeState(code)).toBe(state);
   });
 

@@ -3,6 +3,13 @@ import { ADAPTERS, DEMO_MERCHANT, post, RunningGateway, signedBody, startSimulat
 import { startMinimalHost } from '../../../../test/support/minimal-host';
 import { sleep } from '../../../../test/support/wait';
 
+/**
+ * The IP window of the "after the window" test: long enough that the requests which must land inside it
+ * (three round trips) do so on a loaded machine; with 700 ms a slow machine could let the window lapse
+ * between them, and the "over the limit" request got through.
+ */
+const IP_WINDOW_MS = 5000;
+
 const RATE_LIMITED = 29063;
 const merchants = [DEMO_MERCHANT, { ...DEMO_MERCHANT, mchNo: 'M2', appId: 'A2' }];
 const authUrl = (gw: RunningGateway, extra: Record<string, unknown> = {}) =>
@@ -54,12 +61,12 @@ describe.each(ADAPTERS)('rate limits over %s (memory storage)', (adapter) => {
   });
 
   it('lets requests through again once the window has passed', async () => {
-    const gw = await start({ rateLimit: { ip: { limit: 2, windowMs: 700 }, merchant: false } });
+    const gw = await start({ rateLimit: { ip: { limit: 2, windowMs: IP_WINDOW_MS }, merchant: false } });
     expect((await authUrl(gw)).json.code).toBe(0);
     expect((await authUrl(gw)).json.code).toBe(0);
     expect((await authUrl(gw)).json.code).toBe(RATE_LIMITED);
-    // Longer than the 700 ms window the storage was given: a promise of the code under test, not a guess.
-    await sleep(1500);
+    // Longer than the window the storage was given: a promise of the code under test, not a guess.
+    await sleep(IP_WINDOW_MS + 1000);
     expect((await authUrl(gw)).json.code).toBe(0);
   });
 

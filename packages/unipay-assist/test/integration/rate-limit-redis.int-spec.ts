@@ -4,6 +4,13 @@ import { startMinimalHost } from '../../../../test/support/minimal-host';
 import { SHARED_REDIS_URL, uniquePrefix } from '../../../../test/support/redis-server';
 import { sleep } from '../../../../test/support/wait';
 
+/**
+ * The IP window of the "after the window" test: long enough that the requests which must land inside it
+ * (three round trips) do so on a loaded machine; with 700 ms a slow machine could let the window lapse
+ * between them, and the "over the limit" request got through.
+ */
+const IP_WINDOW_MS = 5000;
+
 const RATE_LIMITED = 29063;
 const merchants = [DEMO_MERCHANT, { ...DEMO_MERCHANT, mchNo: 'M2', appId: 'A2' }];
 const authUrl = (gw: RunningGateway, extra: Record<string, unknown> = {}) =>
@@ -41,14 +48,14 @@ describe.each(ADAPTERS)('rate limits with the Redis storage over %s', (adapter) 
   });
 
   it('limits per IP and lets requests through again after the window', async () => {
-    const gw = await start({ redisKeyPrefix: uniquePrefix(`rl-ip-${adapter}`), rateLimit: { ip: { limit: 2, windowMs: 700 }, merchant: false } });
+    const gw = await start({ redisKeyPrefix: uniquePrefix(`rl-ip-${adapter}`), rateLimit: { ip: { limit: 2, windowMs: IP_WINDOW_MS }, merchant: false } });
     expect((await authUrl(gw)).json.code).toBe(0);
     expect((await post(gw.baseUrl, 'getWxAuthUrl', {})).json.code).toBe(10006);
     const over = await authUrl(gw);
     expect(over.json.code).toBe(RATE_LIMITED);
     expect(over.json.msg).toMatch(/client IP/);
-    // Longer than the 700 ms window Redis was given (PX): a promise of the code under test, not a guess.
-    await sleep(1500);
+    // Longer than the window Redis was given (PX): a promise of the code under test, not a guess.
+    await sleep(IP_WINDOW_MS + 1000);
     expect((await authUrl(gw)).json.code).toBe(0);
   });
 });

@@ -25,11 +25,12 @@ describe('RedisExchangeCache', () => {
 
   it('stores and reads a value until its ttl lapses', async () => {
     expect(await cache.get('k1')).toBeUndefined();
-    await cache.set('k1', 'sealed-1', 150);
+    // A ttl long enough that the read right after the write lands inside it on a loaded machine
+    // (with 150 ms a slow round trip could read after the value had lapsed).
+    await cache.set('k1', 'sealed-1', 2000);
     expect(await cache.get('k1')).toBe('sealed-1');
-    // Longer than the ttl Redis was given (PX 150): Redis, not this process, decides.
-    await sleep(250);
-    expect(await cache.get('k1')).toBeUndefined();
+    // Then gone once Redis (not this process) lets it lapse: polled, bounded generously.
+    expect(await waitFor(async () => (await cache.get('k1')) === undefined, 20_000, 100)).toBe(true);
   });
 
   it('a claim is exclusive, released only by its owner, and lapses with its ttl', async () => {
@@ -91,12 +92,18 @@ describe('RedisExchangeCache: the claim holder stores the result and releases th
     const events: string[] = [];
     const cache = new RedisExchangeCache(redis, { keyPrefix: prefix, rewriteEveryMs: 50, onEvent: (e) => events.push(e.event) });
     expect(await cache.claim('s2', 'me', 10_000)).toBe(true);
-    // The store fails twice (as it does while a master is down), then works.
+    // The store fails (as it does while a master is down) until the test lets it work: by a flag, not by a
+    // count of attempts, since the rewrite timer (every 50 ms) would otherwise get through while the checks
+    // below are still running on a slow machine, and release the claim they look for.
     const real = redis.pipeline.bind(redis);
-    let failures = 2;
+    let down = true;
+    let failed = 0;
     const spy = jest.spyOn(redis, 'pipeline').mockImplementation(((...args: Parameters<typeof real>) => {
       const p = real(...args);
-      if (failures-- > 0) p.exec = () => Promise.reject(new Error('Connection is closed.'));
+      if (down) {
+        failed++;
+        p.exec = () => Promise.reject(new Error('Connection is closed.'));
+      }
       return p;
     }));
     const err = await cache.set('s2', 'sealed-2', 10_000).then(() => undefined, (e: unknown) => e);
@@ -106,7 +113,11 @@ describe('RedisExchangeCache: the claim holder stores the result and releases th
     expect(await redis.get(keys('s2').claim)).toBe('me');
     expect(await new RedisExchangeCache(redis, { keyPrefix: prefix }).claim('s2', 'other', 10_000)).toBe(false);
     expect(await cache.get('s2')).toBe('sealed-2');
-    expect(await waitFor(async () => (await redis.get(keys('s2').result)) === 'sealed-2', 5000, 20)).toBe(true);
+    // At least one rewrite failed too (the first store and a rewrite, as before), then Redis takes it.
+    expect(await waitFor(() => failed >= 2)).toBe(true);
+    expect(await redis.get(keys('s2').claim)).toBe('me');
+    down = false;
+    expect(await waitFor(async () => (await redis.get(keys('s2').result)) === 'sealed-2', 20_000, 20)).toBe(true);
     expect(await redis.exists(keys('s2').claim)).toBe(0);
     expect(events).toEqual(['result_write_pending', 'result_written_late']);
     expect(cache.pendingWrites()).toBe(0);

@@ -30,14 +30,24 @@ import { redisCli } from '../../../../test/support/redis-process';
  */
 
 // Bounds, not expectations: each phase waits for an event (promotion, rejoin, answers) up to its cap;
-// a slow or loaded machine takes longer without failing, a stuck one still fails.
-jest.setTimeout(200_000);
+// a slow or loaded machine takes longer without failing, a stuck one still fails. The sum of the caps
+// (seen on a 2-core machine beside two busy loops: 11 s of fail-closed answers, recovery 19 s after the kill)
+// is far below this; it only ends a run that is stuck.
+jest.setTimeout(480_000);
 
 // Counts, not durations: the run goes on until enough answers came, however fast the machine is.
 const OK_BEFORE_KILL = 40;
 /** Per instance: each one serves again on its own. */
 const OK_AFTER_REJOIN = 10;
-const PHASE_CAP_MS = 30_000;
+const PHASE_CAP_MS = 60_000;
+/** Kill → promotion; the harness' own bound, loaded-machine sized. */
+const PROMOTION_CAP_MS = 45_000;
+/**
+ * What counts as a hung request (label `network`, which fails the run): far above what the module lets a request
+ * take (a 2 s command timeout, a few redirections, the 1.5 s wait for another instance's claim), so that only a
+ * request the module failed to bound trips it, not one a loaded machine served slowly.
+ */
+const HUNG_REQUEST_MS = 30_000;
 const REPLICA_ACKS = Number(process.env.FAILOVER_REPLICA_ACKS ?? 1);
 
 interface Run {
@@ -82,21 +92,30 @@ async function runFailover(
             redisKeyPrefix: prefix,
             // A claim or result no replica holds could be lost with its master: refuse it instead.
             // FAILOVER_REPLICA_ACKS=0 measures the same run without WAIT (for the README's comparison).
+            // The WAIT bound stays the production default (200 ms) on purpose: on a loaded machine a replica
+            // often acknowledges later than that, and the product then fails closed (29310) even with every
+            // node up. That is allowed below; what must hold under load is asserted: fail closed, never spend
+            // a code twice, never accept a strict replay twice, serve again.
             redisReplicaAcks: { replicas: REPLICA_ACKS, timeoutMs: 200 },
             rateLimit: { ip: false, merchant: false },
-            wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl, timeoutMs: 1000 },
+            // The simulator runs in this process: on a loaded machine its answer can take over a second. A
+            // WeChat timeout (29302) is not what this test is about, and a timed-out call has spent its code,
+            // so the module's default (5 s) rather than a short one.
+            wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl, timeoutMs: 5000 },
             exchange: { waitMs: 1500 },
           },
         }),
       );
     }
-    const running = (load = new FailoverLoad({ gateways, sim: admin, workers: 4, pauseMs: 15, requestTimeoutMs: 8000 }));
+    const running = (load = new FailoverLoad({ gateways, sim: admin, workers: 4, pauseMs: 15, requestTimeoutMs: HUNG_REQUEST_MS }));
     running.start();
     const okSince = (t: number, gateway?: number): number =>
       running.samples.filter((x) => x.label === 'ok' && x.start >= t && (gateway === undefined || x.gateway === gateway)).length;
     await waitFor(() => okSince(0) >= OK_BEFORE_KILL, PHASE_CAP_MS);
     const killedAt = Date.now();
-    const okBeforeKill = running.samples.filter((x) => x.label === 'ok' && x.end < killedAt).length;
+    // `<=`: on a loaded machine several answers complete in one event-loop turn, in the same millisecond as the
+    // check that saw the count reached and as killedAt; they did end before the kill (which comes after this line).
+    const okBeforeKill = running.samples.filter((x) => x.label === 'ok' && x.end <= killedAt).length;
     await failover.kill();
     await failover.promoted();
     const promotedAfterMs = Date.now() - killedAt;
@@ -109,7 +128,7 @@ async function runFailover(
 
     const figures = summarize(load, killedAt, gateways.length);
     // Every instance still up and serving, without a restart: one fresh exchange each.
-    const probe = new FailoverLoad({ gateways, sim: admin, workers: 1, pauseMs: 0, requestTimeoutMs: 8000 });
+    const probe = new FailoverLoad({ gateways, sim: admin, workers: 1, pauseMs: 0, requestTimeoutMs: HUNG_REQUEST_MS });
     const servingAtEnd: boolean[] = [];
     // A fresh code may still fail closed while the rejoined replica syncs (WAIT finds no replica):
     // serving again means a fresh exchange succeeds within the bound, with no restart.
@@ -176,16 +195,24 @@ describe('failover under load: Redis Cluster (3 masters + 3 replicas)', () => {
   });
 
   it("every store's multi-key operation runs on the Cluster (no CROSSSLOT), with keys spread over the masters", async () => {
-    const connection = createRedisClient({ kind: 'cluster', nodes: cluster.nodes });
+    // A command timeout above the WAIT bound below: ioredis times out each command of a pipeline, WAIT included,
+    // so with the module's 2 s a longer WAIT would be cut at 2 s (see docs/operations-timeouts.md).
+    const connection = createRedisClient({ kind: 'cluster', nodes: cluster.nodes }, { commandTimeoutMs: 15_000 });
     connection.client.on('error', () => undefined);
     connection.client.on('node error', () => undefined);
     const prefix = uniquePrefix('cluster-stores');
     try {
       await new Promise<void>((resolve) => connection.client.once('ready', () => resolve()));
       const throttler = new RedisThrottlerStorage(connection.client, prefix);
-      const cache = new RedisExchangeCache(connection.client, { keyPrefix: prefix, replicaAcks: { replicas: 1, timeoutMs: 500 } });
-      // WAIT on: every master of this Cluster has a replica, so claims are acknowledged and pass.
-      const replay = new RedisReplayStore(connection.client, { keyPrefix: prefix, replicaAcks: { replicas: 1, timeoutMs: 500 } });
+      // WAIT on: every master of this Cluster has a replica, so claims are acknowledged and pass. The WAIT
+      // bound is generous because this test is about slots, not about WAIT: with a short one (500 ms) a
+      // replica starved of CPU acknowledged too late once in five loaded runs, and the store failed closed
+      // (29310) as designed, which failClosed cannot tell from a CROSSSLOT. WAIT returns as soon as the
+      // replica acknowledges, so the bound costs nothing when it does. What a late acknowledgement does is
+      // covered by each store's own integration test (a Redis without replicas) and by the failover runs below.
+      const acks = { replicas: 1, timeoutMs: 10_000 };
+      const cache = new RedisExchangeCache(connection.client, { keyPrefix: prefix, replicaAcks: acks });
+      const replay = new RedisReplayStore(connection.client, { keyPrefix: prefix, replicaAcks: acks });
       const masters = new Set<number>();
       for (let i = 0; i < 30; i++) {
         // Over the limit of 2: the script touches hits and block in one call.
@@ -212,8 +239,8 @@ describe('failover under load: Redis Cluster (3 masters + 3 replicas)', () => {
       { kind: 'cluster', nodes: cluster.nodes },
       {
         kill: () => cluster.kill(master),
-        promoted: async () => void (await cluster.waitForPromotion(master, 20_000)),
-        rejoin: () => cluster.restart(master, 30_000),
+        promoted: async () => void (await cluster.waitForPromotion(master, PROMOTION_CAP_MS)),
+        rejoin: () => cluster.restart(master, PHASE_CAP_MS),
       },
     );
     report('cluster', run);
@@ -236,7 +263,7 @@ describe('failover under load: Sentinel (1 master, 1 replica, 3 Sentinels)', () 
       { kind: 'sentinel', sentinels: sentinel.sentinels, name: sentinel.name },
       {
         kill: () => sentinel.kill(master),
-        promoted: async () => void (await sentinel.waitForPromotion(master, 20_000)),
+        promoted: async () => void (await sentinel.waitForPromotion(master, PROMOTION_CAP_MS)),
         // Sentinel turns the returning old master into a replica on its own INFO schedule (seen: 7-40 s here).
         rejoin: () => sentinel.restartAsReplica(master, 90_000),
       },

@@ -78,7 +78,7 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
       expect(unavailableLines()[0].message).not.toContain(redis.url);
 
       await redis.start();
-      expect(await waitFor(async () => (await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code === 0, 15_000)).toBe(true);
+      expect(await waitFor(async () => (await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code === 0, 30_000)).toBe(true);
       expect(recoveredLines()).toHaveLength(1);
       expect(unavailableLines()).toHaveLength(1);
       // The outage id ties the two lines together.
@@ -90,7 +90,7 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
       const first = await post(gw.baseUrl, 'getWxAuthUrl', body);
       expect(first.json.code).toBe(0);
       expect((await post(gw.baseUrl, 'getWxAuthUrl', body)).text).toBe(first.text);
-    }, 60_000);
+    }, 120_000);
   });
 
   describe('rate-limit store', () => {
@@ -114,8 +114,8 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
         expect(r.json).toMatchObject({ code: STORE_UNAVAILABLE, data: null, msg: 'rate-limit store (Redis) unavailable: request refused, retry shortly' });
       }
       await redis.start();
-      expect(await waitFor(async () => (await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code === 0, 15_000)).toBe(true);
-    }, 30_000);
+      expect(await waitFor(async () => (await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code === 0, 30_000)).toBe(true);
+    }, 90_000);
   });
 });
 

@@ -101,7 +101,7 @@ describe('EnvelopeInterceptor (unit: testing module, recording logger and metric
     await answer(req, { code: 0 });
     expect(metrics.calls).toEqual([['request', 'getWxAuthUrl', AssistErrorCode.SUCCESS]]);
     expect(logger.lines).toEqual([
-      { level: 'log', traceId: requestContext(req).traceId, event: 'request.answered', fields: { route: 'getWxAuthUrl', mchNo: 'M1' } },
+      { level: 'log', traceId: requestContext(req).traceId, event: 'request.answered', fields: { route: 'getWxAuthUrl', mchNo: 'M1', dialect: 'daxpay-2.0.6' } },
     ]);
   });
 
@@ -114,7 +114,7 @@ describe('EnvelopeInterceptor (unit: testing module, recording logger and metric
         level: 'log',
         traceId: requestContext(req).traceId,
         event: 'wechat.exchanged',
-        fields: { route: 'getWxAuthUrl', mchNo: 'M1', code: '0123456789ab', openId: 'oABC…wxyz', source: 'wechat' },
+        fields: { route: 'getWxAuthUrl', mchNo: 'M1', dialect: 'daxpay-2.0.6', code: '0123456789ab', openId: 'oABC…wxyz', source: 'wechat' },
       },
     ]);
   });

@@ -43,7 +43,27 @@ describe('normalizeMerchant', () => {
       default: false,
       dialect: 'daxpay-2.0.6',
       replay: 'answer',
+      reqTimeZone: 'Asia/Shanghai',
     });
+  });
+
+  it('pins a merchant with dialects (dialect first, default the first listed) or strictDialect, and names the field for a bad value', () => {
+    expect(normalizeMerchant(valid({ dialects: ['daxpay-3.0', 'daxpay-multi'] }), 0)).toMatchObject({ dialect: 'daxpay-3.0', dialects: ['daxpay-3.0', 'daxpay-multi'] });
+    expect(normalizeMerchant(valid({ dialect: 'daxpay-multi', dialects: ['daxpay-3.0', 'daxpay-multi'] }), 0).dialects).toEqual(['daxpay-multi', 'daxpay-3.0']);
+    expect(normalizeMerchant(valid({ strictDialect: true }), 0).dialects).toEqual(['daxpay-2.0.6']);
+    expect(normalizeMerchant(valid({ dialect: 'daxpay-2.0.1', strictDialect: true }), 0).dialects).toEqual(['daxpay-2.0.1']);
+    expect(normalizeMerchant(valid(), 0).dialects).toBeUndefined();
+    expect(() => normalizeMerchant(valid({ dialects: [] }), 0)).toThrow(/merchant #1 \(M100\): dialects must be a non-empty list/);
+    expect(() => normalizeMerchant(valid({ dialects: ['daxpay-3.0', 'daxpay-9'] }), 0)).toThrow(/dialects\[1\] must be one of daxpay-2\.0\.0/);
+    expect(() => normalizeMerchant(valid({ dialect: 'daxpay-2.0.6', dialects: ['daxpay-3.0'] }), 0)).toThrow(/dialect is daxpay-2\.0\.6, which is not in dialects \(daxpay-3\.0\)/);
+    expect(() => normalizeMerchant(valid({ strictDialect: 'yes' }), 0)).toThrow(/strictDialect must be true or false/);
+  });
+
+  it('takes an IANA reqTimeZone, and names the field for anything else', () => {
+    expect(normalizeMerchant(valid({ reqTimeZone: 'UTC' }), 0).reqTimeZone).toBe('UTC');
+    expect(normalizeMerchant(valid({ reqTimeZone: 'Europe/Berlin' }), 0).reqTimeZone).toBe('Europe/Berlin');
+    expect(() => normalizeMerchant(valid({ reqTimeZone: 'China/Beijing' }), 0)).toThrow(/reqTimeZone must be an IANA time zone name/);
+    expect(() => normalizeMerchant(valid({ reqTimeZone: 8 }), 0)).toThrow(/reqTimeZone must be an IANA time zone name/);
   });
 
   it("takes replay 'answer' or 'reject', and names the field for anything else", () => {

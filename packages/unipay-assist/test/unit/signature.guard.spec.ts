@@ -113,10 +113,19 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
       const req = jsonRequest(signed({ mchNo: 'M1' }, 'bad'));
       const err = await refusal(req);
       expect(err.code).toBe(AssistErrorCode.BAD_SIGN);
-      expect(err.message).toBe('signature verification failed (HMAC_SHA256)');
+      // The sign string expected, by generation and field names: no value, no secret.
+      expect(err.message).toBe(
+        'signature verification failed (HMAC_SHA256): the relay expected the daxpay-2.0.6 sign string over mchNo, nonceStr, reqTime, url ' +
+          '(sorted name=value joined by &, every " and \\ removed, then &key=<secret>, no upper-casing), HMAC_SHA256 in lower-case hex',
+      );
       expect(replay.claims()).toEqual([]);
       expect(logger.lines).toEqual([
-        { level: 'warn', traceId: requestContext(req).traceId, event: 'sign.rejected', fields: { mchNo: 'M1', signType: 'HMAC_SHA256' } },
+        {
+          level: 'warn',
+          traceId: requestContext(req).traceId,
+          event: 'sign.rejected',
+          fields: { mchNo: 'M1', signType: 'HMAC_SHA256', expected: 'daxpay-2.0.6', marker: 'epoch reqTime' },
+        },
       ]);
     });
 

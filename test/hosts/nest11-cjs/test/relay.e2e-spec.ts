@@ -176,13 +176,13 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     // The exchange and its replayed copy: both answered with code 0 (the copy without running again).
-    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0"\} 2$/m);
+    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0",dialect="daxpay-2.0.6"\} 2$/m);
     expect(metrics).toMatch(/^host_payments_replay_answers_total\{source="stored"\} 1$/m);
     // One upstream call per channel answered a success (the repeated auth_code came from the exchange cache).
     expect(metrics).toMatch(/^host_payments_wechat_call_duration_seconds_count\{outcome="ok",channel="alipay"\} 1$/m);
     expect(metrics).toMatch(/^host_payments_wechat_call_duration_seconds_count\{outcome="ok",channel="wechat_mini"\} 1$/m);
     // Two answers and two refusals: a business failure is a code-0 envelope (data.code 1).
-    expect(metrics).toMatch(/^host_payments_requests_total\{route="getAlipayUserId",code="0"\} 4$/m);
+    expect(metrics).toMatch(/^host_payments_requests_total\{route="getAlipayUserId",code="0",dialect="daxpay-2.0.6"\} 4$/m);
 
     documentAssistRoutes();
     const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('host').build());

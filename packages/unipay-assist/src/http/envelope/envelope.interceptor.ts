@@ -65,14 +65,10 @@ export class EnvelopeInterceptor implements NestInterceptor {
 
   /** The answer this signed request got the first time, as it was (its sign, resTime and first traceId). */
   private replayed(ctx: AssistRequestContext, route: string, replay: ReplayEntry & { kind: 'replayed' }): WireAnswer {
-    this.metrics?.request(route, AssistErrorCode.SUCCESS);
+    const dialect = ctx.dialect ?? ctx.merchant?.dialect;
+    this.metrics?.request(route, AssistErrorCode.SUCCESS, dialect);
     const first = typeof replay.answer.traceId === 'string' ? replay.answer.traceId : undefined;
-    this.logger.log(ctx.traceId, 'request.replayed', {
-      route,
-      mchNo: ctx.merchant?.mchNo,
-      source: replay.source,
-      firstTraceId: first,
-    });
+    this.logger.log(ctx.traceId, 'request.replayed', { route, mchNo: ctx.merchant?.mchNo, dialect, source: replay.source, firstTraceId: first });
     return replay.answer;
   }
 
@@ -86,16 +82,18 @@ export class EnvelopeInterceptor implements NestInterceptor {
       );
     }
     const secret = merchant.signSecrets[ctx.secretIndex ?? 0] ?? merchant.signSecrets[0];
-    const answer = dialectFor(merchant.dialect).answer(data, {
+    // The generation whose sign string verified answers, whatever the merchant's configured dialect.
+    const dialect = ctx.dialect ?? merchant.dialect;
+    const answer = dialectFor(dialect).answer(data, {
       signType: merchant.signType,
       secret,
       traceId: ctx.traceId,
       now: nowSeconds(this.clock),
       route,
     });
-    this.metrics?.request(route, AssistErrorCode.SUCCESS);
+    this.metrics?.request(route, AssistErrorCode.SUCCESS, dialect);
     const line = ctx.answered ?? { event: 'request.answered', fields: {} };
-    this.logger.log(ctx.traceId, line.event, { route, mchNo: merchant.mchNo, ...line.fields });
+    this.logger.log(ctx.traceId, line.event, { route, mchNo: merchant.mchNo, dialect, ...line.fields });
     return answer;
   }
 }

@@ -54,11 +54,12 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
       const e = exception as Error | undefined;
       this.logger.error(traceId, 'request.failed', { error: e?.name ?? typeof exception, reason: e?.message });
     } else {
-      this.logger.log(traceId, 'request.rejected', { code: mapped.code, reason: mapped.msg });
+      this.logger.log(traceId, 'request.rejected', { code: mapped.code, ...(ctx.dialect !== undefined && { dialect: ctx.dialect }), reason: mapped.msg });
     }
-    this.metrics?.request(route, mapped.code);
+    const dialect = ctx.dialect ?? ctx.merchant?.dialect;
+    this.metrics?.request(route, mapped.code, dialect);
     if (mapped.code === AssistErrorCode.REPLAYED) this.metrics?.replayRejected();
-    const answer = failureAnswer(dialectFor(ctx.merchant?.dialect), mapped.code, mapped.msg, this.failureContext(ctx));
+    const answer = failureAnswer(dialectFor(dialect), mapped.code, mapped.msg, this.failureContext(ctx));
     // As the interceptor's answers: nothing of the relay's is cached anywhere.
     this.adapterHost.httpAdapter.setHeader(res, 'Cache-Control', 'no-store');
     this.adapterHost.httpAdapter.reply(res, answer, 200);

@@ -8,8 +8,10 @@ import { reqTimeSeconds } from '../dto/req-time-value';
 export interface RequestHead {
   mchNo?: string;
   appId?: string;
-  /** Seconds since the epoch. */
+  /** Seconds since the epoch (a `yyyy-MM-dd HH:mm:ss` read as China time until the merchant's zone is known). */
   reqTime: number;
+  /** The `yyyy-MM-dd HH:mm:ss` text when reqTime came in that shape (the multi line and 3.0); absent for epoch seconds (2.0). */
+  reqTimeText?: string;
   sign?: string;
 }
 
@@ -24,10 +26,12 @@ export function readRequestHead(body: Record<string, unknown>): RequestHead {
   const head = Object.assign(new SignedRequestHead(), pickPresent(body));
   const errors = validateSync(head, { stopAtFirstError: true, forbidUnknownValues: false, validationError: { target: false, value: false } });
   if (errors.length > 0) throw new AssistException(AssistErrorCode.INVALID_FIELD, describeValidationErrors(errors));
+  const reqTimeText = typeof head.reqTime === 'string' && !/^\d+$/.test(head.reqTime) ? head.reqTime : undefined;
   return {
     mchNo: emptyToUndefined(head.mchNo),
     appId: emptyToUndefined(head.appId),
     reqTime: reqTimeSeconds(head.reqTime) as number,
+    ...(reqTimeText !== undefined && { reqTimeText }),
     sign: emptyToUndefined(head.sign),
   };
 }

@@ -5,20 +5,20 @@ import { AssistException } from '../../kernel/assist.exception';
 import { AssistLogger } from '../../kernel/assist.logger';
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
-import { Merchant, signsWithSecret } from '../../merchants/merchant';
+import { Merchant, SecretMerchant, signsWithSecret } from '../../merchants/merchant';
 import { MerchantProvider } from '../../merchants/merchant.provider';
 import { ReplayAnswers } from '../../replay/replay-answers';
 import { ASSIST_ROUTE, AssistRouteMetadata } from '../assist-route.decorator';
 import { routeNameOf } from '../route-name';
 import { dtoFieldNames } from '../dto/signed-fields';
-import { dialectFor } from '@unipay-assist/wire';
-import { WireDialect } from '@unipay-assist/wire';
+import { dialectFor, DialectName, WireDialect } from '@unipay-assist/wire';
 import { checkReplay } from './replay-claim';
 import { IncomingRequest, readJsonBody } from './request-body';
 import { readRequestHead, RequestHead } from './request-head';
 import { resolveMerchant } from './request-merchant';
 import { verifyRequestSign } from './request-sign';
-import { checkReqTimeWindow } from './request-window';
+import { checkReqTimeWindow, MAX_CLOCK_AHEAD_SECONDS } from './request-window';
+import { CHINA_TIME_ZONE, Detection, detectGeneration, parseZonedDateTime } from '@unipay-assist/wire';
 import { OpenSignatureGuard } from '../open/open-signature.guard';
 import { OpenAuthCodeDto } from '../open/dto/open-auth-code.dto';
 import { OPEN_DIALECT } from '@unipay-assist/wire';
@@ -32,8 +32,11 @@ export const SHARED_OPEN_ROUTE = 'auth';
 
 /**
  * Checks, in order: a JSON object body, the head fields (by the DTO's rules),
- * the merchant, reqTime and its window, the sign (any of the merchant's
- * secrets), then the replay memory (a request seen before within its window
+ * the merchant, which DaxPay generations may have signed it (read from the
+ * wire where it tells, else the merchant's configuration), reqTime and the
+ * strictest window of those generations, the sign (each candidate's sign
+ * string, any of the merchant's own secrets; the first that verifies answers),
+ * then the replay memory, once (a request seen before within its window
  * gets its first answer, or 10007 for a merchant with `replay: 'reject'`).
  * Field-level validation of the rest runs after, in the DTO pipe. Each step is a small function of its
  * own; the protected hooks let a host subclass adjust one, as ThrottlerGuard does.
@@ -65,13 +68,17 @@ export class SignatureGuard implements CanActivate {
       throw AssistException.invalidField('mchNo', 'names a daxpay-open merchant: DaxPay Open clients use the DaxPay Open routes (/unipay/...)');
     }
     ctx.merchant = merchant;
-    const dialect = dialectFor(merchant.dialect);
-    for (const field of dialect.requiredHeadFields ?? []) {
-      if (head[field] === undefined) throw AssistException.invalidField(field, `is required (the merchant speaks ${dialect.name})`);
-    }
+    const reqTime = reqTimeFor(head, merchant);
+    const detection = this.detect(body, head, merchant);
+    // Until the sign tells, failures are answered as the generation the wire points to.
+    ctx.dialect = detection.candidates[0] ?? detection.refused[0] ?? merchant.dialect;
+    const { detection: candidates, missing } = withRequiredHeadFields(detection, head, merchant);
+    const dialects = candidates.candidates.map(dialectFor);
 
     const now = nowSeconds(this.clock);
-    checkReqTimeWindow(head.reqTime, merchant.reqTimeout, now, dialect.maxAheadSeconds?.(merchant.reqTimeout));
+    checkReqTimeWindow(reqTime, merchant.reqTimeout, now, strictestAhead(dialects, merchant.reqTimeout), {
+      ...(head.reqTimeText !== undefined && { zone: merchant.reqTimeZone ?? CHINA_TIME_ZONE }),
+    });
 
     if (head.sign === undefined) {
       if (merchant.signRequired) throw AssistException.invalidField('sign', 'is required');
@@ -79,21 +86,37 @@ export class SignatureGuard implements CanActivate {
       return true;
     }
     try {
-      ctx.secretIndex = verifyRequestSign(this.signedFields(context, body, dialect), merchant, dialect);
+      const verified = verifyRequestSign(body, this.dtoFields(context), merchant, candidates);
+      ctx.secretIndex = verified.secretIndex;
+      ctx.dialect = verified.dialect;
     } catch (err) {
+      if (missing && err instanceof AssistException && err.code === AssistErrorCode.BAD_SIGN) throw missing;
       if (err instanceof AssistException && err.code === AssistErrorCode.BAD_SIGN) {
-        this.logger.warn(ctx.traceId, 'sign.rejected', { mchNo: merchant.mchNo, signType: merchant.signType });
+        this.logger.warn(ctx.traceId, 'sign.rejected', {
+          mchNo: merchant.mchNo,
+          signType: merchant.signType,
+          expected: candidates.candidates[0] ?? 'none',
+          marker: detection.marker,
+        });
       }
       throw err;
     }
-    await this.claimOnce(merchant, head, now, context);
+    await this.claimOnce(merchant, { ...head, reqTime }, now, context);
     return true;
   }
 
-  /** The fields the sign covers: those the route's DTO declares, as the generation signs them (unknown fields are not, per SPEC). */
-  protected signedFields(context: ExecutionContext, body: Record<string, unknown>, dialect: WireDialect): Record<string, unknown> {
+  /** Which generations may have signed this request (docs/daxpay-detection.md); a host may narrow or widen it. */
+  protected detect(body: Record<string, unknown>, head: RequestHead, merchant: SecretMerchant): Detection {
+    return detectGeneration(
+      { body, reqTimeShape: head.reqTimeText === undefined ? 'epoch' : 'datetime' },
+      { configured: merchant.dialect, pinned: merchant.dialects, signType: merchant.signType },
+    );
+  }
+
+  /** The route DTO's field names: what the sign covers (unknown fields are not signed, per SPEC). */
+  protected dtoFields(context: ExecutionContext): ReadonlySet<string> {
     const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler());
-    return dialect.signedFields(body, route?.dto ? dtoFieldNames(route.dto) : NO_FIELDS);
+    return route?.dto ? dtoFieldNames(route.dto) : NO_FIELDS;
   }
 
   protected getBody(req: IncomingRequest): Record<string, unknown> {
@@ -126,4 +149,34 @@ export class SignatureGuard implements CanActivate {
   protected routeName(context: ExecutionContext | undefined): string {
     return routeNameOf(context?.getHandler());
   }
+}
+
+/** reqTime in epoch seconds: a `yyyy-MM-dd HH:mm:ss` is wall-clock time in the merchant's reqTimeZone (default China). */
+function reqTimeFor(head: RequestHead, merchant: Merchant): number {
+  const zone = merchant.reqTimeZone ?? CHINA_TIME_ZONE;
+  if (head.reqTimeText === undefined || zone === CHINA_TIME_ZONE) return head.reqTime;
+  return parseZonedDateTime(head.reqTimeText, zone) ?? head.reqTime;
+}
+
+/**
+ * Drops candidates whose generation always sends a head field this request
+ * lacks (3.0: mchNo and appId), since that generation cannot have sent it.
+ * When that leaves none, or the configured dialect was dropped and nothing
+ * else verifies (see the guard), the missing field is the error (10006), as a
+ * merchant configured for that generation always got.
+ */
+function withRequiredHeadFields(detection: Detection, head: RequestHead, merchant: Merchant): { detection: Detection; missing?: AssistException } {
+  const missing = (name: DialectName) => (dialectFor(name).requiredHeadFields ?? []).find((f) => head[f] === undefined);
+  const kept = detection.candidates.filter((name) => missing(name) === undefined);
+  if (kept.length === detection.candidates.length) return { detection };
+  const first = detection.candidates.find((name) => name === merchant.dialect && missing(name) !== undefined) ?? detection.candidates[0];
+  const error = AssistException.invalidField(missing(first) as string, `is required (the merchant speaks ${first})`);
+  if (kept.length === 0) throw error;
+  return { detection: { ...detection, candidates: kept }, ...(first === merchant.dialect && { missing: error }) };
+}
+
+/** The strictest of the candidates' windows ahead of the clock (60 s, DaxPay 2.0's, when there is none). */
+function strictestAhead(dialects: readonly WireDialect[], reqTimeout: number): number {
+  if (dialects.length === 0) return MAX_CLOCK_AHEAD_SECONDS;
+  return Math.min(...dialects.map((d) => d.maxAheadSeconds?.(reqTimeout) ?? MAX_CLOCK_AHEAD_SECONDS));
 }
