@@ -8,7 +8,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '**/dist/', 'bench/.build*/', 'bench/.ref/', 'bench/.scratch/', 'bench/results/', 'coverage/', 'test/hosts/'],
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      'bench/.build*/',
+      'bench/.ref/',
+      'bench/.scratch/',
+      'bench/results/',
+      'coverage/',
+      'test/hosts/',
+    ],
   },
   js.configs.recommended,
   {
@@ -18,11 +27,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       // `_name` marks a parameter an interface requires and this implementation does not read.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Nest's decorators and class-validator's are called as `@X()`: their returns are not promises to await.
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }],
       // Handlers passed to Node's and the adapters' callback APIs may be async by design.
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       // In-memory stores implement Promise-returning interfaces with `async` methods that do not await:
       // `async` keeps a throw a rejection, as the Redis implementation's would be.
       '@typescript-eslint/require-await': 'off',

@@ -99,7 +99,8 @@ function str(body, field, max, required) {
     if (required) throw new Fail(10006, `${field} is required`);
     return undefined;
   }
-  if (typeof v !== 'string' || v.length > max) throw new Fail(10006, `${field} must be a string of at most ${max} characters`);
+  if (typeof v !== 'string' || v.length > max)
+    throw new Fail(10006, `${field} must be a string of at most ${max} characters`);
   return v;
 }
 
@@ -113,12 +114,16 @@ async function guard(body) {
   if (typeof rt === 'number') reqTime = rt;
   else if (typeof rt === 'string' && /^\d{1,16}$/.test(rt)) reqTime = Number(rt);
   else throw new Fail(10006, 'reqTime must be an integer Unix time in seconds');
-  if (!Number.isSafeInteger(reqTime) || reqTime < 0) throw new Fail(10006, 'reqTime must be an integer Unix time in seconds');
+  if (!Number.isSafeInteger(reqTime) || reqTime < 0)
+    throw new Fail(10006, 'reqTime must be an integer Unix time in seconds');
   const now = Math.floor(Date.now() / 1000);
-  if (reqTime > now + 60 || reqTime < now - merchant.reqTimeout) throw new Fail(10006, 'reqTime is outside the allowed window');
+  if (reqTime > now + 60 || reqTime < now - merchant.reqTimeout)
+    throw new Fail(10006, 'reqTime is outside the allowed window');
   const s = str(body, 'sign', 64, true);
   if (verify(body, merchant.signType, merchant.signSecrets) < 0) throw new Fail(20052, 'signature verification failed');
-  const key = createHash('sha256').update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${s.toLowerCase()}`).digest('base64url');
+  const key = createHash('sha256')
+    .update(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${s.toLowerCase()}`)
+    .digest('base64url');
   if (!(await claim(key, (reqTime + merchant.reqTimeout - now + 1) * 1000))) {
     throw new Fail(10007, 'replayed request: this signed request was already accepted');
   }
@@ -176,7 +181,8 @@ function getWxAuthUrl(body) {
   if (!redirectHosts.has(u.hostname)) throw new Fail(29062, 'redirect URL host is not allowed');
   const state = str(body, 'state', 128, false) ?? '';
   const scope = body.scope ?? 'snsapi_base';
-  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') throw new Fail(10006, 'scope must be snsapi_base or snsapi_userinfo');
+  if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo')
+    throw new Fail(10006, 'scope must be snsapi_base or snsapi_userinfo');
   return {
     code: 0,
     url:
@@ -192,7 +198,8 @@ const server = createServer(async (req, res) => {
   try {
     const path = (req.url ?? '').split('?')[0];
     const route = path.startsWith(PREFIX) ? routes[path.slice(PREFIX.length)] : undefined;
-    if (req.method !== 'POST' || !route) throw new Fail(29009, 'no such route: use POST getWxAccessToken or getWxAuthUrl');
+    if (req.method !== 'POST' || !route)
+      throw new Fail(29009, 'no such route: use POST getWxAccessToken or getWxAuthUrl');
     if (!/^application\/([\w.+-]+\+)?json\b/i.test(req.headers['content-type'] ?? '')) {
       throw new Fail(29008, 'content type must be application/json');
     }
@@ -202,7 +209,8 @@ const server = createServer(async (req, res) => {
     } catch (e) {
       throw e instanceof Fail ? e : new Fail(10005, 'body is not valid JSON');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Fail(10005, 'body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new Fail(10005, 'body must be a JSON object');
     await guard(body);
     const data = await route(body);
     reply(res, { code: 0, msg: 'success', data: signed(data), traceId });

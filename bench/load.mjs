@@ -29,7 +29,12 @@ const VERIFY = {
   getWxAuthUrl: (b) => b.includes('"url":"') && b.startsWith('{"code":0,'),
 };
 /** The relay route each bench route calls. */
-export const RELAY_ROUTE = { getWxAuthUrl: 'getWxAuthUrl', getWxAccessToken: 'getWxAccessToken', replayedRetry: 'getWxAccessToken', cachedExchange: 'getWxAccessToken' };
+export const RELAY_ROUTE = {
+  getWxAuthUrl: 'getWxAuthUrl',
+  getWxAccessToken: 'getWxAccessToken',
+  replayedRetry: 'getWxAccessToken',
+  cachedExchange: 'getWxAccessToken',
+};
 // How many distinct codes the two no-WeChat routes prime (each one exchange before the clock starts).
 const PRIMED = 2000;
 
@@ -45,7 +50,10 @@ async function makeBodies(route, n, url) {
   }
   if (route === 'cachedExchange') {
     const codes = await issueCodes(simBase, PRIMED);
-    await prime(url, codes.map((code) => signBody({ code, clientIp: '127.0.0.1' })));
+    await prime(
+      url,
+      codes.map((code) => signBody({ code, clientIp: '127.0.0.1' })),
+    );
     return Array.from({ length: n }, (_, i) => signBody({ code: codes[i % codes.length], clientIp: '127.0.0.1' }));
   }
   return Array.from({ length: n }, (_, i) =>
@@ -117,7 +125,13 @@ async function load(job) {
     requests: r.requests.total,
     rps: r.requests.total / seconds,
     duration: seconds,
-    latency: { p50: q(0.5), p90: q(0.9), p99: q(0.99), mean: lat.reduce((a, b) => a + b, 0) / (lat.length || 1), max: q(1) },
+    latency: {
+      p50: q(0.5),
+      p90: q(0.9),
+      p99: q(0.99),
+      mean: lat.reduce((a, b) => a + b, 0) / (lat.length || 1),
+      max: q(1),
+    },
     errors: r.errors,
     timeouts: r.timeouts,
     non2xx: r.non2xx,
@@ -151,7 +165,8 @@ async function retry(job) {
     again.push(performance.now() - t);
     const ja = JSON.parse(a.text);
     const jb = JSON.parse(b.text);
-    if (ja.data?.openId && ja.data.openId === jb.data?.openId && ja.data.accessToken === jb.data?.accessToken) sameAnswer++;
+    if (ja.data?.openId && ja.data.openId === jb.data?.openId && ja.data.accessToken === jb.data?.accessToken)
+      sameAnswer++;
     else {
       retryFailures++;
       if (samples.length < 2) samples.push({ code: jb.code, dataCode: jb.data?.code, msg: jb.data?.msg ?? jb.msg });

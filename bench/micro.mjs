@@ -17,7 +17,8 @@ const { newTraceId } = dist('kernel/trace-id.js');
 const answer = (() => {
   try {
     const { signData20, envelope20 } = dist('dialects/daxpay-2-0-6.dialect.js');
-    return (data, signType, secret, traceId) => envelope20(signData20(data, { signType, secret, traceId, now: Math.floor(Date.now() / 1000) }), traceId);
+    return (data, signType, secret, traceId) =>
+      envelope20(signData20(data, { signType, secret, traceId, now: Math.floor(Date.now() / 1000) }), traceId);
   } catch {
     const { signData } = dist('http/envelope/sign-data.js');
     const { successEnvelope } = dist('http/envelope/envelope.js');
@@ -92,7 +93,10 @@ addBatched('envelope: signData HMAC_SHA256 + JSON', () =>
   const fn = () => 1;
   // Kept in a sink, so the optimiser cannot drop the allocation.
   const sink = new Array(8);
-  addBatched('AsyncResource.bind(fn) (Node static bind, as Nest interceptors use it)', (i) => (sink[i & 7] = AsyncResource.bind(fn)));
+  addBatched(
+    'AsyncResource.bind(fn) (Node static bind, as Nest interceptors use it)',
+    (i) => (sink[i & 7] = AsyncResource.bind(fn)),
+  );
   addBatched('new AsyncResource + runInAsyncScope.bind (same context, no accessors)', (i) => {
     const r = new AsyncResource('bound-anonymous-fn');
     sink[i & 7] = r.runInAsyncScope.bind(r, fn, undefined);
@@ -156,5 +160,8 @@ if (asJson) process.stdout.write(JSON.stringify(rows));
 else {
   console.log('| micro-benchmark | median µs/op | p99 µs/op | ops/s |');
   console.log('|---|---:|---:|---:|');
-  for (const r of rows) console.log(r.error ? `| ${r.name} | error: ${r.error} | | |` : `| ${r.name} | ${r.usPerOp} | ${r.p99Us} | ${r.opsPerSec} |`);
+  for (const r of rows)
+    console.log(
+      r.error ? `| ${r.name} | error: ${r.error} | | |` : `| ${r.name} | ${r.usPerOp} | ${r.p99Us} | ${r.opsPerSec} |`,
+    );
 }

@@ -30,7 +30,9 @@ const { NestFactory } = require('@nestjs/core');
 const { map } = require('rxjs');
 
 const DIST = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(__dirname, '.build');
-const merchantFile = ['apps/demo/src/demo-merchant.js', 'demo/demo-merchant.js'].map((f) => path.join(DIST, f)).find((f) => fs.existsSync(f));
+const merchantFile = ['apps/demo/src/demo-merchant.js', 'demo/demo-merchant.js']
+  .map((f) => path.join(DIST, f))
+  .find((f) => fs.existsSync(f));
 const { DEMO_WECHAT_APP: app } = require(merchantFile);
 const API_BASE = (process.env.WECHAT_API_BASE ?? 'http://127.0.0.1:9100').replace(/\/+$/, '');
 
@@ -118,7 +120,9 @@ async function main() {
   let nest;
   if (process.env.HTTP_ADAPTER === 'fastify') {
     const { FastifyAdapter } = require('@nestjs/platform-fastify');
-    nest = await NestFactory.create(CardFloorModule, new FastifyAdapter({ bodyLimit: 16 * 1024 }), { logger: ['error'] });
+    nest = await NestFactory.create(CardFloorModule, new FastifyAdapter({ bodyLimit: 16 * 1024 }), {
+      logger: ['error'],
+    });
   } else {
     nest = await NestFactory.create(CardFloorModule, { logger: ['error'] });
   }

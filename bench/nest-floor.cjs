@@ -8,7 +8,12 @@ require('reflect-metadata');
 const { Body, Controller, HttpCode, Module, Post } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 
-const ANSWER = { code: 0, msg: 'success', data: { code: 0, url: 'u', openId: 'o', resTime: 0, sign: 's' }, traceId: 't' };
+const ANSWER = {
+  code: 0,
+  msg: 'success',
+  data: { code: 0, url: 'u', openId: 'o', resTime: 0, sign: 's' },
+  traceId: 't',
+};
 
 class FloorController {}
 for (const name of ['getWxAuthUrl', 'getWxAccessToken']) {

@@ -10,7 +10,8 @@ const argv = process.argv.slice(2);
 const file = argv.find((a) => !a.startsWith('--')) ?? path.join(ROOT, 'bench', 'results', 'latest.json');
 const run = JSON.parse(fs.readFileSync(file, 'utf8'));
 const rows = run.rows;
-const find = (c, route, target, conc) => rows.find((r) => r.case === c && r.route === route && r.target === target && r.connections === conc);
+const find = (c, route, target, conc) =>
+  rows.find((r) => r.case === c && r.route === route && r.target === target && r.connections === conc);
 const fmt = (x, d = 0) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
 const cell = (r) => (r ? `${fmt(r.rps)} · ${fmt(r.cpuUsPerReq)} · ${fmt(r.p99, 1)}` : '–');
 const pair = (a, b, d = 2) => `${fmt(a, d)} / ${fmt(b, d)}`;
@@ -27,7 +28,9 @@ L.push(
 L.push('');
 L.push('req/s · server CPU µs per request · p99 ms:');
 L.push('');
-L.push('| case | route | conc. | baseline | card floor Express | card floor Fastify | gateway Express | gateway Fastify |');
+L.push(
+  '| case | route | conc. | baseline | card floor Express | card floor Fastify | gateway Express | gateway Fastify |',
+);
 L.push('|---|---|---:|---|---|---|---|---|');
 const cases = [...new Set(rows.map((r) => r.case))];
 const mainRoutes = ['getWxAuthUrl', 'getWxAccessToken'];
@@ -45,7 +48,9 @@ for (const c of cases) {
 L.push('');
 L.push("Issue 16's targets, gateway against the design-card floor on the same adapter (Express / Fastify):");
 L.push('');
-L.push('| case | route | conc. | req/s ÷ floor | floor CPU/req ÷ gateway\'s | p99 ratio | target (req/s, CPU, p99) | met |');
+L.push(
+  "| case | route | conc. | req/s ÷ floor | floor CPU/req ÷ gateway's | p99 ratio | target (req/s, CPU, p99) | met |",
+);
 L.push('|---|---|---:|---|---|---|---|---|');
 for (const c of cases) {
   for (const route of mainRoutes) {
@@ -55,11 +60,19 @@ for (const c of cases) {
       if (!e && !f) continue;
       const want = route === 'getWxAuthUrl' ? 0.6 : 0.3;
       const p99 = route === 'getWxAuthUrl' ? [e?.cardP99Ratio, f?.cardP99Ratio] : [e?.p99Ratio, f?.p99Ratio];
-      const met = (r, p) => r && r.cardRpsRatio >= want && r.cardCpuRatio >= want && p !== null && p !== undefined && p <= 2;
+      const met = (r, p) =>
+        r && r.cardRpsRatio >= want && r.cardCpuRatio >= want && p !== null && p !== undefined && p <= 2;
       const parts = [];
-      for (const [name, r, p] of [['Express', e, p99[0]], ['Fastify', f, p99[1]]]) {
+      for (const [name, r, p] of [
+        ['Express', e, p99[0]],
+        ['Fastify', f, p99[1]],
+      ]) {
         if (!r) continue;
-        const ok = [r.cardRpsRatio >= want && 'req/s', r.cardCpuRatio >= want && 'CPU', p !== null && p !== undefined && p <= 2 && 'p99'].filter(Boolean);
+        const ok = [
+          r.cardRpsRatio >= want && 'req/s',
+          r.cardCpuRatio >= want && 'CPU',
+          p !== null && p !== undefined && p <= 2 && 'p99',
+        ].filter(Boolean);
         parts.push(met(r, p) ? `${name}: yes` : `${name}: ${ok.length ? ok.join(', ') + ' only' : 'no'}`);
       }
       L.push(
@@ -69,12 +82,18 @@ for (const c of cases) {
     }
   }
 }
-const noWechat = rows.filter((r) => ['replayedRetry', 'cachedExchange'].includes(r.route) && ['express', 'fastify'].includes(r.target));
+const noWechat = rows.filter(
+  (r) => ['replayedRetry', 'cachedExchange'].includes(r.route) && ['express', 'fastify'].includes(r.target),
+);
 if (noWechat.length) {
   L.push('');
-  L.push('getWxAccessToken answered without WeChat, server CPU µs per request against the same gateway\'s getWxAuthUrl (target ≤ 1):');
+  L.push(
+    "getWxAccessToken answered without WeChat, server CPU µs per request against the same gateway's getWxAuthUrl (target ≤ 1):",
+  );
   L.push('');
-  L.push('| case | conc. | gateway | getWxAuthUrl | identical retry (stored answer) | ratio | cached exchange (re-signed, same code) | ratio |');
+  L.push(
+    '| case | conc. | gateway | getWxAuthUrl | identical retry (stored answer) | ratio | cached exchange (re-signed, same code) | ratio |',
+  );
   L.push('|---|---:|---|---:|---:|---:|---:|---:|');
   for (const c of cases) {
     for (const conc of s.connections) {
@@ -84,7 +103,9 @@ if (noWechat.length) {
         const ce = find(c, 'cachedExchange', t, conc);
         if (!ref || (!rr && !ce)) continue;
         const ratio = (r) => (r && ref.cpuUsPerReq ? fmt(r.cpuUsPerReq / ref.cpuUsPerReq, 2) : '–');
-        L.push(`| ${c} | ${conc} | ${t} | ${fmt(ref.cpuUsPerReq)} | ${fmt(rr?.cpuUsPerReq)} | ${ratio(rr)} | ${fmt(ce?.cpuUsPerReq)} | ${ratio(ce)} |`);
+        L.push(
+          `| ${c} | ${conc} | ${t} | ${fmt(ref.cpuUsPerReq)} | ${fmt(rr?.cpuUsPerReq)} | ${ratio(rr)} | ${fmt(ce?.cpuUsPerReq)} | ${ratio(ce)} |`,
+        );
       }
     }
   }
@@ -95,7 +116,8 @@ if (argv.includes('--write')) {
   const text = fs.readFileSync(page, 'utf8');
   const start = text.indexOf('<!-- bench:start -->');
   const end = text.indexOf('<!-- bench:end -->');
-  if (start < 0 || end < start) throw new Error('docs/performance.md has no <!-- bench:start --> … <!-- bench:end --> block');
+  if (start < 0 || end < start)
+    throw new Error('docs/performance.md has no <!-- bench:start --> … <!-- bench:end --> block');
   fs.writeFileSync(page, `${text.slice(0, start)}<!-- bench:start -->\n${out}\n${text.slice(end)}`);
   console.log(`docs/performance.md: benchmark block rewritten from ${path.relative(ROOT, file)}`);
 } else console.log(out);

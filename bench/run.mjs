@@ -83,7 +83,10 @@ const isGateway = (t) => t === 'express' || t === 'fastify';
 // from the stored answer of an identical request / from the exchange cache; issue 16 wants each to cost
 // no more server CPU per request than getWxAuthUrl.
 const NO_WECHAT_ROUTES = ['replayedRetry', 'cachedExchange'];
-const ROUTES = (args.routes ?? (SMOKE ? 'getWxAuthUrl,getWxAccessToken' : ['getWxAuthUrl', 'getWxAccessToken', ...NO_WECHAT_ROUTES].join(','))).split(',');
+const ROUTES = (
+  args.routes ??
+  (SMOKE ? 'getWxAuthUrl,getWxAccessToken' : ['getWxAuthUrl', 'getWxAccessToken', ...NO_WECHAT_ROUTES].join(','))
+).split(',');
 const REPEAT = Math.max(1, Number(args.repeat ?? 1));
 const WARMUP = SMOKE ? 300 : 3000;
 const WARMUP_S = SMOKE ? 1 : 3;
@@ -109,13 +112,20 @@ try {
 
 async function main() {
   build();
-  const redisUrl = args['no-redis'] ? undefined : await redisReachable(args['redis-url'] ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const redisUrl = args['no-redis']
+    ? undefined
+    : await redisReachable(args['redis-url'] ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   const cases = [{ name: 'memory', env: {} }];
   if (redisUrl) cases.push({ name: 'redis', env: { REDIS_URL: redisUrl } });
   else if (!args['no-redis']) console.log('(Redis not reachable: the redis case is skipped)');
 
   const simPort = await freePort();
-  const sim = track(startNode('simulator', [builtFile(DIST, 'simulator/simulator.main.js')], { env: { PORT: String(simPort) }, logDir }));
+  const sim = track(
+    startNode('simulator', [builtFile(DIST, 'simulator/simulator.main.js')], {
+      env: { PORT: String(simPort) },
+      logDir,
+    }),
+  );
   const simBase = `http://127.0.0.1:${simPort}`;
   await waitHttp(sim, `${simBase}/`);
   const admin = (await httpCall(`${simBase}/__sim/stats`).catch(() => ({ status: 0 }))).status === 200;
@@ -137,22 +147,46 @@ async function main() {
     // less than the exchange, so it bounds it), then every measured run.
     const estimate = {};
     for (const t of caseTargets) {
-      const w = await driver.run({ type: 'load', simBase, url: servers[t].url, route: 'getWxAuthUrl', connections: 16, duration: WARMUP_S, pool: Math.ceil(MAX_RPS_GUESS * WARMUP_S) });
+      const w = await driver.run({
+        type: 'load',
+        simBase,
+        url: servers[t].url,
+        route: 'getWxAuthUrl',
+        connections: 16,
+        duration: WARMUP_S,
+        pool: Math.ceil(MAX_RPS_GUESS * WARMUP_S),
+      });
       estimate[t] = w.rps;
       if (process.env.BENCH_DEBUG) console.log(`warm-up ${t}: ${JSON.stringify(w)}`);
       checkAnswers(`${c.name} warm-up ${t}`, w);
     }
     for (const route of ROUTES) {
       const routeTargets = NO_WECHAT_ROUTES.includes(route)
-        ? caseTargets.filter((t) => isGateway(t.split('@')[0].split('+')[0].replace(/-lean$/, '')))
+        ? caseTargets.filter((t) =>
+            isGateway(
+              t
+                .split('@')[0]
+                .split('+')[0]
+                .replace(/-lean$/, ''),
+            ),
+          )
         : caseTargets.filter((t) => !isPlainFloor(t) || route === 'getWxAuthUrl');
       if (route !== 'getWxAuthUrl') {
         for (const t of routeTargets) {
-          const w = await driver.run({ type: 'load', simBase, url: servers[t].url, route, connections: 16, amount: WARMUP, pool: WARMUP + 64 });
+          const w = await driver.run({
+            type: 'load',
+            simBase,
+            url: servers[t].url,
+            route,
+            connections: 16,
+            amount: WARMUP,
+            pool: WARMUP + 64,
+          });
           checkAnswers(`${c.name} ${route} ${t} warm-up`, w);
         }
       }
-      if (args.profile) for (const t of routeTargets) if (servers[t].profiled) servers[t].proc.child.send({ type: 'start-profile' });
+      if (args.profile)
+        for (const t of routeTargets) if (servers[t].profiled) servers[t].proc.child.send({ type: 'start-profile' });
       for (const connections of LEVELS) {
         // With --repeat N the targets take turns N times (round robin), so a burst of other load on a
         // shared machine hits all of them alike; each figure of a row is then the median of its runs.
@@ -166,9 +200,19 @@ async function main() {
             const prepared = NO_WECHAT_ROUTES.includes(route);
             if (prepared) await driver.run({ type: 'prepare', simBase, url: servers[t].url, route, pool });
             const cpu0 = cpuMs(servers[t].proc.child.pid);
-            const r = await driver.run({ type: 'load', simBase, url: servers[t].url, route, connections, duration: DURATION, pool, prepared });
+            const r = await driver.run({
+              type: 'load',
+              simBase,
+              url: servers[t].url,
+              route,
+              connections,
+              duration: DURATION,
+              pool,
+              prepared,
+            });
             const cpu1 = cpuMs(servers[t].proc.child.pid);
-            r.cpuUsPerRequest = cpu0 !== null && cpu1 !== null && r.requests > 0 ? ((cpu1 - cpu0) * 1000) / r.requests : null;
+            r.cpuUsPerRequest =
+              cpu0 !== null && cpu1 !== null && r.requests > 0 ? ((cpu1 - cpu0) * 1000) / r.requests : null;
             r.ok = checkAnswers(`${c.name} ${route} ${t} c=${connections}${REPEAT > 1 ? ` run ${rep + 1}` : ''}`, r);
             estimate[t] = Math.max(estimate[t], r.rps);
             runs[t].push(r);
@@ -212,7 +256,12 @@ async function main() {
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ kind: 'latency', ms: WECHAT_LATENCY_MS, share: 1 }),
           });
-          const slow = await driver.run({ type: 'retry', simBase, url: servers[t].url, pairs: Math.ceil(RETRY_PAIRS / 2) });
+          const slow = await driver.run({
+            type: 'retry',
+            simBase,
+            url: servers[t].url,
+            pairs: Math.ceil(RETRY_PAIRS / 2),
+          });
           await httpCall(`${simBase}/__sim/faults`, { method: 'DELETE' });
           retries.push({ case: c.name, target: t, wechatLatencyMs: WECHAT_LATENCY_MS, ...slow });
         }
@@ -286,7 +335,10 @@ function build() {
  * node_modules, so a ref that needs packages the tree no longer has needs them installed (npm i --no-save).
  */
 function buildRef(ref) {
-  const sha = spawnSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const sha = spawnSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout.trim();
   if (!/^[0-9a-f]{40}$/.test(sha)) throw new Error(`not a commit: ${ref}`);
   const dir = path.join(BENCH_DIR, '.ref', sha.slice(0, 12));
   const out = path.join(dir, 'build');
@@ -295,7 +347,9 @@ function buildRef(ref) {
   fs.mkdirSync(dir, { recursive: true });
   // A commit from before the workspace split has src/ and tsconfig.build.json; one after it, packages/ and apps/.
   const split = spawnSync('git', ['cat-file', '-e', `${sha}:packages`], { cwd: ROOT }).status === 0;
-  const paths = split ? ['packages', 'apps', 'tsconfig.json', 'tsconfig.base.json'] : ['src', 'tsconfig.json', 'tsconfig.build.json'];
+  const paths = split
+    ? ['packages', 'apps', 'tsconfig.json', 'tsconfig.base.json']
+    : ['src', 'tsconfig.json', 'tsconfig.build.json'];
   const archive = spawnSync('git', ['archive', '--format=tar', sha, ...paths], { cwd: ROOT, maxBuffer: 1 << 28 });
   if (archive.status !== 0) throw new Error(`git archive ${ref} failed: ${archive.stderr}`);
   const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout });
@@ -306,7 +360,19 @@ function buildRef(ref) {
   else {
     const r = spawnSync(
       process.execPath,
-      [tsc, '-p', 'tsconfig.build.json', '--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'],
+      [
+        tsc,
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        out,
+        '--declaration',
+        'false',
+        '--declarationMap',
+        'false',
+        '--sourceMap',
+        'false',
+      ],
       { cwd: dir, encoding: 'utf8' },
     );
     if (r.status !== 0) errors = r.stdout + r.stderr;
@@ -319,7 +385,10 @@ function buildRef(ref) {
 
 /** A Node 20 binary other than the one running: UNIPAY_NODE20, else the first `node` on PATH that is v20. */
 function findNode20() {
-  const candidates = [process.env.UNIPAY_NODE20, ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'node'))];
+  const candidates = [
+    process.env.UNIPAY_NODE20,
+    ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'node')),
+  ];
   for (const bin of candidates) {
     if (!bin || !fs.existsSync(bin) || bin === process.execPath) continue;
     const v = spawnSync(bin, ['-v'], { encoding: 'utf8' }).stdout?.trim() ?? '';
@@ -338,10 +407,15 @@ async function startTarget(name0, c, simBase) {
   const [name1, ref] = name0.split('@');
   // TARGET+nobind (experiment): the same target with bench/lib/async-bind-without-dep0172.cjs preloaded.
   const [target, variant] = name1.split('+');
-  if (ref !== undefined && !isGateway(target)) throw new Error(`@REF is for the gateway targets (express, fastify), not ${name0}`);
+  if (ref !== undefined && !isGateway(target))
+    throw new Error(`@REF is for the gateway targets (express, fastify), not ${name0}`);
   const nodeArgs = variant === 'nobind' ? ['-r', path.join(BENCH_DIR, 'lib', 'async-bind-without-dep0172.cjs')] : [];
-  if (variant !== undefined && variant !== 'nobind' && variant !== 'node20') throw new Error(`unknown target variant +${variant}`);
-  if (variant === 'node20' && !NODE20) throw new Error('+node20: no Node 20 on this machine (looked at UNIPAY_NODE20 and the node on PATH after this one)');
+  if (variant !== undefined && variant !== 'nobind' && variant !== 'node20')
+    throw new Error(`unknown target variant +${variant}`);
+  if (variant === 'node20' && !NODE20)
+    throw new Error(
+      '+node20: no Node 20 on this machine (looked at UNIPAY_NODE20 and the node on PATH after this one)',
+    );
   const execPath = variant === 'node20' ? NODE20 : undefined;
   const port = await freePort();
   const env = { ...c.env, PORT: String(port), HOST: '127.0.0.1', WECHAT_API_BASE: simBase, WECHAT_OPEN_BASE: simBase };
@@ -388,7 +462,11 @@ async function startTarget(name0, c, simBase) {
   const url = `http://127.0.0.1:${port}`;
   await waitHttp(proc, `${url}/unipay/assist/getWxAuthUrl`);
   // The design-card floor is profiled too: its profile is the machinery the gateway cannot shed.
-  return { url, proc, profiled: Boolean(args.profile) && (!target.startsWith('floor-') || target.startsWith('floor-card-')) };
+  return {
+    url,
+    proc,
+    profiled: Boolean(args.profile) && (!target.startsWith('floor-') || target.startsWith('floor-card-')),
+  };
 }
 
 function stopProfile(proc, file) {
@@ -404,7 +482,10 @@ function stopProfile(proc, file) {
 }
 
 async function startDriver() {
-  const child = fork(path.join(BENCH_DIR, 'load.mjs'), [], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(BENCH_DIR, 'load.mjs'), [], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   track({ name: 'driver', child, stop: async () => child.connected && child.kill() });
   await new Promise((resolve, reject) => {
     child.once('message', (m) => (m?.ready ? resolve() : reject(new Error('driver failed'))));
@@ -440,7 +521,12 @@ function runMicro(redisUrl) {
 async function redisReachable(url) {
   try {
     const { default: Redis } = await import('ioredis');
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 1000,
+      retryStrategy: () => null,
+    });
     await redis.connect();
     await redis.ping();
     redis.disconnect();
@@ -469,7 +555,11 @@ function pickMedian(rs) {
   const sum = (f) => rs.reduce((a, r) => a + f(r), 0);
   const one = pick({
     rps: med(rs.map((r) => r.rps)),
-    latency: { p50: med(rs.map((r) => r.latency.p50)), p99: med(rs.map((r) => r.latency.p99)), mean: med(rs.map((r) => r.latency.mean)) },
+    latency: {
+      p50: med(rs.map((r) => r.latency.p50)),
+      p99: med(rs.map((r) => r.latency.p99)),
+      mean: med(rs.map((r) => r.latency.mean)),
+    },
     requests: sum((r) => r.requests),
     errors: sum((r) => r.errors),
     timeouts: sum((r) => r.timeouts),
@@ -518,17 +608,23 @@ function cpuMs(pid) {
 function checkAnswers(label, r) {
   const bad = r.errors + r.timeouts + r.non2xx + r.mismatches;
   if (bad > 0) {
-    console.log(`!! ${label}: ${bad} of ${r.requests} answers were not successes (errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, wrong body ${r.mismatches}, pool wrapped ${r.poolWrapped})`);
+    console.log(
+      `!! ${label}: ${bad} of ${r.requests} answers were not successes (errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, wrong body ${r.mismatches}, pool wrapped ${r.poolWrapped})`,
+    );
   }
   return bad === 0 && r.requests > 0;
 }
 
 function addRatios(rows) {
   for (const row of rows) {
-    const base = rows.find((b) => b.target === 'baseline' && b.case === row.case && b.route === row.route && b.connections === row.connections);
+    const base = rows.find(
+      (b) =>
+        b.target === 'baseline' && b.case === row.case && b.route === row.route && b.connections === row.connections,
+    );
     row.rpsRatio = base ? round(row.rps / base.rps, 2) : null;
     row.p99Ratio = base && base.p99 > 0 ? round(row.p99 / base.p99, 2) : null;
-    row.cpuRatio = base && base.cpuUsPerReq > 0 && row.cpuUsPerReq !== null ? round(row.cpuUsPerReq / base.cpuUsPerReq, 2) : null;
+    row.cpuRatio =
+      base && base.cpuUsPerReq > 0 && row.cpuUsPerReq !== null ? round(row.cpuUsPerReq / base.cpuUsPerReq, 2) : null;
     // Against the design-card floor on the same adapter (issue 16's reference), same case, route and concurrency.
     // A +variant row is compared with the floor of the same variant.
     const [baseTarget, variant] = row.target.split('@')[0].split('+');
@@ -537,11 +633,18 @@ function addRatios(rows) {
     const card =
       baseTarget.startsWith('floor-') || !['express', 'fastify'].includes(adapter)
         ? undefined
-        : rows.find((b) => b.target === cardTarget && b.case === row.case && b.route === row.route && b.connections === row.connections);
+        : rows.find(
+            (b) =>
+              b.target === cardTarget &&
+              b.case === row.case &&
+              b.route === row.route &&
+              b.connections === row.connections,
+          );
     row.cardRpsRatio = card ? round(row.rps / card.rps, 2) : null;
     row.cardP99Ratio = card && card.p99 > 0 ? round(row.p99 / card.p99, 2) : null;
     // Floor CPU per request ÷ ours: the CPU side of the same target (≥ 0.6 means CPU/req ≤ 1/0.6 of the floor's).
-    row.cardCpuRatio = card && card.cpuUsPerReq > 0 && row.cpuUsPerReq > 0 ? round(card.cpuUsPerReq / row.cpuUsPerReq, 2) : null;
+    row.cardCpuRatio =
+      card && card.cpuUsPerReq > 0 && row.cpuUsPerReq > 0 ? round(card.cpuUsPerReq / row.cpuUsPerReq, 2) : null;
   }
 }
 
@@ -593,8 +696,16 @@ function targetChecks(rows, micro, retries) {
     const at = `${row.case} ${row.route} ${row.target} c=${row.connections}`;
     const want = row.route === 'getWxAuthUrl' ? 0.6 : 0.3;
     if (row.cardRpsRatio !== null) {
-      out.push({ what: `${at}: req/s ≥ ${want}× design-card floor`, value: row.cardRpsRatio, pass: row.cardRpsRatio >= want });
-      out.push({ what: `${at}: floor CPU/req ÷ ours ≥ ${want} (CPU/req ≤ 1/${want} of the floor's)`, value: row.cardCpuRatio, pass: row.cardCpuRatio !== null && row.cardCpuRatio >= want });
+      out.push({
+        what: `${at}: req/s ≥ ${want}× design-card floor`,
+        value: row.cardRpsRatio,
+        pass: row.cardRpsRatio >= want,
+      });
+      out.push({
+        what: `${at}: floor CPU/req ÷ ours ≥ ${want} (CPU/req ≤ 1/${want} of the floor's)`,
+        value: row.cardCpuRatio,
+        pass: row.cardCpuRatio !== null && row.cardCpuRatio >= want,
+      });
     }
     if (row.route === 'getWxAuthUrl' && row.cardP99Ratio !== null) {
       out.push({ what: `${at}: p99 ≤ 2× design-card floor`, value: row.cardP99Ratio, pass: row.cardP99Ratio <= 2 });
@@ -605,19 +716,38 @@ function targetChecks(rows, micro, retries) {
   // Issue 16: getWxAccessToken answered without WeChat costs no more CPU per request than getWxAuthUrl.
   for (const row of rows) {
     if (!NO_WECHAT_ROUTES.includes(row.route) || !isGateway(row.target)) continue;
-    const ref = rows.find((b) => b.route === 'getWxAuthUrl' && b.target === row.target && b.case === row.case && b.connections === row.connections);
+    const ref = rows.find(
+      (b) =>
+        b.route === 'getWxAuthUrl' &&
+        b.target === row.target &&
+        b.case === row.case &&
+        b.connections === row.connections,
+    );
     if (!ref || ref.cpuUsPerReq === null || row.cpuUsPerReq === null) continue;
-    const what = row.route === 'replayedRetry' ? 'identical retry (stored answer)' : 'cached exchange (re-signed, same code)';
+    const what =
+      row.route === 'replayedRetry' ? 'identical retry (stored answer)' : 'cached exchange (re-signed, same code)';
     const ratio = round(row.cpuUsPerReq / ref.cpuUsPerReq, 2);
-    out.push({ what: `${row.case} ${row.target} c=${row.connections}: ${what} CPU/req ÷ getWxAuthUrl's ≤ 1`, value: ratio, pass: ratio <= 1 });
+    out.push({
+      what: `${row.case} ${row.target} c=${row.connections}: ${what} CPU/req ÷ getWxAuthUrl's ≤ 1`,
+      value: ratio,
+      pass: ratio <= 1,
+    });
   }
   // Issue 7: against the bare baseline at the highest concurrency.
   for (const row of rows) {
     if (row.connections !== Math.max(...LEVELS) || !isGateway(row.target)) continue;
     const want = row.target === 'fastify' ? 0.9 : 0.8;
     if (row.rpsRatio === null) continue; // no baseline in this run
-    out.push({ what: `(issue 7) ${row.case} ${row.route} ${row.target} rps ≥ ${want}× baseline at c=${row.connections}`, value: row.rpsRatio, pass: row.rpsRatio >= want });
-    out.push({ what: `(issue 7) ${row.case} ${row.route} ${row.target} p99 ≤ 1.5× baseline at c=${row.connections}`, value: row.p99Ratio, pass: row.p99Ratio !== null && row.p99Ratio <= 1.5 });
+    out.push({
+      what: `(issue 7) ${row.case} ${row.route} ${row.target} rps ≥ ${want}× baseline at c=${row.connections}`,
+      value: row.rpsRatio,
+      pass: row.rpsRatio >= want,
+    });
+    out.push({
+      what: `(issue 7) ${row.case} ${row.route} ${row.target} p99 ≤ 1.5× baseline at c=${row.connections}`,
+      value: row.p99Ratio,
+      pass: row.p99Ratio !== null && row.p99Ratio <= 1.5,
+    });
   }
   const hmac = micro.find((m) => m.name.startsWith('verify HMAC_SHA256 (1 secret)'));
   if (hmac) out.push({ what: 'HMAC_SHA256 verify ≤ 3 µs/op', value: hmac.usPerOp, pass: hmac.usPerOp <= 3 });
@@ -674,13 +804,21 @@ function markdown(rep) {
   const logged = Object.entries(rep.requestLogLines ?? {});
   if (logged.length) {
     L.push('');
-    L.push('Per-request log lines (the module\'s answer lines) written by the gateways: ' + logged.map(([k, v]) => `${k} ${v ?? '?'}`).join(', ') + '.');
+    L.push(
+      "Per-request log lines (the module's answer lines) written by the gateways: " +
+        logged.map(([k, v]) => `${k} ${v ?? '?'}`).join(', ') +
+        '.',
+    );
   }
   if (rep.retries.length) {
     L.push('');
-    L.push('Idempotent exchange: the same code sent again (re-signed, as a client retrying after a lost answer), one at a time.');
+    L.push(
+      'Idempotent exchange: the same code sent again (re-signed, as a client retrying after a lost answer), one at a time.',
+    );
     L.push('');
-    L.push('| case | target | WeChat latency | pairs | first p50 ms | retry p50 ms | speed-up | retry gave the same answer |');
+    L.push(
+      '| case | target | WeChat latency | pairs | first p50 ms | retry p50 ms | speed-up | retry gave the same answer |',
+    );
     L.push('|---|---|---:|---:|---:|---:|---:|---|');
     for (const r of rep.retries) {
       L.push(
@@ -693,14 +831,21 @@ function markdown(rep) {
     L.push('');
     L.push('| micro-benchmark (tinybench) | median µs/op | p99 µs/op |');
     L.push('|---|---:|---:|');
-    for (const m of rep.micro) L.push(m.error ? `| ${m.name} | error | |` : `| ${m.name} | ${m.usPerOp} | ${m.p99Us} |`);
+    for (const m of rep.micro)
+      L.push(m.error ? `| ${m.name} | error | |` : `| ${m.name} | ${m.usPerOp} | ${m.p99Us} |`);
   }
   if (rep.profiles.length) {
     L.push('');
     L.push('CPU profiles (self time while under load, by package):');
     for (const p of rep.profiles) {
       L.push('');
-      L.push(`- ${p.case} ${p.route} ${p.target} (${p.file}): ` + p.byPackage.slice(0, 8).map((x) => `${x.name} ${x.pct}%`).join(', '));
+      L.push(
+        `- ${p.case} ${p.route} ${p.target} (${p.file}): ` +
+          p.byPackage
+            .slice(0, 8)
+            .map((x) => `${x.name} ${x.pct}%`)
+            .join(', '),
+      );
     }
   }
   L.push('');
@@ -718,7 +863,12 @@ function parseArgs(list) {
     if (!a.startsWith('--')) continue;
     const [k, v] = a.slice(2).split('=');
     if (v !== undefined) out[k] = v;
-    else if (list[i + 1] && !list[i + 1].startsWith('--') && !['smoke', 'no-redis', 'no-build', 'profile', 'no-micro', 'no-retry', 'help'].includes(k)) out[k] = list[++i];
+    else if (
+      list[i + 1] &&
+      !list[i + 1].startsWith('--') &&
+      !['smoke', 'no-redis', 'no-build', 'profile', 'no-micro', 'no-retry', 'help'].includes(k)
+    )
+      out[k] = list[++i];
     else out[k] = true;
   }
   return out;

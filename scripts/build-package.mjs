@@ -63,9 +63,15 @@ function specifierRewriter() {
       const exported = DEFAULT_AS_NAMED[spec];
       if (!exported || !clause?.name) return clause;
       const local = clause.name.text;
-      const element = f.createImportSpecifier(false, local === exported ? undefined : f.createIdentifier(exported), f.createIdentifier(local));
-      const others = clause.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : [];
-      if (clause.namedBindings && !ts.isNamedImports(clause.namedBindings)) throw new Error(`build-esm: cannot rewrite ${spec} import in ${fromFile}`);
+      const element = f.createImportSpecifier(
+        false,
+        local === exported ? undefined : f.createIdentifier(exported),
+        f.createIdentifier(local),
+      );
+      const others =
+        clause.namedBindings && ts.isNamedImports(clause.namedBindings) ? clause.namedBindings.elements : [];
+      if (clause.namedBindings && !ts.isNamedImports(clause.namedBindings))
+        throw new Error(`build-esm: cannot rewrite ${spec} import in ${fromFile}`);
       return f.updateImportClause(clause, clause.isTypeOnly, undefined, f.createNamedImports([element, ...others]));
     };
     const visit = (node) => {
@@ -91,9 +97,14 @@ function specifierRewriter() {
       // `import('./x')` in code, and `import('./x').T` in declarations.
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
         const [arg, ...rest] = node.arguments;
-        if (arg && ts.isStringLiteral(arg)) return f.updateCallExpression(node, node.expression, node.typeArguments, [literal(arg), ...rest]);
+        if (arg && ts.isStringLiteral(arg))
+          return f.updateCallExpression(node, node.expression, node.typeArguments, [literal(arg), ...rest]);
       }
-      if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      if (
+        ts.isImportTypeNode(node) &&
+        ts.isLiteralTypeNode(node.argument) &&
+        ts.isStringLiteral(node.argument.literal)
+      ) {
         return f.updateImportTypeNode(
           node,
           f.updateLiteralTypeNode(node.argument, literal(node.argument.literal)),

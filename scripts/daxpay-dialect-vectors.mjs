@@ -45,9 +45,13 @@ function chinaTime(epochSeconds) {
 // &connect_redirect=1 before the fragment; the URL is data the relay produces, not a wire rule.
 function authorizeUrl(redirect, state) {
   return (
-    'https://open.weixin.qq.com/connect/oauth2/authorize?appid=' + WX_APP_ID +
-    '&redirect_uri=' + encodeURIComponent(redirect) +
-    '&response_type=code&scope=snsapi_base&state=' + encodeURIComponent(state) + '#wechat_redirect'
+    'https://open.weixin.qq.com/connect/oauth2/authorize?appid=' +
+    WX_APP_ID +
+    '&redirect_uri=' +
+    encodeURIComponent(redirect) +
+    '&response_type=code&scope=snsapi_base&state=' +
+    encodeURIComponent(state) +
+    '#wechat_redirect'
   );
 }
 
@@ -57,7 +61,11 @@ function authorizeUrl(redirect, state) {
 function signString(fields) {
   const names = Object.keys(fields).filter((k) => fields[k] !== null && fields[k] !== undefined && k !== 'sign');
   names.sort();
-  const link = names.map((k) => `${k}=${String(fields[k])}`).join('&').replaceAll('\\', '').replaceAll('"', '');
+  const link = names
+    .map((k) => `${k}=${String(fields[k])}`)
+    .join('&')
+    .replaceAll('\\', '')
+    .replaceAll('"', '');
   return `${link}&key=${SECRET}`;
 }
 
@@ -107,11 +115,25 @@ const REQUEST_DIALECTS = {
     signTypes: ['MD5', 'HMAC_SHA256'],
   },
   multi: {
-    base: (v) => ({ mchNo: MCH_NO, appId: APP_ID, clientIp: CLIENT_IP, sign: null, reqTime: chinaTime(REQ_TIME), nonceStr: v.nonceStr ?? null }),
+    base: (v) => ({
+      mchNo: MCH_NO,
+      appId: APP_ID,
+      clientIp: CLIENT_IP,
+      sign: null,
+      reqTime: chinaTime(REQ_TIME),
+      nonceStr: v.nonceStr ?? null,
+    }),
     signTypes: ['MD5', 'HMAC_SHA256'],
   },
   'multi-late': {
-    base: (v) => ({ mchNo: MCH_NO, appId: APP_ID, clientIp: CLIENT_IP, sign: null, reqTime: chinaTime(REQ_TIME), nonceStr: v.nonceStr ?? null }),
+    base: (v) => ({
+      mchNo: MCH_NO,
+      appId: APP_ID,
+      clientIp: CLIENT_IP,
+      sign: null,
+      reqTime: chinaTime(REQ_TIME),
+      nonceStr: v.nonceStr ?? null,
+    }),
     signTypes: ['MD5', 'HMAC_SHA256', 'SM3'],
   },
 };
@@ -143,7 +165,9 @@ function request(dialect, route, variant = {}) {
     route,
     path: r.path,
     note: variant.note,
-    signedFields: Object.keys(signed).filter((k) => signed[k] !== null && k !== 'sign').sort(),
+    signedFields: Object.keys(signed)
+      .filter((k) => signed[k] !== null && k !== 'sign')
+      .sort(),
     signString: str,
     sign: signs,
     bodies,
@@ -163,12 +187,25 @@ const PAYLOAD = {
 function unsignedAnswers(signTypes) {
   const same = (s) => Object.fromEntries(signTypes.map((t) => [t, s]));
   return [
-    { name: 'getWxAuthUrl success', route: 'getWxAuthUrl', kind: 'success', signed: false,
-      bodies: same(json({ msg: 'success', code: 0, data: PAYLOAD.getWxAuthUrl({}), sign: null, traceId: TRACE_ID })) },
-    { name: 'getWxAccessToken success', route: 'getWxAccessToken', kind: 'success', signed: false,
-      bodies: same(json({ msg: 'success', code: 0, data: PAYLOAD.getWxAccessToken() })) },
+    {
+      name: 'getWxAuthUrl success',
+      route: 'getWxAuthUrl',
+      kind: 'success',
+      signed: false,
+      bodies: same(json({ msg: 'success', code: 0, data: PAYLOAD.getWxAuthUrl({}), sign: null, traceId: TRACE_ID })),
+    },
+    {
+      name: 'getWxAccessToken success',
+      route: 'getWxAccessToken',
+      kind: 'success',
+      signed: false,
+      bodies: same(json({ msg: 'success', code: 0, data: PAYLOAD.getWxAccessToken() })),
+    },
     ...['getWxAuthUrl', 'getWxAccessToken'].map((route) => ({
-      name: `${route} business failure`, route, kind: 'failure', signed: false,
+      name: `${route} business failure`,
+      route,
+      kind: 'failure',
+      signed: false,
       note: 'DaxPay 2.0.0-2.0.5 had no failure object inside data; a PayFailureException went to RestExceptionHandler (outer code 20000 PAY_FAILURE). A WxErrorException from WxJava went there too, as 10001 SYSTEM_ERROR "系统错误".',
       bodies: same(json({ msg: FAIL_MSG, code: 20000, data: null, traceId: TRACE_ID })),
     })),
@@ -190,20 +227,54 @@ function dataSignedAnswers() {
       for (const [k, v] of Object.entries(dataFields)) if (!(k in data)) data[k] = v;
       bodies[t] = json(outer(data));
     }
-    out.push({ name, route, kind, signed: true, signedIn: 'data', note, dataFields, signString: str, sign: signs, bodies });
+    out.push({
+      name,
+      route,
+      kind,
+      signed: true,
+      signedIn: 'data',
+      note,
+      dataFields,
+      signString: str,
+      sign: signs,
+      bodies,
+    });
   };
   const daxResult = (data) => ({ msg: 'success', code: 0, data, traceId: TRACE_ID });
   const resResult = (data) => ({ msg: 'success', code: 0, data });
-  build('getWxAuthUrl success', 'getWxAuthUrl', 'success', { code: 0, resTime: RES_TIME, ...PAYLOAD.getWxAuthUrl({}) }, daxResult);
-  build('getWxAccessToken success', 'getWxAccessToken', 'success', { code: 0, resTime: RES_TIME, ...PAYLOAD.getWxAccessToken() }, resResult,
-    'DaxPay 2.0.6-2.0.8 return Res.ok(...) here: a ResResult, so no traceId in the envelope.');
+  build(
+    'getWxAuthUrl success',
+    'getWxAuthUrl',
+    'success',
+    { code: 0, resTime: RES_TIME, ...PAYLOAD.getWxAuthUrl({}) },
+    daxResult,
+  );
+  build(
+    'getWxAccessToken success',
+    'getWxAccessToken',
+    'success',
+    { code: 0, resTime: RES_TIME, ...PAYLOAD.getWxAccessToken() },
+    resResult,
+    'DaxPay 2.0.6-2.0.8 return Res.ok(...) here: a ResResult, so no traceId in the envelope.',
+  );
   for (const route of ['getWxAuthUrl', 'getWxAccessToken']) {
-    build(`${route} business failure`, route, 'failure', { code: 1, msg: FAIL_MSG, resTime: RES_TIME }, daxResult,
-      'PaymentVerifyAop wraps a PayFailureException as DaxRes.ok(PaymentCommonResult{code:1,msg}), signed; the payload fields are absent.');
+    build(
+      `${route} business failure`,
+      route,
+      'failure',
+      { code: 1, msg: FAIL_MSG, resTime: RES_TIME },
+      daxResult,
+      'PaymentVerifyAop wraps a PayFailureException as DaxRes.ok(PaymentCommonResult{code:1,msg}), signed; the payload fields are absent.',
+    );
   }
-  build('getWxAccessToken business failure, non-ASCII msg with quote and backslash', 'getWxAccessToken', 'failure',
-    { code: 1, msg: FAIL_MSG_EDGE, resTime: RES_TIME }, daxResult,
-    'Pins UTF-8 hashing and that quote/backslash are removed from values before hashing (the wire keeps them, JSON-escaped).');
+  build(
+    'getWxAccessToken business failure, non-ASCII msg with quote and backslash',
+    'getWxAccessToken',
+    'failure',
+    { code: 1, msg: FAIL_MSG_EDGE, resTime: RES_TIME },
+    daxResult,
+    'Pins UTF-8 hashing and that quote/backslash are removed from values before hashing (the wire keeps them, JSON-escaped).',
+  );
   return out;
 }
 
@@ -217,14 +288,34 @@ function multiAnswers() {
     const dataFields = { ...PAYLOAD[route]({}), resTime: RES_TIME };
     const str = signString(dataFields);
     const signs = signAll(str, types);
-    const bodies = Object.fromEntries(types.map((t) => [t, json({ msg: 'success', code: 0, data: { ...dataFields, sign: signs[t] }, traceId: TRACE_ID })]));
-    out.push({ name: `${route} success`, route, kind: 'success', signed: true, signedIn: 'data', dataFields, signString: str, sign: signs, bodies });
+    const bodies = Object.fromEntries(
+      types.map((t) => [
+        t,
+        json({ msg: 'success', code: 0, data: { ...dataFields, sign: signs[t] }, traceId: TRACE_ID }),
+      ]),
+    );
+    out.push({
+      name: `${route} success`,
+      route,
+      kind: 'success',
+      signed: true,
+      signedIn: 'data',
+      dataFields,
+      signString: str,
+      sign: signs,
+      bodies,
+    });
   }
   for (const route of ['getWxAuthUrl', 'getWxAccessToken']) {
     const body = json({ msg: FAIL_MSG, code: 20000, data: null, traceId: TRACE_ID });
-    out.push({ name: `${route} business failure`, route, kind: 'failure', signed: false,
+    out.push({
+      name: `${route} business failure`,
+      route,
+      kind: 'failure',
+      signed: false,
       note: 'The multi SDK model cannot carry code/msg in data; 20000 is what the multi server answers for a PayFailureException (UNCLASSIFIED_ERROR). The relay may choose another DaxPay-compatible number.',
-      bodies: Object.fromEntries(types.map((t) => [t, body])) });
+      bodies: Object.fromEntries(types.map((t) => [t, body])),
+    });
   }
   return out;
 }
@@ -239,15 +330,38 @@ function multiLateAnswers() {
     const forSign = { ...outerFields, data: outerFields.data === null ? null : json(outerFields.data) };
     const str = signString(forSign);
     const signs = signAll(str, types);
-    const bodies = Object.fromEntries(types.map((t) => [t, json({ code: outerFields.code, msg: outerFields.msg, data: outerFields.data, sign: signs[t], resTime: outerFields.resTime, traceId: TRACE_ID })]));
+    const bodies = Object.fromEntries(
+      types.map((t) => [
+        t,
+        json({
+          code: outerFields.code,
+          msg: outerFields.msg,
+          data: outerFields.data,
+          sign: signs[t],
+          resTime: outerFields.resTime,
+          traceId: TRACE_ID,
+        }),
+      ]),
+    );
     out.push({ name, route, kind, signed: true, signedIn: 'outer', note, signString: str, sign: signs, bodies });
   };
   for (const route of ['getWxAuthUrl', 'getWxAccessToken']) {
-    build(`${route} success`, route, 'success', { code: 0, msg: 'success', data: PAYLOAD[route]({}), resTime: chinaTime(RES_TIME), traceId: TRACE_ID });
+    build(`${route} success`, route, 'success', {
+      code: 0,
+      msg: 'success',
+      data: PAYLOAD[route]({}),
+      resTime: chinaTime(RES_TIME),
+      traceId: TRACE_ID,
+    });
   }
   for (const route of ['getWxAuthUrl', 'getWxAccessToken']) {
-    build(`${route} business failure`, route, 'failure', { code: 20000, msg: FAIL_MSG, data: null, resTime: chinaTime(RES_TIME), traceId: TRACE_ID },
-      'Shape of the multi server PaymentVerifyAop catch: new DaxResult<>(ex.getCode(), ex.getMessage()), signed; 20000 = UNCLASSIFIED_ERROR.');
+    build(
+      `${route} business failure`,
+      route,
+      'failure',
+      { code: 20000, msg: FAIL_MSG, data: null, resTime: chinaTime(RES_TIME), traceId: TRACE_ID },
+      'Shape of the multi server PaymentVerifyAop catch: new DaxResult<>(ex.getCode(), ex.getMessage()), signed; 20000 = UNCLASSIFIED_ERROR.',
+    );
   }
   return out;
 }
@@ -264,7 +378,8 @@ function generation(dialect, extraRequests, answers, summary) {
 }
 
 const fixture = {
-  $comment: 'Generated by scripts/daxpay-dialect-vectors.mjs from the facts in docs/daxpay-dialects.md. Do not edit by hand. bodies are exact JSON texts as each generation serializes them, one per sign type (the sign differs).',
+  $comment:
+    'Generated by scripts/daxpay-dialect-vectors.mjs from the facts in docs/daxpay-dialects.md. Do not edit by hand. bodies are exact JSON texts as each generation serializes them, one per sign type (the sign differs).',
   secret: SECRET,
   reqTime: REQ_TIME,
   reqTimeChina: chinaTime(REQ_TIME),
@@ -283,37 +398,50 @@ const fixture = {
       request: 'as 2.0.0 without version',
       answer: 'as 2.0.0',
     }),
-    '2.0.6-2.0.8': generation('2.0.6-2.0.8', [
-      request('2.0.6-2.0.8', 'getWxAuthUrl', {
-        name: 'getWxAuthUrl, 2.0.8 SDK with nonceStr set to "" and a state holding a quote and a backslash',
-        nonceStr: '', state: STATE_EDGE,
-        note: 'Only the 2.0.8 SDK has nonceStr; an empty string is non-null, so it is signed as "nonceStr=".',
-      }),
-    ], dataSignedAnswers(), {
-      sdk: 'cn.daxpay.single.sdk @ tags 2.0.6..2.0.8',
-      request: 'as 2.0.1-2.0.5; the 2.0.8 SDK may add nonceStr (null by default)',
-      answer: 'data carries code (int), msg, resTime (epoch seconds), sign over the model fields',
-    }),
-    multi: generation('multi', [
-      request('multi', 'getWxAuthUrl', {
-        name: 'getWxAuthUrl, mchNo/appId left to DaxPayConfig (signed before they are filled)',
-        signedWithoutMchApp: true,
-        note: 'eef7ccb9 DaxPayKit.execute signs, then copies mchNo/appId from the config into the request: the wire has them, the signature does not.',
-      }),
-      request('multi', 'getWxAccessToken', {
-        name: 'getWxAccessToken, mchNo/appId left to DaxPayConfig (signed before they are filled)',
-        signedWithoutMchApp: true,
-        note: 'As above.',
-      }),
-    ], multiAnswers(), {
-      sdk: 'cn.daxpay.multi.sdk (daxpay-multi-sdk 0.0.1-SNAPSHOT) @ stored commit eef7ccb92727f7f8ae344b3d767138a975e5932f',
-      request: 'mchNo, appId added; reqTime "yyyy-MM-dd HH:mm:ss" China time (string); nonceStr optional; lower-case hex; mchNo/appId unsigned when taken from the config',
-      answer: 'data carries resTime (epoch seconds) and sign, no code/msg; failure only in the outer code',
-    }),
+    '2.0.6-2.0.8': generation(
+      '2.0.6-2.0.8',
+      [
+        request('2.0.6-2.0.8', 'getWxAuthUrl', {
+          name: 'getWxAuthUrl, 2.0.8 SDK with nonceStr set to "" and a state holding a quote and a backslash',
+          nonceStr: '',
+          state: STATE_EDGE,
+          note: 'Only the 2.0.8 SDK has nonceStr; an empty string is non-null, so it is signed as "nonceStr=".',
+        }),
+      ],
+      dataSignedAnswers(),
+      {
+        sdk: 'cn.daxpay.single.sdk @ tags 2.0.6..2.0.8',
+        request: 'as 2.0.1-2.0.5; the 2.0.8 SDK may add nonceStr (null by default)',
+        answer: 'data carries code (int), msg, resTime (epoch seconds), sign over the model fields',
+      },
+    ),
+    multi: generation(
+      'multi',
+      [
+        request('multi', 'getWxAuthUrl', {
+          name: 'getWxAuthUrl, mchNo/appId left to DaxPayConfig (signed before they are filled)',
+          signedWithoutMchApp: true,
+          note: 'eef7ccb9 DaxPayKit.execute signs, then copies mchNo/appId from the config into the request: the wire has them, the signature does not.',
+        }),
+        request('multi', 'getWxAccessToken', {
+          name: 'getWxAccessToken, mchNo/appId left to DaxPayConfig (signed before they are filled)',
+          signedWithoutMchApp: true,
+          note: 'As above.',
+        }),
+      ],
+      multiAnswers(),
+      {
+        sdk: 'cn.daxpay.multi.sdk (daxpay-multi-sdk 0.0.1-SNAPSHOT) @ stored commit eef7ccb92727f7f8ae344b3d767138a975e5932f',
+        request:
+          'mchNo, appId added; reqTime "yyyy-MM-dd HH:mm:ss" China time (string); nonceStr optional; lower-case hex; mchNo/appId unsigned when taken from the config',
+        answer: 'data carries resTime (epoch seconds) and sign, no code/msg; failure only in the outer code',
+      },
+    ),
     'multi-late': generation('multi-late', [], multiLateAnswers(), {
       sdk: 'cn.daxpay.multi.sdk, later stored commits (e5181d51, 23067708; pom 3.0.1.beta1)',
       request: 'as multi, but mchNo/appId are filled before signing; SM3 added',
-      answer: 'outer envelope signed (code, msg, data JSON, resTime yyyy-MM-dd HH:mm:ss, traceId), not upper-cased; data is a plain bean',
+      answer:
+        'outer envelope signed (code, msg, data JSON, resTime yyyy-MM-dd HH:mm:ss, traceId), not upper-cased; data is a plain bean',
     }),
   },
 };

@@ -33,7 +33,9 @@ const { values: opts, positionals } = parseArgs({
   },
 });
 if (opts.help) {
-  console.log('usage: node scripts/daxpay-wire-client.mjs [baseUrl] [--prefix P] [--secret S] [--sign-type T] [--mch-no M] [--redirect URL] [--big-body BYTES] [--json]');
+  console.log(
+    'usage: node scripts/daxpay-wire-client.mjs [baseUrl] [--prefix P] [--secret S] [--sign-type T] [--mch-no M] [--redirect URL] [--big-body BYTES] [--json]',
+  );
   process.exit(0);
 }
 const BASE = (positionals[0] ?? process.env.ASSIST_BASE_URL ?? 'http://127.0.0.1:9000').replace(/\/+$/, '');
@@ -60,7 +62,9 @@ function signString(fields, secret) {
 function daxSign(fields, type = SIGN_TYPE, secret = SECRET) {
   const input = signString(fields, secret);
   if (type === 'HMAC_SHA256') return createHmac('sha256', secret).update(input, 'utf8').digest('hex');
-  return createHash(type === 'MD5' ? 'md5' : 'sm3').update(input, 'utf8').digest('hex');
+  return createHash(type === 'MD5' ? 'md5' : 'sm3')
+    .update(input, 'utf8')
+    .digest('hex');
 }
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -81,7 +85,12 @@ async function call(route, body, { method = 'POST', contentType = 'application/j
   try {
     res = await fetch(`${BASE}/${PREFIX}/${route}`, { method, headers, body: payload });
   } catch (err) {
-    return { status: 0, text: '', json: undefined, error: `${err.message}${err.cause ? ` (${err.cause.code ?? err.cause.message})` : ''}` };
+    return {
+      status: 0,
+      text: '',
+      json: undefined,
+      error: `${err.message}${err.cause ? ` (${err.cause.code ?? err.cause.message})` : ''}`,
+    };
   }
   const text = await res.text();
   let json;
@@ -120,7 +129,8 @@ function dataProblem(data) {
   if (!data || typeof data !== 'object') return 'no data';
   if (typeof data.sign !== 'string') return 'data has no sign';
   if (daxSign(data) !== data.sign.toLowerCase()) return 'data sign does not verify';
-  if (typeof data.resTime !== 'number' || Math.abs(data.resTime - now()) > 300) return 'resTime missing or off by > 300 s';
+  if (typeof data.resTime !== 'number' || Math.abs(data.resTime - now()) > 300)
+    return 'resTime missing or off by > 300 s';
   const code = Number(data.code);
   if (code !== 0 && code !== 1) return `data.code ${data.code}`;
   return '';
@@ -143,7 +153,10 @@ async function main() {
   const auth = await call('getWxAuthUrl', signed({ url: opts.redirect, state }));
   let authUrl;
   {
-    const problem = envelopeProblem(auth) || (auth.json.code !== 0 ? `code ${auth.json.code}: ${auth.json.msg}` : '') || dataProblem(auth.json.data);
+    const problem =
+      envelopeProblem(auth) ||
+      (auth.json.code !== 0 ? `code ${auth.json.code}: ${auth.json.msg}` : '') ||
+      dataProblem(auth.json.data);
     record('getWxAuthUrl: signed auth URL', 0, problem || auth.json.code, !problem);
     authUrl = auth.json?.data?.url;
   }
@@ -157,7 +170,12 @@ async function main() {
       u.searchParams.get('response_type') === 'code' &&
       u.searchParams.get('state') === state &&
       authUrl.endsWith('#wechat_redirect');
-    record('auth URL: WeChat parameter order, #wechat_redirect', 'appid,redirect_uri,response_type,scope,state', order, ok);
+    record(
+      'auth URL: WeChat parameter order, #wechat_redirect',
+      'appid,redirect_uri,response_type,scope,state',
+      order,
+      ok,
+    );
   }
 
   let code;
@@ -171,8 +189,19 @@ async function main() {
     const location = res.headers.get('location');
     const back = location ? new URL(location) : undefined;
     code = back?.searchParams.get('code') ?? undefined;
-    const ok = res.status === 302 && back && back.searchParams.get('state') === state && back.searchParams.get('order') === '42' && !!code;
-    record('follow auth URL to WeChat: 302 back with code+state', 302, res.error ?? res.status, ok, back ? `${back.origin}${back.pathname}` : '');
+    const ok =
+      res.status === 302 &&
+      back &&
+      back.searchParams.get('state') === state &&
+      back.searchParams.get('order') === '42' &&
+      !!code;
+    record(
+      'follow auth URL to WeChat: 302 back with code+state',
+      302,
+      res.error ?? res.status,
+      ok,
+      back ? `${back.origin}${back.pathname}` : '',
+    );
   }
 
   let openId;
@@ -192,10 +221,16 @@ async function main() {
     // A client that lost the answer and retries with the same code.
     const again = await call('getWxAccessToken', signed({ code }));
     const ad = again.json?.data;
-    const aproblem = envelopeProblem(again) || (again.json.code !== 0 ? `code ${again.json.code}` : '') || dataProblem(ad);
+    const aproblem =
+      envelopeProblem(again) || (again.json.code !== 0 ? `code ${again.json.code}` : '') || dataProblem(ad);
     const same = !aproblem && Number(ad.code) === 0 && ad.openId === openId;
     const used = !aproblem && Number(ad.code) === 1 && /40163/.test(ad.msg);
-    record('same code again (lost-answer retry)', 'same openId (or 40163)', aproblem || (same ? 'same openId' : used ? '40163' : `data.code ${ad.code}`), same || used);
+    record(
+      'same code again (lost-answer retry)',
+      'same openId (or 40163)',
+      aproblem || (same ? 'same openId' : used ? '40163' : `data.code ${ad.code}`),
+      same || used,
+    );
   }
 
   // 2. Each documented error code a client can trigger.
@@ -203,32 +238,99 @@ async function main() {
   await expectCode('10005 body is not JSON', 10005, call('getWxAccessToken', '{"code":"x",'));
   await expectCode('10005 body is a JSON array', 10005, call('getWxAccessToken', '[1,2,3]'));
   await expectCode('10006 code missing', 10006, call('getWxAccessToken', signed({})), /\bcode\b/);
-  await expectCode('10006 url not absolute http(s)', 10006, call('getWxAuthUrl', signed({ url: 'javascript:alert(1)' })), /\burl\b/);
-  await expectCode('10006 clientIp not an IP', 10006, call('getWxAccessToken', signed({ code: 'x', clientIp: '300.1.1.1' })), /\bclientIp\b/);
-  await expectCode('10006 reqTime stale (1 h old)', 10006, call('getWxAccessToken', signed({ code: 'x', reqTime: nowS - 3600 })), /\breqTime\b/);
-  await expectCode('10006 reqTime in the future (+1 h)', 10006, call('getWxAccessToken', signed({ code: 'x', reqTime: nowS + 3600 })), /\breqTime\b/);
-  await expectCode('10006 reqTime in milliseconds', 10006, call('getWxAccessToken', signed({ code: 'x', reqTime: Date.now() })), /\breqTime\b/);
-  await expectCode('10006 sign missing', 10006, call('getWxAccessToken', { ...MCH, code: 'x', reqTime: nowS }), /\bsign\b/);
+  await expectCode(
+    '10006 url not absolute http(s)',
+    10006,
+    call('getWxAuthUrl', signed({ url: 'javascript:alert(1)' })),
+    /\burl\b/,
+  );
+  await expectCode(
+    '10006 clientIp not an IP',
+    10006,
+    call('getWxAccessToken', signed({ code: 'x', clientIp: '300.1.1.1' })),
+    /\bclientIp\b/,
+  );
+  await expectCode(
+    '10006 reqTime stale (1 h old)',
+    10006,
+    call('getWxAccessToken', signed({ code: 'x', reqTime: nowS - 3600 })),
+    /\breqTime\b/,
+  );
+  await expectCode(
+    '10006 reqTime in the future (+1 h)',
+    10006,
+    call('getWxAccessToken', signed({ code: 'x', reqTime: nowS + 3600 })),
+    /\breqTime\b/,
+  );
+  await expectCode(
+    '10006 reqTime in milliseconds',
+    10006,
+    call('getWxAccessToken', signed({ code: 'x', reqTime: Date.now() })),
+    /\breqTime\b/,
+  );
+  await expectCode(
+    '10006 sign missing',
+    10006,
+    call('getWxAccessToken', { ...MCH, code: 'x', reqTime: nowS }),
+    /\bsign\b/,
+  );
   const big = Number(opts['big-body']);
-  await expectCode(`29007 body of ${big} bytes`, 29007, call('getWxAccessToken', JSON.stringify({ ...signed({ code: 'x' }), pad: 'x'.repeat(big) })));
-  await expectCode('29008 Content-Type text/plain', 29008, call('getWxAccessToken', JSON.stringify(signed({ code: 'x' })), { contentType: 'text/plain' }));
-  await expectCode('29009 GET instead of POST', 29009, call('getWxAccessToken', undefined, { method: 'GET', contentType: '' }));
+  await expectCode(
+    `29007 body of ${big} bytes`,
+    29007,
+    call('getWxAccessToken', JSON.stringify({ ...signed({ code: 'x' }), pad: 'x'.repeat(big) })),
+  );
+  await expectCode(
+    '29008 Content-Type text/plain',
+    29008,
+    call('getWxAccessToken', JSON.stringify(signed({ code: 'x' })), { contentType: 'text/plain' }),
+  );
+  await expectCode(
+    '29009 GET instead of POST',
+    29009,
+    call('getWxAccessToken', undefined, { method: 'GET', contentType: '' }),
+  );
   await expectCode('29009 no such route', 29009, call('getWxOpenIdPlease', signed({ code: 'x' })));
-  await expectCode('20052 signed with a wrong secret', 20052, call('getWxAccessToken', signed({ code: 'x' }, { secret: `${SECRET}-wrong` })));
+  await expectCode(
+    '20052 signed with a wrong secret',
+    20052,
+    call('getWxAccessToken', signed({ code: 'x' }, { secret: `${SECRET}-wrong` })),
+  );
   const otherType = SIGN_TYPE === 'MD5' ? 'HMAC_SHA256' : 'MD5';
-  await expectCode(`20052 signed with ${otherType}`, 20052, call('getWxAccessToken', signed({ code: 'x' }, { type: otherType })));
+  await expectCode(
+    `20052 signed with ${otherType}`,
+    20052,
+    call('getWxAccessToken', signed({ code: 'x' }, { type: otherType })),
+  );
   const tampered = signed({ url: opts.redirect });
-  await expectCode('20052 field changed after signing', 20052, call('getWxAuthUrl', { ...tampered, url: `${opts.redirect}&x=1` }));
-  await expectCode('20023 unknown merchant', 20023, call('getWxAccessToken', signed({ code: 'x', mchNo: 'NO_SUCH_MCH_0000' })));
+  await expectCode(
+    '20052 field changed after signing',
+    20052,
+    call('getWxAuthUrl', { ...tampered, url: `${opts.redirect}&x=1` }),
+  );
+  await expectCode(
+    '20023 unknown merchant',
+    20023,
+    call('getWxAccessToken', signed({ code: 'x', mchNo: 'NO_SUCH_MCH_0000' })),
+  );
   {
     // A client that re-sends the very same signed body (no SDK fills nonceStr): the same answer, not a refusal.
     const once = signed({ url: opts.redirect });
     const first = await call('getWxAuthUrl', once);
     const again = await call('getWxAuthUrl', once);
     const ok = first.json?.code === 0 && again.text === first.text;
-    record('same signed request twice: the same answer', 'identical answer', ok ? 'identical answer' : `code ${again.json?.code}`, ok);
+    record(
+      'same signed request twice: the same answer',
+      'identical answer',
+      ok ? 'identical answer' : `code ${again.json?.code}`,
+      ok,
+    );
   }
-  await expectCode('29062 redirect to a host not allowed', 29062, call('getWxAuthUrl', signed({ url: 'https://evil.example.net/steal' })));
+  await expectCode(
+    '29062 redirect to a host not allowed',
+    29062,
+    call('getWxAuthUrl', signed({ url: 'https://evil.example.net/steal' })),
+  );
 
   // A WeChat refusal: outer code 0, data.code 1, signed, errcode in msg.
   {
@@ -236,7 +338,13 @@ async function main() {
     const d = bad.json?.data;
     const problem = envelopeProblem(bad) || (bad.json.code !== 0 ? `code ${bad.json.code}` : '') || dataProblem(d);
     const ok = !problem && Number(d.code) === 1 && /40029/.test(d.msg);
-    record('business failure: unknown code (WeChat 40029)', 'data.code 1, 40029', problem || `data.code ${d.code}`, ok, d?.msg ?? '');
+    record(
+      'business failure: unknown code (WeChat 40029)',
+      'data.code 1, 40029',
+      problem || `data.code ${d.code}`,
+      ok,
+      d?.msg ?? '',
+    );
   }
 
   // Not triggerable by a well-behaved outside client: listed so the table covers every code.
@@ -251,14 +359,32 @@ async function main() {
     [29306, 'exchange in progress elsewhere'],
     [29310, 'store unavailable'],
   ]) {
-    rows.push({ check: `${code} ${why}`, expected: String(code), got: '-', ok: true, skipped: true, note: 'server-side condition; covered by the e2e suite' });
+    rows.push({
+      check: `${code} ${why}`,
+      expected: String(code),
+      got: '-',
+      ok: true,
+      skipped: true,
+      note: 'server-side condition; covered by the e2e suite',
+    });
   }
 }
 
 function printTable() {
   const failed = rows.filter((r) => !r.ok);
   if (opts.json) {
-    console.log(JSON.stringify({ baseUrl: `${BASE}/${PREFIX}`, passed: rows.filter((r) => r.ok && !r.skipped).length, failed: failed.length, rows }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          baseUrl: `${BASE}/${PREFIX}`,
+          passed: rows.filter((r) => r.ok && !r.skipped).length,
+          failed: failed.length,
+          rows,
+        },
+        null,
+        2,
+      ),
+    );
     return failed.length;
   }
   const w = [6, 52, 30, 30];
@@ -271,7 +397,9 @@ function printTable() {
     console.log(`${cut(result, w[0])} ${cut(r.check, w[1])} ${cut(r.expected, w[2])} ${cut(r.got, w[3])} ${r.note}`);
   }
   const done = rows.filter((r) => !r.skipped);
-  console.log(`\n${done.length - failed.length}/${done.length} checks passed${failed.length ? `, ${failed.length} FAILED` : ''} (${rows.length - done.length} skipped: server-side conditions)`);
+  console.log(
+    `\n${done.length - failed.length}/${done.length} checks passed${failed.length ? `, ${failed.length} FAILED` : ''} (${rows.length - done.length} skipped: server-side conditions)`,
+  );
   return failed.length;
 }
 

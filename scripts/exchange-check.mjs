@@ -40,8 +40,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---- DaxPay HMAC_SHA256 signature, from SPEC.md ----
 function sign(fields) {
-  const names = Object.keys(fields).filter((k) => k !== 'sign' && fields[k] != null).sort();
-  const input = `${names.map((k) => `${k}=${fields[k]}`).join('&').replace(/["\\]/g, '')}&key=${opts.secret}`;
+  const names = Object.keys(fields)
+    .filter((k) => k !== 'sign' && fields[k] != null)
+    .sort();
+  const input = `${names
+    .map((k) => `${k}=${fields[k]}`)
+    .join('&')
+    .replace(/["\\]/g, '')}&key=${opts.secret}`;
   return createHmac('sha256', opts.secret).update(input).digest('hex');
 }
 function signed(fields) {
@@ -59,7 +64,10 @@ async function call(gw, route, fields) {
 
 // ---- the simulator's admin API ----
 async function admin(method, path, body) {
-  const res = await fetch(`${SIM}/__sim/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${SIM}/__sim/${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`simulator admin ${method} ${path}: HTTP ${res.status}`);
   return res.json();
 }
@@ -101,7 +109,11 @@ const counts = [];
   const n = (await exchanges()) - c0;
   const ids = new Set(answers.map((a) => a.data?.openId));
   counts.push(['same code sent 3 times, one after another', answers.map(outcome).join(' / '), ids.size, n]);
-  check('sequential retries: same openId, one exchange', answers.every((a) => a.data?.code === 0) && ids.size === 1 && n === 1, `${n} exchange(s)`);
+  check(
+    'sequential retries: same openId, one exchange',
+    answers.every((a) => a.data?.code === 0) && ids.size === 1 && n === 1,
+    `${n} exchange(s)`,
+  );
 }
 {
   const code = await codeFor('burst-user');
@@ -110,8 +122,17 @@ const counts = [];
   const answers = await Promise.all([...Array(8)].map((_, i) => exchange(GATEWAYS[i % GATEWAYS.length], code)));
   const n = (await exchanges()) - c0;
   const ids = new Set(answers.map((a) => a.data?.openId));
-  counts.push([`same code sent 8 times at once, spread over ${GATEWAYS.length} instance(s)`, answers.map(outcome).join(' / '), ids.size, n]);
-  check('8 concurrent: same openId, one exchange', answers.every((a) => a.data?.code === 0) && ids.size === 1 && n === 1, `${n} exchange(s)`);
+  counts.push([
+    `same code sent 8 times at once, spread over ${GATEWAYS.length} instance(s)`,
+    answers.map(outcome).join(' / '),
+    ids.size,
+    n,
+  ]);
+  check(
+    '8 concurrent: same openId, one exchange',
+    answers.every((a) => a.data?.code === 0) && ids.size === 1 && n === 1,
+    `${n} exchange(s)`,
+  );
 }
 console.log('\n| scenario | answers | distinct openIds | exchanges WeChat served |\n|---|---|---|---|');
 for (const r of counts) console.log(`| ${r.join(' | ')} |`);
@@ -133,7 +154,11 @@ if (!opts['no-faults']) {
     const c2 = await exchanges();
     const r = { label, got: outcome(first), calls: c1 - c0, again: `${outcome(again)}, ${c2 - c1} call(s)` };
     rows.push(r);
-    check(`${label}: ${expected.got}, ${expected.calls} call(s)`, r.got === expected.got && r.calls === expected.calls, `got ${r.got}, ${r.calls}`);
+    check(
+      `${label}: ${expected.got}, ${expected.calls} call(s)`,
+      r.got === expected.got && r.calls === expected.calls,
+      `got ${r.got}, ${r.calls}`,
+    );
   }
   await row('none', [], { got: 'success', calls: 1 });
   await row('-1 busy, next call', [{ kind: 'busy', times: 1 }], { got: 'success', calls: 2 });
@@ -142,10 +167,24 @@ if (!opts['no-faults']) {
   await row('connection reset, next 2 calls', [{ kind: 'reset', times: 2 }], { got: 'envelope 29301', calls: 2 });
   await row('HTTP 502, next call', [{ kind: 'http', status: 502, times: 1 }], { got: 'envelope 29304', calls: 1 });
   await row('non-JSON body, next call', [{ kind: 'non-json', times: 1 }], { got: 'envelope 29303', calls: 1 });
-  await row(`latency ${TIMEOUT_MS + 1000} ms (> timeout), next call`, [{ kind: 'latency', ms: TIMEOUT_MS + 1000, times: 1 }], { got: 'envelope 29302', calls: 1 }, 1500);
-  await row('errcode 45011 (rate limit), next call', [{ kind: 'errcode', errcode: 45011, times: 1 }], { got: 'data.code 1, wxErrcode 45011', calls: 1 });
-  await row('errcode 40029 (invalid code), next call', [{ kind: 'errcode', errcode: 40029, times: 1 }], { got: 'data.code 1, wxErrcode 40029', calls: 1 });
-  await row('errcode 42003 (code expired), next call', [{ kind: 'errcode', errcode: 42003, times: 1 }], { got: 'data.code 1, wxErrcode 42003', calls: 1 });
+  await row(
+    `latency ${TIMEOUT_MS + 1000} ms (> timeout), next call`,
+    [{ kind: 'latency', ms: TIMEOUT_MS + 1000, times: 1 }],
+    { got: 'envelope 29302', calls: 1 },
+    1500,
+  );
+  await row('errcode 45011 (rate limit), next call', [{ kind: 'errcode', errcode: 45011, times: 1 }], {
+    got: 'data.code 1, wxErrcode 45011',
+    calls: 1,
+  });
+  await row('errcode 40029 (invalid code), next call', [{ kind: 'errcode', errcode: 40029, times: 1 }], {
+    got: 'data.code 1, wxErrcode 40029',
+    calls: 1,
+  });
+  await row('errcode 42003 (code expired), next call', [{ kind: 'errcode', errcode: 42003, times: 1 }], {
+    got: 'data.code 1, wxErrcode 42003',
+    calls: 1,
+  });
 
   // WeChat down: reset on every call until the circuit opens.
   await admin('DELETE', 'faults');
@@ -160,8 +199,17 @@ if (!opts['no-faults']) {
     if (last.code === 29305) break;
   }
   made = (await exchanges()) - c0;
-  rows.push({ label: `reset on every call (WeChat down): ${requests} requests`, got: `… until ${outcome(last)}`, calls: made, again: '-' });
-  check(`circuit opens after ${THRESHOLD} failed calls`, last.code === 29305 && made === THRESHOLD, `${made} calls in ${requests} requests`);
+  rows.push({
+    label: `reset on every call (WeChat down): ${requests} requests`,
+    got: `… until ${outcome(last)}`,
+    calls: made,
+    again: '-',
+  });
+  check(
+    `circuit opens after ${THRESHOLD} failed calls`,
+    last.code === 29305 && made === THRESHOLD,
+    `${made} calls in ${requests} requests`,
+  );
   const cOpen = await exchanges();
   const fast = await exchange(gw, await codeFor('down-open'));
   const fastCalls = (await exchanges()) - cOpen;
@@ -173,10 +221,17 @@ if (!opts['no-faults']) {
   const cProbe = await exchanges();
   const probe = await exchange(gw, await codeFor('down-probe'));
   const probeCalls = (await exchanges()) - cProbe;
-  rows.push({ label: `WeChat back, after ${HALF_OPEN_MS} ms (half-open probe)`, got: outcome(probe), calls: probeCalls, again: 'circuit closed' });
+  rows.push({
+    label: `WeChat back, after ${HALF_OPEN_MS} ms (half-open probe)`,
+    got: outcome(probe),
+    calls: probeCalls,
+    again: 'circuit closed',
+  });
   check('half-open probe succeeds and closes the circuit', probe.data?.code === 0 && probeCalls === 1);
 
-  console.log('\n| fault injected | client got | upstream calls | same code again, faults cleared |\n|---|---|---|---|');
+  console.log(
+    '\n| fault injected | client got | upstream calls | same code again, faults cleared |\n|---|---|---|---|',
+  );
   for (const r of rows) console.log(`| ${r.label} | ${r.got} | ${r.calls} | ${r.again} |`);
 }
 

@@ -69,7 +69,14 @@ async function check(kind, route, body, contentType, allowSuccess) {
   }
   let problem = '';
   if (a.status !== 200) problem = `HTTP ${a.status}`;
-  else if (!j || typeof j.code !== 'number' || typeof j.msg !== 'string' || !('data' in j) || !/^[A-Za-z0-9]{12}$/.test(j.traceId ?? '')) problem = 'not an envelope';
+  else if (
+    !j ||
+    typeof j.code !== 'number' ||
+    typeof j.msg !== 'string' ||
+    !('data' in j) ||
+    !/^[A-Za-z0-9]{12}$/.test(j.traceId ?? '')
+  )
+    problem = 'not an envelope';
   else if (j.code === 10001) problem = 'internal error';
   else if (j.code === 0 && !allowSuccess) problem = 'accepted';
   else if (j.code !== 0 && (j.msg.trim() === '' || j.data !== null)) problem = 'unclear failure';
@@ -77,7 +84,8 @@ async function check(kind, route, body, contentType, allowSuccess) {
   const key = problem ? `PROBLEM ${problem}` : `${j.code}`;
   counts[kind] ??= {};
   counts[kind][key] = (counts[kind][key] ?? 0) + 1;
-  if (problem && problems.length < 20) problems.push({ kind, problem, body: String(body).slice(0, 120), answer: a.text.slice(0, 200) });
+  if (problem && problems.length < 20)
+    problems.push({ kind, problem, body: String(body).slice(0, 120), answer: a.text.slice(0, 200) });
 }
 
 for (const file of files) {
@@ -93,9 +101,21 @@ for (const file of files) {
     // 3. As the redirect URL, validly signed (anything not an allowed http(s) URL is refused).
     await check('signed url', 'getWxAuthUrl', signed({ url: str }), 'application/json', true);
     // 4. As state and nonceStr on a valid request.
-    await check('signed state', 'getWxAuthUrl', signed({ url: 'http://localhost:3000/cb', state: str.slice(0, 128) }), 'application/json', true);
+    await check(
+      'signed state',
+      'getWxAuthUrl',
+      signed({ url: 'http://localhost:3000/cb', state: str.slice(0, 128) }),
+      'application/json',
+      true,
+    );
     // 5. As a field name, and as every value of an unsigned body.
-    await check('as key', 'getWxAccessToken', JSON.stringify({ [str]: str, code: str, reqTime: str, sign: str, mchNo: str }), 'application/json', false);
+    await check(
+      'as key',
+      'getWxAccessToken',
+      JSON.stringify({ [str]: str, code: str, reqTime: str, sign: str, mchNo: str }),
+      'application/json',
+      false,
+    );
     // 6. Under a wrong content type.
     await check('text/plain', 'getWxAuthUrl', s, 'text/plain', false);
   }

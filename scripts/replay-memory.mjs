@@ -32,7 +32,10 @@ function snapshot(label, store) {
   return m;
 }
 
-const key = (i) => createHash('sha256').update(`M1000000001\u0000A1000000001\u0000${i.toString(16).padStart(64, '0')}`).digest('base64url');
+const key = (i) =>
+  createHash('sha256')
+    .update(`M1000000001\u0000A1000000001\u0000${i.toString(16).padStart(64, '0')}`)
+    .digest('base64url');
 
 const before = snapshot('before');
 const store = new MemoryReplayStore(maxEntries ? { maxEntries } : {});
@@ -46,7 +49,10 @@ for (let i = 0; i < claims; i++) {
 const elapsed = Date.now() - t0;
 // A replay of the newest claim is still caught.
 const replayCaught = !store.claimSync(key(claims - 1), ttlMs, Math.floor(now));
-const after = snapshot(`after ${claims} distinct claims (${elapsed} ms, ${accepted} accepted, newest replay caught: ${replayCaught})`, store);
+const after = snapshot(
+  `after ${claims} distinct claims (${elapsed} ms, ${accepted} accepted, newest replay caught: ${replayCaught})`,
+  store,
+);
 
 // The window passes; ordinary traffic sweeps the expired entries (64 per claim) until only new claims remain.
 now += ttlMs + 1000;

@@ -30,7 +30,8 @@ const DURATION_S = parseDuration(args.duration ?? '600');
 const RATE = Number(args.rate ?? 150);
 const FAULT_RATE = Number(args['fault-rate'] ?? 0.01);
 const REDIS_URL = args['redis-url'] ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-if (!(DURATION_S > 0) || !(RATE > 0) || !(FAULT_RATE >= 0 && FAULT_RATE < 1)) throw new Error('bad --duration, --rate or --fault-rate');
+if (!(DURATION_S > 0) || !(RATE > 0) || !(FAULT_RATE >= 0 && FAULT_RATE < 1))
+  throw new Error('bad --duration, --rate or --fault-rate');
 
 // A private build (others may be rebuilding dist/ mid-run); bench/lib/common.mjs reads BENCH_DIST at import.
 const BUILD = fs.mkdtempSync(path.join(os.tmpdir(), 'unipay-soak-build-'));
@@ -38,7 +39,8 @@ process.env.BENCH_DIST = BUILD;
 // The build lives outside the repo: its requires find the repo's packages through NODE_PATH (children inherit it).
 process.env.NODE_PATH = path.join(ROOT, 'node_modules');
 build();
-const { startNode, freePort, waitHttp, issueCodes, makeSigner, httpCall, round } = await import('../bench/lib/common.mjs');
+const { startNode, freePort, waitHttp, issueCodes, makeSigner, httpCall, round } =
+  await import('../bench/lib/common.mjs');
 const require = createRequire(import.meta.url);
 const { Redis } = require('ioredis');
 
@@ -59,8 +61,19 @@ async function main() {
 
   const simPort = await freePort();
   // Transport faults (the relay retries once) and busy answers (-1), each a share of exchanges.
-  const faults = FAULT_RATE > 0 ? [{ kind: 'reset', share: FAULT_RATE / 2 }, { kind: 'busy', share: FAULT_RATE / 2 }] : [];
-  const sim = track(startNode('simulator', [builtFile(BUILD, 'simulator/simulator.main.js')], { env: { PORT: String(simPort), SIM_FAULTS: JSON.stringify(faults) }, logDir }));
+  const faults =
+    FAULT_RATE > 0
+      ? [
+          { kind: 'reset', share: FAULT_RATE / 2 },
+          { kind: 'busy', share: FAULT_RATE / 2 },
+        ]
+      : [];
+  const sim = track(
+    startNode('simulator', [builtFile(BUILD, 'simulator/simulator.main.js')], {
+      env: { PORT: String(simPort), SIM_FAULTS: JSON.stringify(faults) },
+      logDir,
+    }),
+  );
   const simBase = `http://127.0.0.1:${simPort}`;
   await waitHttp(sim, `${simBase}/__sim/stats`);
 
@@ -94,8 +107,14 @@ async function main() {
     if (codes.length < RATE * 3) codes = codes.concat(await issueCodes(simBase, Math.ceil(RATE * 3)).catch(() => []));
   }, 1000);
 
-  const start = { at: Date.now(), instances: await Promise.all(gateways.map(instanceFigures)), redis: await redisFigures(redis) };
-  console.log(`soak: ${DURATION_S} s at ${RATE} req/s on two instances (${gateways.map((g) => g.adapter).join(', ')}), Redis ${REDIS_URL.replace(/\/\/[^@]*@/, '//')}, simulator fault rate ${FAULT_RATE}`);
+  const start = {
+    at: Date.now(),
+    instances: await Promise.all(gateways.map(instanceFigures)),
+    redis: await redisFigures(redis),
+  };
+  console.log(
+    `soak: ${DURATION_S} s at ${RATE} req/s on two instances (${gateways.map((g) => g.adapter).join(', ')}), Redis ${REDIS_URL.replace(/\/\/[^@]*@/, '//')}, simulator fault rate ${FAULT_RATE}`,
+  );
   console.log(`start: ${JSON.stringify(start)}`);
 
   const latencies = [];
@@ -139,7 +158,12 @@ async function main() {
     try {
       const res = await post(`${gw.url}/unipay/assist/${route}`, body);
       const json = JSON.parse(res.text);
-      label = json.code !== 0 ? `E${json.code}` : json.data?.code === 0 ? 'ok' : `wx${json.data?.wxErrcode ?? json.data?.code}`;
+      label =
+        json.code !== 0
+          ? `E${json.code}`
+          : json.data?.code === 0
+            ? 'ok'
+            : `wx${json.data?.wxErrcode ?? json.data?.code}`;
       if (label === 'ok' && kind === 'fresh') {
         answeredCodes.push(JSON.parse(body).code);
         if (answeredCodes.length > 2000) answeredCodes.splice(0, 1000);
@@ -157,12 +181,20 @@ async function main() {
   }
   function post(url, body) {
     return new Promise((resolve, reject) => {
-      const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode, text }));
-      });
+      const req = httpRequest(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode, text }));
+        },
+      );
       req.on('error', reject);
       req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
       req.end(body);
@@ -196,7 +228,10 @@ async function main() {
         const at = Math.round((now - began) / 1000);
         const answered = latencies.length;
         redisFigures(redis, false).then(
-          (r) => console.log(`  ${at} s: ${answered} answered, ${inflight} in flight, ${JSON.stringify(byCode)}, Redis ${r.usedMemoryMb} MB, ${r.keys} keys`),
+          (r) =>
+            console.log(
+              `  ${at} s: ${answered} answered, ${inflight} in flight, ${JSON.stringify(byCode)}, Redis ${r.usedMemoryMb} MB, ${r.keys} keys`,
+            ),
           () => console.log(`  ${at} s: ${answered} answered, ${inflight} in flight, ${JSON.stringify(byCode)}`),
         );
       }
@@ -209,7 +244,11 @@ async function main() {
   // The driver's keep-alive sockets closed first, so open handles at the end are the instances' own.
   agent.destroy();
   await new Promise((r) => setTimeout(r, 1000));
-  const end = { at: Date.now(), instances: await Promise.all(gateways.map(instanceFigures)), redis: await redisFigures(redis) };
+  const end = {
+    at: Date.now(),
+    instances: await Promise.all(gateways.map(instanceFigures)),
+    redis: await redisFigures(redis),
+  };
   latencies.sort((a, b) => a - b);
   const pct = (p) => round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))], 1);
   const simStats = JSON.parse((await httpCall(`${simBase}/__sim/stats`)).text);
@@ -275,7 +314,12 @@ async function redisFigures(redis, sample = true) {
       kinds[kind] = (kinds[kind] ?? 0) + 1;
     }
   } while (cursor !== '0');
-  return { usedMemoryMb: round(used / 1048576, 2), keys, byKind: kinds, ...(sample && { sample: await sampleKeys(redis) }) };
+  return {
+    usedMemoryMb: round(used / 1048576, 2),
+    keys,
+    byKind: kinds,
+    ...(sample && { sample: await sampleKeys(redis) }),
+  };
 }
 
 /** Per kind of key (and part: claim/result): bytes (MEMORY USAGE) and ttl left, averaged over up to 50 keys each. */

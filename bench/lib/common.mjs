@@ -122,7 +122,11 @@ export function makeSigner() {
   const salt = randomBytes(4).toString('hex');
   return (fields, reqTime = nowSeconds()) =>
     JSON.stringify(
-      withSign({ reqTime, nonceStr: `${salt}${(n++).toString(36)}`, ...fields }, merchant.signType, merchant.signSecret),
+      withSign(
+        { reqTime, nonceStr: `${salt}${(n++).toString(36)}`, ...fields },
+        merchant.signType,
+        merchant.signSecret,
+      ),
     );
 }
 

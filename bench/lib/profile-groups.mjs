@@ -17,9 +17,15 @@ import fs from 'node:fs';
 
 /** [group, test on the frame's url] in order; the first match wins. */
 const RELAY_GROUPS = [
-  ['our sealing of stored answers (AES: exchange-key, replay-answer-seal)', /^(exchange\/exchange-key|replay\/replay-answer-seal)/],
+  [
+    'our sealing of stored answers (AES: exchange-key, replay-answer-seal)',
+    /^(exchange\/exchange-key|replay\/replay-answer-seal)/,
+  ],
   ['our signing (sign/verify, answer sign)', /^(signing|dialects|http\/envelope)\//],
-  ['class-validator/transformer (+ our DTOs, pipe)', /^(http\/dto\/|http\/assist-validation\.pipe|http\/assist-body\.decorator)/],
+  [
+    'class-validator/transformer (+ our DTOs, pipe)',
+    /^(http\/dto\/|http\/assist-validation\.pipe|http\/assist-body\.decorator)/,
+  ],
   ['throttler guards (+ our storage)', /^rate-limit\//],
   ['logger (pino, nestjs-pino, our AssistLogger)', /^(kernel\/assist\.logger|kernel\/mask|demo\/demo-logging)/],
   ['metrics (prom-client, our metrics)', /^(metrics\/|kernel\/assist\.metrics)/],
@@ -28,15 +34,36 @@ const RELAY_GROUPS = [
 ];
 
 const PACKAGE_GROUPS = [
-  ['Nest router/guard/pipe/interceptor machinery (@nestjs/core, rxjs)', /^(@nestjs\/core|rxjs|reflect-metadata|tslib|iterare|uid|fast-safe-stringify)$/],
-  ['logger (pino, nestjs-pino, our AssistLogger)', /^(pino|pino-http|nestjs-pino|pino-std-serializers|sonic-boom|fast-redact|thread-stream|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify|get-caller-file|@pinojs\/redact|pino-abstract-transport|real-require)$/],
-  ['class-validator/transformer (+ our DTOs, pipe)', /^(class-validator|class-transformer|validator|libphonenumber-js)$/],
+  [
+    'Nest router/guard/pipe/interceptor machinery (@nestjs/core, rxjs)',
+    /^(@nestjs\/core|rxjs|reflect-metadata|tslib|iterare|uid|fast-safe-stringify)$/,
+  ],
+  [
+    'logger (pino, nestjs-pino, our AssistLogger)',
+    /^(pino|pino-http|nestjs-pino|pino-std-serializers|sonic-boom|fast-redact|thread-stream|quick-format-unescaped|atomic-sleep|on-exit-leak-free|safe-stable-stringify|get-caller-file|@pinojs\/redact|pino-abstract-transport|real-require)$/,
+  ],
+  [
+    'class-validator/transformer (+ our DTOs, pipe)',
+    /^(class-validator|class-transformer|validator|libphonenumber-js)$/,
+  ],
   ['throttler guards (+ our storage)', /^@nestjs\/throttler$/],
   ['metrics (prom-client, our metrics)', /^(prom-client|tdigest|bintrees)$/],
-  ['Fastify adapter (fastify, find-my-way, @nestjs/platform-fastify)', /^(fastify|@fastify\/.+|find-my-way|avvio|light-my-request|fast-json-stringify|secure-json-parse|fast-querystring|fast-decode-uri-component|toad-cache|abstract-logging|process-warning|rfdc|content-type|@nestjs\/platform-fastify|middie|path-to-regexp|safe-regex2|ret|fast-uri|ajv|json-schema-ref-resolver)$/],
-  ['Express adapter (express, body-parser, @nestjs/platform-express)', /^(express|body-parser|router|raw-body|iconv-lite|qs|type-is|media-typer|mime-types|content-type|finalhandler|parseurl|send|serve-static|depd|on-finished|statuses|http-errors|encodeurl|escape-html|etag|fresh|vary|cookie|setprototypeof|merge-descriptors|methods|accepts|negotiator|bytes|debug|ms|@nestjs\/platform-express|side-channel.*|call-bind.*|get-intrinsic|es-.+|function-bind|has-.+|gopd|hasown|math-intrinsics|dunder-proto|object-inspect|unpipe|safer-buffer|forwarded|proxy-addr|ipaddr\.js)$/],
-  ['axios (WeChat call)', /^(axios|follow-redirects|form-data|proxy-from-env|@nestjs\/axios|combined-stream|asynckit|delayed-stream|mime-db)$/],
-  ['ioredis', /^(ioredis|@ioredis\/.+|redis-parser|cluster-key-slot|denque|standard-as-callback|redis-errors|lodash\..+)$/],
+  [
+    'Fastify adapter (fastify, find-my-way, @nestjs/platform-fastify)',
+    /^(fastify|@fastify\/.+|find-my-way|avvio|light-my-request|fast-json-stringify|secure-json-parse|fast-querystring|fast-decode-uri-component|toad-cache|abstract-logging|process-warning|rfdc|content-type|@nestjs\/platform-fastify|middie|path-to-regexp|safe-regex2|ret|fast-uri|ajv|json-schema-ref-resolver)$/,
+  ],
+  [
+    'Express adapter (express, body-parser, @nestjs/platform-express)',
+    /^(express|body-parser|router|raw-body|iconv-lite|qs|type-is|media-typer|mime-types|content-type|finalhandler|parseurl|send|serve-static|depd|on-finished|statuses|http-errors|encodeurl|escape-html|etag|fresh|vary|cookie|setprototypeof|merge-descriptors|methods|accepts|negotiator|bytes|debug|ms|@nestjs\/platform-express|side-channel.*|call-bind.*|get-intrinsic|es-.+|function-bind|has-.+|gopd|hasown|math-intrinsics|dunder-proto|object-inspect|unpipe|safer-buffer|forwarded|proxy-addr|ipaddr\.js)$/,
+  ],
+  [
+    'axios (WeChat call)',
+    /^(axios|follow-redirects|form-data|proxy-from-env|@nestjs\/axios|combined-stream|asynckit|delayed-stream|mime-db)$/,
+  ],
+  [
+    'ioredis',
+    /^(ioredis|@ioredis\/.+|redis-parser|cluster-key-slot|denque|standard-as-callback|redis-errors|lodash\..+)$/,
+  ],
 ];
 
 const NEST_COMMON_LOGGER = /@nestjs\/common\/services\/(logger|console-logger)/;
@@ -47,7 +74,8 @@ export function profileGroups(file, { top = 3 } = {}) {
   const parent = new Map();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map();
-  for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
+  for (let i = 0; i < p.samples.length; i++)
+    self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
 
   const memo = new Map();
   const groupOf = (id) => {
@@ -92,7 +120,10 @@ export function profileGroups(file, { top = 3 } = {}) {
       name,
       pct: pct(e.us),
       ms: Math.round(e.us / 1000),
-      top: [...e.fns].sort((a, b) => b[1] - a[1]).slice(0, top).map(([f, us]) => ({ name: f, pct: pct(us) })),
+      top: [...e.fns]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([f, us]) => ({ name: f, pct: pct(us) })),
     }));
   return { busyMs: Math.round(busy / 1000), idleMs: Math.round(idle / 1000), groups: rows };
 }
@@ -109,8 +140,13 @@ function own(cf, url) {
   }
   if (url.startsWith('node:internal/crypto') || url === 'node:crypto') return undefined;
   // util.deprecate is on the hot path only through AsyncResource#bind's DEP0172 accessors.
-  if (fn === 'deprecate' && url === 'node:internal/util') return 'async context (AsyncResource.bind incl. its DEP0172 deprecate(), AsyncLocalStorage, async_hooks)';
-  if (url.startsWith('node:internal/async_hooks') || url.startsWith('node:async_hooks') || url.includes('async_local_storage')) {
+  if (fn === 'deprecate' && url === 'node:internal/util')
+    return 'async context (AsyncResource.bind incl. its DEP0172 deprecate(), AsyncLocalStorage, async_hooks)';
+  if (
+    url.startsWith('node:internal/async_hooks') ||
+    url.startsWith('node:async_hooks') ||
+    url.includes('async_local_storage')
+  ) {
     return 'async context (AsyncResource.bind incl. its DEP0172 deprecate(), AsyncLocalStorage, async_hooks)';
   }
   if (url.startsWith('node:')) return 'Node HTTP/net/streams/timers (node: internals)';
@@ -137,20 +173,51 @@ function own(cf, url) {
  * for the functions that do the work (a guard's canActivate), never for Nest's consumers around them.
  */
 export const STAGES = [
-  ['socket writes (writev / writeGeneric: answers and the WeChat request)', (f) => /^write(v)?Generic$/.test(f.functionName) && f.url.startsWith('node:internal/stream_base_commons')],
-  ['WeChat call (WechatOAuthService.exchangeCode: axios, or node:http in the floor)', (f) => (f.functionName === 'exchangeCode' && f.url.includes('wechat/wechat-oauth.service')) || (f.functionName === 'exchange' && f.url.endsWith('nest-floor-card.cjs'))],
-  ['an HTTP access logger (pino-http middleware, as nestjs-pino installs it; none in the demo now)', (f) => f.url.includes('node_modules/pino-http/')],
-  ['AssistLogger line (through Nest\'s Logger to pino: the one line per request)', (f) => f.functionName === 'log' && f.url.includes('kernel/assist.logger')],
-  ['DTO validation pipe (class-transformer + class-validator)', (f) => f.functionName === 'transform' && f.url.includes('http/assist-validation.pipe')],
+  [
+    'socket writes (writev / writeGeneric: answers and the WeChat request)',
+    (f) => /^write(v)?Generic$/.test(f.functionName) && f.url.startsWith('node:internal/stream_base_commons'),
+  ],
+  [
+    'WeChat call (WechatOAuthService.exchangeCode: axios, or node:http in the floor)',
+    (f) =>
+      (f.functionName === 'exchangeCode' && f.url.includes('wechat/wechat-oauth.service')) ||
+      (f.functionName === 'exchange' && f.url.endsWith('nest-floor-card.cjs')),
+  ],
+  [
+    'an HTTP access logger (pino-http middleware, as nestjs-pino installs it; none in the demo now)',
+    (f) => f.url.includes('node_modules/pino-http/'),
+  ],
+  [
+    "AssistLogger line (through Nest's Logger to pino: the one line per request)",
+    (f) => f.functionName === 'log' && f.url.includes('kernel/assist.logger'),
+  ],
+  [
+    'DTO validation pipe (class-transformer + class-validator)',
+    (f) => f.functionName === 'transform' && f.url.includes('http/assist-validation.pipe'),
+  ],
   ['SignatureGuard', (f) => f.functionName === 'canActivate' && f.url.includes('http/guards/signature.guard')],
   ['  of which the request sign verify', (f) => f.functionName === 'verify' && f.url.includes('/signing/signature')],
-  ['two rate-limit guards (@nestjs/throttler + our storage)', (f) => (f.functionName === 'canActivate' || f.functionName === 'handleRequest') && (f.url.includes('@nestjs/throttler/') || f.url.includes('rate-limit/assist-throttler.guard'))],
-  ['EnvelopeInterceptor answer (answer sign, metrics, log line)', (f) => f.functionName === 'answer' && f.url.includes('http/envelope/envelope.interceptor')],
+  [
+    'two rate-limit guards (@nestjs/throttler + our storage)',
+    (f) =>
+      (f.functionName === 'canActivate' || f.functionName === 'handleRequest') &&
+      (f.url.includes('@nestjs/throttler/') || f.url.includes('rate-limit/assist-throttler.guard')),
+  ],
+  [
+    'EnvelopeInterceptor answer (answer sign, metrics, log line)',
+    (f) => f.functionName === 'answer' && f.url.includes('http/envelope/envelope.interceptor'),
+  ],
   ['  of which the answer sign (dialect answer)', (f) => f.functionName === 'answer' && f.url.includes('/dialects/')],
   ['stored answer for retries (replay answers: seal and settle)', (f) => f.url.includes('/replay/replay-answer')],
-  ['body parsing (Fastify content-type parser / body-parser json)', (f) => f.url.includes('fastify/lib/content-type-parser') || f.url.includes('body-parser/lib/types/json')],
+  [
+    'body parsing (Fastify content-type parser / body-parser json)',
+    (f) => f.url.includes('fastify/lib/content-type-parser') || f.url.includes('body-parser/lib/types/json'),
+  ],
   ['metrics (prom-client)', (f) => f.url.includes('node_modules/prom-client/')],
-  ['AsyncResource.bind (Fastify body parser, Nest interceptors consumer)', (f) => f.functionName === 'bind' && f.url === 'node:async_hooks'],
+  [
+    'AsyncResource.bind (Fastify body parser, Nest interceptors consumer)',
+    (f) => f.functionName === 'bind' && f.url === 'node:async_hooks',
+  ],
   ['garbage collector', (f) => f.functionName === '(garbage collector)'],
 ];
 
@@ -160,7 +227,8 @@ export function profileStages(file, stages = STAGES) {
   const parent = new Map();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map();
-  for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
+  for (let i = 0; i < p.samples.length; i++)
+    self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0));
   let busy = 0;
   const sums = stages.map(() => 0);
   for (const [id, us] of self) {
@@ -179,7 +247,8 @@ export function profileStages(file, stages = STAGES) {
 }
 
 function underProfiler(id, byId, parent) {
-  for (let cur = id; cur !== undefined; cur = parent.get(cur)) if (byId.get(cur).callFrame.url.endsWith('cpu-profile.cjs')) return true;
+  for (let cur = id; cur !== undefined; cur = parent.get(cur))
+    if (byId.get(cur).callFrame.url.endsWith('cpu-profile.cjs')) return true;
   return false;
 }
 
@@ -214,7 +283,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (stages) {
       console.log(`\n| stage (inclusive) | share % |${cpuUs ? ' µs/req |' : ''}`);
       console.log(`|---|---:|${cpuUs ? '---:|' : ''}`);
-      for (const st of stages) console.log(`| ${st.name} | ${st.pct} |${cpuUs ? ` ${Math.round((st.pct * cpuUs) / 10) / 10} |` : ''}`);
+      for (const st of stages)
+        console.log(`| ${st.name} | ${st.pct} |${cpuUs ? ` ${Math.round((st.pct * cpuUs) / 10) / 10} |` : ''}`);
     }
   }
 }

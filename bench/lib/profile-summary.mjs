@@ -43,8 +43,17 @@ export function summarizeProfile(file, top = 20) {
   }
   const busy = total - idle;
   const pct = (us) => Math.round((us / busy) * 1000) / 10;
-  const sorted = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => ({ name, pct: pct(us), ms: Math.round(us / 1000) }));
-  return { busyMs: Math.round(busy / 1000), idleMs: Math.round(idle / 1000), byPackage: sorted(pkgs), byFunction: sorted(fns) };
+  const sorted = (m) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, pct: pct(us), ms: Math.round(us / 1000) }));
+  return {
+    busyMs: Math.round(busy / 1000),
+    idleMs: Math.round(idle / 1000),
+    byPackage: sorted(pkgs),
+    byFunction: sorted(fns),
+  };
 }
 
 function packageOf(cf) {

@@ -27,7 +27,15 @@ export function compileWorkspace(root, out, tsc) {
     project,
     JSON.stringify({
       extends: path.join(root, 'tsconfig.json'),
-      compilerOptions: { noEmit: false, outDir: out, rootDir: root, sourceMap: false, declaration: false, types: ['node'], typeRoots: [path.join(root, 'node_modules/@types')] },
+      compilerOptions: {
+        noEmit: false,
+        outDir: out,
+        rootDir: root,
+        sourceMap: false,
+        declaration: false,
+        types: ['node'],
+        typeRoots: [path.join(root, 'node_modules/@types')],
+      },
       include: [path.join(root, 'packages/*/src'), path.join(root, 'apps/*/src')],
     }),
   );
@@ -50,14 +58,22 @@ export function builtFile(out, rel) {
   const [top, ...rest] = rel.split('/');
   const tail = rest.join('/');
   const mapped =
-    rel === 'main.js' ? 'apps/demo/src/main.js'
-    : rel === 'simulator/simulator.main.js' ? 'apps/demo/src/simulator.main.js'
-    : top === 'demo' ? `apps/demo/src/${tail}`
-    : top === 'signing' || top === 'dialects' ? `packages/wire/src/${rel}`
-    : ['kernel/error-codes.js', 'kernel/mask.js', 'kernel/is-record.js'].includes(rel) ? `packages/wire/src/${tail}`
-    : top === 'simulator' ? `packages/simulator/src/${tail}`
-    : top === 'client' ? `packages/client/src/${tail}`
-    : top === 'cli' ? `packages/cli/src/${tail}`
-    : `packages/unipay-assist/src/${rel}`;
+    rel === 'main.js'
+      ? 'apps/demo/src/main.js'
+      : rel === 'simulator/simulator.main.js'
+        ? 'apps/demo/src/simulator.main.js'
+        : top === 'demo'
+          ? `apps/demo/src/${tail}`
+          : top === 'signing' || top === 'dialects'
+            ? `packages/wire/src/${rel}`
+            : ['kernel/error-codes.js', 'kernel/mask.js', 'kernel/is-record.js'].includes(rel)
+              ? `packages/wire/src/${tail}`
+              : top === 'simulator'
+                ? `packages/simulator/src/${tail}`
+                : top === 'client'
+                  ? `packages/client/src/${tail}`
+                  : top === 'cli'
+                    ? `packages/cli/src/${tail}`
+                    : `packages/unipay-assist/src/${rel}`;
   return path.join(out, mapped);
 }

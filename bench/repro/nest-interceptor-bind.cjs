@@ -38,7 +38,11 @@ for (const name of ['bare', 'intercepted']) {
   Post(name)(Routes.prototype, name, d);
   HttpCode(200)(Routes.prototype, name, d);
 }
-UseInterceptors(PassThrough)(Routes.prototype, 'intercepted', Object.getOwnPropertyDescriptor(Routes.prototype, 'intercepted'));
+UseInterceptors(PassThrough)(
+  Routes.prototype,
+  'intercepted',
+  Object.getOwnPropertyDescriptor(Routes.prototype, 'intercepted'),
+);
 Controller()(Routes);
 class ReproModule {}
 Module({ controllers: [Routes] })(ReproModule);
@@ -49,7 +53,12 @@ async function cpuPerRequest(fastify, url, count) {
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (i++ < count) {
-        const r = await fastify.inject({ method: 'POST', url, payload: '{}', headers: { 'content-type': 'application/json' } });
+        const r = await fastify.inject({
+          method: 'POST',
+          url,
+          payload: '{}',
+          headers: { 'content-type': 'application/json' },
+        });
         if (r.statusCode !== 200) throw new Error(`${url}: HTTP ${r.statusCode}`);
       }
     }),
@@ -65,7 +74,8 @@ async function cpuPerRequest(fastify, url, count) {
   await fastify.ready();
   const results = { bare: [], intercepted: [] };
   for (let round = 0; round < 7; round++) {
-    for (const name of ['bare', 'intercepted']) results[name].push(await cpuPerRequest(fastify, `/${name}`, round === 0 ? 3000 : 10000));
+    for (const name of ['bare', 'intercepted'])
+      results[name].push(await cpuPerRequest(fastify, `/${name}`, round === 0 ? 3000 : 10000));
   }
   const median = (xs) => xs.slice(1).sort((a, b) => a - b)[3];
   const bare = median(results.bare);

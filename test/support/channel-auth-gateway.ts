@@ -33,8 +33,18 @@ export const MERCHANT_30: MerchantInput = {
   strictDialect: true,
   redirectHosts: ['127.0.0.1:*', 'localhost:*'],
 };
-export const MERCHANT_30_MD5: MerchantInput = { ...MERCHANT_30, mchNo: 'M3000000005', appId: 'A3000000005', signType: 'MD5' };
-export const MERCHANT_30_SM3: MerchantInput = { ...MERCHANT_30, mchNo: 'M3000000006', appId: 'A3000000006', signType: 'SM3' };
+export const MERCHANT_30_MD5: MerchantInput = {
+  ...MERCHANT_30,
+  mchNo: 'M3000000005',
+  appId: 'A3000000005',
+  signType: 'MD5',
+};
+export const MERCHANT_30_SM3: MerchantInput = {
+  ...MERCHANT_30,
+  mchNo: 'M3000000006',
+  appId: 'A3000000006',
+  signType: 'SM3',
+};
 export const OTHER_MERCHANT: MerchantInput = {
   mchNo: 'M2000000002',
   appId: 'A2000000002',
@@ -50,7 +60,14 @@ export const FLAG_MERCHANT: MerchantInput = {
   snapshotUsers: 'flag',
   redirectHosts: ['127.0.0.1:*'],
 };
-export const MERCHANTS: MerchantInput[] = [DEMO_MERCHANT, MERCHANT_30, MERCHANT_30_MD5, MERCHANT_30_SM3, OTHER_MERCHANT, FLAG_MERCHANT];
+export const MERCHANTS: MerchantInput[] = [
+  DEMO_MERCHANT,
+  MERCHANT_30,
+  MERCHANT_30_MD5,
+  MERCHANT_30_SM3,
+  OTHER_MERCHANT,
+  FLAG_MERCHANT,
+];
 
 export function useChannelAuthGateway(
   adapter: HttpAdapterName,
@@ -100,14 +117,28 @@ export function chinaTime(epochSeconds = Math.floor(Date.now() / 1000)): string 
 type SignType = 'MD5' | 'HMAC_SHA256' | 'SM3';
 
 /** A 3.0 client's body: mchNo, appId, China-time reqTime, nonceStr, and the 3.0 sign (independent implementation). */
-export function body30(merchant: MerchantInput, fields: Record<string, unknown>, reqTime = chinaTime()): Record<string, unknown> {
-  const unsigned = { mchNo: merchant.mchNo, appId: merchant.appId, reqTime, nonceStr: randomBytes(6).toString('hex'), ...fields };
+export function body30(
+  merchant: MerchantInput,
+  fields: Record<string, unknown>,
+  reqTime = chinaTime(),
+): Record<string, unknown> {
+  const unsigned = {
+    mchNo: merchant.mchNo,
+    appId: merchant.appId,
+    reqTime,
+    nonceStr: randomBytes(6).toString('hex'),
+    ...fields,
+  };
   const signType = (merchant.signType ?? 'HMAC_SHA256') as SignType;
   return { ...unsigned, sign: daxpay3Reference.signRequest(unsigned, signType, merchant.signSecret as string) };
 }
 
 /** POSTs JSON to `<baseUrl>/unipay/assist/channel/auth/<route>`. */
-export async function postChannelAuth(baseUrl: string, route: string, body: unknown): Promise<{ status: number; json: any }> {
+export async function postChannelAuth(
+  baseUrl: string,
+  route: string,
+  body: unknown,
+): Promise<{ status: number; json: any }> {
   const res = await fetch(`${baseUrl}/unipay/assist/channel/auth/${route}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -121,13 +152,19 @@ export const WECHAT_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F35) WeChat/arm64 NetType/WIFI Language/en';
 
 /** One GET without following redirects; `location` when it redirects. */
-export async function getPage(url: string, headers: Record<string, string> = {}): Promise<{ status: number; location: string | null; text: string; headers: Headers }> {
+export async function getPage(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; location: string | null; text: string; headers: Headers }> {
   const res = await fetch(url, { redirect: 'manual', headers });
   return { status: res.status, location: res.headers.get('location'), text: await res.text(), headers: res.headers };
 }
 
 /** Follows an authorize URL at the simulator (consent as `user`, or declined) and returns WeChat's redirect to the callback. */
-export async function authorizeAt(authUrl: string, options: { user?: string; deny?: boolean; extra?: Record<string, string> } = {}): Promise<string> {
+export async function authorizeAt(
+  authUrl: string,
+  options: { user?: string; deny?: boolean; extra?: Record<string, string> } = {},
+): Promise<string> {
   const [base, fragment] = authUrl.split('#');
   const url = new URL(base);
   if (options.user) url.searchParams.set('sim_user', options.user);

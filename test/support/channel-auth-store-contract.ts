@@ -23,7 +23,9 @@ export function channelAuthStoreContract(make: () => ChannelAuthStore | Promise<
   });
 
   it('setIfAbsent is atomic: of many concurrent callers exactly one wins', async () => {
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent('bound:race', `c${i}`, 60_000)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.setIfAbsent('bound:race', `c${i}`, 60_000)),
+    );
     const winners = new Set(answers);
     expect(winners.size).toBe(1);
     expect(await store.get('bound:race')).toBe([...winners][0]);
@@ -50,7 +52,9 @@ export function channelAuthStoreContract(make: () => ChannelAuthStore | Promise<
   it('expires values after their ttl', async () => {
     await store.set('flow:short', 'v', 30);
     expect(await store.setIfAbsent('bound:short', 'v', 30)).toBe('v');
-    await waitUntil(async () => (await store.get('flow:short')) === undefined && (await store.get('bound:short')) === undefined);
+    await waitUntil(
+      async () => (await store.get('flow:short')) === undefined && (await store.get('bound:short')) === undefined,
+    );
     expect(await store.setIfAbsent('bound:short', 'w', 60_000)).toBe('w');
   });
 }

@@ -1,4 +1,9 @@
-import { DEMO_ALIPAY_APP_ID, DEMO_MERCHANT, DEMO_MINI_PROGRAM, DEMO_WECHAT_APP } from '../../apps/demo/src/demo-merchant';
+import {
+  DEMO_ALIPAY_APP_ID,
+  DEMO_MERCHANT,
+  DEMO_MINI_PROGRAM,
+  DEMO_WECHAT_APP,
+} from '../../apps/demo/src/demo-merchant';
 import { HttpAdapterName } from '../../apps/demo/src/create-demo-app';
 import { AssistModuleOptions } from '../../packages/unipay-assist/src/module/assist.options';
 import { RunningAlipaySimulator, startAlipaySimulator } from '../../packages/simulator/src/alipay-simulator.server';
@@ -9,7 +14,12 @@ import { RunningGateway, startGateway } from './gateway';
 export { DEMO_ALIPAY_APP_ID, DEMO_MINI_PROGRAM };
 
 /** A second merchant with the official account only: no Alipay app, no mini program. */
-export const WECHAT_ONLY_MERCHANT = { ...DEMO_MERCHANT, mchNo: 'M1000000002', appId: 'A1000000002', miniProgram: undefined };
+export const WECHAT_ONLY_MERCHANT = {
+  ...DEMO_MERCHANT,
+  mchNo: 'M1000000002',
+  appId: 'A1000000002',
+  miniProgram: undefined,
+};
 
 /** The WeChat simulator (with the demo mini program), the Alipay simulator and the demo gateway wired to both. */
 export interface ChannelsFixture {
@@ -46,11 +56,26 @@ export function useChannelsGateway(adapter: HttpAdapterName, options: ChannelsOp
       wechatBase: wechat.baseUrl,
       override: {
         merchants: [
-          { ...DEMO_MERCHANT, alipay: { appId: DEMO_ALIPAY_APP_ID, appPrivateKey: keys.appPrivateKey ?? '', alipayPublicKey: keys.alipayPublicKey } },
+          {
+            ...DEMO_MERCHANT,
+            alipay: {
+              appId: DEMO_ALIPAY_APP_ID,
+              appPrivateKey: keys.appPrivateKey ?? '',
+              alipayPublicKey: keys.alipayPublicKey,
+            },
+          },
           WECHAT_ONLY_MERCHANT,
         ],
-        wechat: { apiBase: wechat.baseUrl, openBase: wechat.baseUrl, ...(options.wechatTimeoutMs && { timeoutMs: options.wechatTimeoutMs }) },
-        alipay: { gateway: alipay.gateway, openAuthBase: alipay.openAuthBase, ...(options.alipayTimeoutMs && { timeoutMs: options.alipayTimeoutMs }) },
+        wechat: {
+          apiBase: wechat.baseUrl,
+          openBase: wechat.baseUrl,
+          ...(options.wechatTimeoutMs && { timeoutMs: options.wechatTimeoutMs }),
+        },
+        alipay: {
+          gateway: alipay.gateway,
+          openAuthBase: alipay.openAuthBase,
+          ...(options.alipayTimeoutMs && { timeoutMs: options.alipayTimeoutMs }),
+        },
         ...(options.exchange && { exchange: options.exchange }),
       },
     });

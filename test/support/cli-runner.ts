@@ -20,7 +20,12 @@ export interface BuiltCli {
 export function buildCli(options: { doctor?: boolean } = {}): BuiltCli {
   // The CLI and everything it imports: it must stay this small (no NestJS). `doctor` also needs the
   // module's unipay-assist/doctor entry (still no NestJS), loaded only when that command runs.
-  const build = transpilePackages(['@unipay-assist/cli', '@unipay-assist/client', '@unipay-assist/wire', ...(options.doctor ? (['unipay-assist'] as const) : [])]);
+  const build = transpilePackages([
+    '@unipay-assist/cli',
+    '@unipay-assist/client',
+    '@unipay-assist/wire',
+    ...(options.doctor ? (['unipay-assist'] as const) : []),
+  ]);
   const bin = join(build.dir, 'node_modules/@unipay-assist/cli/main.js');
   return {
     run: (args, env = {}) =>

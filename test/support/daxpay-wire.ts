@@ -34,7 +34,9 @@ export interface WireFixture {
   generations: Record<Generation, { signTypes: WireSignType[]; requests: WireVector[]; answers: WireVector[] }>;
 }
 
-export const FIXTURE = JSON.parse(readFileSync(join(__dirname, '..', '..', 'docs', 'vectors', 'daxpay-dialects.json'), 'utf8')) as WireFixture;
+export const FIXTURE = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', 'docs', 'vectors', 'daxpay-dialects.json'), 'utf8'),
+) as WireFixture;
 
 /** The relay's dialect name for each fixture generation. */
 export const DIALECT_OF: Record<Generation, string> = {
@@ -60,7 +62,10 @@ export const OPEN_ID = 'oOPENID123';
 export function signString(fields: Record<string, unknown>, secret: string): string {
   const names = Object.keys(fields).filter((k) => k !== 'sign' && fields[k] !== null && fields[k] !== undefined);
   names.sort();
-  const link = names.map((k) => `${k}=${String(fields[k])}`).join('&').replace(/[\\"]/g, '');
+  const link = names
+    .map((k) => `${k}=${String(fields[k])}`)
+    .join('&')
+    .replace(/[\\"]/g, '');
   return `${link}&key=${secret}`;
 }
 
@@ -85,12 +90,23 @@ export function chinaTime(epochSeconds: number): string {
  * A request body as the generation's SDK builds it (declared field order,
  * nulls dropped), signed: `own` are the route's fields (url/state or code).
  */
-export function sdkRequest(generation: Generation, own: Record<string, string>, signType: WireSignType, secret = FIXTURE.secret): string {
+export function sdkRequest(
+  generation: Generation,
+  own: Record<string, string>,
+  signType: WireSignType,
+  secret = FIXTURE.secret,
+): string {
   const base: Record<string, unknown> =
     generation === '2.0.0'
       ? { clientIp: '127.0.0.1', sign: null, version: '1.0', reqTime: FIXTURE.reqTime }
       : generation === 'multi' || generation === 'multi-late'
-        ? { mchNo: FIXTURE_MCH_NO, appId: FIXTURE_APP_ID, clientIp: '127.0.0.1', sign: null, reqTime: FIXTURE.reqTimeChina }
+        ? {
+            mchNo: FIXTURE_MCH_NO,
+            appId: FIXTURE_APP_ID,
+            clientIp: '127.0.0.1',
+            sign: null,
+            reqTime: FIXTURE.reqTimeChina,
+          }
         : { clientIp: '127.0.0.1', sign: null, reqTime: FIXTURE.reqTime };
   const fields: Record<string, unknown> = { ...own, ...base };
   fields.sign = signOf(fields, signType, secret);
@@ -114,7 +130,13 @@ function pick(source: Record<string, unknown>, names: string[]): Record<string, 
  * what is left. Unsigned generations (2.0.0–2.0.5) only parse: `data` must be
  * the bare model or null. Returns why it fails, or undefined when it passes.
  */
-export function clientCheck(generation: Generation, route: Route, answer: Record<string, unknown>, signType: WireSignType, secret = FIXTURE.secret): string | undefined {
+export function clientCheck(
+  generation: Generation,
+  route: Route,
+  answer: Record<string, unknown>,
+  signType: WireSignType,
+  secret = FIXTURE.secret,
+): string | undefined {
   const data = answer.data as Record<string, unknown> | null;
   switch (generation) {
     case '2.0.0':
@@ -128,19 +150,32 @@ export function clientCheck(generation: Generation, route: Route, answer: Record
       if (data === null || data === undefined) return answer.code === 0 ? 'success without data' : undefined;
       if (!Number.isInteger(data.code)) return 'data.code is not an integer';
       const model = pick(data, ['code', 'msg', 'resTime', 'sign', ...MODEL[route]]);
-      return typeof model.sign === 'string' && signOf(model, signType, secret) === model.sign ? undefined : 'data.sign does not verify over the model';
+      return typeof model.sign === 'string' && signOf(model, signType, secret) === model.sign
+        ? undefined
+        : 'data.sign does not verify over the model';
     }
     case 'multi': {
       if (data === null || data === undefined) return answer.code === 0 ? 'success without data' : undefined;
       const model = pick(data, ['resTime', 'sign', ...MODEL[route]]);
-      return typeof model.sign === 'string' && signOf(model, signType, secret) === model.sign ? undefined : 'data.sign does not verify over the model';
+      return typeof model.sign === 'string' && signOf(model, signType, secret) === model.sign
+        ? undefined
+        : 'data.sign does not verify over the model';
     }
     case 'multi-late': {
       // DaxPayResult{code, msg, data, sign, resTime, traceId}: data enters the sign as JSON of the model bean.
       const bean = data === null || data === undefined ? null : JSON.stringify(pick(data, MODEL[route]));
-      const fields = { code: answer.code, msg: answer.msg, data: bean, resTime: answer.resTime, traceId: answer.traceId };
-      if (typeof answer.resTime !== 'string' || !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(answer.resTime)) return 'resTime is not yyyy-MM-dd HH:mm:ss';
-      return typeof answer.sign === 'string' && signOf(fields, signType, secret) === answer.sign ? undefined : 'outer sign does not verify';
+      const fields = {
+        code: answer.code,
+        msg: answer.msg,
+        data: bean,
+        resTime: answer.resTime,
+        traceId: answer.traceId,
+      };
+      if (typeof answer.resTime !== 'string' || !/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(answer.resTime))
+        return 'resTime is not yyyy-MM-dd HH:mm:ss';
+      return typeof answer.sign === 'string' && signOf(fields, signType, secret) === answer.sign
+        ? undefined
+        : 'outer sign does not verify';
     }
   }
 }
@@ -148,7 +183,11 @@ export function clientCheck(generation: Generation, route: Route, answer: Record
 /** null members read as absent by every SDK (hutool, Jackson): compare without them. */
 export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value) || value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
 }
 
 // ------------------------------------------------------------------ a WeChat stub
@@ -200,7 +239,14 @@ export class WechatStub {
     if (url.pathname !== '/sns/oauth2/access_token') return send(404, { errcode: 404 });
     if (this.down) return send(503, { errcode: -1 });
     if (code.startsWith('BAD')) return send(200, { errcode: 40029, errmsg: 'invalid code' });
-    const ok = () => send(200, { access_token: ACCESS_TOKEN, expires_in: 7200, refresh_token: 'REFRESH_NEVER_RETURNED', openid: OPEN_ID, scope: 'snsapi_base' });
+    const ok = () =>
+      send(200, {
+        access_token: ACCESS_TOKEN,
+        expires_in: 7200,
+        refresh_token: 'REFRESH_NEVER_RETURNED',
+        openid: OPEN_ID,
+        scope: 'snsapi_base',
+      });
     if (code.startsWith('HOLD')) {
       this.held.push(ok);
       return;
@@ -210,7 +256,11 @@ export class WechatStub {
 }
 
 /** The fixture merchant in the relay's configuration, speaking `dialect`. */
-export function fixtureMerchant(dialect: string, signType: WireSignType, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function fixtureMerchant(
+  dialect: string,
+  signType: WireSignType,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     mchNo: FIXTURE_MCH_NO,
     appId: FIXTURE_APP_ID,

@@ -26,7 +26,8 @@ function quote(text: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\f') out += '\\f';
     else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || (c >= 0x80 && c < 0xa0) || (c >= 0x2000 && c < 0x2100)) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else if (c < 0x20 || (c >= 0x80 && c < 0xa0) || (c >= 0x2000 && c < 0x2100))
+      out += `\\u${c.toString(16).padStart(4, '0')}`;
     else out += ch;
   }
   return `${out}"`;
@@ -39,7 +40,9 @@ function beanJson(bean: Record<string, unknown>, order: readonly string[]): stri
 
 function digest(text: string, signType: SignType, secret: string): string {
   if (signType === 'HMAC_SHA256') return createHmac('sha256', secret).update(text, 'utf8').digest('hex');
-  return createHash(signType === 'MD5' ? 'md5' : 'sm3').update(text, 'utf8').digest('hex');
+  return createHash(signType === 'MD5' ? 'md5' : 'sm3')
+    .update(text, 'utf8')
+    .digest('hex');
 }
 
 /** The upper-cased string PaySignUtil hashes, over flat string/number fields (sign left out). */

@@ -98,7 +98,11 @@ export class FailoverLoad {
   private async fresh(gateway: number, strict: boolean): Promise<void> {
     const code = await this.o.sim.issueCode(DEMO_WECHAT_APP.appId, `u${this.codesIssued.size}`);
     this.codesIssued.add(code);
-    const body = signedBody(strict ? { code, mchNo: STRICT_MERCHANT.mchNo } : { code, mchNo: DEMO_MERCHANT.mchNo, appId: DEMO_MERCHANT.appId });
+    const body = signedBody(
+      strict
+        ? { code, mchNo: STRICT_MERCHANT.mchNo }
+        : { code, mchNo: DEMO_MERCHANT.mchNo, appId: DEMO_MERCHANT.appId },
+    );
     const id = this.bodies.push({ body, code, strict, accepted: 0 }) - 1;
     await this.send('fresh', gateway, id);
   }
@@ -121,7 +125,7 @@ export class FailoverLoad {
   private async send(kind: RequestKind, gateway: number, bodyId: number): Promise<void> {
     const sent = this.bodies[bodyId];
     const start = Date.now();
-    let label = 'network';
+    let label: string;
     let openId: string | undefined;
     try {
       const res = await fetch(`${this.o.gateways[gateway].baseUrl}/unipay/assist/getWxAccessToken`, {
@@ -130,7 +134,8 @@ export class FailoverLoad {
         body: JSON.stringify(sent.body),
         signal: AbortSignal.timeout(this.o.requestTimeoutMs),
       });
-      const json = (await res.json().catch(() => undefined)) as { code?: number; data?: { code?: number; openId?: string; wxErrcode?: number } } | undefined;
+      const json = (await res.json().catch(() => undefined)) as
+        { code?: number; data?: { code?: number; openId?: string; wxErrcode?: number } } | undefined;
       if (!json) label = `http${res.status}`;
       else if (json.code !== 0) label = `E${json.code}`;
       else if (json.data?.code === 0) {
@@ -187,18 +192,18 @@ export function summarize(load: FailoverLoad, killedAt: number, gatewayCount: nu
   const unavailable = `E${AssistErrorCode.STORE_UNAVAILABLE}`;
   let longest = 0;
   let runStart: number | undefined;
-  let runEnd = 0;
   for (const s of samples) {
     if (s.label === unavailable) {
       runStart ??= s.start;
-      runEnd = s.end;
-      longest = Math.max(longest, runEnd - runStart);
+      longest = Math.max(longest, s.end - runStart);
     } else if (s.label === 'ok') {
       runStart = undefined;
     }
   }
   const recoveredAfterKillMs = Array.from({ length: gatewayCount }, (_, g) => {
-    const failures = samples.filter((s) => s.gateway === g && s.kind === 'fresh' && s.label !== 'ok' && s.end >= killedAt);
+    const failures = samples.filter(
+      (s) => s.gateway === g && s.kind === 'fresh' && s.label !== 'ok' && s.end >= killedAt,
+    );
     return failures.length === 0 ? 0 : Math.max(...failures.map((s) => s.end)) - killedAt;
   });
   const buckets = new Map<number, [number, number]>();
@@ -209,7 +214,9 @@ export function summarize(load: FailoverLoad, killedAt: number, gatewayCount: nu
     else b[1]++;
     buckets.set(second, b);
   }
-  const timeline = Object.fromEntries([...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([k, [ok, bad]]) => [String(k), `${ok}/${bad}`]));
+  const timeline = Object.fromEntries(
+    [...buckets.entries()].sort((a, b) => a[0] - b[0]).map(([k, [ok, bad]]) => [String(k), `${ok}/${bad}`]),
+  );
   return {
     timeline,
     requests: samples.length,

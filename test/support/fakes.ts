@@ -41,7 +41,7 @@ export class RecordingLogger extends AssistLogger {
 
 export type MetricCall =
   | ['request', string, number]
-  | ['wechatCall', 'ok' | 'errcode' | number, number | undefined]
+  | ['upstreamCall', 'ok' | 'errcode' | number, number | undefined]
   | ['exchangeReused', ExchangeReuse]
   | ['replayRejected']
   | ['breakerState', string, BreakerState];
@@ -52,8 +52,8 @@ export class RecordingMetrics implements AssistMetrics {
   request(route: string, code: number): void {
     this.calls.push(['request', route, code]);
   }
-  wechatCall(_seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number): void {
-    this.calls.push(['wechatCall', outcome, errcode]);
+  upstreamCall(_seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number): void {
+    this.calls.push(['upstreamCall', outcome, errcode]);
   }
   exchangeReused(source: ExchangeReuse): void {
     this.calls.push(['exchangeReused', source]);
@@ -141,7 +141,12 @@ export function jsonRequest(body: unknown, url = '/unipay/assist/getWxAuthUrl'):
 }
 
 /** An HTTP ExecutionContext for `handler` of `controller`, as Nest builds one per request. */
-export function httpContext(req: object, controller?: Type<unknown>, handler?: (...args: never[]) => unknown, res: object = {}): ExecutionContextHost {
+export function httpContext(
+  req: object,
+  controller?: Type<unknown>,
+  handler?: (...args: never[]) => unknown,
+  res: object = {},
+): ExecutionContextHost {
   const context = new ExecutionContextHost([req, res, () => undefined], controller ?? null, handler ?? null);
   context.setType('http');
   return context;

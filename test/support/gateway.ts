@@ -58,7 +58,10 @@ export type DemoGateway = GatewayFixture;
  * (the demo WeChat app alone unless `simulator` says otherwise) and then a
  * gateway through `start`, and an `afterAll` that closes both.
  */
-export function useGatewayFixture(start: (sim: RunningSimulator) => Promise<RunningGateway>, simulator?: SimulatorServerOptions): GatewayFixture {
+export function useGatewayFixture(
+  start: (sim: RunningSimulator) => Promise<RunningGateway>,
+  simulator?: SimulatorServerOptions,
+): GatewayFixture {
   let sim: RunningSimulator | undefined;
   let gw: RunningGateway | undefined;
   beforeAll(async () => {
@@ -82,7 +85,10 @@ export function useGatewayFixture(start: (sim: RunningSimulator) => Promise<Runn
 }
 
 /** The override of a fixture: options, or a function of the running simulator (e.g. for `wechat.apiBase`). */
-export function resolveOverride<O>(override: O | ((sim: RunningSimulator) => O) | undefined, sim: RunningSimulator): O | undefined {
+export function resolveOverride<O>(
+  override: O | ((sim: RunningSimulator) => O) | undefined,
+  sim: RunningSimulator,
+): O | undefined {
   return typeof override === 'function' ? (override as (sim: RunningSimulator) => O)(sim) : override;
 }
 
@@ -91,7 +97,12 @@ export function useDemoGateway(adapter: HttpAdapterName, options: DemoGatewayOpt
   const { simulator, override, ...gatewayOptions } = options;
   return useGatewayFixture((sim) => {
     const resolved = resolveOverride(override, sim);
-    return startGateway({ adapter, wechatBase: sim.baseUrl, ...gatewayOptions, ...(resolved && { override: resolved }) });
+    return startGateway({
+      adapter,
+      wechatBase: sim.baseUrl,
+      ...gatewayOptions,
+      ...(resolved && { override: resolved }),
+    });
   }, simulator);
 }
 
@@ -135,7 +146,13 @@ export function post(
   body: unknown,
   headers: Record<string, string> = { 'content-type': 'application/json' },
 ): Promise<Answer> {
-  return request(baseUrl, 'POST', `/unipay/assist/${route}`, typeof body === 'string' ? body : JSON.stringify(body), headers);
+  return request(
+    baseUrl,
+    'POST',
+    `/unipay/assist/${route}`,
+    typeof body === 'string' ? body : JSON.stringify(body),
+    headers,
+  );
 }
 
 /** Follows an authorize URL to the simulator and returns the code it redirects with. */

@@ -103,7 +103,8 @@ export class WrapInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (this.reflector.getAllAndOverride<boolean>(SKIP_WRAP, [context.getHandler(), context.getClass()])) return next.handle();
+    if (this.reflector.getAllAndOverride<boolean>(SKIP_WRAP, [context.getHandler(), context.getClass()]))
+      return next.handle();
     return next.handle().pipe(map((data: unknown) => ({ success: true, data })));
   }
 }
@@ -205,7 +206,10 @@ export interface RunningHost {
 /** The host gateway on 127.0.0.1 and a free port, bootstrapped as its main.ts would. */
 export async function startHostGateway(options: HostGatewayOptions): Promise<RunningHost> {
   const adapter = options.adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
-  const app = await NestFactory.create(HostAppModule.register(options), adapter, { logger: false, abortOnError: false });
+  const app = await NestFactory.create(HostAppModule.register(options), adapter, {
+    logger: false,
+    abortOnError: false,
+  });
   app.setGlobalPrefix('api', options.excludeRelayFromPrefix === false ? {} : { exclude: [ASSIST_PREFIX_EXCLUDE] });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
@@ -225,9 +229,27 @@ export interface HostCase {
 }
 
 export const HOST_CASES: HostCase[] = [
-  { name: 'DTO-validated POST', method: 'POST', path: '/api/v1/orders', body: '{"item":"tea","qty":2}', contentType: 'application/json' },
-  { name: 'unknown field refused by the ValidationPipe', method: 'POST', path: '/api/v1/orders', body: '{"item":"tea","qty":2,"coupon":"x"}', contentType: 'application/json' },
-  { name: 'invalid field refused by the ValidationPipe', method: 'POST', path: '/api/v1/orders', body: '{"item":"tea","qty":0}', contentType: 'application/json' },
+  {
+    name: 'DTO-validated POST',
+    method: 'POST',
+    path: '/api/v1/orders',
+    body: '{"item":"tea","qty":2}',
+    contentType: 'application/json',
+  },
+  {
+    name: 'unknown field refused by the ValidationPipe',
+    method: 'POST',
+    path: '/api/v1/orders',
+    body: '{"item":"tea","qty":2,"coupon":"x"}',
+    contentType: 'application/json',
+  },
+  {
+    name: 'invalid field refused by the ValidationPipe',
+    method: 'POST',
+    path: '/api/v1/orders',
+    body: '{"item":"tea","qty":0}',
+    contentType: 'application/json',
+  },
   { name: 'bad JSON', method: 'POST', path: '/api/v1/orders', body: '{"item":', contentType: 'application/json' },
   { name: 'GET with a transformed param', method: 'GET', path: '/api/v1/orders/7' },
   { name: 'a route that throws', method: 'POST', path: '/api/v1/orders/7/cancel' },

@@ -46,7 +46,10 @@ export async function startMinimalHost(options: MinimalHostOptions): Promise<Run
   if (options.adapter === 'fastify') {
     app = await NestFactory.create(root, new FastifyAdapter({ bodyLimit }), { logger, abortOnError: false });
   } else {
-    const express = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), { logger, abortOnError: false });
+    const express = await NestFactory.create<NestExpressApplication>(root, new ExpressAdapter(), {
+      logger,
+      abortOnError: false,
+    });
     // Before Nest's default JSON parser, which then leaves the parsed body alone.
     express.useBodyParser('json', { limit: bodyLimit });
     app = express;
@@ -66,5 +69,9 @@ export interface MinimalHostFixtureOptions extends Omit<MinimalHostOptions, 'ada
 /** A simulator and the minimal host (WeChat at the simulator) for the calling describe. */
 export function useMinimalHost(adapter: HttpAdapterName, options: MinimalHostFixtureOptions = {}): GatewayFixture {
   const { simulator, override, ...hostOptions } = options;
-  return useGatewayFixture((sim) => startMinimalHost({ adapter, wechatBase: sim.baseUrl, ...hostOptions, override: resolveOverride(override, sim) }), simulator);
+  return useGatewayFixture(
+    (sim) =>
+      startMinimalHost({ adapter, wechatBase: sim.baseUrl, ...hostOptions, override: resolveOverride(override, sim) }),
+    simulator,
+  );
 }

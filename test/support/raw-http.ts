@@ -27,9 +27,11 @@ export function rawRequest(
   options: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
 ): Promise<RawAnswer> {
   const url = new URL(path, baseUrl);
-  const body = options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
+  const body =
+    options.body === undefined ? undefined : Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['content-length'] = String(body.length);
+  if (body && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
+    headers['content-length'] = String(body.length);
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'POST', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];

@@ -1,7 +1,16 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePorts, LOOPBACK, parseInfo, ProcessGroup, redisCli, RedisProcess, tryRedisCli, waitUntil } from './redis-process';
+import {
+  freePorts,
+  LOOPBACK,
+  parseInfo,
+  ProcessGroup,
+  redisCli,
+  RedisProcess,
+  tryRedisCli,
+  waitUntil,
+} from './redis-process';
 
 export interface RedisClusterOptions {
   /** Masters (at least 3, as redis-cli requires). Default 3. */
@@ -56,12 +65,17 @@ export class RedisClusterHarness {
         mkdirSync(dir);
         group.add(
           new RedisProcess(ports[2 * i], dir, [
-            '--cluster-enabled', 'yes',
-            '--cluster-port', String(ports[2 * i + 1]),
-            '--cluster-config-file', join(dir, 'nodes.conf'),
-            '--cluster-node-timeout', String(nodeTimeoutMs),
+            '--cluster-enabled',
+            'yes',
+            '--cluster-port',
+            String(ports[2 * i + 1]),
+            '--cluster-config-file',
+            join(dir, 'nodes.conf'),
+            '--cluster-node-timeout',
+            String(nodeTimeoutMs),
             // A failed-over replica may promote even if it lost touch with its master a while ago.
-            '--cluster-replica-validity-factor', '0',
+            '--cluster-replica-validity-factor',
+            '0',
           ]),
         );
       }
@@ -139,7 +153,10 @@ export class RedisClusterHarness {
       `another master to take over the slots of ${killedPort}`,
       async () => {
         const nodes = await this.topology().catch((): ClusterNodeInfo[] => []);
-        const heir = nodes.find((n) => n.role === 'master' && !n.failed && n.port !== killedPort && n.slots.some((r) => inRange(r, firstSlot)));
+        const heir = nodes.find(
+          (n) =>
+            n.role === 'master' && !n.failed && n.port !== killedPort && n.slots.some((r) => inRange(r, firstSlot)),
+        );
         if (!heir || !(await this.clusterOk())) return undefined;
         return heir.port;
       },
@@ -205,7 +222,8 @@ function createCluster(addresses: string[], replicas: number, timeoutMs: number)
       'redis-cli',
       ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'],
       { timeout: timeoutMs },
-      (err, stdout, stderr) => (err ? reject(new Error(`redis-cli --cluster create failed: ${stderr || stdout || err.message}`)) : resolve()),
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`redis-cli --cluster create failed: ${stderr || stdout || err.message}`)) : resolve(),
     );
   });
 }

@@ -25,10 +25,15 @@ export async function freePorts(count: number, avoid: ReadonlySet<number> = new 
 /** Runs one redis-cli command against 127.0.0.1:port; rejects on a non-zero exit or after timeoutMs. */
 export function redisCli(port: number, args: string[], timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('redis-cli', ['-h', LOOPBACK, '-p', String(port), ...args], { timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`redis-cli -p ${port} ${args.join(' ')}: ${stderr.trim() || err.message}`));
-      else resolve(stdout);
-    });
+    execFile(
+      'redis-cli',
+      ['-h', LOOPBACK, '-p', String(port), ...args],
+      { timeout: timeoutMs },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`redis-cli -p ${port} ${args.join(' ')}: ${stderr.trim() || err.message}`));
+        else resolve(stdout);
+      },
+    );
   });
 }
 
@@ -52,7 +57,12 @@ export function parseInfo(text: string): Map<string, string> {
 }
 
 /** Polls until check() returns a value (not undefined) or throws once the time is up, naming what it waited for. */
-export async function waitUntil<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -89,12 +99,18 @@ export class RedisProcess {
     if (this.running) return;
     const argv = [
       ...(this.configFile ? [this.configFile] : []),
-      '--port', String(this.port),
-      '--bind', LOOPBACK,
-      '--dir', this.dir,
-      '--logfile', this.logFile,
-      '--save', '',
-      '--appendonly', 'no',
+      '--port',
+      String(this.port),
+      '--bind',
+      LOOPBACK,
+      '--dir',
+      this.dir,
+      '--logfile',
+      this.logFile,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
       ...this.args,
     ];
     const proc = spawn('redis-server', argv, { stdio: 'ignore' });

@@ -43,7 +43,9 @@ export class RedisSentinelHarness {
         return dir;
       };
       const master = group.add(new RedisProcess(masterPort, dataDir('data-a'), []));
-      const replica = group.add(new RedisProcess(replicaPort, dataDir('data-b'), ['--replicaof', LOOPBACK, String(masterPort)]));
+      const replica = group.add(
+        new RedisProcess(replicaPort, dataDir('data-b'), ['--replicaof', LOOPBACK, String(masterPort)]),
+      );
       await master.start();
       await replica.start();
       for (const [i, port] of sentinelPorts.entries()) {
@@ -134,7 +136,10 @@ export class RedisSentinelHarness {
         const master = await this.reportedMaster();
         if (master === undefined || master === port) return undefined;
         const info = parseInfo((await tryRedisCli(port, ['info', 'replication'])) ?? '');
-        const linked = info.get('role') === 'slave' && info.get('master_port') === String(master) && info.get('master_link_status') === 'up';
+        const linked =
+          info.get('role') === 'slave' &&
+          info.get('master_port') === String(master) &&
+          info.get('master_link_status') === 'up';
         return linked ? true : undefined;
       },
       timeoutMs,
@@ -153,7 +158,11 @@ export class RedisSentinelHarness {
       async () => {
         for (const port of this.sentinelPorts) {
           const fields = pairs((await tryRedisCli(port, ['sentinel', 'master', this.name])) ?? '');
-          if (fields.get('port') !== String(masterPort) || fields.get('num-slaves') !== '1' || fields.get('num-other-sentinels') !== others) {
+          if (
+            fields.get('port') !== String(masterPort) ||
+            fields.get('num-slaves') !== '1' ||
+            fields.get('num-other-sentinels') !== others
+          ) {
             return undefined;
           }
           if (fields.get('flags') !== 'master') return undefined;

@@ -16,7 +16,10 @@ export interface SimAdmin {
 
 export function simAdmin(baseUrl: string): SimAdmin {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${baseUrl}/__sim/${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${baseUrl}/__sim/${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const json = (await res.json()) as T & { error?: string };
     if (!res.ok) throw new Error(`simulator admin ${method} ${path}: HTTP ${res.status} ${json.error ?? ''}`);
     return json;

@@ -16,7 +16,10 @@ export interface SimulatorProcess {
  */
 export async function startSimulatorProcess(env: Record<string, string> = {}): Promise<SimulatorProcess> {
   // What `npm run simulator` runs: the simulator package and the demo's entry for it (no NestJS).
-  const build = transpilePackages(['@unipay-assist/simulator'], ['apps/demo/src/simulator.main.ts', 'apps/demo/src/demo-merchant.ts']);
+  const build = transpilePackages(
+    ['@unipay-assist/simulator'],
+    ['apps/demo/src/simulator.main.ts', 'apps/demo/src/demo-merchant.ts'],
+  );
   const proc = spawn(process.execPath, [join(build.dir, 'app/simulator.main.js')], {
     env: { PATH: process.env.PATH ?? '', ...build.env, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

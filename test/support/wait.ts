@@ -16,7 +16,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls until check() is true or the time is up; resolves false on time-out (assert it). */
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = WAIT_BOUND_MS, everyMs = 100): Promise<boolean> {
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = WAIT_BOUND_MS,
+  everyMs = 100,
+): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check()) return true;
@@ -29,7 +33,12 @@ export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs
  * Calls produce() until its value passes done(), and returns that value; throws
  * (with the last value) when the time is up. For "send until the answer changes".
  */
-export async function until<T>(produce: () => Promise<T>, done: (value: T) => boolean, timeoutMs = WAIT_BOUND_MS, everyMs = 50): Promise<T> {
+export async function until<T>(
+  produce: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = WAIT_BOUND_MS,
+  everyMs = 50,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await produce();

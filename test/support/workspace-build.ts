@@ -78,7 +78,15 @@ export function compileWorkspace(): ScratchBuild {
     project,
     JSON.stringify({
       extends: join(ROOT, 'tsconfig.json'),
-      compilerOptions: { noEmit: false, outDir: dir, rootDir: ROOT, sourceMap: false, declaration: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules/@types')] },
+      compilerOptions: {
+        noEmit: false,
+        outDir: dir,
+        rootDir: ROOT,
+        sourceMap: false,
+        declaration: false,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules/@types')],
+      },
       include: [join(ROOT, 'packages/*/src'), join(ROOT, 'apps/*/src')],
     }),
   );
@@ -92,5 +100,9 @@ export function compileWorkspace(): ScratchBuild {
 }
 
 function scratch(dir: string): ScratchBuild {
-  return { dir, env: { NODE_PATH: join(ROOT, 'node_modules') }, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    env: { NODE_PATH: join(ROOT, 'node_modules') },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

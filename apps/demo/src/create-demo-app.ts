@@ -39,7 +39,8 @@ export const DEMO_DOCS_CSP =
 export function parseTimeoutMs(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
   const n = Number(value.trim());
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive number of milliseconds, not ${value}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`${name} must be a positive number of milliseconds, not ${value}`);
   return n;
 }
 
@@ -75,8 +76,16 @@ export async function createDemoApp(options: DemoAppOptions = {}): Promise<INest
 /** Server timeouts, and the docs pages' headers (as the hosted pages': no sniffing, no framing, a CSP). */
 function harden(app: INestApplication): void {
   const server = app.getHttpServer() as Server;
-  server.headersTimeout = parseTimeoutMs('HEADERS_TIMEOUT_MS', process.env.HEADERS_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS);
-  server.requestTimeout = parseTimeoutMs('REQUEST_TIMEOUT_MS', process.env.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS);
+  server.headersTimeout = parseTimeoutMs(
+    'HEADERS_TIMEOUT_MS',
+    process.env.HEADERS_TIMEOUT_MS,
+    DEFAULT_HEADERS_TIMEOUT_MS,
+  );
+  server.requestTimeout = parseTimeoutMs(
+    'REQUEST_TIMEOUT_MS',
+    process.env.REQUEST_TIMEOUT_MS,
+    DEFAULT_REQUEST_TIMEOUT_MS,
+  );
   app.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
     if (/^\/docs(?:[-/?]|$)/.test(req.url ?? '')) {
       res.setHeader('Content-Security-Policy', DEMO_DOCS_CSP);

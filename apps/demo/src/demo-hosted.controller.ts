@@ -68,10 +68,12 @@ export class DemoHostedController {
   @HttpCode(200)
   async result(@Body() body: unknown): Promise<DemoHostedAnswer> {
     const queryCode = isRecord(body) ? body.queryCode : undefined;
-    if (typeof queryCode !== 'string' || queryCode.length === 0 || queryCode.length > 64) return { ok: false, error: { message: 'queryCode must be a string' } };
+    if (typeof queryCode !== 'string' || queryCode.length === 0 || queryCode.length > 64)
+      return { ok: false, error: { message: 'queryCode must be a string' } };
     const answer = await this.call('auth', { channel: 'wechat_pay', queryCode });
     // The page shows who the payer is; the token stays masked, as in any log.
-    if (answer.response && typeof answer.response.accessToken === 'string') answer.response.accessToken = mask(answer.response.accessToken);
+    if (answer.response && typeof answer.response.accessToken === 'string')
+      answer.response.accessToken = mask(answer.response.accessToken);
     return answer;
   }
 
@@ -108,7 +110,8 @@ export class DemoHostedController {
       return { ok: false, request, error: { message: `the relay did not answer: ${(err as Error).message}` } };
     }
     const data = json.data;
-    if (json.code !== 0 || !isRecord(data)) return { ok: false, request, error: { code: Number(json.code), message: String(json.msg) } };
+    if (json.code !== 0 || !isRecord(data))
+      return { ok: false, request, error: { code: Number(json.code), message: String(json.msg) } };
     const { sign: received, ...unsigned } = data;
     if (received !== sign(unsigned as SignableFields, merchant.signType, merchant.signSecrets[0])) {
       return { ok: false, request, error: { message: "the answer's sign does not verify" } };
@@ -118,13 +121,20 @@ export class DemoHostedController {
   }
 
   private signed(merchant: SecretMerchant, fields: Record<string, unknown>): Record<string, unknown> {
-    const body = { mchNo: merchant.mchNo, ...(merchant.appId && { appId: merchant.appId }), reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields };
+    const body = {
+      mchNo: merchant.mchNo,
+      ...(merchant.appId && { appId: merchant.appId }),
+      reqTime: Math.floor(Date.now() / 1000),
+      nonceStr: randomBytes(8).toString('hex'),
+      ...fields,
+    };
     return withSign(body as SignableFields, merchant.signType, merchant.signSecrets[0]);
   }
 
   private async merchant(): Promise<SecretMerchant> {
     const merchant = await this.merchants.findMerchant({});
-    if (!merchant || !signsWithSecret(merchant)) throw new Error('the demo needs a default merchant that signs with a secret');
+    if (!merchant || !signsWithSecret(merchant))
+      throw new Error('the demo needs a default merchant that signs with a secret');
     return merchant;
   }
 

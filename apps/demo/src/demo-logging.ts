@@ -84,7 +84,9 @@ export class DemoPinoLogger implements LoggerService {
       return;
     }
     if (typeof message !== 'string') {
-      this.objects[level](typeof message === 'object' && message !== null ? { ...fields, ...message } : { ...fields, value: message });
+      this.objects[level](
+        typeof message === 'object' && message !== null ? { ...fields, ...message } : { ...fields, value: message },
+      );
       return;
     }
     liftModuleFields(message, fields);
@@ -114,7 +116,10 @@ export function createDemoLogger(level = process.env.LOG_LEVEL ?? 'info'): DemoP
     const pretty = pino({
       level,
       redact,
-      transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
     });
     return new DemoPinoLogger(pretty);
   }

@@ -80,7 +80,8 @@ export class DemoPageController {
   @HttpCode(200)
   async accessToken(@Body() body: unknown): Promise<DemoStepAnswer> {
     const code = isRecord(body) ? body.code : undefined;
-    if (typeof code !== 'string' || code.length === 0 || code.length > 64) return inputError('code must be a string of 1 to 64 characters');
+    if (typeof code !== 'string' || code.length === 0 || code.length > 64)
+      return inputError('code must be a string of 1 to 64 characters');
     const shown: DemoStepAnswer = { ok: false };
     const { client, signType } = await this.client();
     try {
@@ -142,7 +143,13 @@ export class DemoPageController {
     const merchant = await this.merchants.findMerchant({});
     const appid = merchant?.miniProgram?.appId;
     if (!this.simulators.wechatBase || !appid) {
-      return { ok: false, error: { kind: 'setup', message: 'the mini-program step needs the embedded WeChat simulator and a merchant mini program' } };
+      return {
+        ok: false,
+        error: {
+          kind: 'setup',
+          message: 'the mini-program step needs the embedded WeChat simulator and a merchant mini program',
+        },
+      };
     }
     let code: string;
     try {
@@ -155,7 +162,13 @@ export class DemoPageController {
       if (!res.ok || !isRecord(json) || typeof json.code !== 'string') throw new Error(`HTTP ${res.status}`);
       code = json.code;
     } catch (err) {
-      return { ok: false, error: { kind: 'simulator', message: `wx.login at the simulator failed: ${err instanceof Error ? err.message : String(err)}` } };
+      return {
+        ok: false,
+        error: {
+          kind: 'simulator',
+          message: `wx.login at the simulator failed: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      };
     }
     const shown: DemoStepAnswer = { ok: false };
     const { client, signType } = await this.client();
@@ -169,7 +182,8 @@ export class DemoPageController {
 
   private async client(): Promise<{ client: UnipayAssistClient; signType: string }> {
     const merchant = await this.merchants.findMerchant({});
-    if (!merchant || !signsWithSecret(merchant)) throw new Error('the demo needs a default merchant that signs with a secret');
+    if (!merchant || !signsWithSecret(merchant))
+      throw new Error('the demo needs a default merchant that signs with a secret');
     const client = new UnipayAssistClient({
       baseUrl: this.ownBaseUrl(),
       routePrefix: DEFAULT_ROUTE_PREFIX,
@@ -204,9 +218,11 @@ function show(answer: DemoStepAnswer, sent: Readonly<Record<string, unknown>>): 
 type DemoChannel = 'WeChat' | 'Alipay';
 
 function describe(err: unknown, channel: DemoChannel = 'WeChat'): NonNullable<DemoStepAnswer['error']> {
-  if (err instanceof AssistEnvelopeError) return { kind: 'relay refused', code: err.code, message: err.message, traceId: err.traceId };
+  if (err instanceof AssistEnvelopeError)
+    return { kind: 'relay refused', code: err.code, message: err.message, traceId: err.traceId };
   // A business failure is the upstream's refusal: name the channel that refused (Alipay's sub_code, WeChat's errcode).
-  if (err instanceof AssistBusinessError) return { kind: `${channel} refused`, code: err.wxErrcode, message: err.serverMessage, traceId: err.traceId };
+  if (err instanceof AssistBusinessError)
+    return { kind: `${channel} refused`, code: err.wxErrcode, message: err.serverMessage, traceId: err.traceId };
   if (err instanceof AssistSignatureError) return { kind: 'answer sign', message: err.message, traceId: err.traceId };
   if (err instanceof AssistNetworkError) return { kind: 'network', message: err.message };
   new Logger('DemoPage').error(err instanceof Error ? err.message : String(err));
@@ -216,4 +232,3 @@ function describe(err: unknown, channel: DemoChannel = 'WeChat'): NonNullable<De
 function inputError(message: string): DemoStepAnswer {
   return { ok: false, error: { kind: 'input', message } };
 }
-

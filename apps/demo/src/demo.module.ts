@@ -59,12 +59,24 @@ export class DemoModule {
             const merchants = ownMerchants ? demoMerchants(demo) : fromEnv.merchants;
             const modes = ownMerchants && demo.wechatModes ? DEMO_MODES_OPTIONS : {};
             // The platform key made at start, unless one is configured (ASSIST_PLATFORM_PRIVATE_KEY(_FILE)).
-            const platformKey = fromEnv.platformKey ?? (demo.open ? { privateKey: demo.open.platformPrivateKey } : undefined);
+            const platformKey =
+              fromEnv.platformKey ?? (demo.open ? { privateKey: demo.open.platformPrivateKey } : undefined);
             const wechat = demo.wechatBase
               ? { ...fromEnv.wechat, apiBase: demo.wechatBase, openBase: demo.wechatBase }
               : fromEnv.wechat;
-            const alipay = demo.alipay ? { ...fromEnv.alipay, gateway: demo.alipay.gateway, openAuthBase: demo.alipay.openAuthBase } : fromEnv.alipay;
-            return { ...fromEnv, ...modes, merchants, wechat, alipay, metrics, ...(platformKey && { platformKey }), ...demo.override };
+            const alipay = demo.alipay
+              ? { ...fromEnv.alipay, gateway: demo.alipay.gateway, openAuthBase: demo.alipay.openAuthBase }
+              : fromEnv.alipay;
+            return {
+              ...fromEnv,
+              ...modes,
+              merchants,
+              wechat,
+              alipay,
+              metrics,
+              ...(platformKey && { platformKey }),
+              ...demo.override,
+            };
           },
         }),
       ],

@@ -12,7 +12,12 @@ import { normalizeMerchants } from 'unipay-assist';
 import { parseFaults } from '@unipay-assist/simulator';
 import { startSimulatorServer } from '@unipay-assist/simulator';
 import type { RunningSimulator } from '@unipay-assist/simulator';
-import { DEMO_COMPONENT_MERCHANT, DEMO_MODES_SIMULATOR, DEMO_SP_MERCHANT, startDemoTicketPushes } from './demo-wechat-modes';
+import {
+  DEMO_COMPONENT_MERCHANT,
+  DEMO_MODES_SIMULATOR,
+  DEMO_SP_MERCHANT,
+  startDemoTicketPushes,
+} from './demo-wechat-modes';
 import { startAlipaySimulator } from '@unipay-assist/simulator';
 
 /**
@@ -67,7 +72,12 @@ async function bootstrap(): Promise<void> {
       port: process.env.ALIPAY_SIM_PORT ? Number(process.env.ALIPAY_SIM_PORT) : 0,
     });
     const keys = ali.appKeys(DEMO_ALIPAY_APP_ID);
-    alipay = { gateway: ali.gateway, openAuthBase: ali.openAuthBase, appPrivateKey: keys.appPrivateKey ?? '', alipayPublicKey: keys.alipayPublicKey };
+    alipay = {
+      gateway: ali.gateway,
+      openAuthBase: ali.openAuthBase,
+      appPrivateKey: keys.appPrivateKey ?? '',
+      alipayPublicKey: keys.alipayPublicKey,
+    };
     const closeWechat = closeSimulator;
     closeSimulator = async () => {
       await closeWechat();
@@ -85,7 +95,9 @@ async function bootstrap(): Promise<void> {
     notes.push(
       `DaxPay Open demo merchant ${DEMO_OPEN_MERCHANT.mchNo} (app ${DEMO_OPEN_MERCHANT.appId}): RSA key pairs made at start; ` +
         `its private key is at ${keys.merchantPrivateKeyFile}, the platform public key at ${keys.platformPublicKeyFile}` +
-        (process.env.ASSIST_PLATFORM_PRIVATE_KEY || process.env.ASSIST_PLATFORM_PRIVATE_KEY_FILE ? ' (the configured platform key signs instead)' : ''),
+        (process.env.ASSIST_PLATFORM_PRIVATE_KEY || process.env.ASSIST_PLATFORM_PRIVATE_KEY_FILE
+          ? ' (the configured platform key signs instead)'
+          : ''),
     );
     notes.push(
       `try it: UNIPAY_ASSIST_SERVER=http://${host.includes(':') ? `[${host}]` : host}:${port} UNIPAY_ASSIST_MCH_NO=${DEMO_OPEN_MERCHANT.mchNo} ` +
@@ -110,8 +122,12 @@ async function bootstrap(): Promise<void> {
   log.log(`demo page of the whole OAuth flow: http://${urlHost}:${port}/`);
   if (embedded && envMerchants.length === 0) {
     // The platform merchant answers 29320 until this first ticket is in.
-    const pushed = await startDemoTicketPushes(embedded, `http://${urlHost}:${port}`).catch((err: Error) => `failed: ${err.message}`);
-    log.log(`service-provider merchant ${DEMO_SP_MERCHANT.mchNo}, third-party platform merchant ${DEMO_COMPONENT_MERCHANT.mchNo}; first platform ticket push: ${pushed}`);
+    const pushed = await startDemoTicketPushes(embedded, `http://${urlHost}:${port}`).catch(
+      (err: Error) => `failed: ${err.message}`,
+    );
+    log.log(
+      `service-provider merchant ${DEMO_SP_MERCHANT.mchNo}, third-party platform merchant ${DEMO_COMPONENT_MERCHANT.mchNo}; first platform ticket push: ${pushed}`,
+    );
   }
   // Graceful stop: no new connections, in-flight requests finish, then the
   // module's shutdown hooks (Redis quit), then exit 0. A stuck request cannot

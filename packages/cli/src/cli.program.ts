@@ -56,7 +56,9 @@ const processIo: CliIo = {
  */
 export function buildProgram(io: CliIo = processIo, setExit: (code: number) => void = () => undefined): Command {
   const program = new Command('unipay-assist')
-    .description('Call a unipay assist relay (DaxPay wire-compatible): build a WeChat authorize URL, exchange an OAuth code for an openId.')
+    .description(
+      'Call a unipay assist relay (DaxPay wire-compatible): build a WeChat authorize URL, exchange an OAuth code for an openId.',
+    )
     .version(packageVersion(), '-V, --version')
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .showHelpAfterError('(add --help for usage)')
@@ -68,11 +70,13 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
     .description('print the WeChat authorize URL to send the user to: {"url": "..."}')
     .requiredOption('--url <url>', 'absolute http(s) URL WeChat redirects back to, with code and state')
     .option('--state <state>', 'opaque value WeChat hands back (tie it to the user session)')
-    .addOption(new Option('--scope <scope>', 'OAuth scope (default: snsapi_base)').choices(['snsapi_base', 'snsapi_userinfo']));
+    .addOption(
+      new Option('--scope <scope>', 'OAuth scope (default: snsapi_base)').choices(['snsapi_base', 'snsapi_userinfo']),
+    );
   withCommonOptions(authUrl).action(async (opts: CommonOptions & { url: string; state?: string; scope?: WxScope }) => {
-      const result = await clientFor(opts).getWxAuthUrl({ url: opts.url, state: opts.state, scope: opts.scope });
-      io.out(`${JSON.stringify({ url: result.url })}\n`);
-    });
+    const result = await clientFor(opts).getWxAuthUrl({ url: opts.url, state: opts.state, scope: opts.scope });
+    io.out(`${JSON.stringify({ url: result.url })}\n`);
+  });
 
   const accessToken = program
     .command('access-token')
@@ -80,21 +84,28 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
     .requiredOption('--code <code>', 'the code WeChat appended to the redirect URL (single-use, 5 minutes)')
     .option('--show-token', 'print the access token in clear (masked by default)', false);
   withCommonOptions(accessToken).action(async (opts: CommonOptions & { code: string; showToken: boolean }) => {
-      const result = await clientFor(opts).getWxAccessToken({ code: opts.code });
-      const accessToken = opts.showToken ? result.accessToken : maskToken(result.accessToken);
-      io.out(`${JSON.stringify({ openId: result.openId, accessToken })}\n`);
-    });
+    const result = await clientFor(opts).getWxAccessToken({ code: opts.code });
+    const accessToken = opts.showToken ? result.accessToken : maskToken(result.accessToken);
+    io.out(`${JSON.stringify({ openId: result.openId, accessToken })}\n`);
+  });
 
   const alipayAuthUrl = program
     .command('alipay-auth-url')
     .description('print Alipay\'s authorize URL to send the payer to: {"url": "..."}')
     .requiredOption('--url <url>', 'absolute http(s) URL Alipay redirects back to, with auth_code and state')
     .option('--state <state>', 'opaque value Alipay hands back (at most 100 printable ASCII characters)')
-    .addOption(new Option('--scope <scope>', 'Alipay scope (default: the merchant\'s, auth_base)').choices(['auth_base', 'auth_user']));
-  withCommonOptions(alipayAuthUrl).action(async (opts: CommonOptions & { url: string; state?: string; scope?: AlipayScope }) => {
-    const result = await clientFor(opts).getAlipayAuthUrl({ url: opts.url, state: opts.state, scope: opts.scope });
-    io.out(`${JSON.stringify({ url: result.url })}\n`);
-  });
+    .addOption(
+      new Option('--scope <scope>', "Alipay scope (default: the merchant's, auth_base)").choices([
+        'auth_base',
+        'auth_user',
+      ]),
+    );
+  withCommonOptions(alipayAuthUrl).action(
+    async (opts: CommonOptions & { url: string; state?: string; scope?: AlipayScope }) => {
+      const result = await clientFor(opts).getAlipayAuthUrl({ url: opts.url, state: opts.state, scope: opts.scope });
+      io.out(`${JSON.stringify({ url: result.url })}\n`);
+    },
+  );
 
   const alipayUserId = program
     .command('alipay-user-id')
@@ -126,11 +137,20 @@ export function buildProgram(io: CliIo = processIo, setExit: (code: number) => v
     .option('--no-probes', 'skip the WeChat and Alipay probes (local checks and Redis only)')
     .option('--json', 'print the report as JSON instead of a table', false)
     .option('--timeout <ms>', 'per probe and for Redis, in ms', positiveInt, 5000)
-    .action(async (opts: { merchantsFile?: string; wechatApiBase?: string; alipayGateway?: string; probes: boolean; json: boolean; timeout: number }) => {
-      // Loaded only for this command: the other commands stay free of the relay's modules.
-      const { doctorFromEnvironment } = await import('./doctor.command');
-      setExit(await doctorFromEnvironment(opts, process.env, io));
-    });
+    .action(
+      async (opts: {
+        merchantsFile?: string;
+        wechatApiBase?: string;
+        alipayGateway?: string;
+        probes: boolean;
+        json: boolean;
+        timeout: number;
+      }) => {
+        // Loaded only for this command: the other commands stay free of the relay's modules.
+        const { doctorFromEnvironment } = await import('./doctor.command');
+        setExit(await doctorFromEnvironment(opts, process.env, io));
+      },
+    );
 
   addOpenCommands(program, (text) => io.out(text));
 
@@ -157,10 +177,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 function withCommonOptions(command: Command): Command {
   return command
     .addOption(
-      new Option('--server <url>', "the gateway's base URL, e.g. http://127.0.0.1:9000").env('UNIPAY_ASSIST_SERVER').makeOptionMandatory(),
+      new Option('--server <url>', "the gateway's base URL, e.g. http://127.0.0.1:9000")
+        .env('UNIPAY_ASSIST_SERVER')
+        .makeOptionMandatory(),
     )
     .addOption(
-      new Option('--secret <secret>', "the merchant's sign secret (prefer the env variable: a flag shows in ps and shell history)")
+      new Option(
+        '--secret <secret>',
+        "the merchant's sign secret (prefer the env variable: a flag shows in ps and shell history)",
+      )
         .env('UNIPAY_ASSIST_SECRET')
         .makeOptionMandatory(),
     )
@@ -170,7 +195,11 @@ function withCommonOptions(command: Command): Command {
         .default('HMAC_SHA256')
         .argParser(signTypeArg),
     )
-    .addOption(new Option('--mch-no <mchNo>', 'DaxPay merchant number (default: the gateway default merchant)').env('UNIPAY_ASSIST_MCH_NO'))
+    .addOption(
+      new Option('--mch-no <mchNo>', 'DaxPay merchant number (default: the gateway default merchant)').env(
+        'UNIPAY_ASSIST_MCH_NO',
+      ),
+    )
     .addOption(new Option('--app-id <appId>', 'DaxPay 3.x merchant application id').env('UNIPAY_ASSIST_APP_ID'))
     .option('--route-prefix <prefix>', "the relay's route prefix", 'unipay/assist')
     .option('--timeout <ms>', 'per-request timeout in ms', positiveInt, 10_000);

@@ -53,7 +53,11 @@ export class UnipayAssistClient {
 
   /** The WeChat authorize URL to send the user to. */
   async getWxAuthUrl(params: WxAuthUrlParams, call: CallOptions = {}): Promise<WxAuthUrlResult> {
-    const { data, traceId } = await this.call('getWxAuthUrl', { url: params.url, state: params.state, scope: params.scope }, call);
+    const { data, traceId } = await this.call(
+      'getWxAuthUrl',
+      { url: params.url, state: params.state, scope: params.scope },
+      call,
+    );
     if (typeof data.url !== 'string') throw new AssistNetworkError('body', 'the answer has no url', 200);
     return { url: data.url, ...answerMeta(data, traceId) };
   }
@@ -71,7 +75,12 @@ export class UnipayAssistClient {
 
   /** Alipay's authorize URL to send the payer to. */
   async getAlipayAuthUrl(params: AlipayAuthUrlParams, call: CallOptions = {}): Promise<AlipayAuthUrlResult> {
-    const { data, traceId } = await this.call('getAlipayAuthUrl', { url: params.url, state: params.state, scope: params.scope }, call, 'Alipay');
+    const { data, traceId } = await this.call(
+      'getAlipayAuthUrl',
+      { url: params.url, state: params.state, scope: params.scope },
+      call,
+      'Alipay',
+    );
     if (typeof data.url !== 'string') throw new AssistNetworkError('body', 'the answer has no url', 200);
     return { url: data.url, ...answerMeta(data, traceId) };
   }
@@ -82,7 +91,11 @@ export class UnipayAssistClient {
     const userId = typeof data.userId === 'string' ? data.userId : undefined;
     const openId = typeof data.openId === 'string' ? data.openId : undefined;
     if (!userId && !openId) throw new AssistNetworkError('body', 'the answer has neither userId nor openId', 200);
-    return { ...(userId !== undefined && { userId }), ...(openId !== undefined && { openId }), ...answerMeta(data, traceId) };
+    return {
+      ...(userId !== undefined && { userId }),
+      ...(openId !== undefined && { openId }),
+      ...answerMeta(data, traceId),
+    };
   }
 
   /** Exchanges a mini program's wx.login code for the payer's openId. */
@@ -109,7 +122,12 @@ export class UnipayAssistClient {
   }
 
   /** `channel`: who a business failure on this route comes from (named in AssistBusinessError's message). */
-  private async call(route: string, fields: Data, call: CallOptions, channel: RefusingChannel = 'WeChat'): Promise<{ data: Data; traceId: string }> {
+  private async call(
+    route: string,
+    fields: Data,
+    call: CallOptions,
+    channel: RefusingChannel = 'WeChat',
+  ): Promise<{ data: Data; traceId: string }> {
     const body = this.signRequest(fields);
     call.onRequest?.(route, body);
     const envelope = await this.post(route, body, call.signal);
@@ -173,7 +191,8 @@ export class UnipayAssistClient {
     }
     // The relay always answers 200 with its envelope; anything else came from elsewhere.
     if (!isRecord(envelope) || !('code' in envelope)) {
-      if (status !== 200) throw new AssistNetworkError('http', `${url} answered HTTP ${status}, not the relay envelope`, status);
+      if (status !== 200)
+        throw new AssistNetworkError('http', `${url} answered HTTP ${status}, not the relay envelope`, status);
       throw new AssistNetworkError('body', `${url} answered something that is not the relay envelope`, status);
     }
     return envelope;
@@ -183,4 +202,3 @@ export class UnipayAssistClient {
 function answerMeta(data: Data, traceId: string): { traceId: string; resTime: number; sign: string } {
   return { traceId, resTime: Number(data.resTime), sign: String(data.sign) };
 }
-

@@ -34,7 +34,8 @@ export function normalizeAlipayFault(input: unknown): AlipaySimFault {
     throw new SimFaultError('an Alipay fault must be an object like {"kind":"bad-sign","times":1}');
   }
   const f = input as Record<string, unknown>;
-  if (!isAlipaySimFaultKind(f.kind)) throw new SimFaultError(`kind must be one of ${ALIPAY_SIM_FAULT_KINDS.join(', ')}`);
+  if (!isAlipaySimFaultKind(f.kind))
+    throw new SimFaultError(`kind must be one of ${ALIPAY_SIM_FAULT_KINDS.join(', ')}`);
   const out: AlipaySimFault = { kind: f.kind };
   readTimesAndShare(f, out);
   if (out.kind === 'sub-code') {

@@ -38,9 +38,7 @@ export function handleAlipaySimulatorAdmin(sim: AlipaySimulator, req: IncomingMe
         // Validate all before adding any, so a bad rule in an array adds nothing.
         const rules = list.map((f) => {
           const kind = (f as { kind?: unknown } | null)?.kind;
-          return isAlipaySimFaultKind(kind)
-            ? { alipay: normalizeAlipayFault(f) }
-            : { shared: normalizeFault(f) };
+          return isAlipaySimFaultKind(kind) ? { alipay: normalizeAlipayFault(f) } : { shared: normalizeFault(f) };
         });
         for (const r of rules) {
           if (r.alipay) sim.alipayFaults.add([r.alipay]);

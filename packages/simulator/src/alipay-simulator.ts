@@ -111,7 +111,9 @@ export class AlipaySimulator {
     readonly alipayPublicKey: string,
   ) {
     for (const app of apps) this.apps.set(app.appId, app);
-    this.codes = new SimCodeStore<IssuedCode>(options.codeTtlMs ?? 5 * 60_000, () => randomBytes(24).toString('hex').slice(0, 32));
+    this.codes = new SimCodeStore<IssuedCode>(options.codeTtlMs ?? 5 * 60_000, () =>
+      randomBytes(24).toString('hex').slice(0, 32),
+    );
     this.defaultUser = options.defaultUser ?? 'demo-user';
     this.faults = new FaultPlan(options.faults ?? [], options.random);
     this.alipayFaults = new AlipayFaultPlan(options.alipayFaults ?? [], options.random);
@@ -229,15 +231,28 @@ export class AlipaySimulator {
           const alipayFault = this.alipayFaults.next();
           if (alipayFault?.kind === 'sub-code') {
             const subCode = alipayFault.subCode ?? 'isp.unknow-error';
-            return this.refuse(res, params, alipayFault.code ?? codeForSubCode(subCode), subCode, 'injected by the simulator');
+            return this.refuse(
+              res,
+              params,
+              alipayFault.code ?? codeForSubCode(subCode),
+              subCode,
+              'injected by the simulator',
+            );
           }
           this.exchange(params, res, alipayFault?.kind);
         },
         refuse: (answer) => {
-          if (answer.kind === 'busy') return this.refuse(res, params, '20000', 'isp.unknow-error', 'service currently unavailable');
+          if (answer.kind === 'busy')
+            return this.refuse(res, params, '20000', 'isp.unknow-error', 'service currently unavailable');
           // errcode N answers gateway code N; the Alipay `sub-code` fault names a sub code instead.
           const code = String(answer.errcode ?? 20000);
-          this.refuse(res, params, code, code === '20000' ? 'isp.unknow-error' : 'isv.injected-by-simulator', 'injected by the simulator');
+          this.refuse(
+            res,
+            params,
+            code,
+            code === '20000' ? 'isp.unknow-error' : 'isv.injected-by-simulator',
+            'injected by the simulator',
+          );
         },
       });
     });
@@ -247,21 +262,39 @@ export class AlipaySimulator {
     const appId = params.get('app_id');
     const method = params.get('method');
     // Alipay signs with the app's Alipay key, so an answer about an unknown app goes out unsigned.
-    if (!appId) return this.answer(res, 'error_response', refusal('40001', 'isv.missing-app-id', 'missing app_id'), false);
+    if (!appId)
+      return this.answer(res, 'error_response', refusal('40001', 'isv.missing-app-id', 'missing app_id'), false);
     const app = this.apps.get(appId);
-    if (!app) return this.answer(res, 'error_response', refusal('40002', 'isv.invalid-app-id', 'invalid app_id'), false);
+    if (!app)
+      return this.answer(res, 'error_response', refusal('40002', 'isv.invalid-app-id', 'invalid app_id'), false);
     if (!method) return this.refuse(res, params, '40001', 'isv.missing-method', 'missing method');
-    if (method !== TOKEN_METHOD) return this.refuse(res, params, '40002', 'isv.invalid-method', 'the simulator serves alipay.system.oauth.token only');
+    if (method !== TOKEN_METHOD)
+      return this.refuse(
+        res,
+        params,
+        '40002',
+        'isv.invalid-method',
+        'the simulator serves alipay.system.oauth.token only',
+      );
     const sign = params.get('sign');
     if (!sign) return this.refuse(res, params, '40001', 'isv.missing-signature', 'missing sign');
-    if (!params.get('sign_type')) return this.refuse(res, params, '40001', 'isv.missing-signature-type', 'missing sign_type');
-    if (params.get('sign_type') !== 'RSA2') return this.refuse(res, params, '40002', 'isv.invalid-signature-type', 'sign_type must be RSA2');
+    if (!params.get('sign_type'))
+      return this.refuse(res, params, '40001', 'isv.missing-signature-type', 'missing sign_type');
+    if (params.get('sign_type') !== 'RSA2')
+      return this.refuse(res, params, '40002', 'isv.invalid-signature-type', 'sign_type must be RSA2');
     const signed = signContent(params);
     if (!createVerify('RSA-SHA256').update(signed, 'utf8').verify(app.publicKey, sign, 'base64')) {
       // Alipay quotes the string it verified; the relay must never pass sub_msg on (it holds the code).
-      return this.refuse(res, params, '40002', 'isv.invalid-signature', `signature does not verify; the gateway's sign string: ${signed}`);
+      return this.refuse(
+        res,
+        params,
+        '40002',
+        'isv.invalid-signature',
+        `signature does not verify; the gateway's sign string: ${signed}`,
+      );
     }
-    if (!params.get('timestamp')) return this.refuse(res, params, '40001', 'isv.missing-timestamp', 'missing timestamp');
+    if (!params.get('timestamp'))
+      return this.refuse(res, params, '40001', 'isv.missing-timestamp', 'missing timestamp');
     if (params.get('grant_type') !== 'authorization_code') {
       return this.refuse(res, params, '40002', 'isv.grant-type-invalid', 'grant_type must be authorization_code');
     }
@@ -287,14 +320,27 @@ export class AlipaySimulator {
   }
 
   /** A signed refusal (the app is known), under the method's key unless told otherwise. */
-  private refuse(res: ServerResponse, params: Params, code: string, subCode: string, subMsg: string, key?: string): void {
+  private refuse(
+    res: ServerResponse,
+    params: Params,
+    code: string,
+    subCode: string,
+    subMsg: string,
+    key?: string,
+  ): void {
     const signable = this.apps.has(params.get('app_id') ?? '');
     const where = key ?? (params.get('method') === TOKEN_METHOD ? TOKEN_RESPONSE_KEY : 'error_response');
     this.answer(res, where, refusal(code, subCode, subMsg), signable);
   }
 
   /** Alipay's answer: the content under its key, and the sign over the content's exact bytes. */
-  private answer(res: ServerResponse, key: string, content: object, signed: boolean, spoil?: 'bad-sign' | 'unsigned'): void {
+  private answer(
+    res: ServerResponse,
+    key: string,
+    content: object,
+    signed: boolean,
+    spoil?: 'bad-sign' | 'unsigned',
+  ): void {
     if (res.destroyed) return;
     const text = JSON.stringify(content);
     let body = `{"${key}":${text}`;
@@ -307,7 +353,6 @@ export class AlipaySimulator {
     res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   }
-
 }
 
 /**

@@ -18,7 +18,12 @@ export { parseFaults } from './sim-faults';
 export type { SimFault, SimFaultKind } from './sim-faults';
 // WeChat's third-party platform (component): encrypted ticket pushes, api_component_token, the component exchange.
 export { ComponentPlatformSimulator } from './wechat-component-simulator';
-export type { SimulatedComponent, ComponentSimulatorOptions, PushResult, ComponentEventType } from './wechat-component-simulator';
+export type {
+  SimulatedComponent,
+  ComponentSimulatorOptions,
+  PushResult,
+  ComponentEventType,
+} from './wechat-component-simulator';
 // Douyin's H5 OAuth (silent_auth, oauth/access_token/), on its own server.
 export { DouyinSimulator } from './douyin-simulator';
 export type { SimulatedDouyinApp, DouyinSimulatorOptions } from './douyin-simulator';

@@ -14,7 +14,12 @@ export const MINI_SIM_ADMIN_PREFIX = '/__sim/mini/';
  *   POST   /__sim/mini/reset   clear faults and zero the counters
  * False for any other path.
  */
-export function handleMiniProgramAdmin(sim: MiniProgramSimulator, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+export function handleMiniProgramAdmin(
+  sim: MiniProgramSimulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): boolean {
   if (!url.pathname.startsWith(MINI_SIM_ADMIN_PREFIX)) return false;
   const route = `${req.method ?? 'GET'} ${url.pathname.slice(MINI_SIM_ADMIN_PREFIX.length)}`;
   if (handleFaultAdminRoute(route, sim, () => miniProgramStats(sim), req, res)) return true;
@@ -40,5 +45,10 @@ export function handleMiniProgramAdmin(sim: MiniProgramSimulator, req: IncomingM
 }
 
 export function miniProgramStats(sim: MiniProgramSimulator): object {
-  return { exchanges: sim.exchanges, logins: sim.logins, faultsInjected: sim.faults.injected, faults: sim.faults.list() };
+  return {
+    exchanges: sim.exchanges,
+    logins: sim.logins,
+    faultsInjected: sim.faults.injected,
+    faults: sim.faults.list(),
+  };
 }

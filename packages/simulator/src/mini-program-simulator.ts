@@ -56,7 +56,9 @@ export class MiniProgramSimulator {
 
   constructor(options: MiniProgramSimulatorOptions) {
     for (const app of options.apps) this.apps.set(app.appId, app);
-    this.codes = new SimCodeStore<LoginCode>(options.codeTtlMs ?? 5 * 60_000, () => randomBytes(24).toString('base64url').slice(0, 32));
+    this.codes = new SimCodeStore<LoginCode>(options.codeTtlMs ?? 5 * 60_000, () =>
+      randomBytes(24).toString('base64url').slice(0, 32),
+    );
     this.defaultUser = options.defaultUser ?? 'demo-user';
     this.faults = new FaultPlan(options.faults ?? [], options.random);
   }
@@ -109,7 +111,8 @@ export class MiniProgramSimulator {
     const { appId, app, code } = request;
     const issued = this.codes.get(code);
     // An expired wx.login code reads as invalid on WeChat: there is no separate errcode.
-    if (!issued || issued.appId !== appId || issued.expiresAt <= Date.now()) return wechatError(res, 40029, 'invalid code');
+    if (!issued || issued.appId !== appId || issued.expiresAt <= Date.now())
+      return wechatError(res, 40029, 'invalid code');
     if (issued.used) return wechatError(res, 40163, 'code been used');
     issued.used = true;
     const body: Record<string, string> = {
@@ -119,5 +122,4 @@ export class MiniProgramSimulator {
     if (app.openPlatformId) body.unionid = MiniProgramSimulator.unionIdFor(app.openPlatformId, issued.user);
     sendWechatJson(res, body);
   }
-
 }

@@ -24,7 +24,8 @@ export function runWithFaults(
   const go = (): void => {
     if (!answer) return handlers.exchange();
     if (res.destroyed) return;
-    if (answer.kind === 'busy' || answer.kind === 'errcode') return handlers.refuse(answer as FaultAnswer & { kind: ChannelFaultKind });
+    if (answer.kind === 'busy' || answer.kind === 'errcode')
+      return handlers.refuse(answer as FaultAnswer & { kind: ChannelFaultKind });
     answerTransportFault(answer, res);
   };
   if (delayMs > 0) setTimeout(go, delayMs).unref();

@@ -53,12 +53,14 @@ export function normalizeFault(input: unknown): SimFault {
   }
   if (kind === 'http') {
     const status = f.status === undefined ? 503 : Number(f.status);
-    if (!Number.isInteger(status) || status < 300 || status > 599) throw new SimFaultError('http needs a status from 300 to 599');
+    if (!Number.isInteger(status) || status < 300 || status > 599)
+      throw new SimFaultError('http needs a status from 300 to 599');
     out.status = status;
   }
   if (kind === 'errcode') {
     const errcode = Number(f.errcode);
-    if (!Number.isInteger(errcode) || errcode === 0) throw new SimFaultError('errcode needs a non-zero integer errcode');
+    if (!Number.isInteger(errcode) || errcode === 0)
+      throw new SimFaultError('errcode needs a non-zero integer errcode');
     out.errcode = errcode;
   }
   return out;

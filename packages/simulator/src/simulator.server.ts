@@ -21,11 +21,21 @@ export interface RunningSimulator {
 
 /** Starts the simulator on its own HTTP server (port 0 picks a free one). */
 export async function startSimulatorServer(
-  options: WechatSimulatorOptions & { port?: number; host?: string; miniPrograms?: SimulatedMiniProgram[]; component?: ComponentSimulatorOptions },
+  options: WechatSimulatorOptions & {
+    port?: number;
+    host?: string;
+    miniPrograms?: SimulatedMiniProgram[];
+    component?: ComponentSimulatorOptions;
+  },
 ): Promise<RunningSimulator> {
   const simulator = new WechatSimulator(options);
   const component = options.component ? new ComponentPlatformSimulator(options.component, simulator) : undefined;
-  const miniProgram = new MiniProgramSimulator({ apps: options.miniPrograms ?? [], codeTtlMs: options.codeTtlMs, defaultUser: options.defaultUser, random: options.random });
+  const miniProgram = new MiniProgramSimulator({
+    apps: options.miniPrograms ?? [],
+    codeTtlMs: options.codeTtlMs,
+    defaultUser: options.defaultUser,
+    random: options.random,
+  });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     // The admin API lives on this server only, never in the relay module.

@@ -75,7 +75,9 @@ export class WechatSimulator {
 
   constructor(options: WechatSimulatorOptions) {
     for (const app of options.apps) this.apps.set(app.appId, app);
-    this.codes = new SimCodeStore<IssuedCode>(options.codeTtlMs ?? 5 * 60_000, () => randomBytes(24).toString('base64url').slice(0, 32));
+    this.codes = new SimCodeStore<IssuedCode>(options.codeTtlMs ?? 5 * 60_000, () =>
+      randomBytes(24).toString('base64url').slice(0, 32),
+    );
     this.defaultUser = options.defaultUser ?? 'demo-user';
     this.faults = new FaultPlan(options.faults ?? [], options.random);
   }
@@ -112,7 +114,13 @@ export class WechatSimulator {
 
   /** Issues a code directly, as if the user had consented (for tests and scripts). */
   issueCode(appId: string, user = this.defaultUser, scope = 'snsapi_base', options: IssueCodeOptions = {}): string {
-    const code = this.codes.issue({ appId, user, scope, snapshot: options.snapshot === true, ...(options.componentAppId !== undefined && { componentAppId: options.componentAppId }) });
+    const code = this.codes.issue({
+      appId,
+      user,
+      scope,
+      snapshot: options.snapshot === true,
+      ...(options.componentAppId !== undefined && { componentAppId: options.componentAppId }),
+    });
     this.authorizations++;
     return code;
   }
@@ -155,7 +163,8 @@ export class WechatSimulator {
       // A platform authorizes for accounts that authorized it; it needs no AppSecret of theirs.
       const authorizers = this.components.get(componentAppId);
       if (!authorizers) return page(res, 400, 'component_appid is invalid');
-      if (!authorizers.has(appId)) return page(res, 400, 'the official account has not authorized this third-party platform');
+      if (!authorizers.has(appId))
+        return page(res, 400, 'the official account has not authorized this third-party platform');
     } else if (!this.apps.has(appId)) return page(res, 400, 'appid is invalid (WeChat would show 10003)');
     if (!redirect) return page(res, 400, 'redirect_uri is missing or not an absolute http(s) URL (10003)');
     if (q.get('response_type') !== 'code') return page(res, 400, 'response_type must be code');
@@ -167,13 +176,18 @@ export class WechatSimulator {
     // A refusal comes back with state only, no code.
     if (consent === 'allow') {
       const user = q.get('sim_user') || this.defaultUser;
-      redirect.searchParams.set('code', this.issueCode(appId, user, scope, { snapshot: q.get('sim_snapshot') === '1', componentAppId }));
+      redirect.searchParams.set(
+        'code',
+        this.issueCode(appId, user, scope, { snapshot: q.get('sim_snapshot') === '1', componentAppId }),
+      );
     }
     redirect.searchParams.set('state', q.get('sim_state') ?? q.get('state') ?? '');
     if (q.get('sim_double') === '1' && isLoopback(redirect)) {
       this.doubleRedirects++;
       // The first of the two hits; its answer is dropped, as WeChat drops it.
-      await fetch(redirect, { redirect: 'manual' }).then((r) => r.arrayBuffer()).catch(() => undefined);
+      await fetch(redirect, { redirect: 'manual' })
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
     }
     res.writeHead(302, { Location: redirect.toString(), 'Content-Length': '0' });
     res.end();
@@ -204,12 +218,15 @@ export class WechatSimulator {
    */
   redeem(appId: string, code: string, componentAppId?: string, openPlatform?: string): RedeemAnswer {
     const issued = this.codes.get(code);
-    if (!issued || issued.appId !== appId || issued.componentAppId !== componentAppId) return { ok: false, errcode: 40029, errmsg: 'invalid code' };
+    if (!issued || issued.appId !== appId || issued.componentAppId !== componentAppId)
+      return { ok: false, errcode: 40029, errmsg: 'invalid code' };
     if (issued.used) return { ok: false, errcode: 40163, errmsg: 'code been used' };
     if (issued.expiresAt <= Date.now()) return { ok: false, errcode: 42003, errmsg: 'code expired' };
     issued.used = true;
     const accessToken = `SIM_AT_${randomBytes(32).toString('base64url')}`;
-    const openId = issued.snapshot ? WechatSimulator.snapshotOpenIdFor(appId, issued.user) : WechatSimulator.openIdFor(appId, issued.user);
+    const openId = issued.snapshot
+      ? WechatSimulator.snapshotOpenIdFor(appId, issued.user)
+      : WechatSimulator.openIdFor(appId, issued.user);
     if (this.tokens.size >= 10_000) this.tokens.delete(this.tokens.keys().next().value as string);
     this.tokens.set(accessToken, { openId, user: issued.user, scope: issued.scope, expiresAt: Date.now() + 7200_000 });
     return {
@@ -228,14 +245,18 @@ export class WechatSimulator {
 
   /** The profile a user shows: derived from the user name, so tests can predict it. */
   static profileFor(user: string): { nickname: string; headimgurl: string } {
-    return { nickname: `Sim ${user}`, headimgurl: `https://thirdwx.qlogo.cn/mmopen/sim/${encodeURIComponent(user)}/132` };
+    return {
+      nickname: `Sim ${user}`,
+      headimgurl: `https://thirdwx.qlogo.cn/mmopen/sim/${encodeURIComponent(user)}/132`,
+    };
   }
 
   /** sns/userinfo: only for a token it issued with snsapi_userinfo; a base-scope token gets 48001, as WeChat answers. */
   private userInfo(q: URLSearchParams, res: ServerResponse): void {
     this.userInfos++;
     const token = this.tokens.get(q.get('access_token') ?? '');
-    if (!token || token.expiresAt <= Date.now()) return wechatError(res, 40001, 'invalid credential, access_token is invalid or not latest');
+    if (!token || token.expiresAt <= Date.now())
+      return wechatError(res, 40001, 'invalid credential, access_token is invalid or not latest');
     if (q.get('openid') !== token.openId) return wechatError(res, 40003, 'invalid openid');
     if (token.scope !== 'snsapi_userinfo') return wechatError(res, 48001, 'api unauthorized');
     sendWechatJson(res, {
@@ -248,7 +269,6 @@ export class WechatSimulator {
       privilege: [],
     });
   }
-
 }
 
 function isLoopback(url: URL): boolean {

@@ -24,7 +24,13 @@ export { AssistConfigError } from './kernel/assist-config.error';
 export { MerchantConfigError } from './merchants/merchant-config.error';
 
 // What a host implements or replaces (interface and injection token share a name)
-export type { MerchantWechat, OwnWechatApp, ServiceProviderWechatApp, ComponentWechatApp, WechatAppMode } from './merchants/merchant';
+export type {
+  MerchantWechat,
+  OwnWechatApp,
+  ServiceProviderWechatApp,
+  ComponentWechatApp,
+  WechatAppMode,
+} from './merchants/merchant';
 export { wechatAppMode } from './merchants/merchant';
 export type { Merchant, MerchantInput, MerchantQuery, MerchantSignType, SecretMerchant } from './merchants/merchant';
 export { signsWithSecret } from './merchants/merchant';

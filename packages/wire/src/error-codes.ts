@@ -22,11 +22,11 @@ export const AssistErrorCode = {
   REPLAYED: 10007,
   REDIRECT_NOT_ALLOWED: 29062,
   RATE_LIMITED: 29063,
-  WECHAT_UNREACHABLE: 29301,
-  WECHAT_TIMEOUT: 29302,
-  WECHAT_BAD_RESPONSE: 29303,
-  WECHAT_HTTP_ERROR: 29304,
-  WECHAT_CIRCUIT_OPEN: 29305,
+  UPSTREAM_UNREACHABLE: 29301,
+  UPSTREAM_TIMEOUT: 29302,
+  UPSTREAM_BAD_RESPONSE: 29303,
+  UPSTREAM_HTTP_ERROR: 29304,
+  UPSTREAM_CIRCUIT_OPEN: 29305,
   EXCHANGE_IN_PROGRESS: 29306,
   STORE_UNAVAILABLE: 29310,
   // WeChat's service-provider app and third-party platform (the relay's own 2932x).
@@ -68,7 +68,8 @@ export type AssistErrorCodeValue = (typeof AssistErrorCode)[AssistErrorCodeName]
 export const ASSIST_ERROR_DESCRIPTIONS: Readonly<Record<AssistErrorCodeValue, string>> = {
   0: 'success (a WeChat refusal is a business failure inside data, data.code = 1)',
   10001: 'internal error',
-  29900: "the gateway host's own guard or pipe refused the request (the relay's routes need the host's public marker, see controllerDecorators)",
+  29900:
+    "the gateway host's own guard or pipe refused the request (the relay's routes need the host's public marker, see controllerDecorators)",
   10005: 'body is not valid JSON or not a JSON object',
   10006: 'a field is missing or invalid, or reqTime is outside the allowed window',
   29007: 'body larger than the configured limit',
@@ -88,10 +89,12 @@ export const ASSIST_ERROR_DESCRIPTIONS: Readonly<Record<AssistErrorCodeValue, st
   29305: 'circuit open: failing fast while WeChat (or Alipay) is down',
   29306: 'the same code is being exchanged elsewhere; retry shortly',
   29310: 'replay/idempotency store unavailable (fails closed)',
-  29320: "the gateway's WeChat third-party platform has no component_verify_ticket yet (WeChat pushes one every 10 minutes); retry later",
+  29320:
+    "the gateway's WeChat third-party platform has no component_verify_ticket yet (WeChat pushes one every 10 minutes); retry later",
   29321: "the merchant's WeChat mode (wechatServiceProvider / wechatComponent) is not configured on this gateway",
   29322: 'WeChat refused the third-party platform its component_access_token (msg names the errcode)',
-  29323: "a WeChat third-party platform push was refused: bad signature, stale timestamp, undecryptable, or another platform's",
+  29323:
+    "a WeChat third-party platform push was refused: bad signature, stale timestamp, undecryptable, or another platform's",
   29324: "the merchant's official account withdrew its authorization of the gateway's third-party platform",
   29401: 'channel or authType not available for channel auth (ali_pay until the Alipay channel is configured)',
   20024: 'hosted authorization is not configured (hostedAuth.publicBaseUrl / ASSIST_PUBLIC_BASE_URL)',

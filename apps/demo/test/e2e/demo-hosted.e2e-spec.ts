@@ -16,7 +16,16 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 afterAll(() => browser?.close());
@@ -33,7 +42,8 @@ function watch(page: Page): { urls: string[]; errors: string[] } {
 
 describe.each(ADAPTERS)('hosted-authorization demo page over %s, in Chromium', (adapter) => {
   const gw = useChannelAuthGateway(adapter);
-  const shot = (name: string): string | undefined => (adapter === 'express' && process.env.DEMO_SCREENSHOT === '1' ? resolve(DOCS, name) : undefined);
+  const shot = (name: string): string | undefined =>
+    adapter === 'express' && process.env.DEMO_SCREENSHOT === '1' ? resolve(DOCS, name) : undefined;
   let phone: BrowserContext;
   beforeEach(async () => {
     // The payer's phone: WeChat's in-app browser (its User-Agent), a phone screen.
@@ -51,9 +61,13 @@ describe.each(ADAPTERS)('hosted-authorization demo page over %s, in Chromium', (
       await pc.click('#start-qr');
       await pc.waitForSelector('#qr-box:not(.hidden)');
       const authUrl = (await pc.getAttribute('#scan', 'href'))!;
-      expect(new URL(authUrl.split('#')[0]).searchParams.get('redirect_uri')).toBe(`${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat`);
+      expect(new URL(authUrl.split('#')[0]).searchParams.get('redirect_uri')).toBe(
+        `${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat`,
+      );
       // The image is the QR code of exactly that URL (drawn again here with the same library and settings).
-      expect(await pc.getAttribute('#qr', 'src')).toBe(await toDataURL(authUrl, { errorCorrectionLevel: 'M', margin: 1, width: 232 }));
+      expect(await pc.getAttribute('#qr', 'src')).toBe(
+        await toDataURL(authUrl, { errorCorrectionLevel: 'M', margin: 1, width: 232 }),
+      );
       expect(await pc.$eval('#qr', (img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(232);
       expect(await pc.textContent('#status')).toBe('waiting');
 
@@ -62,7 +76,10 @@ describe.each(ADAPTERS)('hosted-authorization demo page over %s, in Chromium', (
       const phoneSeen = watch(mobile);
       await mobile.goto(authUrl);
       await mobile.waitForSelector('#sim-allow');
-      await Promise.all([mobile.waitForURL(`${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?**`), mobile.click('#sim-allow')]);
+      await Promise.all([
+        mobile.waitForURL(`${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?**`),
+        mobile.click('#sim-allow'),
+      ]);
       expect(await mobile.textContent('#auth-title')).toBe('Authorization complete');
       expect(await mobile.textContent('#auth-message')).toContain('return to the payment page on your computer');
       await mobile.screenshot({ path: shot('hosted-phone-done.png') });
@@ -71,7 +88,13 @@ describe.each(ADAPTERS)('hosted-authorization demo page over %s, in Chromium', (
       await pc.waitForSelector('#step-result.done');
       expect(await pc.textContent('#hosted-openid')).toBe(OPENID);
       const answer = JSON.parse((await pc.textContent('#result-response'))!);
-      expect(answer).toMatchObject({ code: 0, status: 'success', openId: OPENID, signVerified: true, sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(answer).toMatchObject({
+        code: 0,
+        status: 'success',
+        openId: OPENID,
+        signVerified: true,
+        sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       expect(answer.accessToken).toMatch(/^SIM_….{4}$/);
       const html = await pc.content();
       expect(html).not.toContain(`key=${DEMO_SECRET}`);
@@ -80,7 +103,9 @@ describe.each(ADAPTERS)('hosted-authorization demo page over %s, in Chromium', (
       expect([...pcSeen.errors, ...phoneSeen.errors]).toEqual([]);
       const png = await pc.screenshot({ fullPage: true, path: shot('hosted-qr.png') });
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-      process.stdout.write(`[figures] ${adapter} QR flow: 2 pages, 4 steps (start, scan, allow, poll), ${Date.now() - started} ms\n`);
+      process.stdout.write(
+        `[figures] ${adapter} QR flow: 2 pages, 4 steps (start, scan, allow, poll), ${Date.now() - started} ms\n`,
+      );
     } finally {
       await pc.close();
     }
@@ -100,7 +125,9 @@ describe.each(ADAPTERS)('hosted-authorization demo page over %s, in Chromium', (
     await Promise.all([page.waitForURL(`${gw.baseUrl}/hosted?**`), page.click('#sim-allow')]);
     await page.waitForSelector('#step-result.done');
     expect(await page.textContent('#hosted-openid')).toBe(OPENID);
-    expect(await page.textContent('#returned')).toMatch(/^Returned with queryCode [a-z2-7]{26} and extParam demo-[0-9a-f]{6} \(nothing else in the URL\)\.$/);
+    expect(await page.textContent('#returned')).toMatch(
+      /^Returned with queryCode [a-z2-7]{26} and extParam demo-[0-9a-f]{6} \(nothing else in the URL\)\.$/,
+    );
     // Out of the address bar afterwards; and no URL on the way ever held the openId or a token.
     expect(page.url()).toBe(`${gw.baseUrl}/hosted`);
     const back = seen.urls.find((u) => u.startsWith(`${gw.baseUrl}/hosted?`))!;
@@ -111,7 +138,9 @@ describe.each(ADAPTERS)('hosted-authorization demo page over %s, in Chromium', (
     }
     expect(seen.errors).toEqual([]);
     await page.screenshot({ fullPage: true, path: shot('hosted-redirect-back.png') });
-    process.stdout.write(`[figures] ${adapter} redirect-back flow: 1 page, 4 steps (link, jump, allow, return), ${Date.now() - started} ms\n`);
+    process.stdout.write(
+      `[figures] ${adapter} redirect-back flow: 1 page, 4 steps (link, jump, allow, return), ${Date.now() - started} ms\n`,
+    );
   });
 
   it('outside WeChat the jump link shows a page saying to open it in WeChat', async () => {

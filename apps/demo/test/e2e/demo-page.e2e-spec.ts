@@ -51,8 +51,14 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
       await page.click('#get-url');
       await page.waitForSelector('#step1.done');
       const signedRequest = JSON.parse((await page.textContent('#auth-request'))!);
-      expect(signedRequest).toMatchObject({ mchNo: 'M1000000001', url: `${demo.gw.baseUrl}/`, sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
-      expect(await page.textContent('#auth-signed-string')).toMatch(/^mchNo=M1000000001&nonceStr=[0-9a-f]{32}&reqTime=\d+&scope=snsapi_base&state=[0-9a-f]{24}&url=http.*&key=\*{6}$/);
+      expect(signedRequest).toMatchObject({
+        mchNo: 'M1000000001',
+        url: `${demo.gw.baseUrl}/`,
+        sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      expect(await page.textContent('#auth-signed-string')).toMatch(
+        /^mchNo=M1000000001&nonceStr=[0-9a-f]{32}&reqTime=\d+&scope=snsapi_base&state=[0-9a-f]{24}&url=http.*&key=\*{6}$/,
+      );
 
       // To the simulator's consent screen, Allow, and back to the page.
       await page.click('#go-wechat');
@@ -68,7 +74,12 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
       const openId = WechatSimulator.openIdFor(DEMO_WECHAT_APP.appId, 'demo-user');
       expect(await page.textContent('#openid')).toBe(openId);
       const answer = JSON.parse((await page.textContent('#token-response'))!);
-      expect(answer).toMatchObject({ openId, signVerified: true, signType: 'HMAC_SHA256', sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(answer).toMatchObject({
+        openId,
+        signVerified: true,
+        signType: 'HMAC_SHA256',
+        sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       expect(answer.accessToken).toMatch(/^SIM_….{4}$/);
       // The code is out of the address bar; neither the secret nor the code is on the page.
       expect(page.url()).toBe(`${demo.gw.baseUrl}/`);
@@ -79,7 +90,10 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
       expect(consoleErrors).toEqual([]);
 
       // The README's screenshot is rewritten only on request, so a test run leaves the tree clean.
-      const png = await page.screenshot({ fullPage: true, path: adapter === 'express' && process.env.DEMO_SCREENSHOT === '1' ? SCREENSHOT : undefined });
+      const png = await page.screenshot({
+        fullPage: true,
+        path: adapter === 'express' && process.env.DEMO_SCREENSHOT === '1' ? SCREENSHOT : undefined,
+      });
       expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     } finally {
       await page.close();
@@ -103,7 +117,9 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
       await page.evaluate("sessionStorage.setItem('unipay-demo-state', 'st-x')");
       await page.goto(`${demo.gw.baseUrl}/?code=not-a-real-code&state=st-x`);
       await page.waitForSelector('#step3.failed');
-      expect(await page.textContent('#error')).toMatch(/^WeChat refused 40029: .*\(WeChat errcode 40029\) \(traceId [A-Za-z0-9]{12}\)$/);
+      expect(await page.textContent('#error')).toMatch(
+        /^WeChat refused 40029: .*\(WeChat errcode 40029\) \(traceId [A-Za-z0-9]{12}\)$/,
+      );
 
       // A state this page did not send: the code is not exchanged.
       const before = demo.sim.simulator.exchanges;
@@ -123,7 +139,10 @@ describe.each(ADAPTERS)('demo page over %s', (adapter) => {
       body: JSON.stringify({ code: 42 }),
     });
     expect(bad.status).toBe(200);
-    expect(await bad.json()).toEqual({ ok: false, error: { kind: 'input', message: 'code must be a string of 1 to 64 characters' } });
+    expect(await bad.json()).toEqual({
+      ok: false,
+      error: { kind: 'input', message: 'code must be a string of 1 to 64 characters' },
+    });
     // The relay itself still answers with its envelope.
     expect((await post(demo.gw.baseUrl, 'getWxAuthUrl', {})).json).toMatchObject({ data: null });
   });
@@ -139,7 +158,11 @@ describe.each(ADAPTERS)('demo page, Alipay and mini program, over %s', (adapter)
       await page.goto(`${demo.gw.baseUrl}/`);
       await page.click('#ali-get-url');
       await page.waitForSelector('#go-alipay:not(.hidden)');
-      expect(JSON.parse((await page.textContent('#ali-auth-request'))!)).toMatchObject({ mchNo: 'M1000000001', url: `${demo.gw.baseUrl}/`, sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(JSON.parse((await page.textContent('#ali-auth-request'))!)).toMatchObject({
+        mchNo: 'M1000000001',
+        url: `${demo.gw.baseUrl}/`,
+        sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       expect(await page.getAttribute('#go-alipay', 'href')).toContain(`${demo.alipay.openAuthBase}`);
       // auth_base is silent at Alipay (no consent screen): the simulator redirects straight back with auth_code.
       await page.click('#go-alipay');
@@ -147,7 +170,12 @@ describe.each(ADAPTERS)('demo page, Alipay and mini program, over %s', (adapter)
       const openId = AlipaySimulator.openIdFor(DEMO_ALIPAY_APP_ID, 'demo-user');
       expect(await page.textContent('#ali-id')).toBe(openId);
       const answer = JSON.parse((await page.textContent('#ali-token-response'))!);
-      expect(answer).toMatchObject({ openId, signVerified: true, signType: 'HMAC_SHA256', sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(answer).toMatchObject({
+        openId,
+        signVerified: true,
+        signType: 'HMAC_SHA256',
+        sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       // The auth_code is masked on the page and gone from the address bar.
       expect(JSON.parse((await page.textContent('#ali-token-request'))!).authCode).toMatch(/^.{4}….{4}$/);
       expect(page.url()).toBe(`${demo.gw.baseUrl}/`);
@@ -182,7 +210,11 @@ describe.each(ADAPTERS)('demo page, Alipay and mini program, over %s', (adapter)
       await page.waitForSelector('#mini.done');
       const openId = WechatSimulator.openIdFor(DEMO_MINI_PROGRAM.appId, 'demo-user');
       expect(await page.textContent('#mini-openid')).toBe(openId);
-      expect(JSON.parse((await page.textContent('#mini-response'))!)).toMatchObject({ openId, signVerified: true, sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(JSON.parse((await page.textContent('#mini-response'))!)).toMatchObject({
+        openId,
+        signVerified: true,
+        sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       const sent = JSON.parse((await page.textContent('#mini-request'))!);
       expect(sent).toMatchObject({ mchNo: 'M1000000001', sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
       expect(sent.code).toMatch(/^.{4}….{4}$/);

@@ -38,7 +38,9 @@ function startSlowWechat(): Promise<{ server: Server; base: string; received: st
     }, SLOW_MS);
   });
   return new Promise((done) =>
-    server.listen(0, '127.0.0.1', () => done({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received })),
+    server.listen(0, '127.0.0.1', () =>
+      done({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received }),
+    ),
   );
 }
 
@@ -126,7 +128,9 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
       expect(ui.status).toBe(200);
       expect(await ui.text()).toContain('swagger-ui');
       const doc = (await (await fetch(`${demo.base}/docs-json`)).json()) as { paths: Record<string, unknown> };
-      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/unipay/assist/getWxAccessToken', '/unipay/assist/getWxAuthUrl']));
+      expect(Object.keys(doc.paths)).toEqual(
+        expect.arrayContaining(['/unipay/assist/getWxAccessToken', '/unipay/assist/getWxAuthUrl']),
+      );
       const metrics = await (await fetch(`${demo.base}/metrics`)).text();
       expect(metrics).toContain('# TYPE unipay_assist_requests_total counter');
       expect(metrics).toContain('process_cpu_user_seconds_total');
@@ -141,7 +145,9 @@ describe('the demo process (npm start): JSON logs, docs, graceful shutdown', () 
     });
 
     it("makes the DaxPay Open demo merchant's and the platform's key pairs, says where the client's files are, and answers a client using them", async () => {
-      const note = demo.lines.map((l) => String((JSON.parse(l) as { msg?: unknown }).msg)).find((m) => m.includes('DaxPay Open demo merchant'));
+      const note = demo.lines
+        .map((l) => String((JSON.parse(l) as { msg?: unknown }).msg))
+        .find((m) => m.includes('DaxPay Open demo merchant'));
       expect(note).toBeDefined();
       const privateKeyFile = /its private key is at (\S+),/.exec(note!)![1];
       const platformFile = /the platform public key at (\S+)/.exec(note!)![1];

@@ -23,7 +23,11 @@ async function start(env: Record<string, string>): Promise<{ code: number | null
     timeout: 50_000,
   }).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (e: { code: number | null; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    (e: { code: number | null; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr,
+    }),
   );
 }
 
@@ -32,7 +36,11 @@ const SIGN_SECRET = 'startup-sign-secret-never-printed';
 
 describe('npm start with a bad ASSIST_* configuration', () => {
   it.each([
-    ['only ASSIST_MCH_NO', { ASSIST_MCH_NO: 'M1' }, 'unipay-assist merchant #1 (M1): wechat.appId must be a WeChat app id (letters, digits, _ or -)'],
+    [
+      'only ASSIST_MCH_NO',
+      { ASSIST_MCH_NO: 'M1' },
+      'unipay-assist merchant #1 (M1): wechat.appId must be a WeChat app id (letters, digits, _ or -)',
+    ],
     [
       'no sign secret',
       { ASSIST_MCH_NO: 'M1', ASSIST_WX_APP_ID: 'wx1', ASSIST_WX_APP_SECRET: WX_SECRET },
@@ -40,15 +48,31 @@ describe('npm start with a bad ASSIST_* configuration', () => {
     ],
     [
       'a word as reqTimeout',
-      { ASSIST_MCH_NO: 'M1', ASSIST_WX_APP_ID: 'wx1', ASSIST_WX_APP_SECRET: WX_SECRET, ASSIST_SIGN_SECRET: SIGN_SECRET, ASSIST_REQ_TIMEOUT: 'soon' },
+      {
+        ASSIST_MCH_NO: 'M1',
+        ASSIST_WX_APP_ID: 'wx1',
+        ASSIST_WX_APP_SECRET: WX_SECRET,
+        ASSIST_SIGN_SECRET: SIGN_SECRET,
+        ASSIST_REQ_TIMEOUT: 'soon',
+      },
       'unipay-assist merchant #1 (M1): reqTimeout must be an integer number of seconds between 1 and 86400',
     ],
     [
       'the secret pasted as sign type',
-      { ASSIST_MCH_NO: 'M1', ASSIST_WX_APP_ID: 'wx1', ASSIST_WX_APP_SECRET: WX_SECRET, ASSIST_SIGN_SECRET: SIGN_SECRET, ASSIST_SIGN_TYPE: SIGN_SECRET },
+      {
+        ASSIST_MCH_NO: 'M1',
+        ASSIST_WX_APP_ID: 'wx1',
+        ASSIST_WX_APP_SECRET: WX_SECRET,
+        ASSIST_SIGN_SECRET: SIGN_SECRET,
+        ASSIST_SIGN_TYPE: SIGN_SECRET,
+      },
       'unipay-assist merchant #1 (M1): signType must be one of MD5, HMAC_SHA256, SM3',
     ],
-    ['a missing merchants file', { ASSIST_MERCHANTS_FILE: '/nonexistent/merchants.yaml' }, 'unipay-assist merchant (file): ASSIST_MERCHANTS_FILE cannot be read: ENOENT /nonexistent/merchants.yaml'],
+    [
+      'a missing merchants file',
+      { ASSIST_MERCHANTS_FILE: '/nonexistent/merchants.yaml' },
+      'unipay-assist merchant (file): ASSIST_MERCHANTS_FILE cannot be read: ENOENT /nonexistent/merchants.yaml',
+    ],
   ])('%s: exit 1, one line naming merchant and field, no secret', async (_label, env, line) => {
     const { code, stdout, stderr } = await start(env);
     expect(code).toBe(1);

@@ -1,8 +1,4 @@
-import {
-  AssistBusinessError,
-  AssistEnvelopeError,
-  UnipayAssistClient,
-} from '../../src';
+import { AssistBusinessError, AssistEnvelopeError, UnipayAssistClient } from '../../src';
 import { WechatSimulator } from '../../../simulator/src/wechat-simulator';
 import { verify } from '../../../wire/src/signing/signature';
 import { ADAPTERS, codeFrom, DEMO_MERCHANT, DEMO_SECRET, DEMO_WECHAT_APP } from '../../../../test/support/gateway';
@@ -46,8 +42,14 @@ describe.each(ADAPTERS)('UnipayAssistClient against a host app over %s', (adapte
 
   it('works without mchNo (the default merchant) and with the merchant appId', async () => {
     const byDefault = new UnipayAssistClient({ baseUrl: host.gw.baseUrl, signSecret: DEMO_SECRET });
-    const byAppId = new UnipayAssistClient({ baseUrl: host.gw.baseUrl, appId: DEMO_MERCHANT.appId, signSecret: DEMO_SECRET });
-    await expect(byDefault.getWxAuthUrl({ url: RETURN_URL })).resolves.toMatchObject({ url: expect.stringContaining('scope=snsapi_base') });
+    const byAppId = new UnipayAssistClient({
+      baseUrl: host.gw.baseUrl,
+      appId: DEMO_MERCHANT.appId,
+      signSecret: DEMO_SECRET,
+    });
+    await expect(byDefault.getWxAuthUrl({ url: RETURN_URL })).resolves.toMatchObject({
+      url: expect.stringContaining('scope=snsapi_base'),
+    });
     await expect(byAppId.getWxAuthUrl({ url: RETURN_URL })).resolves.toMatchObject({ url: expect.any(String) });
   });
 
@@ -61,12 +63,20 @@ describe.each(ADAPTERS)('UnipayAssistClient against a host app over %s', (adapte
   });
 
   it('a redirect URL off the allow-list and an invalid field are envelope errors with their codes', async () => {
-    await expect(client.getWxAuthUrl({ url: 'https://evil.example.com/' })).rejects.toMatchObject({ name: 'AssistEnvelopeError', code: 29062 });
-    await expect(client.getWxAuthUrl({ url: 'not a url' })).rejects.toMatchObject({ name: 'AssistEnvelopeError', code: 10006 });
+    await expect(client.getWxAuthUrl({ url: 'https://evil.example.com/' })).rejects.toMatchObject({
+      name: 'AssistEnvelopeError',
+      code: 29062,
+    });
+    await expect(client.getWxAuthUrl({ url: 'not a url' })).rejects.toMatchObject({
+      name: 'AssistEnvelopeError',
+      code: 10006,
+    });
   });
 
   it('a code WeChat refuses is AssistBusinessError with the errcode, after its sign was verified', async () => {
-    const err = (await client.getWxAccessToken({ code: 'no-such-code-000' }).catch((e: unknown) => e)) as AssistBusinessError;
+    const err = (await client
+      .getWxAccessToken({ code: 'no-such-code-000' })
+      .catch((e: unknown) => e)) as AssistBusinessError;
     expect(err).toBeInstanceOf(AssistBusinessError);
     expect(err.wxErrcode).toBe(40029);
     expect(err.serverMessage).toContain('(WeChat errcode 40029)');
@@ -74,7 +84,10 @@ describe.each(ADAPTERS)('UnipayAssistClient against a host app over %s', (adapte
 
   it('a sign type other than the merchant one is refused as a bad signature (20052)', async () => {
     const md5 = new UnipayAssistClient({ baseUrl: host.gw.baseUrl, signSecret: DEMO_SECRET, signType: 'MD5' });
-    await expect(md5.getWxAuthUrl({ url: RETURN_URL })).rejects.toMatchObject({ name: 'AssistEnvelopeError', code: 20052 });
+    await expect(md5.getWxAuthUrl({ url: RETURN_URL })).rejects.toMatchObject({
+      name: 'AssistEnvelopeError',
+      code: 20052,
+    });
   });
 });
 
@@ -91,7 +104,9 @@ describe.each(ADAPTERS)('secret rotation with the client over %s', (adapter) => 
 
   it('a client given both secrets (old signs, both verify) works through the rotation, and so does one on the new secret', async () => {
     const both = new UnipayAssistClient({ baseUrl: host.gw.baseUrl, signSecret: [DEMO_SECRET, 'rotated-secret'] });
-    const token = await both.getWxAccessToken({ code: await codeFrom((await both.getWxAuthUrl({ url: RETURN_URL })).url) });
+    const token = await both.getWxAccessToken({
+      code: await codeFrom((await both.getWxAuthUrl({ url: RETURN_URL })).url),
+    });
     expect(token.openId).toBe(WechatSimulator.openIdFor(DEMO_WECHAT_APP.appId, 'demo-user'));
     const renewed = new UnipayAssistClient({ baseUrl: host.gw.baseUrl, signSecret: 'rotated-secret' });
     await expect(renewed.getWxAuthUrl({ url: RETURN_URL })).resolves.toMatchObject({ url: expect.any(String) });

@@ -29,7 +29,8 @@ interface Seen {
 /** A node:http stand-in for the relay: records each request and answers what `reply` says. */
 class FakeRelay {
   seen: Seen[] = [];
-  reply: (seen: Seen, res: ServerResponse) => void = (_s, res) => json(res, { code: 0, msg: 'success', data: null, traceId: 'T' });
+  reply: (seen: Seen, res: ServerResponse) => void = (_s, res) =>
+    json(res, { code: 0, msg: 'success', data: null, traceId: 'T' });
   private server!: Server;
   baseUrl = '';
 
@@ -38,7 +39,11 @@ class FakeRelay {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
       req.on('end', () => {
-        const seen = { path: req.url ?? '', contentType: String(req.headers['content-type']), body: JSON.parse(raw || '{}') };
+        const seen = {
+          path: req.url ?? '',
+          contentType: String(req.headers['content-type']),
+          body: JSON.parse(raw || '{}'),
+        };
         this.seen.push(seen);
         this.reply(seen, res);
       });
@@ -73,7 +78,12 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
 
     it.each(['MD5', 'HMAC_SHA256'] as const)('accepts the SPEC response signed with %s', async (signType) => {
       relay.reply = (_s, res) =>
-        json(res, { code: 0, msg: 'success', traceId: 'sNiSFTXDufTR', data: { ...SPEC_RESPONSE, sign: SPEC_RESPONSE_SIGN[signType] } });
+        json(res, {
+          code: 0,
+          msg: 'success',
+          traceId: 'sNiSFTXDufTR',
+          data: { ...SPEC_RESPONSE, sign: SPEC_RESPONSE_SIGN[signType] },
+        });
       const c = new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET, signType });
       await expect(c.getWxAccessToken({ code: 'C' })).resolves.toEqual({
         openId: 'oOPENID123',
@@ -86,37 +96,65 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
     });
 
     it('accepts data.code "0" as the seed page prints it', async () => {
-      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ ...SPEC_RESPONSE, code: '0' }) });
-      await expect(new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET }).getWxAccessToken({ code: 'C' })).resolves.toMatchObject({
+      relay.reply = (_s, res) =>
+        json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ ...SPEC_RESPONSE, code: '0' }) });
+      await expect(
+        new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET }).getWxAccessToken({ code: 'C' }),
+      ).resolves.toMatchObject({
         openId: 'oOPENID123',
       });
     });
 
     it('rejects an answer whose sign was made with another secret or altered', async () => {
       const c = new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET });
-      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T1', data: signedData(SPEC_RESPONSE, 'HMAC_SHA256', 'other') });
+      relay.reply = (_s, res) =>
+        json(res, { code: 0, msg: 'success', traceId: 'T1', data: signedData(SPEC_RESPONSE, 'HMAC_SHA256', 'other') });
       const err = await c.getWxAccessToken({ code: 'C' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AssistSignatureError);
       expect(err).toMatchObject({ reason: 'mismatch', traceId: 'T1' });
 
       relay.reply = (_s, res) =>
-        json(res, { code: 0, msg: 'success', traceId: 'T', data: { ...SPEC_RESPONSE, openId: 'oATTACKER', sign: SPEC_RESPONSE_SIGN.HMAC_SHA256 } });
-      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({ name: 'AssistSignatureError', reason: 'mismatch' });
+        json(res, {
+          code: 0,
+          msg: 'success',
+          traceId: 'T',
+          data: { ...SPEC_RESPONSE, openId: 'oATTACKER', sign: SPEC_RESPONSE_SIGN.HMAC_SHA256 },
+        });
+      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({
+        name: 'AssistSignatureError',
+        reason: 'mismatch',
+      });
     });
 
     it('rejects an unsigned answer, and a sign of the right secret but the wrong sign type', async () => {
       const c = new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET });
       relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: SPEC_RESPONSE });
-      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({ name: 'AssistSignatureError', reason: 'unsigned' });
+      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({
+        name: 'AssistSignatureError',
+        reason: 'unsigned',
+      });
       relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: null });
-      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({ name: 'AssistSignatureError', reason: 'unsigned' });
-      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: { ...SPEC_RESPONSE, sign: SPEC_RESPONSE_SIGN.MD5 } });
-      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({ name: 'AssistSignatureError', reason: 'mismatch' });
+      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({
+        name: 'AssistSignatureError',
+        reason: 'unsigned',
+      });
+      relay.reply = (_s, res) =>
+        json(res, { code: 0, msg: 'success', traceId: 'T', data: { ...SPEC_RESPONSE, sign: SPEC_RESPONSE_SIGN.MD5 } });
+      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({
+        name: 'AssistSignatureError',
+        reason: 'mismatch',
+      });
     });
 
     it('throws AssistBusinessError with the WeChat errcode for a signed business failure', async () => {
       const msg = 'the OAuth code is invalid (WeChat errcode 40029)';
-      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T2', data: signedData({ code: 1, msg, wxErrcode: 40029, resTime: 1 }) });
+      relay.reply = (_s, res) =>
+        json(res, {
+          code: 0,
+          msg: 'success',
+          traceId: 'T2',
+          data: signedData({ code: 1, msg, wxErrcode: 40029, resTime: 1 }),
+        });
       const err = (await new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET })
         .getWxAccessToken({ code: 'C' })
         .catch((e: unknown) => e)) as AssistBusinessError;
@@ -130,10 +168,15 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
 
     it('does not believe a business failure whose sign does not verify', async () => {
       relay.reply = (_s, res) =>
-        json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 1, msg: 'x', wxErrcode: 40029, resTime: 1 }, 'HMAC_SHA256', 'nope') });
-      await expect(new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET }).getWxAccessToken({ code: 'C' })).rejects.toBeInstanceOf(
-        AssistSignatureError,
-      );
+        json(res, {
+          code: 0,
+          msg: 'success',
+          traceId: 'T',
+          data: signedData({ code: 1, msg: 'x', wxErrcode: 40029, resTime: 1 }, 'HMAC_SHA256', 'nope'),
+        });
+      await expect(
+        new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET }).getWxAccessToken({ code: 'C' }),
+      ).rejects.toBeInstanceOf(AssistSignatureError);
     });
 
     it.each([
@@ -156,7 +199,12 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
 
     it('posts JSON to <baseUrl>/<routePrefix>/<route> with merchant, reqTime, nonceStr and a sign over exactly what is sent', async () => {
       relay.reply = (s, res) =>
-        json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 0, url: `https://wx/?state=${s.body.state}`, resTime: 5 }) });
+        json(res, {
+          code: 0,
+          msg: 'success',
+          traceId: 'T',
+          data: signedData({ code: 0, url: `https://wx/?state=${s.body.state}`, resTime: 5 }),
+        });
       const c = new UnipayAssistClient({
         baseUrl: `${relay.baseUrl}/`,
         routePrefix: '/pay/assist/',
@@ -166,12 +214,32 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
       });
       const before = Math.floor(Date.now() / 1000);
       const out = await c.getWxAuthUrl({ url: 'http://localhost:3000/p', state: 's1', scope: 'snsapi_userinfo' });
-      expect(out).toEqual({ url: 'https://wx/?state=s1', traceId: 'T', resTime: 5, sign: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(out).toEqual({
+        url: 'https://wx/?state=s1',
+        traceId: 'T',
+        resTime: 5,
+        sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       const [seen] = relay.seen;
       expect(seen.path).toBe('/pay/assist/getWxAuthUrl');
       expect(seen.contentType).toBe('application/json');
-      expect(Object.keys(seen.body).sort()).toEqual(['appId', 'mchNo', 'nonceStr', 'reqTime', 'scope', 'sign', 'state', 'url']);
-      expect(seen.body).toMatchObject({ mchNo: 'M1', appId: 'A1', url: 'http://localhost:3000/p', state: 's1', scope: 'snsapi_userinfo' });
+      expect(Object.keys(seen.body).sort()).toEqual([
+        'appId',
+        'mchNo',
+        'nonceStr',
+        'reqTime',
+        'scope',
+        'sign',
+        'state',
+        'url',
+      ]);
+      expect(seen.body).toMatchObject({
+        mchNo: 'M1',
+        appId: 'A1',
+        url: 'http://localhost:3000/p',
+        state: 's1',
+        scope: 'snsapi_userinfo',
+      });
       expect(seen.body.reqTime).toBeGreaterThanOrEqual(before);
       expect(seen.body.nonceStr).toMatch(/^[0-9a-f]{32}$/);
       expect(verify(seen.body, 'HMAC_SHA256', [SECRET])).toBe(0);
@@ -180,7 +248,8 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
     });
 
     it('leaves absent optional fields out of the body and the sign, and shows the signed body to onRequest', async () => {
-      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 0, url: 'u', resTime: 5 }) });
+      relay.reply = (_s, res) =>
+        json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 0, url: 'u', resTime: 5 }) });
       const shown: Array<[string, Record<string, unknown>]> = [];
       await new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET }).getWxAuthUrl(
         { url: 'http://localhost/' },
@@ -191,14 +260,16 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
     });
 
     it('gives each request a fresh nonceStr, so two calls in one second are not replays', async () => {
-      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 0, url: 'u', resTime: 5 }) });
+      relay.reply = (_s, res) =>
+        json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 0, url: 'u', resTime: 5 }) });
       const c = new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET });
       await Promise.all([c.getWxAuthUrl({ url: 'http://a/' }), c.getWxAuthUrl({ url: 'http://a/' })]);
       expect(relay.seen[0].body.sign).not.toBe(relay.seen[1].body.sign);
     });
 
     it('verifies SM3 answers too', async () => {
-      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData(SPEC_RESPONSE, 'SM3') });
+      relay.reply = (_s, res) =>
+        json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData(SPEC_RESPONSE, 'SM3') });
       const c = new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET, signType: 'SM3' });
       await expect(c.getWxAccessToken({ code: 'C' })).resolves.toMatchObject({ openId: 'oOPENID123' });
       expect(verify(relay.seen[0].body, 'SM3', [SECRET])).toBe(0);
@@ -221,9 +292,17 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
         res.end('<h1>Bad Gateway</h1>');
       };
       const c = new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET });
-      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({ name: 'AssistNetworkError', reason: 'http', status: 502 });
+      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({
+        name: 'AssistNetworkError',
+        reason: 'http',
+        status: 502,
+      });
       relay.reply = (_s, res) => json(res, ['not', 'an', 'envelope']);
-      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({ name: 'AssistNetworkError', reason: 'body', status: 200 });
+      await expect(c.getWxAccessToken({ code: 'C' })).rejects.toMatchObject({
+        name: 'AssistNetworkError',
+        reason: 'body',
+        status: 200,
+      });
     });
 
     it('an external abort signal stops the call and is reported as a network error, not a timeout', async () => {
@@ -231,7 +310,10 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 50);
       await expect(
-        new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET, timeoutMs: 5000 }).getWxAccessToken({ code: 'C' }, { signal: ac.signal }),
+        new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: SECRET, timeoutMs: 5000 }).getWxAccessToken(
+          { code: 'C' },
+          { signal: ac.signal },
+        ),
       ).rejects.toMatchObject({ name: 'AssistNetworkError', reason: 'network' });
     });
   });
@@ -253,14 +335,28 @@ describe('UnipayAssistClient against the SPEC vectors', () => {
     await relay.start();
     try {
       const c = new UnipayAssistClient({ baseUrl: relay.baseUrl, signSecret: ['new-secret', 'old-secret'] });
-      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 0, url: 'u', resTime: 1 }, 'HMAC_SHA256', 'old-secret') });
+      relay.reply = (_s, res) =>
+        json(res, {
+          code: 0,
+          msg: 'success',
+          traceId: 'T',
+          data: signedData({ code: 0, url: 'u', resTime: 1 }, 'HMAC_SHA256', 'old-secret'),
+        });
       await expect(c.getWxAuthUrl({ url: 'http://a/' })).resolves.toMatchObject({ url: 'u' });
       expect(verify(relay.seen[0].body, 'HMAC_SHA256', ['new-secret'])).toBe(0);
-      relay.reply = (_s, res) => json(res, { code: 0, msg: 'success', traceId: 'T', data: signedData({ code: 0, url: 'u', resTime: 1 }, 'HMAC_SHA256', 'third') });
-      await expect(c.getWxAuthUrl({ url: 'http://a/' })).rejects.toMatchObject({ name: 'AssistSignatureError', reason: 'mismatch' });
+      relay.reply = (_s, res) =>
+        json(res, {
+          code: 0,
+          msg: 'success',
+          traceId: 'T',
+          data: signedData({ code: 0, url: 'u', resTime: 1 }, 'HMAC_SHA256', 'third'),
+        });
+      await expect(c.getWxAuthUrl({ url: 'http://a/' })).rejects.toMatchObject({
+        name: 'AssistSignatureError',
+        reason: 'mismatch',
+      });
     } finally {
       await relay.close();
     }
   });
-
 });

@@ -37,7 +37,13 @@ describe('Alipay simulator faults', () => {
 
   it('a plan fires times rules in order, then share rules by the dice, and counts what it injected', () => {
     const dice = [0.1, 0.9];
-    const plan = new AlipayFaultPlan([{ kind: 'bad-sign', times: 1 }, { kind: 'unsigned', share: 0.5 }], () => dice.shift() ?? 0.99);
+    const plan = new AlipayFaultPlan(
+      [
+        { kind: 'bad-sign', times: 1 },
+        { kind: 'unsigned', share: 0.5 },
+      ],
+      () => dice.shift() ?? 0.99,
+    );
     expect(plan.next()).toEqual({ kind: 'bad-sign', times: 0 });
     expect(plan.list()).toEqual([{ kind: 'unsigned', share: 0.5 }]);
     expect(plan.next()?.kind).toBe('unsigned');

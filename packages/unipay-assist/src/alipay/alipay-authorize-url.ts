@@ -28,7 +28,8 @@ export function buildAlipayAuthorizeUrl(
 
 /** Why Alipay would refuse this state, or undefined when it is fine. */
 export function alipayStateProblem(state: string): string | undefined {
-  if (state.length > ALIPAY_STATE_MAX_LENGTH) return `state must be at most ${ALIPAY_STATE_MAX_LENGTH} characters for Alipay`;
+  if (state.length > ALIPAY_STATE_MAX_LENGTH)
+    return `state must be at most ${ALIPAY_STATE_MAX_LENGTH} characters for Alipay`;
   if (!/^[\x21-\x7e]*$/.test(state)) return 'state must be printable ASCII without spaces for Alipay';
   return undefined;
 }

@@ -21,7 +21,8 @@ export const ALIPAY_SUB_CODE_REASONS: Readonly<Record<string, string>> = {
   'isv.invalid-method': 'Alipay does not know the API method called',
   'isv.invalid-charset': 'Alipay refused the request charset',
   'isv.invalid-parameter': 'Alipay refused a request parameter',
-  'isv.insufficient-isv-permissions': 'the Alipay app has no permission for this API (is the auth product signed and the app online?)',
+  'isv.insufficient-isv-permissions':
+    'the Alipay app has no permission for this API (is the auth product signed and the app online?)',
   'isv.insufficient-user-permissions': 'the payer has not authorised this app for this scope',
   'aop.invalid-auth-token': 'the Alipay access token is invalid',
   'aop.auth-token-time-out': 'the Alipay access token has expired',

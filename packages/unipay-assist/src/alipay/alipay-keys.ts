@@ -8,9 +8,7 @@ export interface AlipayKeyPem {
   alipayPublicKeyPem: string;
 }
 
-export type AlipayKeyCheck =
-  | ({ ok: true } & AlipayKeyPem)
-  | { ok: false; field: AlipayKeyField; reason: string };
+export type AlipayKeyCheck = ({ ok: true } & AlipayKeyPem) | { ok: false; field: AlipayKeyField; reason: string };
 
 /** RSA2 is SHA256withRSA; Alipay issues and accepts 2048-bit keys for it. */
 const MIN_MODULUS_BITS = 2048;
@@ -32,7 +30,8 @@ export function checkAlipayKeys(input: { appPrivateKey?: string; alipayPublicKey
     return {
       ok: false,
       field: 'alipayPublicKey',
-      reason: "alipayPublicKey is the app's own public key: it must be Alipay's public key, shown on the app's page once the app key is uploaded",
+      reason:
+        "alipayPublicKey is the app's own public key: it must be Alipay's public key, shown on the app's page once the app key is uploaded",
     };
   }
   return {
@@ -70,8 +69,9 @@ function readPublicKey(value: string | undefined): KeyObject | string {
   let key: KeyObject | undefined;
   if (text.includes('-----BEGIN')) {
     // createPublicKey would happily derive a public key from a private one, or read a certificate.
-    if (/PRIVATE KEY-----/.test(text)) return 'holds a private key: it must be Alipay\'s public key';
-    if (/CERTIFICATE-----/.test(text)) return 'is a certificate: certificate mode is not supported, give Alipay\'s public key';
+    if (/PRIVATE KEY-----/.test(text)) return "holds a private key: it must be Alipay's public key";
+    if (/CERTIFICATE-----/.test(text))
+      return "is a certificate: certificate mode is not supported, give Alipay's public key";
     key = attempt(() => createPublicKey({ key: text, format: 'pem' }));
     if (!key) return 'is PEM that does not parse as a public key';
   } else {

@@ -54,12 +54,22 @@ class ResponseSignError extends Error {
  * a forged refusal can only fail this one exchange. Made once per loaded SDK
  * (the SDK is an optional peer, so its class is only known at run time).
  */
-const verifyingClasses = new WeakMap<AlipaySdkModule, new (config: ConstructorParameters<typeof AlipaySdk>[0]) => AlipaySdk>();
-function verifyingSdkClass(mod: AlipaySdkModule): new (config: ConstructorParameters<typeof AlipaySdk>[0]) => AlipaySdk {
+const verifyingClasses = new WeakMap<
+  AlipaySdkModule,
+  new (config: ConstructorParameters<typeof AlipaySdk>[0]) => AlipaySdk
+>();
+function verifyingSdkClass(
+  mod: AlipaySdkModule,
+): new (config: ConstructorParameters<typeof AlipaySdk>[0]) => AlipaySdk {
   let made = verifyingClasses.get(mod);
   if (!made) {
     made = class VerifyingAlipaySdk extends mod.AlipaySdk {
-      override checkResponseSign(responseDataRaw: string, responseKey: string, serverSign: string, _traceId: string): void {
+      override checkResponseSign(
+        responseDataRaw: string,
+        responseKey: string,
+        serverSign: string,
+        _traceId: string,
+      ): void {
         const body = JSON.parse(responseDataRaw) as Record<string, unknown>;
         const key = isObject(body[responseKey]) ? responseKey : 'error_response';
         const content = body[key];
@@ -159,7 +169,10 @@ export function readTokenAnswer(data: unknown): AlipayExchangeResult {
 }
 
 /** Maps whatever the SDK threw to a kind, dropping the error (its message and cause hold the answer or the request). */
-export function transportFailure(err: unknown, requestError: AlipaySdkModule['AlipayRequestError']): AlipayTransportFailure {
+export function transportFailure(
+  err: unknown,
+  requestError: AlipaySdkModule['AlipayRequestError'],
+): AlipayTransportFailure {
   if (err instanceof ResponseSignError) {
     return { ok: false, kind: 'bad-signature', reason: `Alipay's answer is not trusted: ${err.message}` };
   }
@@ -181,7 +194,13 @@ export function transportFailure(err: unknown, requestError: AlipaySdkModule['Al
 function connectionFailure(cause: unknown): AlipayTransportFailure {
   const name = (cause as Error | undefined)?.name;
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const timeoutCodes = ['ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'];
+  const timeoutCodes = [
+    'ETIMEDOUT',
+    'ECONNABORTED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+  ];
   if (name === 'HttpClientRequestTimeoutError' || (typeof code === 'string' && timeoutCodes.includes(code))) {
     return { ok: false, kind: 'timeout', reason: 'Alipay did not answer in time' };
   }

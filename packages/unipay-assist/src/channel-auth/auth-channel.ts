@@ -24,7 +24,10 @@ export function wechatChannel(channel: string, authType: string | undefined): 'w
     throw AssistException.invalidField('authType', `must be ${expected} for channel ${channel}`);
   }
   if (channel !== 'wechat_pay') {
-    throw new AssistException(AssistErrorCode.CHANNEL_AUTH_UNSUPPORTED, `channel ${channel}: channel auth is not available for it on this gateway yet`);
+    throw new AssistException(
+      AssistErrorCode.CHANNEL_AUTH_UNSUPPORTED,
+      `channel ${channel}: channel auth is not available for it on this gateway yet`,
+    );
   }
   return 'wechat_pay';
 }
@@ -33,9 +36,15 @@ export function wechatChannel(channel: string, authType: string | undefined): 'w
  * The channel a request names, for a merchant: WeChat always; Alipay when
  * the merchant has an Alipay app (29401 otherwise, as before issue 14).
  */
-export function authChannelOf(channel: string, authType: string | undefined, hasAlipayApp: boolean, hasDouyinApp = false): AuthChannel {
+export function authChannelOf(
+  channel: string,
+  authType: string | undefined,
+  hasAlipayApp: boolean,
+  hasDouyinApp = false,
+): AuthChannel {
   if (channel === 'douyin' && hasDouyinApp) {
-    if (authType !== undefined && authType !== '' && authType !== 'douyin') throw AssistException.invalidField('authType', 'must be douyin for channel douyin');
+    if (authType !== undefined && authType !== '' && authType !== 'douyin')
+      throw AssistException.invalidField('authType', 'must be douyin for channel douyin');
     return 'douyin';
   }
   if (channel === 'ali_pay' && hasAlipayApp) {

@@ -77,7 +77,8 @@ export const flowKeys = {
   /** Callbacks seen at one state (a counter): callbacks per state are limited. */
   callbacks: (state: string): string => `hits:${digest(state)}`,
   /** A signed jump link already turned into a flow (by its sign), so a refresh resumes it. */
-  jump: (merchant: Merchant, sign: string): string => `jump:${digest(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${sign.toLowerCase()}`)}`,
+  jump: (merchant: Merchant, sign: string): string =>
+    `jump:${digest(`${merchant.mchNo}\u0000${merchant.appId ?? ''}\u0000${sign.toLowerCase()}`)}`,
 };
 
 /** 32 hex characters of the code's SHA-256: what the flow is bound to, never the code. */
@@ -94,7 +95,11 @@ const PURPOSE = 'channel-auth v1';
  * WeChat AppSecret, bound to the storage key and the owner.
  */
 export function sealRecord(merchant: Merchant, key: string, body: AuthFlow | FlowRef): string {
-  return JSON.stringify({ m: merchant.mchNo, a: merchant.appId ?? null, s: sealJson(body, keyOf(merchant), aadOf(key, merchant)) });
+  return JSON.stringify({
+    m: merchant.mchNo,
+    a: merchant.appId ?? null,
+    s: sealJson(body, keyOf(merchant), aadOf(key, merchant)),
+  });
 }
 
 /** Who owns a stored record, without opening it; undefined for anything not written by sealRecord. */
@@ -124,7 +129,9 @@ export function openFlow(raw: string | undefined, key: string, merchant: Merchan
 export function openRef(raw: string | undefined, key: string, merchant: Merchant): FlowRef | undefined {
   const body = openOwned(raw, key, merchant);
   if (!isRecord(body) || typeof body.queryCode !== 'string') return undefined;
-  return typeof body.state === 'string' ? { queryCode: body.queryCode, state: body.state } : { queryCode: body.queryCode };
+  return typeof body.state === 'string'
+    ? { queryCode: body.queryCode, state: body.state }
+    : { queryCode: body.queryCode };
 }
 
 function openOwned(raw: string | undefined, key: string, merchant: Merchant): unknown {

@@ -30,8 +30,12 @@ export const AUTH_PAGE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export function renderAuthPage(page: AuthPage): string {
-  const link = page.link ? `<a id="auth-link" href="${escapeHtml(page.link.href)}">${escapeHtml(page.link.text)}</a>` : '';
-  const trace = page.traceId ? `<p><small>Reference: <span id="auth-trace">${escapeHtml(page.traceId)}</span></small></p>` : '';
+  const link = page.link
+    ? `<a id="auth-link" href="${escapeHtml(page.link.href)}">${escapeHtml(page.link.text)}</a>`
+    : '';
+  const trace = page.traceId
+    ? `<p><small>Reference: <span id="auth-trace">${escapeHtml(page.traceId)}</span></small></p>`
+    : '';
   return (
     `<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>${escapeHtml(page.title)}</title><link rel="icon" href="data:,"><style>${STYLE}</style>` +
@@ -69,7 +73,8 @@ export const PAGES = {
     status: 400,
     tone: 'error',
     title: 'This link is not valid',
-    message: 'This authorization link was not issued by this payment gateway, or it has expired (links last 5 minutes). Start again from the payment page.',
+    message:
+      'This authorization link was not issued by this payment gateway, or it has expired (links last 5 minutes). Start again from the payment page.',
   }),
   inProgress: (): AuthPage => ({
     status: 409,
@@ -88,14 +93,16 @@ export const PAGES = {
     status: 403,
     tone: 'error',
     title: 'Opened in another browser',
-    message: "This authorization was opened in another browser, so it cannot finish here. Start again from the merchant's page in this browser.",
+    message:
+      "This authorization was opened in another browser, so it cannot finish here. Start again from the merchant's page in this browser.",
   }),
   // A jump link opened again after its flow finished: the payer was already sent back once; no second landing.
   alreadyFinished: (): AuthPage => ({
     status: 200,
     tone: 'info',
     title: 'Authorization already finished',
-    message: "This authorization has already finished. Return to the merchant's page; to authorize again, start from there.",
+    message:
+      "This authorization has already finished. Return to the merchant's page; to authorize again, start from there.",
   }),
   tooManyCallbacks: (): AuthPage => ({
     status: 429,
@@ -113,14 +120,16 @@ export const PAGES = {
     status: 200,
     tone: 'info',
     title: 'Open this page in WeChat',
-    message: 'This payment step works inside WeChat only. Open the link below in WeChat (send it to yourself, or scan it), then continue there.',
+    message:
+      'This payment step works inside WeChat only. Open the link below in WeChat (send it to yourself, or scan it), then continue there.',
     link: { href, text: href },
   }),
   openInWechatOrAlipay: (href: string): AuthPage => ({
     status: 200,
     tone: 'info',
     title: 'Open this page in WeChat or Alipay',
-    message: 'This payment step works inside WeChat or Alipay only. Open the link below in one of them (send it to yourself, or scan it), then continue there.',
+    message:
+      'This payment step works inside WeChat or Alipay only. Open the link below in one of them (send it to yourself, or scan it), then continue there.',
     link: { href, text: href },
   }),
 };

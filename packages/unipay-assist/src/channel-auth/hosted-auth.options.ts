@@ -29,16 +29,22 @@ export function resolveHostedAuthOptions(options: unknown): ResolvedHostedAuthOp
   if (options === undefined || options === null) return null;
   if (!isRecord(options)) throw new AssistConfigError('hostedAuth', 'must be an object with publicBaseUrl');
   const base = optionalHttpUrl(options.publicBaseUrl, 'hostedAuth.publicBaseUrl');
-  if (base === undefined) throw new AssistConfigError('hostedAuth.publicBaseUrl', 'is required when hostedAuth is given');
+  if (base === undefined)
+    throw new AssistConfigError('hostedAuth.publicBaseUrl', 'is required when hostedAuth is given');
   const url = new URL(base);
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    throw new AssistConfigError('hostedAuth.publicBaseUrl', 'must be a plain base URL, without query, fragment or user information');
+    throw new AssistConfigError(
+      'hostedAuth.publicBaseUrl',
+      'must be a plain base URL, without query, fragment or user information',
+    );
   }
   return { publicBaseUrl: base };
 }
 
 /** ASSIST_PUBLIC_BASE_URL: set, hosted authorization is on. */
-export function hostedAuthOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): HostedAuthOptions | undefined {
+export function hostedAuthOptionsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): HostedAuthOptions | undefined {
   const publicBaseUrl = envString(env, 'ASSIST_PUBLIC_BASE_URL');
   if (publicBaseUrl === undefined) return undefined;
   // Checked here too, so the error names the variable rather than the option.

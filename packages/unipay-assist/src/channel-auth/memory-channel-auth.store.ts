@@ -71,7 +71,10 @@ export class MemoryChannelAuthStore implements ChannelAuthStore {
     this.sweep(now);
     const replacing = this.entries.delete(key);
     if (!replacing && this.entries.size >= this.maxEntries) {
-      throw new AssistException(AssistErrorCode.STORE_UNAVAILABLE, 'channel auth store full (memory store at its cap): new authorizations refused until flows expire; retry shortly');
+      throw new AssistException(
+        AssistErrorCode.STORE_UNAVAILABLE,
+        'channel auth store full (memory store at its cap): new authorizations refused until flows expire; retry shortly',
+      );
     }
     // Re-inserted keys move to the back, so Map order stays close to expiry order.
     this.entries.set(key, { value, expiresAt: now + ttlMs });

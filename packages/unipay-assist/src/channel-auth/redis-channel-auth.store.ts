@@ -24,8 +24,10 @@ const SET_IF_ABSENT_SCRIPT =
   "local v = redis.call('get', KEYS[1]) if v then return v end redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return ARGV[1]";
 // Delete only our own value: a key taken over by another flow stays.
 // Count, with the ttl set by the first hit only (a window per state, not per last hit).
-const INCREMENT_SCRIPT = "local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return n";
-const DELETE_IF_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const INCREMENT_SCRIPT =
+  "local n = redis.call('incr', KEYS[1]) if n == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return n";
+const DELETE_IF_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /**
  * Flows shared by every gateway instance on one Redis, so the callback, the
@@ -62,7 +64,9 @@ export class RedisChannelAuthStore implements ChannelAuthStore {
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<string> {
-    const held = await this.guard('setIfAbsent', () => this.redis.eval(SET_IF_ABSENT_SCRIPT, 1, this.k(key), value, String(pxOf(ttlMs))));
+    const held = await this.guard('setIfAbsent', () =>
+      this.redis.eval(SET_IF_ABSENT_SCRIPT, 1, this.k(key), value, String(pxOf(ttlMs))),
+    );
     return typeof held === 'string' ? held : value;
   }
 
@@ -71,7 +75,9 @@ export class RedisChannelAuthStore implements ChannelAuthStore {
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    const n = await this.guard('increment', () => this.redis.eval(INCREMENT_SCRIPT, 1, this.k(key), String(pxOf(ttlMs))));
+    const n = await this.guard('increment', () =>
+      this.redis.eval(INCREMENT_SCRIPT, 1, this.k(key), String(pxOf(ttlMs))),
+    );
     return Number(n);
   }
 
@@ -82,7 +88,10 @@ export class RedisChannelAuthStore implements ChannelAuthStore {
       this.onRedisError?.(name);
       // The ioredis error may name the URL; the caller only needs the code.
       const what = this.kind === 'channel-auth' ? 'channel auth store' : 'WeChat platform store';
-      throw new AssistException(AssistErrorCode.STORE_UNAVAILABLE, `${what} (Redis) unavailable: request refused, retry shortly`);
+      throw new AssistException(
+        AssistErrorCode.STORE_UNAVAILABLE,
+        `${what} (Redis) unavailable: request refused, retry shortly`,
+      );
     }
   }
 }

@@ -67,11 +67,22 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const wx = m.wechat;
     if (wx.appSecret === undefined) {
       // The gateway's service-provider app or third-party platform exchanges the code: no per-merchant secret to probe.
-      rows.push({ merchant: label, check: 'wechat app', status: 'skip', detail: wx.serviceProvider ? "the gateway's service-provider app" : `${wx.appId} through the gateway's third-party platform` });
+      rows.push({
+        merchant: label,
+        check: 'wechat app',
+        status: 'skip',
+        detail: wx.serviceProvider
+          ? "the gateway's service-provider app"
+          : `${wx.appId} through the gateway's third-party platform`,
+      });
     } else {
       rows.push(
         canProbe
-          ? { merchant: label, check: 'wechat app', ...(await probeWechatApp(apiBase, { appId: wx.appId, appSecret: wx.appSecret }, 'web', timeoutMs)) }
+          ? {
+              merchant: label,
+              check: 'wechat app',
+              ...(await probeWechatApp(apiBase, { appId: wx.appId, appSecret: wx.appSecret }, 'web', timeoutMs)),
+            }
           : skipped('wechat app'),
       );
     }

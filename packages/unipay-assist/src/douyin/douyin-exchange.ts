@@ -21,15 +21,15 @@ export function parseDouyinTokenBody(text: string): DouyinExchangeResult {
   try {
     body = JSON.parse(text);
   } catch {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered a body that is not JSON');
+    throw new AssistException(AssistErrorCode.UPSTREAM_BAD_RESPONSE, 'Douyin answered a body that is not JSON');
   }
   if (!isRecord(body) || !isRecord(body.data))
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered JSON without data');
+    throw new AssistException(AssistErrorCode.UPSTREAM_BAD_RESPONSE, 'Douyin answered JSON without data');
   const d = body.data;
   const errcode = Number(d.error_code ?? 0);
   if (!Number.isInteger(errcode))
     throw new AssistException(
-      AssistErrorCode.WECHAT_BAD_RESPONSE,
+      AssistErrorCode.UPSTREAM_BAD_RESPONSE,
       'Douyin answered an error_code that is not a number',
     );
   if (errcode !== 0) {
@@ -45,7 +45,7 @@ export function parseDouyinTokenBody(text: string): DouyinExchangeResult {
     typeof d.access_token !== 'string' ||
     d.access_token === ''
   ) {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered without open_id or access_token');
+    throw new AssistException(AssistErrorCode.UPSTREAM_BAD_RESPONSE, 'Douyin answered without open_id or access_token');
   }
   const expiresIn = Number(d.expires_in);
   return {

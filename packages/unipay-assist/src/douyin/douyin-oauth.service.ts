@@ -66,7 +66,7 @@ export class DouyinOAuthService {
     } catch (err) {
       throw douyinTransportError(err);
     }
-    if (status >= 300) throw new AssistException(AssistErrorCode.WECHAT_HTTP_ERROR, `Douyin answered HTTP ${status}`);
+    if (status >= 300) throw new AssistException(AssistErrorCode.UPSTREAM_HTTP_ERROR, `Douyin answered HTTP ${status}`);
     return parseDouyinTokenBody(text);
   }
 }
@@ -75,17 +75,20 @@ export class DouyinOAuthService {
 function douyinTransportError(err: unknown): AssistException {
   const code = (err as AxiosError)?.code ?? (err as NodeJS.ErrnoException)?.code;
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
-    return new AssistException(AssistErrorCode.WECHAT_TIMEOUT, 'Douyin did not answer in time');
+    return new AssistException(AssistErrorCode.UPSTREAM_TIMEOUT, 'Douyin did not answer in time');
   }
   if (
     code === 'ERR_BAD_RESPONSE' ||
     code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' ||
     (typeof code === 'string' && code.startsWith('HPE_'))
   ) {
-    return new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'Douyin answered something that is not HTTP JSON');
+    return new AssistException(
+      AssistErrorCode.UPSTREAM_BAD_RESPONSE,
+      'Douyin answered something that is not HTTP JSON',
+    );
   }
   return new AssistException(
-    AssistErrorCode.WECHAT_UNREACHABLE,
+    AssistErrorCode.UPSTREAM_UNREACHABLE,
     `Douyin is unreachable${typeof code === 'string' ? ` (${code})` : ''}`,
   );
 }

@@ -160,7 +160,10 @@ export class CodeExchangeService {
       if (cached) {
         if (waited) this.stats.peerResults++;
         else this.stats.cacheHits++;
-        return { result: codec.fromCached(cachedResult(cached) as CacheableExchange), source: waited ? 'peer' : 'cache' };
+        return {
+          result: codec.fromCached(cachedResult(cached) as CacheableExchange),
+          source: waited ? 'peer' : 'cache',
+        };
       }
       const owner = randomUUID();
       if (await this.cache.claim(key, owner, this.claimTtlMs)) {
@@ -194,7 +197,12 @@ export class CodeExchangeService {
   }
 
   private async call<R extends { ok: boolean }>(upstream: UpstreamExchange<R>, traceId: string): Promise<R> {
-    const policy = this.policyFor(upstream.base, upstream.retry ?? true, upstream.metricChannel ?? 'wechat', upstream.breaker);
+    const policy = this.policyFor(
+      upstream.base,
+      upstream.retry ?? true,
+      upstream.metricChannel ?? 'wechat',
+      upstream.breaker,
+    );
     let attempt = 0;
     try {
       return await policy.execute(() => {
@@ -219,7 +227,12 @@ export class CodeExchangeService {
     return value && value.expiresAt > Date.now() ? value : undefined;
   }
 
-  private async store(key: string, sealKey: Buffer, result: WechatExchangeResult & { ok: true }, traceId: string): Promise<void> {
+  private async store(
+    key: string,
+    sealKey: Buffer,
+    result: WechatExchangeResult & { ok: true },
+    traceId: string,
+  ): Promise<void> {
     // Never outlive the access token, nor the code's own 5 minutes.
     const ttlMs = Math.min(this.cacheTtlMs, result.token.expiresIn * 1000);
     const { openId, accessToken, unionId, snapshotUser } = result.token;
@@ -268,11 +281,16 @@ export class CodeExchangeService {
       const result = await call();
       // A refusal: WeChat's carry an errcode, Alipay's a sub_code (not a number, left out of the label).
       const errcode = (result as { errcode?: unknown }).errcode;
-      if (result.ok) this.metrics?.wechatCall(seconds(), 'ok', undefined, channel);
-      else this.metrics?.wechatCall(seconds(), 'errcode', typeof errcode === 'number' ? errcode : undefined, channel);
+      if (result.ok) this.metrics?.upstreamCall(seconds(), 'ok', undefined, channel);
+      else this.metrics?.upstreamCall(seconds(), 'errcode', typeof errcode === 'number' ? errcode : undefined, channel);
       return result;
     } catch (err) {
-      this.metrics?.wechatCall(seconds(), err instanceof AssistException ? err.code : AssistErrorCode.INTERNAL, undefined, channel);
+      this.metrics?.upstreamCall(
+        seconds(),
+        err instanceof AssistException ? err.code : AssistErrorCode.INTERNAL,
+        undefined,
+        channel,
+      );
       throw err;
     }
   }
@@ -292,7 +310,12 @@ export class CodeExchangeService {
     if (!policy) {
       let outage = '';
       policy = createWechatCallPolicy(
-        { retryDelayMs: this.retryDelayMs, breakerThreshold: this.breakerThreshold, breakerHalfOpenMs: this.breakerHalfOpenMs, retry },
+        {
+          retryDelayMs: this.retryDelayMs,
+          breakerThreshold: this.breakerThreshold,
+          breakerHalfOpenMs: this.breakerHalfOpenMs,
+          retry,
+        },
         {
           onBreak: () => {
             this.setBreaker(policyKey, host, 'open');
@@ -334,7 +357,7 @@ function cachedResult(c: CachedExchange): WechatExchangeResult {
   };
 }
 
-/** The 12-hex digest AssistService logs for a code (the key's SHA-256, truncated). */
+/** The 12-hex digest WechatRelayService logs for a code (the key's SHA-256, truncated). */
 function digestOf(key: string): string {
   return key.slice(key.lastIndexOf(':') + 1, key.lastIndexOf(':') + 13);
 }

@@ -46,7 +46,8 @@ export function sealExchange(value: CachedExchange, key: Buffer, cacheKey: strin
 
 /** The cached result, or undefined when it does not open (other key, tampered, foreign format). */
 export function openExchange(sealed: string, key: Buffer, cacheKey: string): CachedExchange | undefined {
-  const v = openJson(sealed, key, cacheKey) as { o?: unknown; a?: unknown; e?: unknown; u?: unknown; s?: unknown } | undefined;
+  const v = openJson(sealed, key, cacheKey) as
+    { o?: unknown; a?: unknown; e?: unknown; u?: unknown; s?: unknown } | undefined;
   if (typeof v !== 'object' || v === null) return undefined;
   if (typeof v.o !== 'string' || typeof v.a !== 'string' || typeof v.e !== 'number') return undefined;
   const value: CachedExchange = { openId: v.o, accessToken: v.a, expiresAt: v.e };

@@ -34,17 +34,24 @@ export const EXCHANGE_OPTIONS = Symbol('UnipayAssistExchangeOptions');
 export const InjectExchangeOptions = (): ParameterDecorator => Inject(EXCHANGE_OPTIONS);
 
 /** Defaults applied, every value checked; errors name the option (`exchange.waitMs`). */
-export function resolveExchangeOptions(options: ExchangeOptions | undefined, upstreamTimeoutMs: number): ResolvedExchangeOptions {
+export function resolveExchangeOptions(
+  options: ExchangeOptions | undefined,
+  upstreamTimeoutMs: number,
+): ResolvedExchangeOptions {
   const o = options ?? {};
-  const retryDelayMs = optionalInteger(o.retryDelayMs, 'exchange.retryDelayMs', { zeroOk: true, max: 10_000 }) ?? DEFAULT_RETRY_DELAY_MS;
+  const retryDelayMs =
+    optionalInteger(o.retryDelayMs, 'exchange.retryDelayMs', { zeroOk: true, max: 10_000 }) ?? DEFAULT_RETRY_DELAY_MS;
   const claimTtlMs = 2 * upstreamTimeoutMs + retryDelayMs + 2000;
   return {
     retryDelayMs,
     claimTtlMs,
     waitMs: optionalInteger(o.waitMs, 'exchange.waitMs') ?? claimTtlMs,
-    cacheTtlMs: optionalInteger(o.cacheTtlMs, 'exchange.cacheTtlMs', { max: DEFAULT_EXCHANGE_CACHE_TTL_MS }) ?? DEFAULT_EXCHANGE_CACHE_TTL_MS,
+    cacheTtlMs:
+      optionalInteger(o.cacheTtlMs, 'exchange.cacheTtlMs', { max: DEFAULT_EXCHANGE_CACHE_TTL_MS }) ??
+      DEFAULT_EXCHANGE_CACHE_TTL_MS,
     breakerThreshold: optionalInteger(o.breakerThreshold, 'exchange.breakerThreshold') ?? DEFAULT_BREAKER_THRESHOLD,
-    breakerHalfOpenMs: optionalInteger(o.breakerHalfOpenMs, 'exchange.breakerHalfOpenMs') ?? DEFAULT_BREAKER_HALF_OPEN_MS,
+    breakerHalfOpenMs:
+      optionalInteger(o.breakerHalfOpenMs, 'exchange.breakerHalfOpenMs') ?? DEFAULT_BREAKER_HALF_OPEN_MS,
   };
 }
 

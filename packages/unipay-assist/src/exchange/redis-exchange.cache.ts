@@ -8,7 +8,6 @@ import { ExchangeCache } from './exchange.cache';
 
 export const DEFAULT_EXCHANGE_KEY_PREFIX = 'unipay:assist:';
 
-
 /** What the cache does on its own after a failed result write; for the module's log. */
 export type ExchangeCacheEvent =
   | { event: 'result_write_pending'; key: string }
@@ -28,7 +27,8 @@ export interface RedisExchangeCacheOptions {
 
 // Delete the claim only if we still hold it: a claim that expired and was
 // taken by another instance must not be released by us.
-const RELEASE_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const RELEASE_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 // Result and claim in one step (same hash tag, same slot): there is no
 // moment where the claim is gone and the result not yet there, which is
@@ -132,7 +132,11 @@ export class RedisExchangeCache implements ExchangeCache {
     }
     const won = await this.guarded('claim', async () => {
       if (this.acks.replicas === 0) return (await this.redis.set(claim, owner, 'PX', px(ttlMs), 'NX')) === 'OK';
-      const [set, acks] = await withReplicaWait(this.redis, (p) => p.set(claim, owner, 'PX', px(ttlMs), 'NX'), this.acks);
+      const [set, acks] = await withReplicaWait(
+        this.redis,
+        (p) => p.set(claim, owner, 'PX', px(ttlMs), 'NX'),
+        this.acks,
+      );
       if (set !== 'OK') return false;
       if (acks < this.acks.replicas) {
         this.replicaShortUntil.set(node, Date.now() + NO_REPLICA_BACKOFF_MS);

@@ -36,7 +36,7 @@ export interface WechatCallPolicyEvents {
  * are not retried either.
  */
 export function isRetryable(outcome: unknown): boolean {
-  if (outcome instanceof AssistException) return outcome.code === AssistErrorCode.WECHAT_UNREACHABLE;
+  if (outcome instanceof AssistException) return outcome.code === AssistErrorCode.UPSTREAM_UNREACHABLE;
   return isBusy(outcome);
 }
 
@@ -44,10 +44,10 @@ export function isRetryable(outcome: unknown): boolean {
 export function isHostFailure(outcome: unknown): boolean {
   if (outcome instanceof AssistException) {
     const unwell: number[] = [
-      AssistErrorCode.WECHAT_UNREACHABLE,
-      AssistErrorCode.WECHAT_TIMEOUT,
-      AssistErrorCode.WECHAT_BAD_RESPONSE,
-      AssistErrorCode.WECHAT_HTTP_ERROR,
+      AssistErrorCode.UPSTREAM_UNREACHABLE,
+      AssistErrorCode.UPSTREAM_TIMEOUT,
+      AssistErrorCode.UPSTREAM_BAD_RESPONSE,
+      AssistErrorCode.UPSTREAM_HTTP_ERROR,
     ];
     return unwell.includes(outcome.code);
   }
@@ -87,7 +87,7 @@ export function createWechatCallPolicy(options: WechatCallPolicyOptions, events:
 export function circuitOpenError(err: unknown, channel = 'WeChat'): unknown {
   if (err instanceof BrokenCircuitError) {
     return new AssistException(
-      AssistErrorCode.WECHAT_CIRCUIT_OPEN,
+      AssistErrorCode.UPSTREAM_CIRCUIT_OPEN,
       `${channel} is failing: calls are paused for a few seconds (circuit open), retry shortly`,
     );
   }

@@ -75,7 +75,9 @@ export class AssistHealthIndicator {
     if (!redis) return 'not configured';
     let timer: NodeJS.Timeout | undefined;
     try {
-      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)));
+      const late = new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), timeoutMs)),
+      );
       return (await Promise.race([redis.ping(), late])) === 'PONG' ? 'up' : 'down';
     } catch {
       return 'down';
@@ -116,7 +118,8 @@ export class AssistHealthIndicator {
     }
     const single = redis as Redis;
     const stream = (single as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
-    const address = stream?.remoteAddress && stream.remotePort ? `${stream.remoteAddress}:${stream.remotePort}` : undefined;
+    const address =
+      stream?.remoteAddress && stream.remotePort ? `${stream.remoteAddress}:${stream.remotePort}` : undefined;
     return { kind, deployment, nodes: [{ role: 'master', ...(address && { address }), status: single.status }] };
   }
 

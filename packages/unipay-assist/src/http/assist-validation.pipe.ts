@@ -44,7 +44,8 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
 export class AssistValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const dto = metadata.metatype;
-    if ((metadata.type !== 'custom' && metadata.type !== 'body' && metadata.type !== 'query') || !isDto(dto)) return value;
+    if ((metadata.type !== 'custom' && metadata.type !== 'body' && metadata.type !== 'query') || !isDto(dto))
+      return value;
     if (!isRecord(value)) throw new AssistException(AssistErrorCode.INVALID_FIELD, 'the request must be a JSON object');
     const flat: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(pickSignedFields(value, dto))) {

@@ -5,7 +5,7 @@ import { MiniOpenIdData, MiniProgramRelayService } from '../relay/mini-program-r
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';
 import { AssistContext } from './assist-context.decorator';
-import { AccessTokenData, AssistService, AuthUrlData } from '../relay/assist.service';
+import { AccessTokenData, WechatRelayService, AuthUrlData } from '../relay/wechat-relay.service';
 import { AssistPost } from './assist-route.decorator';
 import { AlipayAuthUrlDto } from './dto/alipay-auth-url.dto';
 import { AlipayUserIdDto } from './dto/alipay-user-id.dto';
@@ -28,13 +28,16 @@ import { SignatureGuard } from './guards/signature.guard';
 @UseFilters(EnvelopeExceptionFilter)
 export class AssistController {
   constructor(
-    protected readonly assist: AssistService,
+    protected readonly assist: WechatRelayService,
     protected readonly alipay: AlipayRelayService,
     protected readonly miniProgram: MiniProgramRelayService,
   ) {}
 
   @AssistPost('getWxAccessToken', WxAccessTokenDto)
-  getWxAccessToken(@AssistBody() dto: WxAccessTokenDto, @AssistContext() ctx: AssistRequestContext): Promise<AccessTokenData> {
+  getWxAccessToken(
+    @AssistBody() dto: WxAccessTokenDto,
+    @AssistContext() ctx: AssistRequestContext,
+  ): Promise<AccessTokenData> {
     return this.assist.getWxAccessToken(ctx, dto.code);
   }
 
@@ -50,12 +53,18 @@ export class AssistController {
   }
 
   @AssistPost('getAlipayUserId', AlipayUserIdDto)
-  getAlipayUserId(@AssistBody() dto: AlipayUserIdDto, @AssistContext() ctx: AssistRequestContext): Promise<AlipayUserIdData> {
+  getAlipayUserId(
+    @AssistBody() dto: AlipayUserIdDto,
+    @AssistContext() ctx: AssistRequestContext,
+  ): Promise<AlipayUserIdData> {
     return this.alipay.getAlipayUserId(ctx, dto.authCode);
   }
 
   @AssistPost('getWxMiniOpenId', WxMiniOpenIdDto)
-  getWxMiniOpenId(@AssistBody() dto: WxMiniOpenIdDto, @AssistContext() ctx: AssistRequestContext): Promise<MiniOpenIdData> {
+  getWxMiniOpenId(
+    @AssistBody() dto: WxMiniOpenIdDto,
+    @AssistContext() ctx: AssistRequestContext,
+  ): Promise<MiniOpenIdData> {
     return this.miniProgram.getWxMiniOpenId(ctx, dto.code);
   }
 }
@@ -67,7 +76,10 @@ export class AssistController {
  * `decorators` are the host's own (an auth guard's `@Public()`, a wrapper's
  * skip marker, `@ApiTags`, `@SkipThrottle()`), applied to the class.
  */
-export function createAssistController(routePrefix: string, decorators: readonly ClassDecorator[] = []): Type<AssistController> {
+export function createAssistController(
+  routePrefix: string,
+  decorators: readonly ClassDecorator[] = [],
+): Type<AssistController> {
   class MountedAssistController extends AssistController {}
   Object.defineProperty(MountedAssistController, 'name', { value: 'AssistController' });
   Controller({ path: routePrefix, version: VERSION_NEUTRAL })(MountedAssistController);

@@ -1,6 +1,25 @@
-import { Controller, Get, Req, Res, SetMetadata, Type, UseFilters, UseGuards, UseInterceptors, VERSION_NEUTRAL } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Req,
+  Res,
+  SetMetadata,
+  Type,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+  VERSION_NEUTRAL,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ALIPAY_CALLBACK_PATH, DOUYIN_CALLBACK_PATH, AuthAndSetData, AuthData, AuthUrlData, ChannelAuthService, WECHAT_CALLBACK_PATH } from '../relay/channel-auth.service';
+import {
+  ALIPAY_CALLBACK_PATH,
+  DOUYIN_CALLBACK_PATH,
+  AuthAndSetData,
+  AuthData,
+  AuthUrlData,
+  ChannelAuthService,
+  WECHAT_CALLBACK_PATH,
+} from '../relay/channel-auth.service';
 import { AssistRequestContext, requestContext } from '../kernel/request-context';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';
@@ -36,7 +55,10 @@ export class ChannelAuthController {
   constructor(protected readonly channelAuth: ChannelAuthService) {}
 
   @ChannelAuthPost('generateAuthUrl', GenerateAuthUrlDto)
-  generateAuthUrl(@AssistBody() dto: GenerateAuthUrlDto, @AssistContext() ctx: AssistRequestContext): Promise<AuthUrlData> {
+  generateAuthUrl(
+    @AssistBody() dto: GenerateAuthUrlDto,
+    @AssistContext() ctx: AssistRequestContext,
+  ): Promise<AuthUrlData> {
     return this.channelAuth.generateAuthUrl(ctx, dto);
   }
 
@@ -46,7 +68,10 @@ export class ChannelAuthController {
    * Open checks (ctx.open) has the Open param, typed and verified there.
    */
   @ChannelAuthPost('auth', AuthCodeDto)
-  async auth(@Req() req: { body?: unknown }, @AssistContext() ctx: AssistRequestContext): Promise<AuthData | OpenAuthData> {
+  async auth(
+    @Req() req: { body?: unknown },
+    @AssistContext() ctx: AssistRequestContext,
+  ): Promise<AuthData | OpenAuthData> {
     if (ctx.open) return openAuth(this.channelAuth, ctx);
     const dto = (await this.validation.transform(req.body, { type: 'body', metatype: AuthCodeDto })) as AuthCodeDto;
     return this.channelAuth.auth(ctx, dto);
@@ -73,20 +98,34 @@ export class ChannelAuthPagesController {
 
   @Get(WECHAT_CALLBACK_PATH)
   @UseGuards(AssistIpThrottlerGuard)
-  async wechatCallback(@Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
+  async wechatCallback(
+    @Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string },
+    @Res() res: object,
+  ): Promise<void> {
     const ctx = requestContext(req);
     const query = readQuery(req);
-    const outcome = await this.channelAuth.wechatCallback({ code: query.code, state: query.state }, ctx, req.headers.cookie);
+    const outcome = await this.channelAuth.wechatCallback(
+      { code: query.code, state: query.state },
+      ctx,
+      req.headers.cookie,
+    );
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
   }
 
   /** Alipay's redirect to the gateway (`auth_code`, `state`): unsigned like WeChat's, the minted state is the check. */
   @Get(ALIPAY_CALLBACK_PATH)
   @UseGuards(AssistIpThrottlerGuard)
-  async alipayCallback(@Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
+  async alipayCallback(
+    @Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string },
+    @Res() res: object,
+  ): Promise<void> {
     const ctx = requestContext(req);
     const query = readQuery(req);
-    const outcome = await this.channelAuth.alipayCallback({ auth_code: query.auth_code, state: query.state }, ctx, req.headers.cookie);
+    const outcome = await this.channelAuth.alipayCallback(
+      { auth_code: query.auth_code, state: query.state },
+      ctx,
+      req.headers.cookie,
+    );
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
   }
 
@@ -109,9 +148,19 @@ export class ChannelAuthPagesController {
 
   @ChannelAuthSignedGet('jump', ChannelAuthJumpDto)
   @UseGuards(AssistIpThrottlerGuard, QuerySignatureGuard, AssistMerchantThrottlerGuard)
-  async jump(@AssistQuery() dto: ChannelAuthJumpDto, @Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string }, @Res() res: object): Promise<void> {
+  async jump(
+    @AssistQuery() dto: ChannelAuthJumpDto,
+    @Req() req: { headers: Record<string, unknown>; url?: string; originalUrl?: string },
+    @Res() res: object,
+  ): Promise<void> {
     const ctx = requestContext(req);
-    const outcome = await this.channelAuth.jump(ctx, dto, req.headers['user-agent'], this.selfUrl(req), req.headers.cookie);
+    const outcome = await this.channelAuth.jump(
+      ctx,
+      dto,
+      req.headers['user-agent'],
+      this.selfUrl(req),
+      req.headers.cookie,
+    );
     replyBrowser(this.adapterHost.httpAdapter, res, outcome, ctx.traceId);
   }
 
@@ -127,7 +176,10 @@ export class ChannelAuthPagesController {
  * The two channel-auth controllers bound to one prefix, as createAssistController
  * does: a subclass per mount, version-neutral, the host's class decorators applied.
  */
-export function createChannelAuthControllers(routePrefix: string, decorators: readonly ClassDecorator[] = []): Type<unknown>[] {
+export function createChannelAuthControllers(
+  routePrefix: string,
+  decorators: readonly ClassDecorator[] = [],
+): Type<unknown>[] {
   class MountedChannelAuthController extends ChannelAuthController {}
   Object.defineProperty(MountedChannelAuthController, 'name', { value: 'ChannelAuthController' });
   class MountedChannelAuthPagesController extends ChannelAuthPagesController {}

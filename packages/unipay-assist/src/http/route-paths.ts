@@ -11,7 +11,11 @@ export function normalizePrefix(prefix: string): string {
  * a host path such as `/x/unipay/assist/y`, or `/unipay/assist/y` while the
  * routes live under `/api`, stays the host's (its 404, its filter).
  */
-export function mountedPaths(routePrefix: string, globalPrefix = '', isExcluded: (path: string) => boolean = () => false): string[] {
+export function mountedPaths(
+  routePrefix: string,
+  globalPrefix = '',
+  isExcluded: (path: string) => boolean = () => false,
+): string[] {
   const own = normalizePrefix(routePrefix);
   const global = normalizePrefix(globalPrefix);
   if (!global || isExcluded(`${own}/_`)) return [own];

@@ -35,4 +35,3 @@ function format(traceId: string, event: string, fields: LogFields): string {
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) line += ` ${logName(k)}=${logValue(String(v))}`;
   return line;
 }
-

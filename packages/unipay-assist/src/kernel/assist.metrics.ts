@@ -33,7 +33,7 @@ export interface AssistMetrics {
    * to. `channel` is optional and last, so implementations and callers
    * written before it keep compiling; absent means `wechat`.
    */
-  wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number, channel?: UpstreamChannel): void;
+  upstreamCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number, channel?: UpstreamChannel): void;
   /** An exchange answered without calling WeChat again. */
   exchangeReused(source: ExchangeReuse): void;
   /** A signed request seen a second time and refused (strict mode, `replay: 'reject'`). */
@@ -57,7 +57,7 @@ export const AssistMetrics = Symbol('AssistMetrics');
 
 export class NoopAssistMetrics implements AssistMetrics {
   request(): void {}
-  wechatCall(): void {}
+  upstreamCall(): void {}
   exchangeReused(): void {}
   replayRejected(): void {}
   replayAnswered(): void {}

@@ -15,7 +15,12 @@ export interface IntegerRule {
 export function optionalInteger(value: unknown, setting: string, rule: IntegerRule = {}): number | undefined {
   if (value === undefined) return undefined;
   const min = rule.zeroOk ? 0 : 1;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || (rule.max !== undefined && value > rule.max)) {
+  if (
+    typeof value !== 'number' ||
+    !Number.isSafeInteger(value) ||
+    value < min ||
+    (rule.max !== undefined && value > rule.max)
+  ) {
     const range = rule.max !== undefined ? `from ${min} to ${rule.max}` : rule.zeroOk ? '>= 0' : '>= 1';
     throw new AssistConfigError(setting, `must be a whole number ${range} (got ${describe(value)})`);
   }
@@ -28,7 +33,8 @@ export function optionalHttpUrl(value: unknown, setting: string): string | undef
   if (typeof value === 'string') {
     try {
       const url = new URL(value);
-      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') return value.replace(/\/+$/, '');
+      if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '')
+        return value.replace(/\/+$/, '');
     } catch {
       // reported below
     }
@@ -37,7 +43,11 @@ export function optionalHttpUrl(value: unknown, setting: string): string | undef
 }
 
 /** An environment variable as a whole number: unset or blank is undefined, anything else must parse. */
-export function envInteger(env: Readonly<Record<string, string | undefined>>, name: string, rule: IntegerRule = {}): number | undefined {
+export function envInteger(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  rule: IntegerRule = {},
+): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   const n = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;

@@ -37,7 +37,12 @@ export function sealJson(value: unknown, key: Buffer, aad: string): string {
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad));
   const body = Buffer.concat([cipher.update(JSON.stringify(value)), cipher.final()]);
-  return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  return [
+    VERSION,
+    iv.toString('base64url'),
+    body.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
 }
 
 /** The sealed JSON value, or undefined when it does not open (other key or aad, tampered, foreign format). */
@@ -48,7 +53,9 @@ export function openJson(sealed: string, key: Buffer, aad: string): unknown {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[1], 'base64url'));
     decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(Buffer.from(parts[3], 'base64url'));
-    const text = Buffer.concat([decipher.update(Buffer.from(parts[2], 'base64url')), decipher.final()]).toString('utf8');
+    const text = Buffer.concat([decipher.update(Buffer.from(parts[2], 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;

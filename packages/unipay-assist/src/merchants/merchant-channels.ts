@@ -77,7 +77,8 @@ export function normalizeMerchantChannels(
 function normalizeAlipay(value: unknown, fail: (field: string, reason: string) => never): AlipayApp {
   if (!isRecord(value)) fail('alipay', 'must be an object with appId, appPrivateKey(File) and alipayPublicKey(File)');
   const a = value;
-  if (typeof a.appId !== 'string' || !/^\d{8,32}$/.test(a.appId)) fail('alipay.appId', 'must be an Alipay app id (digits)');
+  if (typeof a.appId !== 'string' || !/^\d{8,32}$/.test(a.appId))
+    fail('alipay.appId', 'must be an Alipay app id (digits)');
   const scope = a.scope ?? 'auth_base';
   if (scope !== 'auth_base' && scope !== 'auth_user') fail('alipay.scope', 'must be auth_base or auth_user');
   const appPrivateKey = keyMaterial(a, 'appPrivateKey', fail);
@@ -94,10 +95,15 @@ function normalizeAlipay(value: unknown, fail: (field: string, reason: string) =
 }
 
 /** The key given inline or read from `<field>File`; exactly one of the two. */
-function keyMaterial(a: Record<string, unknown>, field: 'appPrivateKey' | 'alipayPublicKey', fail: (f: string, r: string) => never): string {
+function keyMaterial(
+  a: Record<string, unknown>,
+  field: 'appPrivateKey' | 'alipayPublicKey',
+  fail: (f: string, r: string) => never,
+): string {
   const inline = a[field];
   const file = a[`${field}File`];
-  if (inline !== undefined && file !== undefined) fail(`alipay.${field}`, `and alipay.${field}File are both set: give one`);
+  if (inline !== undefined && file !== undefined)
+    fail(`alipay.${field}`, `and alipay.${field}File are both set: give one`);
   if (file !== undefined) {
     if (typeof file !== 'string' || file.trim() === '') fail(`alipay.${field}File`, 'must be a file path');
     try {
@@ -107,15 +113,18 @@ function keyMaterial(a: Record<string, unknown>, field: 'appPrivateKey' | 'alipa
       return fail(`alipay.${field}File`, `cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'} ${file}`);
     }
   }
-  if (typeof inline !== 'string' || inline.trim() === '') fail(`alipay.${field}`, `is missing (give alipay.${field} or alipay.${field}File)`);
+  if (typeof inline !== 'string' || inline.trim() === '')
+    fail(`alipay.${field}`, `is missing (give alipay.${field} or alipay.${field}File)`);
   return inline;
 }
 
 function normalizeDouyin(value: unknown, fail: (field: string, reason: string) => never): DouyinApp {
   if (!isRecord(value)) fail('douyin', 'must be an object with clientKey and clientSecret');
   const d = value;
-  if (typeof d.clientKey !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(d.clientKey)) fail('douyin.clientKey', 'must be a Douyin client key (letters, digits, _ or -)');
-  if (typeof d.clientSecret !== 'string' || d.clientSecret.trim() === '') fail('douyin.clientSecret', 'is missing or empty');
+  if (typeof d.clientKey !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(d.clientKey))
+    fail('douyin.clientKey', 'must be a Douyin client key (letters, digits, _ or -)');
+  if (typeof d.clientSecret !== 'string' || d.clientSecret.trim() === '')
+    fail('douyin.clientSecret', 'is missing or empty');
   return Object.freeze({ clientKey: d.clientKey, clientSecret: d.clientSecret });
 }
 
@@ -125,6 +134,7 @@ function normalizeMiniProgram(value: unknown, fail: (field: string, reason: stri
   if (typeof m.appId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(m.appId)) {
     fail('miniProgram.appId', 'must be a WeChat mini program app id (letters, digits, _ or -)');
   }
-  if (typeof m.appSecret !== 'string' || m.appSecret.trim() === '') fail('miniProgram.appSecret', 'is missing or empty');
+  if (typeof m.appSecret !== 'string' || m.appSecret.trim() === '')
+    fail('miniProgram.appSecret', 'is missing or empty');
   return Object.freeze({ appId: m.appId, appSecret: m.appSecret });
 }

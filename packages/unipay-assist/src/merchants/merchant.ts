@@ -1,7 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { DialectName } from '@unipay-assist/wire';
 import { SignType } from '@unipay-assist/wire';
-import type { AlipayApp, AlipayAppInput, DouyinApp, DouyinAppInput, MiniProgramApp, MiniProgramAppInput } from './merchant-channels';
+import type {
+  AlipayApp,
+  AlipayAppInput,
+  DouyinApp,
+  DouyinAppInput,
+  MiniProgramApp,
+  MiniProgramAppInput,
+} from './merchant-channels';
 
 /** A merchant as configured (file, environment or a host's store). */
 export interface MerchantInput {

@@ -24,7 +24,11 @@ export function readMerchantsFile(path: string): unknown[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new MerchantConfigError('(file)', 'ASSIST_MERCHANTS_FILE', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'} ${path}`);
+    throw new MerchantConfigError(
+      '(file)',
+      'ASSIST_MERCHANTS_FILE',
+      `cannot be read: ${(err as NodeJS.ErrnoException).code ?? 'error'} ${path}`,
+    );
   }
   let parsed: unknown;
   try {
@@ -32,17 +36,27 @@ export function readMerchantsFile(path: string): unknown[] {
   } catch (err) {
     // Parser messages quote the offending line, which may hold a secret: keep only the position.
     const mark = (err as { mark?: { line: number } }).mark;
-    throw new MerchantConfigError('(file)', 'ASSIST_MERCHANTS_FILE', `is not valid ${mark ? `YAML (line ${mark.line + 1})` : 'JSON'}: ${path}`);
+    throw new MerchantConfigError(
+      '(file)',
+      'ASSIST_MERCHANTS_FILE',
+      `is not valid ${mark ? `YAML (line ${mark.line + 1})` : 'JSON'}: ${path}`,
+    );
   }
   const list = Array.isArray(parsed) ? parsed : (parsed as { merchants?: unknown })?.merchants;
   if (!Array.isArray(list)) {
-    throw new MerchantConfigError('(file)', 'ASSIST_MERCHANTS_FILE', 'must hold a list of merchants or {merchants: [...]}');
+    throw new MerchantConfigError(
+      '(file)',
+      'ASSIST_MERCHANTS_FILE',
+      'must hold a list of merchants or {merchants: [...]}',
+    );
   }
   return list;
 }
 
 function merchantFromVariables(env: EnvRecord): MerchantInput {
-  const secrets = env.ASSIST_SIGN_SECRET?.split(',').map((s) => s.trim()).filter(Boolean);
+  const secrets = env.ASSIST_SIGN_SECRET?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     mchNo: env.ASSIST_MCH_NO!,
     appId: env.ASSIST_APP_ID || undefined,
@@ -51,10 +65,14 @@ function merchantFromVariables(env: EnvRecord): MerchantInput {
     signSecrets: secrets,
     reqTimeout: env.ASSIST_REQ_TIMEOUT === undefined ? undefined : toNumber(env.ASSIST_REQ_TIMEOUT),
     signRequired: env.ASSIST_SIGN_REQUIRED === undefined ? undefined : toBoolean(env.ASSIST_SIGN_REQUIRED),
-    redirectHosts: env.ASSIST_REDIRECT_HOSTS?.split(',').map((s) => s.trim()).filter(Boolean),
+    redirectHosts: env.ASSIST_REDIRECT_HOSTS?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     // A DaxPay Open merchant: ASSIST_DIALECT=daxpay-open and its public key file(s), comma-separated for a rotation.
     dialect: env.ASSIST_DIALECT || undefined,
-    signPublicKeyFile: env.ASSIST_SIGN_PUBLIC_KEY_FILE?.split(',').map((s) => s.trim()).filter(Boolean),
+    signPublicKeyFile: env.ASSIST_SIGN_PUBLIC_KEY_FILE?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     ...channelsFromVariables(env),
   } as MerchantInput;
 }
@@ -68,9 +86,21 @@ function merchantFromVariables(env: EnvRecord): MerchantInput {
 function wechatFromVariables(env: EnvRecord): unknown {
   const sp = env.ASSIST_WX_SERVICE_PROVIDER === undefined ? undefined : toBoolean(env.ASSIST_WX_SERVICE_PROVIDER);
   const component = env.ASSIST_WX_VIA_COMPONENT === undefined ? undefined : toBoolean(env.ASSIST_WX_VIA_COMPONENT);
-  if (sp === true) return { serviceProvider: true, ...(component === true && { viaComponent: true }), appId: env.ASSIST_WX_APP_ID || undefined, appSecret: env.ASSIST_WX_APP_SECRET || undefined };
-  if (component === true) return { appId: env.ASSIST_WX_APP_ID ?? '', viaComponent: true, appSecret: env.ASSIST_WX_APP_SECRET || undefined };
-  return { appId: env.ASSIST_WX_APP_ID ?? '', appSecret: env.ASSIST_WX_APP_SECRET ?? '', ...(sp !== undefined && sp !== false && { serviceProvider: sp }), ...(component !== undefined && component !== false && { viaComponent: component }) };
+  if (sp === true)
+    return {
+      serviceProvider: true,
+      ...(component === true && { viaComponent: true }),
+      appId: env.ASSIST_WX_APP_ID || undefined,
+      appSecret: env.ASSIST_WX_APP_SECRET || undefined,
+    };
+  if (component === true)
+    return { appId: env.ASSIST_WX_APP_ID ?? '', viaComponent: true, appSecret: env.ASSIST_WX_APP_SECRET || undefined };
+  return {
+    appId: env.ASSIST_WX_APP_ID ?? '',
+    appSecret: env.ASSIST_WX_APP_SECRET ?? '',
+    ...(sp !== undefined && sp !== false && { serviceProvider: sp }),
+    ...(component !== undefined && component !== false && { viaComponent: component }),
+  };
 }
 
 /**
@@ -84,7 +114,12 @@ function channelsFromVariables(env: EnvRecord): Pick<MerchantInput, 'alipay' | '
   if (env.ASSIST_DOUYIN_CLIENT_KEY || env.ASSIST_DOUYIN_CLIENT_SECRET) {
     out.douyin = { clientKey: env.ASSIST_DOUYIN_CLIENT_KEY ?? '', clientSecret: env.ASSIST_DOUYIN_CLIENT_SECRET ?? '' };
   }
-  const alipayVars = ['ASSIST_ALIPAY_APP_ID', 'ASSIST_ALIPAY_PRIVATE_KEY_FILE', 'ASSIST_ALIPAY_PUBLIC_KEY_FILE', 'ASSIST_ALIPAY_SCOPE'];
+  const alipayVars = [
+    'ASSIST_ALIPAY_APP_ID',
+    'ASSIST_ALIPAY_PRIVATE_KEY_FILE',
+    'ASSIST_ALIPAY_PUBLIC_KEY_FILE',
+    'ASSIST_ALIPAY_SCOPE',
+  ];
   if (alipayVars.some((name) => env[name])) {
     out.alipay = {
       appId: env.ASSIST_ALIPAY_APP_ID ?? '',

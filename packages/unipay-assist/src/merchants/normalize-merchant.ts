@@ -1,5 +1,23 @@
-import { CHINA_TIME_ZONE, DEFAULT_DIALECT, DIALECT_NAMES, DialectName, isRecord, isTimeZone, OPEN_DIALECT, parseSignType, SIGN_TYPES } from '@unipay-assist/wire';
-import { Merchant, MerchantInput, MerchantSignType, MerchantWechat, REPLAY_MODES, ReplayMode, SnapshotUserPolicy } from './merchant';
+import {
+  CHINA_TIME_ZONE,
+  DEFAULT_DIALECT,
+  DIALECT_NAMES,
+  DialectName,
+  isRecord,
+  isTimeZone,
+  OPEN_DIALECT,
+  parseSignType,
+  SIGN_TYPES,
+} from '@unipay-assist/wire';
+import {
+  Merchant,
+  MerchantInput,
+  MerchantSignType,
+  MerchantWechat,
+  REPLAY_MODES,
+  ReplayMode,
+  SnapshotUserPolicy,
+} from './merchant';
 import { normalizeOpenPublicKeys } from './merchant-open-keys';
 import { MerchantConfigError } from './merchant-config.error';
 import { normalizeMerchantChannels } from './merchant-channels';
@@ -42,18 +60,24 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
   let signPublicKeys: ReturnType<typeof normalizeOpenPublicKeys> | undefined;
   if (open) {
     const signTypeRaw = raw.signType ?? 'RSA';
-    if (typeof signTypeRaw !== 'string' || signTypeRaw.trim().toUpperCase() !== 'RSA') fail('signType', 'must be RSA for a daxpay-open merchant (SHA256withRSA)');
+    if (typeof signTypeRaw !== 'string' || signTypeRaw.trim().toUpperCase() !== 'RSA')
+      fail('signType', 'must be RSA for a daxpay-open merchant (SHA256withRSA)');
     signType = 'RSA';
     if (raw.signSecret !== undefined || raw.signSecrets !== undefined) {
-      fail('signSecret', 'is not used by a daxpay-open merchant (it signs with its RSA key pair): remove it and give signPublicKey');
+      fail(
+        'signSecret',
+        'is not used by a daxpay-open merchant (it signs with its RSA key pair): remove it and give signPublicKey',
+      );
     }
     signPublicKeys = normalizeOpenPublicKeys(raw, fail);
   } else {
     const signTypeRaw = raw.signType ?? 'HMAC_SHA256';
     signType = typeof signTypeRaw === 'string' ? parseSignType(signTypeRaw) : undefined;
-    if (typeof signTypeRaw === 'string' && signTypeRaw.trim().toUpperCase() === 'RSA') fail('signType', 'RSA is DaxPay Open\'s: set dialect: daxpay-open');
+    if (typeof signTypeRaw === 'string' && signTypeRaw.trim().toUpperCase() === 'RSA')
+      fail('signType', "RSA is DaxPay Open's: set dialect: daxpay-open");
     if (!signType) fail('signType', `must be one of ${SIGN_TYPES.join(', ')}`);
-    if (raw.signPublicKey !== undefined || raw.signPublicKeyFile !== undefined) fail('signPublicKey', 'is only for a daxpay-open merchant');
+    if (raw.signPublicKey !== undefined || raw.signPublicKeyFile !== undefined)
+      fail('signPublicKey', 'is only for a daxpay-open merchant');
 
     const secretsRaw = raw.signSecrets ?? raw.signSecret;
     secrets = Array.isArray(secretsRaw) ? secretsRaw : secretsRaw === undefined ? [] : [secretsRaw];
@@ -112,7 +136,9 @@ export function normalizeMerchant(raw: unknown, position: number): Merchant {
     ...(signPublicKeys && { signPublicKeys: Object.freeze(signPublicKeys) }),
     reqTimeout: reqTimeout as number,
     signRequired: signRequired as boolean,
-    redirectHosts: redirectHosts ? Object.freeze((redirectHosts as string[]).map((h) => h.trim().toLowerCase())) : undefined,
+    redirectHosts: redirectHosts
+      ? Object.freeze((redirectHosts as string[]).map((h) => h.trim().toLowerCase()))
+      : undefined,
     default: isDefault as boolean,
     replay: replay as ReplayMode,
     dialect,
@@ -143,7 +169,8 @@ function normalizeDialects(
     const dialect = raw.dialect ?? DEFAULT_DIALECT;
     return strict ? { dialect, dialects: [dialect] } : { dialect };
   }
-  if (!Array.isArray(raw.dialects) || raw.dialects.length === 0) fail('dialects', `must be a non-empty list of generations (${DIALECT_NAMES.join(', ')})`);
+  if (!Array.isArray(raw.dialects) || raw.dialects.length === 0)
+    fail('dialects', `must be a non-empty list of generations (${DIALECT_NAMES.join(', ')})`);
   const list = raw.dialects as unknown[];
   list.forEach((d, i) => {
     if (!isDialectName(d)) fail(`dialects[${i}]`, oneOf);
@@ -163,10 +190,16 @@ function normalizeDialects(
  * true`, and no AppSecret: the platform never holds one).
  */
 function normalizeWechat(value: unknown, fail: (field: string, reason: string) => never): MerchantWechat {
-  if (!isRecord(value)) fail('wechat', 'must be an object: { appId, appSecret }, { serviceProvider: true } or { appId, viaComponent: true }');
+  if (!isRecord(value))
+    fail(
+      'wechat',
+      'must be an object: { appId, appSecret }, { serviceProvider: true } or { appId, viaComponent: true }',
+    );
   const wx = value;
-  if (wx.serviceProvider !== undefined && wx.serviceProvider !== true && wx.serviceProvider !== false) fail('wechat.serviceProvider', 'must be true or false');
-  if (wx.viaComponent !== undefined && wx.viaComponent !== true && wx.viaComponent !== false) fail('wechat.viaComponent', 'must be true or false');
+  if (wx.serviceProvider !== undefined && wx.serviceProvider !== true && wx.serviceProvider !== false)
+    fail('wechat.serviceProvider', 'must be true or false');
+  if (wx.viaComponent !== undefined && wx.viaComponent !== true && wx.viaComponent !== false)
+    fail('wechat.viaComponent', 'must be true or false');
   if (wx.serviceProvider === true) {
     if (wx.viaComponent === true) fail('wechat', 'serviceProvider and viaComponent exclude each other: pick one');
     if (wx.appId !== undefined || wx.appSecret !== undefined) {
@@ -178,7 +211,11 @@ function normalizeWechat(value: unknown, fail: (field: string, reason: string) =
     fail('wechat.appId', 'must be a WeChat app id (letters, digits, _ or -)');
   }
   if (wx.viaComponent === true) {
-    if (wx.appSecret !== undefined) fail('wechat.appSecret', 'must not be set with viaComponent: true (the third-party platform exchanges codes without it)');
+    if (wx.appSecret !== undefined)
+      fail(
+        'wechat.appSecret',
+        'must not be set with viaComponent: true (the third-party platform exchanges codes without it)',
+      );
     return Object.freeze({ appId: wx.appId, viaComponent: true as const });
   }
   if (typeof wx.appSecret !== 'string' || wx.appSecret.trim() === '') {
@@ -208,7 +245,6 @@ export function normalizeMerchants(raw: readonly unknown[] | undefined): Merchan
   }
   return merchants;
 }
-
 
 // Re-exported so the type is reachable next to the function that produces it.
 export type { MerchantInput };

@@ -77,7 +77,8 @@ export function checkRedirectUrl(url: string, patterns: readonly string[] | unde
     return { ok: false, reason: 'the merchant has no redirectHosts configured, so no redirect URL is allowed' };
   }
   // eslint-disable-next-line no-control-regex
-  if (/[\\\u0000-\u0020\u007f]/.test(url)) return { ok: false, reason: 'url contains a backslash, space or control character' };
+  if (/[\\\u0000-\u0020\u007f]/.test(url))
+    return { ok: false, reason: 'url contains a backslash, space or control character' };
   let u: URL;
   try {
     u = new URL(url);

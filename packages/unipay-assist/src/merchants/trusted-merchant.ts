@@ -18,5 +18,7 @@ export function trustedMerchant(ctx: AssistRequestContext): Merchant {
  */
 export function answeringMerchant(ctx: AssistRequestContext): Merchant {
   const merchant = trustedMerchant(ctx);
-  return ctx.dialect === undefined || ctx.dialect === merchant.dialect ? merchant : { ...merchant, dialect: ctx.dialect };
+  return ctx.dialect === undefined || ctx.dialect === merchant.dialect
+    ? merchant
+    : { ...merchant, dialect: ctx.dialect };
 }

@@ -1,5 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, register as globalRegistry } from 'prom-client';
-import { AssistMetrics, BreakerState, ExchangeReuse, RedisStoreName, ReplayAnswerSource, UpstreamChannel } from '../kernel/assist.metrics';
+import {
+  AssistMetrics,
+  BreakerState,
+  ExchangeReuse,
+  RedisStoreName,
+  ReplayAnswerSource,
+  UpstreamChannel,
+} from '../kernel/assist.metrics';
 
 export interface PrometheusAssistMetricsOptions {
   /** Where the metrics live. Default prom-client's global registry (what most /metrics endpoints serve). */
@@ -33,50 +40,85 @@ export class PrometheusAssistMetrics implements AssistMetrics {
     const p = options.prefix ?? 'unipay_assist_';
     const reuse = <T>(name: string, make: () => T): T => (registry.getSingleMetric(name) as T | undefined) ?? make();
     const registers = [registry];
-    this.requests = reuse(`${p}requests_total`, () =>
-      new Counter({
-        name: `${p}requests_total`,
-        help: 'Answered requests by route, envelope code and the DaxPay generation that answered (none: no merchant)',
-        labelNames: ['route', 'code', 'dialect'],
-        registers,
-      }),
+    this.requests = reuse(
+      `${p}requests_total`,
+      () =>
+        new Counter({
+          name: `${p}requests_total`,
+          help: 'Answered requests by route, envelope code and the DaxPay generation that answered (none: no merchant)',
+          labelNames: ['route', 'code', 'dialect'],
+          registers,
+        }),
     );
-    this.wechatSeconds = reuse(`${p}wechat_call_duration_seconds`, () =>
-      new Histogram({
-        name: `${p}wechat_call_duration_seconds`,
-        help: 'Upstream code exchanges (WeChat web, WeChat mini program, Alipay) by outcome (ok, errcode, or the envelope code of a failure) and channel',
-        labelNames: ['outcome', 'channel'],
-        buckets: options.wechatBuckets ?? [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-        registers,
-      }),
+    this.wechatSeconds = reuse(
+      `${p}upstream_call_duration_seconds`,
+      () =>
+        new Histogram({
+          name: `${p}upstream_call_duration_seconds`,
+          help: 'Upstream code exchanges (WeChat web, WeChat mini program, Alipay) by outcome (ok, errcode, or the envelope code of a failure) and channel',
+          labelNames: ['outcome', 'channel'],
+          buckets: options.wechatBuckets ?? [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          registers,
+        }),
     );
-    this.wechatErrcodes = reuse(`${p}wechat_errcodes_total`, () =>
-      new Counter({ name: `${p}wechat_errcodes_total`, help: 'WeChat errcode answers by errcode and channel (wechat, wechat_mini, wechat_component)', labelNames: ['errcode', 'channel'], registers }),
+    this.wechatErrcodes = reuse(
+      `${p}upstream_errcodes_total`,
+      () =>
+        new Counter({
+          name: `${p}upstream_errcodes_total`,
+          help: 'WeChat errcode answers by errcode and channel (wechat, wechat_mini, wechat_component)',
+          labelNames: ['errcode', 'channel'],
+          registers,
+        }),
     );
-    this.reuses = reuse(`${p}exchange_reused_total`, () =>
-      new Counter({
-        name: `${p}exchange_reused_total`,
-        help: 'Code exchanges answered without a new WeChat call (cache, joined in-flight, peer instance)',
-        labelNames: ['source'],
-        registers,
-      }),
+    this.reuses = reuse(
+      `${p}exchange_reused_total`,
+      () =>
+        new Counter({
+          name: `${p}exchange_reused_total`,
+          help: 'Code exchanges answered without a new WeChat call (cache, joined in-flight, peer instance)',
+          labelNames: ['source'],
+          registers,
+        }),
     );
-    this.replays = reuse(`${p}replay_rejections_total`, () =>
-      new Counter({ name: `${p}replay_rejections_total`, help: "Signed requests rejected as replays (merchants with replay: 'reject')", registers }),
+    this.replays = reuse(
+      `${p}replay_rejections_total`,
+      () =>
+        new Counter({
+          name: `${p}replay_rejections_total`,
+          help: "Signed requests rejected as replays (merchants with replay: 'reject')",
+          registers,
+        }),
     );
-    this.replayAnswers = reuse(`${p}replay_answers_total`, () =>
-      new Counter({
-        name: `${p}replay_answers_total`,
-        help: 'Signed requests seen again and answered with their first answer, without running again (stored, or joined in flight)',
-        labelNames: ['source'],
-        registers,
-      }),
+    this.replayAnswers = reuse(
+      `${p}replay_answers_total`,
+      () =>
+        new Counter({
+          name: `${p}replay_answers_total`,
+          help: 'Signed requests seen again and answered with their first answer, without running again (stored, or joined in flight)',
+          labelNames: ['source'],
+          registers,
+        }),
     );
-    this.redisErrors = reuse(`${p}redis_errors_total`, () =>
-      new Counter({ name: `${p}redis_errors_total`, help: 'Failed Redis commands by store and operation (the request failed closed)', labelNames: ['store', 'op'], registers }),
+    this.redisErrors = reuse(
+      `${p}redis_errors_total`,
+      () =>
+        new Counter({
+          name: `${p}redis_errors_total`,
+          help: 'Failed Redis commands by store and operation (the request failed closed)',
+          labelNames: ['store', 'op'],
+          registers,
+        }),
     );
-    this.breakers = reuse(`${p}wechat_breaker_state`, () =>
-      new Gauge({ name: `${p}wechat_breaker_state`, help: 'WeChat circuit breaker per host: 0 closed, 1 half-open, 2 open', labelNames: ['host'], registers }),
+    this.breakers = reuse(
+      `${p}upstream_breaker_state`,
+      () =>
+        new Gauge({
+          name: `${p}upstream_breaker_state`,
+          help: 'WeChat circuit breaker per host: 0 closed, 1 half-open, 2 open',
+          labelNames: ['host'],
+          registers,
+        }),
     );
   }
 
@@ -84,7 +126,12 @@ export class PrometheusAssistMetrics implements AssistMetrics {
     this.requests.inc({ route, code: String(code), dialect: dialect ?? 'none' });
   }
 
-  wechatCall(seconds: number, outcome: 'ok' | 'errcode' | number, errcode?: number, channel: UpstreamChannel = 'wechat'): void {
+  upstreamCall(
+    seconds: number,
+    outcome: 'ok' | 'errcode' | number,
+    errcode?: number,
+    channel: UpstreamChannel = 'wechat',
+  ): void {
     this.wechatSeconds.observe({ outcome: String(outcome), channel }, seconds);
     if (errcode !== undefined) this.wechatErrcodes.inc({ errcode: String(errcode), channel });
   }

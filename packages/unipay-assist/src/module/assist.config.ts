@@ -24,11 +24,13 @@ function redisFromEnv(): Pick<AssistModuleOptions, 'redis' | 'redisUrl'> {
   try {
     config = redisConnectionFromEnv(process.env);
   } catch (err) {
-    if (err instanceof RedisConfigError) throw new AssistConfigError(err.setting, err.message.slice(err.setting.length + 2));
+    if (err instanceof RedisConfigError)
+      throw new AssistConfigError(err.setting, err.message.slice(err.setting.length + 2));
     throw err;
   }
   if (!config) return {};
-  if (config.kind === 'single' && !config.tls && config.username === undefined && config.password === undefined) return { redisUrl: config.url };
+  if (config.kind === 'single' && !config.tls && config.username === undefined && config.password === undefined)
+    return { redisUrl: config.url };
   return { redis: config };
 }
 
@@ -45,21 +47,18 @@ function replicaAcksFromEnv(): AssistModuleOptions['redisReplicaAcks'] {
  * or `ConfigModule.forFeature(assistConfig)` and inject `assistConfig.KEY`.
  * A malformed variable fails at start naming it (never silently a default).
  */
-export const assistConfig = registerAs(
-  'unipayAssist',
-  (): AssistModuleOptions => ({
-    merchants: merchantsFromEnv(process.env),
-    wechat: wechatOptionsFromEnv(process.env),
-    douyin: douyinOptionsFromEnv(process.env),
-    wechatServiceProvider: wechatServiceProviderFromEnv(process.env),
-    wechatComponent: wechatComponentFromEnv(process.env),
-    alipay: alipayOptionsFromEnv(process.env),
-    ...redisFromEnv(),
-    redisReplicaAcks: replicaAcksFromEnv(),
-    redisKeyPrefix: envString(process.env, 'REDIS_KEY_PREFIX'),
-    rateLimit: rateLimitsFromEnv(process.env),
-    exchange: exchangeOptionsFromEnv(process.env),
-    hostedAuth: hostedAuthOptionsFromEnv(process.env),
-    ...openOptionsFromEnv(process.env),
-  }),
-);
+export const assistConfig = registerAs('unipayAssist', (): AssistModuleOptions => ({
+  merchants: merchantsFromEnv(process.env),
+  wechat: wechatOptionsFromEnv(process.env),
+  douyin: douyinOptionsFromEnv(process.env),
+  wechatServiceProvider: wechatServiceProviderFromEnv(process.env),
+  wechatComponent: wechatComponentFromEnv(process.env),
+  alipay: alipayOptionsFromEnv(process.env),
+  ...redisFromEnv(),
+  redisReplicaAcks: replicaAcksFromEnv(),
+  redisKeyPrefix: envString(process.env, 'REDIS_KEY_PREFIX'),
+  rateLimit: rateLimitsFromEnv(process.env),
+  exchange: exchangeOptionsFromEnv(process.env),
+  hostedAuth: hostedAuthOptionsFromEnv(process.env),
+  ...openOptionsFromEnv(process.env),
+}));

@@ -6,7 +6,7 @@ import { ChannelAuthService } from '../relay/channel-auth.service';
 import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { ExchangeCache } from '../exchange/exchange.cache';
-import { AssistService } from '../relay/assist.service';
+import { WechatRelayService } from '../relay/wechat-relay.service';
 import { createAssistController } from '../http/assist.controller';
 import { createChannelAuthControllers } from '../http/channel-auth.controller';
 import { AuthPageFilter } from '../http/filters/auth-page.filter';
@@ -68,7 +68,7 @@ import { OpenExceptionFilter } from '../http/open/open-exception.filter';
   providers: [
     ...ASSIST_OPTION_PROVIDERS,
     AssistLogger,
-    AssistService,
+    WechatRelayService,
     WechatOAuthService,
     AlipayRelayService,
     MiniProgramRelayService,

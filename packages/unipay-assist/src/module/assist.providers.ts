@@ -23,7 +23,13 @@ import { DOUYIN_OPTIONS, resolveDouyinOptions } from '../douyin/douyin.options';
 import { resolveWechatComponent, WECHAT_COMPONENT } from '../wechat-component/wechat-component.options';
 import { normalizeMerchants } from '../merchants/normalize-merchant';
 import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
-import { ASSIST_REDIS_CONNECTION, ASSIST_REDIS_KEY_PREFIX, ASSIST_REDIS_OWNED, AssistRedis, AssistRedisClient } from '../redis/assist-redis';
+import {
+  ASSIST_REDIS_CONNECTION,
+  ASSIST_REDIS_KEY_PREFIX,
+  ASSIST_REDIS_OWNED,
+  AssistRedis,
+  AssistRedisClient,
+} from '../redis/assist-redis';
 import { openAssistRedis } from '../redis/assist-redis-connection';
 import type { RedisConnection } from '../redis/redis-connection';
 import { MemoryReplayStore } from '../replay/memory-replay.store';
@@ -45,11 +51,31 @@ type Options = AssistModuleOptions;
  * value fails at start with the option's name.
  */
 export const ASSIST_OPTION_PROVIDERS: Provider[] = [
-  { provide: WECHAT_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatOptions(o.wechat) },
-  { provide: ALIPAY_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveAlipayOptions(o.alipay) },
-  { provide: DOUYIN_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveDouyinOptions(o.douyin) },
-  { provide: WECHAT_SERVICE_PROVIDER, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatServiceProvider(o.wechatServiceProvider) },
-  { provide: WECHAT_COMPONENT, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveWechatComponent(o.wechatComponent) },
+  {
+    provide: WECHAT_OPTIONS,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options) => resolveWechatOptions(o.wechat),
+  },
+  {
+    provide: ALIPAY_OPTIONS,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options) => resolveAlipayOptions(o.alipay),
+  },
+  {
+    provide: DOUYIN_OPTIONS,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options) => resolveDouyinOptions(o.douyin),
+  },
+  {
+    provide: WECHAT_SERVICE_PROVIDER,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options) => resolveWechatServiceProvider(o.wechatServiceProvider),
+  },
+  {
+    provide: WECHAT_COMPONENT,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options) => resolveWechatComponent(o.wechatComponent),
+  },
   {
     provide: EXCHANGE_OPTIONS,
     inject: [ASSIST_MODULE_OPTIONS, WECHAT_OPTIONS],
@@ -59,10 +85,17 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
     provide: REPLAY_OPTIONS,
     inject: [EXCHANGE_OPTIONS],
     // A run's worst case: waiting for another instance's exchange, then its own call and retry.
-    useFactory: (exchange: ResolvedExchangeOptions): ReplayOptions => ({ waitMs: exchange.waitMs, pendingTtlMs: exchange.waitMs + exchange.claimTtlMs }),
+    useFactory: (exchange: ResolvedExchangeOptions): ReplayOptions => ({
+      waitMs: exchange.waitMs,
+      pendingTtlMs: exchange.waitMs + exchange.claimTtlMs,
+    }),
   },
   { provide: ASSIST_CLOCK, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => o.clock ?? systemClock },
-  { provide: HOSTED_AUTH_OPTIONS, inject: [ASSIST_MODULE_OPTIONS], useFactory: (o: Options) => resolveHostedAuthOptions(o.hostedAuth) },
+  {
+    provide: HOSTED_AUTH_OPTIONS,
+    inject: [ASSIST_MODULE_OPTIONS],
+    useFactory: (o: Options) => resolveHostedAuthOptions(o.hostedAuth),
+  },
   {
     provide: OPEN_OPTIONS,
     inject: [ASSIST_MODULE_OPTIONS],
@@ -96,7 +129,11 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
     useFactory: (c: RedisConnection | null): AssistRedisClient | null => c?.client ?? null,
   },
   // A host's own client is the host's to close.
-  { provide: ASSIST_REDIS_OWNED, inject: [ASSIST_REDIS_CONNECTION], useFactory: (c: RedisConnection | null): boolean => c?.ownsClient ?? false },
+  {
+    provide: ASSIST_REDIS_OWNED,
+    inject: [ASSIST_REDIS_CONNECTION],
+    useFactory: (c: RedisConnection | null): boolean => c?.ownsClient ?? false,
+  },
   {
     provide: ReplayStore,
     inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistMetrics],
@@ -113,7 +150,13 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   {
     provide: ExchangeCache,
     inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistLogger, AssistMetrics],
-    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, logger: AssistLogger, metrics: AssistMetrics): ExchangeCache => {
+    useFactory: (
+      o: Options,
+      redis: AssistRedisClient | null,
+      keyPrefix: string,
+      logger: AssistLogger,
+      metrics: AssistMetrics,
+    ): ExchangeCache => {
       if (o.exchangeCache) return o.exchangeCache;
       if (!redis) return new MemoryExchangeCache();
       const replicaAcks = resolveReplicaAcks(o.redisReplicaAcks);
@@ -133,7 +176,12 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   {
     provide: ChannelAuthStore,
     inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistMetrics],
-    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics): ChannelAuthStore =>
+    useFactory: (
+      o: Options,
+      redis: AssistRedisClient | null,
+      keyPrefix: string,
+      metrics: AssistMetrics,
+    ): ChannelAuthStore =>
       o.channelAuthStore ??
       (redis
         ? new RedisChannelAuthStore(redis, { keyPrefix, onRedisError: (op) => metrics.redisError('channel-auth', op) })
@@ -143,18 +191,30 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
     provide: ComponentStore,
     inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistMetrics],
     // The channel-auth store's implementations under their own key kind: the same four operations.
-    useFactory: (o: Options, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics): ComponentStore =>
+    useFactory: (
+      o: Options,
+      redis: AssistRedisClient | null,
+      keyPrefix: string,
+      metrics: AssistMetrics,
+    ): ComponentStore =>
       o.componentStore ??
       (redis
-        ? new RedisChannelAuthStore(redis, { keyPrefix, kind: 'wechat-component', onRedisError: (op) => metrics.redisError?.('wechat-component', op) })
+        ? new RedisChannelAuthStore(redis, {
+            keyPrefix,
+            kind: 'wechat-component',
+            onRedisError: (op) => metrics.redisError?.('wechat-component', op),
+          })
         : new MemoryChannelAuthStore()),
   },
 ];
 
 /** `redisReplicaAcks`, checked at start (WAIT for more than 5 replicas, or longer than 5 s, is a mistake). */
 export function resolveReplicaAcks(acks: RedisReplicaAcks | undefined): Required<RedisReplicaAcks> {
-  const replicas = optionalInteger(acks?.replicas, 'redisReplicaAcks.replicas', { zeroOk: true, max: 5 }) ?? DEFAULT_REPLICA_ACKS.replicas;
-  const timeoutMs = optionalInteger(acks?.timeoutMs, 'redisReplicaAcks.timeoutMs', { max: 5000 }) ?? DEFAULT_REPLICA_ACKS.timeoutMs;
+  const replicas =
+    optionalInteger(acks?.replicas, 'redisReplicaAcks.replicas', { zeroOk: true, max: 5 }) ??
+    DEFAULT_REPLICA_ACKS.replicas;
+  const timeoutMs =
+    optionalInteger(acks?.timeoutMs, 'redisReplicaAcks.timeoutMs', { max: 5000 }) ?? DEFAULT_REPLICA_ACKS.timeoutMs;
   return { replicas, timeoutMs };
 }
 
@@ -181,10 +241,18 @@ function checkWechatModes(merchants: readonly Merchant[], o: Options): void {
   merchants.forEach((m, i) => {
     const mode = wechatAppMode(m.wechat);
     if (mode === 'service-provider' && o.wechatServiceProvider === undefined) {
-      throw new MerchantConfigError(`#${i + 1} (${m.mchNo})`, 'wechat.serviceProvider', "needs the gateway's service-provider app (wechatServiceProvider, ASSIST_WX_SP_APP_ID / ASSIST_WX_SP_APP_SECRET)");
+      throw new MerchantConfigError(
+        `#${i + 1} (${m.mchNo})`,
+        'wechat.serviceProvider',
+        "needs the gateway's service-provider app (wechatServiceProvider, ASSIST_WX_SP_APP_ID / ASSIST_WX_SP_APP_SECRET)",
+      );
     }
     if (mode === 'component' && o.wechatComponent === undefined) {
-      throw new MerchantConfigError(`#${i + 1} (${m.mchNo})`, 'wechat.viaComponent', "needs the gateway's third-party platform (wechatComponent, ASSIST_WX_COMPONENT_*)");
+      throw new MerchantConfigError(
+        `#${i + 1} (${m.mchNo})`,
+        'wechat.viaComponent',
+        "needs the gateway's third-party platform (wechatComponent, ASSIST_WX_COMPONENT_*)",
+      );
     }
   });
 }

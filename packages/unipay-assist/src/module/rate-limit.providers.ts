@@ -28,7 +28,12 @@ export const RATE_LIMIT_PROVIDERS: Provider[] = [
   {
     provide: ASSIST_THROTTLER_STORAGE,
     inject: [ASSIST_MODULE_OPTIONS, AssistRedis, ASSIST_REDIS_KEY_PREFIX, AssistMetrics],
-    useFactory: (options: AssistModuleOptions, redis: AssistRedisClient | null, keyPrefix: string, metrics: AssistMetrics) =>
+    useFactory: (
+      options: AssistModuleOptions,
+      redis: AssistRedisClient | null,
+      keyPrefix: string,
+      metrics: AssistMetrics,
+    ) =>
       options.throttlerStorage ??
       (redis
         ? new RedisThrottlerStorage(redis, keyPrefix, (op) => metrics.redisError('rate-limit', op))

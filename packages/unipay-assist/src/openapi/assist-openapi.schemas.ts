@@ -8,7 +8,10 @@ export class WxAccessTokenDataSchema {
   @ApiProperty({ enum: [0, 1], description: '0: success; 1: WeChat refused (msg says why, WeChat errcode included)' })
   code!: number;
 
-  @ApiPropertyOptional({ description: "The user's openId for the merchant's WeChat app (code 0)", example: 'oOPENID123' })
+  @ApiPropertyOptional({
+    description: "The user's openId for the merchant's WeChat app (code 0)",
+    example: 'oOPENID123',
+  })
   openId?: string;
 
   @ApiPropertyOptional({ description: 'The web access token (code 0). The refresh_token is never returned.' })
@@ -46,7 +49,9 @@ export class WxAuthUrlDataSchema {
 const envelopeCodeDescription =
   'Envelope code: 0 when the request was handled (data carries the answer), otherwise why it was refused ' +
   '(data is null). ' +
-  ENVELOPE_CODES.map((c) => `${c}: ${ASSIST_ERROR_DESCRIPTIONS[c as keyof typeof ASSIST_ERROR_DESCRIPTIONS]}`).join('; ');
+  ENVELOPE_CODES.map((c) => `${c}: ${ASSIST_ERROR_DESCRIPTIONS[c as keyof typeof ASSIST_ERROR_DESCRIPTIONS]}`).join(
+    '; ',
+  );
 
 export abstract class EnvelopeSchema {
   @ApiProperty({ enum: ENVELOPE_CODES, description: envelopeCodeDescription, example: 0 })
@@ -55,7 +60,10 @@ export abstract class EnvelopeSchema {
   @ApiProperty({ description: '`success`, or a clear reason naming the field or cause', example: 'success' })
   msg!: string;
 
-  @ApiProperty({ description: 'A fresh 12-character id, also on every log line of the request', example: 'sNiSFTXDufTR' })
+  @ApiProperty({
+    description: 'A fresh 12-character id, also on every log line of the request',
+    example: 'sNiSFTXDufTR',
+  })
   traceId!: string;
 }
 
@@ -64,7 +72,8 @@ export class WxAccessTokenEnvelopeSchema extends EnvelopeSchema {
   data!: WxAccessTokenDataSchema | null;
 
   @ApiPropertyOptional({
-    description: "WeChat's errcode of a refusal (data.code 1). Outside data and unsigned: no DaxPay SDK model has it, so signing it would fail the client's own check",
+    description:
+      "WeChat's errcode of a refusal (data.code 1). Outside data and unsigned: no DaxPay SDK model has it, so signing it would fail the client's own check",
     example: 40029,
   })
   wxErrcode?: number;
@@ -99,10 +108,16 @@ export class AlipayAuthUrlDataSchema {
 
 /** `data` of getAlipayUserId: the ids the Alipay app has, or an Alipay refusal. */
 export class AlipayUserIdDataSchema {
-  @ApiProperty({ enum: [0, 1], description: '0: success; 1: Alipay refused (msg names the sub_code) or no Alipay app is configured' })
+  @ApiProperty({
+    enum: [0, 1],
+    description: '0: success; 1: Alipay refused (msg names the sub_code) or no Alipay app is configured',
+  })
   code!: number;
 
-  @ApiPropertyOptional({ description: "The payer's Alipay user_id (apps still on user_id), code 0", example: '2088000000000001' })
+  @ApiPropertyOptional({
+    description: "The payer's Alipay user_id (apps still on user_id), code 0",
+    example: '2088000000000001',
+  })
   userId?: string;
 
   @ApiPropertyOptional({ description: "The payer's open_id in this Alipay app (apps moved to open_id), code 0" })
@@ -120,10 +135,16 @@ export class AlipayUserIdDataSchema {
 
 /** `data` of getWxMiniOpenId. */
 export class WxMiniOpenIdDataSchema {
-  @ApiProperty({ enum: [0, 1], description: '0: success; 1: WeChat refused (msg says why) or no mini program is configured' })
+  @ApiProperty({
+    enum: [0, 1],
+    description: '0: success; 1: WeChat refused (msg says why) or no mini program is configured',
+  })
   code!: number;
 
-  @ApiPropertyOptional({ description: "The payer's openId in the merchant's mini program (code 0). session_key is never returned", example: 'oOPENID123' })
+  @ApiPropertyOptional({
+    description: "The payer's openId in the merchant's mini program (code 0). session_key is never returned",
+    example: 'oOPENID123',
+  })
   openId?: string;
 
   @ApiPropertyOptional({ description: 'Why WeChat refused (code 1), e.g. `… (WeChat errcode 40029)`' })
@@ -150,6 +171,9 @@ export class WxMiniOpenIdEnvelopeSchema extends EnvelopeSchema {
   @ApiProperty({ type: WxMiniOpenIdDataSchema, nullable: true })
   data!: WxMiniOpenIdDataSchema | null;
 
-  @ApiPropertyOptional({ description: "WeChat's errcode of a refusal (data.code 1), outside data and unsigned as for getWxAccessToken", example: 40029 })
+  @ApiPropertyOptional({
+    description: "WeChat's errcode of a refusal (data.code 1), outside data and unsigned as for getWxAccessToken",
+    example: 40029,
+  })
   wxErrcode?: number;
 }

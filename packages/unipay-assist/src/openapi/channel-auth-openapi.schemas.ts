@@ -8,17 +8,22 @@ import { EnvelopeSchema } from './assist-openapi.schemas';
  * are listed here as optional for that reason.
  */
 
-const SIGN_NOTE = "Signature (2.0.x dialects: in data, over every other field of data; DaxPay 3.0: on the envelope, over code, msg, data, resTime, traceId)";
+const SIGN_NOTE =
+  'Signature (2.0.x dialects: in data, over every other field of data; DaxPay 3.0: on the envelope, over code, msg, data, resTime, traceId)';
 
 /** `data` of generateAuthUrl (AuthUrlResult). */
 export class AuthUrlDataSchema {
   @ApiPropertyOptional({ enum: [0], description: '0: success (2.0.x dialects)' })
   code?: number;
 
-  @ApiProperty({ description: "WeChat's authorize URL: the PC page draws it as a QR code, or a WeChat browser opens it" })
+  @ApiProperty({
+    description: "WeChat's authorize URL: the PC page draws it as a QR code, or a WeChat browser opens it",
+  })
   authUrl!: string;
 
-  @ApiProperty({ description: 'Unguessable, single-merchant handle the result is stored under for 5 minutes; read it with auth' })
+  @ApiProperty({
+    description: 'Unguessable, single-merchant handle the result is stored under for 5 minutes; read it with auth',
+  })
   queryCode!: string;
 
   @ApiPropertyOptional({ description: 'Server time (2.0.x dialects: in data)' })
@@ -30,23 +35,37 @@ export class AuthUrlDataSchema {
 
 /** `data` of auth (AuthResult). */
 export class AuthDataSchema {
-  @ApiPropertyOptional({ enum: [0, 1], description: '0: answered (see status); 1: WeChat refused the code (msg says why; 2.0.x dialects)' })
+  @ApiPropertyOptional({
+    enum: [0, 1],
+    description: '0: answered (see status); 1: WeChat refused the code (msg says why; 2.0.x dialects)',
+  })
   code?: number;
 
-  @ApiPropertyOptional({ enum: ['waiting', 'success', 'not_exist'], description: 'waiting: the payer has not authorised yet; success: openId set; not_exist: unknown or expired queryCode' })
+  @ApiPropertyOptional({
+    enum: ['waiting', 'success', 'not_exist'],
+    description:
+      'waiting: the payer has not authorised yet; success: openId set; not_exist: unknown or expired queryCode',
+  })
   status?: string;
 
-  @ApiPropertyOptional({ description: "The payer's openId for the merchant's WeChat app (status success), or Douyin's open_id (channel douyin)", example: 'oOPENID123' })
+  @ApiPropertyOptional({
+    description:
+      "The payer's openId for the merchant's WeChat app (status success), or Douyin's open_id (channel douyin)",
+    example: 'oOPENID123',
+  })
   openId?: string;
 
   @ApiPropertyOptional({ description: 'Alipay user_id (DaxPay 3.0 field; empty for WeChat)' })
   userId?: string;
 
-  @ApiPropertyOptional({ description: 'The web access token, where the dialect carries it. The refresh_token is never returned.' })
+  @ApiPropertyOptional({
+    description: 'The web access token, where the dialect carries it. The refresh_token is never returned.',
+  })
   accessToken?: string;
 
   @ApiPropertyOptional({
-    description: "The WeChat app the openId belongs to (the merchant's own, or the gateway's service-provider app: docs/channels.md), only for dialects that allow fields beyond DaxPay's",
+    description:
+      "The WeChat app the openId belongs to (the merchant's own, or the gateway's service-provider app: docs/channels.md), only for dialects that allow fields beyond DaxPay's",
     example: 'wx0demo0unipay0001',
   })
   wxAppId?: string;
@@ -54,13 +73,21 @@ export class AuthDataSchema {
   @ApiPropertyOptional({ description: "WeChat's unionid, only for dialects that allow fields beyond DaxPay's" })
   unionId?: string;
 
-  @ApiPropertyOptional({ description: 'A snapshot-page user (virtual openId, cannot pay), only when the merchant chose to receive it flagged and its dialect allows extra fields' })
+  @ApiPropertyOptional({
+    description:
+      'A snapshot-page user (virtual openId, cannot pay), only when the merchant chose to receive it flagged and its dialect allows extra fields',
+  })
   snapshotUser?: boolean;
 
-  @ApiPropertyOptional({ description: "The payer's WeChat nickname (sns/userinfo): merchants with wechatProfile, snsapi_userinfo flows, dialects that allow extra fields" })
+  @ApiPropertyOptional({
+    description:
+      "The payer's WeChat nickname (sns/userinfo): merchants with wechatProfile, snsapi_userinfo flows, dialects that allow extra fields",
+  })
   nickname?: string;
 
-  @ApiPropertyOptional({ description: "The payer's WeChat avatar URL (sns/userinfo), under the same conditions as nickname" })
+  @ApiPropertyOptional({
+    description: "The payer's WeChat avatar URL (sns/userinfo), under the same conditions as nickname",
+  })
   headImgUrl?: string;
 
   @ApiPropertyOptional({ description: 'Why WeChat refused (code 1)' })
@@ -75,7 +102,10 @@ export class AuthDataSchema {
 
 /** `data` of authAndSet: nothing beyond the outcome. */
 export class AuthAndSetDataSchema {
-  @ApiPropertyOptional({ enum: [0, 1], description: '0: the code was exchanged and the result stored under queryCode; 1: WeChat refused (msg says why)' })
+  @ApiPropertyOptional({
+    enum: [0, 1],
+    description: '0: the code was exchanged and the result stored under queryCode; 1: WeChat refused (msg says why)',
+  })
   code?: number;
 
   @ApiPropertyOptional({ description: 'Why WeChat refused (code 1)' })

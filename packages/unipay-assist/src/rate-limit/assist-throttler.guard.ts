@@ -1,6 +1,13 @@
 import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ThrottlerGenerateKeyFunction, ThrottlerGetTrackerFunction, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerOptions, ThrottlerStorage } from '@nestjs/throttler';
+import {
+  ThrottlerGenerateKeyFunction,
+  ThrottlerGetTrackerFunction,
+  ThrottlerGuard,
+  ThrottlerLimitDetail,
+  ThrottlerOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
 import { createHash } from 'node:crypto';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistErrorCode } from '@unipay-assist/wire';
@@ -42,7 +49,8 @@ abstract class AssistThrottlerGuard extends ThrottlerGuard {
   /** This guard's throttler and its limit, fixed at start (undefined: the scope's limit is off). */
   private own?: { throttler: ThrottlerOptions; limit: number; ttl: number; blockDuration: number };
   private readonly trackerFn: ThrottlerGetTrackerFunction = (req) => this.getTracker(req);
-  private readonly keyFn: ThrottlerGenerateKeyFunction = (context, tracker, name) => this.generateKey(context, tracker, name);
+  private readonly keyFn: ThrottlerGenerateKeyFunction = (context, tracker, name) =>
+    this.generateKey(context, tracker, name);
 
   override async onModuleInit(): Promise<void> {
     const limit = this.limits[this.scope];
@@ -72,7 +80,10 @@ abstract class AssistThrottlerGuard extends ThrottlerGuard {
     return createHash('sha256').update(`${name}\u0000${tracker}`).digest('base64url');
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const who = this.scope === 'ip' ? 'this client IP' : 'this merchant';
     throw new AssistException(
       AssistErrorCode.RATE_LIMITED,

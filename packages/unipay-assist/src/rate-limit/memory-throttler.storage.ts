@@ -45,7 +45,13 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     return this.windows.size;
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     const now = this.now();
     if (now >= this.nextSweep) this.sweep(now);
     const id = `${throttlerName}:${key}`;
@@ -55,7 +61,12 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
       this.windows.set(id, w);
     }
     if (w.blockEnd > now) {
-      return { totalHits: limit + 1, timeToExpire: seconds(Math.max(w.windowEnd - now, 0)), isBlocked: true, timeToBlockExpire: seconds(w.blockEnd - now) };
+      return {
+        totalHits: limit + 1,
+        timeToExpire: seconds(Math.max(w.windowEnd - now, 0)),
+        isBlocked: true,
+        timeToBlockExpire: seconds(w.blockEnd - now),
+      };
     }
     if (w.windowEnd <= now) {
       w.hits = 0;

@@ -49,7 +49,8 @@ export function rateLimitsFromEnv(env: Readonly<Record<string, string | undefine
     const l = limit === undefined ? DEFAULT_RATE_LIMITS[scope].limit : Number(limit);
     const w = windowMs === undefined ? DEFAULT_RATE_LIMITS[scope].windowMs : Number(windowMs);
     if (!Number.isSafeInteger(l) || l < 0) throw new Error(`${prefix} must be a non-negative integer, not ${limit}`);
-    if (!Number.isSafeInteger(w) || w < 0) throw new Error(`${prefix}_WINDOW_MS must be a non-negative integer, not ${windowMs}`);
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new Error(`${prefix}_WINDOW_MS must be a non-negative integer, not ${windowMs}`);
     return l === 0 || w === 0 ? false : { limit: l, windowMs: w };
   };
   const out: RateLimitOptions = {};

@@ -46,11 +46,19 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     private readonly onRedisError?: RedisErrorReporter,
   ) {}
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     // Both keys carry one hash tag (throttler + key): one slot, so the script never gets CROSSSLOT on a Cluster.
     const { hits: hitsKey, block: blockKey } = rateLimitKeys(this.keyPrefix, throttlerName, key);
-    const reply = await failClosed('rate-limit store', () =>
-      this.redis.eval(INCREMENT_SCRIPT, 2, hitsKey, blockKey, Math.max(1, ttl), limit, Math.max(1, blockDuration)),
+    const reply = await failClosed(
+      'rate-limit store',
+      () =>
+        this.redis.eval(INCREMENT_SCRIPT, 2, hitsKey, blockKey, Math.max(1, ttl), limit, Math.max(1, blockDuration)),
       () => this.onRedisError?.('increment'),
     );
     const [hits, left, blocked, blockLeft] = (reply as number[]).map(Number);

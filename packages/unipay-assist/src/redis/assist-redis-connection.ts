@@ -14,7 +14,13 @@ export function isRedisClientInstance(value: unknown): value is Redis | Cluster 
   if (value instanceof Redis || value instanceof Cluster) return true;
   // A second copy of ioredis in the host's node_modules fails instanceof: recognise it by shape.
   const v = value as { status?: unknown; options?: unknown; kind?: unknown; sendCommand?: unknown } | null;
-  return !!v && typeof v === 'object' && v.kind === undefined && typeof v.status === 'string' && typeof v.options === 'object';
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    v.kind === undefined &&
+    typeof v.status === 'string' &&
+    typeof v.options === 'object'
+  );
 }
 
 /**
@@ -28,7 +34,8 @@ export function openAssistRedis(options: { redis?: AssistRedisOption; redisUrl?:
   if (redis !== undefined && redis !== null && redisUrl !== undefined && redisUrl !== null) {
     throw new AssistConfigError('redis', 'and redisUrl are both set: give one');
   }
-  if (redisUrl !== undefined && typeof redisUrl !== 'string') throw new AssistConfigError('redisUrl', 'must be a string');
+  if (redisUrl !== undefined && typeof redisUrl !== 'string')
+    throw new AssistConfigError('redisUrl', 'must be a string');
   let config: RedisConnectionConfig;
   let path: string;
   if (redis !== undefined && redis !== null) {

@@ -36,7 +36,9 @@ export class AssistRedisLifecycle implements OnModuleInit, OnApplicationShutdown
       // A Cluster reports a lost node as 'node error' (and 'error' only when
       // it gives up on the whole cluster): without a listener the loss of
       // one master goes unlogged while its slots fail closed.
-      (redis as Cluster).on('node error', (err: Error & { code?: string }) => this.markDown(`node: ${err.code ?? err.name}`));
+      (redis as Cluster).on('node error', (err: Error & { code?: string }) =>
+        this.markDown(`node: ${err.code ?? err.name}`),
+      );
     }
     redis.on('close', () => this.markDown('connection closed'));
     redis.on('ready', () => this.markUp());

@@ -19,6 +19,9 @@ export async function failClosed<T>(store: string, op: () => Promise<T>, onError
     } catch {
       /* ignored */
     }
-    throw new AssistException(AssistErrorCode.STORE_UNAVAILABLE, `${store} (Redis) unavailable: request refused, retry shortly`);
+    throw new AssistException(
+      AssistErrorCode.STORE_UNAVAILABLE,
+      `${store} (Redis) unavailable: request refused, retry shortly`,
+    );
   }
 }

@@ -139,7 +139,10 @@ export function parseRedisUrl(url: string, setting: string): ParsedRedisUrl {
   if (host === '') throw new RedisConfigError(setting, 'has no host');
   checkHost(host, setting);
   if (parsed.search !== '') {
-    throw new RedisConfigError(setting, 'query parameters are not supported (use the dedicated settings; the database goes in the path: /2)');
+    throw new RedisConfigError(
+      setting,
+      'query parameters are not supported (use the dedicated settings; the database goes in the path: /2)',
+    );
   }
   if (parsed.hash !== '') throw new RedisConfigError(setting, 'must not have a #fragment');
   let db = 0;
@@ -195,7 +198,10 @@ export function validateRedisConnectionConfig(config: RedisConnectionConfig, pat
     }
     default: {
       const kind: unknown = (config as { kind?: unknown }).kind;
-      throw new RedisConfigError(`${path}.kind`, `must be single, cluster, sentinel or client (got ${JSON.stringify(kind)})`);
+      throw new RedisConfigError(
+        `${path}.kind`,
+        `must be single, cluster, sentinel or client (got ${JSON.stringify(kind)})`,
+      );
     }
   }
 }
@@ -205,7 +211,8 @@ export function validateRedisConnectionConfig(config: RedisConnectionConfig, pat
  * endpoints, never a password or a url.
  */
 export function describeRedisConnection(config: RedisConnectionConfig): string {
-  const list = (nodes: RedisNodeAddress[]) => nodes.map((n) => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)).join(',');
+  const list = (nodes: RedisNodeAddress[]) =>
+    nodes.map((n) => (n.host.includes(':') ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)).join(',');
   switch (config.kind) {
     case 'single': {
       const url = parseRedisUrl(config.url, 'url');

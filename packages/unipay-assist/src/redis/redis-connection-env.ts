@@ -36,8 +36,19 @@ export type RedisEnv = Readonly<Partial<Record<string, string | undefined>>>;
 export type ReadTlsFile = (path: string) => Buffer;
 
 const TOPOLOGY_SETTINGS = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const;
-const SENTINEL_ONLY = ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_USERNAME', 'REDIS_SENTINEL_PASSWORD', 'REDIS_SENTINEL_TLS'] as const;
-const TLS_DETAIL = ['REDIS_TLS_CA_FILE', 'REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_FILE', 'REDIS_TLS_REJECT_UNAUTHORIZED', 'REDIS_TLS_SERVERNAME'] as const;
+const SENTINEL_ONLY = [
+  'REDIS_SENTINEL_NAME',
+  'REDIS_SENTINEL_USERNAME',
+  'REDIS_SENTINEL_PASSWORD',
+  'REDIS_SENTINEL_TLS',
+] as const;
+const TLS_DETAIL = [
+  'REDIS_TLS_CA_FILE',
+  'REDIS_TLS_CERT_FILE',
+  'REDIS_TLS_KEY_FILE',
+  'REDIS_TLS_REJECT_UNAUTHORIZED',
+  'REDIS_TLS_SERVERNAME',
+] as const;
 
 /**
  * Reads the module's Redis deployment from the environment:
@@ -57,7 +68,10 @@ const TLS_DETAIL = ['REDIS_TLS_CA_FILE', 'REDIS_TLS_CERT_FILE', 'REDIS_TLS_KEY_F
  * without TLS, … Messages never quote a url, a password or a list entry
  * (someone may have pasted a url with a password into it).
  */
-export function redisConnectionFromEnv(env: RedisEnv, readFile: ReadTlsFile = readFileSync): RedisConnectionConfig | null {
+export function redisConnectionFromEnv(
+  env: RedisEnv,
+  readFile: ReadTlsFile = readFileSync,
+): RedisConnectionConfig | null {
   const get = (name: RedisEnvSetting): string | undefined => {
     const v = env[name];
     if (v === undefined || v.trim() === '') return undefined;
@@ -67,12 +81,19 @@ export function redisConnectionFromEnv(env: RedisEnv, readFile: ReadTlsFile = re
 
   const topologies = TOPOLOGY_SETTINGS.filter((n) => get(n) !== undefined);
   if (topologies.length > 1) {
-    throw new RedisConfigError(topologies.join(' + '), 'set only one of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS');
+    throw new RedisConfigError(
+      topologies.join(' + '),
+      'set only one of REDIS_URL, REDIS_CLUSTER_NODES, REDIS_SENTINELS',
+    );
   }
   const topology = topologies[0];
   if (topology === undefined) {
     const stray = REDIS_ENV_SETTINGS.find((n) => get(n) !== undefined);
-    if (stray) throw new RedisConfigError(stray, 'is set but no Redis is: set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS');
+    if (stray)
+      throw new RedisConfigError(
+        stray,
+        'is set but no Redis is: set REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS',
+      );
     return null;
   }
 
@@ -90,7 +111,10 @@ export function redisConnectionFromEnv(env: RedisEnv, readFile: ReadTlsFile = re
     const url = get('REDIS_URL') as string;
     const parsed = parseRedisUrl(url, 'REDIS_URL');
     if (tlsFlag !== undefined && tlsFlag !== parsed.tls) {
-      throw new RedisConfigError('REDIS_TLS', `contradicts the REDIS_URL scheme: use ${tlsFlag ? 'rediss://' : 'redis://'} for a single node`);
+      throw new RedisConfigError(
+        'REDIS_TLS',
+        `contradicts the REDIS_URL scheme: use ${tlsFlag ? 'rediss://' : 'redis://'} for a single node`,
+      );
     }
     if (password !== undefined && parsed.password !== undefined) {
       throw new RedisConfigError('REDIS_PASSWORD', 'REDIS_URL already holds a password: give it in one place only');
@@ -108,7 +132,10 @@ export function redisConnectionFromEnv(env: RedisEnv, readFile: ReadTlsFile = re
     const sentinels = parseNodeList(get('REDIS_SENTINELS') as string, 'REDIS_SENTINELS');
     const name = get('REDIS_SENTINEL_NAME');
     if (name === undefined) {
-      throw new RedisConfigError('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS (the master group name the Sentinels monitor)');
+      throw new RedisConfigError(
+        'REDIS_SENTINEL_NAME',
+        'is required with REDIS_SENTINELS (the master group name the Sentinels monitor)',
+      );
     }
     const sentinelTlsFlag = readBoolean(get('REDIS_SENTINEL_TLS'), 'REDIS_SENTINEL_TLS');
     if (!tlsFlag && !sentinelTlsFlag) refuseTlsDetail(get, 'neither REDIS_TLS nor REDIS_SENTINEL_TLS is true');
@@ -178,7 +205,10 @@ function readTls(get: (n: RedisEnvSetting) => string | undefined, readFile: Read
   const cert = file('REDIS_TLS_CERT_FILE');
   const key = file('REDIS_TLS_KEY_FILE');
   if ((cert === undefined) !== (key === undefined)) {
-    throw new RedisConfigError(cert === undefined ? 'REDIS_TLS_CERT_FILE' : 'REDIS_TLS_KEY_FILE', 'a client certificate needs both REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE');
+    throw new RedisConfigError(
+      cert === undefined ? 'REDIS_TLS_CERT_FILE' : 'REDIS_TLS_KEY_FILE',
+      'a client certificate needs both REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE',
+    );
   }
   const tls: RedisTlsConfig = {};
   const ca = file('REDIS_TLS_CA_FILE');

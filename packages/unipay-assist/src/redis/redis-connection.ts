@@ -76,7 +76,10 @@ export interface RedisConnection {
  * (and 'node error' for a Cluster) before the event loop turns, or ioredis
  * prints every failed reconnect.
  */
-export function createRedisClient(config: RedisConnectionConfig, tuning: Partial<RedisClientTuning> = {}): RedisConnection {
+export function createRedisClient(
+  config: RedisConnectionConfig,
+  tuning: Partial<RedisClientTuning> = {},
+): RedisConnection {
   validateRedisConnectionConfig(config);
   const t: RedisClientTuning = { ...FAIL_CLOSED_TUNING, ...tuning };
   const description = describeRedisConnection(config);
@@ -153,7 +156,9 @@ export function createRedisClient(config: RedisConnectionConfig, tuning: Partial
         },
         // With TLS the certificate names the host, so keep names as given
         // instead of letting the client swap them for resolved IPs.
-        ...(config.tls ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) } : {}),
+        ...(config.tls
+          ? { dnsLookup: (address: string, callback: (err: null, address: string) => void) => callback(null, address) }
+          : {}),
       };
       const client = new Cluster(
         config.nodes.map(({ host, port }) => ({ host, port })),
@@ -191,7 +196,9 @@ export function failClosedConcerns(client: Redis | Cluster): string[] {
     ? (client as Cluster).options.redisOptions?.maxRetriesPerRequest
     : (client as Redis).options.maxRetriesPerRequest;
   if (retries === null || retries === undefined || retries > 3) {
-    concerns.push(`maxRetriesPerRequest is ${retries === null ? 'unlimited' : String(retries ?? 'the ioredis default (20)')}: one request may wait through many reconnects`);
+    concerns.push(
+      `maxRetriesPerRequest is ${retries === null ? 'unlimited' : String(retries ?? 'the ioredis default (20)')}: one request may wait through many reconnects`,
+    );
   }
   if (client.isCluster && (client as Cluster).options.scaleReads !== 'master') {
     concerns.push('scaleReads is not "master": a read may miss a claim just written to the master');

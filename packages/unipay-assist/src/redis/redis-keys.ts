@@ -74,7 +74,11 @@ export function exchangeKeys(prefix: string, exchangeKey: string): { claim: stri
 }
 
 /** The one key of a channel-auth flow (single-key get / set / scripts). */
-export function channelAuthKey(prefix: string, flowKey: string, kind: 'channel-auth' | 'wechat-component' = 'channel-auth'): string {
+export function channelAuthKey(
+  prefix: string,
+  flowKey: string,
+  kind: 'channel-auth' | 'wechat-component' = 'channel-auth',
+): string {
   return redisKey(prefix, kind, flowKey);
 }
 

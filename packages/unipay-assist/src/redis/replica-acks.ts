@@ -24,7 +24,10 @@ export const DEFAULT_REPLICA_ACKS: Required<RedisReplicaAcks> = { replicas: 0, t
 
 /** A store's policy: what it was given, the defaults for the rest. */
 export function replicaAcksOrDefault(acks: RedisReplicaAcks | undefined): Required<RedisReplicaAcks> {
-  return { replicas: acks?.replicas ?? DEFAULT_REPLICA_ACKS.replicas, timeoutMs: acks?.timeoutMs ?? DEFAULT_REPLICA_ACKS.timeoutMs };
+  return {
+    replicas: acks?.replicas ?? DEFAULT_REPLICA_ACKS.replicas,
+    timeoutMs: acks?.timeoutMs ?? DEFAULT_REPLICA_ACKS.timeoutMs,
+  };
 }
 
 /**

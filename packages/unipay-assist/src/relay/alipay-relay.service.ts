@@ -15,7 +15,11 @@ import { StaticMerchantProvider } from '../merchants/static-merchant.provider';
 import { checkRedirectUrl } from '../merchants/redirect-hosts';
 import { AlipayScope, buildAlipayAuthorizeUrl } from '../alipay/alipay-authorize-url';
 import { ALIPAY_EXCHANGE_CODEC } from '../alipay/alipay-exchange-codec';
-import { AlipayExchangeResult, AlipayTransportFailureKind, isAlipayTransportFailure } from '../alipay/alipay-exchange-result';
+import {
+  AlipayExchangeResult,
+  AlipayTransportFailureKind,
+  isAlipayTransportFailure,
+} from '../alipay/alipay-exchange-result';
 import { AlipayOAuthClient } from '../alipay/alipay-oauth.client';
 import { loadAlipaySdk } from '../alipay/alipay-sdk.loader';
 import { InjectAlipayOptions, ResolvedAlipayOptions } from '../alipay/alipay.options';
@@ -33,12 +37,12 @@ export type AlipayIdentity =
 
 /** Alipay's transport failures as the relay's envelope codes, the same numbers as WeChat's (the message names Alipay). */
 const TRANSPORT_CODES: Readonly<Record<AlipayTransportFailureKind, AssistErrorCodeValue>> = {
-  unreachable: AssistErrorCode.WECHAT_UNREACHABLE,
-  timeout: AssistErrorCode.WECHAT_TIMEOUT,
-  'http-error': AssistErrorCode.WECHAT_HTTP_ERROR,
-  'bad-response': AssistErrorCode.WECHAT_BAD_RESPONSE,
+  unreachable: AssistErrorCode.UPSTREAM_UNREACHABLE,
+  timeout: AssistErrorCode.UPSTREAM_TIMEOUT,
+  'http-error': AssistErrorCode.UPSTREAM_HTTP_ERROR,
+  'bad-response': AssistErrorCode.UPSTREAM_BAD_RESPONSE,
   // An answer whose sign does not verify is not Alipay's answer as far as the relay can tell.
-  'bad-signature': AssistErrorCode.WECHAT_BAD_RESPONSE,
+  'bad-signature': AssistErrorCode.UPSTREAM_BAD_RESPONSE,
 };
 
 export const NO_ALIPAY_APP = 'the merchant has no Alipay app configured (merchant alipay)';
@@ -72,7 +76,12 @@ export class AlipayRelayService implements OnModuleInit {
 
   /** The authorize page URL. The caller checks the redirect host. */
   authorizeUrl(app: AlipayApp, redirectUri: string, scope?: AlipayScope, state?: string): string {
-    return buildAlipayAuthorizeUrl(this.options.openAuthBase, { appId: app.appId, redirectUri, scope: scope ?? app.scope, state });
+    return buildAlipayAuthorizeUrl(this.options.openAuthBase, {
+      appId: app.appId,
+      redirectUri,
+      scope: scope ?? app.scope,
+      state,
+    });
   }
 
   /**
@@ -99,14 +108,23 @@ export class AlipayRelayService implements OnModuleInit {
     const { result, source, codeDigest } = await this.exchanges.exchange(upstream, authCode, traceId);
     if (source !== 'wechat') this.metrics.exchangeReused(source);
     if (result.ok) {
-      return { ok: true, source, codeDigest, ...(result.userId !== undefined && { userId: result.userId }), ...(result.openId !== undefined && { openId: result.openId }) };
+      return {
+        ok: true,
+        source,
+        codeDigest,
+        ...(result.userId !== undefined && { userId: result.userId }),
+        ...(result.openId !== undefined && { openId: result.openId }),
+      };
     }
     // Transport failures were thrown in `call`: what is left is a refusal.
     const refusal = result as Extract<AlipayExchangeResult, { subCode: string }>;
     return { ok: false, code: refusal.code, subCode: refusal.subCode, reason: refusal.reason, codeDigest };
   }
 
-  getAlipayAuthUrl(ctx: AssistRequestContext, dto: { url: string; state?: string; scope?: AlipayScope }): AlipayAuthUrlData {
+  getAlipayAuthUrl(
+    ctx: AssistRequestContext,
+    dto: { url: string; state?: string; scope?: AlipayScope },
+  ): AlipayAuthUrlData {
     const merchant = trustedMerchant(ctx);
     if (!merchant.alipay) return { code: 1, msg: NO_ALIPAY_APP };
     // Not an open redirector: only the merchant's own hosts (29062).
@@ -118,9 +136,18 @@ export class AlipayRelayService implements OnModuleInit {
   async getAlipayUserId(ctx: AssistRequestContext, authCode: string): Promise<AlipayUserIdData> {
     const merchant = trustedMerchant(ctx);
     if (!merchant.alipay) return { code: 1, msg: NO_ALIPAY_APP };
-    const identity = await this.exchangeAuthCode(merchant.alipay, authCode, ctx.traceId, exchangeScope(merchant, 'direct'));
+    const identity = await this.exchangeAuthCode(
+      merchant.alipay,
+      authCode,
+      ctx.traceId,
+      exchangeScope(merchant, 'direct'),
+    );
     if (!identity.ok) {
-      this.logger.warn(ctx.traceId, 'alipay.refused', { mchNo: merchant.mchNo, subCode: identity.subCode, code: identity.codeDigest });
+      this.logger.warn(ctx.traceId, 'alipay.refused', {
+        mchNo: merchant.mchNo,
+        subCode: identity.subCode,
+        code: identity.codeDigest,
+      });
       return { code: 1, msg: identity.reason };
     }
     ctx.answered = {
@@ -132,7 +159,11 @@ export class AlipayRelayService implements OnModuleInit {
         source: identity.source,
       },
     };
-    return { code: 0, ...(identity.userId !== undefined && { userId: identity.userId }), ...(identity.openId !== undefined && { openId: identity.openId }) };
+    return {
+      code: 0,
+      ...(identity.userId !== undefined && { userId: identity.userId }),
+      ...(identity.openId !== undefined && { openId: identity.openId }),
+    };
   }
 
   private async clientFor(app: AlipayApp): Promise<AlipayOAuthClient> {

@@ -290,7 +290,8 @@ export class ChannelAuthService {
     const tag = channel === 'wechat_pay' ? {} : { channel };
     // WeChat's explicit refusal is `authdeny`; Alipay has none, a payer who refuses comes back with state and no auth_code.
     // Douyin's silent authorization has no consent to decline: no code means Douyin could not authorize.
-    const declined = channel !== 'douyin' && (rawCode === undefined || (channel === 'wechat_pay' && rawCode === 'authdeny'));
+    const declined =
+      channel !== 'douyin' && (rawCode === undefined || (channel === 'wechat_pay' && rawCode === 'authdeny'));
     const code = rawCode ?? '';
     if (!declined && code !== '' && !isOAuthCodeShape(code)) return page(PAGES.noCode(label));
     const found = await this.flowOfState(state);
@@ -403,7 +404,6 @@ export class ChannelAuthService {
     }
     if (!auto && picked === 'wechat_pay' && !isWechatBrowser(userAgent)) return page(PAGES.openInWechat(selfUrl));
     // Douyin's silent_auth only works inside the Douyin app; elsewhere Douyin's own page says so.
-
 
     // The browser's binding: the one it already holds (several flows may share it), or a new one.
     const held = readBindingCookie(cookieHeader);
@@ -608,7 +608,10 @@ export class ChannelAuthService {
     const path = present(authPath);
     if (path === undefined) return { mode: 'qr', redirectUri: this.requireCallback(channel) };
     if (channel === 'douyin') {
-      throw AssistException.invalidField('authPath', "is not available for channel douyin: Douyin's redirect_uri must be the registered one, without a query (omit authPath: the gateway's callback)");
+      throw AssistException.invalidField(
+        'authPath',
+        "is not available for channel douyin: Douyin's redirect_uri must be the registered one, without a query (omit authPath: the gateway's callback)",
+      );
     }
     let target: URL;
     if (path.startsWith('/') && !path.startsWith('//')) {
@@ -629,7 +632,12 @@ export class ChannelAuthService {
 
   /** The channel a request names, for this merchant (ali_pay only with an Alipay app and the Alipay relay; 29401 otherwise). */
   private channelOf(merchant: Merchant, channel: string, authType: string | undefined): AuthChannel {
-    return authChannelOf(channel, authType, merchant.alipay !== undefined && this.alipay !== undefined, merchant.douyin !== undefined && this.douyin !== undefined);
+    return authChannelOf(
+      channel,
+      authType,
+      merchant.alipay !== undefined && this.alipay !== undefined,
+      merchant.douyin !== undefined && this.douyin !== undefined,
+    );
   }
 
   private authorizeUrl(merchant: Merchant, channel: AuthChannel, redirectUri: string, state: string): string {
@@ -641,7 +649,12 @@ export class ChannelAuthService {
   }
 
   private requireCallback(channel: AuthChannel = 'wechat_pay'): string {
-    const url = channel === 'ali_pay' ? this.publicRouteUrl(ALIPAY_CALLBACK_PATH) : channel === 'douyin' ? this.publicRouteUrl(DOUYIN_CALLBACK_PATH) : this.callbackUrl();
+    const url =
+      channel === 'ali_pay'
+        ? this.publicRouteUrl(ALIPAY_CALLBACK_PATH)
+        : channel === 'douyin'
+          ? this.publicRouteUrl(DOUYIN_CALLBACK_PATH)
+          : this.callbackUrl();
     if (!url) throw hostedOff('the gateway-hosted callback');
     return url;
   }
@@ -902,7 +915,12 @@ export class ChannelAuthService {
    * Douyin's own breaker and metrics channel; a refusal is `ok: false` with
    * Douyin's description and error_code.
    */
-  private async exchangeDouyin(merchant: Merchant, code: string, ctx: AssistRequestContext, scope: string): Promise<ExchangeOutcome> {
+  private async exchangeDouyin(
+    merchant: Merchant,
+    code: string,
+    ctx: AssistRequestContext,
+    scope: string,
+  ): Promise<ExchangeOutcome> {
     const app = merchant.douyin;
     const douyin = this.douyin;
     if (!app || !douyin) return { ok: false, msg: 'the merchant has no Douyin app configured (merchant douyin)' };

@@ -1,6 +1,11 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable } from '@nestjs/common';
-import { CacheableExchange, CodeExchangeService, ExchangeCodec, ExchangeSource } from '../exchange/code-exchange.service';
+import {
+  CacheableExchange,
+  CodeExchangeService,
+  ExchangeCodec,
+  ExchangeSource,
+} from '../exchange/code-exchange.service';
 import { exchangeScope } from '../exchange/exchange-key';
 import { AssistException } from '../kernel/assist.exception';
 import { AssistLogger } from '../kernel/assist.logger';
@@ -27,10 +32,10 @@ export type MiniProgramIdentity =
   | { ok: false; errcode: number; reason: string; codeDigest: string };
 
 const TRANSPORT_CODES: Readonly<Record<WechatTransportFailureKind, AssistErrorCodeValue>> = {
-  unreachable: AssistErrorCode.WECHAT_UNREACHABLE,
-  timeout: AssistErrorCode.WECHAT_TIMEOUT,
-  'http-error': AssistErrorCode.WECHAT_HTTP_ERROR,
-  'bad-response': AssistErrorCode.WECHAT_BAD_RESPONSE,
+  unreachable: AssistErrorCode.UPSTREAM_UNREACHABLE,
+  timeout: AssistErrorCode.UPSTREAM_TIMEOUT,
+  'http-error': AssistErrorCode.UPSTREAM_HTTP_ERROR,
+  'bad-response': AssistErrorCode.UPSTREAM_BAD_RESPONSE,
 };
 
 /** How long a cached openId is reused: jscode2session gives no lifetime, so a wx.login code's own 5 minutes. */
@@ -41,7 +46,8 @@ const SESSION_TTL_SECONDS = 300;
  * parseJscode2sessionBody), there is no access token, and unionId is not answered.
  */
 const MINI_PROGRAM_CODEC: ExchangeCodec<MiniProgramSessionResult> = {
-  toCached: (r) => (r.ok ? { ok: true, token: { openId: r.openId, accessToken: '', expiresIn: SESSION_TTL_SECONDS } } : undefined),
+  toCached: (r) =>
+    r.ok ? { ok: true, token: { openId: r.openId, accessToken: '', expiresIn: SESSION_TTL_SECONDS } } : undefined,
   fromCached: (c: CacheableExchange) => ({ ok: true, openId: c.token.openId }),
 };
 
@@ -64,12 +70,21 @@ export class MiniProgramRelayService {
     private readonly logger: AssistLogger,
     @Inject(AssistMetrics) private readonly metrics: AssistMetrics,
   ) {
-    this.client = new WechatMiniProgramClient({ apiBase: wechat.apiBase, timeoutMs: wechat.timeoutMs, http: http.axiosRef });
+    this.client = new WechatMiniProgramClient({
+      apiBase: wechat.apiBase,
+      timeoutMs: wechat.timeoutMs,
+      http: http.axiosRef,
+    });
   }
 
   /** One wx.login code to the openId, idempotently. Throws AssistException (293xx) when WeChat gave no usable answer. */
   /** `scope`: who may read the answer (exchangeScope). */
-  async exchangeLoginCode(app: MiniProgramApp, code: string, traceId: string, scope: string): Promise<MiniProgramIdentity> {
+  async exchangeLoginCode(
+    app: MiniProgramApp,
+    code: string,
+    traceId: string,
+    scope: string,
+  ): Promise<MiniProgramIdentity> {
     const upstream = {
       scope,
       // Prefixed: a mini program's codes never share cache keys with an official account's.
@@ -93,12 +108,24 @@ export class MiniProgramRelayService {
   async getWxMiniOpenId(ctx: AssistRequestContext, code: string): Promise<MiniOpenIdData> {
     const merchant = trustedMerchant(ctx);
     if (!merchant.miniProgram) return { code: 1, msg: NO_MINI_PROGRAM };
-    const identity = await this.exchangeLoginCode(merchant.miniProgram, code, ctx.traceId, exchangeScope(merchant, 'direct'));
+    const identity = await this.exchangeLoginCode(
+      merchant.miniProgram,
+      code,
+      ctx.traceId,
+      exchangeScope(merchant, 'direct'),
+    );
     if (!identity.ok) {
-      this.logger.warn(ctx.traceId, 'wechat.mini.refused', { mchNo: merchant.mchNo, errcode: identity.errcode, code: identity.codeDigest });
+      this.logger.warn(ctx.traceId, 'wechat.mini.refused', {
+        mchNo: merchant.mchNo,
+        errcode: identity.errcode,
+        code: identity.codeDigest,
+      });
       return { code: 1, msg: identity.reason, wxErrcode: identity.errcode };
     }
-    ctx.answered = { event: 'wechat.mini.exchanged', fields: { code: identity.codeDigest, openId: mask(identity.openId), source: identity.source } };
+    ctx.answered = {
+      event: 'wechat.mini.exchanged',
+      fields: { code: identity.codeDigest, openId: mask(identity.openId), source: identity.source },
+    };
     return { code: 0, openId: identity.openId };
   }
 }

@@ -76,7 +76,11 @@ export class WechatAppsService {
     return { app, base: this.wechat.apiBase, call: () => this.wechat.exchangeCode(app, code) };
   }
 
-  private componentUpstream(appId: string, code: string, traceId: string): Omit<UpstreamExchange<WechatExchangeResult>, 'scope'> {
+  private componentUpstream(
+    appId: string,
+    code: string,
+    traceId: string,
+  ): Omit<UpstreamExchange<WechatExchangeResult>, 'scope'> {
     const component = this.tokens.config();
     return {
       // Results of the account's codes are sealed with the platform's secret: the relay holds no other for it.

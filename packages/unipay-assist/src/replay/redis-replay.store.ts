@@ -81,7 +81,11 @@ export class RedisReplayStore implements ReplayStore {
     const k = this.k(key);
     const held = await this.guarded('begin', async () => {
       if (this.acks.replicas === 0) return this.redis.eval(BEGIN_SCRIPT, 1, k, PENDING_PREFIX + owner, px(ttlMs));
-      const [reply, acked] = await withReplicaWait(this.redis, (p) => p.eval(BEGIN_SCRIPT, 1, k, PENDING_PREFIX + owner, px(ttlMs)), this.acks);
+      const [reply, acked] = await withReplicaWait(
+        this.redis,
+        (p) => p.eval(BEGIN_SCRIPT, 1, k, PENDING_PREFIX + owner, px(ttlMs)),
+        this.acks,
+      );
       if (reply === 1 && acked < this.acks.replicas) {
         await this.giveBack(k, () => this.redis.eval(RELEASE_SCRIPT, 1, k, PENDING_PREFIX + owner));
       }

@@ -42,7 +42,8 @@ export interface ReplayTicket {
 /** Where a replayed answer came from: the store (this or another instance, finished earlier) or an identical request in flight here. */
 export type ReplaySource = 'stored' | 'joined';
 
-export type ReplayEntry = { kind: 'fresh'; ticket: ReplayTicket } | { kind: 'replayed'; answer: WireAnswer; source: ReplaySource };
+export type ReplayEntry =
+  { kind: 'fresh'; ticket: ReplayTicket } | { kind: 'replayed'; answer: WireAnswer; source: ReplaySource };
 
 type LocalOutcome = { kind: 'answer'; answer: WireAnswer } | { kind: 'released' } | { kind: 'failed'; error: unknown };
 
@@ -105,7 +106,10 @@ export class ReplayAnswers {
         const found = await this.claim(request);
         if (found.kind === 'fresh') {
           const { key, route, sealKey, traceId, windowEnds } = request;
-          return { kind: 'fresh', ticket: { key, route, owner: found.owner, sealKey, traceId, windowEnds, done: false, finish } };
+          return {
+            kind: 'fresh',
+            ticket: { key, route, owner: found.owner, sealKey, traceId, windowEnds, done: false, finish },
+          };
         }
         finish({ kind: 'answer', answer: found.answer });
         return this.replayed(found.answer, 'stored');
@@ -149,13 +153,19 @@ export class ReplayAnswers {
   }
 
   /** Claims the key, or finds the stored answer, waiting (bounded) while another instance runs the same request. */
-  private async claim(request: ReplayRequest): Promise<{ kind: 'fresh'; owner: string } | { kind: 'stored'; answer: WireAnswer }> {
+  private async claim(
+    request: ReplayRequest,
+  ): Promise<{ kind: 'fresh'; owner: string } | { kind: 'stored'; answer: WireAnswer }> {
     const owner = randomUUID();
     const deadline = Date.now() + this.waitMs;
     let pause = 20;
     let waited = false;
     for (;;) {
-      const seen = await this.store.begin(request.key, owner, Math.min(this.windowTtlMs(request.windowEnds), this.pendingTtlMs));
+      const seen = await this.store.begin(
+        request.key,
+        owner,
+        Math.min(this.windowTtlMs(request.windowEnds), this.pendingTtlMs),
+      );
       if (seen.state === 'claimed') return { kind: 'fresh', owner };
       if (seen.state === 'answered') {
         const answer = openReplayAnswer(seen.answer, request.sealKey, answerAad(request.key, request.route));
@@ -209,11 +219,17 @@ function answerAad(key: string, route: string): string {
 }
 
 function otherRoute(): AssistException {
-  return new AssistException(AssistErrorCode.REPLAYED, 'replayed request: this signed request is being answered on another route');
+  return new AssistException(
+    AssistErrorCode.REPLAYED,
+    'replayed request: this signed request is being answered on another route',
+  );
 }
 
 function inProgress(): AssistException {
-  return new AssistException(AssistErrorCode.REPLAY_IN_PROGRESS, 'the same signed request is still being answered; retry shortly');
+  return new AssistException(
+    AssistErrorCode.REPLAY_IN_PROGRESS,
+    'the same signed request is still being answered; retry shortly',
+  );
 }
 
 declare module '../kernel/request-context.js' {

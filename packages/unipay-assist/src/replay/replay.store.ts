@@ -34,5 +34,7 @@ export const ANSWER_PREFIX = 'a:';
 
 /** A held key's stored value as a sighting (strict mode's `1` reads as pending: seen, with no answer to give). */
 export function sightingOf(value: string): ReplaySighting {
-  return value.startsWith(ANSWER_PREFIX) ? { state: 'answered', answer: value.slice(ANSWER_PREFIX.length) } : { state: 'pending' };
+  return value.startsWith(ANSWER_PREFIX)
+    ? { state: 'answered', answer: value.slice(ANSWER_PREFIX.length) }
+    : { state: 'pending' };
 }

@@ -10,6 +10,4 @@ export interface WechatToken {
   snapshotUser?: boolean;
 }
 
-export type WechatExchangeResult =
-  | { ok: true; token: WechatToken }
-  | { ok: false; errcode: number; reason: string };
+export type WechatExchangeResult = { ok: true; token: WechatToken } | { ok: false; errcode: number; reason: string };

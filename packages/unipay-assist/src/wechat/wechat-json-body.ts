@@ -19,16 +19,22 @@ export function readWechatJson(text: string, what = ''): { body: Record<string, 
   try {
     body = JSON.parse(text);
   } catch {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, `WeChat answered a ${what}body that is not JSON`);
+    throw new AssistException(AssistErrorCode.UPSTREAM_BAD_RESPONSE, `WeChat answered a ${what}body that is not JSON`);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, `WeChat answered ${what}JSON that is not an object`);
+    throw new AssistException(
+      AssistErrorCode.UPSTREAM_BAD_RESPONSE,
+      `WeChat answered ${what}JSON that is not an object`,
+    );
   }
   const b = body as Record<string, unknown>;
   if (b.errcode !== undefined && b.errcode !== 0 && b.errcode !== '0') {
     const errcode = Number(b.errcode);
     if (!Number.isInteger(errcode)) {
-      throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered an errcode that is not a number');
+      throw new AssistException(
+        AssistErrorCode.UPSTREAM_BAD_RESPONSE,
+        'WeChat answered an errcode that is not a number',
+      );
     }
     return { ok: false, errcode, reason: describeWechatErrcode(errcode) };
   }

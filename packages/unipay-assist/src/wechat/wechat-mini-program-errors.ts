@@ -17,6 +17,7 @@ export const MINI_PROGRAM_ERRCODE_REASONS: Readonly<Record<number, string>> = {
 export const MINI_PROGRAM_CODE_ERRCODES: ReadonlySet<number> = new Set([40029, 40163, 41008]);
 
 export function describeMiniProgramErrcode(errcode: number): string {
-  const reason = MINI_PROGRAM_ERRCODE_REASONS[errcode] ?? WECHAT_ERRCODE_REASONS[errcode] ?? 'WeChat refused the request';
+  const reason =
+    MINI_PROGRAM_ERRCODE_REASONS[errcode] ?? WECHAT_ERRCODE_REASONS[errcode] ?? 'WeChat refused the request';
   return `${reason} (WeChat errcode ${errcode})`;
 }

@@ -27,6 +27,4 @@ export interface WechatTransportFailure {
  * design: see parseJscode2sessionBody.
  */
 export type MiniProgramSessionResult =
-  | { ok: true; openId: string; unionId?: string }
-  | WechatErrcodeFailure
-  | WechatTransportFailure;
+  { ok: true; openId: string; unionId?: string } | WechatErrcodeFailure | WechatTransportFailure;

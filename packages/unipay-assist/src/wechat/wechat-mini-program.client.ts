@@ -107,7 +107,11 @@ export function miniProgramTransportFailure(err: unknown): WechatTransportFailur
   ) {
     return badResponse('WeChat answered something that is not HTTP JSON');
   }
-  return { ok: false, kind: 'unreachable', reason: `WeChat is unreachable${typeof code === 'string' ? ` (${code})` : ''}` };
+  return {
+    ok: false,
+    kind: 'unreachable',
+    reason: `WeChat is unreachable${typeof code === 'string' ? ` (${code})` : ''}`,
+  };
 }
 
 function badResponse(reason: string): WechatTransportFailure {

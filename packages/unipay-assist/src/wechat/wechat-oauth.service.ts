@@ -35,7 +35,13 @@ export class WechatOAuthService {
     this.timeoutMs = options.timeoutMs;
   }
 
-  authorizeUrl(appId: string, redirectUri: string, scope?: WechatScope, state?: string, componentAppId?: string): string {
+  authorizeUrl(
+    appId: string,
+    redirectUri: string,
+    scope?: WechatScope,
+    state?: string,
+    componentAppId?: string,
+  ): string {
     return buildAuthorizeUrl(this.openBase, { appId, redirectUri, scope, state, componentAppId });
   }
 
@@ -45,7 +51,11 @@ export class WechatOAuthService {
    * component_access_token in place of the account's AppSecret. Same answer
    * as the web flow's.
    */
-  async exchangeCodeViaComponent(appId: string, code: string, component: { appId: string; accessToken: string }): Promise<WechatExchangeResult> {
+  async exchangeCodeViaComponent(
+    appId: string,
+    code: string,
+    component: { appId: string; accessToken: string },
+  ): Promise<WechatExchangeResult> {
     const url =
       `${this.apiBase}/sns/oauth2/component/access_token` +
       `?appid=${encodeURIComponent(appId)}` +
@@ -63,14 +73,25 @@ export class WechatOAuthService {
    * holds the secret, and neither it nor the token leaves this method but
    * in the result.
    */
-  async fetchComponentToken(component: { appId: string; appSecret: string; ticket: string }): Promise<ComponentTokenResult> {
-    const body = { component_appid: component.appId, component_appsecret: component.appSecret, component_verify_ticket: component.ticket };
+  async fetchComponentToken(component: {
+    appId: string;
+    appSecret: string;
+    ticket: string;
+  }): Promise<ComponentTokenResult> {
+    const body = {
+      component_appid: component.appId,
+      component_appsecret: component.appSecret,
+      component_verify_ticket: component.ticket,
+    };
     const read = readWechatJson(await this.send(`${this.apiBase}/cgi-bin/component/api_component_token`, body));
     if (!('body' in read)) return read;
     const token = read.body.component_access_token;
     const expiresIn = Number(read.body.expires_in);
     if (typeof token !== 'string' || token === '') {
-      throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered without component_access_token');
+      throw new AssistException(
+        AssistErrorCode.UPSTREAM_BAD_RESPONSE,
+        'WeChat answered without component_access_token',
+      );
     }
     return { ok: true, accessToken: token, expiresIn: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 7200 };
   }
@@ -126,14 +147,17 @@ export class WechatOAuthService {
       const res =
         json === undefined
           ? await this.http.axiosRef.get<string>(url, config)
-          : await this.http.axiosRef.post<string>(url, JSON.stringify(json), { ...config, headers: { 'Content-Type': 'application/json' } });
+          : await this.http.axiosRef.post<string>(url, JSON.stringify(json), {
+              ...config,
+              headers: { 'Content-Type': 'application/json' },
+            });
       status = res.status;
       text = typeof res.data === 'string' ? res.data : String(res.data ?? '');
     } catch (err) {
       throw upstreamError(err);
     }
     if (status >= 300) {
-      throw new AssistException(AssistErrorCode.WECHAT_HTTP_ERROR, `WeChat answered HTTP ${status}`);
+      throw new AssistException(AssistErrorCode.UPSTREAM_HTTP_ERROR, `WeChat answered HTTP ${status}`);
     }
     return text;
   }
@@ -145,7 +169,7 @@ export function parseExchangeBody(text: string): WechatExchangeResult {
   if (!('body' in read)) return read;
   const b = read.body;
   if (typeof b.openid !== 'string' || b.openid === '' || typeof b.access_token !== 'string' || b.access_token === '') {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered without openid or access_token');
+    throw new AssistException(AssistErrorCode.UPSTREAM_BAD_RESPONSE, 'WeChat answered without openid or access_token');
   }
   const expiresIn = Number(b.expires_in);
   return {
@@ -165,13 +189,16 @@ export function parseExchangeBody(text: string): WechatExchangeResult {
 export function upstreamError(err: unknown): AssistException {
   const code = (err as AxiosError)?.code ?? (err as NodeJS.ErrnoException)?.code;
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_CANCELED') {
-    return new AssistException(AssistErrorCode.WECHAT_TIMEOUT, 'WeChat did not answer in time');
+    return new AssistException(AssistErrorCode.UPSTREAM_TIMEOUT, 'WeChat did not answer in time');
   }
   if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED' || code === 'HPE_INVALID_CONSTANT') {
-    return new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered something that is not HTTP JSON');
+    return new AssistException(
+      AssistErrorCode.UPSTREAM_BAD_RESPONSE,
+      'WeChat answered something that is not HTTP JSON',
+    );
   }
   return new AssistException(
-    AssistErrorCode.WECHAT_UNREACHABLE,
+    AssistErrorCode.UPSTREAM_UNREACHABLE,
     `WeChat is unreachable${typeof code === 'string' ? ` (${code})` : ''}`,
   );
 }

@@ -13,7 +13,8 @@ export interface WechatUserInfo {
   headImgUrl: string;
 }
 
-export type WechatUserInfoResult = { ok: true; profile: WechatUserInfo } | { ok: false; errcode: number; reason: string };
+export type WechatUserInfoResult =
+  { ok: true; profile: WechatUserInfo } | { ok: false; errcode: number; reason: string };
 
 /** WeChat's userinfo body: JSON whatever its content type; errcode != 0 (48001: a base-scope token) is a refusal. */
 export function parseUserInfoBody(text: string, expectedOpenId: string): WechatUserInfoResult {
@@ -22,7 +23,7 @@ export function parseUserInfoBody(text: string, expectedOpenId: string): WechatU
   const b = read.body;
   // A profile of someone else would be a mix-up upstream: never hand it over as this payer's.
   if (b.openid !== expectedOpenId) {
-    throw new AssistException(AssistErrorCode.WECHAT_BAD_RESPONSE, 'WeChat answered userinfo for another openid');
+    throw new AssistException(AssistErrorCode.UPSTREAM_BAD_RESPONSE, 'WeChat answered userinfo for another openid');
   }
   return {
     ok: true,

@@ -12,11 +12,19 @@ function expectSigned(data: Record<string, unknown>): void {
 }
 
 describe.each(ADAPTERS)('Alipay relay over %s', (adapter) => {
-  const f = useChannelsGateway(adapter, { alipayIds: 'both', alipayTimeoutMs: 2000, exchange: { breakerThreshold: 1000 } });
+  const f = useChannelsGateway(adapter, {
+    alipayIds: 'both',
+    alipayTimeoutMs: 2000,
+    exchange: { breakerThreshold: 1000 },
+  });
   beforeEach(() => f.alipay.simulator.reset());
 
   it('getAlipayAuthUrl → authorize page → auth_code → getAlipayUserId, signed', async () => {
-    const auth = await post(f.gw.baseUrl, 'getAlipayAuthUrl', signedBody({ url: 'http://localhost:3000/pay?order=1', state: 'st-1' }));
+    const auth = await post(
+      f.gw.baseUrl,
+      'getAlipayAuthUrl',
+      signedBody({ url: 'http://localhost:3000/pay?order=1', state: 'st-1' }),
+    );
     expect(auth.json).toMatchObject({ code: 0, data: { code: 0 } });
     expect(auth.json.data.url).toBe(
       `${f.alipay.openAuthBase}/oauth2/publicAppAuthorize.htm?app_id=${DEMO_ALIPAY_APP_ID}&scope=auth_base` +
@@ -42,11 +50,19 @@ describe.each(ADAPTERS)('Alipay relay over %s', (adapter) => {
   });
 
   it('auth_user scope and a redirect host off the allow-list', async () => {
-    const auth = await post(f.gw.baseUrl, 'getAlipayAuthUrl', signedBody({ url: 'http://localhost:3000/pay', scope: 'auth_user' }));
+    const auth = await post(
+      f.gw.baseUrl,
+      'getAlipayAuthUrl',
+      signedBody({ url: 'http://localhost:3000/pay', scope: 'auth_user' }),
+    );
     expect(auth.json.data.url).toContain('&scope=auth_user&');
     const foreign = await post(f.gw.baseUrl, 'getAlipayAuthUrl', signedBody({ url: 'https://evil.example/x' }));
     expect(foreign.json).toMatchObject({ code: E.REDIRECT_NOT_ALLOWED, data: null });
-    const badState = await post(f.gw.baseUrl, 'getAlipayAuthUrl', signedBody({ url: 'http://localhost:3000/pay', state: 'has space' }));
+    const badState = await post(
+      f.gw.baseUrl,
+      'getAlipayAuthUrl',
+      signedBody({ url: 'http://localhost:3000/pay', state: 'has space' }),
+    );
     expect(badState.json.code).toBe(E.INVALID_FIELD);
     expect(badState.json.msg).toContain('state must be printable ASCII');
   });
@@ -70,7 +86,9 @@ describe.each(ADAPTERS)('Alipay relay over %s', (adapter) => {
     expect(res.json.code).toBe(0);
     expect(Object.keys(res.json.data).sort()).toEqual(['code', 'msg', 'resTime', 'sign']);
     expect(res.json.data.code).toBe(1);
-    expect(res.json.data.msg).toBe('the Alipay auth code is invalid, expired or already used (Alipay isv.code-invalid, code 40002)');
+    expect(res.json.data.msg).toBe(
+      'the Alipay auth code is invalid, expired or already used (Alipay isv.code-invalid, code 40002)',
+    );
     expect(res.json).not.toHaveProperty('wxErrcode');
     expectSigned(res.json.data);
     expect(f.alipay.simulator.exchanges).toBe(1);
@@ -88,8 +106,8 @@ describe.each(ADAPTERS)('Alipay relay over %s', (adapter) => {
   });
 
   it.each([
-    ['bad-sign → WECHAT_BAD_RESPONSE', { kind: 'bad-sign' as const }, E.WECHAT_BAD_RESPONSE, /not trusted/],
-    ['unsigned → WECHAT_BAD_RESPONSE', { kind: 'unsigned' as const }, E.WECHAT_BAD_RESPONSE, /not trusted/],
+    ['bad-sign → UPSTREAM_BAD_RESPONSE', { kind: 'bad-sign' as const }, E.UPSTREAM_BAD_RESPONSE, /not trusted/],
+    ['unsigned → UPSTREAM_BAD_RESPONSE', { kind: 'unsigned' as const }, E.UPSTREAM_BAD_RESPONSE, /not trusted/],
   ])('%s: no retry, the code is spent', async (_name, fault, code, msg) => {
     const authCode = f.alipay.simulator.issueAuthCode(DEMO_ALIPAY_APP_ID);
     f.alipay.simulator.alipayFaults.add([fault]);
@@ -101,20 +119,20 @@ describe.each(ADAPTERS)('Alipay relay over %s', (adapter) => {
     expect(f.alipay.simulator.codeState(authCode)).toBe('used');
   });
 
-  it('a timeout → WECHAT_TIMEOUT, never retried; Alipay spends the code anyway', async () => {
+  it('a timeout → UPSTREAM_TIMEOUT, never retried; Alipay spends the code anyway', async () => {
     const authCode = f.alipay.simulator.issueAuthCode(DEMO_ALIPAY_APP_ID);
     // Well past the 2 s timeout: urllib (undici) checks its timers every half second or so. (The timeout is 2 s,
     // not a few hundred ms, so that a success is not a timeout on a loaded machine.)
     f.alipay.simulator.faults.add([{ kind: 'latency', ms: 6000, times: 1 }]);
     const res = await post(f.gw.baseUrl, 'getAlipayUserId', signedBody({ authCode }));
-    expect(res.json).toMatchObject({ code: E.WECHAT_TIMEOUT, data: null, msg: 'Alipay did not answer in time' });
+    expect(res.json).toMatchObject({ code: E.UPSTREAM_TIMEOUT, data: null, msg: 'Alipay did not answer in time' });
     expect(f.alipay.simulator.exchanges).toBe(1);
     await waitForState(f.alipay.simulator, authCode, 'used');
   });
 
   it.each([
-    ['http 503 → WECHAT_HTTP_ERROR', { kind: 'http' as const, status: 503 }, E.WECHAT_HTTP_ERROR],
-    ['non-json → WECHAT_BAD_RESPONSE', { kind: 'non-json' as const }, E.WECHAT_BAD_RESPONSE],
+    ['http 503 → UPSTREAM_HTTP_ERROR', { kind: 'http' as const, status: 503 }, E.UPSTREAM_HTTP_ERROR],
+    ['non-json → UPSTREAM_BAD_RESPONSE', { kind: 'non-json' as const }, E.UPSTREAM_BAD_RESPONSE],
     ['busy (isp.unknow-error) → signed business failure', { kind: 'busy' as const }, 0],
   ])('%s: one call, the code survives', async (_name, fault, code) => {
     const authCode = f.alipay.simulator.issueAuthCode(DEMO_ALIPAY_APP_ID);
@@ -126,11 +144,11 @@ describe.each(ADAPTERS)('Alipay relay over %s', (adapter) => {
     expect(f.alipay.simulator.codeState(authCode)).toBe('unused');
   });
 
-  it('a reset connection → WECHAT_UNREACHABLE after the SDK own single retry, the code survives', async () => {
+  it('a reset connection → UPSTREAM_UNREACHABLE after the SDK own single retry, the code survives', async () => {
     const authCode = f.alipay.simulator.issueAuthCode(DEMO_ALIPAY_APP_ID);
     f.alipay.simulator.faults.add([{ kind: 'reset', times: 5 }]);
     const res = await post(f.gw.baseUrl, 'getAlipayUserId', signedBody({ authCode }));
-    expect(res.json).toMatchObject({ code: E.WECHAT_UNREACHABLE, data: null });
+    expect(res.json).toMatchObject({ code: E.UPSTREAM_UNREACHABLE, data: null });
     expect(res.json.msg).toMatch(/^Alipay is unreachable/);
     // The relay adds no retry of its own: what reached the simulator is urllib's.
     report.push(`reset: ${f.alipay.simulator.exchanges} gateway calls`);

@@ -28,7 +28,13 @@ import { sleep, waitFor } from '../../../../test/support/wait';
 
 const CLOCK = { nowMs: () => FIXTURE.resTime * 1000 };
 // DaxPay's outer codes for a strict-mode replay: bootx 2.0 REPETITIVE_OPERATION_ERROR, and bootx 3.0's (multi line).
-const REPETITIVE: Record<Generation, number> = { '2.0.0': 10007, '2.0.1-2.0.5': 10007, '2.0.6-2.0.8': 10007, multi: 10507, 'multi-late': 10507 };
+const REPETITIVE: Record<Generation, number> = {
+  '2.0.0': 10007,
+  '2.0.1-2.0.5': 10007,
+  '2.0.6-2.0.8': 10007,
+  multi: 10507,
+  'multi-late': 10507,
+};
 
 /** Counts what the relay reports, for telling a replayed answer from a fresh one. */
 class CountingMetrics implements AssistMetrics {
@@ -37,7 +43,7 @@ class CountingMetrics implements AssistMetrics {
   reused: string[] = [];
   redisError(): void {}
   request(): void {}
-  wechatCall(): void {}
+  upstreamCall(): void {}
   exchangeReused(source: string): void {
     this.reused.push(source);
   }
@@ -56,7 +62,13 @@ interface Relay {
   logs: LogCapture;
 }
 
-async function startRelay(adapter: 'express' | 'fastify', stub: WechatStub, generation: Generation, signType: WireSignType, replay?: string): Promise<Relay> {
+async function startRelay(
+  adapter: 'express' | 'fastify',
+  stub: WechatStub,
+  generation: Generation,
+  signType: WireSignType,
+  replay?: string,
+): Promise<Relay> {
   const metrics = new CountingMetrics();
   const logs = new LogCapture();
   const gw = await startGateway({
@@ -77,11 +89,18 @@ async function startRelay(adapter: 'express' | 'fastify', stub: WechatStub, gene
 const golden = (generation: Generation, route: Route, signType: WireSignType): string =>
   FIXTURE.generations[generation].requests.find((r) => r.name === route)!.bodies[signType];
 const fixtureAnswer = (generation: Generation, route: Route, signType: WireSignType): Record<string, unknown> =>
-  JSON.parse(FIXTURE.generations[generation].answers.find((a) => a.name === `${route} success`)!.bodies[signType]) as Record<string, unknown>;
+  JSON.parse(
+    FIXTURE.generations[generation].answers.find((a) => a.name === `${route} success`)!.bodies[signType],
+  ) as Record<string, unknown>;
 const send = (relay: Relay, route: Route, body: string): Promise<Answer> => post(relay.gw.baseUrl, route, body);
 
 /** The fixture answer with the relay's traceId: DaxPay's getWxAccessToken ResResult had none, the relay keeps its own (unknown to the SDK model). */
-function expectFixtureAnswer(generation: Generation, route: Route, signType: WireSignType, got: Record<string, unknown>): void {
+function expectFixtureAnswer(
+  generation: Generation,
+  route: Route,
+  signType: WireSignType,
+  got: Record<string, unknown>,
+): void {
   const expected: Record<string, unknown> = { ...fixtureAnswer(generation, route, signType), traceId: got.traceId };
   if (generation === 'multi-late') {
     // The outer sign covers traceId, which is the relay's own: compare the rest, and verify the sign as the SDK does.
@@ -114,12 +133,15 @@ describe.each(ADAPTERS)('DaxPay client generations over %s', (adapter) => {
         await relay?.gw.close();
       });
 
-      it.each(['getWxAuthUrl', 'getWxAccessToken'] as const)('happy path: the golden %s body gets the fixture answer, and the SDK check passes', async (route) => {
-        const answer = await send(relay, route, golden(generation, route, signType));
-        expect(answer.status).toBe(200);
-        expectFixtureAnswer(generation, route, signType, answer.json);
-        expect(clientCheck(generation, route, answer.json, signType)).toBeUndefined();
-      });
+      it.each(['getWxAuthUrl', 'getWxAccessToken'] as const)(
+        'happy path: the golden %s body gets the fixture answer, and the SDK check passes',
+        async (route) => {
+          const answer = await send(relay, route, golden(generation, route, signType));
+          expect(answer.status).toBe(200);
+          expectFixtureAnswer(generation, route, signType, answer.json);
+          expect(clientCheck(generation, route, answer.json, signType)).toBeUndefined();
+        },
+      );
 
       it('identical retry: the same body again gets the same answer, without a second WeChat call or a fresh run', async () => {
         const body = golden(generation, 'getWxAccessToken', signType);
@@ -132,7 +154,14 @@ describe.each(ADAPTERS)('DaxPay client generations over %s', (adapter) => {
         expect(stub.callsFor('061Xy0ll2Qq1Fh4qGxml2Z0Tdl1Xy0lX')).toBe(calls);
         expect(relay.metrics.replayed.slice(replayed)).toEqual(['stored']);
         expect(relay.metrics.reused).toEqual([]);
-        expect(relay.logs.assistLines().some((l) => l.message.startsWith('request.replayed') && l.message.includes(`firstTraceId=${first.json.traceId}`))).toBe(true);
+        expect(
+          relay.logs
+            .assistLines()
+            .some(
+              (l) =>
+                l.message.startsWith('request.replayed') && l.message.includes(`firstTraceId=${first.json.traceId}`),
+            ),
+        ).toBe(true);
       });
 
       it('business failure: WeChat refuses, the answer passes the SDK check, the errcode rides outside data, and a retry asks WeChat again', async () => {
@@ -140,7 +169,9 @@ describe.each(ADAPTERS)('DaxPay client generations over %s', (adapter) => {
         const answer = await send(relay, 'getWxAccessToken', body);
         expect(clientCheck(generation, 'getWxAccessToken', answer.json, signType)).toBeUndefined();
         expect(answer.json.wxErrcode).toBe(40029);
-        expect(answer.json.msg === 'success' ? answer.json.data.msg : answer.json.msg).toContain('WeChat errcode 40029');
+        expect(answer.json.msg === 'success' ? answer.json.data.msg : answer.json.msg).toContain(
+          'WeChat errcode 40029',
+        );
         if (generation === '2.0.6-2.0.8') {
           expect(answer.json.code).toBe(0);
           expect(Object.keys(answer.json.data).sort()).toEqual(['code', 'msg', 'resTime', 'sign']);
@@ -222,7 +253,11 @@ describe.each(ADAPTERS)('DaxPay client generations over %s', (adapter) => {
       await relay?.gw.close();
     });
 
-    it.each(FIXTURE.generations.multi.requests.filter((r) => r.name.includes('DaxPayConfig')).map((r) => [r.name, r] as const))('accepts "%s"', async (_name, r) => {
+    it.each(
+      FIXTURE.generations.multi.requests
+        .filter((r) => r.name.includes('DaxPayConfig'))
+        .map((r) => [r.name, r] as const),
+    )('accepts "%s"', async (_name, r) => {
       const answer = await send(relay, r.route, r.bodies.MD5);
       expect(answer.json.code).toBe(0);
       expect(clientCheck('multi', r.route, answer.json, 'MD5')).toBeUndefined();

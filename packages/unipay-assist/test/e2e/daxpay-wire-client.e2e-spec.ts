@@ -12,12 +12,17 @@ describe.each(ADAPTERS)('outside DaxPay-wire client against the demo over %s', (
 
   it('runs the whole flow and gets each documented error code (exit 0)', async () => {
     const { stdout } = await run(process.execPath, [SCRIPT, demo.gw.baseUrl, '--json'], { timeout: 20_000 });
-    const report = JSON.parse(stdout) as { failed: number; passed: number; rows: { check: string; expected: string; got: string; ok: boolean; skipped?: boolean }[] };
+    const report = JSON.parse(stdout) as {
+      failed: number;
+      passed: number;
+      rows: { check: string; expected: string; got: string; ok: boolean; skipped?: boolean }[];
+    };
     const failures = report.rows.filter((r) => !r.ok);
     expect(failures).toEqual([]);
     expect(report.failed).toBe(0);
     const checked = report.rows.filter((r) => !r.skipped).map((r) => r.check.split(' ')[0]);
-    for (const code of ['10005', '10006', '29007', '29008', '29009', '20052', '20023', '29062']) expect(checked).toContain(code);
+    for (const code of ['10005', '10006', '29007', '29008', '29009', '20052', '20023', '29062'])
+      expect(checked).toContain(code);
     expect(report.rows.find((r) => r.check.startsWith('same signed request twice'))).toMatchObject({ ok: true });
     expect(report.rows.find((r) => r.check.startsWith('getWxAccessToken'))).toMatchObject({ ok: true });
     expect(report.rows.find((r) => r.check.startsWith('business failure'))).toMatchObject({ ok: true });
@@ -27,7 +32,9 @@ describe.each(ADAPTERS)('outside DaxPay-wire client against the demo over %s', (
   });
 
   it('exits 1 and says FAIL when the server does not match (wrong secret)', async () => {
-    const err = await run(process.execPath, [SCRIPT, demo.gw.baseUrl, '--secret', 'not-the-demo-secret'], { timeout: 20_000 }).then(
+    const err = await run(process.execPath, [SCRIPT, demo.gw.baseUrl, '--secret', 'not-the-demo-secret'], {
+      timeout: 20_000,
+    }).then(
       () => undefined,
       (e: { code: number; stdout: string }) => e,
     );

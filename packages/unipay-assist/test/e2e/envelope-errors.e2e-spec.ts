@@ -1,5 +1,14 @@
 import { withSign } from '../../../wire/src/signing/signature';
-import { ADAPTERS, Answer, DEMO_MERCHANT, DEMO_SECRET, nowSeconds, post, request, signedBody } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  Answer,
+  DEMO_MERCHANT,
+  DEMO_SECRET,
+  nowSeconds,
+  post,
+  request,
+  signedBody,
+} from '../../../../test/support/gateway';
 import { useMinimalHost } from '../../../../test/support/minimal-host';
 import { TestClock } from '../../../../test/support/test-clock';
 
@@ -9,7 +18,12 @@ const NOW = 1_718_000_000;
 function expectFailure(answer: Answer, code: number, msg?: RegExp | string): void {
   expect(answer.status).toBe(200);
   expect(answer.contentType).toMatch(/^application\/json/);
-  expect(answer.json).toEqual({ code, msg: expect.any(String), data: null, traceId: expect.stringMatching(/^[A-Za-z0-9]{12}$/) });
+  expect(answer.json).toEqual({
+    code,
+    msg: expect.any(String),
+    data: null,
+    traceId: expect.stringMatching(/^[A-Za-z0-9]{12}$/),
+  });
   if (msg !== undefined) expect(answer.json.msg).toMatch(msg);
   expect(answer.text).not.toMatch(/\bat .+\.(js|ts):\d+|stack|Error:/);
   expect(answer.text).not.toContain('demo-wechat-app-secret');
@@ -69,7 +83,11 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
       // The relay's clock is pinned at NOW here, so the distances in the messages are exact.
       ['stale (400 s behind)', NOW - 400, /^reqTime: is 400 s behind the server clock \(at most 300 s allowed\)$/],
       ['one second too stale (301 s behind)', NOW - 301, /^reqTime: is 301 s behind the server clock/],
-      ['in the future (120 s ahead)', NOW + 120, /^reqTime: is 120 s ahead of the server clock \(at most 60 s allowed\)$/],
+      [
+        'in the future (120 s ahead)',
+        NOW + 120,
+        /^reqTime: is 120 s ahead of the server clock \(at most 60 s allowed\)$/,
+      ],
       ['in milliseconds', NOW * 1000, /^reqTime: .*looks like milliseconds/],
     ])('reqTime %s', async (_label, value, msg) => {
       clock.pin(NOW);
@@ -80,17 +98,37 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
     });
 
     it('sign missing for a merchant that requires it', async () => {
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', { code: 'C', reqTime: nowSeconds() }), 10006, /^sign: is required/);
+      expectFailure(
+        await post(host.gw.baseUrl, 'getWxAccessToken', { code: 'C', reqTime: nowSeconds() }),
+        10006,
+        /^sign: is required/,
+      );
     });
 
     it('sign not a string, or longer than 64', async () => {
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', { code: 'C', reqTime: nowSeconds(), sign: 12 }), 10006, /^sign\b/);
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', { code: 'C', reqTime: nowSeconds(), sign: 'a'.repeat(65) }), 10006, /^sign\b/);
+      expectFailure(
+        await post(host.gw.baseUrl, 'getWxAccessToken', { code: 'C', reqTime: nowSeconds(), sign: 12 }),
+        10006,
+        /^sign\b/,
+      );
+      expectFailure(
+        await post(host.gw.baseUrl, 'getWxAccessToken', { code: 'C', reqTime: nowSeconds(), sign: 'a'.repeat(65) }),
+        10006,
+        /^sign\b/,
+      );
     });
 
     it.each(['mchNo', 'appId'])('%s longer than 32 or not a string', async (field) => {
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', [field]: 'M'.repeat(33) })), 10006, new RegExp(`^${field}\\b`));
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', [field]: 7 })), 10006, new RegExp(`^${field}\\b`));
+      expectFailure(
+        await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', [field]: 'M'.repeat(33) })),
+        10006,
+        new RegExp(`^${field}\\b`),
+      );
+      expectFailure(
+        await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', [field]: 7 })),
+        10006,
+        new RegExp(`^${field}\\b`),
+      );
     });
   });
 
@@ -100,10 +138,17 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
   });
 
   describe('29008 content type is not application/json', () => {
-    it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x'])('%s', async (type) => {
-      const body = JSON.stringify(signedBody({ code: 'C' }));
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', body, { 'content-type': type }), 29008, /application\/json/);
-    });
+    it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x'])(
+      '%s',
+      async (type) => {
+        const body = JSON.stringify(signedBody({ code: 'C' }));
+        expectFailure(
+          await post(host.gw.baseUrl, 'getWxAccessToken', body, { 'content-type': type }),
+          29008,
+          /application\/json/,
+        );
+      },
+    );
 
     it('no content type at all', async () => {
       const res = await fetch(`${host.gw.baseUrl}/unipay/assist/getWxAccessToken`, {
@@ -117,7 +162,9 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
 
     it('accepts application/json with a charset and +json types', async () => {
       for (const type of ['application/json; charset=utf-8', 'APPLICATION/JSON']) {
-        const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost/' }), { 'content-type': type });
+        const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost/' }), {
+          'content-type': type,
+        });
         expect(answer.json).toMatchObject({ code: 0, data: { code: 0 } });
       }
     });
@@ -134,7 +181,11 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
     ])('%s %s', async (method, path) => {
       const body = method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify(signedBody({ code: 'C' }));
       const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
-      expectFailure(await request(host.gw.baseUrl, method, path, body, headers), 29009, /POST getWxAccessToken or getWxAuthUrl/);
+      expectFailure(
+        await request(host.gw.baseUrl, method, path, body, headers),
+        29009,
+        /POST getWxAccessToken or getWxAuthUrl/,
+      );
     });
 
     it('a path outside the prefix keeps the framework default', async () => {
@@ -147,11 +198,18 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
 
   describe('20052 signature verification failed', () => {
     it('signed with a wrong secret', async () => {
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C' }, 'wrong-secret')), 20052, /HMAC_SHA256/);
+      expectFailure(
+        await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C' }, 'wrong-secret')),
+        20052,
+        /HMAC_SHA256/,
+      );
     });
 
     it('signed with the wrong sign type (MD5 for an HMAC_SHA256 merchant)', async () => {
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C' }, DEMO_SECRET, 'MD5')), 20052);
+      expectFailure(
+        await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C' }, DEMO_SECRET, 'MD5')),
+        20052,
+      );
     });
 
     it('a field changed after signing', async () => {
@@ -161,21 +219,38 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
 
     it('reqTime sent as a string but signed as a different number', async () => {
       const body = signedBody({ code: 'C' });
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', { ...body, reqTime: String((body.reqTime as number) - 1) }), 20052);
+      expectFailure(
+        await post(host.gw.baseUrl, 'getWxAccessToken', { ...body, reqTime: String((body.reqTime as number) - 1) }),
+        20052,
+      );
     });
 
     it('a sign that is not hex', async () => {
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', { ...signedBody({ code: 'C' }), sign: 'z'.repeat(64) }), 20052);
+      expectFailure(
+        await post(host.gw.baseUrl, 'getWxAccessToken', { ...signedBody({ code: 'C' }), sign: 'z'.repeat(64) }),
+        20052,
+      );
     });
   });
 
   describe('20023 unknown merchant', () => {
-    it.each([{ mchNo: 'M9999999999' }, { appId: 'A9999999999' }, { mchNo: 'M1000000001', appId: 'A9999999999' }])('%j', async (names) => {
-      expectFailure(await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', ...names })), 20023, /unknown merchant/);
-    });
+    it.each([{ mchNo: 'M9999999999' }, { appId: 'A9999999999' }, { mchNo: 'M1000000001', appId: 'A9999999999' }])(
+      '%j',
+      async (names) => {
+        expectFailure(
+          await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'C', ...names })),
+          20023,
+          /unknown merchant/,
+        );
+      },
+    );
 
     it('the demo merchant by mchNo, appId or both', async () => {
-      for (const names of [{ mchNo: 'M1000000001' }, { appId: 'A1000000001' }, { mchNo: 'M1000000001', appId: 'A1000000001' }]) {
+      for (const names of [
+        { mchNo: 'M1000000001' },
+        { appId: 'A1000000001' },
+        { mchNo: 'M1000000001', appId: 'A1000000001' },
+      ]) {
         const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost/', ...names }));
         expect(answer.json).toMatchObject({ code: 0, data: { code: 0 } });
       }
@@ -194,7 +269,13 @@ describe.each(ADAPTERS)('envelope error codes over %s', (adapter) => {
   it('a rejected request does not burn its sign: fixing nothing but the failure lets it through', async () => {
     // Bad sign first (not remembered), then the correctly signed request is accepted once.
     const body = signedBody({ url: 'http://localhost/later' });
-    expectFailure(await post(host.gw.baseUrl, 'getWxAuthUrl', { ...body, sign: String(body.sign).replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) }), 20052);
+    expectFailure(
+      await post(host.gw.baseUrl, 'getWxAuthUrl', {
+        ...body,
+        sign: String(body.sign).replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+      }),
+      20052,
+    );
     expect((await post(host.gw.baseUrl, 'getWxAuthUrl', body)).json).toMatchObject({ code: 0 });
   });
 });

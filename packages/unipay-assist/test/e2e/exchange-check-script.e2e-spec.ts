@@ -26,17 +26,39 @@ describe.each(ADAPTERS)('scripts/exchange-check.mjs against the gateway over %s'
   });
 
   it('every idempotency check and fault row matches', async () => {
-    const { code, out } = await runScript(['--sim', demo.sim.baseUrl, '--timeout-ms', String(TIMEOUT_MS), '--threshold', '3', '--half-open-ms', String(HALF_OPEN_MS), demo.gw.baseUrl]);
+    const { code, out } = await runScript([
+      '--sim',
+      demo.sim.baseUrl,
+      '--timeout-ms',
+      String(TIMEOUT_MS),
+      '--threshold',
+      '3',
+      '--half-open-ms',
+      String(HALF_OPEN_MS),
+      demo.gw.baseUrl,
+    ]);
     expect(out).toContain('all checks passed');
     expect(out).not.toContain('FAIL');
     expect(code).toBe(0);
-    expect(out).toMatch(/\| same code sent 8 times at once, spread over 1 instance\(s\) \| (success \/ ){7}success \| 1 \| 1 \|/);
+    expect(out).toMatch(
+      /\| same code sent 8 times at once, spread over 1 instance\(s\) \| (success \/ ){7}success \| 1 \| 1 \|/,
+    );
     expect(out).toContain('| connection reset, next call | success | 2 | success, 0 call(s) |');
     expect(out).toContain('| next request while open | envelope 29305 | 0 | - |');
   }, 180_000);
 
   it('a wrong expectation makes it fail (exit 1): here, a breaker threshold the gateway does not have', async () => {
-    const { code, out } = await runScript(['--sim', demo.sim.baseUrl, '--timeout-ms', String(TIMEOUT_MS), '--threshold', '7', '--half-open-ms', String(HALF_OPEN_MS), demo.gw.baseUrl]);
+    const { code, out } = await runScript([
+      '--sim',
+      demo.sim.baseUrl,
+      '--timeout-ms',
+      String(TIMEOUT_MS),
+      '--threshold',
+      '7',
+      '--half-open-ms',
+      String(HALF_OPEN_MS),
+      demo.gw.baseUrl,
+    ]);
     expect(code).toBe(1);
     expect(out).toMatch(/FAIL circuit opens after 7 failed calls/);
   }, 180_000);

@@ -135,7 +135,9 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
     const latency = TIMEOUT_MS * 1.5;
     // The simulator (in this process) holds the call for `latency` from its arrival, which came before our
     // answer: a timer of `latency` started now is due after the simulator's, so the code is spent by then.
-    const r = await probe(`latency ${latency} ms x1 (> timeout)`, [{ kind: 'latency', ms: latency, times: 1 }], () => sleep(latency));
+    const r = await probe(`latency ${latency} ms x1 (> timeout)`, [{ kind: 'latency', ms: latency, times: 1 }], () =>
+      sleep(latency),
+    );
     expect(r.first.json).toMatchObject({ code: 29302, data: null });
     expect(r.calls).toBe(1);
     // This is why a timeout is not retried: the slow call did reach WeChat.
@@ -178,32 +180,50 @@ describe.each(ADAPTERS)('WeChat faults over %s (simulator admin API, retry polic
     const admin = () => simAdmin(breakerHost.sim.baseUrl);
     const send = (code: string) => post(breakerHost.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
 
-    it('WeChat down: the circuit opens after 4 failed calls, fails fast with 29305 (no call), then a probe closes it', async () => {
-      await admin().addFaults([{ kind: 'reset', share: 1 }]);
-      const c0 = await admin().exchanges();
-      const a = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-1'));
-      const b = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-2'));
-      const c1 = await admin().exchanges();
-      expect([a.json.code, b.json.code]).toEqual([29301, 29301]);
-      expect(c1 - c0).toBe(4);
-      const code = breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-3');
-      const fast = await send(code);
-      const c2 = await admin().exchanges();
-      expect(fast.json).toMatchObject({ code: 29305, data: null });
-      expect(fast.json.msg).toMatch(/circuit open/);
-      expect(c2 - c1).toBe(0);
-      rows.push({ fault: 'connection reset on every call (WeChat down), 2 requests', got: 'envelope 29301 twice', calls: c1 - c0, after: '-' });
-      rows.push({ fault: '… 3rd request while the circuit is open', got: outcome(fast), calls: 0, after: '-' });
-      // WeChat recovers. Until the half-open delay is over every request fails fast (29305, no call);
-      // poll for the first that does not: it is the one probe, and it closes the circuit.
-      await admin().clearFaults();
-      const probe = await until(() => send(code), (a) => a.json.code !== 29305, 10 * HALF_OPEN_MS);
-      const c3 = await admin().exchanges();
-      expect(probe.json.data.code).toBe(0);
-      expect(c3 - c2).toBe(1);
-      rows.push({ fault: `… same code after ${HALF_OPEN_MS} ms, WeChat back (half-open probe)`, got: outcome(probe), calls: c3 - c2, after: 'circuit closed' });
-      const next = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-4'));
-      expect(next.json.data.code).toBe(0);
-    }, 20 * HALF_OPEN_MS);
+    it(
+      'WeChat down: the circuit opens after 4 failed calls, fails fast with 29305 (no call), then a probe closes it',
+      async () => {
+        await admin().addFaults([{ kind: 'reset', share: 1 }]);
+        const c0 = await admin().exchanges();
+        const a = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-1'));
+        const b = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-2'));
+        const c1 = await admin().exchanges();
+        expect([a.json.code, b.json.code]).toEqual([29301, 29301]);
+        expect(c1 - c0).toBe(4);
+        const code = breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-3');
+        const fast = await send(code);
+        const c2 = await admin().exchanges();
+        expect(fast.json).toMatchObject({ code: 29305, data: null });
+        expect(fast.json.msg).toMatch(/circuit open/);
+        expect(c2 - c1).toBe(0);
+        rows.push({
+          fault: 'connection reset on every call (WeChat down), 2 requests',
+          got: 'envelope 29301 twice',
+          calls: c1 - c0,
+          after: '-',
+        });
+        rows.push({ fault: '… 3rd request while the circuit is open', got: outcome(fast), calls: 0, after: '-' });
+        // WeChat recovers. Until the half-open delay is over every request fails fast (29305, no call);
+        // poll for the first that does not: it is the one probe, and it closes the circuit.
+        await admin().clearFaults();
+        const probe = await until(
+          () => send(code),
+          (a) => a.json.code !== 29305,
+          10 * HALF_OPEN_MS,
+        );
+        const c3 = await admin().exchanges();
+        expect(probe.json.data.code).toBe(0);
+        expect(c3 - c2).toBe(1);
+        rows.push({
+          fault: `… same code after ${HALF_OPEN_MS} ms, WeChat back (half-open probe)`,
+          got: outcome(probe),
+          calls: c3 - c2,
+          after: 'circuit closed',
+        });
+        const next = await send(breakerHost.sim.simulator.issueCode(DEMO_WECHAT_APP.appId, 'down-4'));
+        expect(next.json.data.code).toBe(0);
+      },
+      20 * HALF_OPEN_MS,
+    );
   });
 });

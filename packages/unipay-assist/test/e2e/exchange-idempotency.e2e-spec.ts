@@ -47,7 +47,11 @@ describe.each(ADAPTERS)('idempotent code exchange over %s (one instance, memory)
     ).then((r) => r.json() as Promise<{ errcode?: number }>);
     expect(direct.errcode).toBe(40163);
     const again = await exchange(host.gw, code);
-    expect(again.json.data).toMatchObject({ code: 0, openId: first.json.data.openId, accessToken: first.json.data.accessToken });
+    expect(again.json.data).toMatchObject({
+      code: 0,
+      openId: first.json.data.openId,
+      accessToken: first.json.data.accessToken,
+    });
   });
 
   it('code errors are not cached: each try asks WeChat and gets the refusal', async () => {
@@ -56,7 +60,12 @@ describe.each(ADAPTERS)('idempotent code exchange over %s (one instance, memory)
     const b = await exchange(host.gw, 'NO_SUCH_CODE_0123456789');
     for (const r of [a, b]) {
       expect(r.json.code).toBe(0);
-      expect(r.json.data).toEqual({ code: 1, msg: expect.any(String), resTime: expect.any(Number), sign: expect.any(String) });
+      expect(r.json.data).toEqual({
+        code: 1,
+        msg: expect.any(String),
+        resTime: expect.any(Number),
+        sign: expect.any(String),
+      });
       // Outside the signed data: no DaxPay SDK model has it.
       expect(r.json.wxErrcode).toBe(40029);
       expect(r.json.data.msg).toContain('WeChat errcode 40029');

@@ -55,7 +55,7 @@ class CountingMetrics implements AssistMetrics {
   request(route: string, code: number, dialect?: string): void {
     this.requests.push({ route, code, dialect });
   }
-  wechatCall(): void {}
+  upstreamCall(): void {}
   exchangeReused(): void {}
   replayRejected(): void {}
   replayAnswered(source: string): void {

@@ -22,7 +22,16 @@ import {
 } from '../../src';
 import type { HttpAdapterName } from '../../../../apps/demo/src/create-demo-app';
 import { RunningSimulator } from '../../../simulator/src/simulator.server';
-import { ADAPTERS, Answer, codeFrom, DEMO_MERCHANT, DEMO_SECRET, DEMO_WECHAT_APP, request, startSimulator } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  Answer,
+  codeFrom,
+  DEMO_MERCHANT,
+  DEMO_SECRET,
+  DEMO_WECHAT_APP,
+  request,
+  startSimulator,
+} from '../../../../test/support/gateway';
 import {
   HOST_CASES,
   HostCase,
@@ -49,7 +58,11 @@ const NOW_MS = Date.now();
 const clock: AssistClock = { nowMs: () => NOW_MS };
 
 const signedAt = (fields: Record<string, unknown>, secret = DEMO_SECRET): Record<string, unknown> =>
-  withSign({ reqTime: Math.floor(NOW_MS / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields }, SIGN_TYPE, secret);
+  withSign(
+    { reqTime: Math.floor(NOW_MS / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields },
+    SIGN_TYPE,
+    secret,
+  );
 
 const json = (body: unknown): string => JSON.stringify(body);
 
@@ -93,9 +106,17 @@ const assistOptions = (sim: RunningSimulator): AssistModuleOptions => ({
 async function startBareRelay(adapter: HttpAdapterName, options: AssistModuleOptions): Promise<RunningHost> {
   @Module({ imports: [AssistModule.forRoot(options)] })
   class BareModule {}
-  const app = await NestFactory.create(BareModule, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), { logger: false });
+  const app = await NestFactory.create(
+    BareModule,
+    adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+    { logger: false },
+  );
   await app.listen(0, '127.0.0.1');
-  return { app, baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, close: () => app.close() };
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`,
+    close: () => app.close(),
+  };
 }
 
 /** A DaxPay-wire route of the host's own, behind the module's guard, interceptor and filter. */
@@ -121,7 +142,14 @@ class HostSignedController {
 }
 
 /** The relay's requests, each with the code the DaxPay wire gives it. */
-const relayCases = (): { name: string; path: string; method?: string; body?: string; contentType?: string; code: number }[] => [
+const relayCases = (): {
+  name: string;
+  path: string;
+  method?: string;
+  body?: string;
+  contentType?: string;
+  code: number;
+}[] => [
   {
     name: 'signed getWxAuthUrl with one unknown field',
     path: '/unipay/assist/getWxAuthUrl',
@@ -137,8 +165,18 @@ const relayCases = (): { name: string; path: string; method?: string; body?: str
     contentType: 'text/plain',
     code: AssistErrorCode.UNSUPPORTED_MEDIA_TYPE,
   },
-  { name: 'unknown route under the prefix', path: '/unipay/assist/getWxPayerInfo', body: '{}', code: AssistErrorCode.ROUTE_NOT_FOUND },
-  { name: 'GET on a POST route', path: '/unipay/assist/getWxAuthUrl', method: 'GET', code: AssistErrorCode.ROUTE_NOT_FOUND },
+  {
+    name: 'unknown route under the prefix',
+    path: '/unipay/assist/getWxPayerInfo',
+    body: '{}',
+    code: AssistErrorCode.ROUTE_NOT_FOUND,
+  },
+  {
+    name: 'GET on a POST route',
+    path: '/unipay/assist/getWxAuthUrl',
+    method: 'GET',
+    code: AssistErrorCode.ROUTE_NOT_FOUND,
+  },
   {
     name: 'bad sign',
     path: '/unipay/assist/getWxAuthUrl',
@@ -172,7 +210,7 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
   });
   afterAll(() => sim?.close());
 
-  describe.each(FILTER_MODES)("host catch-all filter through %s", (filter) => {
+  describe.each(FILTER_MODES)('host catch-all filter through %s', (filter) => {
     let without: RunningHost;
     let host: RunningHost;
     let bare: RunningHost;
@@ -202,12 +240,19 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
       });
 
       it('in the formats the host defines: its wrapper, its ValidationPipe, its filter, its auth, its prefix and version', async () => {
-        const byName = (name: string) => send(host.baseUrl, HOST_CASES.find((c) => c.name === name)!);
+        const byName = (name: string) =>
+          send(
+            host.baseUrl,
+            HOST_CASES.find((c) => c.name === name)!,
+          );
         expect(comparable(await byName('DTO-validated POST'))).toMatchObject({
           status: 201,
           body: { success: true, data: { item: 'tea', qty: 2, isDto: true } },
         });
-        expect((await byName('GET with a transformed param')).json).toEqual({ success: true, data: { id: 7, type: 'number' } });
+        expect((await byName('GET with a transformed param')).json).toEqual({
+          success: true,
+          data: { id: 7, type: 'number' },
+        });
         expect(await byName('unknown field refused by the ValidationPipe')).toMatchObject({
           status: 400,
           json: { hostError: true, status: 400, message: ['property coupon should not exist'] },
@@ -219,8 +264,14 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
         const badJson = await byName('bad JSON');
         expect(badJson.status).toBe(400);
         expect(badJson.json).toMatchObject({ hostError: true, status: 400, message: expect.any(String) });
-        expect(await byName('a route that throws')).toMatchObject({ status: 409, json: { hostError: true, status: 409, message: 'order is locked' } });
-        expect(await byName('no @Public(): 401')).toMatchObject({ status: 401, json: { hostError: true, status: 401, message: 'host login required' } });
+        expect(await byName('a route that throws')).toMatchObject({
+          status: 409,
+          json: { hostError: true, status: 409, message: 'order is locked' },
+        });
+        expect(await byName('no @Public(): 401')).toMatchObject({
+          status: 401,
+          json: { hostError: true, status: 401, message: 'host login required' },
+        });
         expect((await byName('@SkipWrap(): unwrapped')).json).toEqual({ up: true });
         for (const name of ['unknown host route', 'no version segment', 'no global prefix']) {
           expect(await byName(name)).toMatchObject({ status: 404, json: { hostError: true, status: 404 } });
@@ -228,17 +279,22 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
       });
 
       it("the relay's paths are the host's 404 when the module is not mounted", async () => {
-        const a = await request(without.baseUrl, 'POST', '/unipay/assist/getWxAuthUrl', '{', { 'content-type': 'application/json' });
+        const a = await request(without.baseUrl, 'POST', '/unipay/assist/getWxAuthUrl', '{', {
+          'content-type': 'application/json',
+        });
         expect(a.status).toBe(400);
         expect(a.json).toMatchObject({ hostError: true });
-        const b = await request(without.baseUrl, 'POST', '/unipay/assist/getWxAuthUrl', '{}', { 'content-type': 'application/json' });
+        const b = await request(without.baseUrl, 'POST', '/unipay/assist/getWxAuthUrl', '{}', {
+          'content-type': 'application/json',
+        });
         expect(b).toMatchObject({ status: 404, json: { hostError: true, status: 404 } });
       });
     });
 
     describe("the relay's routes answer the DaxPay wire unchanged", () => {
       it.each(relayCases().map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-        const headers: Record<string, string> = c.body === undefined ? {} : { 'content-type': c.contentType ?? 'application/json' };
+        const headers: Record<string, string> =
+          c.body === undefined ? {} : { 'content-type': c.contentType ?? 'application/json' };
         const reference = await request(bare.baseUrl, c.method ?? 'POST', c.path, c.body, headers);
         const actual = await request(host.baseUrl, c.method ?? 'POST', c.path, c.body, headers);
         expectEnvelope(reference, c.code);
@@ -248,22 +304,38 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
       });
 
       it('runs the full flow against the simulator: auth URL, consent, code exchange, signed answer, a copy answered from the replay memory', async () => {
-        const auth = await request(host.baseUrl, 'POST', '/unipay/assist/getWxAuthUrl', json(signedAt({ url: 'http://localhost:3000/pay', state: 'o42' })), {
-          'content-type': 'application/json',
-        });
+        const auth = await request(
+          host.baseUrl,
+          'POST',
+          '/unipay/assist/getWxAuthUrl',
+          json(signedAt({ url: 'http://localhost:3000/pay', state: 'o42' })),
+          {
+            'content-type': 'application/json',
+          },
+        );
         expectEnvelope(auth, 0);
         expectSignedData(auth.json.data);
-        expect(auth.json.data.url.startsWith(`${sim.baseUrl}/connect/oauth2/authorize?appid=${DEMO_WECHAT_APP.appId}&`)).toBe(true);
+        expect(
+          auth.json.data.url.startsWith(`${sim.baseUrl}/connect/oauth2/authorize?appid=${DEMO_WECHAT_APP.appId}&`),
+        ).toBe(true);
         const code = await codeFrom(auth.json.data.url);
 
         const body = json({ ...signedAt({ code }), extra: 1 });
-        const token = await request(host.baseUrl, 'POST', '/unipay/assist/getWxAccessToken', body, { 'content-type': 'application/json' });
+        const token = await request(host.baseUrl, 'POST', '/unipay/assist/getWxAccessToken', body, {
+          'content-type': 'application/json',
+        });
         expectEnvelope(token, 0);
-        expect(token.json.data).toMatchObject({ code: 0, openId: expect.stringMatching(/^o/), accessToken: expect.any(String) });
+        expect(token.json.data).toMatchObject({
+          code: 0,
+          openId: expect.stringMatching(/^o/),
+          accessToken: expect.any(String),
+        });
         expect(token.text).not.toMatch(/refresh/i);
         expectSignedData(token.json.data);
 
-        const replay = await request(host.baseUrl, 'POST', '/unipay/assist/getWxAccessToken', body, { 'content-type': 'application/json' });
+        const replay = await request(host.baseUrl, 'POST', '/unipay/assist/getWxAccessToken', body, {
+          'content-type': 'application/json',
+        });
         expect(replay.text).toBe(token.text);
       });
     });
@@ -283,18 +355,42 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
     afterAll(() => host?.close());
 
     it('serves /api/unipay/assist/* (no /v1) with the envelope, pre-route errors included', async () => {
-      const ok = await request(host.baseUrl, 'POST', '/api/unipay/assist/getWxAuthUrl', json(signedAt({ url: 'http://localhost:3000/pay' })), headers);
+      const ok = await request(
+        host.baseUrl,
+        'POST',
+        '/api/unipay/assist/getWxAuthUrl',
+        json(signedAt({ url: 'http://localhost:3000/pay' })),
+        headers,
+      );
       expectEnvelope(ok, 0);
       expectSignedData(ok.json.data);
-      expectEnvelope(await request(host.baseUrl, 'POST', '/api/unipay/assist/getWxAccessToken', '{"code":', headers), AssistErrorCode.BAD_JSON);
-      expectEnvelope(await request(host.baseUrl, 'POST', '/api/unipay/assist/nope', '{}', headers), AssistErrorCode.ROUTE_NOT_FOUND);
-      const versioned = await request(host.baseUrl, 'POST', '/api/v1/unipay/assist/getWxAuthUrl', json(signedAt({ url: 'http://localhost:3000/pay' })), headers);
+      expectEnvelope(
+        await request(host.baseUrl, 'POST', '/api/unipay/assist/getWxAccessToken', '{"code":', headers),
+        AssistErrorCode.BAD_JSON,
+      );
+      expectEnvelope(
+        await request(host.baseUrl, 'POST', '/api/unipay/assist/nope', '{}', headers),
+        AssistErrorCode.ROUTE_NOT_FOUND,
+      );
+      const versioned = await request(
+        host.baseUrl,
+        'POST',
+        '/api/v1/unipay/assist/getWxAuthUrl',
+        json(signedAt({ url: 'http://localhost:3000/pay' })),
+        headers,
+      );
       expect(versioned).toMatchObject({ status: 404, json: { hostError: true, status: 404 } });
     });
 
     it("leaves the host's routes as they were", async () => {
-      expect((await request(host.baseUrl, 'GET', '/api/v1/orders/7')).json).toEqual({ success: true, data: { id: 7, type: 'number' } });
-      expect(await request(host.baseUrl, 'POST', '/api/v1/orders', '{"item":', headers)).toMatchObject({ status: 400, json: { hostError: true } });
+      expect((await request(host.baseUrl, 'GET', '/api/v1/orders/7')).json).toEqual({
+        success: true,
+        data: { id: 7, type: 'number' },
+      });
+      expect(await request(host.baseUrl, 'POST', '/api/v1/orders', '{"item":', headers)).toMatchObject({
+        status: 400,
+        json: { hostError: true },
+      });
     });
   });
 
@@ -315,13 +411,23 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
       });
       @Module({ imports: [AssistModule.forRootAsync(assistConfig.asProvider())] })
       class PlainModule {}
-      const app = await NestFactory.create(PlainModule, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), { logger: false });
+      const app = await NestFactory.create(
+        PlainModule,
+        adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+        { logger: false },
+      );
       await app.listen(0, '127.0.0.1');
-      plain = { app, baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, close: () => app.close() };
+      plain = {
+        app,
+        baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`,
+        close: () => app.close(),
+      };
       host = await startHostGateway({
         adapter,
         filter: 'APP_FILTER',
-        imports: [AssistModule.forRootAsync({ ...assistConfig.asProvider(), controllerDecorators: [Public(), SkipWrap()] })],
+        imports: [
+          AssistModule.forRootAsync({ ...assistConfig.asProvider(), controllerDecorators: [Public(), SkipWrap()] }),
+        ],
       });
     });
     afterAll(async () => {
@@ -336,20 +442,49 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
       ['in the gateway, with controllerDecorators spread in', () => host],
     ])('%s: the flow runs for the merchant from the environment', async (_name, app) => {
       const fresh = (fields: Record<string, unknown>) =>
-        json(withSign({ mchNo: 'ENV0001', reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields }, SIGN_TYPE, 'env-sign-secret'));
+        json(
+          withSign(
+            {
+              mchNo: 'ENV0001',
+              reqTime: Math.floor(Date.now() / 1000),
+              nonceStr: randomBytes(8).toString('hex'),
+              ...fields,
+            },
+            SIGN_TYPE,
+            'env-sign-secret',
+          ),
+        );
       const headers = { 'content-type': 'application/json' };
-      const auth = await request(app().baseUrl, 'POST', '/unipay/assist/getWxAuthUrl', fresh({ url: 'http://localhost:3000/cb' }), headers);
+      const auth = await request(
+        app().baseUrl,
+        'POST',
+        '/unipay/assist/getWxAuthUrl',
+        fresh({ url: 'http://localhost:3000/cb' }),
+        headers,
+      );
       expectEnvelope(auth, 0);
-      const token = await request(app().baseUrl, 'POST', '/unipay/assist/getWxAccessToken', fresh({ code: await codeFrom(auth.json.data.url) }), headers);
+      const token = await request(
+        app().baseUrl,
+        'POST',
+        '/unipay/assist/getWxAccessToken',
+        fresh({ code: await codeFrom(auth.json.data.url) }),
+        headers,
+      );
       expectEnvelope(token, 0);
       expectSignedData(token.json.data, 'env-sign-secret');
       // Only the environment's merchant is configured.
-      const other = await request(app().baseUrl, 'POST', '/unipay/assist/getWxAuthUrl', json(signedAt({ mchNo: 'M1000000001', url: 'http://localhost/' })), headers);
+      const other = await request(
+        app().baseUrl,
+        'POST',
+        '/unipay/assist/getWxAuthUrl',
+        json(signedAt({ mchNo: 'M1000000001', url: 'http://localhost/' })),
+        headers,
+      );
       expectEnvelope(other, AssistErrorCode.UNKNOWN_MERCHANT);
     });
   });
 
-  describe("a host route of its own behind SignatureGuard, EnvelopeInterceptor and EnvelopeExceptionFilter", () => {
+  describe('a host route of its own behind SignatureGuard, EnvelopeInterceptor and EnvelopeExceptionFilter', () => {
     let host: RunningHost;
     const path = '/api/v1/payments/order-status';
     const headers = { 'content-type': 'application/json' };
@@ -367,18 +502,36 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
       const body = json({ ...signedAt({ orderNo: 'O-42' }), coupon: 'x' });
       const a = await request(host.baseUrl, 'POST', path, body, headers);
       expectEnvelope(a, 0);
-      expect(a.json.data).toMatchObject({ code: 0, orderNo: 'O-42', state: 'PAID', sawUnknown: false, resTime: Math.floor(NOW_MS / 1000) });
+      expect(a.json.data).toMatchObject({
+        code: 0,
+        orderNo: 'O-42',
+        state: 'PAID',
+        sawUnknown: false,
+        resTime: Math.floor(NOW_MS / 1000),
+      });
       expectSignedData(a.json.data);
       // A copy gets the first answer (replay: 'answer', the default); the handler does not run again.
       expect((await request(host.baseUrl, 'POST', path, body, headers)).text).toBe(a.text);
     });
 
     it('answers its errors with the envelope: bad sign 20052, invalid field 10006, unknown merchant 20023, wrong content type 29008', async () => {
-      expectEnvelope(await request(host.baseUrl, 'POST', path, json({ ...signedAt({ orderNo: 'O-1' }), sign: 'b'.repeat(64) }), headers), AssistErrorCode.BAD_SIGN);
+      expectEnvelope(
+        await request(
+          host.baseUrl,
+          'POST',
+          path,
+          json({ ...signedAt({ orderNo: 'O-1' }), sign: 'b'.repeat(64) }),
+          headers,
+        ),
+        AssistErrorCode.BAD_SIGN,
+      );
       const missing = await request(host.baseUrl, 'POST', path, json(signedAt({})), headers);
       expectEnvelope(missing, AssistErrorCode.INVALID_FIELD);
       expect(missing.json.msg).toMatch(/^orderNo/);
-      expectEnvelope(await request(host.baseUrl, 'POST', path, json(signedAt({ mchNo: 'NOPE', orderNo: 'O-1' })), headers), AssistErrorCode.UNKNOWN_MERCHANT);
+      expectEnvelope(
+        await request(host.baseUrl, 'POST', path, json(signedAt({ mchNo: 'NOPE', orderNo: 'O-1' })), headers),
+        AssistErrorCode.UNKNOWN_MERCHANT,
+      );
       expectEnvelope(
         await request(host.baseUrl, 'POST', path, json(signedAt({ orderNo: 'O-1' })), { 'content-type': 'text/plain' }),
         AssistErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -392,8 +545,14 @@ describe.each(ADAPTERS)('AssistModule in a gateway over %s', (adapter) => {
     });
 
     it("leaves the host's other routes as they were", async () => {
-      expect((await request(host.baseUrl, 'GET', '/api/v1/orders/7')).json).toEqual({ success: true, data: { id: 7, type: 'number' } });
-      expect(await request(host.baseUrl, 'GET', '/api/v1/account')).toMatchObject({ status: 401, json: { hostError: true } });
+      expect((await request(host.baseUrl, 'GET', '/api/v1/orders/7')).json).toEqual({
+        success: true,
+        data: { id: 7, type: 'number' },
+      });
+      expect(await request(host.baseUrl, 'GET', '/api/v1/account')).toMatchObject({
+        status: 401,
+        json: { hostError: true },
+      });
     });
   });
 });

@@ -1,4 +1,16 @@
-import { BadRequestException, Body, Controller, Get, Global, Inject, Injectable, INestApplication, Module, Post, Type } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Global,
+  Inject,
+  Injectable,
+  INestApplication,
+  Module,
+  Post,
+  Type,
+} from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -16,7 +28,15 @@ import {
   withSign,
 } from '../../src';
 import { RunningSimulator } from '../../../simulator/src/simulator.server';
-import { ADAPTERS, codeFrom, DEMO_MERCHANT, DEMO_SECRET, DEMO_WECHAT_APP, nowSeconds, startSimulator } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  codeFrom,
+  DEMO_MERCHANT,
+  DEMO_SECRET,
+  DEMO_WECHAT_APP,
+  nowSeconds,
+  startSimulator,
+} from '../../../../test/support/gateway';
 import { HttpAdapterName } from '../../../../apps/demo/src/create-demo-app';
 
 /** A host's own routes, to prove the module leaves them alone. */
@@ -47,7 +67,12 @@ async function listen(root: Type<unknown>, adapter: HttpAdapterName): Promise<{ 
   return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
 }
 
-async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -61,8 +86,18 @@ const fresh = (fields: Record<string, string>, secret = DEMO_SECRET) =>
   withSign({ reqTime: nowSeconds(), nonceStr: Math.random().toString(36).slice(2), ...fields }, 'HMAC_SHA256', secret);
 
 /** The whole flow under `prefix`: auth URL, the simulator's redirect, the exchange, the signed answer. */
-async function flow(base: string, prefix: string, secret = DEMO_SECRET, names: Record<string, string> = {}): Promise<string> {
-  const auth = await call(base, 'POST', `/${prefix}/getWxAuthUrl`, fresh({ ...names, url: 'http://localhost:3000/cb' }, secret));
+async function flow(
+  base: string,
+  prefix: string,
+  secret = DEMO_SECRET,
+  names: Record<string, string> = {},
+): Promise<string> {
+  const auth = await call(
+    base,
+    'POST',
+    `/${prefix}/getWxAuthUrl`,
+    fresh({ ...names, url: 'http://localhost:3000/cb' }, secret),
+  );
   expect(auth.status).toBe(200);
   expect(auth.json).toMatchObject({ code: 0, data: { code: 0 } });
   const code = await codeFrom(auth.json.data.url);
@@ -117,9 +152,14 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
     });
 
     it('envelopes errors under its prefix, parser errors included', async () => {
-      expect((await call(base, 'POST', '/pay/wx/getWxAccessToken', '{"x":')).json).toMatchObject({ code: 10005, data: null });
+      expect((await call(base, 'POST', '/pay/wx/getWxAccessToken', '{"x":')).json).toMatchObject({
+        code: 10005,
+        data: null,
+      });
       expect((await call(base, 'GET', '/pay/wx/getWxAccessToken')).json).toMatchObject({ code: 29009, data: null });
-      expect((await call(base, 'POST', '/pay/wx/getWxAccessToken', { reqTime: nowSeconds() })).json).toMatchObject({ code: 10006 });
+      expect((await call(base, 'POST', '/pay/wx/getWxAccessToken', { reqTime: nowSeconds() })).json).toMatchObject({
+        code: 10006,
+      });
     });
 
     it('does not answer at the default prefix', async () => {
@@ -170,7 +210,12 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
     it('serves the flow at the default prefix for the merchant from the environment', async () => {
       await flow(base, 'unipay/assist', 'env-sign-secret', { mchNo: 'ENV0001' });
       // Only that merchant is configured: the demo merchant is unknown here.
-      const other = await call(base, 'POST', '/unipay/assist/getWxAuthUrl', fresh({ mchNo: 'M1000000001', url: 'http://localhost/' }));
+      const other = await call(
+        base,
+        'POST',
+        '/unipay/assist/getWxAuthUrl',
+        fresh({ mchNo: 'M1000000001', url: 'http://localhost/' }),
+      );
       expect(other.json).toMatchObject({ code: 20023 });
     });
 
@@ -199,12 +244,17 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
 
       @Injectable()
       class HostMerchantStore implements MerchantProvider {
-        constructor(@Inject(HOST_DB) private readonly db: Map<string, { wxApp: typeof DEMO_WECHAT_APP; key: string }>) {}
+        constructor(
+          @Inject(HOST_DB) private readonly db: Map<string, { wxApp: typeof DEMO_WECHAT_APP; key: string }>,
+        ) {}
         async findMerchant(query: MerchantQuery): Promise<Merchant | undefined> {
           lookups.push(query);
           const row = query.mchNo ? this.db.get(query.mchNo) : undefined;
           if (!row) return undefined;
-          return normalizeMerchant({ mchNo: query.mchNo, wechat: row.wxApp, signSecret: row.key, redirectHosts: ['localhost:*'] }, 0);
+          return normalizeMerchant(
+            { mchNo: query.mchNo, wechat: row.wxApp, signSecret: row.key, redirectHosts: ['localhost:*'] },
+            0,
+          );
         }
       }
 
@@ -223,11 +273,16 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
     });
 
     it('answers 20023 for a merchant the store does not have, and when none is named', async () => {
-      expect((await call(base, 'POST', '/unipay/assist/getWxAuthUrl', fresh({ mchNo: 'H9999', url: 'http://localhost/' }))).json).toMatchObject({
+      expect(
+        (await call(base, 'POST', '/unipay/assist/getWxAuthUrl', fresh({ mchNo: 'H9999', url: 'http://localhost/' })))
+          .json,
+      ).toMatchObject({
         code: 20023,
         msg: expect.stringMatching(/unknown merchant/),
       });
-      expect((await call(base, 'POST', '/unipay/assist/getWxAuthUrl', fresh({ url: 'http://localhost/' }))).json).toMatchObject({
+      expect(
+        (await call(base, 'POST', '/unipay/assist/getWxAuthUrl', fresh({ url: 'http://localhost/' }))).json,
+      ).toMatchObject({
         code: 20023,
         msg: 'no default merchant is configured',
       });
@@ -238,7 +293,12 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
     let app: INestApplication;
     let base: string;
     beforeAll(async () => {
-      const second = { mchNo: 'TWO0001', wechat: DEMO_WECHAT_APP, signSecret: 'second-mount-secret', redirectHosts: ['localhost:*'] };
+      const second = {
+        mchNo: 'TWO0001',
+        wechat: DEMO_WECHAT_APP,
+        signSecret: 'second-mount-secret',
+        redirectHosts: ['localhost:*'],
+      };
       @Module({
         imports: [
           AssistModule.forRoot({ merchants: [DEMO_MERCHANT], wechat: wechat(), routePrefix: 'one/assist' }),
@@ -254,13 +314,27 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
     it('each mount serves its own merchants', async () => {
       await flow(base, 'one/assist');
       await flow(base, 'two/assist', 'second-mount-secret');
-      expect((await call(base, 'POST', '/one/assist/getWxAuthUrl', fresh({ mchNo: 'TWO0001', url: 'http://localhost/' }, 'second-mount-secret'))).json).toMatchObject({ code: 20023 });
-      expect((await call(base, 'POST', '/two/assist/getWxAuthUrl', fresh({ url: 'http://localhost/' }))).json).toMatchObject({ code: 20052 });
+      expect(
+        (
+          await call(
+            base,
+            'POST',
+            '/one/assist/getWxAuthUrl',
+            fresh({ mchNo: 'TWO0001', url: 'http://localhost/' }, 'second-mount-secret'),
+          )
+        ).json,
+      ).toMatchObject({ code: 20023 });
+      expect(
+        (await call(base, 'POST', '/two/assist/getWxAuthUrl', fresh({ url: 'http://localhost/' }))).json,
+      ).toMatchObject({ code: 20052 });
     });
 
     it('envelopes parser and routing errors under both prefixes', async () => {
       for (const prefix of ['one/assist', 'two/assist']) {
-        expect((await call(base, 'POST', `/${prefix}/getWxAccessToken`, '{"x":')).json).toMatchObject({ code: 10005, data: null });
+        expect((await call(base, 'POST', `/${prefix}/getWxAccessToken`, '{"x":')).json).toMatchObject({
+          code: 10005,
+          data: null,
+        });
         expect((await call(base, 'GET', `/${prefix}/getWxAuthUrl`)).json).toMatchObject({ code: 29009, data: null });
       }
     });
@@ -274,18 +348,42 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
     const WX_SECRET = 'host-wechat-secret-should-not-print';
     const SIGN_SECRET = 'host-sign-secret-should-not-print';
     it.each([
-      ['reqTimeout', { reqTimeout: -5 }, 'unipay-assist merchant #1 (BAD0001): reqTimeout must be an integer number of seconds between 1 and 86400'],
-      ['signType', { signType: SIGN_SECRET }, 'unipay-assist merchant #1 (BAD0001): signType must be one of MD5, HMAC_SHA256, SM3'],
-      ['wechat.appSecret', { wechat: { appId: 'wx0bad', appSecret: '' } }, 'unipay-assist merchant #1 (BAD0001): wechat.appSecret is missing or empty'],
+      [
+        'reqTimeout',
+        { reqTimeout: -5 },
+        'unipay-assist merchant #1 (BAD0001): reqTimeout must be an integer number of seconds between 1 and 86400',
+      ],
+      [
+        'signType',
+        { signType: SIGN_SECRET },
+        'unipay-assist merchant #1 (BAD0001): signType must be one of MD5, HMAC_SHA256, SM3',
+      ],
+      [
+        'wechat.appSecret',
+        { wechat: { appId: 'wx0bad', appSecret: '' } },
+        'unipay-assist merchant #1 (BAD0001): wechat.appSecret is missing or empty',
+      ],
       ['signSecret', { signSecret: undefined }, 'unipay-assist merchant #1 (BAD0001): signSecret is missing'],
     ])('%s: the error names merchant and field, never a secret', async (_field, change, message) => {
-      const merchant = { mchNo: 'BAD0001', wechat: { appId: 'wx0bad', appSecret: WX_SECRET }, signSecret: SIGN_SECRET, ...change };
-      @Module({ imports: [AssistModule.forRoot({ merchants: [merchant], wechat: wechat() })], controllers: [HostController] })
+      const merchant = {
+        mchNo: 'BAD0001',
+        wechat: { appId: 'wx0bad', appSecret: WX_SECRET },
+        signSecret: SIGN_SECRET,
+        ...change,
+      };
+      @Module({
+        imports: [AssistModule.forRoot({ merchants: [merchant], wechat: wechat() })],
+        controllers: [HostController],
+      })
       class HostModule {}
-      const create = NestFactory.create(HostModule, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), {
-        logger: false,
-        abortOnError: false,
-      });
+      const create = NestFactory.create(
+        HostModule,
+        adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+        {
+          logger: false,
+          abortOnError: false,
+        },
+      );
       const err = await create.then(
         async (app) => {
           await app.close();
@@ -303,7 +401,10 @@ describe.each(ADAPTERS)('mounted in a host over %s', (adapter) => {
       @Module({ imports: [AssistModule.forRoot({ wechat: wechat() })] })
       class HostModule {}
       await expect(
-        NestFactory.create(HostModule, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), { logger: false, abortOnError: false }),
+        NestFactory.create(HostModule, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), {
+          logger: false,
+          abortOnError: false,
+        }),
       ).rejects.toThrow('unipay-assist merchant (none): merchants no merchant configured');
     });
   });

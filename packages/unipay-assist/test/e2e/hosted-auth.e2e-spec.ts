@@ -36,7 +36,8 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
     expect(r.json.data.code).toBe(0);
     return r.json.data;
   }
-  const read = async (queryCode: string) => data20((await postChannelAuth(gw.baseUrl, 'auth', signedBody({ channel: 'wechat_pay', queryCode }))).json);
+  const read = async (queryCode: string) =>
+    data20((await postChannelAuth(gw.baseUrl, 'auth', signedBody({ channel: 'wechat_pay', queryCode }))).json);
 
   it('QR flow with WeChat\'s double redirect: one exchange, a "done" page, the openId (and unionid) read by the signed auth call', async () => {
     const { authUrl, queryCode } = await startQr();
@@ -62,9 +63,15 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
     // A 3.0 merchant gets the typed AuthResult only: no unionId.
     const q30 = await postChannelAuth(gw.baseUrl, 'generateAuthUrl', body30(MERCHANT_30, { channel: 'wechat_pay' }));
     await getPage(await authorizeAt(q30.json.data.authUrl, { user: 'double-user' }));
-    const r30 = await postChannelAuth(gw.baseUrl, 'auth', body30(MERCHANT_30, { channel: 'wechat_pay', queryCode: q30.json.data.queryCode }));
+    const r30 = await postChannelAuth(
+      gw.baseUrl,
+      'auth',
+      body30(MERCHANT_30, { channel: 'wechat_pay', queryCode: q30.json.data.queryCode }),
+    );
     expect(Object.keys(r30.json.data)).toEqual(['openId', 'accessToken', 'status']);
-    expect(daxpay3Reference.verifyAnswer(r30.json, 'AuthResult', 'HMAC_SHA256', MERCHANT_30.signSecret as string)).toBe(true);
+    expect(daxpay3Reference.verifyAnswer(r30.json, 'AuthResult', 'HMAC_SHA256', MERCHANT_30.signSecret as string)).toBe(
+      true,
+    );
   });
 
   it('a refresh of the callback and a second tab give the same result, never 40163, and the first identity stays', async () => {
@@ -89,7 +96,9 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
     expect(denied.text).toContain('Authorization declined');
     expect(await read(queryCode)).toMatchObject({ code: 1, msg: 'the payer declined authorization' });
     const state = new URL(authUrl.split('#')[0]).searchParams.get('state')!;
-    const authdeny = await getPage(`${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?code=authdeny&state=${state}`);
+    const authdeny = await getPage(
+      `${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat?code=authdeny&state=${state}`,
+    );
     expect(authdeny.text).toContain('Authorization declined');
     await getPage(await authorizeAt(authUrl, { user: 'changed-mind' }));
     expect(await read(queryCode)).toMatchObject({ status: 'success', openId: openIdOf('changed-mind') });
@@ -115,7 +124,12 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
     const page = await getPage(await authorizeAt(authUrl, { user: 'snap', extra: { sim_snapshot: '1' } }));
     expect(page.text).toContain('Authorization failed');
     expect(page.text).toContain('open the full page');
-    expect(await read(queryCode)).toEqual({ code: 1, msg: SNAPSHOT_REFUSED, resTime: expect.any(Number), sign: expect.any(String) });
+    expect(await read(queryCode)).toEqual({
+      code: 1,
+      msg: SNAPSHOT_REFUSED,
+      resTime: expect.any(Number),
+      sign: expect.any(String),
+    });
 
     const flag = await postChannelAuth(
       gw.baseUrl,
@@ -126,7 +140,15 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
     const flagged = await postChannelAuth(
       gw.baseUrl,
       'auth',
-      signedBody({ mchNo: FLAG_MERCHANT.mchNo, appId: FLAG_MERCHANT.appId, channel: 'wechat_pay', queryCode: flag.json.data.queryCode }, 'secret-flag'),
+      signedBody(
+        {
+          mchNo: FLAG_MERCHANT.mchNo,
+          appId: FLAG_MERCHANT.appId,
+          channel: 'wechat_pay',
+          queryCode: flag.json.data.queryCode,
+        },
+        'secret-flag',
+      ),
     );
     expect(data20(flagged.json, 'secret-flag')).toMatchObject({
       code: 0,
@@ -152,7 +174,9 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
       expect(jump.headers.get('referrer-policy')).toBe('no-referrer');
       const authorize = new URL(jump.location!.split('#')[0]);
       expect(authorize.origin + authorize.pathname).toBe(`${gw.sim.baseUrl}/connect/oauth2/authorize`);
-      expect(authorize.searchParams.get('redirect_uri')).toBe(`${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat`);
+      expect(authorize.searchParams.get('redirect_uri')).toBe(
+        `${gw.baseUrl}/unipay/assist/channel/auth/callback/wechat`,
+      );
       const callback = await authorizeAt(jump.location!, { user: 'jumper' });
       // The browser that opened the jump: its binding cookie goes back with the callback.
       const cookie = jump.headers.get('set-cookie')!.split(';')[0];
@@ -166,7 +190,10 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
         expect(url).not.toContain(openIdOf('jumper'));
         expect(url).not.toContain('SIM_AT_');
       }
-      expect(await read(landed.searchParams.get('queryCode')!)).toMatchObject({ status: 'success', openId: openIdOf('jumper') });
+      expect(await read(landed.searchParams.get('queryCode')!)).toMatchObject({
+        status: 'success',
+        openId: openIdOf('jumper'),
+      });
 
       // The same link again (a reload, a second tap): a page saying it is finished, no second landing, nothing exchanged.
       const before = sim().exchanges;
@@ -181,11 +208,14 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
     it('a reload before WeChat answers resumes the same flow (same state)', async () => {
       const link = jumpUrl({});
       const first = await getPage(link, { 'user-agent': WECHAT_UA });
-      const second = await getPage(link, { 'user-agent': WECHAT_UA, cookie: first.headers.get('set-cookie')!.split(';')[0] });
+      const second = await getPage(link, {
+        'user-agent': WECHAT_UA,
+        cookie: first.headers.get('set-cookie')!.split(';')[0],
+      });
       expect(second.location).toBe(first.location);
     });
 
-    it('outside WeChat: a page saying to open it in WeChat, with the link on the gateway\'s public URL', async () => {
+    it("outside WeChat: a page saying to open it in WeChat, with the link on the gateway's public URL", async () => {
       const link = jumpUrl({});
       const page = await getPage(link, { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120 Safari/537.36' });
       expect(page.status).toBe(200);
@@ -194,21 +224,31 @@ describe.each(ADAPTERS)('gateway-hosted authorization over %s', (adapter) => {
     });
 
     it('a 3.0 merchant signs the link the 3.0 way', async () => {
-      const fields = body30(MERCHANT_30, { authType: 'wechat', redirectUrl: 'http://localhost:3000/back', extParam: 'x' });
+      const fields = body30(MERCHANT_30, {
+        authType: 'wechat',
+        redirectUrl: 'http://localhost:3000/back',
+        extParam: 'x',
+      });
       const q = new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]));
-      const jump = await getPage(`${gw.baseUrl}/unipay/assist/channel/auth/jump?${q.toString()}`, { 'user-agent': WECHAT_UA });
+      const jump = await getPage(`${gw.baseUrl}/unipay/assist/channel/auth/jump?${q.toString()}`, {
+        'user-agent': WECHAT_UA,
+      });
       expect(jump.status).toBe(302);
       const cookie = jump.headers.get('set-cookie')!.split(';')[0];
       const back = new URL((await getPage(await authorizeAt(jump.location!, { user: 'three' }), { cookie })).location!);
       expect(back.origin + back.pathname).toBe('http://localhost:3000/back');
-      const r = await postChannelAuth(gw.baseUrl, 'auth', body30(MERCHANT_30, { channel: 'wechat_pay', queryCode: back.searchParams.get('queryCode') }));
+      const r = await postChannelAuth(
+        gw.baseUrl,
+        'auth',
+        body30(MERCHANT_30, { channel: 'wechat_pay', queryCode: back.searchParams.get('queryCode') }),
+      );
       expect(r.json.data).toMatchObject({ openId: openIdOf('three'), status: 'success' });
     });
 
     it('refuses, as pages: redirectUrl off the allow-list (29062), a bad sign (403), an expired link, a field given twice', async () => {
       const off = await getPage(jumpUrl({ redirectUrl: 'https://evil.example/steal' }), { 'user-agent': WECHAT_UA });
       expect(off.status).toBe(400);
-      expect(off.text).toContain("not on the merchant&#39;s redirect allow-list (code 29062)");
+      expect(off.text).toContain('not on the merchant&#39;s redirect allow-list (code 29062)');
       const bad = new URL(jumpUrl({}));
       bad.searchParams.set('sign', 'f'.repeat(64));
       expect((await getPage(bad.toString(), { 'user-agent': WECHAT_UA })).status).toBe(403);

@@ -56,7 +56,12 @@ function cases(): Case[] {
     { name: 'reqTime milliseconds', body: tampered({ reqTime: now * 1000 }), code: 10006, msg: /milliseconds/ },
     { name: 'reqTime huge', body: `{"code":"x","reqTime":1e308,"sign":"a"}`, code: 10006, msg: /reqTime/ },
     { name: 'reqTime overflow', body: `{"code":"x","reqTime":1e400,"sign":"a"}`, code: 10006, msg: /reqTime/ },
-    { name: 'reqTime 30 digits', body: `{"code":"x","reqTime":123456789012345678901234567890,"sign":"a"}`, code: 10006, msg: /reqTime/ },
+    {
+      name: 'reqTime 30 digits',
+      body: `{"code":"x","reqTime":123456789012345678901234567890,"sign":"a"}`,
+      code: 10006,
+      msg: /reqTime/,
+    },
     { name: 'reqTime old', body: tampered({ reqTime: now - 100_000 }), code: 10006, msg: /behind the server clock/ },
     // sign
     { name: 'sign missing', body: tampered({}, ['sign']), code: 10006, msg: /sign/ },
@@ -86,26 +91,119 @@ function cases(): Case[] {
     { name: 'url javascript', path: AUTH, body: signed({ url: 'javascript:alert(1)' }), code: 10006, msg: /url/ },
     { name: 'url relative', path: AUTH, body: signed({ url: '/pay' }), code: 10006, msg: /url/ },
     { name: 'url number', path: AUTH, body: signed({ url: 42 }), code: 10006, msg: /url/ },
-    { name: 'url too long', path: AUTH, body: signed({ url: `http://localhost/${'a'.repeat(300)}` }), code: 10006, msg: /url/ },
-    { name: 'url foreign host', path: AUTH, body: signed({ url: 'https://evil.example/' }), code: 29062, msg: /allow-list/ },
-    { name: 'state too long', path: AUTH, body: signed({ url: 'http://localhost/', state: 's'.repeat(129) }), code: 10006, msg: /state/ },
-    { name: 'scope unknown', path: AUTH, body: signed({ url: 'http://localhost/', scope: 'snsapi_admin' }), code: 10006, msg: /scope/ },
+    {
+      name: 'url too long',
+      path: AUTH,
+      body: signed({ url: `http://localhost/${'a'.repeat(300)}` }),
+      code: 10006,
+      msg: /url/,
+    },
+    {
+      name: 'url foreign host',
+      path: AUTH,
+      body: signed({ url: 'https://evil.example/' }),
+      code: 29062,
+      msg: /allow-list/,
+    },
+    {
+      name: 'state too long',
+      path: AUTH,
+      body: signed({ url: 'http://localhost/', state: 's'.repeat(129) }),
+      code: 10006,
+      msg: /state/,
+    },
+    {
+      name: 'scope unknown',
+      path: AUTH,
+      body: signed({ url: 'http://localhost/', scope: 'snsapi_admin' }),
+      code: 10006,
+      msg: /scope/,
+    },
     // Structure
-    { name: 'deep nesting (5000 levels) in an unknown field, badly signed', body: tampered({ sign: 'b'.repeat(64) }).replace(/}$/, `,"junk":${deep(5000)}}`), code: 20052, msg: /signature/ },
-    { name: 'deep nesting in a known field', body: tampered({ code: 'x' }).replace('"code":"x"', `"code":${deep(5000)}`), code: 10006, msg: /code/ },
-    { name: 'deep objects (2500 levels)', body: `{"reqTime":${now},"code":"x","sign":"a","n":${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}}`, code: 20052, msg: /signature/ },
-    { name: 'duplicate keys (last wins, sign no longer matches)', body: tampered({}).replace(/}$/, ',"code":"OTHER"}'), code: 20052, msg: /signature/ },
-    { name: 'many keys', body: `{${Array.from({ length: 1000 }, (_, i) => `"k${i}":${i}`).join(',')}}`, code: 10006, msg: /reqTime/ },
-    { name: 'invalid UTF-8', body: Buffer.concat([Buffer.from('{"code":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from(`","reqTime":${now},"sign":"a"}`)]), code: 20052, msg: /signature/ },
-    { name: 'lone surrogate escape', body: `{"code":"\\ud800","reqTime":${now},"sign":"a"}`, code: 20052, msg: /signature/ },
+    {
+      name: 'deep nesting (5000 levels) in an unknown field, badly signed',
+      body: tampered({ sign: 'b'.repeat(64) }).replace(/}$/, `,"junk":${deep(5000)}}`),
+      code: 20052,
+      msg: /signature/,
+    },
+    {
+      name: 'deep nesting in a known field',
+      body: tampered({ code: 'x' }).replace('"code":"x"', `"code":${deep(5000)}`),
+      code: 10006,
+      msg: /code/,
+    },
+    {
+      name: 'deep objects (2500 levels)',
+      body: `{"reqTime":${now},"code":"x","sign":"a","n":${'{"a":'.repeat(2500)}1${'}'.repeat(2500)}}`,
+      code: 20052,
+      msg: /signature/,
+    },
+    {
+      name: 'duplicate keys (last wins, sign no longer matches)',
+      body: tampered({}).replace(/}$/, ',"code":"OTHER"}'),
+      code: 20052,
+      msg: /signature/,
+    },
+    {
+      name: 'many keys',
+      body: `{${Array.from({ length: 1000 }, (_, i) => `"k${i}":${i}`).join(',')}}`,
+      code: 10006,
+      msg: /reqTime/,
+    },
+    {
+      name: 'invalid UTF-8',
+      body: Buffer.concat([
+        Buffer.from('{"code":"'),
+        Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+        Buffer.from(`","reqTime":${now},"sign":"a"}`),
+      ]),
+      code: 20052,
+      msg: /signature/,
+    },
+    {
+      name: 'lone surrogate escape',
+      body: `{"code":"\\ud800","reqTime":${now},"sign":"a"}`,
+      code: 20052,
+      msg: /signature/,
+    },
     { name: 'NUL in a value', body: `{"code":"a\\u0000b","reqTime":${now},"sign":"a"}`, code: 20052, msg: /signature/ },
     // Wrong content type / encoding
-    { name: 'text/plain', headers: { 'content-type': 'text/plain' }, body: signed({ code: 'x' }), code: 29008, msg: /application\/json/ },
-    { name: 'form', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'code=x&reqTime=1', code: 29008, msg: /application\/json/ },
-    { name: 'multipart', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x\r\n\r\n--x--', code: 29008, msg: /application\/json/ },
+    {
+      name: 'text/plain',
+      headers: { 'content-type': 'text/plain' },
+      body: signed({ code: 'x' }),
+      code: 29008,
+      msg: /application\/json/,
+    },
+    {
+      name: 'form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'code=x&reqTime=1',
+      code: 29008,
+      msg: /application\/json/,
+    },
+    {
+      name: 'multipart',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      body: '--x\r\n\r\n--x--',
+      code: 29008,
+      msg: /application\/json/,
+    },
     { name: 'no content type', headers: {}, body: signed({ code: 'x' }), code: 29008, msg: /application\/json/ },
-    { name: 'json; charset=latin1', headers: { 'content-type': 'application/json; charset=latin1' }, body: signed({ code: 'x' }), code: 29008, msg: /charset|application\/json/ },
-    { name: 'gzip garbage', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'not gzip', code: 10005, msg: /./ },
+    {
+      name: 'json; charset=latin1',
+      headers: { 'content-type': 'application/json; charset=latin1' },
+      body: signed({ code: 'x' }),
+      code: 29008,
+      msg: /charset|application\/json/,
+    },
+    {
+      name: 'gzip garbage',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: 'not gzip',
+      code: 10005,
+      msg: /./,
+    },
   ];
 }
 
@@ -114,14 +212,21 @@ describe.each(ADAPTERS)('hostile input over %s', (adapter) => {
   const host = useMinimalHost(adapter, { override: { rateLimit: { ip: false, merchant: false } } });
 
   const send = (c: Pick<Case, 'path' | 'method' | 'headers' | 'body'>): Promise<RawAnswer> =>
-    rawRequest(host.gw.baseUrl, c.path ?? TOKEN, { method: c.method, headers: c.headers ?? JSON_HEADERS, body: c.body });
+    rawRequest(host.gw.baseUrl, c.path ?? TOKEN, {
+      method: c.method,
+      headers: c.headers ?? JSON_HEADERS,
+      body: c.body,
+    });
 
   it.each(cases().map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const before = host.sim.simulator.exchanges;
     const a = await send(c);
     expect(envelopeProblem(a)).toBe('');
     const codes = Array.isArray(c.code) ? c.code : [c.code];
-    expect({ code: codes.includes(a.json.code) ? codes[0] : a.json.code, msg: a.json.msg }).toEqual({ code: codes[0], msg: expect.stringMatching(c.msg) });
+    expect({ code: codes.includes(a.json.code) ? codes[0] : a.json.code, msg: a.json.msg }).toEqual({
+      code: codes[0],
+      msg: expect.stringMatching(c.msg),
+    });
     expect(host.sim.simulator.exchanges).toBe(before);
   });
 
@@ -155,21 +260,28 @@ describe.each(ADAPTERS)('hostile input over %s', (adapter) => {
   it.each([
     ['__proto__', (t: number) => `{"__proto__":{"polluted":"yes"},"code":"x","reqTime":${t},"sign":"a"}`],
     ['nested __proto__', (t: number) => `{"code":"x","reqTime":${t},"sign":"a","a":{"__proto__":{"polluted":"yes"}}}`],
-    ['constructor.prototype', (t: number) => `{"constructor":{"prototype":{"polluted":"yes"}},"code":"x","reqTime":${t},"sign":"a"}`],
+    [
+      'constructor.prototype',
+      (t: number) => `{"constructor":{"prototype":{"polluted":"yes"}},"code":"x","reqTime":${t},"sign":"a"}`,
+    ],
     ['prototype', (t: number) => `{"prototype":{"polluted":"yes"},"code":"x","reqTime":${t},"sign":"a"}`],
   ])('refuses a %s key without polluting any prototype', async (_name, make) => {
     const a = await send({ body: make(nowSeconds()) });
     expect(envelopeProblem(a)).toBe('');
     expect([10005, 10006, 20052]).toContain(a.json.code);
     // Fastify's parser refuses the key itself (10005); Express parses it as a plain own key, which is never copied.
-    if (adapter === 'fastify' && !_name.includes('prototype')) expect(a.json).toMatchObject({ code: 10005, msg: expect.stringMatching(/JSON/) });
+    if (adapter === 'fastify' && !_name.includes('prototype'))
+      expect(a.json).toMatchObject({ code: 10005, msg: expect.stringMatching(/JSON/) });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('does not pollute through a validly signed body either', async () => {
     for (const key of ['__proto__', 'constructor', 'prototype']) {
-      const body = JSON.stringify(signedBody({ code: 'x' })).replace(/}$/, `,"${key}":{"polluted":"yes","prototype":{"polluted":"yes"}}}`);
+      const body = JSON.stringify(signedBody({ code: 'x' })).replace(
+        /}$/,
+        `,"${key}":{"polluted":"yes","prototype":{"polluted":"yes"}}}`,
+      );
       const a = await send({ body });
       expect(a.status).toBe(200);
       expect(a.json.code).not.toBe(10001);
@@ -185,7 +297,11 @@ describe.each(ADAPTERS)('hostile input over %s', (adapter) => {
 
 describe.each(ADAPTERS)('configurable body limit over %s', (adapter) => {
   it('honours bodyLimit: 64 KiB accepts a 40 KiB body and refuses a 70 KiB one', async () => {
-    const gw = await startGateway({ adapter, bodyLimit: 64 * 1024, override: { rateLimit: { ip: false, merchant: false } } });
+    const gw = await startGateway({
+      adapter,
+      bodyLimit: 64 * 1024,
+      override: { rateLimit: { ip: false, merchant: false } },
+    });
     try {
       const body = (n: number) => JSON.stringify({ ...signedBody({ url: 'http://localhost/' }), pad: 'p'.repeat(n) });
       const ok = await rawRequest(gw.baseUrl, AUTH, { headers: JSON_HEADERS, body: body(40 * 1024) });
@@ -214,7 +330,11 @@ describe.each(ADAPTERS)('configurable body limit over %s', (adapter) => {
   });
 
   it('survives 10 000-level nesting when the limit allows it', async () => {
-    const gw = await startGateway({ adapter, bodyLimit: 1024 * 1024, override: { rateLimit: { ip: false, merchant: false } } });
+    const gw = await startGateway({
+      adapter,
+      bodyLimit: 1024 * 1024,
+      override: { rateLimit: { ip: false, merchant: false } },
+    });
     try {
       const n = 10_000;
       for (const body of [

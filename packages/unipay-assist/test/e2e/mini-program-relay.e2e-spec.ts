@@ -13,7 +13,10 @@ function expectSigned(data: Record<string, unknown>): void {
 }
 
 describe.each(ADAPTERS)('mini program relay over %s', (adapter) => {
-  const f = useChannelsGateway(adapter, { wechatTimeoutMs: 2000, exchange: { breakerThreshold: 1000, retryDelayMs: 10 } });
+  const f = useChannelsGateway(adapter, {
+    wechatTimeoutMs: 2000,
+    exchange: { breakerThreshold: 1000, retryDelayMs: 10 },
+  });
   beforeEach(() => f.wechat.miniProgram.reset());
 
   it('a wx.login code (from the admin route) → getWxMiniOpenId, signed, no session_key', async () => {
@@ -38,7 +41,9 @@ describe.each(ADAPTERS)('mini program relay over %s', (adapter) => {
 
   it("health reports the mini program's breaker under breakers.wechat_mini, only channels that called", async () => {
     // Only the mini program has called upstream so far in this gateway.
-    const health = (await (await fetch(`${f.gw.baseUrl}/health`)).json()) as { info: { unipayAssist: Record<string, unknown> } };
+    const health = (await (await fetch(`${f.gw.baseUrl}/health`)).json()) as {
+      info: { unipayAssist: Record<string, unknown> };
+    };
     const host = new URL(f.wechat.baseUrl).host;
     expect(health.info.unipayAssist.breakers).toEqual({ wechat_mini: { [host]: 'closed' } });
   });
@@ -57,7 +62,10 @@ describe.each(ADAPTERS)('mini program relay over %s', (adapter) => {
     const res = await post(f.gw.baseUrl, 'getWxMiniOpenId', signedBody({ code: 'never-issued-login-code' }));
     expect(res.json.code).toBe(0);
     expect(Object.keys(res.json.data).sort()).toEqual(['code', 'msg', 'resTime', 'sign']);
-    expect(res.json.data).toMatchObject({ code: 1, msg: 'the wx.login code is invalid or has expired (WeChat errcode 40029)' });
+    expect(res.json.data).toMatchObject({
+      code: 1,
+      msg: 'the wx.login code is invalid or has expired (WeChat errcode 40029)',
+    });
     expect(res.json.wxErrcode).toBe(40029);
     expectSigned(res.json.data);
     expect(f.wechat.miniProgram.exchanges).toBe(1);
@@ -78,10 +86,22 @@ describe.each(ADAPTERS)('mini program relay over %s', (adapter) => {
   });
 
   it.each([
-    ['reset → WECHAT_UNREACHABLE after one retry', { kind: 'reset' as const, times: 2 }, E.WECHAT_UNREACHABLE, 2, 'unused'],
-    ['http 503 → WECHAT_HTTP_ERROR', { kind: 'http' as const, status: 503 }, E.WECHAT_HTTP_ERROR, 1, 'unused'],
-    ['non-json → WECHAT_BAD_RESPONSE', { kind: 'non-json' as const }, E.WECHAT_BAD_RESPONSE, 1, 'unused'],
-    ['timeout → WECHAT_TIMEOUT, never retried', { kind: 'latency' as const, ms: 5000 }, E.WECHAT_TIMEOUT, 1, 'used'],
+    [
+      'reset → UPSTREAM_UNREACHABLE after one retry',
+      { kind: 'reset' as const, times: 2 },
+      E.UPSTREAM_UNREACHABLE,
+      2,
+      'unused',
+    ],
+    ['http 503 → UPSTREAM_HTTP_ERROR', { kind: 'http' as const, status: 503 }, E.UPSTREAM_HTTP_ERROR, 1, 'unused'],
+    ['non-json → UPSTREAM_BAD_RESPONSE', { kind: 'non-json' as const }, E.UPSTREAM_BAD_RESPONSE, 1, 'unused'],
+    [
+      'timeout → UPSTREAM_TIMEOUT, never retried',
+      { kind: 'latency' as const, ms: 5000 },
+      E.UPSTREAM_TIMEOUT,
+      1,
+      'used',
+    ],
   ])('%s', async (_name, fault, envelope, calls, state) => {
     const code = f.wechat.miniProgram.issueLoginCode(DEMO_MINI_PROGRAM.appId);
     f.wechat.miniProgram.faults.add([fault]);

@@ -4,15 +4,28 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import { ASSIST_ERROR_DESCRIPTIONS, AssistErrorCode } from '../../../wire/src/error-codes';
 import { PrometheusAssistMetrics } from '../../src/metrics/prometheus-assist.metrics';
-import { ASSIST_ROUTE_ERROR_CODES, CHANNEL_AUTH_ROUTE_ERROR_CODES, documentAssistRoutes } from '../../src/openapi/assist-openapi';
+import {
+  ASSIST_ROUTE_ERROR_CODES,
+  CHANNEL_AUTH_ROUTE_ERROR_CODES,
+  documentAssistRoutes,
+} from '../../src/openapi/assist-openapi';
 import { AssistModule } from '../../src/module/assist.module';
 import { DEMO_MERCHANT } from '../../../../apps/demo/src/demo-merchant';
-import { ADAPTERS, codeFrom, post, signedBody, startGateway, startSimulator, useDemoGateway } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  codeFrom,
+  post,
+  signedBody,
+  startGateway,
+  startSimulator,
+  useDemoGateway,
+} from '../../../../test/support/gateway';
 
 const ASSIST_PATHS = ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'];
 /** The channel-auth POST routes; the browser GET routes (callback, jump) answer pages and stay out of the document. */
 const CHANNEL_AUTH_PATHS = ['channel/auth/auth', 'channel/auth/authAndSet', 'channel/auth/generateAuthUrl'];
-const documentedPaths = (prefix: string) => [...ASSIST_PATHS, ...CHANNEL_AUTH_PATHS].map((r) => `${prefix}/${r}`).sort();
+const documentedPaths = (prefix: string) =>
+  [...ASSIST_PATHS, ...CHANNEL_AUTH_PATHS].map((r) => `${prefix}/${r}`).sort();
 
 const get = async (url: string) => {
   const res = await fetch(url);
@@ -38,13 +51,20 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     expect(res.status).toBe(200);
     const doc = JSON.parse(res.text);
     expect(doc.openapi).toMatch(/^3\./);
-    for (const route of ['getWxAccessToken', 'getWxAuthUrl', 'getAlipayAuthUrl', 'getAlipayUserId', 'getWxMiniOpenId'] as const) {
+    for (const route of [
+      'getWxAccessToken',
+      'getWxAuthUrl',
+      'getAlipayAuthUrl',
+      'getAlipayUserId',
+      'getWxMiniOpenId',
+    ] as const) {
       const op = doc.paths[`/unipay/assist/${route}`]?.post;
       expect(op).toBeDefined();
       expect(op.operationId).toBe(route);
       const codes = op['x-error-codes'].map((c: { code: number }) => c.code);
       expect(codes).toEqual([...ASSIST_ROUTE_ERROR_CODES[route]]);
-      for (const c of op['x-error-codes']) expect(c.description).toBe(ASSIST_ERROR_DESCRIPTIONS[c.code as keyof typeof ASSIST_ERROR_DESCRIPTIONS]);
+      for (const c of op['x-error-codes'])
+        expect(c.description).toBe(ASSIST_ERROR_DESCRIPTIONS[c.code as keyof typeof ASSIST_ERROR_DESCRIPTIONS]);
       expect(op.description).toContain(`| ${AssistErrorCode.REPLAYED} | ${ASSIST_ERROR_DESCRIPTIONS[10007]} |`);
       expect(op.responses['200'].content['application/json'].schema.$ref).toMatch(/EnvelopeSchema$/);
     }
@@ -52,11 +72,16 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
       const op = doc.paths[`/unipay/assist/channel/auth/${route}`]?.post;
       expect(op).toBeDefined();
       expect(op.operationId).toBe(route);
-      expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toEqual([...CHANNEL_AUTH_ROUTE_ERROR_CODES[route]]);
-      for (const c of op['x-error-codes']) expect(c.description).toBe(ASSIST_ERROR_DESCRIPTIONS[c.code as keyof typeof ASSIST_ERROR_DESCRIPTIONS]);
+      expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toEqual([
+        ...CHANNEL_AUTH_ROUTE_ERROR_CODES[route],
+      ]);
+      for (const c of op['x-error-codes'])
+        expect(c.description).toBe(ASSIST_ERROR_DESCRIPTIONS[c.code as keyof typeof ASSIST_ERROR_DESCRIPTIONS]);
       expect(op.responses['200'].content['application/json'].schema.$ref).toMatch(/EnvelopeSchema$/);
     }
-    expect(doc.paths['/unipay/assist/channel/auth/auth'].post['x-error-codes'].map((c: any) => c.code)).toContain(AssistErrorCode.QUERY_CODE_UNKNOWN);
+    expect(doc.paths['/unipay/assist/channel/auth/auth'].post['x-error-codes'].map((c: any) => c.code)).toContain(
+      AssistErrorCode.QUERY_CODE_UNKNOWN,
+    );
     // Only the relay's JSON routes: the demo page, ops routes and the hosted flow's browser pages are excluded.
     expect(Object.keys(doc.paths).sort()).toEqual(documentedPaths('/unipay/assist'));
     expect(doc.components.schemas.AlipayUserIdDataSchema.properties).not.toHaveProperty('accessToken');
@@ -71,7 +96,9 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     expect(schemas.WxAccessTokenDto.properties.reqTime.oneOf).toHaveLength(3);
     expect(schemas.WxAuthUrlDto.properties.url).toMatchObject({ type: 'string', format: 'uri', maxLength: 200 });
     expect(schemas.WxAuthUrlDto.properties.scope.enum).toEqual(['snsapi_base', 'snsapi_userinfo']);
-    expect(schemas.WxAccessTokenEnvelopeSchema.properties.code.enum).toEqual(Object.keys(ASSIST_ERROR_DESCRIPTIONS).map(Number));
+    expect(schemas.WxAccessTokenEnvelopeSchema.properties.code.enum).toEqual(
+      Object.keys(ASSIST_ERROR_DESCRIPTIONS).map(Number),
+    );
     expect(schemas.WxAccessTokenDataSchema.properties).toHaveProperty('openId');
     // Channel-auth bodies from their DTOs' rules.
     expect(schemas.GenerateAuthUrlDto.required).toEqual(expect.arrayContaining(['channel', 'reqTime']));
@@ -114,7 +141,9 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     expect((await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code }))).json.data.code).toBe(0); // a client retry: cached
     // A copy of the first signed body: its first answer, from the replay memory (replay: 'answer', the default).
     expect((await post(demo.gw.baseUrl, 'getWxAccessToken', first)).json.data.code).toBe(0);
-    expect((await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'not-a-real-code' }))).json.data.code).toBe(1);
+    expect(
+      (await post(demo.gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'not-a-real-code' }))).json.data.code,
+    ).toBe(1);
 
     const res = await get(`${demo.gw.baseUrl}/metrics`);
     expect(res.status).toBe(200);
@@ -125,10 +154,10 @@ describe.each(ADAPTERS)('operations endpoints of the demo over %s', (adapter) =>
     expect(sample(m, 'unipay_assist_requests_total{route="getWxAccessToken",code="0",dialect="daxpay-2.0.6"}')).toBe(5);
     expect(sample(m, 'unipay_assist_replay_answers_total{source="stored"}')).toBe(1);
     expect(sample(m, 'unipay_assist_exchange_reused_total{source="cache"}')).toBe(1);
-    expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="ok",channel="wechat"}')).toBe(2);
-    expect(sample(m, 'unipay_assist_wechat_call_duration_seconds_count{outcome="errcode",channel="wechat"}')).toBe(1);
-    expect(sample(m, 'unipay_assist_wechat_errcodes_total{errcode="40029",channel="wechat"}')).toBe(1);
-    expect(sample(m, `unipay_assist_wechat_breaker_state{host="${simHost}"}`)).toBe(0);
+    expect(sample(m, 'unipay_assist_upstream_call_duration_seconds_count{outcome="ok",channel="wechat"}')).toBe(2);
+    expect(sample(m, 'unipay_assist_upstream_call_duration_seconds_count{outcome="errcode",channel="wechat"}')).toBe(1);
+    expect(sample(m, 'unipay_assist_upstream_errcodes_total{errcode="40029",channel="wechat"}')).toBe(1);
+    expect(sample(m, `unipay_assist_upstream_breaker_state{host="${simHost}"}`)).toBe(0);
     expect(m).not.toContain('process_cpu_user_seconds_total'); // process metrics: npm start only (demo-process test)
     // Labels stay bounded: no code, sign or secret ever becomes a label.
     expect(m).not.toContain(code);
@@ -156,7 +185,10 @@ describe('a host document and a host registry', () => {
       expect(Object.keys(doc.paths).sort()).toEqual(documentedPaths('/pay/wx'));
       expect((doc.paths['/pay/wx/getWxAuthUrl'].post as any)['x-error-codes'].map((c: any) => c.code)).toContain(29062);
       // Applying twice did not duplicate anything.
-      expect((doc.components!.schemas!.WxAccessTokenDto as { required?: string[] }).required).toEqual(['code', 'reqTime']);
+      expect((doc.components!.schemas!.WxAccessTokenDto as { required?: string[] }).required).toEqual([
+        'code',
+        'reqTime',
+      ]);
     } finally {
       await app.close();
     }

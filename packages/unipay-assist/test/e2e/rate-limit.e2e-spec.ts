@@ -1,5 +1,12 @@
 import { RunningSimulator } from '../../../simulator/src/simulator.server';
-import { ADAPTERS, DEMO_MERCHANT, post, RunningGateway, signedBody, startSimulator } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  DEMO_MERCHANT,
+  post,
+  RunningGateway,
+  signedBody,
+  startSimulator,
+} from '../../../../test/support/gateway';
 import { startMinimalHost } from '../../../../test/support/minimal-host';
 import { sleep } from '../../../../test/support/wait';
 
@@ -40,7 +47,9 @@ describe.each(ADAPTERS)('rate limits over %s (memory storage)', (adapter) => {
     const over = await authUrl(gw);
     expect(over.status).toBe(200);
     expect(over.json).toMatchObject({ code: RATE_LIMITED, data: null });
-    expect(over.json.msg).toMatch(/^rate limit exceeded for this client IP: at most 5 requests per 60 s; retry in \d+ s$/);
+    expect(over.json.msg).toMatch(
+      /^rate limit exceeded for this client IP: at most 5 requests per 60 s; retry in \d+ s$/,
+    );
     // Both routes share one budget.
     expect((await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'x' }))).json.code).toBe(RATE_LIMITED);
   });
@@ -49,7 +58,10 @@ describe.each(ADAPTERS)('rate limits over %s (memory storage)', (adapter) => {
     const gw = await start({ rateLimit: { ip: false, merchant: { limit: 3, windowMs: 60_000 } } });
     // Someone without the secret naming M1 does not spend its budget.
     for (let i = 0; i < 5; i++) {
-      const forged = { ...signedBody({ url: 'http://localhost:3000/cb', mchNo: DEMO_MERCHANT.mchNo }), sign: 'f'.repeat(64) };
+      const forged = {
+        ...signedBody({ url: 'http://localhost:3000/cb', mchNo: DEMO_MERCHANT.mchNo }),
+        sign: 'f'.repeat(64),
+      };
       expect((await post(gw.baseUrl, 'getWxAuthUrl', forged)).json.code).toBe(20052);
     }
     for (let i = 0; i < 3; i++) expect((await authUrl(gw)).json.code).toBe(0);

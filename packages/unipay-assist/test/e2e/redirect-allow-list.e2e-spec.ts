@@ -14,7 +14,8 @@ describe.each(ADAPTERS)('getWxAuthUrl redirect allow-list over %s', (adapter) =>
     },
   });
 
-  const authUrl = (url: string, extra: Record<string, unknown> = {}) => post(host.gw.baseUrl, 'getWxAuthUrl', signedBody({ url, ...extra }));
+  const authUrl = (url: string, extra: Record<string, unknown> = {}) =>
+    post(host.gw.baseUrl, 'getWxAuthUrl', signedBody({ url, ...extra }));
 
   it('builds URLs for the demo hosts on any port', async () => {
     for (const url of ['http://localhost:3000/cb', 'http://127.0.0.1:8080/cb', 'http://[::1]:9/cb']) {
@@ -24,13 +25,20 @@ describe.each(ADAPTERS)('getWxAuthUrl redirect allow-list over %s', (adapter) =>
   });
 
   it('refuses other hosts and redirect tricks with 29062 naming the cause', async () => {
-    for (const url of ['https://evil.com/cb', 'http://localhost@evil.com/', 'http://localhost.evil.com/', 'http://evil.com\\@localhost/']) {
+    for (const url of [
+      'https://evil.com/cb',
+      'http://localhost@evil.com/',
+      'http://localhost.evil.com/',
+      'http://evil.com\\@localhost/',
+    ]) {
       const r = await authUrl(url);
       expect(r.status).toBe(200);
       expect([url, r.json.code, r.json.data]).toEqual([url, REDIRECT_NOT_ALLOWED, null]);
       expect(r.json.msg).toMatch(/^url: /);
     }
-    expect((await authUrl('https://evil.com:8443/cb')).json.msg).toBe("url: host evil.com:8443 is not on the merchant's redirect allow-list");
+    expect((await authUrl('https://evil.com:8443/cb')).json.msg).toBe(
+      "url: host evil.com:8443 is not on the merchant's redirect allow-list",
+    );
   });
 
   it('applies each merchant its own list', async () => {

@@ -12,7 +12,11 @@ describe.each(ADAPTERS)('relay flow over %s', (adapter) => {
     // The relay's clock pinned at this second: resTime is exactly it, and the requests' reqTime is in the window.
     const now = nowSeconds();
     clock.pin(now);
-    const auth = await post(host.gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost:3000/pay?order=1', state: 'st' }));
+    const auth = await post(
+      host.gw.baseUrl,
+      'getWxAuthUrl',
+      signedBody({ url: 'http://localhost:3000/pay?order=1', state: 'st' }),
+    );
     expect(auth.status).toBe(200);
     expect(auth.json).toMatchObject({ code: 0, msg: 'success', data: { code: 0 } });
     expect(auth.json.traceId).toMatch(/^[A-Za-z0-9]{12}$/);

@@ -30,7 +30,12 @@ describe.each(ADAPTERS)('replay protection over %s (one instance, memory store)'
   });
 
   describe("replay: 'reject' (strict): a copy is refused", () => {
-    const host = useMinimalHost(adapter, { override: (sim) => ({ merchants: [{ ...DEMO_MERCHANT, replay: 'reject' }], wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl } }) });
+    const host = useMinimalHost(adapter, {
+      override: (sim) => ({
+        merchants: [{ ...DEMO_MERCHANT, replay: 'reject' }],
+        wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl },
+      }),
+    });
 
     it('accepts a signed request once', async () => {
       const body = authUrlBody();
@@ -43,9 +48,15 @@ describe.each(ADAPTERS)('replay protection over %s (one instance, memory store)'
 
     it('a replayed code exchange is refused before WeChat is called', async () => {
       const body = signedBody({ code: host.sim.simulator.issueCode(DEMO_WECHAT_APP.appId) });
-      expect((await post(host.gw.baseUrl, 'getWxAccessToken', body)).json).toMatchObject({ code: 0, data: { code: 0 } });
+      expect((await post(host.gw.baseUrl, 'getWxAccessToken', body)).json).toMatchObject({
+        code: 0,
+        data: { code: 0 },
+      });
       const exchanges = host.sim.simulator.exchanges;
-      expect((await post(host.gw.baseUrl, 'getWxAccessToken', body)).json).toMatchObject({ code: AssistErrorCode.REPLAYED, data: null });
+      expect((await post(host.gw.baseUrl, 'getWxAccessToken', body)).json).toMatchObject({
+        code: AssistErrorCode.REPLAYED,
+        data: null,
+      });
       expect(host.sim.simulator.exchanges).toBe(exchanges);
     });
   });

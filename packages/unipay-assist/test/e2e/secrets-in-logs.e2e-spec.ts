@@ -27,7 +27,11 @@ describe.each(ADAPTERS)('no secret, code, token or sign in the logs over %s', (a
   const answers: { traceId: string; code: number }[] = [];
 
   const body = (fields: Record<string, unknown>) => {
-    const b = withSign({ reqTime: nowSeconds(), nonceStr: randomBytes(6).toString('hex'), ...fields }, 'HMAC_SHA256', SIGN_SECRET);
+    const b = withSign(
+      { reqTime: nowSeconds(), nonceStr: randomBytes(6).toString('hex'), ...fields },
+      'HMAC_SHA256',
+      SIGN_SECRET,
+    );
     forbidden.add(b.sign);
     if (typeof fields.code === 'string') forbidden.add(fields.code);
     return b;
@@ -73,7 +77,9 @@ describe.each(ADAPTERS)('no secret, code, token or sign in the logs over %s', (a
     // Invalid fields, redirect refused, wrong JSON.
     expect((await send('getWxAccessToken', body({ code: 'CODE-TOOLONG-'.padEnd(80, 'z') }))).json.code).toBe(10006);
     expect((await send('getWxAuthUrl', body({ url: 'https://evil.example/cb' }))).json.code).toBe(29062);
-    expect((await send('getWxAccessToken', `{"code":"CODE-BROKENJSON-5t6y","sign":"${SIGN_SECRET}"`)).json.code).toBe(10005);
+    expect((await send('getWxAccessToken', `{"code":"CODE-BROKENJSON-5t6y","sign":"${SIGN_SECRET}"`)).json.code).toBe(
+      10005,
+    );
     // WeChat down.
     await sim.close();
     const down = await send('getWxAccessToken', body({ code: 'CODE-WXDOWN-3d4f' }));
@@ -92,7 +98,8 @@ describe.each(ADAPTERS)('no secret, code, token or sign in the logs over %s', (a
 
   it('has no secret, code, access token or sign in any line', () => {
     const leaks: string[] = [];
-    for (const line of logs.text()) for (const value of forbidden) if (line.includes(value)) leaks.push(`${value} in: ${line}`);
+    for (const line of logs.text())
+      for (const value of forbidden) if (line.includes(value)) leaks.push(`${value} in: ${line}`);
     expect(leaks).toEqual([]);
     // The forbidden set really holds the flow's values.
     expect(forbidden.size).toBeGreaterThan(12);
@@ -102,6 +109,7 @@ describe.each(ADAPTERS)('no secret, code, token or sign in the logs over %s', (a
     for (const line of logs.assistLines()) expect(line.message).toMatch(TRACE_ID);
     // And each failed request can be found in the logs by the traceId it answered with.
     const logged = new Set(logs.assistLines().map((l) => TRACE_ID.exec(l.message)![1]));
-    for (const a of answers.filter((x) => x.code !== 0)) expect([a.code, logged.has(a.traceId)]).toEqual([a.code, true]);
+    for (const a of answers.filter((x) => x.code !== 0))
+      expect([a.code, logged.has(a.traceId)]).toEqual([a.code, true]);
   });
 });

@@ -1,6 +1,14 @@
 import { createHash, createHmac } from 'node:crypto';
 import { MerchantInput } from '../../src/merchants/merchant';
-import { ADAPTERS, codeFrom, DEMO_MERCHANT, DEMO_SECRET, DEMO_WECHAT_APP, nowSeconds, post } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  codeFrom,
+  DEMO_MERCHANT,
+  DEMO_SECRET,
+  DEMO_WECHAT_APP,
+  nowSeconds,
+  post,
+} from '../../../../test/support/gateway';
 import { useMinimalHost } from '../../../../test/support/minimal-host';
 
 // Signing written again here from SPEC.md, so these tests do not trust src/signing.
@@ -14,7 +22,9 @@ function specSign(fields: Fields, type: 'MD5' | 'HMAC_SHA256' | 'SM3', secret: s
     .replace(/["\\]/g, '');
   const input = `${base}&key=${secret}`;
   if (type === 'HMAC_SHA256') return createHmac('sha256', secret).update(input).digest('hex');
-  return createHash(type === 'MD5' ? 'md5' : 'sm3').update(input).digest('hex');
+  return createHash(type === 'MD5' ? 'md5' : 'sm3')
+    .update(input)
+    .digest('hex');
 }
 const signed = (fields: Fields, type: 'MD5' | 'HMAC_SHA256' | 'SM3' = 'HMAC_SHA256', secret = DEMO_SECRET): Fields => ({
   ...fields,
@@ -27,12 +37,33 @@ const LOCAL = { redirectHosts: ['localhost:*'] };
 const app = (id: string) => ({ appId: `wx0sign0${id}`, appSecret: `wx-secret-${id}-not-real` });
 const MERCHANTS: MerchantInput[] = [
   DEMO_MERCHANT,
-  { mchNo: 'M_MD5', wechat: app('md5'), signType: 'MD5', signSecret: 'md5-sign-secret' , ...LOCAL },
-  { mchNo: 'M_SM3', wechat: app('sm3'), signType: 'SM3', signSecret: 'sm3-sign-secret' , ...LOCAL },
-  { mchNo: 'M_ROT', wechat: app('rot'), signType: 'HMAC_SHA256', signSecrets: ['rot-new-secret', 'rot-old-secret'] , ...LOCAL },
-  { mchNo: 'M_OPEN', wechat: app('open'), signType: 'MD5', signSecret: 'open-sign-secret', signRequired: false , ...LOCAL },
+  { mchNo: 'M_MD5', wechat: app('md5'), signType: 'MD5', signSecret: 'md5-sign-secret', ...LOCAL },
+  { mchNo: 'M_SM3', wechat: app('sm3'), signType: 'SM3', signSecret: 'sm3-sign-secret', ...LOCAL },
+  {
+    mchNo: 'M_ROT',
+    wechat: app('rot'),
+    signType: 'HMAC_SHA256',
+    signSecrets: ['rot-new-secret', 'rot-old-secret'],
+    ...LOCAL,
+  },
+  {
+    mchNo: 'M_OPEN',
+    wechat: app('open'),
+    signType: 'MD5',
+    signSecret: 'open-sign-secret',
+    signRequired: false,
+    ...LOCAL,
+  },
 ];
-const ALL_SECRETS = ['md5-sign-secret', 'sm3-sign-secret', 'rot-new-secret', 'rot-old-secret', 'open-sign-secret', DEMO_WECHAT_APP.appSecret, ...['md5', 'sm3', 'rot', 'open'].map((id) => app(id).appSecret)];
+const ALL_SECRETS = [
+  'md5-sign-secret',
+  'sm3-sign-secret',
+  'rot-new-secret',
+  'rot-old-secret',
+  'open-sign-secret',
+  DEMO_WECHAT_APP.appSecret,
+  ...['md5', 'sm3', 'rot', 'open'].map((id) => app(id).appSecret),
+];
 
 /** The data of a success, checked to be signed with `secret` by the SPEC algorithm. */
 function expectSignedData(json: any, type: 'MD5' | 'HMAC_SHA256' | 'SM3', secret: string): Record<string, unknown> {
@@ -71,12 +102,20 @@ describe.each(ADAPTERS)('sign edge cases over %s', (adapter) => {
     expectSignedData(answer.json, 'HMAC_SHA256', DEMO_SECRET);
     // Signing without the empty field gives another string: refused.
     const { nonceStr: _n, ...without } = fields;
-    const other = { ...fields, reqTime: fields.reqTime - 1, sign: specSign({ ...without, reqTime: fields.reqTime - 1 }, 'HMAC_SHA256', DEMO_SECRET) };
+    const other = {
+      ...fields,
+      reqTime: fields.reqTime - 1,
+      sign: specSign({ ...without, reqTime: fields.reqTime - 1 }, 'HMAC_SHA256', DEMO_SECRET),
+    };
     expect((await post(host.gw.baseUrl, 'getWxAuthUrl', other)).json.code).toBe(20052);
   });
 
   it('accepts reqTime as a decimal string, signed as sent', async () => {
-    const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ url: 'http://localhost/str', reqTime: String(nowSeconds()) })));
+    const answer = await post(
+      host.gw.baseUrl,
+      'getWxAuthUrl',
+      signed(fresh({ url: 'http://localhost/str', reqTime: String(nowSeconds()) })),
+    );
     expectSignedData(answer.json, 'HMAC_SHA256', DEMO_SECRET);
   });
 
@@ -92,7 +131,11 @@ describe.each(ADAPTERS)('sign edge cases over %s', (adapter) => {
   });
 
   it('signs non-ASCII values as UTF-8', async () => {
-    const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ url: 'http://localhost/zh', state: '订单-中文' })));
+    const answer = await post(
+      host.gw.baseUrl,
+      'getWxAuthUrl',
+      signed(fresh({ url: 'http://localhost/zh', state: '订单-中文' })),
+    );
     const data = expectSignedData(answer.json, 'HMAC_SHA256', DEMO_SECRET);
     expect(new URL(String(data.url)).searchParams.get('state')).toBe('订单-中文');
   });
@@ -106,7 +149,11 @@ describe.each(ADAPTERS)('sign edge cases over %s', (adapter) => {
   });
 
   it('null fields are left out of the signature', async () => {
-    const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ url: 'http://localhost/null', clientIp: null, state: null })));
+    const answer = await post(
+      host.gw.baseUrl,
+      'getWxAuthUrl',
+      signed(fresh({ url: 'http://localhost/null', clientIp: null, state: null })),
+    );
     expectSignedData(answer.json, 'HMAC_SHA256', DEMO_SECRET);
   });
 
@@ -114,7 +161,11 @@ describe.each(ADAPTERS)('sign edge cases over %s', (adapter) => {
     ['MD5', 'M_MD5', 'md5-sign-secret', 'md5'],
     ['SM3', 'M_SM3', 'sm3-sign-secret', 'sm3'],
   ] as const)('a %s merchant: whole flow, request and response signed with %s', async (type, mchNo, secret, id) => {
-    const auth = await post(host.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ mchNo, url: 'http://localhost/pay' }), type, secret));
+    const auth = await post(
+      host.gw.baseUrl,
+      'getWxAuthUrl',
+      signed(fresh({ mchNo, url: 'http://localhost/pay' }), type, secret),
+    );
     const authData = expectSignedData(auth.json, type, secret);
     expect(String(authData.url)).toContain(`appid=${app(id).appId}&`);
     const code = await codeFrom(String(authData.url));
@@ -123,7 +174,15 @@ describe.each(ADAPTERS)('sign edge cases over %s', (adapter) => {
     expect(data).toMatchObject({ code: 0, openId: expect.stringMatching(/^o/), accessToken: expect.any(String) });
     // The other algorithms with the same secret are refused.
     const wrongType = type === 'MD5' ? 'SM3' : 'MD5';
-    expect((await post(host.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ mchNo, url: 'http://localhost/' }), wrongType, secret))).json.code).toBe(20052);
+    expect(
+      (
+        await post(
+          host.gw.baseUrl,
+          'getWxAuthUrl',
+          signed(fresh({ mchNo, url: 'http://localhost/' }), wrongType, secret),
+        )
+      ).json.code,
+    ).toBe(20052);
   });
 
   it('a merchant rotating two secrets: both verify, and each answer is signed with the secret that verified its request', async () => {
@@ -132,22 +191,37 @@ describe.each(ADAPTERS)('sign edge cases over %s', (adapter) => {
       ['rot-new-secret', 'rot-old-secret'],
       ['rot-old-secret', 'rot-new-secret'],
     ]) {
-      const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ mchNo: 'M_ROT', url: 'http://localhost/rot' }), 'HMAC_SHA256', secret));
+      const answer = await post(
+        host.gw.baseUrl,
+        'getWxAuthUrl',
+        signed(fresh({ mchNo: 'M_ROT', url: 'http://localhost/rot' }), 'HMAC_SHA256', secret),
+      );
       const data = expectSignedData(answer.json, 'HMAC_SHA256', secret);
       expect(data.sign).not.toBe(specSign(data as Fields, 'HMAC_SHA256', other));
     }
-    const third = await post(host.gw.baseUrl, 'getWxAuthUrl', signed(fresh({ mchNo: 'M_ROT', url: 'http://localhost/rot' }), 'HMAC_SHA256', 'rot-older'));
+    const third = await post(
+      host.gw.baseUrl,
+      'getWxAuthUrl',
+      signed(fresh({ mchNo: 'M_ROT', url: 'http://localhost/rot' }), 'HMAC_SHA256', 'rot-older'),
+    );
     expect(third.json.code).toBe(20052);
   });
 
   describe('a merchant with signRequired=false', () => {
     it('accepts a request without sign, and still signs the response', async () => {
-      const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', fresh({ mchNo: 'M_OPEN', url: 'http://localhost/open' }));
+      const answer = await post(
+        host.gw.baseUrl,
+        'getWxAuthUrl',
+        fresh({ mchNo: 'M_OPEN', url: 'http://localhost/open' }),
+      );
       expectSignedData(answer.json, 'MD5', 'open-sign-secret');
     });
 
     it('accepts an empty sign as absent', async () => {
-      const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', { ...fresh({ mchNo: 'M_OPEN', url: 'http://localhost/open' }), sign: '' });
+      const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', {
+        ...fresh({ mchNo: 'M_OPEN', url: 'http://localhost/open' }),
+        sign: '',
+      });
       expectSignedData(answer.json, 'MD5', 'open-sign-secret');
     });
 
@@ -159,7 +233,11 @@ describe.each(ADAPTERS)('sign edge cases over %s', (adapter) => {
     });
 
     it('still checks the reqTime window', async () => {
-      const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', { mchNo: 'M_OPEN', url: 'http://localhost/open', reqTime: nowSeconds() - 3600 });
+      const answer = await post(host.gw.baseUrl, 'getWxAuthUrl', {
+        mchNo: 'M_OPEN',
+        url: 'http://localhost/open',
+        reqTime: nowSeconds() - 3600,
+      });
       expect(answer.json).toMatchObject({ code: 10006, data: null, msg: expect.stringMatching(/^reqTime/) });
     });
   });

@@ -2,7 +2,15 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { MerchantInput } from '../../src/merchants/merchant';
 import { sign } from '../../../wire/src/signing/signature';
-import { ADAPTERS, Answer, DEMO_MERCHANT, DEMO_SECRET, DEMO_WECHAT_APP, post, signedBody } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  Answer,
+  DEMO_MERCHANT,
+  DEMO_SECRET,
+  DEMO_WECHAT_APP,
+  post,
+  signedBody,
+} from '../../../../test/support/gateway';
 import { startMinimalHost, useMinimalHost } from '../../../../test/support/minimal-host';
 import { sleep } from '../../../../test/support/wait';
 
@@ -17,7 +25,13 @@ const NO_APP_MERCHANT: MerchantInput = {
   signSecret: 'noapp-sign-secret',
 };
 const MERCHANTS = [DEMO_MERCHANT, BAD_SECRET_MERCHANT, NO_APP_MERCHANT];
-const SECRETS = [DEMO_WECHAT_APP.appSecret, 'stale-wechat-secret-value', 'noapp-wechat-secret-value', 'badsecret-sign-secret', 'noapp-sign-secret'];
+const SECRETS = [
+  DEMO_WECHAT_APP.appSecret,
+  'stale-wechat-secret-value',
+  'noapp-wechat-secret-value',
+  'badsecret-sign-secret',
+  'noapp-sign-secret',
+];
 
 /** Never a secret, a refresh token or a stack in any answer. */
 function expectClean(answer: Answer, ...alsoAbsent: string[]): void {
@@ -39,7 +53,9 @@ function expectRefusal(answer: Answer, errcode: number, secret = DEMO_SECRET): v
 }
 
 /** A throwaway upstream that plays a broken WeChat. */
-async function fakeWechat(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ base: string; server: Server; hits: () => number }> {
+async function fakeWechat(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ base: string; server: Server; hits: () => number }> {
   let hits = 0;
   const server = createServer((req, res) => {
     hits++;
@@ -58,11 +74,36 @@ async function closedPort(): Promise<string> {
 describe.each(ADAPTERS)('WeChat failures over %s', (adapter) => {
   describe('WeChat down, slow or broken: a clear envelope error, never 10001', () => {
     // [label, envelope code, msg, calls WeChat got (where a fake counts them), upstream]
-    const cases: [string, number, RegExp, number | undefined, () => Promise<{ base: string; server?: Server; hits?: () => number }>][] = [
-      ['unreachable (closed port)', 29301, /WeChat is unreachable \(ECONNREFUSED\)/, undefined, async () => ({ base: await closedPort() })],
+    const cases: [
+      string,
+      number,
+      RegExp,
+      number | undefined,
+      () => Promise<{ base: string; server?: Server; hits?: () => number }>,
+    ][] = [
+      [
+        'unreachable (closed port)',
+        29301,
+        /WeChat is unreachable \(ECONNREFUSED\)/,
+        undefined,
+        async () => ({ base: await closedPort() }),
+      ],
       ['slow (never answers)', 29302, /did not answer in time/, 1, () => fakeWechat(() => undefined)],
-      ['garbled (HTML with 200)', 29303, /not JSON/, 1, () => fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>nginx</html>'))],
-      ['JSON without openid', 29303, /without openid/, 1, () => fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('{"scope":"snsapi_base"}'))],
+      [
+        'garbled (HTML with 200)',
+        29303,
+        /not JSON/,
+        1,
+        () => fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>nginx</html>')),
+      ],
+      [
+        'JSON without openid',
+        29303,
+        /without openid/,
+        1,
+        () =>
+          fakeWechat((_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('{"scope":"snsapi_base"}')),
+      ],
       ['HTTP 502', 29304, /HTTP 502/, 1, () => fakeWechat((_q, res) => res.writeHead(502).end('Bad Gateway'))],
       ['a connection reset mid-answer', 29301, /unreachable/, 2, () => fakeWechat((req) => req.socket.destroy())],
     ];
@@ -76,13 +117,21 @@ describe.each(ADAPTERS)('WeChat failures over %s', (adapter) => {
       try {
         const answer = await post(gw.baseUrl, 'getWxAccessToken', signedBody({ code: 'CODE-THAT-MUST-NOT-LEAK-0001' }));
         expectClean(answer, 'CODE-THAT-MUST-NOT-LEAK-0001');
-        expect(answer.json).toEqual({ code, msg: expect.stringMatching(msg), data: null, traceId: expect.stringMatching(/^[A-Za-z0-9]{12}$/) });
+        expect(answer.json).toEqual({
+          code,
+          msg: expect.stringMatching(msg),
+          data: null,
+          traceId: expect.stringMatching(/^[A-Za-z0-9]{12}$/),
+        });
         // How often WeChat was asked, not how long it took: only a dropped connection is retried (once);
         // a timeout is not (the slow call may have spent the code), and the silent fake proves the 300 ms timeout fired.
         if (calls !== undefined) expect(upstream.hits?.()).toBe(calls);
         // getWxAuthUrl never calls WeChat, so it keeps working while WeChat is down.
         const auth = await post(gw.baseUrl, 'getWxAuthUrl', signedBody({ url: 'http://localhost/pay' }));
-        expect(auth.json).toMatchObject({ code: 0, data: { code: 0, url: expect.stringContaining(`${upstream.base}/connect/oauth2/authorize?`) } });
+        expect(auth.json).toMatchObject({
+          code: 0,
+          data: { code: 0, url: expect.stringContaining(`${upstream.base}/connect/oauth2/authorize?`) },
+        });
       } finally {
         await gw.close();
         if (upstream.server) {
@@ -117,18 +166,30 @@ describe.each(ADAPTERS)('WeChat failures over %s', (adapter) => {
       const first = await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
       const again = await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
       expect(first.json.data).toMatchObject({ code: 0, openId: expect.stringMatching(/^o/) });
-      expect(again.json.data).toMatchObject({ code: 0, openId: first.json.data.openId, accessToken: first.json.data.accessToken });
+      expect(again.json.data).toMatchObject({
+        code: 0,
+        openId: first.json.data.openId,
+        accessToken: first.json.data.accessToken,
+      });
     });
 
     it('40125 for a merchant whose WeChat AppSecret is wrong', async () => {
       const code = host.sim.simulator.issueCode(DEMO_WECHAT_APP.appId);
-      const answer = await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ mchNo: 'M_BADSECRET', code }, 'badsecret-sign-secret'));
+      const answer = await post(
+        host.gw.baseUrl,
+        'getWxAccessToken',
+        signedBody({ mchNo: 'M_BADSECRET', code }, 'badsecret-sign-secret'),
+      );
       expectRefusal(answer, 40125, 'badsecret-sign-secret');
       expect(answer.json.data.msg).toMatch(/appsecret is invalid/);
     });
 
     it('40013 for a merchant whose WeChat appid WeChat does not know', async () => {
-      const answer = await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ mchNo: 'M_NOAPP', code: 'any-code' }, 'noapp-sign-secret'));
+      const answer = await post(
+        host.gw.baseUrl,
+        'getWxAccessToken',
+        signedBody({ mchNo: 'M_NOAPP', code: 'any-code' }, 'noapp-sign-secret'),
+      );
       expectRefusal(answer, 40013, 'noapp-sign-secret');
     });
 
@@ -139,7 +200,11 @@ describe.each(ADAPTERS)('WeChat failures over %s', (adapter) => {
       [48001, /WeChat refused the request/],
     ])('%d (injected at the simulator) with a clear reason', async (errcode, reason) => {
       host.sim.simulator.faults.add([{ kind: 'errcode', errcode, times: 1 }]);
-      const answer = await post(host.gw.baseUrl, 'getWxAccessToken', signedBody({ code: host.sim.simulator.issueCode(DEMO_WECHAT_APP.appId) }));
+      const answer = await post(
+        host.gw.baseUrl,
+        'getWxAccessToken',
+        signedBody({ code: host.sim.simulator.issueCode(DEMO_WECHAT_APP.appId) }),
+      );
       expectRefusal(answer, errcode);
       expect(answer.json.data.msg).toMatch(reason);
     });

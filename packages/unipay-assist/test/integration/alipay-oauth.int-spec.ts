@@ -30,7 +30,10 @@ afterAll(async () => {
 
 beforeEach(() => sim.simulator.reset());
 
-function clientFor(appId: string, overrides: { appPrivateKey?: string; alipayPublicKey?: string; timeoutMs?: number; gateway?: string } = {}): AlipayOAuthClient {
+function clientFor(
+  appId: string,
+  overrides: { appPrivateKey?: string; alipayPublicKey?: string; timeoutMs?: number; gateway?: string } = {},
+): AlipayOAuthClient {
   const keys = sim.appKeys(appId);
   return new AlipayOAuthClient(
     {
@@ -60,7 +63,12 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
   it('an open_id app gets the payer open_id (no user_id), stable per (app, user), and no refresh token', async () => {
     const code = sim.simulator.issueAuthCode(OPEN_APP, 'alice');
     const r = await clientFor(OPEN_APP).exchangeCode(code);
-    expect(r).toEqual({ ok: true, openId: AlipaySimulator.openIdFor(OPEN_APP, 'alice'), accessToken: expect.stringMatching(/^authbseB/), expiresIn: 1209600 });
+    expect(r).toEqual({
+      ok: true,
+      openId: AlipaySimulator.openIdFor(OPEN_APP, 'alice'),
+      accessToken: expect.stringMatching(/^authbseB/),
+      expiresIn: 1209600,
+    });
     expect(JSON.stringify(r)).not.toMatch(/refresh/i);
     expect(sim.simulator.exchanges).toBe(1);
   });
@@ -86,7 +94,10 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
     expect((await client.exchangeCode(code)).ok).toBe(true);
     const again = await client.exchangeCode(code);
     expectRefusal(again, 'isv.code-invalid');
-    expect(again).toMatchObject({ code: '40002', reason: expect.stringMatching(/auth code is invalid, expired or already used/) });
+    expect(again).toMatchObject({
+      code: '40002',
+      reason: expect.stringMatching(/auth code is invalid, expired or already used/),
+    });
   });
 
   it('an unknown code and a code of another app are isv.code-invalid', async () => {
@@ -150,7 +161,7 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
     expect(r).toMatchObject({ ok: false, kind: 'bad-signature', reason: expect.stringMatching(/without a sign/) });
   });
 
-  it("a client holding the wrong Alipay public key trusts no answer: success and refusal are bad-signature", async () => {
+  it('a client holding the wrong Alipay public key trusts no answer: success and refusal are bad-signature', async () => {
     const client = clientFor(OPEN_APP, { alipayPublicKey: otherPair().publicKey });
     expect(await client.exchangeCode(sim.simulator.issueAuthCode(OPEN_APP))).toMatchObject({ kind: 'bad-signature' });
     expect(await client.exchangeCode('unknown-code')).toMatchObject({ kind: 'bad-signature' });
@@ -160,7 +171,11 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
     sim.simulator.faults.add([{ kind: 'latency', ms: 1500, times: 1 }]);
     const client = clientFor(OPEN_APP, { timeoutMs: 200 });
     const code = sim.simulator.issueAuthCode(OPEN_APP);
-    expect(await client.exchangeCode(code)).toEqual({ ok: false, kind: 'timeout', reason: 'Alipay did not answer in time' });
+    expect(await client.exchangeCode(code)).toEqual({
+      ok: false,
+      kind: 'timeout',
+      reason: 'Alipay did not answer in time',
+    });
     // Neither the SDK nor its HTTP client retried the timeout.
     expect(sim.simulator.exchanges).toBe(1);
     // Why a timeout is never retried: the late request burns the code once its delay is over.
@@ -172,7 +187,11 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
     // urllib retries a POST once on ECONNRESET / socket close (its socketErrorRetry default); the SDK cannot turn it off.
     sim.simulator.faults.add([{ kind: 'reset', times: 2 }]);
     const code = sim.simulator.issueAuthCode(OPEN_APP);
-    expect(await clientFor(OPEN_APP).exchangeCode(code)).toMatchObject({ ok: false, kind: 'unreachable', reason: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/) });
+    expect(await clientFor(OPEN_APP).exchangeCode(code)).toMatchObject({
+      ok: false,
+      kind: 'unreachable',
+      reason: expect.stringMatching(/ECONNRESET|UND_ERR_SOCKET/),
+    });
     expect(sim.simulator.exchanges).toBe(2);
     expect((await clientFor(OPEN_APP).exchangeCode(code)).ok).toBe(true);
   });
@@ -193,10 +212,22 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
   });
 
   it('HTTP 502 is http-error with the status; a non-JSON 200 is bad-response; neither spends the code', async () => {
-    sim.simulator.faults.add([{ kind: 'http', status: 502, times: 1 }, { kind: 'non-json', times: 1 }]);
+    sim.simulator.faults.add([
+      { kind: 'http', status: 502, times: 1 },
+      { kind: 'non-json', times: 1 },
+    ]);
     const code = sim.simulator.issueAuthCode(OPEN_APP);
-    expect(await clientFor(OPEN_APP).exchangeCode(code)).toEqual({ ok: false, kind: 'http-error', status: 502, reason: 'Alipay answered HTTP 502' });
-    expect(await clientFor(OPEN_APP).exchangeCode(code)).toEqual({ ok: false, kind: 'bad-response', reason: 'Alipay answered a body that is not JSON' });
+    expect(await clientFor(OPEN_APP).exchangeCode(code)).toEqual({
+      ok: false,
+      kind: 'http-error',
+      status: 502,
+      reason: 'Alipay answered HTTP 502',
+    });
+    expect(await clientFor(OPEN_APP).exchangeCode(code)).toEqual({
+      ok: false,
+      kind: 'bad-response',
+      reason: 'Alipay answered a body that is not JSON',
+    });
     expect((await clientFor(OPEN_APP).exchangeCode(code)).ok).toBe(true);
     expect(sim.simulator.exchanges).toBe(3);
   });
@@ -208,7 +239,11 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
     const busy = await clientFor(OPEN_APP).exchangeCode(code);
     expectRefusal(busy, 'isp.unknow-error');
     expect(busy).toMatchObject({ code: '20000', reason: expect.stringMatching(/try again later/) });
-    expect(await clientFor(OPEN_APP).exchangeCode(code)).toMatchObject({ ok: false, code: '40006', subCode: 'isv.insufficient-isv-permissions' });
+    expect(await clientFor(OPEN_APP).exchangeCode(code)).toMatchObject({
+      ok: false,
+      code: '40006',
+      subCode: 'isv.insufficient-isv-permissions',
+    });
     expect((await clientFor(OPEN_APP).exchangeCode(code)).ok).toBe(true);
   });
 
@@ -222,7 +257,9 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
   it('refuses bad key material at construction, naming the field, and never shows the key when inspected', () => {
     const keys = sim.appKeys(OPEN_APP);
     expect(() => clientFor(OPEN_APP, { appPrivateKey: 'not a key' })).toThrow(AlipayKeyError);
-    expect(() => clientFor(OPEN_APP, { alipayPublicKey: keys.appPublicKey })).toThrow(/alipayPublicKey is the app's own public key/);
+    expect(() => clientFor(OPEN_APP, { alipayPublicKey: keys.appPublicKey })).toThrow(
+      /alipayPublicKey is the app's own public key/,
+    );
     const client = clientFor(OPEN_APP);
     const body = (keys.appPrivateKey ?? '').split('\n')[1];
     expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(body);
@@ -231,7 +268,10 @@ describe('alipay.system.oauth.token through alipay-sdk against the simulator', (
 });
 
 describe('the simulated authorize page', () => {
-  function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; location?: string; body: string }> {
+  function get(
+    url: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; location?: string; body: string }> {
     return new Promise((resolve, reject) => {
       request(url, { headers }, (res) => {
         let body = '';
@@ -264,7 +304,12 @@ describe('the simulated authorize page', () => {
   });
 
   it('auth_user shows a consent screen to a browser; deny comes back without auth_code, allow with one for sim_user', async () => {
-    const url = buildAlipayAuthorizeUrl(sim.openAuthBase, { appId: OPEN_APP, redirectUri: 'https://gw.example/b', scope: 'auth_user', state: 's' });
+    const url = buildAlipayAuthorizeUrl(sim.openAuthBase, {
+      appId: OPEN_APP,
+      redirectUri: 'https://gw.example/b',
+      scope: 'auth_user',
+      state: 's',
+    });
     const page = await get(url, { accept: 'text/html' });
     expect(page.status).toBe(200);
     expect(page.body).toContain('id="sim-allow"');
@@ -274,26 +319,46 @@ describe('the simulated authorize page', () => {
     expect(denied.searchParams.get('state')).toBe('s');
     const allowed = new URL((await get(`${url}&sim_consent=allow&sim_user=carol`)).location ?? '');
     const r = await clientFor(OPEN_APP).exchangeCode(allowed.searchParams.get('auth_code') ?? '');
-    expect(r).toMatchObject({ ok: true, openId: AlipaySimulator.openIdFor(OPEN_APP, 'carol'), accessToken: expect.stringMatching(/^authusrB/) });
+    expect(r).toMatchObject({
+      ok: true,
+      openId: AlipaySimulator.openIdFor(OPEN_APP, 'carol'),
+      accessToken: expect.stringMatching(/^authusrB/),
+    });
   });
 
   it('refuses an unknown app, a bad redirect_uri and an unknown scope', async () => {
     const base = `${sim.openAuthBase}/oauth2/publicAppAuthorize.htm`;
-    expect((await get(`${base}?app_id=nope&scope=auth_base&redirect_uri=https%3A%2F%2Fgw.example%2F`)).status).toBe(400);
-    expect((await get(`${base}?app_id=${OPEN_APP}&scope=auth_base&redirect_uri=javascript%3Aalert(1)`)).status).toBe(400);
-    expect((await get(`${base}?app_id=${OPEN_APP}&scope=snsapi_base&redirect_uri=https%3A%2F%2Fgw.example%2F`)).status).toBe(400);
+    expect((await get(`${base}?app_id=nope&scope=auth_base&redirect_uri=https%3A%2F%2Fgw.example%2F`)).status).toBe(
+      400,
+    );
+    expect((await get(`${base}?app_id=${OPEN_APP}&scope=auth_base&redirect_uri=javascript%3Aalert(1)`)).status).toBe(
+      400,
+    );
+    expect(
+      (await get(`${base}?app_id=${OPEN_APP}&scope=snsapi_base&redirect_uri=https%3A%2F%2Fgw.example%2F`)).status,
+    ).toBe(400);
   });
 });
 
 describe('the Alipay simulator admin API', () => {
-  function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  function call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
     return new Promise((resolve, reject) => {
-      const req = request(`${sim.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json' } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> }));
-      });
+      const req = request(
+        `${sim.baseUrl}${path}`,
+        { method, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (text += c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Record<string, unknown> }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body === undefined ? undefined : JSON.stringify(body));
     });
@@ -302,8 +367,14 @@ describe('the Alipay simulator admin API', () => {
   it('issues codes, adds shared and Alipay faults, and reports them', async () => {
     const issued = await call('POST', '/__sim/codes', { app_id: OPEN_APP, user: 'dave' });
     expect(issued.status).toBe(200);
-    const added = await call('POST', '/__sim/faults', [{ kind: 'busy', times: 1 }, { kind: 'bad-sign', times: 2 }]);
-    expect(added.json.faults).toEqual([{ kind: 'busy', times: 1 }, { kind: 'bad-sign', times: 2 }]);
+    const added = await call('POST', '/__sim/faults', [
+      { kind: 'busy', times: 1 },
+      { kind: 'bad-sign', times: 2 },
+    ]);
+    expect(added.json.faults).toEqual([
+      { kind: 'busy', times: 1 },
+      { kind: 'bad-sign', times: 2 },
+    ]);
     expect((await call('POST', '/__sim/faults', [{ kind: 'nope' }])).status).toBe(400);
     expectRefusal(await clientFor(OPEN_APP).exchangeCode(String(issued.json.auth_code)), 'isp.unknow-error');
     const stats = await call('GET', '/__sim/stats');

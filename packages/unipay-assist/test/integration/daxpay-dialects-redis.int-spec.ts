@@ -31,7 +31,7 @@ class ReplayCounter implements AssistMetrics {
   rejected = 0;
   redisError(): void {}
   request(): void {}
-  wechatCall(): void {}
+  upstreamCall(): void {}
   exchangeReused(): void {}
   replayRejected(): void {
     this.rejected++;
@@ -47,7 +47,14 @@ interface Instance {
   metrics: ReplayCounter;
 }
 
-async function instance(adapter: 'express' | 'fastify', stub: WechatStub, generation: Generation, signType: WireSignType, keyPrefix: string, replay?: string): Promise<Instance> {
+async function instance(
+  adapter: 'express' | 'fastify',
+  stub: WechatStub,
+  generation: Generation,
+  signType: WireSignType,
+  keyPrefix: string,
+  replay?: string,
+): Promise<Instance> {
   const metrics = new ReplayCounter();
   const gw = await startGateway({
     adapter,

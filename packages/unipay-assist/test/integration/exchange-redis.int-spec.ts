@@ -42,7 +42,9 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
   const admin = () => simAdmin(sim.baseUrl);
   const issue = (user: string) => admin().issueCode(DEMO_WECHAT_APP.appId, user);
   const exchange = (gw: RunningGateway, code: string) => post(gw.baseUrl, 'getWxAccessToken', signedBody({ code }));
-  const stats = (gw: RunningGateway): ExchangeStats => ({ ...gw.app.get(CodeExchangeService, { strict: false }).stats });
+  const stats = (gw: RunningGateway): ExchangeStats => ({
+    ...gw.app.get(CodeExchangeService, { strict: false }).stats,
+  });
   const reused = (s: ExchangeStats) => s.joined + s.cacheHits + s.peerResults;
   const claimKey = (code: string) => exchangeKeys(prefix, exchangeKey(DEMO_WECHAT_APP.appId, code, DIRECT)).claim;
   const resultKey = (code: string) => exchangeKeys(prefix, exchangeKey(DEMO_WECHAT_APP.appId, code, DIRECT)).result;
@@ -59,7 +61,11 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
     // The prefix keeps this run's keys apart on the shared Redis.
     a = await startGateway({ adapter: 'express', logger: logs, override: { redisKeyPrefix: prefix } });
     b = await startGateway({ adapter: 'fastify', logger: logs, override: { redisKeyPrefix: prefix } });
-    c = await startGateway({ adapter: 'fastify', logger: logs, override: { redisKeyPrefix: prefix, exchange: { waitMs: SHORT_WAIT_MS } } });
+    c = await startGateway({
+      adapter: 'fastify',
+      logger: logs,
+      override: { redisKeyPrefix: prefix, exchange: { waitMs: SHORT_WAIT_MS } },
+    });
     redis = new Redis(SHARED_REDIS_URL);
   });
   afterAll(async () => {
@@ -89,7 +95,9 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
     await admin().addFaults({ kind: 'latency', ms: 200, times: 1 });
     const answers = await Promise.all([...Array(8)].map((_, i) => exchange(i % 2 ? b : a, code)));
     for (const r of answers) expect(r.json).toMatchObject({ code: 0, data: { code: 0 } });
-    expect(new Set(answers.map((r) => r.json.data.openId))).toEqual(new Set([WechatSimulator.openIdFor(DEMO_WECHAT_APP.appId, 'alice')]));
+    expect(new Set(answers.map((r) => r.json.data.openId))).toEqual(
+      new Set([WechatSimulator.openIdFor(DEMO_WECHAT_APP.appId, 'alice')]),
+    );
     expect(new Set(answers.map((r) => r.json.data.accessToken)).size).toBe(1);
     expect((await admin().exchanges()) - before).toBe(1);
     // One instance called WeChat once; every other answer of both was reused (joined in-process, cached, or a peer's through Redis).
@@ -106,7 +114,11 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
     const third = await exchange(a, code);
     expect(first.json.data.code).toBe(0);
     for (const r of [second, third]) {
-      expect(r.json.data).toMatchObject({ code: 0, openId: first.json.data.openId, accessToken: first.json.data.accessToken });
+      expect(r.json.data).toMatchObject({
+        code: 0,
+        openId: first.json.data.openId,
+        accessToken: first.json.data.accessToken,
+      });
     }
     expect((await admin().exchanges()) - before).toBe(1);
   });
@@ -126,7 +138,10 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
       // The holder gives up without a result: the next request calls WeChat itself.
       await redis.del(claimKey(code));
       const retried = await exchange(c, code);
-      expect(retried.json.data).toMatchObject({ code: 0, openId: WechatSimulator.openIdFor(DEMO_WECHAT_APP.appId, 'carol') });
+      expect(retried.json.data).toMatchObject({
+        code: 0,
+        openId: WechatSimulator.openIdFor(DEMO_WECHAT_APP.appId, 'carol'),
+      });
       expect((await admin().exchanges()) - before).toBe(1);
     });
 
@@ -139,7 +154,11 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
       const digest = key.slice(key.lastIndexOf(':') + 1, key.lastIndexOf(':') + 13);
       const pending = exchange(b, code);
       // Store only once b is waiting (its exchange.waiting line: a state polled for, not a time guessed).
-      expect(await waitFor(() => logs.assistLines().some((l) => l.message.startsWith('exchange.waiting') && l.message.includes(digest)))).toBe(true);
+      expect(
+        await waitFor(() =>
+          logs.assistLines().some((l) => l.message.startsWith('exchange.waiting') && l.message.includes(digest)),
+        ),
+      ).toBe(true);
       const sealed = sealExchange(
         { openId: 'oFROM-THE-PEER-0000000000000', accessToken: 'AT_FROM_THE_PEER', expiresAt: Date.now() + 60_000 },
         sealingKey(DEMO_WECHAT_APP.appId, DEMO_WECHAT_APP.appSecret),
@@ -147,7 +166,11 @@ describe('idempotent exchange across instances (shared Redis, standalone simulat
       );
       await redis.set(resultKey(code), sealed, 'PX', 60_000);
       const answer = await pending;
-      expect(answer.json.data).toMatchObject({ code: 0, openId: 'oFROM-THE-PEER-0000000000000', accessToken: 'AT_FROM_THE_PEER' });
+      expect(answer.json.data).toMatchObject({
+        code: 0,
+        openId: 'oFROM-THE-PEER-0000000000000',
+        accessToken: 'AT_FROM_THE_PEER',
+      });
       expect(stats(b).peerResults - sb.peerResults).toBe(1);
       expect((await admin().exchanges()) - before).toBe(0);
       await redis.del(claimKey(code));

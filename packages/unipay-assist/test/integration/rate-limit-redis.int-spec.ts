@@ -1,5 +1,12 @@
 import { RunningSimulator } from '../../../simulator/src/simulator.server';
-import { ADAPTERS, DEMO_MERCHANT, post, RunningGateway, signedBody, startSimulator } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  DEMO_MERCHANT,
+  post,
+  RunningGateway,
+  signedBody,
+  startSimulator,
+} from '../../../../test/support/gateway';
 import { startMinimalHost } from '../../../../test/support/minimal-host';
 import { SHARED_REDIS_URL, uniquePrefix } from '../../../../test/support/redis-server';
 import { sleep } from '../../../../test/support/wait';
@@ -21,7 +28,11 @@ describe.each(ADAPTERS)('rate limits with the Redis storage over %s', (adapter) 
   let sim: RunningSimulator;
   const gateways: RunningGateway[] = [];
   const start = async (override: Record<string, unknown>) => {
-    const gw = await startMinimalHost({ adapter, wechatBase: sim.baseUrl, override: { merchants, redisUrl: SHARED_REDIS_URL, ...override } });
+    const gw = await startMinimalHost({
+      adapter,
+      wechatBase: sim.baseUrl,
+      override: { merchants, redisUrl: SHARED_REDIS_URL, ...override },
+    });
     gateways.push(gw);
     return gw;
   };
@@ -35,7 +46,10 @@ describe.each(ADAPTERS)('rate limits with the Redis storage over %s', (adapter) 
   });
 
   it('shares one merchant budget between two instances', async () => {
-    const override = { redisKeyPrefix: uniquePrefix(`rl-${adapter}`), rateLimit: { ip: false, merchant: { limit: 4, windowMs: 60_000 } } };
+    const override = {
+      redisKeyPrefix: uniquePrefix(`rl-${adapter}`),
+      rateLimit: { ip: false, merchant: { limit: 4, windowMs: 60_000 } },
+    };
     const a = await start(override);
     const b = await start(override);
     expect((await authUrl(a)).json.code).toBe(0);
@@ -48,7 +62,10 @@ describe.each(ADAPTERS)('rate limits with the Redis storage over %s', (adapter) 
   });
 
   it('limits per IP and lets requests through again after the window', async () => {
-    const gw = await start({ redisKeyPrefix: uniquePrefix(`rl-ip-${adapter}`), rateLimit: { ip: { limit: 2, windowMs: IP_WINDOW_MS }, merchant: false } });
+    const gw = await start({
+      redisKeyPrefix: uniquePrefix(`rl-ip-${adapter}`),
+      rateLimit: { ip: { limit: 2, windowMs: IP_WINDOW_MS }, merchant: false },
+    });
     expect((await authUrl(gw)).json.code).toBe(0);
     expect((await post(gw.baseUrl, 'getWxAuthUrl', {})).json.code).toBe(10006);
     const over = await authUrl(gw);

@@ -39,12 +39,21 @@ describe('RedisChannelAuthStore', () => {
 
   it('answers 29310 when Redis is down (never a silent miss)', async () => {
     const down = await PrivateRedis.start();
-    const client = new Redis(`redis://127.0.0.1:${down.port}`, { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis(`redis://127.0.0.1:${down.port}`, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on('error', () => undefined);
     await new Promise((r) => client.once('ready', r));
     const store = new RedisChannelAuthStore(client, { keyPrefix: uniquePrefix('down') });
     await down.stop();
-    for (const op of [() => store.get('k'), () => store.set('k', 'v', 1000), () => store.setIfAbsent('k', 'v', 1000), () => store.deleteIf('k', 'v')]) {
+    for (const op of [
+      () => store.get('k'),
+      () => store.set('k', 'v', 1000),
+      () => store.setIfAbsent('k', 'v', 1000),
+      () => store.deleteIf('k', 'v'),
+    ]) {
       await expect(op()).rejects.toMatchObject({ code: 29310 });
     }
     client.disconnect();

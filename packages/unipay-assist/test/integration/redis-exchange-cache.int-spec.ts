@@ -90,7 +90,11 @@ describe('RedisExchangeCache: the claim holder stores the result and releases th
 
   it('a failed store keeps the claim held, answers this instance from memory, and stores the result once Redis takes it', async () => {
     const events: string[] = [];
-    const cache = new RedisExchangeCache(redis, { keyPrefix: prefix, rewriteEveryMs: 50, onEvent: (e) => events.push(e.event) });
+    const cache = new RedisExchangeCache(redis, {
+      keyPrefix: prefix,
+      rewriteEveryMs: 50,
+      onEvent: (e) => events.push(e.event),
+    });
     expect(await cache.claim('s2', 'me', 10_000)).toBe(true);
     // The store fails (as it does while a master is down) until the test lets it work: by a flag, not by a
     // count of attempts, since the rewrite timer (every 50 ms) would otherwise get through while the checks
@@ -98,15 +102,18 @@ describe('RedisExchangeCache: the claim holder stores the result and releases th
     const real = redis.pipeline.bind(redis);
     let down = true;
     let failed = 0;
-    const spy = jest.spyOn(redis, 'pipeline').mockImplementation(((...args: Parameters<typeof real>) => {
+    const spy = jest.spyOn(redis, 'pipeline').mockImplementation((...args: Parameters<typeof real>) => {
       const p = real(...args);
       if (down) {
         failed++;
         p.exec = () => Promise.reject(new Error('Connection is closed.'));
       }
       return p;
-    }));
-    const err = await cache.set('s2', 'sealed-2', 10_000).then(() => undefined, (e: unknown) => e);
+    });
+    const err = await cache.set('s2', 'sealed-2', 10_000).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as AssistException).code).toBe(AssistErrorCode.STORE_UNAVAILABLE);
     await cache.release('s2', 'me');
     // Still held: another instance gets no free claim (it waits: 29306), so never calls WeChat again.
@@ -126,7 +133,10 @@ describe('RedisExchangeCache: the claim holder stores the result and releases th
 
   it('with replicaAcks on a Redis without replicas, a claim is given back (29310) before anything is called', async () => {
     const cache = new RedisExchangeCache(redis, { keyPrefix: prefix, replicaAcks: { replicas: 1, timeoutMs: 20 } });
-    const err = await cache.claim('s3', 'me', 10_000).then(() => undefined, (e: unknown) => e);
+    const err = await cache.claim('s3', 'me', 10_000).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((err as AssistException).code).toBe(AssistErrorCode.STORE_UNAVAILABLE);
     expect(await redis.exists(keys('s3').claim)).toBe(0);
   });
@@ -135,7 +145,7 @@ describe('RedisExchangeCache: the claim holder stores the result and releases th
 describe('RedisExchangeCache with Redis down', () => {
   it('answers 29310 (fails closed) and never leaks the URL', async () => {
     // A closed loopback port: ioredis with no offline queue fails at once.
-    const redis = (createRedisClient({ kind: 'single', url: 'redis://:pw-must-not-leak@127.0.0.1:1' }).client as Redis);
+    const redis = createRedisClient({ kind: 'single', url: 'redis://:pw-must-not-leak@127.0.0.1:1' }).client as Redis;
     redis.on('error', () => undefined);
     const cache = new RedisExchangeCache(redis, { keyPrefix: 'test:down:' });
     for (const op of [() => cache.get('k'), () => cache.claim('k', 'o', 1000), () => cache.set('k', 'v', 1000)]) {

@@ -107,10 +107,18 @@ async function runFailover(
         }),
       );
     }
-    const running = (load = new FailoverLoad({ gateways, sim: admin, workers: 4, pauseMs: 15, requestTimeoutMs: HUNG_REQUEST_MS }));
+    const running = (load = new FailoverLoad({
+      gateways,
+      sim: admin,
+      workers: 4,
+      pauseMs: 15,
+      requestTimeoutMs: HUNG_REQUEST_MS,
+    }));
     running.start();
     const okSince = (t: number, gateway?: number): number =>
-      running.samples.filter((x) => x.label === 'ok' && x.start >= t && (gateway === undefined || x.gateway === gateway)).length;
+      running.samples.filter(
+        (x) => x.label === 'ok' && x.start >= t && (gateway === undefined || x.gateway === gateway),
+      ).length;
     await waitFor(() => okSince(0) >= OK_BEFORE_KILL, PHASE_CAP_MS);
     const killedAt = Date.now();
     // `<=`: on a loaded machine several answers complete in one event-loop turn, in the same millisecond as the
@@ -132,7 +140,8 @@ async function runFailover(
     const servingAtEnd: boolean[] = [];
     // A fresh code may still fail closed while the rejoined replica syncs (WAIT finds no replica):
     // serving again means a fresh exchange succeeds within the bound, with no restart.
-    for (let g = 0; g < gateways.length; g++) servingAtEnd.push(await waitFor(async () => (await probe.probe(g)) === 'ok', PHASE_CAP_MS, 250));
+    for (let g = 0; g < gateways.length; g++)
+      servingAtEnd.push(await waitFor(async () => (await probe.probe(g)) === 'ok', PHASE_CAP_MS, 250));
     const stats = await admin.stats();
     return {
       figures,
@@ -141,7 +150,9 @@ async function runFailover(
       simExchanges: stats.exchanges,
       codesIssued: running.codesIssued.size + probe.codesIssued.size,
       unhandled: unhandled.length,
-      internalErrors: running.samples.filter((s) => s.label === `E${AssistErrorCode.INTERNAL}` || s.label.startsWith('http5')).length,
+      internalErrors: running.samples.filter(
+        (s) => s.label === `E${AssistErrorCode.INTERNAL}` || s.label.startsWith('http5'),
+      ).length,
       promotedAfterMs,
       rejoinedAfterMs,
       servingAtEnd,
@@ -159,7 +170,9 @@ async function runFailover(
 
 function report(name: string, run: Run): void {
   // The figures for the issue's note and the README.
-  process.stdout.write(`\n[failover ${name}, replicaAcks ${REPLICA_ACKS}] ${JSON.stringify({ ...run.figures, promotedAfterMs: run.promotedAfterMs, rejoinedAfterMs: run.rejoinedAfterMs, simExchanges: run.simExchanges, codesIssued: run.codesIssued })}\n`);
+  process.stdout.write(
+    `\n[failover ${name}, replicaAcks ${REPLICA_ACKS}] ${JSON.stringify({ ...run.figures, promotedAfterMs: run.promotedAfterMs, rejoinedAfterMs: run.rejoinedAfterMs, simExchanges: run.simExchanges, codesIssued: run.codesIssued })}\n`,
+  );
 }
 
 function assertZeros(run: Run): void {
@@ -175,7 +188,13 @@ function assertZeros(run: Run): void {
   // Failures are the fail-closed ones only: no unhandled error, no 500, no crashed instance.
   expect(run.unhandled).toBe(0);
   expect(run.internalErrors).toBe(0);
-  const allowed = new Set(['ok', `E${AssistErrorCode.STORE_UNAVAILABLE}`, `E${AssistErrorCode.EXCHANGE_IN_PROGRESS}`, `E${AssistErrorCode.REPLAYED}`, `E${AssistErrorCode.REPLAY_IN_PROGRESS}`]);
+  const allowed = new Set([
+    'ok',
+    `E${AssistErrorCode.STORE_UNAVAILABLE}`,
+    `E${AssistErrorCode.EXCHANGE_IN_PROGRESS}`,
+    `E${AssistErrorCode.REPLAYED}`,
+    `E${AssistErrorCode.REPLAY_IN_PROGRESS}`,
+  ]);
   expect(Object.keys(run.figures.byLabel).filter((l) => !allowed.has(l))).toEqual([]);
   expect(run.servingAtEnd).toEqual([true, true]);
 }
@@ -190,8 +209,16 @@ describe('failover under load: Redis Cluster (3 masters + 3 replicas)', () => {
   });
 
   it("clusterSlot agrees with the Cluster's own CLUSTER KEYSLOT for the module's keys", async () => {
-    const keys = [exchangeKeys('unipay:assist:', 'wxapp:3f9a0c').claim, rateLimitKeys('unipay:assist:', 'ip', '203.0.113.9').hits, replayKey('p:', 'x'), 'no-tag'];
-    for (const key of keys) expect(clusterSlot(key)).toBe(Number((await redisCli(cluster.nodes[0].port, ['cluster', 'keyslot', key])).trim()));
+    const keys = [
+      exchangeKeys('unipay:assist:', 'wxapp:3f9a0c').claim,
+      rateLimitKeys('unipay:assist:', 'ip', '203.0.113.9').hits,
+      replayKey('p:', 'x'),
+      'no-tag',
+    ];
+    for (const key of keys)
+      expect(clusterSlot(key)).toBe(
+        Number((await redisCli(cluster.nodes[0].port, ['cluster', 'keyslot', key])).trim()),
+      );
   });
 
   it("every store's multi-key operation runs on the Cluster (no CROSSSLOT), with keys spread over the masters", async () => {

@@ -1,6 +1,13 @@
 import { AssistRedis, AssistRedisClient } from '../../src/redis/assist-redis';
 import { RunningSimulator } from '../../../simulator/src/simulator.server';
-import { ADAPTERS, post, RunningGateway, signedBody, startGateway, startSimulator } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  post,
+  RunningGateway,
+  signedBody,
+  startGateway,
+  startSimulator,
+} from '../../../../test/support/gateway';
 import { LogCapture } from '../../../../test/support/log-capture';
 import { startMinimalHost } from '../../../../test/support/minimal-host';
 import { PrivateRedis, SHARED_REDIS_URL, uniquePrefix } from '../../../../test/support/redis-server';
@@ -44,7 +51,11 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
         wechatBase: sim.baseUrl,
         logger: logs,
         // Rate limits off, so the replay store (not the rate-limit store) meets the outage first.
-        override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('outage'), rateLimit: { ip: false, merchant: false } },
+        override: {
+          redisUrl: redis.url,
+          redisKeyPrefix: uniquePrefix('outage'),
+          rateLimit: { ip: false, merchant: false },
+        },
       });
     });
     afterAll(async () => {
@@ -63,7 +74,11 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
 
       const exchanges = sim.simulator.exchanges;
       for (let i = 0; i < 8; i++) {
-        const r = await post(gw.baseUrl, i % 2 ? 'getWxAuthUrl' : 'getWxAccessToken', i % 2 ? authUrlBody() : signedBody({ code: `C${i}` }));
+        const r = await post(
+          gw.baseUrl,
+          i % 2 ? 'getWxAuthUrl' : 'getWxAccessToken',
+          i % 2 ? authUrlBody() : signedBody({ code: `C${i}` }),
+        );
         expect(r.status).toBe(200);
         expect(r.json).toMatchObject({ code: STORE_UNAVAILABLE, data: null });
         expect(r.json.msg).toBe('replay store (Redis) unavailable: request refused, retry shortly');
@@ -78,7 +93,9 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
       expect(unavailableLines()[0].message).not.toContain(redis.url);
 
       await redis.start();
-      expect(await waitFor(async () => (await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code === 0, 30_000)).toBe(true);
+      expect(
+        await waitFor(async () => (await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code === 0, 30_000),
+      ).toBe(true);
       expect(recoveredLines()).toHaveLength(1);
       expect(unavailableLines()).toHaveLength(1);
       // The outage id ties the two lines together.
@@ -99,7 +116,11 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
 
     beforeAll(async () => {
       redis = await PrivateRedis.start();
-      gw = await startMinimalHost({ adapter, wechatBase: sim.baseUrl, override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('outage-rl') } });
+      gw = await startMinimalHost({
+        adapter,
+        wechatBase: sim.baseUrl,
+        override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('outage-rl') },
+      });
     });
     afterAll(async () => {
       await gw?.close();
@@ -111,10 +132,16 @@ describe.each(ADAPTERS)('Redis outage over %s', (adapter) => {
       await redis.stop();
       for (const body of [authUrlBody(), {}, signedBody({ code: 'C1' })]) {
         const r = await post(gw.baseUrl, 'getWxAccessToken', body);
-        expect(r.json).toMatchObject({ code: STORE_UNAVAILABLE, data: null, msg: 'rate-limit store (Redis) unavailable: request refused, retry shortly' });
+        expect(r.json).toMatchObject({
+          code: STORE_UNAVAILABLE,
+          data: null,
+          msg: 'rate-limit store (Redis) unavailable: request refused, retry shortly',
+        });
       }
       await redis.start();
-      expect(await waitFor(async () => (await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code === 0, 30_000)).toBe(true);
+      expect(
+        await waitFor(async () => (await post(gw.baseUrl, 'getWxAuthUrl', authUrlBody())).json.code === 0, 30_000),
+      ).toBe(true);
     }, 90_000);
   });
 });
@@ -129,7 +156,11 @@ describe('health with Redis', () => {
   it('is up with a reachable Redis and 503 (redis down) when it stops', async () => {
     const sim = await startSimulator();
     const redis = await PrivateRedis.start();
-    const gw = await startGateway({ adapter: 'express', wechatBase: sim.baseUrl, override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('ops-health') } });
+    const gw = await startGateway({
+      adapter: 'express',
+      wechatBase: sim.baseUrl,
+      override: { redisUrl: redis.url, redisKeyPrefix: uniquePrefix('ops-health') },
+    });
     try {
       expect(await waitFor(async () => (await get(`${gw.baseUrl}/health`)).status === 200)).toBe(true);
       expect(JSON.parse((await get(`${gw.baseUrl}/health`)).text).info.unipayAssist.redis).toBe('up');
@@ -145,7 +176,10 @@ describe('health with Redis', () => {
   });
 
   it('is up on the shared Redis', async () => {
-    const gw = await startGateway({ adapter: 'fastify', override: { redisUrl: SHARED_REDIS_URL, redisKeyPrefix: uniquePrefix('ops-health') } });
+    const gw = await startGateway({
+      adapter: 'fastify',
+      override: { redisUrl: SHARED_REDIS_URL, redisKeyPrefix: uniquePrefix('ops-health') },
+    });
     try {
       expect(await waitFor(async () => (await get(`${gw.baseUrl}/health`)).status === 200)).toBe(true);
     } finally {

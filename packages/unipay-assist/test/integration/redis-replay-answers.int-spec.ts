@@ -26,7 +26,7 @@ describe('RedisReplayStore answer mode', () => {
     expect(await redis.pttl(replayKey(prefix, 'k'))).toBeGreaterThan(5_000);
   });
 
-  it('release drops only the owner\'s pending claim, never a stored answer', async () => {
+  it("release drops only the owner's pending claim, never a stored answer", async () => {
     const store = new RedisReplayStore(redis, { keyPrefix: uniquePrefix('replay-answers') });
     await store.begin('r', 'o1', 5_000);
     await store.release('r', 'o2');

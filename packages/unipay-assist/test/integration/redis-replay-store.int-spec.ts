@@ -63,7 +63,12 @@ describe('RedisReplayStore', () => {
 
   it('fails closed with 29310 when Redis is unreachable, without naming the URL', async () => {
     const url = `redis://:hunter2@127.0.0.1:${await freePort()}`;
-    const dead = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+    const dead = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     dead.on('error', () => undefined);
     const store = new RedisReplayStore(dead);
     const err = await store.claim('k', 1000).catch((e: unknown) => e);

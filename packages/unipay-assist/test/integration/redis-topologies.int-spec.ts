@@ -44,7 +44,10 @@ function quietly(client: AnyRedis): { errors: number } {
 function ready(client: AnyRedis, timeoutMs = 15_000): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`client not ready after ${timeoutMs} ms (status ${client.status})`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`client not ready after ${timeoutMs} ms (status ${client.status})`)),
+      timeoutMs,
+    );
     client.once('ready', () => {
       clearTimeout(timer);
       resolve();
@@ -88,7 +91,12 @@ async function probe(client: AnyRedis, prefix: string, entity: string, i: number
  * master), within a bound: a node reports its link up a moment before the
  * master counts it for WAIT.
  */
-async function probeUntilReplicated(client: AnyRedis, prefix: string, entity: string, timeoutMs = 15_000): Promise<Sample> {
+async function probeUntilReplicated(
+  client: AnyRedis,
+  prefix: string,
+  entity: string,
+  timeoutMs = 15_000,
+): Promise<Sample> {
   const end = Date.now() + timeoutMs;
   let last: Sample;
   let i = 2_000_000;
@@ -229,7 +237,12 @@ describe('Redis Cluster: 3 masters + 3 replicas on 127.0.0.1', () => {
     expect(await client.exists(block)).toBe(1);
 
     const ex = exchangeKeys(prefix, 'digest-1');
-    const tx = await client.multi().set(ex.claim, 'owner-a', 'PX', 60_000, 'NX').set(ex.result, '{"openId":"x"}', 'PX', 60_000).del(ex.claim).exec();
+    const tx = await client
+      .multi()
+      .set(ex.claim, 'owner-a', 'PX', 60_000, 'NX')
+      .set(ex.result, '{"openId":"x"}', 'PX', 60_000)
+      .del(ex.claim)
+      .exec();
     expect(tx?.map(([err]) => err)).toEqual([null, null, null]);
     expect(await client.get(ex.result)).toBe('{"openId":"x"}');
   });
@@ -238,13 +251,16 @@ describe('Redis Cluster: 3 masters + 3 replicas on 127.0.0.1', () => {
     // Two keys without a common hash tag, like `…ratelimit:default:k:hits` / `…:block` now.
     const base = `${prefix}ratelimit:default:203.0.113.9`;
     expect(await client.cluster('KEYSLOT', `${base}:hits`)).not.toBe(await client.cluster('KEYSLOT', `${base}:block`));
-    await expect(client.eval(TWO_KEY_SCRIPT, 2, `${base}:hits`, `${base}:block`, 60_000, 2)).rejects.toThrow(/CROSSSLOT/);
+    await expect(client.eval(TWO_KEY_SCRIPT, 2, `${base}:hits`, `${base}:block`, 60_000, 2)).rejects.toThrow(
+      /CROSSSLOT/,
+    );
   });
 
   it('spreads entities over all three masters', async () => {
     const owner = await cluster.slotOwners();
     const masters = new Set<number | undefined>();
-    for (let n = 0; n < 60; n++) masters.add(owner(Number(await client.cluster('KEYSLOT', replayKey(prefix, `req-${n}`)))));
+    for (let n = 0; n < 60; n++)
+      masters.add(owner(Number(await client.cluster('KEYSLOT', replayKey(prefix, `req-${n}`)))));
     expect([...masters].filter((p) => p !== undefined)).toHaveLength(3);
   });
 
@@ -261,7 +277,9 @@ describe('Redis Cluster: 3 masters + 3 replicas on 127.0.0.1', () => {
         heir = await cluster.waitForPromotion(victim, RECOVERY_BOUND_MS);
       },
     );
-    process.stdout.write(`cluster failover figures: ${JSON.stringify({ ...figures, victim, heir, clientErrorEvents: events.errors })}\n`);
+    process.stdout.write(
+      `cluster failover figures: ${JSON.stringify({ ...figures, victim, heir, clientErrorEvents: events.errors })}\n`,
+    );
     expect(heir).not.toBe(victim);
     expect(await cluster.masterPortForKey(redisKey(prefix, 'exchange', entity, 'n0'))).toBe(heir);
     expect(figures.unavailableMs).toBeLessThan(RECOVERY_BOUND_MS);
@@ -271,7 +289,10 @@ describe('Redis Cluster: 3 masters + 3 replicas on 127.0.0.1', () => {
     // The old master comes back and rejoins as a replica of its heir; the client keeps serving.
     await cluster.restart(victim);
     const topology = await cluster.topology();
-    expect(topology.find((n) => n.port === victim)).toMatchObject({ role: 'replica', masterId: topology.find((n) => n.port === heir)?.id });
+    expect(topology.find((n) => n.port === victim)).toMatchObject({
+      role: 'replica',
+      masterId: topology.find((n) => n.port === heir)?.id,
+    });
     expect(await probeUntilReplicated(client, prefix, entity)).toMatchObject({ ok: true, acked: 1 });
   });
 
@@ -298,7 +319,10 @@ describe('Redis Sentinel: 1 master + 1 replica + 3 Sentinels on 127.0.0.1', () =
 
   beforeAll(async () => {
     sentinel = await RedisSentinelHarness.start({ downAfterMs: 1000, failoverTimeoutMs: 3000 });
-    const config = redisConnectionFromEnv({ REDIS_SENTINELS: sentinel.envSentinels, REDIS_SENTINEL_NAME: sentinel.name });
+    const config = redisConnectionFromEnv({
+      REDIS_SENTINELS: sentinel.envSentinels,
+      REDIS_SENTINEL_NAME: sentinel.name,
+    });
     expect(config?.kind).toBe('sentinel');
     connection = createRedisClient(config!);
     client = connection.client as Redis;
@@ -333,7 +357,9 @@ describe('Redis Sentinel: 1 master + 1 replica + 3 Sentinels on 127.0.0.1', () =
         promoted = await sentinel.waitForPromotion(oldMaster, RECOVERY_BOUND_MS);
       },
     );
-    process.stdout.write(`sentinel failover figures: ${JSON.stringify({ ...figures, oldMaster, promoted, clientErrorEvents: events.errors })}\n`);
+    process.stdout.write(
+      `sentinel failover figures: ${JSON.stringify({ ...figures, oldMaster, promoted, clientErrorEvents: events.errors })}\n`,
+    );
     expect(promoted).toBe(replica);
     expect(figures.unavailableMs).toBeLessThan(RECOVERY_BOUND_MS);
     expect(figures.longestOpMs).toBeLessThan(SINGLE_OP_BOUND_MS);

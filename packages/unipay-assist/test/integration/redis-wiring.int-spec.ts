@@ -42,7 +42,11 @@ function settingOf(fn: () => unknown): string {
 
 describe('openAssistRedis: start-time checks name the setting', () => {
   it('refuses redis and redisUrl together', () => {
-    expect(settingOf(() => openAssistRedis({ redisUrl: SHARED_REDIS_URL, redis: { kind: 'single', url: SHARED_REDIS_URL } }))).toBe('redis');
+    expect(
+      settingOf(() =>
+        openAssistRedis({ redisUrl: SHARED_REDIS_URL, redis: { kind: 'single', url: SHARED_REDIS_URL } }),
+      ),
+    ).toBe('redis');
   });
 
   it('names redisUrl for a url it cannot use, without echoing it', () => {
@@ -52,8 +56,14 @@ describe('openAssistRedis: start-time checks name the setting', () => {
   });
 
   it('names the field of a deployment config', () => {
-    expect(settingOf(() => openAssistRedis({ redis: { kind: 'sentinel', sentinels: [{ host: '127.0.0.1', port: 26379 }], name: ' ' } }))).toBe('redis.name');
-    expect(settingOf(() => openAssistRedis({ redis: { kind: 'cluster', nodes: [{ host: '127.0.0.1', port: 0 }] } }))).toBe('redis.nodes[0].port');
+    expect(
+      settingOf(() =>
+        openAssistRedis({ redis: { kind: 'sentinel', sentinels: [{ host: '127.0.0.1', port: 26379 }], name: ' ' } }),
+      ),
+    ).toBe('redis.name');
+    expect(
+      settingOf(() => openAssistRedis({ redis: { kind: 'cluster', nodes: [{ host: '127.0.0.1', port: 0 }] } })),
+    ).toBe('redis.nodes[0].port');
   });
 
   it('refuses a host client that is already closed', async () => {
@@ -92,7 +102,15 @@ describe('assistConfig reads REDIS_* through redisConnectionFromEnv', () => {
     process.env.REDIS_SENTINEL_NAME = 'assist';
     process.env.REDIS_PASSWORD = 'pw';
     expect(assistConfig().redis).toEqual(
-      expect.objectContaining({ kind: 'sentinel', name: 'assist', password: 'pw', sentinels: [{ host: '127.0.0.1', port: 26379 }, { host: '127.0.0.1', port: 26380 }] }),
+      expect.objectContaining({
+        kind: 'sentinel',
+        name: 'assist',
+        password: 'pw',
+        sentinels: [
+          { host: '127.0.0.1', port: 26379 },
+          { host: '127.0.0.1', port: 26380 },
+        ],
+      }),
     );
   });
 
@@ -113,7 +131,11 @@ describe('the module and its connection', () => {
   it('never closes a host client, and says at start what would keep it from failing closed', async () => {
     const host = new Redis(SHARED_REDIS_URL);
     const logs = new LogCapture();
-    const gw = await startMinimalHost({ adapter: 'express', logger: logs, override: { redis: host, redisKeyPrefix: uniquePrefix('wiring') } });
+    const gw = await startMinimalHost({
+      adapter: 'express',
+      logger: logs,
+      override: { redis: host, redisKeyPrefix: uniquePrefix('wiring') },
+    });
     expect(gw.app.get(ASSIST_REDIS_OWNED)).toBe(false);
     expect(gw.app.get(AssistRedis)).toBe(host);
     await gw.close();
@@ -129,7 +151,11 @@ describe('the module and its connection', () => {
 
   it('opens a deployment given as config, logs it once without a password, and closes it at shutdown', async () => {
     const logs = new LogCapture();
-    const gw = await startMinimalHost({ adapter: 'fastify', logger: logs, override: { redis: { kind: 'single', url: SHARED_REDIS_URL }, redisKeyPrefix: uniquePrefix('wiring') } });
+    const gw = await startMinimalHost({
+      adapter: 'fastify',
+      logger: logs,
+      override: { redis: { kind: 'single', url: SHARED_REDIS_URL }, redisKeyPrefix: uniquePrefix('wiring') },
+    });
     const connection = gw.app.get<RedisConnection>(ASSIST_REDIS_CONNECTION);
     expect(connection.ownsClient).toBe(true);
     expect(gw.app.get(ASSIST_REDIS_OWNED)).toBe(true);
@@ -143,7 +169,10 @@ describe('the module and its connection', () => {
   });
 
   it('keeps redisUrl working', async () => {
-    const gw = await startMinimalHost({ adapter: 'express', override: { redisUrl: SHARED_REDIS_URL, redisKeyPrefix: uniquePrefix('wiring') } });
+    const gw = await startMinimalHost({
+      adapter: 'express',
+      override: { redisUrl: SHARED_REDIS_URL, redisKeyPrefix: uniquePrefix('wiring') },
+    });
     const client = gw.app.get<Redis>(AssistRedis);
     expect(await client.ping()).toBe('PONG');
     await gw.close();
@@ -154,13 +183,22 @@ describe('the module and its connection', () => {
 describe('health and metrics name the Redis roles and operations', () => {
   it('/health reports the deployment and each node the client holds, with addresses when the host asks (HEALTH_ADDRESSES=1 in the demo)', async () => {
     process.env.HEALTH_ADDRESSES = '1';
-    const gw = await startGateway({ adapter: 'express', override: { redis: { kind: 'single', url: SHARED_REDIS_URL }, redisKeyPrefix: uniquePrefix('wiring-health') } });
+    const gw = await startGateway({
+      adapter: 'express',
+      override: { redis: { kind: 'single', url: SHARED_REDIS_URL }, redisKeyPrefix: uniquePrefix('wiring-health') },
+    });
     delete process.env.HEALTH_ADDRESSES;
     try {
-      const body = (await (await fetch(`${gw.baseUrl}/health`)).json()) as { info: { unipayAssist: Record<string, unknown> } };
+      const body = (await (await fetch(`${gw.baseUrl}/health`)).json()) as {
+        info: { unipayAssist: Record<string, unknown> };
+      };
       expect(body.info.unipayAssist).toMatchObject({
         redis: 'up',
-        redisTopology: { kind: 'single', deployment: expect.stringMatching(/^single 127\.0\.0\.1:\d+$/), nodes: [{ role: 'master', status: 'ready', address: expect.stringMatching(/:\d+$/) }] },
+        redisTopology: {
+          kind: 'single',
+          deployment: expect.stringMatching(/^single 127\.0\.0\.1:\d+$/),
+          nodes: [{ role: 'master', status: 'ready', address: expect.stringMatching(/:\d+$/) }],
+        },
       });
     } finally {
       await gw.close();
@@ -171,12 +209,20 @@ describe('health and metrics name the Redis roles and operations', () => {
     const registry = new Registry();
     const metrics = new PrometheusAssistMetrics({ registry });
     // A closed loopback port: every command fails at once (no offline queue).
-    const down = (createRedisClient({ kind: 'single', url: 'redis://127.0.0.1:1' }).client as Redis);
+    const down = createRedisClient({ kind: 'single', url: 'redis://127.0.0.1:1' }).client as Redis;
     down.on('error', () => undefined);
     const storage = new RedisThrottlerStorage(down, 'test:down:', (op) => metrics.redisError('rate-limit', op));
-    const replay = new RedisReplayStore(down, { keyPrefix: 'test:down:', onRedisError: (op) => metrics.redisError('replay', op) });
-    const cache = new RedisExchangeCache(down, { keyPrefix: 'test:down:', onRedisError: (op) => metrics.redisError('exchange', op) });
-    await expect(storage.increment('k', 1000, 5, 1000, 'ip')).rejects.toMatchObject({ code: AssistErrorCode.STORE_UNAVAILABLE });
+    const replay = new RedisReplayStore(down, {
+      keyPrefix: 'test:down:',
+      onRedisError: (op) => metrics.redisError('replay', op),
+    });
+    const cache = new RedisExchangeCache(down, {
+      keyPrefix: 'test:down:',
+      onRedisError: (op) => metrics.redisError('exchange', op),
+    });
+    await expect(storage.increment('k', 1000, 5, 1000, 'ip')).rejects.toMatchObject({
+      code: AssistErrorCode.STORE_UNAVAILABLE,
+    });
     await expect(storage.increment('k', 1000, 5, 1000, 'ip')).rejects.toBeDefined();
     await expect(replay.claim('k', 1000)).rejects.toBeDefined();
     await expect(cache.claim('k', 'o', 1000)).rejects.toBeDefined();

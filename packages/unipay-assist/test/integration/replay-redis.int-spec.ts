@@ -1,6 +1,14 @@
 import { AssistErrorCode } from '../../../wire/src/error-codes';
 import { RunningSimulator } from '../../../simulator/src/simulator.server';
-import { ADAPTERS, codeFrom, DEMO_MERCHANT, post, RunningGateway, signedBody, startSimulator } from '../../../../test/support/gateway';
+import {
+  ADAPTERS,
+  codeFrom,
+  DEMO_MERCHANT,
+  post,
+  RunningGateway,
+  signedBody,
+  startSimulator,
+} from '../../../../test/support/gateway';
 import { startMinimalHost } from '../../../../test/support/minimal-host';
 import { SHARED_REDIS_URL, uniquePrefix } from '../../../../test/support/redis-server';
 
@@ -24,7 +32,9 @@ describe.each(ADAPTERS)('replay protection shared through Redis, two instances o
     let b: RunningGateway;
     // A copy gets the first answer (answer mode), or REPLAYED (strict).
     const expectCopy = (copy: { text: string; json: { code: number; data: unknown } }, first: { text: string }) =>
-      replay === 'answer' ? expect(copy.text).toBe(first.text) : expect(copy.json).toMatchObject({ code: AssistErrorCode.REPLAYED, data: null });
+      replay === 'answer'
+        ? expect(copy.text).toBe(first.text)
+        : expect(copy.json).toMatchObject({ code: AssistErrorCode.REPLAYED, data: null });
 
     beforeAll(async () => {
       const override = {
@@ -61,7 +71,9 @@ describe.each(ADAPTERS)('replay protection shared through Redis, two instances o
 
     it('ten simultaneous copies on both instances: one runs; the rest get its answer, or REPLAYED when strict', async () => {
       const body = authUrlBody();
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => post(i % 2 ? a.baseUrl : b.baseUrl, 'getWxAuthUrl', body)));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => post(i % 2 ? a.baseUrl : b.baseUrl, 'getWxAuthUrl', body)),
+      );
       const accepted = answers.filter((r) => r.json.code === 0);
       if (replay === 'answer') {
         expect(accepted).toHaveLength(10);

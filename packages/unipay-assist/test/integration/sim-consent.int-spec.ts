@@ -24,7 +24,10 @@ describe('simulator consent screen', () => {
 
   it('a browser gets the consent page first and no code is issued until Allow', async () => {
     const before = sim.simulator.authorizations;
-    const res = await fetch(authorize('&sim_user=<b>'), { redirect: 'manual', headers: { accept: 'text/html,application/xhtml+xml' } });
+    const res = await fetch(authorize('&sim_user=<b>'), {
+      redirect: 'manual',
+      headers: { accept: 'text/html,application/xhtml+xml' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     const html = await res.text();
@@ -41,7 +44,10 @@ describe('simulator consent screen', () => {
   it('sim_consent=1 shows it to a script too; allow issues the code for the chosen user; deny returns state only', async () => {
     expect((await fetch(authorize('&sim_consent=1'), { redirect: 'manual' })).status).toBe(200);
 
-    const allowed = await fetch(authorize('&sim_consent=allow&sim_user=alice'), { redirect: 'manual', headers: { accept: 'text/html' } });
+    const allowed = await fetch(authorize('&sim_consent=allow&sim_user=alice'), {
+      redirect: 'manual',
+      headers: { accept: 'text/html' },
+    });
     expect(allowed.status).toBe(302);
     const code = new URL(allowed.headers.get('location')!).searchParams.get('code')!;
     const token = await fetch(
@@ -49,7 +55,10 @@ describe('simulator consent screen', () => {
     ).then((r) => r.json() as Promise<{ openid: string }>);
     expect(token.openid).toBe(WechatSimulator.openIdFor(DEMO_WECHAT_APP.appId, 'alice'));
 
-    const denied = await fetch(authorize('&sim_consent=deny'), { redirect: 'manual', headers: { accept: 'text/html' } });
+    const denied = await fetch(authorize('&sim_consent=deny'), {
+      redirect: 'manual',
+      headers: { accept: 'text/html' },
+    });
     expect(denied.status).toBe(302);
     const back = new URL(denied.headers.get('location')!);
     expect(back.searchParams.has('code')).toBe(false);

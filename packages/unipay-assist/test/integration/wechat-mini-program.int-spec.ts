@@ -17,11 +17,7 @@ let apiBase: string;
 
 beforeAll(async () => {
   sim = new MiniProgramSimulator({
-    apps: [
-      { ...BOUND, openPlatformId: 'open-1' },
-      { ...BOUND_TOO, openPlatformId: 'open-1' },
-      LONE,
-    ],
+    apps: [{ ...BOUND, openPlatformId: 'open-1' }, { ...BOUND_TOO, openPlatformId: 'open-1' }, LONE],
   });
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
@@ -112,7 +108,11 @@ describe('jscode2session against the mini program simulator', () => {
   it('an answer slower than the timeout is kind timeout, not retried; the late call still spends the code', async () => {
     sim.faults.add([{ kind: 'latency', ms: 1500 }]);
     const code = sim.issueLoginCode(BOUND.appId);
-    expect(await client(200).code2Session(BOUND, code)).toEqual({ ok: false, kind: 'timeout', reason: 'WeChat did not answer in time' });
+    expect(await client(200).code2Session(BOUND, code)).toEqual({
+      ok: false,
+      kind: 'timeout',
+      reason: 'WeChat did not answer in time',
+    });
     expect(sim.exchanges).toBe(1);
     expect(await waitFor(() => sim.codeState(code) === 'used')).toBe(true);
     expectErrcode(await client().code2Session(BOUND, code), 40163);
@@ -121,7 +121,11 @@ describe('jscode2session against the mini program simulator', () => {
   it('a reset is unreachable (axios does not retry), and the code survives', async () => {
     sim.faults.add([{ kind: 'reset' }]);
     const code = sim.issueLoginCode(BOUND.appId);
-    expect(await client().code2Session(BOUND, code)).toMatchObject({ ok: false, kind: 'unreachable', reason: expect.stringMatching(/ECONNRESET|socket hang up/) });
+    expect(await client().code2Session(BOUND, code)).toMatchObject({
+      ok: false,
+      kind: 'unreachable',
+      reason: expect.stringMatching(/ECONNRESET|socket hang up/),
+    });
     expect(sim.exchanges).toBe(1);
     expect((await client().code2Session(BOUND, code)).ok).toBe(true);
   });
@@ -129,8 +133,17 @@ describe('jscode2session against the mini program simulator', () => {
   it('HTTP 503 is http-error, a non-JSON 200 is bad-response, a closed port is unreachable', async () => {
     sim.faults.add([{ kind: 'http', status: 503 }, { kind: 'non-json' }]);
     const code = sim.issueLoginCode(BOUND.appId);
-    expect(await client().code2Session(BOUND, code)).toEqual({ ok: false, kind: 'http-error', status: 503, reason: 'WeChat answered HTTP 503' });
-    expect(await client().code2Session(BOUND, code)).toEqual({ ok: false, kind: 'bad-response', reason: 'WeChat answered a body that is not JSON' });
+    expect(await client().code2Session(BOUND, code)).toEqual({
+      ok: false,
+      kind: 'http-error',
+      status: 503,
+      reason: 'WeChat answered HTTP 503',
+    });
+    expect(await client().code2Session(BOUND, code)).toEqual({
+      ok: false,
+      kind: 'bad-response',
+      reason: 'WeChat answered a body that is not JSON',
+    });
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;

@@ -24,12 +24,20 @@ describe('buildAlipayAuthorizeUrl', () => {
   });
 
   it('defaults to auth_base, leaves out an absent or empty state, and takes a base with a trailing slash (the simulator)', () => {
-    const url = buildAlipayAuthorizeUrl('http://127.0.0.1:9200/', { appId: 'A', redirectUri: 'https://gw.example/', state: '' });
-    expect(url).toBe('http://127.0.0.1:9200/oauth2/publicAppAuthorize.htm?app_id=A&scope=auth_base&redirect_uri=https%3A%2F%2Fgw.example%2F');
+    const url = buildAlipayAuthorizeUrl('http://127.0.0.1:9200/', {
+      appId: 'A',
+      redirectUri: 'https://gw.example/',
+      state: '',
+    });
+    expect(url).toBe(
+      'http://127.0.0.1:9200/oauth2/publicAppAuthorize.htm?app_id=A&scope=auth_base&redirect_uri=https%3A%2F%2Fgw.example%2F',
+    );
   });
 
   it('encodes an app id and a state that carry URL syntax', () => {
-    const url = new URL(buildAlipayAuthorizeUrl('http://sim', { appId: 'a&b', redirectUri: 'https://x/', state: 'a=b&c#d' }));
+    const url = new URL(
+      buildAlipayAuthorizeUrl('http://sim', { appId: 'a&b', redirectUri: 'https://x/', state: 'a=b&c#d' }),
+    );
     expect(url.searchParams.get('app_id')).toBe('a&b');
     expect(url.searchParams.get('state')).toBe('a=b&c#d');
     expect(url.hash).toBe('');

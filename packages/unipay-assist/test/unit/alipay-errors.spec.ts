@@ -23,9 +23,13 @@ describe('Alipay error answers', () => {
   });
 
   it('an unknown sub code still carries itself; a missing one says so', () => {
-    expect(describeAlipayError('40004', 'isv.something-new')).toBe('Alipay refused the request (Alipay isv.something-new, code 40004)');
+    expect(describeAlipayError('40004', 'isv.something-new')).toBe(
+      'Alipay refused the request (Alipay isv.something-new, code 40004)',
+    );
     expect(describeAlipayError('40004', '')).toBe('Alipay refused the request (Alipay no sub_code, code 40004)');
-    expect(describeAlipayError('', 'isv.code-invalid')).toBe('the Alipay auth code is invalid, expired or already used (Alipay isv.code-invalid)');
+    expect(describeAlipayError('', 'isv.code-invalid')).toBe(
+      'the Alipay auth code is invalid, expired or already used (Alipay isv.code-invalid)',
+    );
   });
 
   it('code sub codes are those about the auth code itself; busy ones are Alipay unavailable', () => {

@@ -44,17 +44,70 @@ describe('checkAlipayKeys', () => {
   // Titles name the case, never the key: test output is a log too.
   it.each([
     ['no private key', { alipayPublicKey: spkiPem }, 'appPrivateKey', /appPrivateKey is missing/],
-    ['a blank private key', { appPrivateKey: '  ', alipayPublicKey: spkiPem }, 'appPrivateKey', /appPrivateKey is missing/],
-    ['text that is no key', { appPrivateKey: 'not a key at all!', alipayPublicKey: spkiPem }, 'appPrivateKey', /neither PEM nor base64/],
-    ['base64 that is no key', { appPrivateKey: 'QUJDREVG', alipayPublicKey: spkiPem }, 'appPrivateKey', /not a PKCS#8 or PKCS#1 private key/],
-    ['a public key as the private key', { appPrivateKey: spkiPem, alipayPublicKey: spkiPem }, 'appPrivateKey', /must be an RSA private key/],
-    ['broken private PEM', { appPrivateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', alipayPublicKey: spkiPem }, 'appPrivateKey', /does not parse/],
+    [
+      'a blank private key',
+      { appPrivateKey: '  ', alipayPublicKey: spkiPem },
+      'appPrivateKey',
+      /appPrivateKey is missing/,
+    ],
+    [
+      'text that is no key',
+      { appPrivateKey: 'not a key at all!', alipayPublicKey: spkiPem },
+      'appPrivateKey',
+      /neither PEM nor base64/,
+    ],
+    [
+      'base64 that is no key',
+      { appPrivateKey: 'QUJDREVG', alipayPublicKey: spkiPem },
+      'appPrivateKey',
+      /not a PKCS#8 or PKCS#1 private key/,
+    ],
+    [
+      'a public key as the private key',
+      { appPrivateKey: spkiPem, alipayPublicKey: spkiPem },
+      'appPrivateKey',
+      /must be an RSA private key/,
+    ],
+    [
+      'broken private PEM',
+      { appPrivateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', alipayPublicKey: spkiPem },
+      'appPrivateKey',
+      /does not parse/,
+    ],
     ['no Alipay public key', { appPrivateKey: pkcs8Pem }, 'alipayPublicKey', /alipayPublicKey is missing/],
-    ['a private PEM as Alipay public key', { appPrivateKey: pkcs8Pem, alipayPublicKey: pkcs8Pem }, 'alipayPublicKey', /holds a private key/],
-    ['a bare private key as Alipay public key', { appPrivateKey: pkcs8Pem, alipayPublicKey: pkcs8Bare }, 'alipayPublicKey', /holds a private key/],
-    ['another bare private key as Alipay public key', { appPrivateKey: pkcs8Pem, alipayPublicKey: alipay.privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64') }, 'alipayPublicKey', /holds a private key/],
-    ['a certificate', { appPrivateKey: pkcs8Pem, alipayPublicKey: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' }, 'alipayPublicKey', /certificate mode is not supported/],
-    ['base64 that is no public key', { appPrivateKey: pkcs8Pem, alipayPublicKey: 'QUJDREVG' }, 'alipayPublicKey', /not an SPKI or PKCS#1 public key/],
+    [
+      'a private PEM as Alipay public key',
+      { appPrivateKey: pkcs8Pem, alipayPublicKey: pkcs8Pem },
+      'alipayPublicKey',
+      /holds a private key/,
+    ],
+    [
+      'a bare private key as Alipay public key',
+      { appPrivateKey: pkcs8Pem, alipayPublicKey: pkcs8Bare },
+      'alipayPublicKey',
+      /holds a private key/,
+    ],
+    [
+      'another bare private key as Alipay public key',
+      {
+        appPrivateKey: pkcs8Pem,
+        alipayPublicKey: alipay.privateKey.export({ type: 'pkcs1', format: 'der' }).toString('base64'),
+      },
+      'alipayPublicKey',
+      /holds a private key/,
+    ],
+    [
+      'a certificate',
+      { appPrivateKey: pkcs8Pem, alipayPublicKey: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' },
+      'alipayPublicKey',
+      /certificate mode is not supported/,
+    ],
+    [
+      'base64 that is no public key',
+      { appPrivateKey: pkcs8Pem, alipayPublicKey: 'QUJDREVG' },
+      'alipayPublicKey',
+      /not an SPKI or PKCS#1 public key/,
+    ],
   ])('refuses %s, naming the field', (_label, input, field, reason) => {
     const r = checkAlipayKeys(input);
     expect(r).toMatchObject({ ok: false, field, reason: expect.stringMatching(reason) });
@@ -72,10 +125,22 @@ describe('checkAlipayKeys', () => {
   it('refuses keys weaker than RSA2 needs and keys that are not RSA', () => {
     const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    expect(checkAlipayKeys({ appPrivateKey: small.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), alipayPublicKey: spkiPem }))
-      .toMatchObject({ ok: false, field: 'appPrivateKey', reason: 'appPrivateKey must be at least 2048 bits for RSA2 (got 1024)' });
-    expect(checkAlipayKeys({ appPrivateKey: pkcs8Pem, alipayPublicKey: ec.publicKey.export({ type: 'spki', format: 'pem' }).toString() }))
-      .toMatchObject({ ok: false, field: 'alipayPublicKey', reason: 'alipayPublicKey must be an RSA key (got ec)' });
+    expect(
+      checkAlipayKeys({
+        appPrivateKey: small.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        alipayPublicKey: spkiPem,
+      }),
+    ).toMatchObject({
+      ok: false,
+      field: 'appPrivateKey',
+      reason: 'appPrivateKey must be at least 2048 bits for RSA2 (got 1024)',
+    });
+    expect(
+      checkAlipayKeys({
+        appPrivateKey: pkcs8Pem,
+        alipayPublicKey: ec.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      }),
+    ).toMatchObject({ ok: false, field: 'alipayPublicKey', reason: 'alipayPublicKey must be an RSA key (got ec)' });
   });
 
   it('never puts key material in a reason', () => {

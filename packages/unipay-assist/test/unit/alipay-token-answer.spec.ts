@@ -14,14 +14,28 @@ describe('readTokenAnswer (the verified content of an oauth.token answer)', () =
 
   it('reads user_id, keeps the access token, and drops the refresh token', () => {
     const r = readTokenAnswer(OK);
-    expect(r).toEqual({ ok: true, userId: '2088102150477652', accessToken: 'authusrB_SECRET_TOKEN', expiresIn: 1209600 });
+    expect(r).toEqual({
+      ok: true,
+      userId: '2088102150477652',
+      accessToken: 'authusrB_SECRET_TOKEN',
+      expiresIn: 1209600,
+    });
     expect(JSON.stringify(r)).not.toMatch(/REFRESH|refresh/);
   });
 
   it('reads open_id alone, or both ids, and a lifetime sent as a string', () => {
     const { user_id: _drop, ...openOnly } = OK;
-    expect(readTokenAnswer({ ...openOnly, open_id: '074a1CcTG1' })).toEqual({ ok: true, openId: '074a1CcTG1', accessToken: OK.access_token, expiresIn: 1209600 });
-    expect(readTokenAnswer({ ...OK, open_id: '074a', expires_in: '300' })).toMatchObject({ userId: OK.user_id, openId: '074a', expiresIn: 300 });
+    expect(readTokenAnswer({ ...openOnly, open_id: '074a1CcTG1' })).toEqual({
+      ok: true,
+      openId: '074a1CcTG1',
+      accessToken: OK.access_token,
+      expiresIn: 1209600,
+    });
+    expect(readTokenAnswer({ ...OK, open_id: '074a', expires_in: '300' })).toMatchObject({
+      userId: OK.user_id,
+      openId: '074a',
+      expiresIn: 300,
+    });
   });
 
   it('gives 0 for a missing or broken lifetime rather than inventing one', () => {
@@ -29,7 +43,12 @@ describe('readTokenAnswer (the verified content of an oauth.token answer)', () =
   });
 
   it('a sub_code or a code other than 10000 is a refusal with a clear reason (sub_msg is never used)', () => {
-    const r = readTokenAnswer({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.code-invalid', sub_msg: 'code=THE_CODE' });
+    const r = readTokenAnswer({
+      code: '40002',
+      msg: 'Invalid Arguments',
+      sub_code: 'isv.code-invalid',
+      sub_msg: 'code=THE_CODE',
+    });
     expect(r).toEqual({
       ok: false,
       code: '40002',
@@ -37,7 +56,11 @@ describe('readTokenAnswer (the verified content of an oauth.token answer)', () =
       reason: 'the Alipay auth code is invalid, expired or already used (Alipay isv.code-invalid, code 40002)',
     });
     expect(JSON.stringify(r)).not.toContain('THE_CODE');
-    expect(readTokenAnswer({ code: '20000', msg: 'Service Currently Unavailable' })).toMatchObject({ ok: false, code: '20000', subCode: '' });
+    expect(readTokenAnswer({ code: '20000', msg: 'Service Currently Unavailable' })).toMatchObject({
+      ok: false,
+      code: '20000',
+      subCode: '',
+    });
     expect(readTokenAnswer({ ...OK, code: '10000', msg: 'Success' }).ok).toBe(true);
   });
 
@@ -70,7 +93,10 @@ describe('transportFailure (what alipay-sdk threw, as a kind)', () => {
     ['other side closed', causeWith('SocketError', 'UND_ERR_SOCKET'), 'unreachable'],
     ['DNS', causeWith('Error', 'ENOTFOUND'), 'unreachable'],
   ])('%s is %s', (_label, cause, kind) => {
-    const r = transportFailure(new AlipayRequestError(`HttpClient Request error: ${cause.message}`, { cause }), AlipayRequestError);
+    const r = transportFailure(
+      new AlipayRequestError(`HttpClient Request error: ${cause.message}`, { cause }),
+      AlipayRequestError,
+    );
     expect(r.kind).toBe(kind);
   });
 
@@ -85,22 +111,38 @@ describe('transportFailure (what alipay-sdk threw, as a kind)', () => {
   });
 
   it('a non-200 is http-error with its status, with or without a trace id', () => {
-    expect(transportFailure(new AlipayRequestError('HTTP 请求错误, status: 503', { responseDataRaw: '<html>' }), AlipayRequestError)).toEqual({
+    expect(
+      transportFailure(
+        new AlipayRequestError('HTTP 请求错误, status: 503', { responseDataRaw: '<html>' }),
+        AlipayRequestError,
+      ),
+    ).toEqual({
       ok: false,
       kind: 'http-error',
       status: 503,
       reason: 'Alipay answered HTTP 503',
     });
-    expect(transportFailure(new AlipayRequestError('HTTP 请求错误, status: 404', { traceId: 'T1' }), AlipayRequestError)).toMatchObject({ status: 404 });
+    expect(
+      transportFailure(new AlipayRequestError('HTTP 请求错误, status: 404', { traceId: 'T1' }), AlipayRequestError),
+    ).toMatchObject({ status: 404 });
   });
 
   it('a body that is not JSON, or JSON without the answer, is bad-response', () => {
-    expect(transportFailure(new AlipayRequestError('Response 格式错误', { cause: new SyntaxError('x') }), AlipayRequestError)).toMatchObject({
+    expect(
+      transportFailure(
+        new AlipayRequestError('Response 格式错误', { cause: new SyntaxError('x') }),
+        AlipayRequestError,
+      ),
+    ).toMatchObject({
       kind: 'bad-response',
       reason: 'Alipay answered a body that is not JSON',
     });
-    expect(transportFailure(new AlipayRequestError('Response 格式错误，返回值 x_response 找不到', {}), AlipayRequestError)).toMatchObject({ kind: 'bad-response' });
-    expect(transportFailure(new TypeError('anything else'), AlipayRequestError)).toMatchObject({ kind: 'bad-response' });
+    expect(
+      transportFailure(new AlipayRequestError('Response 格式错误，返回值 x_response 找不到', {}), AlipayRequestError),
+    ).toMatchObject({ kind: 'bad-response' });
+    expect(transportFailure(new TypeError('anything else'), AlipayRequestError)).toMatchObject({
+      kind: 'bad-response',
+    });
   });
 
   it('every transport failure is told apart from a refusal', () => {

@@ -52,11 +52,18 @@ class FakeWechat {
     }
     const issued = this.codes.get(code);
     if (!issued) return { ok: false, errcode: 40029, reason: 'the OAuth code is invalid (WeChat errcode 40029)' };
-    if (issued.used) return { ok: false, errcode: 40163, reason: 'the OAuth code has already been used (WeChat errcode 40163)' };
+    if (issued.used)
+      return { ok: false, errcode: 40163, reason: 'the OAuth code has already been used (WeChat errcode 40163)' };
     issued.used = true;
     return {
       ok: true,
-      token: { openId: issued.openId, accessToken: `AT_${issued.openId}_secret`, expiresIn: 7200, unionId: issued.unionId, snapshotUser: issued.snapshot },
+      token: {
+        openId: issued.openId,
+        accessToken: `AT_${issued.openId}_secret`,
+        expiresIn: 7200,
+        unionId: issued.unionId,
+        snapshotUser: issued.snapshot,
+      },
     };
   }
 }
@@ -106,10 +113,17 @@ describe('ChannelAuthService', () => {
   let service: ChannelAuthService;
   const merchants = normalizeMerchants(INPUTS);
   const byNo = (mchNo: string): Merchant => merchants.find((m) => m.mchNo === mchNo)!;
-  const ctx = (mchNo?: string): AssistRequestContext => ({ traceId: 'T0000000000A', ...(mchNo && { merchant: byNo(mchNo) }) });
+  const ctx = (mchNo?: string): AssistRequestContext => ({
+    traceId: 'T0000000000A',
+    ...(mchNo && { merchant: byNo(mchNo) }),
+  });
 
   function make(hosted = true): ChannelAuthService {
-    const exchanges = new CodeExchangeService(new MemoryExchangeCache(), logger, resolveExchangeOptions({ retryDelayMs: 0 }, 1000));
+    const exchanges = new CodeExchangeService(
+      new MemoryExchangeCache(),
+      logger,
+      resolveExchangeOptions({ retryDelayMs: 0 }, 1000),
+    );
     return new ChannelAuthService(
       wechat as unknown as WechatOAuthService,
       exchanges,
@@ -145,9 +159,11 @@ describe('ChannelAuthService', () => {
     const code = wechat.issue('oOPENID_A');
     await service.wechatCallback({ code, state }, ctx());
     const stored = store.writes.join('\n');
-    for (const secret of [queryCode, state, code, 'oOPENID_A', 'AT_oOPENID_A_secret', APP.appSecret]) expect(stored).not.toContain(secret);
+    for (const secret of [queryCode, state, code, 'oOPENID_A', 'AT_oOPENID_A_secret', APP.appSecret])
+      expect(stored).not.toContain(secret);
     const logged = logger.lines.join('\n');
-    for (const secret of [queryCode, state, code, 'oOPENID_A', 'AT_oOPENID_A_secret']) expect(logged).not.toContain(secret);
+    for (const secret of [queryCode, state, code, 'oOPENID_A', 'AT_oOPENID_A_secret'])
+      expect(logged).not.toContain(secret);
   });
 
   it('completes a flow once: the same code again (refresh, double redirect) is answered from the store without WeChat', async () => {
@@ -155,17 +171,29 @@ describe('ChannelAuthService', () => {
     const code = wechat.issue('oA');
     const first = await service.wechatCallback({ code, state }, ctx());
     expect(first).toMatchObject({ kind: 'page', page: { tone: 'ok', title: 'Authorization complete' } });
-    const again = await Promise.all([service.wechatCallback({ code, state }, ctx()), service.wechatCallback({ code, state }, ctx())]);
+    const again = await Promise.all([
+      service.wechatCallback({ code, state }, ctx()),
+      service.wechatCallback({ code, state }, ctx()),
+    ]);
     for (const a of again) expect(a).toEqual(first);
     expect(wechat.calls).toBe(1);
     // 2.0.6 carries which app the openId belongs to (wxAppId).
-    expect(await read(queryCode)).toEqual({ code: 0, openId: 'oA', accessToken: 'AT_oA_secret', status: 'success', wxAppId: APP.appId });
+    expect(await read(queryCode)).toEqual({
+      code: 0,
+      openId: 'oA',
+      accessToken: 'AT_oA_secret',
+      status: 'success',
+      wxAppId: APP.appId,
+    });
   });
 
   it('two concurrent callbacks with the same code make one WeChat call, both done', async () => {
     const { state } = await start();
     const code = wechat.issue('oC');
-    const [a, b] = await Promise.all([service.wechatCallback({ code, state }, ctx()), service.wechatCallback({ code, state }, ctx())]);
+    const [a, b] = await Promise.all([
+      service.wechatCallback({ code, state }, ctx()),
+      service.wechatCallback({ code, state }, ctx()),
+    ]);
     expect(a).toEqual(b);
     expect(a).toMatchObject({ page: { tone: 'ok' } });
     expect(wechat.calls).toBe(1);
@@ -179,7 +207,9 @@ describe('ChannelAuthService', () => {
     expect(wechat.calls).toBe(1);
     expect(await read(queryCode)).toMatchObject({ openId: 'oFirst' });
     // Through the signed routes too: another code for a done queryCode is 29404.
-    await expect(service.authAndSet(ctx('M20'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oThird') })).rejects.toMatchObject({ code: 29404 });
+    await expect(
+      service.authAndSet(ctx('M20'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oThird') }),
+    ).rejects.toMatchObject({ code: 29404 });
   });
 
   it('a code that completed one flow cannot complete another (a replayed code with its own state): a failure there, the first untouched', async () => {
@@ -188,9 +218,16 @@ describe('ChannelAuthService', () => {
     const code = wechat.issue('oVictim');
     await service.wechatCallback({ code, state: victim.state }, ctx());
     const r = await service.wechatCallback({ code, state: attacker.state }, ctx());
-    expect(r).toMatchObject({ page: { title: 'Authorization failed', message: expect.stringContaining('already used for another authorization') } });
+    expect(r).toMatchObject({
+      page: {
+        title: 'Authorization failed',
+        message: expect.stringContaining('already used for another authorization'),
+      },
+    });
     expect(await read(attacker.queryCode)).toEqual({ code: 1, msg: CODE_OF_ANOTHER_FLOW });
-    await expect(service.authAndSet(ctx('M20'), { channel: 'wechat_pay', queryCode: attacker.queryCode, authCode: code })).resolves.toEqual({ code: 1, msg: CODE_OF_ANOTHER_FLOW });
+    await expect(
+      service.authAndSet(ctx('M20'), { channel: 'wechat_pay', queryCode: attacker.queryCode, authCode: code }),
+    ).resolves.toEqual({ code: 1, msg: CODE_OF_ANOTHER_FLOW });
     expect(wechat.calls).toBe(1);
     expect(await read(victim.queryCode)).toMatchObject({ status: 'success', openId: 'oVictim' });
     // The attacker's flow stays open to a code of its own.
@@ -225,8 +262,12 @@ describe('ChannelAuthService', () => {
     const { queryCode, state } = await start();
     expect(await service.wechatCallback({ state }, ctx())).toMatchObject({ page: { title: 'Authorization declined' } });
     expect(await read(queryCode)).toEqual({ code: 1, msg: 'the payer declined authorization' });
-    expect(await service.wechatCallback({ code: 'authdeny', state }, ctx())).toMatchObject({ page: { title: 'Authorization declined' } });
-    expect(await service.wechatCallback({ code: '', state }, ctx())).toMatchObject({ page: { title: 'Authorization incomplete', status: 400 } });
+    expect(await service.wechatCallback({ code: 'authdeny', state }, ctx())).toMatchObject({
+      page: { title: 'Authorization declined' },
+    });
+    expect(await service.wechatCallback({ code: '', state }, ctx())).toMatchObject({
+      page: { title: 'Authorization incomplete', status: 400 },
+    });
     await service.wechatCallback({ code: wechat.issue('oLater'), state }, ctx());
     expect(await read(queryCode)).toMatchObject({ status: 'success', openId: 'oLater' });
     // A late refusal never overwrites a success.
@@ -247,17 +288,23 @@ describe('ChannelAuthService', () => {
     const { queryCode, state } = await start();
     // A timeout: never retried (the code may be spent), so it surfaces.
     wechat.failNext = new AssistException(29302, 'WeChat did not answer in time');
-    await expect(service.wechatCallback({ code: wechat.issue('oDown'), state }, ctx())).rejects.toMatchObject({ code: 29302 });
+    await expect(service.wechatCallback({ code: wechat.issue('oDown'), state }, ctx())).rejects.toMatchObject({
+      code: 29302,
+    });
     expect(await read(queryCode)).toEqual({ code: 0, status: 'waiting' });
     await service.wechatCallback({ code: wechat.issue('oUp'), state }, ctx());
     expect(await read(queryCode)).toMatchObject({ openId: 'oUp' });
   });
 
-  it('results are the creating merchant\'s only: others read not_exist and cannot complete it', async () => {
+  it("results are the creating merchant's only: others read not_exist and cannot complete it", async () => {
     const { queryCode } = await start('M20');
     expect(await read(queryCode, 'M30')).toEqual({ code: 0, status: 'not_exist' });
-    await expect(service.authAndSet(ctx('M30'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oEvil') })).rejects.toMatchObject({ code: 29403 });
-    expect(await service.auth(ctx('M30'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oEvil2') })).toEqual({ code: 0, status: 'not_exist' });
+    await expect(
+      service.authAndSet(ctx('M30'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oEvil') }),
+    ).rejects.toMatchObject({ code: 29403 });
+    expect(
+      await service.auth(ctx('M30'), { channel: 'wechat_pay', queryCode, authCode: wechat.issue('oEvil2') }),
+    ).toEqual({ code: 0, status: 'not_exist' });
     expect(wechat.calls).toBe(0);
     expect(await read(queryCode)).toEqual({ code: 0, status: 'waiting' });
   });
@@ -279,13 +326,22 @@ describe('ChannelAuthService', () => {
     it('refuses a snapshot user by default, with a message to open the full page', async () => {
       const { queryCode, state } = await start();
       const r = await service.wechatCallback({ code: wechat.issue('oSnap', { snapshot: true }), state }, ctx());
-      expect(r).toMatchObject({ page: { title: 'Authorization failed', message: expect.stringContaining('open the full page') } });
+      expect(r).toMatchObject({
+        page: { title: 'Authorization failed', message: expect.stringContaining('open the full page') },
+      });
       expect(await read(queryCode)).toEqual({ code: 1, msg: SNAPSHOT_REFUSED });
-      expect(await service.auth(ctx('M30'), { channel: 'wechat_pay', authCode: wechat.issue('oSnap2', { snapshot: true }) })).toEqual({ code: 1, msg: SNAPSHOT_REFUSED });
+      expect(
+        await service.auth(ctx('M30'), { channel: 'wechat_pay', authCode: wechat.issue('oSnap2', { snapshot: true }) }),
+      ).toEqual({ code: 1, msg: SNAPSHOT_REFUSED });
     });
 
     it('flags it for a merchant that asked, where the dialect carries extra fields (2.0.6), and refuses it under 3.0', async () => {
-      expect(await service.auth(ctx('MFLAG'), { channel: 'wechat_pay', authCode: wechat.issue('oSnapF', { snapshot: true }) })).toEqual({
+      expect(
+        await service.auth(ctx('MFLAG'), {
+          channel: 'wechat_pay',
+          authCode: wechat.issue('oSnapF', { snapshot: true }),
+        }),
+      ).toEqual({
         code: 0,
         openId: 'oSnapF',
         accessToken: 'AT_oSnapF_secret',
@@ -293,17 +349,33 @@ describe('ChannelAuthService', () => {
         wxAppId: APP.appId,
         snapshotUser: true,
       });
-      expect(await service.auth(ctx('MFLAG30'), { channel: 'wechat_pay', authCode: wechat.issue('oSnapF30', { snapshot: true }) })).toEqual({ code: 1, msg: SNAPSHOT_REFUSED });
+      expect(
+        await service.auth(ctx('MFLAG30'), {
+          channel: 'wechat_pay',
+          authCode: wechat.issue('oSnapF30', { snapshot: true }),
+        }),
+      ).toEqual({ code: 1, msg: SNAPSHOT_REFUSED });
     });
 
     it("answers the openId's app (wxAppId) to 2.0.6 merchants only", async () => {
-      expect(await service.auth(ctx('M20'), { channel: 'wechat_pay', authCode: wechat.issue('oW') })).toMatchObject({ wxAppId: APP.appId });
-      expect(await service.auth(ctx('M30'), { channel: 'wechat_pay', authCode: wechat.issue('oW3') })).not.toHaveProperty('wxAppId');
+      expect(await service.auth(ctx('M20'), { channel: 'wechat_pay', authCode: wechat.issue('oW') })).toMatchObject({
+        wxAppId: APP.appId,
+      });
+      expect(
+        await service.auth(ctx('M30'), { channel: 'wechat_pay', authCode: wechat.issue('oW3') }),
+      ).not.toHaveProperty('wxAppId');
     });
 
     it('passes unionid through for 2.0.6 merchants only', async () => {
-      expect(await service.auth(ctx('M20'), { channel: 'wechat_pay', authCode: wechat.issue('oU', { unionId: 'uUNION1' }) })).toMatchObject({ unionId: 'uUNION1' });
-      expect(await service.auth(ctx('M30'), { channel: 'wechat_pay', authCode: wechat.issue('oU3', { unionId: 'uUNION3' }) })).not.toHaveProperty('unionId');
+      expect(
+        await service.auth(ctx('M20'), { channel: 'wechat_pay', authCode: wechat.issue('oU', { unionId: 'uUNION1' }) }),
+      ).toMatchObject({ unionId: 'uUNION1' });
+      expect(
+        await service.auth(ctx('M30'), {
+          channel: 'wechat_pay',
+          authCode: wechat.issue('oU3', { unionId: 'uUNION3' }),
+        }),
+      ).not.toHaveProperty('unionId');
     });
   });
 
@@ -315,10 +387,16 @@ describe('ChannelAuthService', () => {
     const cookieOf = (out: { setCookie?: string }): string => out.setCookie!.split(';')[0];
 
     it('inside WeChat: 302 to WeChat; after the callback, back to redirectUrl with queryCode and extParam only', async () => {
-      const out = await jump({ redirectUrl: 'https://shop.example.com/pay?order=7', extParam: 'o-7', sign: 'aa'.repeat(32) });
+      const out = await jump({
+        redirectUrl: 'https://shop.example.com/pay?order=7',
+        extParam: 'o-7',
+        sign: 'aa'.repeat(32),
+      });
       expect(out.kind).toBe('redirect');
       // https public URL: the binding cookie is Secure, and scoped to the channel-auth routes.
-      expect(out.setCookie).toMatch(/^unipay_assist_flow=[a-z2-7]{26}; Path=\/unipay\/assist\/channel\/auth; Max-Age=300; HttpOnly; SameSite=Lax; Secure$/);
+      expect(out.setCookie).toMatch(
+        /^unipay_assist_flow=[a-z2-7]{26}; Path=\/unipay\/assist\/channel\/auth; Max-Age=300; HttpOnly; SameSite=Lax; Secure$/,
+      );
       const authorize = new URL((out as { url: string }).url.split('#')[0]);
       expect(authorize.searchParams.get('redirect_uri')).toBe(CALLBACK);
       const state = authorize.searchParams.get('state')!;
@@ -341,9 +419,14 @@ describe('ChannelAuthService', () => {
       // Another browser (no cookie): a page, never this flow's state.
       expect(await jump(input)).toMatchObject({ kind: 'page', page: { status: 403 } });
       const state = new URL(first.url.split('#')[0]).searchParams.get('state')!;
-      const back = (await service.wechatCallback({ code: wechat.issue('oOnce'), state }, ctx(), cookie)) as { url: string };
+      const back = (await service.wechatCallback({ code: wechat.issue('oOnce'), state }, ctx(), cookie)) as {
+        url: string;
+      };
       expect(back.url).toContain('queryCode=');
-      expect(await jump(input, UA, cookie)).toMatchObject({ kind: 'page', page: { title: 'Authorization already finished' } });
+      expect(await jump(input, UA, cookie)).toMatchObject({
+        kind: 'page',
+        page: { title: 'Authorization already finished' },
+      });
       // Another signed link is another flow.
       const other = (await jump({ ...input, sign: 'cc'.repeat(32) })) as { url: string };
       expect(new URL(other.url.split('#')[0]).searchParams.get('state')).not.toBe(state);
@@ -352,10 +435,15 @@ describe('ChannelAuthService', () => {
     it('outside WeChat: a page saying to open it there; off the allow-list: 29062; hosted off: 20024', async () => {
       expect(await jump({ redirectUrl: 'https://shop.example.com/r' }, 'Mozilla/5.0 Chrome/120')).toMatchObject({
         kind: 'page',
-        page: { title: 'Open this page in WeChat', link: { href: 'https://pay.example.com/unipay/assist/channel/auth/jump?x=1' } },
+        page: {
+          title: 'Open this page in WeChat',
+          link: { href: 'https://pay.example.com/unipay/assist/channel/auth/jump?x=1' },
+        },
       });
       await expect(jump({ redirectUrl: 'https://evil.example.com/r' })).rejects.toMatchObject({ code: 29062 });
-      await expect(make(false).jump(ctx('M20'), { redirectUrl: 'https://shop.example.com/r' }, UA, '')).rejects.toMatchObject({ code: 20024 });
+      await expect(
+        make(false).jump(ctx('M20'), { redirectUrl: 'https://shop.example.com/r' }, UA, ''),
+      ).rejects.toMatchObject({ code: 20024 });
     });
   });
 });

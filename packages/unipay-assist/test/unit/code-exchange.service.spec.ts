@@ -17,7 +17,11 @@ const SCOPE = 'M1\u0000A1\u0000direct';
 const APP = { appId: 'wx0unit0exchange', appSecret: 'unit-wechat-secret' };
 const TOKEN = { openId: 'oUNIT', accessToken: 'AT_UNIT', expiresIn: 7200 };
 const OK: WechatExchangeResult = { ok: true, token: TOKEN };
-const REFUSED: WechatExchangeResult = { ok: false, errcode: 40029, reason: 'the OAuth code is invalid (WeChat errcode 40029)' };
+const REFUSED: WechatExchangeResult = {
+  ok: false,
+  errcode: 40029,
+  reason: 'the OAuth code is invalid (WeChat errcode 40029)',
+};
 
 /**
  * An ExchangeCache in two Maps that records every call; `heldElsewhere` plays
@@ -69,7 +73,8 @@ class FakeUpstream implements UpstreamExchange {
 
   call(): Promise<WechatExchangeResult> {
     this.calls++;
-    if (this.immediate) return this.immediate instanceof Error ? Promise.reject(this.immediate) : Promise.resolve(this.immediate);
+    if (this.immediate)
+      return this.immediate instanceof Error ? Promise.reject(this.immediate) : Promise.resolve(this.immediate);
     return new Promise((resolve, reject) => this.pending.push((r) => (r instanceof Error ? reject(r) : resolve(r))));
   }
 
@@ -142,7 +147,10 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
     const key = exchangeKey(APP.appId, 'CODE-A', SCOPE);
     const sealed = cache.results.get(key)!;
     expect(sealed).not.toMatch(/AT_UNIT|oUNIT|CODE-A/);
-    expect(openExchange(sealed, sealingKey(APP.appId, APP.appSecret), key)).toMatchObject({ openId: 'oUNIT', accessToken: 'AT_UNIT' });
+    expect(openExchange(sealed, sealingKey(APP.appId, APP.appSecret), key)).toMatchObject({
+      openId: 'oUNIT',
+      accessToken: 'AT_UNIT',
+    });
   });
 
   it('the code digest is 12 hex characters of the key, the same on every answer, never the code', async () => {
@@ -166,8 +174,10 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
 
   it('an upstream error is not cached either, and the claim is released', async () => {
     const service = await build();
-    upstream.immediate = new AssistException(AssistErrorCode.WECHAT_TIMEOUT, 'WeChat did not answer in time');
-    await expect(service.exchange(upstream, 'CODE-A', 'T')).rejects.toMatchObject({ code: AssistErrorCode.WECHAT_TIMEOUT });
+    upstream.immediate = new AssistException(AssistErrorCode.UPSTREAM_TIMEOUT, 'WeChat did not answer in time');
+    await expect(service.exchange(upstream, 'CODE-A', 'T')).rejects.toMatchObject({
+      code: AssistErrorCode.UPSTREAM_TIMEOUT,
+    });
     expect(cache.log).toEqual(['get', 'claim', 'get', 'release']);
     expect(cache.claims.size).toBe(0);
     // A timeout is not retried: the call may have spent the code.
@@ -189,7 +199,14 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
     expect(err).toMatchObject({ code: AssistErrorCode.EXCHANGE_IN_PROGRESS });
     expect(upstream.calls).toBe(0);
     expect(cache.log).toEqual(['get', 'claim']);
-    expect(logger.lines).toEqual([{ level: 'log', traceId: 'T1', event: 'exchange.waiting', fields: { code: expect.stringMatching(/^[0-9a-f]{12}$/) } }]);
+    expect(logger.lines).toEqual([
+      {
+        level: 'log',
+        traceId: 'T1',
+        event: 'exchange.waiting',
+        fields: { code: expect.stringMatching(/^[0-9a-f]{12}$/) },
+      },
+    ]);
   });
 
   it("a claim held elsewhere whose holder stores its result while we wait: the peer's answer, no call", async () => {
@@ -198,7 +215,11 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
     cache.heldElsewhere = true;
     cache.peerStoresAfterReads = {
       reads: 1,
-      value: sealExchange({ openId: 'oPEER', accessToken: 'AT_PEER', expiresAt: Date.now() + 60_000 }, sealingKey(APP.appId, APP.appSecret), key),
+      value: sealExchange(
+        { openId: 'oPEER', accessToken: 'AT_PEER', expiresAt: Date.now() + 60_000 },
+        sealingKey(APP.appId, APP.appSecret),
+        key,
+      ),
     };
     const out = await service.exchange(upstream, 'CODE-A', 'T');
     expect(out.source).toBe('peer');
@@ -210,7 +231,14 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
   it('a cached value sealed with another AppSecret (rotated) is a miss, not an answer', async () => {
     const service = await build();
     const key = exchangeKey(APP.appId, 'CODE-A', SCOPE);
-    cache.results.set(key, sealExchange({ openId: 'oOLD', accessToken: 'AT_OLD', expiresAt: Date.now() + 60_000 }, sealingKey(APP.appId, 'old-secret'), key));
+    cache.results.set(
+      key,
+      sealExchange(
+        { openId: 'oOLD', accessToken: 'AT_OLD', expiresAt: Date.now() + 60_000 },
+        sealingKey(APP.appId, 'old-secret'),
+        key,
+      ),
+    );
     upstream.immediate = OK;
     expect((await service.exchange(upstream, 'CODE-A', 'T')).result).toEqual(OK);
     expect(upstream.calls).toBe(1);
@@ -230,9 +258,9 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
     await service.exchange(upstream, 'CODE-A', 'T');
     upstream.immediate = REFUSED;
     await service.exchange(upstream, 'CODE-B', 'T');
-    expect(metrics.calls.filter((c) => c[0] === 'wechatCall')).toEqual([
-      ['wechatCall', 'ok', undefined],
-      ['wechatCall', 'errcode', 40029],
+    expect(metrics.calls.filter((c) => c[0] === 'upstreamCall')).toEqual([
+      ['upstreamCall', 'ok', undefined],
+      ['upstreamCall', 'errcode', 40029],
     ]);
   });
 
@@ -244,7 +272,8 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
       scope: SCOPE,
       base: 'http://wechat.test',
       call: async () => {
-        if (n++ === 0) throw new AssistException(AssistErrorCode.WECHAT_UNREACHABLE, 'WeChat is unreachable (ECONNRESET)');
+        if (n++ === 0)
+          throw new AssistException(AssistErrorCode.UPSTREAM_UNREACHABLE, 'WeChat is unreachable (ECONNRESET)');
         return OK;
       },
     };
@@ -255,10 +284,13 @@ describe('CodeExchangeService (unit: fake ExchangeCache and upstream, recording 
 
   it('opens the host’s circuit after breakerThreshold failed calls: then 29305 at once, no call, reported in breakerStates', async () => {
     const service = await build({ breakerThreshold: 2, breakerHalfOpenMs: 60_000 });
-    upstream.immediate = new AssistException(AssistErrorCode.WECHAT_HTTP_ERROR, 'WeChat answered HTTP 503');
-    for (const code of ['C1', 'C2']) await expect(service.exchange(upstream, code, 'T')).rejects.toMatchObject({ code: 29304 });
+    upstream.immediate = new AssistException(AssistErrorCode.UPSTREAM_HTTP_ERROR, 'WeChat answered HTTP 503');
+    for (const code of ['C1', 'C2'])
+      await expect(service.exchange(upstream, code, 'T')).rejects.toMatchObject({ code: 29304 });
     expect(service.breakerStates()).toEqual({ 'wechat.test': 'open' });
-    await expect(service.exchange(upstream, 'C3', 'T')).rejects.toMatchObject({ code: AssistErrorCode.WECHAT_CIRCUIT_OPEN });
+    await expect(service.exchange(upstream, 'C3', 'T')).rejects.toMatchObject({
+      code: AssistErrorCode.UPSTREAM_CIRCUIT_OPEN,
+    });
     expect(upstream.calls).toBe(2);
     expect(service.stats.circuitRejections).toBe(1);
     expect(metrics.calls.filter((c) => c[0] === 'breakerState')).toEqual([

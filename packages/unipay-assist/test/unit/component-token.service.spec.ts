@@ -130,8 +130,8 @@ describe('ComponentTokenService (a shared in-memory store standing in for Redis,
   it('a transport failure propagates and gives the hold up, so another instance may fetch at once', async () => {
     const a = make();
     await a.saveTicket('ticket-1', 100);
-    endpoint.failure = new AssistException(AssistErrorCode.WECHAT_UNREACHABLE, 'WeChat is unreachable');
-    expect(await codeOf(a.accessToken('T'))).toBe(AssistErrorCode.WECHAT_UNREACHABLE);
+    endpoint.failure = new AssistException(AssistErrorCode.UPSTREAM_UNREACHABLE, 'WeChat is unreachable');
+    expect(await codeOf(a.accessToken('T'))).toBe(AssistErrorCode.UPSTREAM_UNREACHABLE);
     endpoint.failure = undefined;
     expect(await make().accessToken('T')).toMatch(/^CAT_/);
   });

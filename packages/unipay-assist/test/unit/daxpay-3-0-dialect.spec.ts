@@ -17,7 +17,9 @@ interface Vector {
   HMAC_SHA256: string;
   SM3: string;
 }
-const FILE = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'vectors', 'daxpay-3.0-vectors.json'), 'utf8')) as {
+const FILE = JSON.parse(
+  readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'vectors', 'daxpay-3.0-vectors.json'), 'utf8'),
+) as {
   secret: string;
   vectors: Vector[];
 };
@@ -33,14 +35,23 @@ describe('daxpay-3.0 dialect', () => {
 
   describe.each(SIGN_TYPES)('%s', (signType: SignType) => {
     it.each(REQUESTS.map((v) => [v.name, v] as const))('verifies the 3.0 request "%s"', (_name, v) => {
-      const fields = daxpay30Dialect.signedFields({ ...v.input, sign: v[signType], unknown: 'not signed' }, new Set([...Object.keys(v.input), 'sign']));
+      const fields = daxpay30Dialect.signedFields(
+        { ...v.input, sign: v[signType], unknown: 'not signed' },
+        new Set([...Object.keys(v.input), 'sign']),
+      );
       expect(fields).not.toHaveProperty('unknown');
       expect(daxpay30Dialect.verify(fields, signType, ['other', SECRET])).toBe(1);
       expect(daxpay30Dialect.verify({ ...fields, nonceStr: 'tampered' }, signType, [SECRET])).toBe(-1);
     });
 
     it.each(ANSWERS.map((v) => [v.name, v] as const))('answers "%s" with 3.0\'s own sign', (_name, v) => {
-      const input = v.input as { code: number; msg: string; data?: Record<string, unknown>; resTime: string; traceId?: string };
+      const input = v.input as {
+        code: number;
+        msg: string;
+        data?: Record<string, unknown>;
+        resTime: string;
+        traceId?: string;
+      };
       const route = v.dataClass ? ROUTE_OF[v.dataClass] : undefined;
       // The business hands the dialect its neutral layout: code, msg (failures) and the bean's fields in any order.
       const business = input.code === 0 ? { code: 0, ...input.data } : { code: input.code, msg: input.msg };
@@ -54,10 +65,19 @@ describe('daxpay-3.0 dialect', () => {
       expect(answer.sign).toBe(v[signType]);
       expect(answer.resTime).toBe(input.resTime);
       // Members in DaxResult's declaration order; data in the bean's.
-      const expectedKeys = ['code', 'msg', ...(input.data ? ['data'] : []), 'sign', 'resTime', ...(input.traceId ? ['traceId'] : [])];
+      const expectedKeys = [
+        'code',
+        'msg',
+        ...(input.data ? ['data'] : []),
+        'sign',
+        'resTime',
+        ...(input.traceId ? ['traceId'] : []),
+      ];
       expect(Object.keys(answer)).toEqual(expectedKeys);
       // An independent re-implementation agrees (and would catch a sign over the wrong order).
-      expect(daxpay3Reference.verifyAnswer(JSON.parse(JSON.stringify(answer)), v.dataClass ?? null, signType, SECRET)).toBe(true);
+      expect(
+        daxpay3Reference.verifyAnswer(JSON.parse(JSON.stringify(answer)), v.dataClass ?? null, signType, SECRET),
+      ).toBe(true);
     });
   });
 
@@ -71,11 +91,20 @@ describe('daxpay-3.0 dialect', () => {
   });
 
   it('answers authAndSet without data, and a business failure as a signed DaxResult<Void> with OPERATION_FAIL', () => {
-    const signing = { signType: 'HMAC_SHA256' as const, secret: SECRET, traceId: 'T1', now: 1_750_000_000, route: 'authAndSet' };
+    const signing = {
+      signType: 'HMAC_SHA256' as const,
+      secret: SECRET,
+      traceId: 'T1',
+      now: 1_750_000_000,
+      route: 'authAndSet',
+    };
     const ok = daxpay30Dialect.answer({ code: 0 }, signing);
     expect(ok).not.toHaveProperty('data');
     expect(daxpay3Reference.verifyAnswer(ok, null, 'HMAC_SHA256', SECRET)).toBe(true);
-    const failed = daxpay30Dialect.answer({ code: 1, msg: 'the payer declined', wxErrcode: 40029 }, { ...signing, route: 'auth' });
+    const failed = daxpay30Dialect.answer(
+      { code: 1, msg: 'the payer declined', wxErrcode: 40029 },
+      { ...signing, route: 'auth' },
+    );
     expect(failed).toMatchObject({ code: DAXPAY3_OPERATION_FAIL, msg: 'the payer declined', traceId: 'T1' });
     expect(failed).not.toHaveProperty('data');
     expect(daxpay3Reference.verifyAnswer(failed, null, 'HMAC_SHA256', SECRET)).toBe(true);
@@ -94,7 +123,9 @@ describe('daxpay-3.0 dialect', () => {
     expect(daxpay30Dialect.requiredHeadFields).toEqual(['mchNo', 'appId']);
     const ahead = daxpay30Dialect.maxAheadSeconds!(300);
     expect(() => checkReqTimeWindow(1000 + 300, 300, 1000, ahead)).not.toThrow();
-    expect(() => checkReqTimeWindow(1000 + 301, 300, 1000, ahead)).toThrow(/301 s ahead of the server clock \(at most 300 s/);
+    expect(() => checkReqTimeWindow(1000 + 301, 300, 1000, ahead)).toThrow(
+      /301 s ahead of the server clock \(at most 300 s/,
+    );
     expect(() => checkReqTimeWindow(1000 - 300, 300, 1000, ahead)).not.toThrow();
     expect(() => checkReqTimeWindow(1000 - 301, 300, 1000, ahead)).toThrow(/behind/);
     // The 2.0 rule stays 60 s ahead.

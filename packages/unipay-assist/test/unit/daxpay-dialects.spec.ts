@@ -40,18 +40,24 @@ const DIALECT_OF: Record<string, DialectName> = {
 };
 const DTO_FIELDS = { getWxAuthUrl: dtoFieldNames(WxAuthUrlDto), getWxAccessToken: dtoFieldNames(WxAccessTokenDto) };
 
-/** The business's neutral data for a fixture answer (what AssistService returns). */
+/** The business's neutral data for a fixture answer (what WechatRelayService returns). */
 function businessData(answer: Vector, wire: Record<string, unknown>): Record<string, unknown> {
   const data = (wire.data ?? {}) as Record<string, unknown>;
   // 2.0.6-2.0.8 carry a failure's msg in data; the others in the envelope.
-  if (answer.kind === 'failure') return { code: 1, msg: (data.msg ?? wire.msg), wxErrcode: 40029 };
-  return answer.route === 'getWxAuthUrl' ? { code: 0, url: data.url } : { code: 0, openId: data.openId, accessToken: data.accessToken };
+  if (answer.kind === 'failure') return { code: 1, msg: data.msg ?? wire.msg, wxErrcode: 40029 };
+  return answer.route === 'getWxAuthUrl'
+    ? { code: 0, url: data.url }
+    : { code: 0, openId: data.openId, accessToken: data.accessToken };
 }
 
 /** null members are absent to every SDK (hutool/Jackson read both the same); compare without them. */
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value) || value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
 }
 
 describe.each(Object.entries(DIALECT_OF))('generation %s → dialect %s', (generation, dialectName) => {
@@ -63,13 +69,16 @@ describe.each(Object.entries(DIALECT_OF))('generation %s → dialect %s', (gener
   });
 
   describe.each(g.signTypes)('%s', (signType) => {
-    it.each(g.requests.map((r) => [r.name, r] as const))('verifies the SDK request "%s" and no tampered copy', (_name, r) => {
-      const body = JSON.parse(r.bodies[signType]) as Record<string, unknown>;
-      const fields = dialect.signedFields({ ...body, unknown: 'never signed' }, DTO_FIELDS[r.route]);
-      expect(fields).not.toHaveProperty('unknown');
-      expect(dialect.verify(fields, signType, ['rotated-out', FIXTURE.secret])).toBe(1);
-      expect(dialect.verify({ ...fields, clientIp: '127.0.0.2' }, signType, [FIXTURE.secret])).toBe(-1);
-    });
+    it.each(g.requests.map((r) => [r.name, r] as const))(
+      'verifies the SDK request "%s" and no tampered copy',
+      (_name, r) => {
+        const body = JSON.parse(r.bodies[signType]) as Record<string, unknown>;
+        const fields = dialect.signedFields({ ...body, unknown: 'never signed' }, DTO_FIELDS[r.route]);
+        expect(fields).not.toHaveProperty('unknown');
+        expect(dialect.verify(fields, signType, ['rotated-out', FIXTURE.secret])).toBe(1);
+        expect(dialect.verify({ ...fields, clientIp: '127.0.0.2' }, signType, [FIXTURE.secret])).toBe(-1);
+      },
+    );
 
     it.each(g.answers.map((a) => [a.name, a] as const))('answers "%s" as the fixture does', (_name, a) => {
       const wire = JSON.parse(a.bodies[signType]) as Record<string, unknown>;
@@ -100,9 +109,14 @@ describe('failures outside the business', () => {
     }
     for (const name of ['daxpay-multi', 'daxpay-multi-late'] as const) {
       const d = dialectFor(name);
-      expect([AssistErrorCode.INTERNAL, AssistErrorCode.BAD_JSON, AssistErrorCode.INVALID_FIELD, AssistErrorCode.REPLAYED].map((c) => outerCodeFor(d, c))).toEqual([
-        10500, 10505, 10506, 10507,
-      ]);
+      expect(
+        [
+          AssistErrorCode.INTERNAL,
+          AssistErrorCode.BAD_JSON,
+          AssistErrorCode.INVALID_FIELD,
+          AssistErrorCode.REPLAYED,
+        ].map((c) => outerCodeFor(d, c)),
+      ).toEqual([10500, 10505, 10506, 10507]);
       expect(outerCodeFor(d, AssistErrorCode.BAD_SIGN)).toBe(20052);
     }
   });
@@ -127,7 +141,10 @@ describe('failures outside the business', () => {
     const unsigned = failureAnswer(d, AssistErrorCode.BAD_SIGN, 'signature verification failed', context);
     expect(unsigned).not.toHaveProperty('sign');
     expect(unsigned).toMatchObject({ code: 20052, data: null, resTime: '2024-06-10 14:13:21', traceId: 'T1' });
-    const signed = failureAnswer(d, AssistErrorCode.INVALID_FIELD, 'url: bad', { ...context, signing: { signType: 'MD5', secret: FIXTURE.secret } });
+    const signed = failureAnswer(d, AssistErrorCode.INVALID_FIELD, 'url: bad', {
+      ...context,
+      signing: { signType: 'MD5', secret: FIXTURE.secret },
+    });
     expect(signed.sign).toMatch(/^[0-9a-f]{32}$/);
     expect(Object.keys(signed)).toEqual(['code', 'msg', 'data', 'sign', 'resTime', 'traceId']);
   });
@@ -135,8 +152,10 @@ describe('failures outside the business', () => {
 
 describe('scripts/daxpay-dialect-vectors.mjs --check', () => {
   it('finds the committed fixture up to date', () => {
-    expect(execFileSync(process.execPath, [join(ROOT, 'scripts', 'daxpay-dialect-vectors.mjs'), '--check'], { encoding: 'utf8' })).toContain(
-      'fixture up to date',
-    );
+    expect(
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'daxpay-dialect-vectors.mjs'), '--check'], {
+        encoding: 'utf8',
+      }),
+    ).toContain('fixture up to date');
   });
 });

@@ -52,7 +52,7 @@ describe("oauth/access_token/'s body", () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(AssistException);
-    expect((caught as AssistException).code).toBe(AssistErrorCode.WECHAT_BAD_RESPONSE);
+    expect((caught as AssistException).code).toBe(AssistErrorCode.UPSTREAM_BAD_RESPONSE);
   });
 });
 

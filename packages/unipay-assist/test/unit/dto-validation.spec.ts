@@ -25,12 +25,21 @@ async function rejection(metatype: Type<unknown>, body: Record<string, unknown>)
 }
 
 const token = (extra: Record<string, unknown> = {}) => ({ code: 'CODE1', reqTime: 1718000000, ...extra });
-const authUrl = (extra: Record<string, unknown> = {}) => ({ url: 'https://shop.example.com/pay', reqTime: 1718000000, ...extra });
+const authUrl = (extra: Record<string, unknown> = {}) => ({
+  url: 'https://shop.example.com/pay',
+  reqTime: 1718000000,
+  ...extra,
+});
 
 describe('DTO rules (AssistValidationPipe)', () => {
   describe('getWxAccessToken', () => {
     it('accepts the SPEC vector request', async () => {
-      const body = { code: '061Xy0ll2Qq1Fh4qGxml2Z0Tdl1Xy0lX', clientIp: '127.0.0.1', nonceStr: 'a1b2c3d4', reqTime: 1718000000 };
+      const body = {
+        code: '061Xy0ll2Qq1Fh4qGxml2Z0Tdl1Xy0lX',
+        clientIp: '127.0.0.1',
+        nonceStr: 'a1b2c3d4',
+        reqTime: 1718000000,
+      };
       await expect(run(WxAccessTokenDto, body)).resolves.toEqual(body);
     });
 
@@ -48,7 +57,9 @@ describe('DTO rules (AssistValidationPipe)', () => {
     });
 
     it('accepts code of exactly 64 characters', async () => {
-      await expect(run(WxAccessTokenDto, token({ code: 'c'.repeat(64) }))).resolves.toMatchObject({ code: 'c'.repeat(64) });
+      await expect(run(WxAccessTokenDto, token({ code: 'c'.repeat(64) }))).resolves.toMatchObject({
+        code: 'c'.repeat(64),
+      });
     });
   });
 
@@ -93,7 +104,9 @@ describe('DTO rules (AssistValidationPipe)', () => {
     });
 
     it('accepts a milliseconds value as a shape (the reqTime window rejects it, see req-time.spec)', async () => {
-      await expect(run(WxAccessTokenDto, token({ reqTime: 1718000000000 }))).resolves.toMatchObject({ reqTime: 1718000000000 });
+      await expect(run(WxAccessTokenDto, token({ reqTime: 1718000000000 }))).resolves.toMatchObject({
+        reqTime: 1718000000000,
+      });
     });
   });
 
@@ -111,14 +124,21 @@ describe('DTO rules (AssistValidationPipe)', () => {
     });
 
     it.each(['mchNo', 'appId'])('%s: at most 32 characters, a string', async (field) => {
-      await expect(run(WxAccessTokenDto, token({ [field]: 'm'.repeat(32) }))).resolves.toMatchObject({ [field]: 'm'.repeat(32) });
+      await expect(run(WxAccessTokenDto, token({ [field]: 'm'.repeat(32) }))).resolves.toMatchObject({
+        [field]: 'm'.repeat(32),
+      });
       expect(await rejection(WxAccessTokenDto, token({ [field]: 'm'.repeat(33) }))).toMatch(new RegExp(`^${field}:? `));
       expect(await rejection(WxAccessTokenDto, token({ [field]: 7 }))).toMatch(new RegExp(`^${field}:? `));
     });
 
     it('reports every broken field, one reason each', async () => {
       const msg = await rejection(WxAccessTokenDto, { code: '', reqTime: 'x', clientIp: 'nope' });
-      expect(msg.split('; ').map((p) => p.split(' ')[0].replace(/:$/, '')).sort()).toEqual(['clientIp', 'code', 'reqTime']);
+      expect(
+        msg
+          .split('; ')
+          .map((p) => p.split(' ')[0].replace(/:$/, ''))
+          .sort(),
+      ).toEqual(['clientIp', 'code', 'reqTime']);
     });
 
     it('drops unknown fields', async () => {

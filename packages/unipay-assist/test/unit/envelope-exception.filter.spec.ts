@@ -44,7 +44,10 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
     logger = new RecordingLogger();
     metrics = new RecordingMetrics();
     const adapterHost = {
-      httpAdapter: { reply: (res: object, body: unknown, status?: number) => replies.push({ res, body, status }), setHeader: (_res: object, name: string, value: string) => headers.push([name, value]) },
+      httpAdapter: {
+        reply: (res: object, body: unknown, status?: number) => replies.push({ res, body, status }),
+        setHeader: (_res: object, name: string, value: string) => headers.push([name, value]),
+      },
     };
     const moduleRef = await Test.createTestingModule({
       providers: [
@@ -58,7 +61,10 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
   });
 
   /** Runs the filter on `exception` for a request to `url`; returns the request and the one reply. */
-  function fail(exception: unknown, handler: (...args: never[]) => unknown = Routes.prototype.getWxAccessToken): { req: object; res: object; reply: Reply } {
+  function fail(
+    exception: unknown,
+    handler: (...args: never[]) => unknown = Routes.prototype.getWxAccessToken,
+  ): { req: object; res: object; reply: Reply } {
     const req = jsonRequest({}, '/unipay/assist/any');
     const res = { fake: 'response' };
     filter.catch(exception, httpContext(req, Routes, handler, res));
@@ -69,25 +75,42 @@ describe('EnvelopeExceptionFilter (unit: fake HttpAdapterHost, recording logger 
   }
 
   it('answers an AssistException with its code and message, data null, the request’s traceId, HTTP 200, on the response it was given', () => {
-    const { req, res, reply } = fail(new AssistException(AssistErrorCode.BAD_SIGN, 'signature verification failed (HMAC_SHA256)'));
+    const { req, res, reply } = fail(
+      new AssistException(AssistErrorCode.BAD_SIGN, 'signature verification failed (HMAC_SHA256)'),
+    );
     expect(reply).toEqual({
       res,
       status: 200,
-      body: { code: 20052, msg: 'signature verification failed (HMAC_SHA256)', data: null, traceId: requestContext(req).traceId },
+      body: {
+        code: 20052,
+        msg: 'signature verification failed (HMAC_SHA256)',
+        data: null,
+        traceId: requestContext(req).traceId,
+      },
     });
   });
 
   it('logs a caller error as request.rejected (code, reason) and counts it for the route', () => {
     const { req } = fail(AssistException.invalidField('code', 'is required'));
     expect(logger.lines).toEqual([
-      { level: 'log', traceId: requestContext(req).traceId, event: 'request.rejected', fields: { code: 10006, reason: 'code: is required' } },
+      {
+        level: 'log',
+        traceId: requestContext(req).traceId,
+        event: 'request.rejected',
+        fields: { code: 10006, reason: 'code: is required' },
+      },
     ]);
     expect(metrics.calls).toEqual([['request', 'getWxAccessToken', 10006]]);
   });
 
   it('answers an unexpected error 10001 "internal error" without its message, and logs it as request.failed (error level)', () => {
     const { req, reply } = fail(new TypeError('cannot read x of undefined: secret-ish detail'));
-    expect(reply.body).toEqual({ code: 10001, msg: 'internal error', data: null, traceId: requestContext(req).traceId });
+    expect(reply.body).toEqual({
+      code: 10001,
+      msg: 'internal error',
+      data: null,
+      traceId: requestContext(req).traceId,
+    });
     expect(JSON.stringify(reply.body)).not.toContain('secret-ish');
     expect(logger.lines).toEqual([
       {
@@ -170,7 +193,16 @@ describe('route names from the route metadata', () => {
   it('lists the names the relay controllers declare, and names a path by its last segment only when declared', () => {
     const names = declaredRouteNames(AssistController, ChannelAuthController);
     expect([...names].sort()).toEqual(
-      ['auth', 'authAndSet', 'generateAuthUrl', 'getAlipayAuthUrl', 'getAlipayUserId', 'getWxAccessToken', 'getWxAuthUrl', 'getWxMiniOpenId'].sort(),
+      [
+        'auth',
+        'authAndSet',
+        'generateAuthUrl',
+        'getAlipayAuthUrl',
+        'getAlipayUserId',
+        'getWxAccessToken',
+        'getWxAuthUrl',
+        'getWxMiniOpenId',
+      ].sort(),
     );
     expect(routeNameOfPath('/unipay/assist/getAlipayUserId', names)).toBe('getAlipayUserId');
     expect(routeNameOfPath('/api/unipay/assist/channel/auth/authAndSet', names)).toBe('authAndSet');

@@ -56,8 +56,11 @@ describe('EnvelopeInterceptor (unit: testing module, recording logger and metric
     return req;
   }
 
-  const answer = (req: object, data: Record<string, unknown>, handler: (...args: never[]) => unknown = Routes.prototype.getWxAuthUrl) =>
-    lastValueFrom(interceptor.intercept(httpContext(req, Routes, handler), { handle: () => of(data) }));
+  const answer = (
+    req: object,
+    data: Record<string, unknown>,
+    handler: (...args: never[]) => unknown = Routes.prototype.getWxAuthUrl,
+  ) => lastValueFrom(interceptor.intercept(httpContext(req, Routes, handler), { handle: () => of(data) }));
 
   it('wraps the handler’s data as {code: 0, msg, data, traceId}, adding resTime from the clock and the sign', async () => {
     const req = verifiedRequest(0);
@@ -65,7 +68,12 @@ describe('EnvelopeInterceptor (unit: testing module, recording logger and metric
     expect(out).toEqual({
       code: 0,
       msg: 'success',
-      data: { code: 0, url: 'https://open.example/authorize', resTime: NOW, sign: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      data: {
+        code: 0,
+        url: 'https://open.example/authorize',
+        resTime: NOW,
+        sign: expect.stringMatching(/^[0-9a-f]{64}$/),
+      },
       traceId: requestContext(req).traceId,
     });
   });
@@ -91,7 +99,9 @@ describe('EnvelopeInterceptor (unit: testing module, recording logger and metric
   });
 
   it('a sign the handler put in data is replaced, never signed over', async () => {
-    const out = (await answer(verifiedRequest(0), { code: 0, sign: 'forged' })) as { data: SignableFields & { sign: string } };
+    const out = (await answer(verifiedRequest(0), { code: 0, sign: 'forged' })) as {
+      data: SignableFields & { sign: string };
+    };
     expect(out.data.sign).not.toBe('forged');
     expect(verify(out.data, 'HMAC_SHA256', ['new-secret'])).toBe(0);
   });
@@ -101,26 +111,45 @@ describe('EnvelopeInterceptor (unit: testing module, recording logger and metric
     await answer(req, { code: 0 });
     expect(metrics.calls).toEqual([['request', 'getWxAuthUrl', AssistErrorCode.SUCCESS]]);
     expect(logger.lines).toEqual([
-      { level: 'log', traceId: requestContext(req).traceId, event: 'request.answered', fields: { route: 'getWxAuthUrl', mchNo: 'M1', dialect: 'daxpay-2.0.6' } },
+      {
+        level: 'log',
+        traceId: requestContext(req).traceId,
+        event: 'request.answered',
+        fields: { route: 'getWxAuthUrl', mchNo: 'M1', dialect: 'daxpay-2.0.6' },
+      },
     ]);
   });
 
   it('writes the line the business left in ctx.answered (its event and safe fields), with route and mchNo', async () => {
     const req = verifiedRequest(0);
-    requestContext(req).answered = { event: 'wechat.exchanged', fields: { code: '0123456789ab', openId: 'oABC…wxyz', source: 'wechat' } };
+    requestContext(req).answered = {
+      event: 'wechat.exchanged',
+      fields: { code: '0123456789ab', openId: 'oABC…wxyz', source: 'wechat' },
+    };
     await answer(req, { code: 0, openId: 'oABCDEFGHwxyz', accessToken: 'AT' });
     expect(logger.lines).toEqual([
       {
         level: 'log',
         traceId: requestContext(req).traceId,
         event: 'wechat.exchanged',
-        fields: { route: 'getWxAuthUrl', mchNo: 'M1', dialect: 'daxpay-2.0.6', code: '0123456789ab', openId: 'oABC…wxyz', source: 'wechat' },
+        fields: {
+          route: 'getWxAuthUrl',
+          mchNo: 'M1',
+          dialect: 'daxpay-2.0.6',
+          code: '0123456789ab',
+          openId: 'oABC…wxyz',
+          source: 'wechat',
+        },
       },
     ]);
   });
 
   it('a business failure (data.code 1) is still an envelope success, signed and counted as code 0', async () => {
-    const out = (await answer(verifiedRequest(0), { code: 1, msg: 'the OAuth code is invalid (WeChat errcode 40029)', wxErrcode: 40029 })) as {
+    const out = (await answer(verifiedRequest(0), {
+      code: 1,
+      msg: 'the OAuth code is invalid (WeChat errcode 40029)',
+      wxErrcode: 40029,
+    })) as {
       code: number;
       data: SignableFields;
     };
@@ -147,9 +176,9 @@ describe('EnvelopeInterceptor (unit: testing module, recording logger and metric
   it('an error from the handler passes through untouched (the exception filter answers it)', async () => {
     const thrown = new AssistException(AssistErrorCode.REDIRECT_NOT_ALLOWED, 'url: host not allowed');
     const ctx = httpContext(verifiedRequest(0), Routes, Routes.prototype.getWxAuthUrl);
-    const err = await lastValueFrom(
-      interceptor.intercept(ctx, { handle: () => throwError(() => thrown) }),
-    ).catch((e: unknown) => e);
+    const err = await lastValueFrom(interceptor.intercept(ctx, { handle: () => throwError(() => thrown) })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBe(thrown);
     expect(metrics.calls).toEqual([]);
   });

@@ -9,7 +9,9 @@ const VALUE = { openId: 'oOPENID123', accessToken: 'ACCESS_TOKEN_SECRET_VALUE', 
 describe('exchange key and sealed cache values', () => {
   it('the key is the WeChat appId, a digest of the scope and the SHA-256 of the code, never the code', () => {
     const key = exchangeKey('wx0demo0unipay0001', CODE, M1);
-    expect(key).toMatch(new RegExp(`^wx0demo0unipay0001:[\\w-]{22}:${createHash('sha256').update(CODE).digest('hex')}$`));
+    expect(key).toMatch(
+      new RegExp(`^wx0demo0unipay0001:[\\w-]{22}:${createHash('sha256').update(CODE).digest('hex')}$`),
+    );
     expect(key).not.toContain(CODE);
     expect(exchangeKey('wx0other', CODE, M1)).not.toBe(key);
   });
@@ -43,7 +45,13 @@ describe('exchange key and sealed cache values', () => {
     const key = exchangeKey('wx0demo0unipay0001', CODE, M1);
     const sealed = sealExchange(VALUE, sealingKey('wx0demo0unipay0001', 'app-secret'), key);
     expect(openExchange(sealed, sealingKey('wx0demo0unipay0001', 'rotated-secret'), key)).toBeUndefined();
-    expect(openExchange(sealed, sealingKey('wx0demo0unipay0001', 'app-secret'), exchangeKey('wx0demo0unipay0001', 'other', M1))).toBeUndefined();
+    expect(
+      openExchange(
+        sealed,
+        sealingKey('wx0demo0unipay0001', 'app-secret'),
+        exchangeKey('wx0demo0unipay0001', 'other', M1),
+      ),
+    ).toBeUndefined();
     const parts = sealed.split('.');
     const body = Buffer.from(parts[2], 'base64url');
     body[0] ^= 1;

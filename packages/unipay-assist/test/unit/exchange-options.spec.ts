@@ -38,7 +38,13 @@ describe('exchange options', () => {
 
   it('derives the claim life and the default wait from the upstream timeout', () => {
     const o = resolveExchangeOptions({ retryDelayMs: 50 }, 3000);
-    expect(o).toMatchObject({ retryDelayMs: 50, claimTtlMs: 8050, waitMs: 8050, cacheTtlMs: 300_000, breakerThreshold: 5 });
+    expect(o).toMatchObject({
+      retryDelayMs: 50,
+      claimTtlMs: 8050,
+      waitMs: 8050,
+      cacheTtlMs: 300_000,
+      breakerThreshold: 5,
+    });
   });
 
   it('names the option path of a bad module option', () => {

@@ -15,7 +15,9 @@ function thrown(fn: () => unknown): Error {
 describe('hostedAuth options', () => {
   it('is off when absent, and keeps the base URL without trailing slashes', () => {
     expect(resolveHostedAuthOptions(undefined)).toBeNull();
-    expect(resolveHostedAuthOptions({ publicBaseUrl: 'https://pay.example.com/api/' })).toEqual({ publicBaseUrl: 'https://pay.example.com/api' });
+    expect(resolveHostedAuthOptions({ publicBaseUrl: 'https://pay.example.com/api/' })).toEqual({
+      publicBaseUrl: 'https://pay.example.com/api',
+    });
   });
 
   it.each([
@@ -23,7 +25,11 @@ describe('hostedAuth options', () => {
     ['no publicBaseUrl', {}, 'hostedAuth.publicBaseUrl is required when hostedAuth is given'],
     ['not a URL', { publicBaseUrl: 'pay.example.com' }, 'hostedAuth.publicBaseUrl must be an absolute http(s) URL'],
     ['a query', { publicBaseUrl: 'https://pay.example.com/?a=1' }, 'hostedAuth.publicBaseUrl must be a plain base URL'],
-    ['user info', { publicBaseUrl: 'https://u:p@pay.example.com' }, 'hostedAuth.publicBaseUrl must be a plain base URL'],
+    [
+      'user info',
+      { publicBaseUrl: 'https://u:p@pay.example.com' },
+      'hostedAuth.publicBaseUrl must be a plain base URL',
+    ],
   ])('fails at start naming the option: %s', (_case, value, message) => {
     expect(thrown(() => resolveHostedAuthOptions(value)).message).toContain(`unipay-assist ${message}`);
   });
@@ -31,8 +37,12 @@ describe('hostedAuth options', () => {
   it('reads ASSIST_PUBLIC_BASE_URL, naming the variable when it is malformed', () => {
     expect(hostedAuthOptionsFromEnv({})).toBeUndefined();
     expect(hostedAuthOptionsFromEnv({ ASSIST_PUBLIC_BASE_URL: '  ' })).toBeUndefined();
-    expect(hostedAuthOptionsFromEnv({ ASSIST_PUBLIC_BASE_URL: 'https://pay.example.com' })).toEqual({ publicBaseUrl: 'https://pay.example.com' });
-    expect(thrown(() => hostedAuthOptionsFromEnv({ ASSIST_PUBLIC_BASE_URL: 'ftp://x' })).message).toContain('ASSIST_PUBLIC_BASE_URL must be an absolute http(s) URL');
+    expect(hostedAuthOptionsFromEnv({ ASSIST_PUBLIC_BASE_URL: 'https://pay.example.com' })).toEqual({
+      publicBaseUrl: 'https://pay.example.com',
+    });
+    expect(thrown(() => hostedAuthOptionsFromEnv({ ASSIST_PUBLIC_BASE_URL: 'ftp://x' })).message).toContain(
+      'ASSIST_PUBLIC_BASE_URL must be an absolute http(s) URL',
+    );
   });
 });
 

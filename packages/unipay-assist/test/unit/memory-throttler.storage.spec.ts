@@ -13,7 +13,12 @@ describe('MemoryThrottlerStorage (fixed window, block when over)', () => {
     const first = await s.increment('k', 10_000, 3, 10_000, 'ip');
     expect(first).toEqual({ totalHits: 1, timeToExpire: 10, isBlocked: false, timeToBlockExpire: 0 });
     now += 2500;
-    expect(await s.increment('k', 10_000, 3, 10_000, 'ip')).toEqual({ totalHits: 2, timeToExpire: 8, isBlocked: false, timeToBlockExpire: 0 });
+    expect(await s.increment('k', 10_000, 3, 10_000, 'ip')).toEqual({
+      totalHits: 2,
+      timeToExpire: 8,
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    });
   });
 
   it('blocks the hit over the limit for blockDuration, then counts afresh', async () => {
@@ -22,9 +27,18 @@ describe('MemoryThrottlerStorage (fixed window, block when over)', () => {
     const over = await s.increment('k', 10_000, 3, 5_000, 'ip');
     expect(over).toMatchObject({ totalHits: 4, isBlocked: true, timeToBlockExpire: 5 });
     now += 4_000;
-    expect(await s.increment('k', 10_000, 3, 5_000, 'ip')).toMatchObject({ isBlocked: true, timeToBlockExpire: 1, totalHits: 4 });
+    expect(await s.increment('k', 10_000, 3, 5_000, 'ip')).toMatchObject({
+      isBlocked: true,
+      timeToBlockExpire: 1,
+      totalHits: 4,
+    });
     now += 1_000;
-    expect(await s.increment('k', 10_000, 3, 5_000, 'ip')).toEqual({ totalHits: 1, timeToExpire: 10, isBlocked: false, timeToBlockExpire: 0 });
+    expect(await s.increment('k', 10_000, 3, 5_000, 'ip')).toEqual({
+      totalHits: 1,
+      timeToExpire: 10,
+      isBlocked: false,
+      timeToBlockExpire: 0,
+    });
   });
 
   it('starts a new window once the old one has passed', async () => {

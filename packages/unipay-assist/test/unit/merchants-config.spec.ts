@@ -48,36 +48,58 @@ describe('normalizeMerchant', () => {
   });
 
   it('pins a merchant with dialects (dialect first, default the first listed) or strictDialect, and names the field for a bad value', () => {
-    expect(normalizeMerchant(valid({ dialects: ['daxpay-3.0', 'daxpay-multi'] }), 0)).toMatchObject({ dialect: 'daxpay-3.0', dialects: ['daxpay-3.0', 'daxpay-multi'] });
-    expect(normalizeMerchant(valid({ dialect: 'daxpay-multi', dialects: ['daxpay-3.0', 'daxpay-multi'] }), 0).dialects).toEqual(['daxpay-multi', 'daxpay-3.0']);
+    expect(normalizeMerchant(valid({ dialects: ['daxpay-3.0', 'daxpay-multi'] }), 0)).toMatchObject({
+      dialect: 'daxpay-3.0',
+      dialects: ['daxpay-3.0', 'daxpay-multi'],
+    });
+    expect(
+      normalizeMerchant(valid({ dialect: 'daxpay-multi', dialects: ['daxpay-3.0', 'daxpay-multi'] }), 0).dialects,
+    ).toEqual(['daxpay-multi', 'daxpay-3.0']);
     expect(normalizeMerchant(valid({ strictDialect: true }), 0).dialects).toEqual(['daxpay-2.0.6']);
-    expect(normalizeMerchant(valid({ dialect: 'daxpay-2.0.1', strictDialect: true }), 0).dialects).toEqual(['daxpay-2.0.1']);
+    expect(normalizeMerchant(valid({ dialect: 'daxpay-2.0.1', strictDialect: true }), 0).dialects).toEqual([
+      'daxpay-2.0.1',
+    ]);
     expect(normalizeMerchant(valid(), 0).dialects).toBeUndefined();
-    expect(() => normalizeMerchant(valid({ dialects: [] }), 0)).toThrow(/merchant #1 \(M100\): dialects must be a non-empty list/);
-    expect(() => normalizeMerchant(valid({ dialects: ['daxpay-3.0', 'daxpay-9'] }), 0)).toThrow(/dialects\[1\] must be one of daxpay-2\.0\.0/);
-    expect(() => normalizeMerchant(valid({ dialect: 'daxpay-2.0.6', dialects: ['daxpay-3.0'] }), 0)).toThrow(/dialect is daxpay-2\.0\.6, which is not in dialects \(daxpay-3\.0\)/);
+    expect(() => normalizeMerchant(valid({ dialects: [] }), 0)).toThrow(
+      /merchant #1 \(M100\): dialects must be a non-empty list/,
+    );
+    expect(() => normalizeMerchant(valid({ dialects: ['daxpay-3.0', 'daxpay-9'] }), 0)).toThrow(
+      /dialects\[1\] must be one of daxpay-2\.0\.0/,
+    );
+    expect(() => normalizeMerchant(valid({ dialect: 'daxpay-2.0.6', dialects: ['daxpay-3.0'] }), 0)).toThrow(
+      /dialect is daxpay-2\.0\.6, which is not in dialects \(daxpay-3\.0\)/,
+    );
     expect(() => normalizeMerchant(valid({ strictDialect: 'yes' }), 0)).toThrow(/strictDialect must be true or false/);
   });
 
   it('takes an IANA reqTimeZone, and names the field for anything else', () => {
     expect(normalizeMerchant(valid({ reqTimeZone: 'UTC' }), 0).reqTimeZone).toBe('UTC');
     expect(normalizeMerchant(valid({ reqTimeZone: 'Europe/Berlin' }), 0).reqTimeZone).toBe('Europe/Berlin');
-    expect(() => normalizeMerchant(valid({ reqTimeZone: 'China/Beijing' }), 0)).toThrow(/reqTimeZone must be an IANA time zone name/);
+    expect(() => normalizeMerchant(valid({ reqTimeZone: 'China/Beijing' }), 0)).toThrow(
+      /reqTimeZone must be an IANA time zone name/,
+    );
     expect(() => normalizeMerchant(valid({ reqTimeZone: 8 }), 0)).toThrow(/reqTimeZone must be an IANA time zone name/);
   });
 
   it("takes replay 'answer' or 'reject', and names the field for anything else", () => {
     expect(normalizeMerchant(valid({ replay: 'reject' }), 0).replay).toBe('reject');
-    expect(() => normalizeMerchant(valid({ replay: 'ignore' }), 0)).toThrow(/merchant #1 \(M100\): replay must be one of answer, reject/);
+    expect(() => normalizeMerchant(valid({ replay: 'ignore' }), 0)).toThrow(
+      /merchant #1 \(M100\): replay must be one of answer, reject/,
+    );
   });
 
   it('takes a DaxPay generation as dialect, and names the field for an unknown one', () => {
     expect(normalizeMerchant(valid({ dialect: 'daxpay-2.0.0' }), 0).dialect).toBe('daxpay-2.0.0');
-    expect(() => normalizeMerchant(valid({ dialect: 'daxpay-9' }), 0)).toThrow(/merchant #1 \(M100\): dialect must be one of daxpay-2\.0\.0, /);
+    expect(() => normalizeMerchant(valid({ dialect: 'daxpay-9' }), 0)).toThrow(
+      /merchant #1 \(M100\): dialect must be one of daxpay-2\.0\.0, /,
+    );
   });
 
   it('accepts signSecrets (a rotation) and DaxPay spellings of the sign type', () => {
-    const m = normalizeMerchant(valid({ signSecret: undefined, signSecrets: ['new', 'old'], signType: 'hmac-sha256' }), 0);
+    const m = normalizeMerchant(
+      valid({ signSecret: undefined, signSecrets: ['new', 'old'], signType: 'hmac-sha256' }),
+      0,
+    );
     expect(m.signSecrets).toEqual(['new', 'old']);
     expect(m.signType).toBe('HMAC_SHA256');
     expect(normalizeMerchant(valid({ signType: 'md5' }), 0).signType).toBe('MD5');
@@ -99,8 +121,18 @@ describe('normalizeMerchant', () => {
     ['appId empty', valid({ appId: '' }), '#3 (M100)', 'appId'],
     ['appId too long', valid({ appId: 'A'.repeat(33) }), '#3 (M100)', 'appId'],
     ['wechat missing', valid({ wechat: undefined }), '#3 (M100)', 'wechat'],
-    ['wechat.appId with a space', valid({ wechat: { appId: 'wx 1', appSecret: WX_SECRET } }), '#3 (M100)', 'wechat.appId'],
-    ['wechat.appId that is the secret', valid({ wechat: { appId: `${WX_SECRET}!`, appSecret: WX_SECRET } }), '#3 (M100)', 'wechat.appId'],
+    [
+      'wechat.appId with a space',
+      valid({ wechat: { appId: 'wx 1', appSecret: WX_SECRET } }),
+      '#3 (M100)',
+      'wechat.appId',
+    ],
+    [
+      'wechat.appId that is the secret',
+      valid({ wechat: { appId: `${WX_SECRET}!`, appSecret: WX_SECRET } }),
+      '#3 (M100)',
+      'wechat.appId',
+    ],
     ['wechat.appSecret missing', valid({ wechat: { appId: 'wx1' } }), '#3 (M100)', 'wechat.appSecret'],
     ['wechat.appSecret blank', valid({ wechat: { appId: 'wx1', appSecret: ' ' } }), '#3 (M100)', 'wechat.appSecret'],
     ['signType unknown', valid({ signType: 'SHA1' }), '#3 (M100)', 'signType'],
@@ -128,7 +160,9 @@ describe('normalizeMerchant', () => {
 
 describe('normalizeMerchants', () => {
   it('needs at least one merchant', () => {
-    expect(configError(() => normalizeMerchants([])).message).toBe('unipay-assist merchant (none): merchants no merchant configured');
+    expect(configError(() => normalizeMerchants([])).message).toBe(
+      'unipay-assist merchant (none): merchants no merchant configured',
+    );
     expect(configError(() => normalizeMerchants(undefined)).field).toBe('merchants');
   });
 
@@ -143,11 +177,15 @@ describe('normalizeMerchants', () => {
   });
 
   it('rejects two defaults', () => {
-    expect(configError(() => normalizeMerchants([valid({ default: true }), valid({ mchNo: 'M2', default: true })])).field).toBe('default');
+    expect(
+      configError(() => normalizeMerchants([valid({ default: true }), valid({ mchNo: 'M2', default: true })])).field,
+    ).toBe('default');
   });
 
   it('reports the position of the broken entry in a list', () => {
-    expect(configError(() => normalizeMerchants([valid(), valid({ mchNo: 'M2', reqTimeout: -1 })])).merchant).toBe('#2 (M2)');
+    expect(configError(() => normalizeMerchants([valid(), valid({ mchNo: 'M2', reqTimeout: -1 })])).merchant).toBe(
+      '#2 (M2)',
+    );
   });
 });
 
@@ -249,13 +287,23 @@ describe('merchantsFromEnv', () => {
     for (const name of ['m.yaml', 'm.yml']) {
       const merchants = normalizeMerchants(merchantsFromEnv({ ASSIST_MERCHANTS_FILE: file(name, yaml) }));
       expect(merchants).toHaveLength(2);
-      expect(merchants[0]).toMatchObject({ mchNo: 'Y1', appId: 'YA1', signType: 'SM3', signSecrets: [SIGN_SECRET, 'old'], reqTimeout: 60, default: true });
+      expect(merchants[0]).toMatchObject({
+        mchNo: 'Y1',
+        appId: 'YA1',
+        signType: 'SM3',
+        signSecrets: [SIGN_SECRET, 'old'],
+        reqTimeout: 60,
+        default: true,
+      });
       expect(merchants[1]).toMatchObject({ mchNo: 'Y2', signSecrets: ['s2'] });
     }
   });
 
   it('a bad field in a file names merchant and field', () => {
-    const path = file('bad.json', JSON.stringify([valid({ mchNo: 'F1' }), valid({ mchNo: 'F2', wechat: { appId: 'wx2', appSecret: '' } })]));
+    const path = file(
+      'bad.json',
+      JSON.stringify([valid({ mchNo: 'F1' }), valid({ mchNo: 'F2', wechat: { appId: 'wx2', appSecret: '' } })]),
+    );
     const e = configError(() => normalizeMerchants(merchantsFromEnv({ ASSIST_MERCHANTS_FILE: path })));
     expect(e.message).toBe('unipay-assist merchant #2 (F2): wechat.appSecret is missing or empty');
   });
@@ -275,7 +323,9 @@ describe('merchantsFromEnv', () => {
   it('broken YAML gives the line, not the line text', () => {
     const path = file('broken.yaml', `merchants:\n  - mchNo: B1\n    signSecret: "${SIGN_SECRET}\n  bad: [\n`);
     const e = configError(() => merchantsFromEnv({ ASSIST_MERCHANTS_FILE: path }));
-    expect(e.message).toMatch(/^unipay-assist merchant \(file\): ASSIST_MERCHANTS_FILE is not valid YAML \(line \d+\): /);
+    expect(e.message).toMatch(
+      /^unipay-assist merchant \(file\): ASSIST_MERCHANTS_FILE is not valid YAML \(line \d+\): /,
+    );
   });
 
   it('a file that is not a list is refused', () => {

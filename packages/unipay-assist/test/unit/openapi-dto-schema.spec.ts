@@ -11,10 +11,23 @@ describe('OpenAPI schemas derived from the DTO rules (one source of truth)', () 
     expect(p.get('reqTime')?.required).toBe(true);
     expect(p.get('reqTime')?.schema.oneOf).toHaveLength(3);
     expect(p.get('sign')).toEqual({ required: false, schema: { type: 'string', maxLength: 64 } });
-    expect([...p.keys()].sort()).toEqual(['appId', 'clientIp', 'mchNo', 'nonceStr', 'reqTime', 'scope', 'sign', 'state', 'url']);
+    expect([...p.keys()].sort()).toEqual([
+      'appId',
+      'clientIp',
+      'mchNo',
+      'nonceStr',
+      'reqTime',
+      'scope',
+      'sign',
+      'state',
+      'url',
+    ]);
   });
 
   it('getWxAccessToken: code required, non-blank, at most 64', () => {
-    expect(deriveDtoProperties(WxAccessTokenDto).get('code')).toEqual({ required: true, schema: { type: 'string', maxLength: 64 } });
+    expect(deriveDtoProperties(WxAccessTokenDto).get('code')).toEqual({
+      required: true,
+      schema: { type: 'string', maxLength: 64 },
+    });
   });
 });

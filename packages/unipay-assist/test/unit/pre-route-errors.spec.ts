@@ -91,17 +91,25 @@ const req = (url: string, originalUrl?: string) => ({ url, ...(originalUrl && { 
 
 describe('PreRouteErrors (unit: a fake adapter’s setErrorHandler / setNotFoundHandler)', () => {
   describe('without a global prefix', () => {
-    it.each(['/unipay/assist/getWxAuthUrl', '/unipay/assist/getWxAccessToken?x=1', '/unipay/assist', '/unipay/assist/'])(
-      'a body-parser error under our prefix (%s) gets the envelope, not Nest’s handler',
-      async (url) => {
-        const { fake, nest, onError } = await installed();
-        const r = req(url);
-        const res = { id: 'res' };
-        onError(Object.assign(new SyntaxError('Unexpected token'), { status: 400 }), r, res, () => undefined);
-        expect(fake.replies).toEqual([{ res, status: 200, body: { code: 10005, msg: 'body is not valid JSON', data: null, traceId: requestContext(r).traceId } }]);
-        expect(nest.errors).toEqual([]);
-      },
-    );
+    it.each([
+      '/unipay/assist/getWxAuthUrl',
+      '/unipay/assist/getWxAccessToken?x=1',
+      '/unipay/assist',
+      '/unipay/assist/',
+    ])('a body-parser error under our prefix (%s) gets the envelope, not Nest’s handler', async (url) => {
+      const { fake, nest, onError } = await installed();
+      const r = req(url);
+      const res = { id: 'res' };
+      onError(Object.assign(new SyntaxError('Unexpected token'), { status: 400 }), r, res, () => undefined);
+      expect(fake.replies).toEqual([
+        {
+          res,
+          status: 200,
+          body: { code: 10005, msg: 'body is not valid JSON', data: null, traceId: requestContext(r).traceId },
+        },
+      ]);
+      expect(nest.errors).toEqual([]);
+    });
 
     it.each(['/elsewhere', '/unipay/assistant', '/x/unipay/assist/getWxAuthUrl', '/'])(
       'an error on another path (%s) reaches Nest’s handler with the same arguments, and no envelope',
@@ -121,7 +129,11 @@ describe('PreRouteErrors (unit: a fake adapter’s setErrorHandler / setNotFound
       const { fake, nest, onNotFound } = await installed();
       onNotFound(req('/unipay/assist/getWxOpenId'), {});
       expect(fake.replies).toHaveLength(1);
-      expect(fake.replies[0].body).toMatchObject({ code: 29009, data: null, msg: expect.stringMatching(/POST getWxAccessToken or getWxAuthUrl/) });
+      expect(fake.replies[0].body).toMatchObject({
+        code: 29009,
+        data: null,
+        msg: expect.stringMatching(/POST getWxAccessToken or getWxAuthUrl/),
+      });
       const other = req('/host/page');
       const next = () => undefined;
       onNotFound(other, {}, next);
@@ -158,7 +170,9 @@ describe('PreRouteErrors (unit: a fake adapter’s setErrorHandler / setNotFound
     });
 
     it('ours only without it when the host’s exclude list covers the relay’s routes', async () => {
-      const exclude = [{ path: 'unipay/assist/*path', requestMethod: RequestMethod.ALL, pathRegex: /^\/unipay\/assist\/.*$/ }];
+      const exclude = [
+        { path: 'unipay/assist/*path', requestMethod: RequestMethod.ALL, pathRegex: /^\/unipay\/assist\/.*$/ },
+      ];
       const { fake, nest, onNotFound } = await installed({ globalPrefix: 'api', exclude });
       onNotFound(req('/unipay/assist/nope'), {});
       expect(fake.replies).toHaveLength(1);
@@ -188,7 +202,11 @@ describe('PreRouteErrors (unit: a fake adapter’s setErrorHandler / setNotFound
   });
 
   it('an adapter with only one of the two hooks: wraps that one and leaves the other alone', async () => {
-    const onlyNotFound = { setNotFoundHandler: (h: NotFoundHandler) => (installedHandler = h), reply: () => undefined, setHeader: () => undefined };
+    const onlyNotFound = {
+      setNotFoundHandler: (h: NotFoundHandler) => (installedHandler = h),
+      reply: () => undefined,
+      setHeader: () => undefined,
+    };
     let installedHandler: NotFoundHandler | undefined;
     await mount({ adapter: onlyNotFound });
     const nest = new NestHandlers();

@@ -14,17 +14,27 @@ describe('rate-limit options', () => {
 
   it('refuses nonsense at start', () => {
     expect(() => resolveRateLimit({ ip: { limit: -1, windowMs: 1000 } }, 'ip')).toThrow('rateLimit.ip.limit');
-    expect(() => resolveRateLimit({ merchant: { limit: 1, windowMs: 1.5 } }, 'merchant')).toThrow('rateLimit.merchant.windowMs');
-    expect(() => resolveRateLimit({ merchant: { limit: 1, windowMs: 10, blockMs: NaN } }, 'merchant')).toThrow('blockMs');
+    expect(() => resolveRateLimit({ merchant: { limit: 1, windowMs: 1.5 } }, 'merchant')).toThrow(
+      'rateLimit.merchant.windowMs',
+    );
+    expect(() => resolveRateLimit({ merchant: { limit: 1, windowMs: 10, blockMs: NaN } }, 'merchant')).toThrow(
+      'blockMs',
+    );
   });
 
   it('reads the environment', () => {
     expect(rateLimitsFromEnv({})).toEqual({});
-    expect(rateLimitsFromEnv({ RATE_LIMIT_IP: '50' })).toEqual({ ip: { limit: 50, windowMs: DEFAULT_RATE_LIMITS.ip.windowMs } });
-    expect(rateLimitsFromEnv({ RATE_LIMIT_MERCHANT: '10', RATE_LIMIT_MERCHANT_WINDOW_MS: '1000', RATE_LIMIT_IP: '0' })).toEqual({
+    expect(rateLimitsFromEnv({ RATE_LIMIT_IP: '50' })).toEqual({
+      ip: { limit: 50, windowMs: DEFAULT_RATE_LIMITS.ip.windowMs },
+    });
+    expect(
+      rateLimitsFromEnv({ RATE_LIMIT_MERCHANT: '10', RATE_LIMIT_MERCHANT_WINDOW_MS: '1000', RATE_LIMIT_IP: '0' }),
+    ).toEqual({
       ip: false,
       merchant: { limit: 10, windowMs: 1000 },
     });
-    expect(() => rateLimitsFromEnv({ RATE_LIMIT_IP: 'lots' })).toThrow('RATE_LIMIT_IP must be a non-negative integer, not lots');
+    expect(() => rateLimitsFromEnv({ RATE_LIMIT_IP: 'lots' })).toThrow(
+      'RATE_LIMIT_IP must be a non-negative integer, not lots',
+    );
   });
 });

@@ -6,7 +6,13 @@ const allowed = (url: string, list: readonly string[] = SHOP) => checkRedirectUr
 
 describe('redirect allow-list', () => {
   it('allows the demo hosts on any port', () => {
-    for (const url of ['http://localhost:3000/a', 'http://localhost/a', 'http://127.0.0.1:9/a', 'http://[::1]:8080/x', 'https://LOCALHOST./cb']) {
+    for (const url of [
+      'http://localhost:3000/a',
+      'http://localhost/a',
+      'http://127.0.0.1:9/a',
+      'http://[::1]:8080/x',
+      'https://LOCALHOST./cb',
+    ]) {
       expect([url, allowed(url, DEMO)]).toEqual([url, true]);
     }
   });
@@ -83,10 +89,25 @@ describe('redirect allow-list', () => {
   });
 
   it('parses patterns and ignores malformed ones', () => {
-    expect(parseRedirectHostPattern('Shop.Example.com:0443')).toEqual({ host: 'shop.example.com', wildcard: false, port: '443' });
+    expect(parseRedirectHostPattern('Shop.Example.com:0443')).toEqual({
+      host: 'shop.example.com',
+      wildcard: false,
+      port: '443',
+    });
     expect(parseRedirectHostPattern('*.Example.com')).toEqual({ host: 'example.com', wildcard: true, port: '' });
     expect(parseRedirectHostPattern('[::1]:*')).toEqual({ host: '[::1]', wildcard: false, port: '*' });
-    for (const bad of ['', '*', '*.', 'a*.com', 'http://x.com', 'x.com/path', 'u@x.com', 'x.com:abc', '[::1', '[::1]x']) {
+    for (const bad of [
+      '',
+      '*',
+      '*.',
+      'a*.com',
+      'http://x.com',
+      'x.com/path',
+      'u@x.com',
+      'x.com:abc',
+      '[::1',
+      '[::1]x',
+    ]) {
       expect([bad, parseRedirectHostPattern(bad)]).toEqual([bad, undefined]);
     }
     expect(checkRedirectUrl('http://x.com/', ['*', 'a*.com'])).toMatchObject({ ok: false });

@@ -45,7 +45,9 @@ describe('redisConnectionFromEnv', () => {
       password: undefined,
       tls: undefined,
     });
-    expect(redisConnectionFromEnv({ REDIS_URL: 'redis://cache.internal', REDIS_PASSWORD: ` ${SECRET} ` })).toMatchObject({
+    expect(
+      redisConnectionFromEnv({ REDIS_URL: 'redis://cache.internal', REDIS_PASSWORD: ` ${SECRET} ` }),
+    ).toMatchObject({
       kind: 'single',
       // Taken byte for byte: leading and trailing spaces may be part of a password.
       password: ` ${SECRET} `,
@@ -67,12 +69,23 @@ describe('redisConnectionFromEnv', () => {
     );
     expect(config).toMatchObject({
       kind: 'single',
-      tls: { ca: Buffer.from('CA'), cert: Buffer.from('CERT'), key: Buffer.from('KEY'), rejectUnauthorized: false, servername: 'cache.example' },
+      tls: {
+        ca: Buffer.from('CA'),
+        cert: Buffer.from('CERT'),
+        key: Buffer.from('KEY'),
+        rejectUnauthorized: false,
+        servername: 'cache.example',
+      },
     });
   });
 
   it('reads Cluster seed nodes, IPv6 included', () => {
-    expect(redisConnectionFromEnv({ REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, [::1]:7001,redis-2.internal:7002', REDIS_PASSWORD: SECRET })).toEqual({
+    expect(
+      redisConnectionFromEnv({
+        REDIS_CLUSTER_NODES: ' 10.0.0.1:7000, [::1]:7001,redis-2.internal:7002',
+        REDIS_PASSWORD: SECRET,
+      }),
+    ).toEqual({
       kind: 'cluster',
       nodes: [
         { host: '10.0.0.1', port: 7000 },
@@ -83,7 +96,10 @@ describe('redisConnectionFromEnv', () => {
       password: SECRET,
       tls: undefined,
     });
-    expect(redisConnectionFromEnv({ REDIS_CLUSTER_NODES: 'a:1', REDIS_TLS: 'true' }, noFiles)).toMatchObject({ kind: 'cluster', tls: {} });
+    expect(redisConnectionFromEnv({ REDIS_CLUSTER_NODES: 'a:1', REDIS_TLS: 'true' }, noFiles)).toMatchObject({
+      kind: 'cluster',
+      tls: {},
+    });
   });
 
   it('reads Sentinels with a name, both passwords and TLS to each side', () => {
@@ -114,11 +130,23 @@ describe('redisConnectionFromEnv', () => {
 
   describe('refuses what cannot work, naming the setting and never a password', () => {
     const cases: [string, RedisEnv, string][] = [
-      ['two topologies', { REDIS_URL: `redis://:${SECRET}@h`, REDIS_CLUSTER_NODES: 'h:1' }, 'REDIS_URL + REDIS_CLUSTER_NODES'],
-      ['all three topologies', { REDIS_URL: 'redis://h', REDIS_CLUSTER_NODES: 'h:1', REDIS_SENTINELS: 'h:2' }, 'REDIS_URL + REDIS_CLUSTER_NODES + REDIS_SENTINELS'],
+      [
+        'two topologies',
+        { REDIS_URL: `redis://:${SECRET}@h`, REDIS_CLUSTER_NODES: 'h:1' },
+        'REDIS_URL + REDIS_CLUSTER_NODES',
+      ],
+      [
+        'all three topologies',
+        { REDIS_URL: 'redis://h', REDIS_CLUSTER_NODES: 'h:1', REDIS_SENTINELS: 'h:2' },
+        'REDIS_URL + REDIS_CLUSTER_NODES + REDIS_SENTINELS',
+      ],
       ['Sentinels without a name', { REDIS_SENTINELS: 'h:26379' }, 'REDIS_SENTINEL_NAME'],
       ['a name without Sentinels', { REDIS_URL: 'redis://h', REDIS_SENTINEL_NAME: 'm' }, 'REDIS_SENTINEL_NAME'],
-      ['a Sentinel password without Sentinels', { REDIS_CLUSTER_NODES: 'h:1', REDIS_SENTINEL_PASSWORD: SECRET }, 'REDIS_SENTINEL_PASSWORD'],
+      [
+        'a Sentinel password without Sentinels',
+        { REDIS_CLUSTER_NODES: 'h:1', REDIS_SENTINEL_PASSWORD: SECRET },
+        'REDIS_SENTINEL_PASSWORD',
+      ],
       ['a password and no Redis', { REDIS_PASSWORD: SECRET }, 'REDIS_PASSWORD'],
       ['a port that is not a number', { REDIS_CLUSTER_NODES: 'h:1,h:x' }, 'REDIS_CLUSTER_NODES entry 2'],
       ['a port out of range', { REDIS_CLUSTER_NODES: 'h:65536' }, 'REDIS_CLUSTER_NODES entry 1'],
@@ -134,8 +162,16 @@ describe('redisConnectionFromEnv', () => {
       ['a password twice', { REDIS_URL: `redis://:${SECRET}@h`, REDIS_PASSWORD: SECRET }, 'REDIS_PASSWORD'],
       ['REDIS_TLS against the scheme', { REDIS_URL: 'redis://h', REDIS_TLS: 'true' }, 'REDIS_TLS'],
       ['a CA file without TLS', { REDIS_URL: 'redis://h', REDIS_TLS_CA_FILE: '/ca.pem' }, 'REDIS_TLS_CA_FILE'],
-      ['TLS verification off without TLS', { REDIS_CLUSTER_NODES: 'h:1', REDIS_TLS_REJECT_UNAUTHORIZED: 'false' }, 'REDIS_TLS_REJECT_UNAUTHORIZED'],
-      ['a certificate without its key', { REDIS_URL: 'rediss://h', REDIS_TLS_CERT_FILE: '/c.pem' }, 'REDIS_TLS_KEY_FILE'],
+      [
+        'TLS verification off without TLS',
+        { REDIS_CLUSTER_NODES: 'h:1', REDIS_TLS_REJECT_UNAUTHORIZED: 'false' },
+        'REDIS_TLS_REJECT_UNAUTHORIZED',
+      ],
+      [
+        'a certificate without its key',
+        { REDIS_URL: 'rediss://h', REDIS_TLS_CERT_FILE: '/c.pem' },
+        'REDIS_TLS_KEY_FILE',
+      ],
       ['an unreadable CA file', { REDIS_URL: 'rediss://h', REDIS_TLS_CA_FILE: '/nope.pem' }, 'REDIS_TLS_CA_FILE'],
       ['a flag that is not a boolean', { REDIS_CLUSTER_NODES: 'h:1', REDIS_TLS: 'on please' }, 'REDIS_TLS'],
     ];
@@ -144,7 +180,10 @@ describe('redisConnectionFromEnv', () => {
     });
 
     it('says which file could not be read and why', () => {
-      const err = configError(() => redisConnectionFromEnv({ REDIS_URL: 'rediss://h', REDIS_TLS_CA_FILE: '/nope.pem' }, noFiles), 'REDIS_TLS_CA_FILE');
+      const err = configError(
+        () => redisConnectionFromEnv({ REDIS_URL: 'rediss://h', REDIS_TLS_CA_FILE: '/nope.pem' }, noFiles),
+        'REDIS_TLS_CA_FILE',
+      );
       expect(err.message).toBe('REDIS_TLS_CA_FILE: cannot read /nope.pem (ENOENT)');
     });
   });
@@ -153,10 +192,23 @@ describe('redisConnectionFromEnv', () => {
 describe('validateRedisConnectionConfig (module options)', () => {
   it('names the options field that cannot work', () => {
     configError(() => validateRedisConnectionConfig({ kind: 'cluster', nodes: [] }), 'redis.nodes');
-    configError(() => validateRedisConnectionConfig({ kind: 'cluster', nodes: [{ host: 'h', port: 0 }] }), 'redis.nodes[0].port');
-    configError(() => validateRedisConnectionConfig({ kind: 'sentinel', sentinels: [{ host: 'h', port: 1 }], name: ' ' }), 'redis.name');
+    configError(
+      () => validateRedisConnectionConfig({ kind: 'cluster', nodes: [{ host: 'h', port: 0 }] }),
+      'redis.nodes[0].port',
+    );
+    configError(
+      () => validateRedisConnectionConfig({ kind: 'sentinel', sentinels: [{ host: 'h', port: 1 }], name: ' ' }),
+      'redis.name',
+    );
     configError(() => validateRedisConnectionConfig({ kind: 'single', url: 'redis://h', tls: {} }), 'redis.tls');
-    configError(() => validateRedisConnectionConfig({ kind: 'single', url: `redis://u:${SECRET}@h`, password: SECRET }, 'assist.redis'), 'assist.redis.password');
+    configError(
+      () =>
+        validateRedisConnectionConfig(
+          { kind: 'single', url: `redis://u:${SECRET}@h`, password: SECRET },
+          'assist.redis',
+        ),
+      'assist.redis.password',
+    );
   });
 
   it('refuses a host client that was already closed', async () => {
@@ -184,12 +236,19 @@ describe('host clients and descriptions', () => {
   it('describes a connection without its password', () => {
     const text = describeRedisConnection({ kind: 'single', url: `rediss://user:${SECRET}@cache:6380/1` });
     expect(text).toBe('single cache:6380 (TLS)');
-    expect(describeRedisConnection({ kind: 'sentinel', name: 'm', sentinels: [{ host: '::1', port: 26379 }], password: SECRET })).toBe(
-      'sentinel "m" via [::1]:26379',
-    );
+    expect(
+      describeRedisConnection({
+        kind: 'sentinel',
+        name: 'm',
+        sentinels: [{ host: '::1', port: 26379 }],
+        password: SECRET,
+      }),
+    ).toBe('sentinel "m" via [::1]:26379');
   });
 
   it('names its error class, so a start-up log says what failed', () => {
-    expect(configError(() => redisConnectionFromEnv({ REDIS_SENTINELS: 'h:1' }), 'REDIS_SENTINEL_NAME').name).toBe('RedisConfigError');
+    expect(configError(() => redisConnectionFromEnv({ REDIS_SENTINELS: 'h:1' }), 'REDIS_SENTINEL_NAME').name).toBe(
+      'RedisConfigError',
+    );
   });
 });

@@ -10,7 +10,10 @@ import { normalizeMerchant } from '../../src/merchants/normalize-merchant';
 
 const NOW = 1_718_000_000;
 const clock = { nowMs: () => NOW * 1000 };
-const merchant = normalizeMerchant({ mchNo: 'M1', wechat: { appId: 'wx1', appSecret: 's' }, signSecret: ['new', 'old'] }, 0);
+const merchant = normalizeMerchant(
+  { mchNo: 'M1', wechat: { appId: 'wx1', appSecret: 's' }, signSecret: ['new', 'old'] },
+  0,
+);
 const options = (waitMs: number): ReplayOptions => ({ waitMs, pendingTtlMs: waitMs + 5_000 });
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined } as unknown as AssistLogger;
 
@@ -18,7 +21,7 @@ class Counter implements AssistMetrics {
   redisError(): void {}
   readonly replayed: string[] = [];
   request(): void {}
-  wechatCall(): void {}
+  upstreamCall(): void {}
   exchangeReused(): void {}
   replayRejected(): void {}
   breakerState(): void {}
@@ -38,7 +41,12 @@ const request = (key = 'k1', secret = 'new', route = 'getWxAuthUrl'): ReplayRequ
   sealKey: replaySealKey(merchant, secret),
   traceId: 'T1',
 });
-const ANSWER = { code: 0, msg: 'success', data: { code: 0, url: 'https://x', resTime: NOW, sign: 'abc' }, traceId: 'FIRST' };
+const ANSWER = {
+  code: 0,
+  msg: 'success',
+  data: { code: 0, url: 'https://x', resTime: NOW, sign: 'abc' },
+  traceId: 'FIRST',
+};
 
 function ticketOf(entry: ReplayEntry): ReplayTicket {
   if (entry.kind !== 'fresh') throw new Error(`expected a fresh run, got ${entry.kind}`);
@@ -49,10 +57,19 @@ describe('ReplayAnswers (answer mode) on the memory store', () => {
   it('one key, two routes: the answer stored for one route is 10007 on the other, and a run in flight on one refuses the other at once', async () => {
     const replay = answers(new MemoryReplayStore());
     const first = ticketOf(await replay.enter(request('k-route', 'new', 'authAndSet')));
-    await expect(replay.enter(request('k-route', 'new', 'auth'))).rejects.toMatchObject({ code: 10007, message: expect.stringContaining('on another route') });
+    await expect(replay.enter(request('k-route', 'new', 'auth'))).rejects.toMatchObject({
+      code: 10007,
+      message: expect.stringContaining('on another route'),
+    });
     await replay.settle(first, ANSWER);
-    await expect(replay.enter(request('k-route', 'new', 'auth'))).rejects.toMatchObject({ code: 10007, message: expect.stringContaining('another route') });
-    await expect(replay.enter(request('k-route', 'new', 'authAndSet'))).resolves.toMatchObject({ kind: 'replayed', answer: ANSWER });
+    await expect(replay.enter(request('k-route', 'new', 'auth'))).rejects.toMatchObject({
+      code: 10007,
+      message: expect.stringContaining('another route'),
+    });
+    await expect(replay.enter(request('k-route', 'new', 'authAndSet'))).resolves.toMatchObject({
+      kind: 'replayed',
+      answer: ANSWER,
+    });
   });
 
   it('runs a request once, then answers every copy with the stored answer', async () => {
@@ -60,7 +77,8 @@ describe('ReplayAnswers (answer mode) on the memory store', () => {
     const replay = answers(new MemoryReplayStore(), 2_000, metrics);
     const ticket = ticketOf(await replay.enter(request()));
     await replay.settle(ticket, ANSWER);
-    for (let i = 0; i < 3; i++) expect(await replay.enter(request())).toEqual({ kind: 'replayed', answer: ANSWER, source: 'stored' });
+    for (let i = 0; i < 3; i++)
+      expect(await replay.enter(request())).toEqual({ kind: 'replayed', answer: ANSWER, source: 'stored' });
     expect(metrics.replayed).toEqual(['stored', 'stored', 'stored']);
   });
 
@@ -152,7 +170,7 @@ describe('ReplayAnswers (answer mode) on the memory store', () => {
 describe('MemoryReplayStore answer mode', () => {
   const T0 = 1_700_000_000_000;
 
-  it('settles and releases only the owner\'s own claim', () => {
+  it("settles and releases only the owner's own claim", () => {
     const s = new MemoryReplayStore();
     expect(s.beginSync('k', 'o1', 1_000, T0)).toEqual({ state: 'claimed' });
     expect(s.beginSync('k', 'o2', 1_000, T0)).toEqual({ state: 'pending' });

@@ -18,12 +18,27 @@ describe('reqTime', () => {
       expect(reqTimeSeconds(input)).toBe(expected);
     });
 
-    it.each([undefined, null, '', 1.5, -1, '1.0', '-5', '1e9', 'abc', true, {}, [], 2 ** 53, Number.NaN, Infinity, '2024-02-30 00:00:00', '2024-06-10T14:13:20'])(
-      'refuses %j',
-      (input) => {
-        expect(reqTimeSeconds(input)).toBeUndefined();
-      },
-    );
+    it.each([
+      undefined,
+      null,
+      '',
+      1.5,
+      -1,
+      '1.0',
+      '-5',
+      '1e9',
+      'abc',
+      true,
+      {},
+      [],
+      2 ** 53,
+      Number.NaN,
+      Infinity,
+      '2024-02-30 00:00:00',
+      '2024-06-10T14:13:20',
+    ])('refuses %j', (input) => {
+      expect(reqTimeSeconds(input)).toBeUndefined();
+    });
   });
 
   describe('checkReqTimeWindow (reqTimeout 300)', () => {

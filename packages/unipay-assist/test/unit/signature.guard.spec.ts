@@ -13,15 +13,42 @@ import { ReplayAnswers } from '../../src/replay/replay-answers';
 import { ReplayStore } from '../../src/replay/replay.store';
 import { SignType } from '../../../wire/src/signing/sign-type';
 import { withSign } from '../../../wire/src/signing/signature';
-import { FakeMerchants, FakeRequest, httpContext, jsonRequest, merchant, RecordingLogger, RecordingReplayStore } from '../../../../test/support/fakes';
+import {
+  FakeMerchants,
+  FakeRequest,
+  httpContext,
+  jsonRequest,
+  merchant,
+  RecordingLogger,
+  RecordingReplayStore,
+} from '../../../../test/support/fakes';
 import { TestClock } from '../../../../test/support/test-clock';
 
 const NOW = 1_718_000_000;
 const WECHAT = { appId: 'wx0unit0guard', appSecret: 'unit-wechat-secret' };
 // Mid-rotation: the new secret first, the old one still accepted.
-const M1 = merchant({ mchNo: 'M1', appId: 'A1', wechat: WECHAT, signSecret: ['new-secret', 'old-secret'], reqTimeout: 300 });
-const STRICT = merchant({ mchNo: 'M_STRICT', wechat: WECHAT, signSecret: 'strict-secret', reqTimeout: 300, replay: 'reject' });
-const OPEN = merchant({ mchNo: 'M_OPEN', wechat: WECHAT, signSecret: 'open-secret', signType: 'MD5', signRequired: false, reqTimeout: 30 });
+const M1 = merchant({
+  mchNo: 'M1',
+  appId: 'A1',
+  wechat: WECHAT,
+  signSecret: ['new-secret', 'old-secret'],
+  reqTimeout: 300,
+});
+const STRICT = merchant({
+  mchNo: 'M_STRICT',
+  wechat: WECHAT,
+  signSecret: 'strict-secret',
+  reqTimeout: 300,
+  replay: 'reject',
+});
+const OPEN = merchant({
+  mchNo: 'M_OPEN',
+  wechat: WECHAT,
+  signSecret: 'open-secret',
+  signType: 'MD5',
+  signRequired: false,
+  reqTimeout: 30,
+});
 
 /** A route as the controller declares it: the guard reads the DTO from this metadata. */
 class Routes {
@@ -161,7 +188,11 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
       await answers.settle(entry.ticket, { code: 0, msg: 'success', data: { code: 0 }, traceId: 'FIRST' });
       const copy = jsonRequest(body);
       await expect(check(copy)).resolves.toBe(true);
-      expect(requestContext(copy).replay).toEqual({ kind: 'replayed', source: 'stored', answer: { code: 0, msg: 'success', data: { code: 0 }, traceId: 'FIRST' } });
+      expect(requestContext(copy).replay).toEqual({
+        kind: 'replayed',
+        source: 'stored',
+        answer: { code: 0, msg: 'success', data: { code: 0 }, traceId: 'FIRST' },
+      });
     });
   });
 
@@ -216,7 +247,9 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
     });
 
     it('a DTO field changed after signing is 20052', async () => {
-      expect((await refusal(jsonRequest({ ...signed({}), url: 'http://localhost/other' }))).code).toBe(AssistErrorCode.BAD_SIGN);
+      expect((await refusal(jsonRequest({ ...signed({}), url: 'http://localhost/other' }))).code).toBe(
+        AssistErrorCode.BAD_SIGN,
+      );
     });
 
     it('a handler without route metadata signs the whole body (nothing is dropped blindly)', async () => {
@@ -250,7 +283,9 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
       expect((await refusal(jsonRequest({ mchNo: 'M_OPEN', reqTime: NOW - 31, url: 'http://localhost/' }))).code).toBe(
         AssistErrorCode.INVALID_FIELD,
       );
-      expect((await refusal(jsonRequest(signed({ mchNo: 'M_OPEN' }, 'wrong', 'MD5')))).code).toBe(AssistErrorCode.BAD_SIGN);
+      expect((await refusal(jsonRequest(signed({ mchNo: 'M_OPEN' }, 'wrong', 'MD5')))).code).toBe(
+        AssistErrorCode.BAD_SIGN,
+      );
       await expect(check(jsonRequest(signed({ mchNo: 'M_OPEN' }, 'open-secret', 'MD5')))).resolves.toBe(true);
     });
   });

@@ -18,7 +18,12 @@ describe('buildAuthorizeUrl', () => {
   });
 
   it("a third-party platform's URL adds component_appid after state, before the fragment", () => {
-    const url = buildAuthorizeUrl('https://open.weixin.qq.com', { appId: 'wxaccount', redirectUri: 'https://a.example/cb', state: 's', componentAppId: 'wxplatform' });
+    const url = buildAuthorizeUrl('https://open.weixin.qq.com', {
+      appId: 'wxaccount',
+      redirectUri: 'https://a.example/cb',
+      state: 's',
+      componentAppId: 'wxplatform',
+    });
     expect(url).toBe(
       'https://open.weixin.qq.com/connect/oauth2/authorize?appid=wxaccount&redirect_uri=https%3A%2F%2Fa.example%2Fcb' +
         '&response_type=code&scope=snsapi_base&state=s&component_appid=wxplatform#wechat_redirect',
@@ -33,7 +38,11 @@ describe('buildAuthorizeUrl', () => {
   });
 
   it('encodes state, including characters that would break the query or the fragment', () => {
-    const url = buildAuthorizeUrl('http://127.0.0.1:9100/', { appId: 'wx1', redirectUri: 'http://a.example/', state: 'a&b=c#d "q" \\ 中' });
+    const url = buildAuthorizeUrl('http://127.0.0.1:9100/', {
+      appId: 'wx1',
+      redirectUri: 'http://a.example/',
+      state: 'a&b=c#d "q" \\ 中',
+    });
     expect(url.startsWith('http://127.0.0.1:9100/connect/oauth2/authorize?')).toBe(true);
     expect(new URL(url).searchParams.get('state')).toBe('a&b=c#d "q" \\ 中');
     expect(url.endsWith('#wechat_redirect')).toBe(true);
@@ -41,6 +50,8 @@ describe('buildAuthorizeUrl', () => {
   });
 
   it('drops trailing slashes of the base', () => {
-    expect(buildAuthorizeUrl('http://sim.local:1///', { appId: 'wx1', redirectUri: 'http://a/' })).toMatch(/^http:\/\/sim\.local:1\/connect\//);
+    expect(buildAuthorizeUrl('http://sim.local:1///', { appId: 'wx1', redirectUri: 'http://a/' })).toMatch(
+      /^http:\/\/sim\.local:1\/connect\//,
+    );
   });
 });

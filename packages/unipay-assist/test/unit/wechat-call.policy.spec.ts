@@ -1,6 +1,11 @@
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistErrorCode } from '../../../wire/src/error-codes';
-import { circuitOpenError, createWechatCallPolicy, isHostFailure, isRetryable } from '../../src/exchange/wechat-call.policy';
+import {
+  circuitOpenError,
+  createWechatCallPolicy,
+  isHostFailure,
+  isRetryable,
+} from '../../src/exchange/wechat-call.policy';
 import { WechatExchangeResult } from '../../src/wechat/wechat-exchange-result';
 
 const OK: WechatExchangeResult = { ok: true, token: { openId: 'o1', accessToken: 'at', expiresIn: 7200 } };
@@ -15,7 +20,18 @@ const T0 = 1_718_000_000_000;
 function fakeDateOnly(): void {
   jest.useFakeTimers({
     now: T0,
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
   });
 }
 
@@ -40,7 +56,7 @@ describe('WeChat call policy (cockatiel)', () => {
   afterEach(() => jest.useRealTimers());
 
   it('retries once, and only, a network failure or errcode -1', () => {
-    expect(isRetryable(fail(AssistErrorCode.WECHAT_UNREACHABLE))).toBe(true);
+    expect(isRetryable(fail(AssistErrorCode.UPSTREAM_UNREACHABLE))).toBe(true);
     expect(isRetryable(refused(-1))).toBe(true);
     for (const code of [29302, 29303, 29304]) expect(isRetryable(fail(code))).toBe(false);
     for (const errcode of [40029, 40163, 42003, 45011, 40125]) expect(isRetryable(refused(errcode))).toBe(false);
@@ -82,7 +98,7 @@ describe('WeChat call policy (cockatiel)', () => {
     expect(events).toEqual(['open']);
     const fast = await run(policy, [OK]);
     expect(fast).toMatchObject({ calls: 0 });
-    expect(fast.error?.code).toBe(AssistErrorCode.WECHAT_CIRCUIT_OPEN);
+    expect(fast.error?.code).toBe(AssistErrorCode.UPSTREAM_CIRCUIT_OPEN);
     // 1 ms before the half-open delay: still failing fast.
     jest.setSystemTime(T0 + options.breakerHalfOpenMs - 1);
     expect(await run(policy, [OK])).toMatchObject({ calls: 0 });

@@ -43,7 +43,13 @@ describe('parseExchangeBody', () => {
     const result = parseExchangeBody(JSON.stringify({ ...OK_BODY, unionid: 'uUNION' }));
     expect(result).toEqual({
       ok: true,
-      token: { openId: 'oOPENID123', accessToken: 'AT_SECRET_TOKEN_VALUE', expiresIn: 7200, scope: 'snsapi_base', unionId: 'uUNION' },
+      token: {
+        openId: 'oOPENID123',
+        accessToken: 'AT_SECRET_TOKEN_VALUE',
+        expiresIn: 7200,
+        scope: 'snsapi_base',
+        unionId: 'uUNION',
+      },
     });
     expect(JSON.stringify(result)).not.toContain('RT_MUST_NEVER_SURFACE');
     expect(JSON.stringify(result)).not.toMatch(/refresh/i);
@@ -59,10 +65,13 @@ describe('parseExchangeBody', () => {
     expect(r.ok && r.token.expiresIn).toBe(7200);
   });
 
-  it.each([40029, 40163, 42003, 40013, 40125, -1])('maps {errcode: %d} to a refusal with the errcode in the reason', (errcode) => {
-    const r = parseExchangeBody(JSON.stringify({ errcode, errmsg: 'invalid code, rid: 1234' }));
-    expect(r).toEqual({ ok: false, errcode, reason: describeWechatErrcode(errcode) });
-  });
+  it.each([40029, 40163, 42003, 40013, 40125, -1])(
+    'maps {errcode: %d} to a refusal with the errcode in the reason',
+    (errcode) => {
+      const r = parseExchangeBody(JSON.stringify({ errcode, errmsg: 'invalid code, rid: 1234' }));
+      expect(r).toEqual({ ok: false, errcode, reason: describeWechatErrcode(errcode) });
+    },
+  );
 
   it('accepts an errcode sent as a string', () => {
     expect(parseExchangeBody('{"errcode":"40029","errmsg":"x"}')).toMatchObject({ ok: false, errcode: 40029 });
@@ -81,22 +90,22 @@ describe('parseExchangeBody', () => {
     ['a non-numeric errcode', JSON.stringify({ errcode: 'boom' }), /errcode that is not a number/],
   ])('maps %s to 29303', (_label, text, msg) => {
     const e = thrown(() => parseExchangeBody(text));
-    expect(e.code).toBe(AssistErrorCode.WECHAT_BAD_RESPONSE);
+    expect(e.code).toBe(AssistErrorCode.UPSTREAM_BAD_RESPONSE);
     expect(e.message).toMatch(msg);
   });
 });
 
 describe('upstreamError', () => {
   it.each([
-    ['ECONNABORTED', AssistErrorCode.WECHAT_TIMEOUT],
-    ['ETIMEDOUT', AssistErrorCode.WECHAT_TIMEOUT],
-    ['ERR_CANCELED', AssistErrorCode.WECHAT_TIMEOUT],
-    ['ERR_BAD_RESPONSE', AssistErrorCode.WECHAT_BAD_RESPONSE],
-    ['ERR_FR_MAX_BODY_LENGTH_EXCEEDED', AssistErrorCode.WECHAT_BAD_RESPONSE],
-    ['HPE_INVALID_CONSTANT', AssistErrorCode.WECHAT_BAD_RESPONSE],
-    ['ECONNREFUSED', AssistErrorCode.WECHAT_UNREACHABLE],
-    ['ENOTFOUND', AssistErrorCode.WECHAT_UNREACHABLE],
-    ['ECONNRESET', AssistErrorCode.WECHAT_UNREACHABLE],
+    ['ECONNABORTED', AssistErrorCode.UPSTREAM_TIMEOUT],
+    ['ETIMEDOUT', AssistErrorCode.UPSTREAM_TIMEOUT],
+    ['ERR_CANCELED', AssistErrorCode.UPSTREAM_TIMEOUT],
+    ['ERR_BAD_RESPONSE', AssistErrorCode.UPSTREAM_BAD_RESPONSE],
+    ['ERR_FR_MAX_BODY_LENGTH_EXCEEDED', AssistErrorCode.UPSTREAM_BAD_RESPONSE],
+    ['HPE_INVALID_CONSTANT', AssistErrorCode.UPSTREAM_BAD_RESPONSE],
+    ['ECONNREFUSED', AssistErrorCode.UPSTREAM_UNREACHABLE],
+    ['ENOTFOUND', AssistErrorCode.UPSTREAM_UNREACHABLE],
+    ['ECONNRESET', AssistErrorCode.UPSTREAM_UNREACHABLE],
   ])('%s -> %d', (code, expected) => {
     expect(upstreamError({ code }).code).toBe(expected);
   });
@@ -114,6 +123,6 @@ describe('upstreamError', () => {
 
   it('an error without a code is still "unreachable"', () => {
     expect(upstreamError(new Error('x')).message).toBe('WeChat is unreachable');
-    expect(upstreamError(undefined).code).toBe(AssistErrorCode.WECHAT_UNREACHABLE);
+    expect(upstreamError(undefined).code).toBe(AssistErrorCode.UPSTREAM_UNREACHABLE);
   });
 });

@@ -1,12 +1,11 @@
 import { miniProgramTransportFailure, parseJscode2sessionBody } from '../../src/wechat/wechat-mini-program.client';
-import {
-  describeMiniProgramErrcode,
-  MINI_PROGRAM_CODE_ERRCODES,
-} from '../../src/wechat/wechat-mini-program-errors';
+import { describeMiniProgramErrcode, MINI_PROGRAM_CODE_ERRCODES } from '../../src/wechat/wechat-mini-program-errors';
 
 describe('parseJscode2sessionBody', () => {
   it('reads openid and unionid, and session_key never reaches the result', () => {
-    const r = parseJscode2sessionBody(JSON.stringify({ session_key: 'SESSION_KEY_SECRET==', openid: 'oMINI', unionid: 'oUNION' }));
+    const r = parseJscode2sessionBody(
+      JSON.stringify({ session_key: 'SESSION_KEY_SECRET==', openid: 'oMINI', unionid: 'oUNION' }),
+    );
     expect(r).toEqual({ ok: true, openId: 'oMINI', unionId: 'oUNION' });
     expect(JSON.stringify(r)).not.toMatch(/SESSION_KEY_SECRET|session/i);
   });
@@ -41,7 +40,11 @@ describe('parseJscode2sessionBody', () => {
     ['no openid', '{"session_key":"k"}', /without openid/],
     ['a non-numeric errcode', '{"errcode":"x"}', /not a number/],
   ])('%s is bad-response', (_label, text, reason) => {
-    expect(parseJscode2sessionBody(text)).toEqual({ ok: false, kind: 'bad-response', reason: expect.stringMatching(reason) });
+    expect(parseJscode2sessionBody(text)).toEqual({
+      ok: false,
+      kind: 'bad-response',
+      reason: expect.stringMatching(reason),
+    });
   });
 });
 

@@ -42,7 +42,14 @@ describe('WechatOAuthService (unit: a fake HttpService axiosRef, no network)', (
       providers: [
         WechatOAuthService,
         { provide: HttpService, useValue: { axiosRef: axios } },
-        { provide: WECHAT_OPTIONS, useValue: resolveWechatOptions({ apiBase: 'http://api.wechat.test', openBase: 'http://open.wechat.test', timeoutMs: 1234 }) },
+        {
+          provide: WECHAT_OPTIONS,
+          useValue: resolveWechatOptions({
+            apiBase: 'http://api.wechat.test',
+            openBase: 'http://open.wechat.test',
+            timeoutMs: 1234,
+          }),
+        },
       ],
     }).compile();
     service = moduleRef.get(WechatOAuthService);
@@ -57,7 +64,10 @@ describe('WechatOAuthService (unit: a fake HttpService axiosRef, no network)', (
   });
 
   it('calls sns/oauth2/access_token once, every value URL-encoded, with its timeout, no redirects, a body cap, and text it parses itself', async () => {
-    axios.answer = async () => ({ status: 200, data: '{"access_token":"AT","expires_in":7200,"openid":"o1","refresh_token":"RT"}' });
+    axios.answer = async () => ({
+      status: 200,
+      data: '{"access_token":"AT","expires_in":7200,"openid":"o1","refresh_token":"RT"}',
+    });
     await service.exchangeCode(APP, 'THE-CODE/+?');
     expect(axios.requests).toHaveLength(1);
     const [{ url, config }] = axios.requests;
@@ -73,9 +83,15 @@ describe('WechatOAuthService (unit: a fake HttpService axiosRef, no network)', (
   });
 
   it('a success: openId and token, refresh_token dropped', async () => {
-    axios.answer = async () => ({ status: 200, data: '{"access_token":"AT","expires_in":600,"openid":"o1","refresh_token":"RT","scope":"snsapi_base"}' });
+    axios.answer = async () => ({
+      status: 200,
+      data: '{"access_token":"AT","expires_in":600,"openid":"o1","refresh_token":"RT","scope":"snsapi_base"}',
+    });
     const result = await service.exchangeCode(APP, 'THE-CODE');
-    expect(result).toMatchObject({ ok: true, token: { openId: 'o1', accessToken: 'AT', expiresIn: 600, scope: 'snsapi_base' } });
+    expect(result).toMatchObject({
+      ok: true,
+      token: { openId: 'o1', accessToken: 'AT', expiresIn: 600, scope: 'snsapi_base' },
+    });
     expect(JSON.stringify(result)).not.toContain('RT');
   });
 
@@ -94,7 +110,7 @@ describe('WechatOAuthService (unit: a fake HttpService axiosRef, no network)', (
   ])('HTTP %d is 29304', async (status, msg) => {
     axios.answer = async () => ({ status, data: '<html>gateway</html>' });
     const e = await failure(service.exchangeCode(APP, 'THE-CODE'));
-    expect(e).toMatchObject({ code: AssistErrorCode.WECHAT_HTTP_ERROR, message: msg });
+    expect(e).toMatchObject({ code: AssistErrorCode.UPSTREAM_HTTP_ERROR, message: msg });
   });
 
   it.each([
@@ -102,19 +118,25 @@ describe('WechatOAuthService (unit: a fake HttpService axiosRef, no network)', (
     ['no body', undefined],
   ])('%s is 29303', async (_label, data) => {
     axios.answer = async () => ({ status: 200, data });
-    expect((await failure(service.exchangeCode(APP, 'THE-CODE'))).code).toBe(AssistErrorCode.WECHAT_BAD_RESPONSE);
+    expect((await failure(service.exchangeCode(APP, 'THE-CODE'))).code).toBe(AssistErrorCode.UPSTREAM_BAD_RESPONSE);
   });
 
   it.each([
-    ['ECONNABORTED', AssistErrorCode.WECHAT_TIMEOUT],
-    ['ECONNREFUSED', AssistErrorCode.WECHAT_UNREACHABLE],
-    ['ERR_FR_MAX_BODY_LENGTH_EXCEEDED', AssistErrorCode.WECHAT_BAD_RESPONSE],
-  ])('an axios failure %s is %d, dropping the axios error (its config holds the URL with secret and code)', async (code, expected) => {
-    axios.answer = async () => {
-      throw Object.assign(new Error(`failed ${code}`), { code, config: { url: `http://api.wechat.test/?secret=${APP.appSecret}&code=THE-CODE` } });
-    };
-    expect((await failure(service.exchangeCode(APP, 'THE-CODE'))).code).toBe(expected);
-  });
+    ['ECONNABORTED', AssistErrorCode.UPSTREAM_TIMEOUT],
+    ['ECONNREFUSED', AssistErrorCode.UPSTREAM_UNREACHABLE],
+    ['ERR_FR_MAX_BODY_LENGTH_EXCEEDED', AssistErrorCode.UPSTREAM_BAD_RESPONSE],
+  ])(
+    'an axios failure %s is %d, dropping the axios error (its config holds the URL with secret and code)',
+    async (code, expected) => {
+      axios.answer = async () => {
+        throw Object.assign(new Error(`failed ${code}`), {
+          code,
+          config: { url: `http://api.wechat.test/?secret=${APP.appSecret}&code=THE-CODE` },
+        });
+      };
+      expect((await failure(service.exchangeCode(APP, 'THE-CODE'))).code).toBe(expected);
+    },
+  );
 
   it('authorizeUrl is built on openBase and never calls anything', () => {
     const url = service.authorizeUrl(APP.appId, 'https://shop.example.com/back?o=1', 'snsapi_userinfo', 'st');

@@ -23,8 +23,19 @@ async function failure(promise: Promise<unknown>): Promise<AssistException> {
 
 describe('parseUserInfoBody', () => {
   it('keeps nickname and headimgurl of the expected openid and drops the rest', () => {
-    const body = JSON.stringify({ openid: 'o1', nickname: '张三', headimgurl: 'https://thirdwx.qlogo.cn/x/132', sex: 1, city: 'c', privilege: ['p'], unionid: 'u' });
-    expect(parseUserInfoBody(body, 'o1')).toEqual({ ok: true, profile: { nickname: '张三', headImgUrl: 'https://thirdwx.qlogo.cn/x/132' } });
+    const body = JSON.stringify({
+      openid: 'o1',
+      nickname: '张三',
+      headimgurl: 'https://thirdwx.qlogo.cn/x/132',
+      sex: 1,
+      city: 'c',
+      privilege: ['p'],
+      unionid: 'u',
+    });
+    expect(parseUserInfoBody(body, 'o1')).toEqual({
+      ok: true,
+      profile: { nickname: '张三', headImgUrl: 'https://thirdwx.qlogo.cn/x/132' },
+    });
   });
 
   it('answers empty strings where WeChat sent no nickname or avatar', () => {
@@ -40,7 +51,9 @@ describe('parseUserInfoBody', () => {
 
   it('refuses a profile of another openid, a body that is not a JSON object, and a non-numeric errcode (29303)', () => {
     for (const text of ['{"openid":"o2","nickname":"n"}', 'not json', '[1]', 'null', '{"errcode":"x"}']) {
-      expect(() => parseUserInfoBody(text, 'o1')).toThrow(expect.objectContaining({ code: AssistErrorCode.WECHAT_BAD_RESPONSE }));
+      expect(() => parseUserInfoBody(text, 'o1')).toThrow(
+        expect.objectContaining({ code: AssistErrorCode.UPSTREAM_BAD_RESPONSE }),
+      );
     }
   });
 });
@@ -62,7 +75,14 @@ describe('WechatOAuthService.fetchUserInfo (a fake axios: the request it makes, 
       providers: [
         WechatOAuthService,
         { provide: HttpService, useValue: { axiosRef: axios } },
-        { provide: WECHAT_OPTIONS, useValue: resolveWechatOptions({ apiBase: 'http://api.wechat.test', openBase: 'http://open.wechat.test', timeoutMs: 1234 }) },
+        {
+          provide: WECHAT_OPTIONS,
+          useValue: resolveWechatOptions({
+            apiBase: 'http://api.wechat.test',
+            openBase: 'http://open.wechat.test',
+            timeoutMs: 1234,
+          }),
+        },
       ],
     }).compile();
     service = moduleRef.get(WechatOAuthService);
@@ -70,7 +90,10 @@ describe('WechatOAuthService.fetchUserInfo (a fake axios: the request it makes, 
 
   it('GETs sns/userinfo with access_token, openid and lang=zh_CN under the exchange timeout', async () => {
     answer = async () => ({ status: 200, data: '{"openid":"o&1","nickname":"n","headimgurl":"h"}' });
-    expect(await service.fetchUserInfo(TOKEN, 'o&1')).toEqual({ ok: true, profile: { nickname: 'n', headImgUrl: 'h' } });
+    expect(await service.fetchUserInfo(TOKEN, 'o&1')).toEqual({
+      ok: true,
+      profile: { nickname: 'n', headImgUrl: 'h' },
+    });
     expect(requests).toHaveLength(1);
     const url = new URL(requests[0].url);
     expect(`${url.origin}${url.pathname}`).toBe('http://api.wechat.test/sns/userinfo');
@@ -80,11 +103,13 @@ describe('WechatOAuthService.fetchUserInfo (a fake axios: the request it makes, 
 
   it('maps HTTP errors, timeouts and unreachable hosts to 293xx without the token', async () => {
     answer = async () => ({ status: 502, data: 'bad gateway' });
-    expect((await failure(service.fetchUserInfo(TOKEN, 'o1'))).code).toBe(AssistErrorCode.WECHAT_HTTP_ERROR);
-    answer = async () => Promise.reject(Object.assign(new Error(`timeout of 1234ms at ?access_token=${TOKEN}`), { code: 'ECONNABORTED' }));
-    expect((await failure(service.fetchUserInfo(TOKEN, 'o1'))).code).toBe(AssistErrorCode.WECHAT_TIMEOUT);
-    answer = async () => Promise.reject(Object.assign(new Error(`connect ECONNREFUSED ?access_token=${TOKEN}`), { code: 'ECONNREFUSED' }));
-    expect((await failure(service.fetchUserInfo(TOKEN, 'o1'))).code).toBe(AssistErrorCode.WECHAT_UNREACHABLE);
+    expect((await failure(service.fetchUserInfo(TOKEN, 'o1'))).code).toBe(AssistErrorCode.UPSTREAM_HTTP_ERROR);
+    answer = async () =>
+      Promise.reject(Object.assign(new Error(`timeout of 1234ms at ?access_token=${TOKEN}`), { code: 'ECONNABORTED' }));
+    expect((await failure(service.fetchUserInfo(TOKEN, 'o1'))).code).toBe(AssistErrorCode.UPSTREAM_TIMEOUT);
+    answer = async () =>
+      Promise.reject(Object.assign(new Error(`connect ECONNREFUSED ?access_token=${TOKEN}`), { code: 'ECONNREFUSED' }));
+    expect((await failure(service.fetchUserInfo(TOKEN, 'o1'))).code).toBe(AssistErrorCode.UPSTREAM_UNREACHABLE);
   });
 });
 
@@ -99,16 +124,26 @@ describe("the simulator's sns/userinfo (real HTTP on 127.0.0.1)", () => {
 
   async function exchange(user: string, scope: string): Promise<{ access_token: string; openid: string }> {
     const code = sim.simulator.issueCode(APP.appId, user, scope);
-    const res = await fetch(`${sim.baseUrl}/sns/oauth2/access_token?appid=${APP.appId}&secret=${APP.appSecret}&code=${code}&grant_type=authorization_code`);
+    const res = await fetch(
+      `${sim.baseUrl}/sns/oauth2/access_token?appid=${APP.appId}&secret=${APP.appSecret}&code=${code}&grant_type=authorization_code`,
+    );
     return (await res.json()) as { access_token: string; openid: string };
   }
   const userInfo = async (token: string, openId: string) =>
-    parseUserInfoBody(await (await fetch(`${sim.baseUrl}/sns/userinfo?access_token=${encodeURIComponent(token)}&openid=${openId}&lang=zh_CN`)).text(), openId);
+    parseUserInfoBody(
+      await (
+        await fetch(`${sim.baseUrl}/sns/userinfo?access_token=${encodeURIComponent(token)}&openid=${openId}&lang=zh_CN`)
+      ).text(),
+      openId,
+    );
 
   it('serves the profile for a token it issued with snsapi_userinfo', async () => {
     const t = await exchange('alice', 'snsapi_userinfo');
     const profile = WechatSimulator.profileFor('alice');
-    expect(await userInfo(t.access_token, t.openid)).toEqual({ ok: true, profile: { nickname: profile.nickname, headImgUrl: profile.headimgurl } });
+    expect(await userInfo(t.access_token, t.openid)).toEqual({
+      ok: true,
+      profile: { nickname: profile.nickname, headImgUrl: profile.headimgurl },
+    });
   });
 
   it('answers 48001 for a base-scope token, 40001 for a token it never issued, 40003 for another openid', async () => {

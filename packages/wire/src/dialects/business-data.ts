@@ -5,8 +5,7 @@
  * it into what its own SDK reads and verifies (docs/daxpay-dialects.md).
  */
 export type BusinessData =
-  | { kind: 'success'; fields: Record<string, unknown> }
-  | { kind: 'failure'; msg: string; wxErrcode?: number };
+  { kind: 'success'; fields: Record<string, unknown> } | { kind: 'failure'; msg: string; wxErrcode?: number };
 
 export function readBusiness(data: Record<string, unknown>): BusinessData {
   const { code, msg, wxErrcode, resTime: _resTime, sign: _sign, ...fields } = data;

@@ -41,9 +41,17 @@ function withVersion(fields: Record<string, unknown>, body: Record<string, unkno
 export function unsignedAnswer20(data: Record<string, unknown>, signing: AnswerSigning): WireAnswer {
   const business = readBusiness(data);
   if (business.kind === 'failure') {
-    return withOutsideFacts({ code: AssistErrorCode.BUSINESS_FAILED, msg: business.msg, data: null, traceId: signing.traceId }, business);
+    return withOutsideFacts(
+      { code: AssistErrorCode.BUSINESS_FAILED, msg: business.msg, data: null, traceId: signing.traceId },
+      business,
+    );
   }
-  return { code: AssistErrorCode.SUCCESS, msg: 'success', data: modelFields(signing.route, business.fields), traceId: signing.traceId };
+  return {
+    code: AssistErrorCode.SUCCESS,
+    msg: 'success',
+    data: modelFields(signing.route, business.fields),
+    traceId: signing.traceId,
+  };
 }
 
 /** A failure outside the business, as every 2.0 server answered it: `{code, msg, data: null, traceId}`, unsigned. */

@@ -45,12 +45,17 @@ export function daxResult30(data: Record<string, unknown>, signing: AnswerSignin
   const traceId = signing.traceId;
   if (business.kind === 'failure') {
     // A BizException in 3.0: DaxResult<Void> {code, msg}, signed; WeChat's errcode rides outside, unsigned.
-    const code = typeof data.code === 'number' && Number.isSafeInteger(data.code) && data.code !== 1 ? data.code : DAXPAY3_OPERATION_FAIL;
+    const code =
+      typeof data.code === 'number' && Number.isSafeInteger(data.code) && data.code !== 1
+        ? data.code
+        : DAXPAY3_OPERATION_FAIL;
     const answer = signDaxResult({ code, msg: business.msg, resTime, traceId }, signing.signType, signing.secret);
     return withOutsideFacts({ ...answer }, business);
   }
   const bean = beanFor(signing.route, business.fields);
-  return { ...signDaxResult({ code: 0, msg: 'success', data: bean, resTime, traceId }, signing.signType, signing.secret) };
+  return {
+    ...signDaxResult({ code: 0, msg: 'success', data: bean, resTime, traceId }, signing.signType, signing.secret),
+  };
 }
 
 /**

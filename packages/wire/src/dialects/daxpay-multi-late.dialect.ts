@@ -28,7 +28,8 @@ export const daxpayMultiLateDialect: WireDialect = {
   answer: (data, signing) => {
     const business = readBusiness(data);
     const context = { traceId: signing.traceId, now: signing.now, signing };
-    if (business.kind === 'failure') return withOutsideFacts(signedResult(AssistErrorCode.BUSINESS_FAILED, business.msg, null, context), business);
+    if (business.kind === 'failure')
+      return withOutsideFacts(signedResult(AssistErrorCode.BUSINESS_FAILED, business.msg, null, context), business);
     return signedResult(AssistErrorCode.SUCCESS, 'success', modelFields(signing.route, business.fields), context);
   },
   outerCode: codes30,
@@ -40,7 +41,12 @@ export const daxpayMultiLateDialect: WireDialect = {
  * when the request's secret is known (before the sign verified there is none
  * to sign with, and the answer goes out unsigned).
  */
-function signedResult(code: number, msg: string, data: Record<string, unknown> | null, context: FailureContext): WireAnswer {
+function signedResult(
+  code: number,
+  msg: string,
+  data: Record<string, unknown> | null,
+  context: FailureContext,
+): WireAnswer {
   const resTime = formatChinaDateTime(context.now);
   const signing = context.signing;
   if (!signing) return { code, msg, data, resTime, traceId: context.traceId };

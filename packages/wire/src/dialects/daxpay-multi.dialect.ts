@@ -44,7 +44,10 @@ function verifyMulti(fields: Record<string, unknown>, signType: SignType, secret
 function answerMulti(data: Record<string, unknown>, signing: AnswerSigning): WireAnswer {
   const business = readBusiness(data);
   if (business.kind === 'failure') {
-    return withOutsideFacts({ code: AssistErrorCode.BUSINESS_FAILED, msg: business.msg, data: null, traceId: signing.traceId }, business);
+    return withOutsideFacts(
+      { code: AssistErrorCode.BUSINESS_FAILED, msg: business.msg, data: null, traceId: signing.traceId },
+      business,
+    );
   }
   const model: Record<string, unknown> = { ...modelFields(signing.route, business.fields), resTime: signing.now };
   model.sign = sign(model as SignableFields, signing.signType, signing.secret);

@@ -4,7 +4,15 @@ import { daxpay206Dialect } from './daxpay-2-0-6.dialect';
 import { daxpay30Dialect } from './daxpay-3-0.dialect';
 import { daxpayMultiLateDialect } from './daxpay-multi-late.dialect';
 import { daxpayMultiDialect } from './daxpay-multi.dialect';
-import { DEFAULT_DIALECT, DialectName, FailureContext, OPEN_DIALECT, SecretDialectName, WireAnswer, WireDialect } from './wire-dialect';
+import {
+  DEFAULT_DIALECT,
+  DialectName,
+  FailureContext,
+  OPEN_DIALECT,
+  SecretDialectName,
+  WireAnswer,
+  WireDialect,
+} from './wire-dialect';
 
 /** Every generation's wire (docs/daxpay-dialects.md). */
 const DIALECTS: Readonly<Record<SecretDialectName, WireDialect>> = {

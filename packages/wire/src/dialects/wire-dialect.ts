@@ -6,7 +6,14 @@ import { SignType } from '../signing/sign-type';
  * each SDK verifies `data.sign` over the fields of its own model.
  * Facts and sources: docs/daxpay-dialects.md.
  */
-export const SECRET_DIALECT_NAMES = ['daxpay-2.0.0', 'daxpay-2.0.1', 'daxpay-2.0.6', 'daxpay-multi', 'daxpay-multi-late', 'daxpay-3.0'] as const;
+export const SECRET_DIALECT_NAMES = [
+  'daxpay-2.0.0',
+  'daxpay-2.0.1',
+  'daxpay-2.0.6',
+  'daxpay-multi',
+  'daxpay-multi-late',
+  'daxpay-3.0',
+] as const;
 export type SecretDialectName = (typeof SECRET_DIALECT_NAMES)[number];
 
 /**

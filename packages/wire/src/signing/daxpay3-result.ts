@@ -92,7 +92,7 @@ export function signDaxResult<T extends object>(
 
 /** A copy without null and undefined members, key order kept. */
 function present<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], null> } {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, member]) => member !== null && member !== undefined),
-  ) as { [K in keyof T]: Exclude<T[K], null> };
+  return Object.fromEntries(Object.entries(value).filter(([, member]) => member !== null && member !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], null>;
+  };
 }

@@ -77,9 +77,7 @@ export function daxpay3Verify(fields: object, signType: SignType, secrets: reado
     if (error instanceof UnsignableValueError) return -1;
     throw error;
   }
-  return matchSecret(received, secrets, (secret) =>
-    digestHex(`${link}&key=${secret}`.toUpperCase(), signType, secret),
-  );
+  return matchSecret(received, secrets, (secret) => digestHex(`${link}&key=${secret}`.toUpperCase(), signType, secret));
 }
 
 /**

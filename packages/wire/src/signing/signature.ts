@@ -41,11 +41,7 @@ export function signEquals(expected: string, received: string): boolean {
  * Verifies `fields.sign` against every secret (several during a rotation).
  * Returns the index of the secret that matched, or -1.
  */
-export function verify(
-  fields: SignableFields,
-  signType: SignType,
-  secrets: readonly string[],
-): number {
+export function verify(fields: SignableFields, signType: SignType, secrets: readonly string[]): number {
   return matchSecret(fields.sign, secrets, (secret) => sign(fields, signType, secret));
 }
 

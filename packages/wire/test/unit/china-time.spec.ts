@@ -90,12 +90,16 @@ describe('parseChinaDateTime', () => {
     expect(parseChinaDateTime(text)).toBeUndefined();
   });
 
-  it.each([1748750400, null, undefined, new Date(0), ['2025-06-01 12:00:00'], { toString: () => '2025-06-01 12:00:00' }])(
-    'refuses the non-string %p',
-    (value) => {
-      expect(parseChinaDateTime(value)).toBeUndefined();
-    },
-  );
+  it.each([
+    1748750400,
+    null,
+    undefined,
+    new Date(0),
+    ['2025-06-01 12:00:00'],
+    { toString: () => '2025-06-01 12:00:00' },
+  ])('refuses the non-string %p', (value) => {
+    expect(parseChinaDateTime(value)).toBeUndefined();
+  });
 
   it('agrees with UTC+8 Date arithmetic on every valid date', () => {
     fc.assert(

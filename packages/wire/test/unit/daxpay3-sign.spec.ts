@@ -200,7 +200,14 @@ describe('DaxPay 3.0 field rendering', () => {
     });
 
     it('nests beans, lists and maps in their own order', () => {
-      const nested = { b: { y: '1', x: '2' }, a: ['p', 2, { k: 'v' }], m: new Map([['z', '1'], ['Y', '2']]) };
+      const nested = {
+        b: { y: '1', x: '2' },
+        a: ['p', 2, { k: 'v' }],
+        m: new Map([
+          ['z', '1'],
+          ['Y', '2'],
+        ]),
+      };
       expect(daxpay3FieldMap({ d: nested })).toEqual([
         ['d', '{"b":{"y":"1","x":"2"},"a":["p",2,{"k":"v"}],"m":{"z":"1","Y":"2"}}'],
       ]);
@@ -209,12 +216,24 @@ describe('DaxPay 3.0 field rendering', () => {
 
   describe('top-level Map field (TreeMap, case-insensitive order)', () => {
     it('sorts keys case-insensitively and drops null values', () => {
-      const m = new Map<string, unknown>([['b', '1'], ['A', '2'], ['c', null], ['a_', { y: 1, x: 2 }]]);
+      const m = new Map<string, unknown>([
+        ['b', '1'],
+        ['A', '2'],
+        ['c', null],
+        ['a_', { y: 1, x: 2 }],
+      ]);
       expect(daxpay3FieldMap({ m })).toEqual([['m', '{"A":"2","a_":{"y":1,"x":2},"b":"1"}']]);
     });
 
     it('lets a later null overwrite a same-named key, then drops it', () => {
-      expect(daxpay3FieldMap({ m: new Map<string, unknown>([['k', '1'], ['K', null]]) })).toEqual([['m', '{}']]);
+      expect(
+        daxpay3FieldMap({
+          m: new Map<string, unknown>([
+            ['k', '1'],
+            ['K', null],
+          ]),
+        }),
+      ).toEqual([['m', '{}']]);
     });
   });
 
@@ -332,7 +351,7 @@ describe('Java CASE_INSENSITIVE_ORDER', () => {
     expect(Math.sign(compareCaseInsensitive(a, b))).toBe(sign);
   });
 
-  it('keeps a char whose full upper-case mapping is longer, as Java\'s per-char mapping does', () => {
+  it("keeps a char whose full upper-case mapping is longer, as Java's per-char mapping does", () => {
     expect(Math.sign(compareCaseInsensitive('ß', 'ss'))).toBe(1);
   });
 });

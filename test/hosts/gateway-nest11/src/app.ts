@@ -1,4 +1,13 @@
-import { DynamicModule, INestApplication, Module, Provider, RequestMethod, Type, ValidationPipe, VersioningType } from '@nestjs/common';
+import {
+  DynamicModule,
+  INestApplication,
+  Module,
+  Provider,
+  RequestMethod,
+  Type,
+  ValidationPipe,
+  VersioningType,
+} from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';

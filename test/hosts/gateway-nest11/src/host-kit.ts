@@ -78,7 +78,8 @@ export class WrapInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (this.reflector.getAllAndOverride<boolean>(SKIP_WRAP, [context.getHandler(), context.getClass()])) return next.handle();
+    if (this.reflector.getAllAndOverride<boolean>(SKIP_WRAP, [context.getHandler(), context.getClass()]))
+      return next.handle();
     return next.handle().pipe(map((data: unknown) => ({ success: true, data })));
   }
 }

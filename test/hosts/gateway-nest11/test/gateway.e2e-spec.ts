@@ -6,7 +6,16 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { ApiTags, DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
-import { AssistClock, AssistErrorCode, AssistModule, AssistModuleOptions, assistConfig, MerchantInput, sign, withSign } from 'unipay-assist';
+import {
+  AssistClock,
+  AssistErrorCode,
+  AssistModule,
+  AssistModuleOptions,
+  assistConfig,
+  MerchantInput,
+  sign,
+  withSign,
+} from 'unipay-assist';
 import { RunningSimulator, startSimulatorServer } from '@unipay-assist/simulator';
 import { AdapterName, createGateway, FilterMode, GatewayOptions } from '../src/app';
 import { Public, SkipWrap } from '../src/host-kit';
@@ -48,7 +57,11 @@ interface Answer {
 }
 
 async function call(base: string, method: string, path: string, body?: string, contentType?: string): Promise<Answer> {
-  const res = await fetch(`${base}${path}`, { method, body, headers: contentType ? { 'content-type': contentType } : {} });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    body,
+    headers: contentType ? { 'content-type': contentType } : {},
+  });
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -106,7 +119,11 @@ const startGateway = async (options: GatewayOptions): Promise<Running> => listen
 async function startBareRelay(adapter: AdapterName, options: AssistModuleOptions): Promise<Running> {
   @Module({ imports: [AssistModule.forRoot(options)] })
   class BareModule {}
-  return listen(await NestFactory.create(BareModule, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), { logger: false }));
+  return listen(
+    await NestFactory.create(BareModule, adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(), {
+      logger: false,
+    }),
+  );
 }
 
 interface Case {
@@ -119,9 +136,27 @@ interface Case {
 
 const JSON_TYPE = 'application/json';
 const HOST_CASES: Case[] = [
-  { name: 'DTO-validated POST', method: 'POST', path: '/api/v1/orders', body: '{"item":"tea","qty":2}', contentType: JSON_TYPE },
-  { name: 'unknown field', method: 'POST', path: '/api/v1/orders', body: '{"item":"tea","qty":2,"coupon":"x"}', contentType: JSON_TYPE },
-  { name: 'invalid field', method: 'POST', path: '/api/v1/orders', body: '{"item":"tea","qty":0}', contentType: JSON_TYPE },
+  {
+    name: 'DTO-validated POST',
+    method: 'POST',
+    path: '/api/v1/orders',
+    body: '{"item":"tea","qty":2}',
+    contentType: JSON_TYPE,
+  },
+  {
+    name: 'unknown field',
+    method: 'POST',
+    path: '/api/v1/orders',
+    body: '{"item":"tea","qty":2,"coupon":"x"}',
+    contentType: JSON_TYPE,
+  },
+  {
+    name: 'invalid field',
+    method: 'POST',
+    path: '/api/v1/orders',
+    body: '{"item":"tea","qty":0}',
+    contentType: JSON_TYPE,
+  },
   { name: 'bad JSON', method: 'POST', path: '/api/v1/orders', body: '{"item":', contentType: JSON_TYPE },
   { name: 'GET, transformed param', method: 'GET', path: '/api/v1/orders/7' },
   { name: 'a route that throws', method: 'POST', path: '/api/v1/orders/7/cancel' },
@@ -135,7 +170,10 @@ const HOST_CASES: Case[] = [
 /** The host's answer for each case, in its own formats. */
 const HOST_EXPECTED: Record<string, { status: number; body: unknown }> = {
   'DTO-validated POST': { status: 201, body: { success: true, data: { item: 'tea', qty: 2, isDto: true } } },
-  'unknown field': { status: 400, body: { hostError: true, status: 400, message: ['property coupon should not exist'] } },
+  'unknown field': {
+    status: 400,
+    body: { hostError: true, status: 400, message: ['property coupon should not exist'] },
+  },
   'invalid field': { status: 400, body: { hostError: true, status: 400, message: ['qty must not be less than 1'] } },
   'bad JSON': { status: 400, body: { hostError: true, status: 400, message: expect.any(String) } },
   'GET, transformed param': { status: 200, body: { success: true, data: { id: 7, type: 'number' } } },
@@ -155,8 +193,20 @@ const relayCases = (): (Case & { code: number })[] => [
     body: json({ ...signed({ url: 'https://shop.example.com/pay', state: 's1' }), unknownField: 'ignored' }),
     code: AssistErrorCode.SUCCESS,
   },
-  { name: 'bad JSON', method: 'POST', path: '/unipay/assist/getWxAccessToken', body: '{"code":', code: AssistErrorCode.BAD_JSON },
-  { name: 'empty body', method: 'POST', path: '/unipay/assist/getWxAccessToken', body: '', code: AssistErrorCode.BAD_JSON },
+  {
+    name: 'bad JSON',
+    method: 'POST',
+    path: '/unipay/assist/getWxAccessToken',
+    body: '{"code":',
+    code: AssistErrorCode.BAD_JSON,
+  },
+  {
+    name: 'empty body',
+    method: 'POST',
+    path: '/unipay/assist/getWxAccessToken',
+    body: '',
+    code: AssistErrorCode.BAD_JSON,
+  },
   {
     name: 'wrong content type',
     method: 'POST',
@@ -165,8 +215,19 @@ const relayCases = (): (Case & { code: number })[] => [
     contentType: 'text/plain',
     code: AssistErrorCode.UNSUPPORTED_MEDIA_TYPE,
   },
-  { name: 'unknown route under the prefix', method: 'POST', path: '/unipay/assist/getWxPayerInfo', body: '{}', code: AssistErrorCode.ROUTE_NOT_FOUND },
-  { name: 'GET on a POST route', method: 'GET', path: '/unipay/assist/getWxAuthUrl', code: AssistErrorCode.ROUTE_NOT_FOUND },
+  {
+    name: 'unknown route under the prefix',
+    method: 'POST',
+    path: '/unipay/assist/getWxPayerInfo',
+    body: '{}',
+    code: AssistErrorCode.ROUTE_NOT_FOUND,
+  },
+  {
+    name: 'GET on a POST route',
+    method: 'GET',
+    path: '/unipay/assist/getWxAuthUrl',
+    code: AssistErrorCode.ROUTE_NOT_FOUND,
+  },
   {
     name: 'bad sign',
     method: 'POST',
@@ -181,7 +242,13 @@ const relayCases = (): (Case & { code: number })[] => [
     body: json(signed({ url: 'https://shop.example.com/pay', scope: 'snsapi_login' })),
     code: AssistErrorCode.INVALID_FIELD,
   },
-  { name: 'missing field (code), correctly signed', method: 'POST', path: '/unipay/assist/getWxAccessToken', body: json(signed({})), code: AssistErrorCode.INVALID_FIELD },
+  {
+    name: 'missing field (code), correctly signed',
+    method: 'POST',
+    path: '/unipay/assist/getWxAccessToken',
+    body: json(signed({})),
+    code: AssistErrorCode.INVALID_FIELD,
+  },
   {
     name: 'redirect host off the allow-list',
     method: 'POST',
@@ -189,7 +256,13 @@ const relayCases = (): (Case & { code: number })[] => [
     body: json(signed({ url: 'https://evil.example.net/' })),
     code: AssistErrorCode.REDIRECT_NOT_ALLOWED,
   },
-  { name: 'body over the limit', method: 'POST', path: '/unipay/assist/getWxAccessToken', body: json({ code: 'x'.repeat(2 * 1024 * 1024) }), code: AssistErrorCode.BODY_TOO_LARGE },
+  {
+    name: 'body over the limit',
+    method: 'POST',
+    path: '/unipay/assist/getWxAccessToken',
+    body: json({ code: 'x'.repeat(2 * 1024 * 1024) }),
+    code: AssistErrorCode.BODY_TOO_LARGE,
+  },
 ];
 
 const send = (base: string, c: Case): Promise<Answer> => {
@@ -205,7 +278,11 @@ it('loads the CommonJS build of the packed tarball, under NestJS 11', () => {
 
 describe.each(ADAPTERS)('gateway on %s', (adapter) => {
   let sim: RunningSimulator;
-  const options = (): AssistModuleOptions => ({ merchants: [MERCHANT], wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl }, clock });
+  const options = (): AssistModuleOptions => ({
+    merchants: [MERCHANT],
+    wechat: { apiBase: sim.baseUrl, openBase: sim.baseUrl },
+    clock,
+  });
   beforeAll(async () => {
     sim = await startSimulatorServer({ apps: [WECHAT_APP] });
   });
@@ -220,7 +297,9 @@ describe.each(ADAPTERS)('gateway on %s', (adapter) => {
       gateway = await startGateway({
         adapter,
         filter,
-        imports: [AssistModule.forRoot({ ...options(), controllerDecorators: [Public(), SkipWrap(), ApiTags('payments')] })],
+        imports: [
+          AssistModule.forRoot({ ...options(), controllerDecorators: [Public(), SkipWrap(), ApiTags('payments')] }),
+        ],
       });
       bare = await startBareRelay(adapter, options());
     });
@@ -262,13 +341,24 @@ describe.each(ADAPTERS)('gateway on %s', (adapter) => {
           body: json(signed({ url: 'https://shop.example.com/pay?order=42', state: 'o42' })),
         });
         expectEnvelope(auth, 0);
-        expect(auth.json.data.url.startsWith(`${sim.baseUrl}/connect/oauth2/authorize?appid=${WECHAT_APP.appId}&`)).toBe(true);
+        expect(
+          auth.json.data.url.startsWith(`${sim.baseUrl}/connect/oauth2/authorize?appid=${WECHAT_APP.appId}&`),
+        ).toBe(true);
         const code = await codeFrom(auth.json.data.url);
 
-        const token: Case = { name: 'token', method: 'POST', path: '/unipay/assist/getWxAccessToken', body: json({ ...signed({ code }), extra: 1 }) };
+        const token: Case = {
+          name: 'token',
+          method: 'POST',
+          path: '/unipay/assist/getWxAccessToken',
+          body: json({ ...signed({ code }), extra: 1 }),
+        };
         const answer = await send(gateway.base, token);
         expectEnvelope(answer, 0);
-        expect(answer.json.data).toMatchObject({ code: 0, openId: expect.stringMatching(/^o/), accessToken: expect.any(String) });
+        expect(answer.json.data).toMatchObject({
+          code: 0,
+          openId: expect.stringMatching(/^o/),
+          accessToken: expect.any(String),
+        });
         expect(answer.text).not.toMatch(/refresh/i);
         expectSignedData(answer.json.data);
         // A copy gets the first answer from the replay memory (replay: 'answer', the default).
@@ -294,7 +384,9 @@ describe.each(ADAPTERS)('gateway on %s', (adapter) => {
       gateway = await startGateway({
         adapter,
         filter: 'APP_FILTER',
-        imports: [AssistModule.forRootAsync({ ...assistConfig.asProvider(), controllerDecorators: [Public(), SkipWrap()] })],
+        imports: [
+          AssistModule.forRootAsync({ ...assistConfig.asProvider(), controllerDecorators: [Public(), SkipWrap()] }),
+        ],
       });
     });
     afterAll(async () => {
@@ -306,7 +398,12 @@ describe.each(ADAPTERS)('gateway on %s', (adapter) => {
     it('serves the flow for the merchant from the environment', async () => {
       const now = Math.floor(Date.now() / 1000);
       const post = (route: string, fields: Record<string, unknown>) =>
-        send(gateway.base, { name: route, method: 'POST', path: `/unipay/assist/${route}`, body: json(signed({ mchNo: 'ENV0001', ...fields }, 'env-sign-secret', now)) });
+        send(gateway.base, {
+          name: route,
+          method: 'POST',
+          path: `/unipay/assist/${route}`,
+          body: json(signed({ mchNo: 'ENV0001', ...fields }, 'env-sign-secret', now)),
+        });
       const auth = await post('getWxAuthUrl', { url: 'https://shop.example.com/cb' });
       expectEnvelope(auth, 0);
       const token = await post('getWxAccessToken', { code: await codeFrom(auth.json.data.url) });
@@ -333,16 +430,28 @@ describe.each(ADAPTERS)('gateway on %s', (adapter) => {
       const body = json({ ...signed({ orderNo: 'O-42' }), coupon: 'x' });
       const a = await post(body);
       expectEnvelope(a, 0);
-      expect(a.json.data).toMatchObject({ code: 0, orderNo: 'O-42', state: 'PAID', sawUnknown: false, resTime: Math.floor(NOW_MS / 1000) });
+      expect(a.json.data).toMatchObject({
+        code: 0,
+        orderNo: 'O-42',
+        state: 'PAID',
+        sawUnknown: false,
+        resTime: Math.floor(NOW_MS / 1000),
+      });
       expectSignedData(a.json.data);
       expect((await post(body)).text).toBe(a.text);
     });
 
     it('answers its errors with the envelope', async () => {
-      expectEnvelope(await post(json({ ...signed({ orderNo: 'O-1' }), sign: 'b'.repeat(64) })), AssistErrorCode.BAD_SIGN);
+      expectEnvelope(
+        await post(json({ ...signed({ orderNo: 'O-1' }), sign: 'b'.repeat(64) })),
+        AssistErrorCode.BAD_SIGN,
+      );
       expectEnvelope(await post(json(signed({}))), AssistErrorCode.INVALID_FIELD);
       expectEnvelope(await post(json(signed({ mchNo: 'NOPE', orderNo: 'O-1' }))), AssistErrorCode.UNKNOWN_MERCHANT);
-      expectEnvelope(await post(json(signed({ orderNo: 'O-1' })), 'text/plain'), AssistErrorCode.UNSUPPORTED_MEDIA_TYPE);
+      expectEnvelope(
+        await post(json(signed({ orderNo: 'O-1' })), 'text/plain'),
+        AssistErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      );
     });
 
     it("leaves a parse error on the gateway's path (before any route matches) to the gateway's filter", async () => {

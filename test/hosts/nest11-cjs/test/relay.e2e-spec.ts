@@ -21,7 +21,11 @@ import {
 import { ALIPAY_APP_ID, AppModule, MINI_PROGRAM, SIGN_SECRET, WECHAT_APP } from '../src/app.module';
 
 const signed = (fields: Record<string, unknown>) =>
-  withSign({ reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields }, 'MD5', SIGN_SECRET);
+  withSign(
+    { reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields },
+    'MD5',
+    SIGN_SECRET,
+  );
 
 describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
   let sim: RunningSimulator;
@@ -50,7 +54,12 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
     const alipayPublicKeyFile = join(keyDir, 'alipay-public.pem');
     await writeFile(alipayPrivateKeyFile, keys.appPrivateKey ?? '', { mode: 0o600 });
     await writeFile(alipayPublicKeyFile, keys.alipayPublicKey);
-    const upstreams = { wechatBase: sim.baseUrl, alipayBase: alipay.baseUrl, alipayPrivateKeyFile, alipayPublicKeyFile };
+    const upstreams = {
+      wechatBase: sim.baseUrl,
+      alipayBase: alipay.baseUrl,
+      alipayPrivateKeyFile,
+      alipayPublicKeyFile,
+    };
     app = await NestFactory.create(AppModule.register(upstreams), { logger: false });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -64,7 +73,13 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
 
   /** The merchant's client: signs each request and verifies each answer's data.sign before returning it. */
   const client = (fetchImpl?: typeof fetch) =>
-    new UnipayAssistClient({ baseUrl: base, mchNo: 'M1100000001', signType: 'MD5', signSecret: SIGN_SECRET, ...(fetchImpl && { fetch: fetchImpl }) });
+    new UnipayAssistClient({
+      baseUrl: base,
+      mchNo: 'M1100000001',
+      signType: 'MD5',
+      signSecret: SIGN_SECRET,
+      ...(fetchImpl && { fetch: fetchImpl }),
+    });
 
   it('loads the CommonJS build through the exports map', () => {
     expect(require.resolve('unipay-assist')).toMatch(/unipay-assist[\\/]dist[\\/]cjs[\\/]index\.js$/);
@@ -76,7 +91,9 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
     const auth = await post('getWxAuthUrl', signed({ url: 'https://shop.example.com/pay?order=42', state: 'o42' }));
     expect(auth.status).toBe(200);
     expect(auth.json).toMatchObject({ code: 0, msg: 'success', data: { code: 0 } });
-    expect(auth.json.data.url.startsWith(`${sim.baseUrl}/connect/oauth2/authorize?appid=${WECHAT_APP.appId}&`)).toBe(true);
+    expect(auth.json.data.url.startsWith(`${sim.baseUrl}/connect/oauth2/authorize?appid=${WECHAT_APP.appId}&`)).toBe(
+      true,
+    );
 
     const consent = await fetch(auth.json.data.url, { redirect: 'manual' });
     expect(consent.status).toBe(302);
@@ -147,7 +164,9 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
       const text = (await res.text()).replace('publicAppAuthorize', 'publicAppAuthorizf');
       return new Response(text, { status: res.status, headers: res.headers });
     };
-    await expect(client(tampering).getAlipayAuthUrl({ url: 'https://shop.example.com/pay' })).rejects.toThrow(AssistSignatureError);
+    await expect(client(tampering).getAlipayAuthUrl({ url: 'https://shop.example.com/pay' })).rejects.toThrow(
+      AssistSignatureError,
+    );
   });
 
   it('mini program: the wx.login code to the openId through jscode2session, the answer sign verified; 40029 a business failure', async () => {
@@ -156,7 +175,9 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
     expect(mini.openId).toBe(WechatSimulator.openIdFor(MINI_PROGRAM.appId, 'host11-mini'));
     expect(mini.sign).toMatch(/^[0-9A-F]{32}$/i);
     expect(JSON.stringify(mini)).not.toMatch(/session_?key/i);
-    const refused = await client().getWxMiniOpenId({ code: 'not-a-login-code' }).catch((err: unknown) => err);
+    const refused = await client()
+      .getWxMiniOpenId({ code: 'not-a-login-code' })
+      .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(AssistBusinessError);
     expect(refused).toMatchObject({ wxErrcode: 40029 });
   });
@@ -165,7 +186,13 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
     const health = await (await fetch(`${base}/health`)).json();
     expect(health).toMatchObject({
       status: 'ok',
-      info: { payments: { status: 'up', redis: 'not configured', breakers: { wechat: { [new URL(sim.baseUrl).host]: 'closed' } } } },
+      info: {
+        payments: {
+          status: 'up',
+          redis: 'not configured',
+          breakers: { wechat: { [new URL(sim.baseUrl).host]: 'closed' } },
+        },
+      },
     });
     // Per channel: WeChat web and the mini program go through the one breaker of the WeChat host, Alipay through its own.
     const wechatHost = new URL(sim.baseUrl).host;
@@ -176,19 +203,26 @@ describe('NestJS 11 CommonJS host mounting the packed unipay-assist', () => {
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     // The exchange and its replayed copy: both answered with code 0 (the copy without running again).
-    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0",dialect="daxpay-2.0.6"\} 2$/m);
+    expect(metrics).toMatch(
+      /^host_payments_requests_total\{route="getWxAccessToken",code="0",dialect="daxpay-2.0.6"\} 2$/m,
+    );
     expect(metrics).toMatch(/^host_payments_replay_answers_total\{source="stored"\} 1$/m);
     // One upstream call per channel answered a success (the repeated auth_code came from the exchange cache).
-    expect(metrics).toMatch(/^host_payments_wechat_call_duration_seconds_count\{outcome="ok",channel="alipay"\} 1$/m);
-    expect(metrics).toMatch(/^host_payments_wechat_call_duration_seconds_count\{outcome="ok",channel="wechat_mini"\} 1$/m);
+    expect(metrics).toMatch(/^host_payments_upstream_call_duration_seconds_count\{outcome="ok",channel="alipay"\} 1$/m);
+    expect(metrics).toMatch(
+      /^host_payments_upstream_call_duration_seconds_count\{outcome="ok",channel="wechat_mini"\} 1$/m,
+    );
     // Two answers and two refusals: a business failure is a code-0 envelope (data.code 1).
-    expect(metrics).toMatch(/^host_payments_requests_total\{route="getAlipayUserId",code="0",dialect="daxpay-2.0.6"\} 4$/m);
+    expect(metrics).toMatch(
+      /^host_payments_requests_total\{route="getAlipayUserId",code="0",dialect="daxpay-2.0.6"\} 4$/m,
+    );
 
     documentAssistRoutes();
     const doc = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('host').build());
     const op = doc.paths['/unipay/assist/getWxAccessToken']?.post as any;
     expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toContain(AssistErrorCode.REPLAYED);
     expect(doc.paths['/unipay/assist/getWxAuthUrl']).toBeDefined();
-    for (const route of ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxMiniOpenId']) expect(doc.paths[`/unipay/assist/${route}`]).toBeDefined();
+    for (const route of ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxMiniOpenId'])
+      expect(doc.paths[`/unipay/assist/${route}`]).toBeDefined();
   });
 });

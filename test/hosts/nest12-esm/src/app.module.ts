@@ -11,7 +11,11 @@ function merchantOf(upstreams: HostUpstreams): MerchantInput {
     mchNo: 'M1200000001',
     wechat: WECHAT_APP,
     // Key files, as a host keeps them in production: read and checked at start.
-    alipay: { appId: ALIPAY_APP_ID, appPrivateKeyFile: upstreams.alipayPrivateKeyFile, alipayPublicKeyFile: upstreams.alipayPublicKeyFile },
+    alipay: {
+      appId: ALIPAY_APP_ID,
+      appPrivateKeyFile: upstreams.alipayPrivateKeyFile,
+      alipayPublicKeyFile: upstreams.alipayPublicKeyFile,
+    },
     miniProgram: MINI_PROGRAM,
     signType: 'MD5',
     signSecret: SIGN_SECRET,
@@ -23,7 +27,11 @@ function merchantOf(upstreams: HostUpstreams): MerchantInput {
 @Module({})
 export class AppModule {
   static register(upstreams: HostUpstreams): DynamicModule {
-    const payments = { wechatBase: upstreams.wechatBase, alipayBase: upstreams.alipayBase, merchants: [merchantOf(upstreams)] };
+    const payments = {
+      wechatBase: upstreams.wechatBase,
+      alipayBase: upstreams.alipayBase,
+      merchants: [merchantOf(upstreams)],
+    };
     return {
       module: AppModule,
       imports: [

@@ -32,7 +32,10 @@ class OpsController {
   controllers: [OpsController],
   providers: [
     AssistHealthIndicator,
-    { provide: PrometheusAssistMetrics, useValue: new PrometheusAssistMetrics({ registry: HOST_REGISTRY, prefix: 'host_payments_' }) },
+    {
+      provide: PrometheusAssistMetrics,
+      useValue: new PrometheusAssistMetrics({ registry: HOST_REGISTRY, prefix: 'host_payments_' }),
+    },
   ],
   exports: [PrometheusAssistMetrics],
 })

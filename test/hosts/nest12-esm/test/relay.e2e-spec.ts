@@ -20,7 +20,11 @@ import {
 import { ALIPAY_APP_ID, MINI_PROGRAM, SIGN_SECRET, WECHAT_APP } from '../src/host-settings.js';
 
 const signed = (fields: Record<string, unknown>) =>
-  withSign({ reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields }, 'MD5', SIGN_SECRET);
+  withSign(
+    { reqTime: Math.floor(Date.now() / 1000), nonceStr: randomBytes(8).toString('hex'), ...fields },
+    'MD5',
+    SIGN_SECRET,
+  );
 
 /**
  * The NestJS 12 app runs as a real Node ESM process (dist/src/main.js, built by
@@ -94,19 +98,30 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
 
   /** The merchant's client: signs each request and verifies each answer's data.sign before returning it. */
   const client = (fetchImpl?: typeof fetch) =>
-    new UnipayAssistClient({ baseUrl: base, mchNo: 'M1200000001', signType: 'MD5', signSecret: SIGN_SECRET, ...(fetchImpl && { fetch: fetchImpl }) });
+    new UnipayAssistClient({
+      baseUrl: base,
+      mchNo: 'M1200000001',
+      signType: 'MD5',
+      signSecret: SIGN_SECRET,
+      ...(fetchImpl && { fetch: fetchImpl }),
+    });
 
   it('resolves the ESM build through the exports map, with NestJS 12', () => {
     expect(fileURLToPath(loaded)).toMatch(/unipay-assist[\\/]dist[\\/]esm[\\/]index\.js$/);
     const require = createRequire(import.meta.url);
-    expect(require('@nestjs/core/package.json')).toMatchObject({ version: expect.stringMatching(/^12\./), type: 'module' });
+    expect(require('@nestjs/core/package.json')).toMatchObject({
+      version: expect.stringMatching(/^12\./),
+      type: 'module',
+    });
   });
 
   it('runs the full flow: auth URL, WeChat consent, code exchange, signed answer, a copy answered from the replay memory', async () => {
     const auth = await post('getWxAuthUrl', signed({ url: 'https://shop.example.com/pay?order=42', state: 'o42' }));
     expect(auth.status).toBe(200);
     expect(auth.json).toMatchObject({ code: 0, msg: 'success', data: { code: 0 } });
-    expect(auth.json.data.url.startsWith(`${sim.baseUrl}/connect/oauth2/authorize?appid=${WECHAT_APP.appId}&`)).toBe(true);
+    expect(auth.json.data.url.startsWith(`${sim.baseUrl}/connect/oauth2/authorize?appid=${WECHAT_APP.appId}&`)).toBe(
+      true,
+    );
 
     const consent = await fetch(auth.json.data.url, { redirect: 'manual' });
     expect(consent.status).toBe(302);
@@ -177,7 +192,9 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
       const text = (await res.text()).replace('publicAppAuthorize', 'publicAppAuthorizf');
       return new Response(text, { status: res.status, headers: res.headers });
     };
-    await expect(client(tampering).getAlipayAuthUrl({ url: 'https://shop.example.com/pay' })).rejects.toThrow(AssistSignatureError);
+    await expect(client(tampering).getAlipayAuthUrl({ url: 'https://shop.example.com/pay' })).rejects.toThrow(
+      AssistSignatureError,
+    );
   });
 
   it('mini program: the wx.login code to the openId through jscode2session, the answer sign verified; 40029 a business failure', async () => {
@@ -186,7 +203,9 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     expect(mini.openId).toBe(WechatSimulator.openIdFor(MINI_PROGRAM.appId, 'host12-mini'));
     expect(mini.sign).toMatch(/^[0-9A-F]{32}$/i);
     expect(JSON.stringify(mini)).not.toMatch(/session_?key/i);
-    const refused = await client().getWxMiniOpenId({ code: 'not-a-login-code' }).catch((err: unknown) => err);
+    const refused = await client()
+      .getWxMiniOpenId({ code: 'not-a-login-code' })
+      .catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(AssistBusinessError);
     expect(refused).toMatchObject({ wxErrcode: 40029 });
   });
@@ -195,7 +214,13 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     const health = await (await fetch(`${base}/health`)).json();
     expect(health).toMatchObject({
       status: 'ok',
-      info: { payments: { status: 'up', redis: 'not configured', breakers: { wechat: { [new URL(sim.baseUrl).host]: 'closed' } } } },
+      info: {
+        payments: {
+          status: 'up',
+          redis: 'not configured',
+          breakers: { wechat: { [new URL(sim.baseUrl).host]: 'closed' } },
+        },
+      },
     });
     // Per channel: WeChat web and the mini program go through the one breaker of the WeChat host, Alipay through its own.
     const wechatHost = new URL(sim.baseUrl).host;
@@ -206,18 +231,25 @@ describe('NestJS 12 ESM host mounting the packed unipay-assist', () => {
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     // The exchange and its replayed copy: both answered with code 0 (the copy without running again).
-    expect(metrics).toMatch(/^host_payments_requests_total\{route="getWxAccessToken",code="0",dialect="daxpay-2.0.6"\} 2$/m);
+    expect(metrics).toMatch(
+      /^host_payments_requests_total\{route="getWxAccessToken",code="0",dialect="daxpay-2.0.6"\} 2$/m,
+    );
     expect(metrics).toMatch(/^host_payments_replay_answers_total\{source="stored"\} 1$/m);
     // One upstream call per channel answered a success (the repeated auth_code came from the exchange cache).
-    expect(metrics).toMatch(/^host_payments_wechat_call_duration_seconds_count\{outcome="ok",channel="alipay"\} 1$/m);
-    expect(metrics).toMatch(/^host_payments_wechat_call_duration_seconds_count\{outcome="ok",channel="wechat_mini"\} 1$/m);
+    expect(metrics).toMatch(/^host_payments_upstream_call_duration_seconds_count\{outcome="ok",channel="alipay"\} 1$/m);
+    expect(metrics).toMatch(
+      /^host_payments_upstream_call_duration_seconds_count\{outcome="ok",channel="wechat_mini"\} 1$/m,
+    );
     // Two answers and two refusals: a business failure is a code-0 envelope (data.code 1).
-    expect(metrics).toMatch(/^host_payments_requests_total\{route="getAlipayUserId",code="0",dialect="daxpay-2.0.6"\} 4$/m);
+    expect(metrics).toMatch(
+      /^host_payments_requests_total\{route="getAlipayUserId",code="0",dialect="daxpay-2.0.6"\} 4$/m,
+    );
     const doc = (await (await fetch(`${base}/docs-json`)).json()) as any;
     const op = doc.paths['/unipay/assist/getWxAccessToken'].post;
     expect(op['x-error-codes'].map((c: { code: number }) => c.code)).toContain(10007);
     expect(doc.paths['/unipay/assist/getWxAuthUrl']).toBeDefined();
-    for (const route of ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxMiniOpenId']) expect(doc.paths[`/unipay/assist/${route}`]).toBeDefined();
+    for (const route of ['getAlipayAuthUrl', 'getAlipayUserId', 'getWxMiniOpenId'])
+      expect(doc.paths[`/unipay/assist/${route}`]).toBeDefined();
   });
 
   it('closes on SIGTERM through Nest shutdown hooks', async () => {

@@ -14,7 +14,9 @@ export class AlipayAuthUrlDto extends AssistRequestDto {
   // Alipay's own limits on state: refused there, so refused here first with a clear message.
   @IsOptional()
   @IsString()
-  @MaxLength(ALIPAY_STATE_MAX_LENGTH, { message: `state must be at most ${ALIPAY_STATE_MAX_LENGTH} characters for Alipay` })
+  @MaxLength(ALIPAY_STATE_MAX_LENGTH, {
+    message: `state must be at most ${ALIPAY_STATE_MAX_LENGTH} characters for Alipay`,
+  })
   @Matches(/^[\x21-\x7e]*$/, { message: 'state must be printable ASCII without spaces for Alipay' })
   state?: string;
 

@@ -11,12 +11,16 @@ export class ChannelAuthJumpDto extends AssistRequestDto {
   @IsOptional()
   @IsString()
   // AUTO: WeChat or Alipay by the payer's browser.
-  @IsIn([...AUTH_CHANNELS, AUTO_CHANNEL], { message: `channel must be one of ${[...AUTH_CHANNELS, AUTO_CHANNEL].join(', ')}` })
+  @IsIn([...AUTH_CHANNELS, AUTO_CHANNEL], {
+    message: `channel must be one of ${[...AUTH_CHANNELS, AUTO_CHANNEL].join(', ')}`,
+  })
   channel?: string;
 
   @IsOptional()
   @IsString()
-  @IsIn(['', ...AUTH_TYPES, AUTO_CHANNEL], { message: `authType must be one of ${[...AUTH_TYPES, AUTO_CHANNEL].join(', ')}` })
+  @IsIn(['', ...AUTH_TYPES, AUTO_CHANNEL], {
+    message: `authType must be one of ${[...AUTH_TYPES, AUTO_CHANNEL].join(', ')}`,
+  })
   authType?: string;
 
   /** Where the payer lands afterwards, with `queryCode` and `extParam` added: on the merchant's allow-list. */

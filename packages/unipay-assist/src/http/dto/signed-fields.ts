@@ -14,13 +14,20 @@ export function dtoFieldNames(dto: Type<unknown>): ReadonlySet<string> {
   let names = cache.get(dto);
   if (!names) {
     // (target, schema, always, strictGroups): every property with a rule, inherited ones included.
-    names = new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName));
+    names = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(dto, '', true, false)
+        .map((m) => m.propertyName),
+    );
     cache.set(dto, names);
   }
   return names;
 }
 
 /** The body restricted to the DTO's fields; the whole body when there is no DTO (nothing is dropped blindly). */
-export function pickSignedFields(body: Record<string, unknown>, dto: Type<unknown> | undefined): Record<string, unknown> {
+export function pickSignedFields(
+  body: Record<string, unknown>,
+  dto: Type<unknown> | undefined,
+): Record<string, unknown> {
   return dto ? pickFields(body, dtoFieldNames(dto)) : body;
 }

@@ -68,7 +68,13 @@ export class EnvelopeInterceptor implements NestInterceptor {
     const dialect = ctx.dialect ?? ctx.merchant?.dialect;
     this.metrics?.request(route, AssistErrorCode.SUCCESS, dialect);
     const first = typeof replay.answer.traceId === 'string' ? replay.answer.traceId : undefined;
-    this.logger.log(ctx.traceId, 'request.replayed', { route, mchNo: ctx.merchant?.mchNo, dialect, source: replay.source, firstTraceId: first });
+    this.logger.log(ctx.traceId, 'request.replayed', {
+      route,
+      mchNo: ctx.merchant?.mchNo,
+      dialect,
+      source: replay.source,
+      firstTraceId: first,
+    });
     return replay.answer;
   }
 

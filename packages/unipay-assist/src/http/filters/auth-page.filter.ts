@@ -41,16 +41,38 @@ export class AuthPageFilter implements ExceptionFilter {
 function pageFor(code: number, msg: string, traceId: string): AuthPage {
   const E = AssistErrorCode;
   const base = { tone: 'error' as const, traceId };
-  if (code === E.RATE_LIMITED) return { ...base, status: 429, title: 'Too many attempts', message: 'Wait a moment and try again.' };
+  if (code === E.RATE_LIMITED)
+    return { ...base, status: 429, title: 'Too many attempts', message: 'Wait a moment and try again.' };
   if (code === E.BAD_SIGN || code === E.UNKNOWN_MERCHANT) {
-    return { ...base, status: 403, title: 'This link is not valid', message: 'The payment link is not signed by a merchant of this gateway. Start again from the payment page.' };
+    return {
+      ...base,
+      status: 403,
+      title: 'This link is not valid',
+      message: 'The payment link is not signed by a merchant of this gateway. Start again from the payment page.',
+    };
   }
   if (code === E.INVALID_FIELD && /^reqTime/.test(msg)) {
-    return { ...base, status: 400, title: 'This link has expired', message: 'Payment links last a few minutes. Start again from the payment page.' };
+    return {
+      ...base,
+      status: 400,
+      title: 'This link has expired',
+      message: 'Payment links last a few minutes. Start again from the payment page.',
+    };
   }
-  if (code === E.INTERNAL) return { ...base, status: 500, title: 'Something went wrong', message: 'The payment gateway failed. Try again in a moment.' };
+  if (code === E.INTERNAL)
+    return {
+      ...base,
+      status: 500,
+      title: 'Something went wrong',
+      message: 'The payment gateway failed. Try again in a moment.',
+    };
   if (code >= 29301 && code <= 29310) {
-    return { ...base, status: 503, title: 'WeChat is not answering', message: 'Reload this page in a moment to try again.' };
+    return {
+      ...base,
+      status: 503,
+      title: 'WeChat is not answering',
+      message: 'Reload this page in a moment to try again.',
+    };
   }
   // Field, redirect and configuration problems: the merchant's to fix, said as is (no secret is ever in a message).
   return { ...base, status: 400, title: 'This link cannot be used', message: `${msg} (code ${code}).` };

@@ -54,7 +54,11 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
       const e = exception as Error | undefined;
       this.logger.error(traceId, 'request.failed', { error: e?.name ?? typeof exception, reason: e?.message });
     } else {
-      this.logger.log(traceId, 'request.rejected', { code: mapped.code, ...(ctx.dialect !== undefined && { dialect: ctx.dialect }), reason: mapped.msg });
+      this.logger.log(traceId, 'request.rejected', {
+        code: mapped.code,
+        ...(ctx.dialect !== undefined && { dialect: ctx.dialect }),
+        reason: mapped.msg,
+      });
     }
     const dialect = ctx.dialect ?? ctx.merchant?.dialect;
     this.metrics?.request(route, mapped.code, dialect);
@@ -70,7 +74,10 @@ export class EnvelopeExceptionFilter implements ExceptionFilter {
     const context: FailureContext = { traceId: ctx.traceId, now: nowSeconds(this.clock) };
     const merchant = ctx.merchant;
     if (merchant && signsWithSecret(merchant) && ctx.secretIndex !== undefined) {
-      context.signing = { signType: merchant.signType, secret: merchant.signSecrets[ctx.secretIndex] ?? merchant.signSecrets[0] };
+      context.signing = {
+        signType: merchant.signType,
+        secret: merchant.signSecrets[ctx.secretIndex] ?? merchant.signSecrets[0],
+      };
     }
     return context;
   }

@@ -30,10 +30,18 @@ export function mapError(err: unknown, stage: ErrorStage = 'route'): MappedError
     return { code: AssistErrorCode.BODY_TOO_LARGE, msg: 'body is larger than the allowed limit', internal: false };
   }
   if (status === 415 || fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return { code: AssistErrorCode.UNSUPPORTED_MEDIA_TYPE, msg: 'content type must be application/json', internal: false };
+    return {
+      code: AssistErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      msg: 'content type must be application/json',
+      internal: false,
+    };
   }
   if (stage === 'pre-route' && (status === 404 || status === 405)) {
-    return { code: AssistErrorCode.ROUTE_NOT_FOUND, msg: 'no such route: use POST getWxAccessToken or getWxAuthUrl', internal: false };
+    return {
+      code: AssistErrorCode.ROUTE_NOT_FOUND,
+      msg: 'no such route: use POST getWxAccessToken or getWxAuthUrl',
+      internal: false,
+    };
   }
   if (status === 429) {
     return { code: AssistErrorCode.RATE_LIMITED, msg: 'rate limit exceeded, retry later', internal: false };
@@ -70,5 +78,8 @@ function statusOf(err: unknown): number | undefined {
 /** Express body-parser (`entity.parse.failed`, …) and Fastify content-type parser errors. */
 function isParserError(err: unknown): boolean {
   const e = err as { type?: unknown; code?: unknown } | null;
-  return (typeof e?.type === 'string' && e.type.startsWith('entity.')) || (typeof e?.code === 'string' && e.code.startsWith('FST_ERR_CTP_'));
+  return (
+    (typeof e?.type === 'string' && e.type.startsWith('entity.')) ||
+    (typeof e?.code === 'string' && e.code.startsWith('FST_ERR_CTP_'))
+  );
 }

@@ -40,5 +40,11 @@ export async function checkReplay(
   const windowEnds = request.reqTime + merchant.reqTimeout;
   if (merchant.replay === 'reject') return replay.claimOnce(key, windowEnds);
   const secret = merchant.signSecrets[ctx.secretIndex ?? 0] ?? merchant.signSecrets[0];
-  ctx.replay = await replay.enter({ key, route: request.route, windowEnds, sealKey: replaySealKey(merchant, secret), traceId: ctx.traceId });
+  ctx.replay = await replay.enter({
+    key,
+    route: request.route,
+    windowEnds,
+    sealKey: replaySealKey(merchant, secret),
+    traceId: ctx.traceId,
+  });
 }

@@ -17,7 +17,10 @@ export function readJsonBody(req: IncomingRequest): Record<string, unknown> {
   // JSON is UTF-8 (RFC 8259); Fastify would otherwise accept any declared charset.
   const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(type)?.[1];
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
-    throw new AssistException(AssistErrorCode.UNSUPPORTED_MEDIA_TYPE, 'content type must be application/json with charset utf-8');
+    throw new AssistException(
+      AssistErrorCode.UNSUPPORTED_MEDIA_TYPE,
+      'content type must be application/json with charset utf-8',
+    );
   }
   // Express parses an empty JSON body to {}; say what Fastify says, so both adapters agree.
   if (req.headers['content-length'] === '0') {

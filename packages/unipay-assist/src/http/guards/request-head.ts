@@ -24,7 +24,11 @@ const HEAD_FIELDS = ['sign', 'reqTime', 'mchNo', 'appId'] as const;
  */
 export function readRequestHead(body: Record<string, unknown>): RequestHead {
   const head = Object.assign(new SignedRequestHead(), pickPresent(body));
-  const errors = validateSync(head, { stopAtFirstError: true, forbidUnknownValues: false, validationError: { target: false, value: false } });
+  const errors = validateSync(head, {
+    stopAtFirstError: true,
+    forbidUnknownValues: false,
+    validationError: { target: false, value: false },
+  });
   if (errors.length > 0) throw new AssistException(AssistErrorCode.INVALID_FIELD, describeValidationErrors(errors));
   const reqTimeText = typeof head.reqTime === 'string' && !/^\d+$/.test(head.reqTime) ? head.reqTime : undefined;
   return {

@@ -15,13 +15,19 @@ export interface VerifiedSign {
  * message names the sign string expected (generation and field names) and
  * another generation or sign type that would have verified, if one does.
  */
-export function verifyRequestSign(body: Record<string, unknown>, dtoFields: ReadonlySet<string>, merchant: SecretMerchant, detection: Detection): VerifiedSign {
+export function verifyRequestSign(
+  body: Record<string, unknown>,
+  dtoFields: ReadonlySet<string>,
+  merchant: SecretMerchant,
+  detection: Detection,
+): VerifiedSign {
   for (const name of detection.candidates) {
     const dialect = dialectFor(name);
     const fields = dialect.signedFields(body, dtoFields);
     // Contract fields are strings or numbers; rendering a 10 000-level array for the sign would overflow the stack.
     const nested = Object.keys(fields).find((k) => typeof fields[k] === 'object' && fields[k] !== null);
-    if (nested !== undefined) throw AssistException.invalidField(nested, 'must be a string or a number, not an object or array');
+    if (nested !== undefined)
+      throw AssistException.invalidField(nested, 'must be a string or a number, not an object or array');
     const secretIndex = dialect.verify(fields, merchant.signType, merchant.signSecrets);
     if (secretIndex >= 0) return { dialect: name, secretIndex };
   }

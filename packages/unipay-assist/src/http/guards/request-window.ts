@@ -23,13 +23,26 @@ export interface ReqTimeReading {
  * A reqTime off by a whole number of hours (±10 minutes) says it looks like
  * a time zone, and which zone the relay reads it in.
  */
-export function checkReqTimeWindow(reqTime: number, reqTimeout: number, now: number, maxAhead = MAX_CLOCK_AHEAD_SECONDS, reading: ReqTimeReading = {}): void {
+export function checkReqTimeWindow(
+  reqTime: number,
+  reqTimeout: number,
+  now: number,
+  maxAhead = MAX_CLOCK_AHEAD_SECONDS,
+  reading: ReqTimeReading = {},
+): void {
   if (reqTime > now + maxAhead) {
-    const hint = reqTime > 1e11 ? '; it looks like milliseconds, send seconds' : timeZoneHint(reqTime - now, now, reading);
-    throw AssistException.invalidField('reqTime', `is ${reqTime - now} s ahead of the server clock (at most ${maxAhead} s allowed${hint})`);
+    const hint =
+      reqTime > 1e11 ? '; it looks like milliseconds, send seconds' : timeZoneHint(reqTime - now, now, reading);
+    throw AssistException.invalidField(
+      'reqTime',
+      `is ${reqTime - now} s ahead of the server clock (at most ${maxAhead} s allowed${hint})`,
+    );
   }
   if (reqTime < now - reqTimeout) {
-    throw AssistException.invalidField('reqTime', `is ${now - reqTime} s behind the server clock (at most ${reqTimeout} s allowed${timeZoneHint(reqTime - now, now, reading)})`);
+    throw AssistException.invalidField(
+      'reqTime',
+      `is ${now - reqTime} s behind the server clock (at most ${reqTimeout} s allowed${timeZoneHint(reqTime - now, now, reading)})`,
+    );
   }
 }
 

@@ -58,14 +58,18 @@ export class SignatureGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<IncomingRequest>();
     const ctx = requestContext(req);
     const body = this.getBody(req);
-    const shared = this.open && this.routeName(context) === SHARED_OPEN_ROUTE ? await this.openMerchantNamed(body) : false;
+    const shared =
+      this.open && this.routeName(context) === SHARED_OPEN_ROUTE ? await this.openMerchantNamed(body) : false;
     if (shared && this.open) return this.open.check(context, { name: SHARED_OPEN_ROUTE, dto: OpenAuthCodeDto });
     const head = readRequestHead(body);
 
     const merchant = await this.resolveMerchant(head);
     if (!signsWithSecret(merchant)) {
       // Not trusted here (ctx.merchant stays unset): a DaxPay Open merchant is answered by the Open routes, its own wire.
-      throw AssistException.invalidField('mchNo', 'names a daxpay-open merchant: DaxPay Open clients use the DaxPay Open routes (/unipay/...)');
+      throw AssistException.invalidField(
+        'mchNo',
+        'names a daxpay-open merchant: DaxPay Open clients use the DaxPay Open routes (/unipay/...)',
+      );
     }
     ctx.merchant = merchant;
     const reqTime = reqTimeFor(head, merchant);
@@ -134,12 +138,17 @@ export class SignatureGuard implements CanActivate {
    */
   protected claimOnce(merchant: Merchant, head: RequestHead, _now: number, context?: ExecutionContext): Promise<void> {
     const ctx: AssistRequestContext = requestContext(context ? context.switchToHttp().getRequest<object>() : {});
-    return checkReplay(this.replay, ctx, merchant, { route: this.routeName(context), sign: head.sign as string, reqTime: head.reqTime });
+    return checkReplay(this.replay, ctx, merchant, {
+      route: this.routeName(context),
+      sign: head.sign as string,
+      reqTime: head.reqTime,
+    });
   }
 
   /** Does the body name a daxpay-open merchant (looked at before any check, to pick the wire)? */
   private async openMerchantNamed(body: Record<string, unknown>): Promise<boolean> {
-    const named = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' && v.length <= 32 ? v : undefined);
+    const named = (v: unknown): string | undefined =>
+      typeof v === 'string' && v !== '' && v.length <= 32 ? v : undefined;
     if (named(body.mchNo) === undefined) return false;
     const merchant = await this.merchants.findMerchant({ mchNo: named(body.mchNo), appId: named(body.appId) });
     return merchant?.dialect === OPEN_DIALECT;
@@ -165,11 +174,17 @@ function reqTimeFor(head: RequestHead, merchant: Merchant): number {
  * else verifies (see the guard), the missing field is the error (10006), as a
  * merchant configured for that generation always got.
  */
-function withRequiredHeadFields(detection: Detection, head: RequestHead, merchant: Merchant): { detection: Detection; missing?: AssistException } {
+function withRequiredHeadFields(
+  detection: Detection,
+  head: RequestHead,
+  merchant: Merchant,
+): { detection: Detection; missing?: AssistException } {
   const missing = (name: DialectName) => (dialectFor(name).requiredHeadFields ?? []).find((f) => head[f] === undefined);
   const kept = detection.candidates.filter((name) => missing(name) === undefined);
   if (kept.length === detection.candidates.length) return { detection };
-  const first = detection.candidates.find((name) => name === merchant.dialect && missing(name) !== undefined) ?? detection.candidates[0];
+  const first =
+    detection.candidates.find((name) => name === merchant.dialect && missing(name) !== undefined) ??
+    detection.candidates[0];
   const error = AssistException.invalidField(missing(first) as string, `is required (the merchant speaks ${first})`);
   if (kept.length === 0) throw error;
   return { detection: { ...detection, candidates: kept }, ...(first === merchant.dialect && { missing: error }) };

@@ -3,7 +3,11 @@ import { AssistException } from '../../kernel/assist.exception';
 import { AssistErrorCode } from '@unipay-assist/wire';
 
 /** DaxPay Open's channel codes (`wechat`, `alipay`, `douyin`) to the relay's flows' (`wechat_pay`, `ali_pay`, `douyin`). */
-const FLOW_CHANNEL: Readonly<Record<string, AuthChannel>> = { wechat: 'wechat_pay', alipay: 'ali_pay', douyin: 'douyin' };
+const FLOW_CHANNEL: Readonly<Record<string, AuthChannel>> = {
+  wechat: 'wechat_pay',
+  alipay: 'ali_pay',
+  douyin: 'douyin',
+};
 
 /**
  * The flow channel of an Open channel-auth request: DaxPay Open picks its

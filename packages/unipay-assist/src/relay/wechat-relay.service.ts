@@ -15,14 +15,13 @@ import { WxAuthUrlDto } from '../http/dto/wx-auth-url.dto';
 
 /** Business data before the interceptor adds resTime and sign. */
 export type AccessTokenData =
-  | { code: 0; openId: string; accessToken: string }
-  | { code: 1; msg: string; wxErrcode?: number };
+  { code: 0; openId: string; accessToken: string } | { code: 1; msg: string; wxErrcode?: number };
 
 export type AuthUrlData = { code: 0; url: string };
 
 /** The relay itself: what each route does once the request is trusted. */
 @Injectable()
-export class AssistService {
+export class WechatRelayService {
   constructor(
     private readonly apps: WechatAppsService,
     private readonly logger: AssistLogger,
@@ -38,7 +37,11 @@ export class AssistService {
     const { result, source, codeDigest } = await this.exchanges.exchange(upstream, code, ctx.traceId);
     if (source !== 'wechat') this.metrics.exchangeReused(source);
     if (!result.ok) {
-      this.logger.warn(ctx.traceId, 'wechat.refused', { mchNo: merchant.mchNo, errcode: result.errcode, code: codeDigest });
+      this.logger.warn(ctx.traceId, 'wechat.refused', {
+        mchNo: merchant.mchNo,
+        errcode: result.errcode,
+        code: codeDigest,
+      });
       return { code: 1, msg: result.reason, wxErrcode: result.errcode };
     }
     if (result.token.snapshotUser) {
@@ -46,7 +49,10 @@ export class AssistService {
       this.logger.log(ctx.traceId, 'wechat.snapshot_user', { mchNo: merchant.mchNo, code: codeDigest });
       return { code: 1, msg: SNAPSHOT_USER_REFUSED };
     }
-    ctx.answered = { event: 'wechat.exchanged', fields: { code: codeDigest, openId: mask(result.token.openId), source } };
+    ctx.answered = {
+      event: 'wechat.exchanged',
+      fields: { code: codeDigest, openId: mask(result.token.openId), source },
+    };
     return { code: 0, openId: result.token.openId, accessToken: result.token.accessToken };
   }
 

@@ -1,7 +1,12 @@
 import { Test } from '@nestjs/testing';
-import { CodeExchangeService, ExchangeOutcome, ExchangeSource, UpstreamExchange } from '../../src/exchange/code-exchange.service';
+import {
+  CodeExchangeService,
+  ExchangeOutcome,
+  ExchangeSource,
+  UpstreamExchange,
+} from '../../src/exchange/code-exchange.service';
 import { WechatAppsService } from '../../src/relay/wechat-apps.service';
-import { AssistService } from '../../src/relay/assist.service';
+import { WechatRelayService } from '../../src/relay/wechat-relay.service';
 import { WxAuthUrlDto } from '../../src/http/dto/wx-auth-url.dto';
 import { AssistException } from '../../src/kernel/assist.exception';
 import { AssistLogger } from '../../src/kernel/assist.logger';
@@ -17,7 +22,7 @@ const M1 = merchant({ mchNo: 'M1', wechat: WECHAT, signSecret: 's', redirectHost
 const OPEN_ID = 'oUNITOPENID0000000000000000x';
 const DIGEST = '0123456789ab';
 
-/** WechatOAuthService's surface AssistService uses, recording calls. */
+/** WechatOAuthService's surface WechatRelayService uses, recording calls. */
 class FakeWechat {
   readonly apiBase = 'http://wechat.test';
   readonly exchanged: Array<[{ appId: string; appSecret: string }, string]> = [];
@@ -46,8 +51,8 @@ class FakeExchanges {
   }
 }
 
-describe('AssistService (unit: fake WeChat service and exchange, recording logger and metrics)', () => {
-  let service: AssistService;
+describe('WechatRelayService (unit: fake WeChat service and exchange, recording logger and metrics)', () => {
+  let service: WechatRelayService;
   let wechat: FakeWechat;
   let exchanges: FakeExchanges;
   let logger: RecordingLogger;
@@ -60,7 +65,7 @@ describe('AssistService (unit: fake WeChat service and exchange, recording logge
     metrics = new RecordingMetrics();
     const moduleRef = await Test.createTestingModule({
       providers: [
-        AssistService,
+        WechatRelayService,
         // The real resolver: a merchant's own app needs nothing but the WeChat service.
         WechatAppsService,
         { provide: WechatOAuthService, useValue: wechat },
@@ -69,7 +74,7 @@ describe('AssistService (unit: fake WeChat service and exchange, recording logge
         { provide: AssistMetrics, useValue: metrics },
       ],
     }).compile();
-    service = moduleRef.get(AssistService);
+    service = moduleRef.get(WechatRelayService);
   });
 
   const verified = (): AssistRequestContext => ({ traceId: 'TRACE0000001', merchant: M1, secretIndex: 0 });
@@ -77,17 +82,29 @@ describe('AssistService (unit: fake WeChat service and exchange, recording logge
   describe('getWxAccessToken', () => {
     it("exchanges the code through the exchange service with the merchant's WeChat app, and returns openId and token", async () => {
       const ctx = verified();
-      await expect(service.getWxAccessToken(ctx, 'CODE-1')).resolves.toEqual({ code: 0, openId: OPEN_ID, accessToken: 'AT_UNIT' });
+      await expect(service.getWxAccessToken(ctx, 'CODE-1')).resolves.toEqual({
+        code: 0,
+        openId: OPEN_ID,
+        accessToken: 'AT_UNIT',
+      });
       expect(exchanges.calls).toHaveLength(1);
       const [{ upstream, code, traceId }] = exchanges.calls;
-      expect({ code, traceId, app: upstream.app, base: upstream.base }).toEqual({ code: 'CODE-1', traceId: 'TRACE0000001', app: WECHAT, base: 'http://wechat.test' });
+      expect({ code, traceId, app: upstream.app, base: upstream.base }).toEqual({
+        code: 'CODE-1',
+        traceId: 'TRACE0000001',
+        app: WECHAT,
+        base: 'http://wechat.test',
+      });
       expect(wechat.exchanged).toEqual([[WECHAT, 'CODE-1']]);
     });
 
     it('leaves the success line for the interceptor: code digest, masked openId and source; never the code, openId or token in clear', async () => {
       const ctx = verified();
       await service.getWxAccessToken(ctx, 'CODE-1');
-      expect(ctx.answered).toEqual({ event: 'wechat.exchanged', fields: { code: DIGEST, openId: 'oUNI…000x', source: 'wechat' } });
+      expect(ctx.answered).toEqual({
+        event: 'wechat.exchanged',
+        fields: { code: DIGEST, openId: 'oUNI…000x', source: 'wechat' },
+      });
       expect(JSON.stringify(ctx.answered)).not.toMatch(/CODE-1|AT_UNIT|oUNITOPENID0000000000000000x/);
       // The interceptor writes it; the service itself logs nothing on success.
       expect(logger.lines).toEqual([]);
@@ -114,7 +131,14 @@ describe('AssistService (unit: fake WeChat service and exchange, recording logge
         msg: 'the OAuth code is invalid (WeChat errcode 40029)',
         wxErrcode: 40029,
       });
-      expect(logger.lines).toEqual([{ level: 'warn', traceId: 'TRACE0000001', event: 'wechat.refused', fields: { mchNo: 'M1', errcode: 40029, code: DIGEST } }]);
+      expect(logger.lines).toEqual([
+        {
+          level: 'warn',
+          traceId: 'TRACE0000001',
+          event: 'wechat.refused',
+          fields: { mchNo: 'M1', errcode: 40029, code: DIGEST },
+        },
+      ]);
       expect(ctx.answered).toBeUndefined();
     });
 
@@ -130,10 +154,14 @@ describe('AssistService (unit: fake WeChat service and exchange, recording logge
   });
 
   describe('getWxAuthUrl', () => {
-    const dto = (fields: Partial<WxAuthUrlDto>): WxAuthUrlDto => Object.assign(new WxAuthUrlDto(), { reqTime: 1, ...fields });
+    const dto = (fields: Partial<WxAuthUrlDto>): WxAuthUrlDto =>
+      Object.assign(new WxAuthUrlDto(), { reqTime: 1, ...fields });
 
     it("builds WeChat's authorize URL for the merchant's app, with redirect, scope and state", () => {
-      const out = service.getWxAuthUrl(verified(), dto({ url: 'https://shop.example.com/pay?o=1', scope: 'snsapi_userinfo', state: 'st' }));
+      const out = service.getWxAuthUrl(
+        verified(),
+        dto({ url: 'https://shop.example.com/pay?o=1', scope: 'snsapi_userinfo', state: 'st' }),
+      );
       expect(out).toEqual({
         code: 0,
         url: `http://open.test/authorize?appid=${WECHAT.appId}&redirect_uri=${encodeURIComponent('https://shop.example.com/pay?o=1')}&scope=snsapi_userinfo&state=st`,
