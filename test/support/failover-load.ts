@@ -7,8 +7,10 @@ import { SimAdmin } from './sim-admin';
  * failover tests: a bounded number of workers, each sending one request at
  * a time, of three kinds:
  * - fresh: a new code, a new signed request (a payer's first exchange);
- * - repeat: a code answered before, in a new signed request to another
- *   instance (the cached result must come back, WeChat never called again);
+ * - repeat: a code answered before to the answer-mode merchant, in a new
+ *   signed request of the same merchant to another instance (the cached
+ *   result must come back, WeChat never called again; a code answered to the
+ *   strict merchant is never answered to another one, so it is not repeated);
  * - retry: a byte-identical copy of an earlier signed request — for the
  *   answer-mode merchant it must get the first answer, for the strict one
  *   (`replay: 'reject'`) it must be refused if the first was accepted.
@@ -57,6 +59,8 @@ export class FailoverLoad {
   /** Codes answered ok, with the openId they gave. */
   private readonly answered = new Map<string, string>();
   readonly codesIssued = new Set<string>();
+  /** Codes first sent by the strict merchant: an exchange is answered only to the merchant that asked. */
+  private readonly strictCodes = new Set<string>();
   private running = false;
   private loops: Promise<void>[] = [];
   private seq = 0;
@@ -98,6 +102,7 @@ export class FailoverLoad {
   private async fresh(gateway: number, strict: boolean): Promise<void> {
     const code = await this.o.sim.issueCode(DEMO_WECHAT_APP.appId, `u${this.codesIssued.size}`);
     this.codesIssued.add(code);
+    if (strict) this.strictCodes.add(code);
     const body = signedBody(
       strict
         ? { code, mchNo: STRICT_MERCHANT.mchNo }
@@ -108,7 +113,8 @@ export class FailoverLoad {
   }
 
   private async repeat(gateway: number): Promise<void> {
-    const codes = [...this.answered.keys()];
+    const codes = [...this.answered.keys()].filter((c) => !this.strictCodes.has(c));
+    if (codes.length === 0) return;
     const code = codes[Math.floor(Math.random() * codes.length)];
     const body = signedBody({ code, mchNo: DEMO_MERCHANT.mchNo, appId: DEMO_MERCHANT.appId });
     const id = this.bodies.push({ body, code, strict: false, accepted: 0 }) - 1;
