@@ -42,7 +42,7 @@ done
 # No tarball carries the demo's configuration (the README may show its public try-out values).
 mkdir -p "$work/unpacked"
 for pkg in $published; do tar -xzf "${tgz[$pkg]}" -C "$work/unpacked" --transform "s|^package|$pkg|"; done
-if grep -rlE 'M1000000001|wx0demo0unipay0001|demo-wechat-app-secret' "$work/unpacked"; then
+if grep -rlE 'M1000000001|wx0demo0unipay0001|demo-wechat-app-secret' "$work"/unpacked/*/dist; then
   echo "a tarball holds the demo's merchant configuration (above)" >&2
   exit 1
 fi

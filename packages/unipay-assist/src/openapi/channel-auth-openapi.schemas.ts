@@ -66,7 +66,7 @@ export class AuthDataSchema {
   @ApiPropertyOptional({
     description:
       "The WeChat app the openId belongs to (the merchant's own, or the gateway's service-provider app: docs/channels.md), only for dialects that allow fields beyond DaxPay's",
-    example: 'wx0demo0unipay0001',
+    example: 'wx1234567890abcdef',
   })
   wxAppId?: string;
 
