@@ -21,7 +21,8 @@ export function declaredRouteNames(...controllers: ReadonlyArray<{ prototype: ob
   for (const controller of controllers) {
     for (const key of Object.getOwnPropertyNames(controller.prototype)) {
       const method = (controller.prototype as Record<string, unknown>)[key];
-      if (typeof method === 'function' && routeNameOf(method) !== UNROUTED) names.add(routeNameOf(method));
+      const name = typeof method === 'function' ? routeNameOf(method) : UNROUTED;
+      if (name !== UNROUTED) names.add(name);
     }
   }
   return names;
