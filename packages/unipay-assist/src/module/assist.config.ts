@@ -11,6 +11,7 @@ import { wechatComponentFromEnv } from '../wechat-component/wechat-component.opt
 import { alipayOptionsFromEnv } from '../alipay/alipay.options';
 import { AssistConfigError } from '../kernel/assist-config.error';
 import { RedisConfigError, redisConnectionFromEnv, RedisConnectionConfig } from '../redis/redis-connection';
+import { MAX_REPLICA_WAIT_MS } from '../redis/replica-acks';
 import { AssistModuleOptions } from './assist.options';
 import { openOptionsFromEnv } from '../daxpay-open/open.options';
 
@@ -34,10 +35,10 @@ function redisFromEnv(): Pick<AssistModuleOptions, 'redis' | 'redisUrl'> {
   return { redis: config };
 }
 
-/** REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS (see RedisReplicaAcks). */
+/** REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS (see RedisReplicaAcks; the timeout at most MAX_REPLICA_WAIT_MS). */
 function replicaAcksFromEnv(): AssistModuleOptions['redisReplicaAcks'] {
   const replicas = envInteger(process.env, 'REDIS_WAIT_REPLICAS', { zeroOk: true, max: 5 });
-  const timeoutMs = envInteger(process.env, 'REDIS_WAIT_TIMEOUT_MS', { max: 5000 });
+  const timeoutMs = envInteger(process.env, 'REDIS_WAIT_TIMEOUT_MS', { max: MAX_REPLICA_WAIT_MS });
   return replicas === undefined && timeoutMs === undefined ? undefined : { replicas: replicas ?? 0, timeoutMs };
 }
 

@@ -8,7 +8,7 @@ import { EXCHANGE_OPTIONS, ResolvedExchangeOptions, resolveExchangeOptions } fro
 import { REPLAY_OPTIONS, ReplayOptions } from '../replay/replay.options';
 import { MemoryExchangeCache } from '../exchange/memory-exchange.cache';
 import { RedisExchangeCache } from '../exchange/redis-exchange.cache';
-import { DEFAULT_REPLICA_ACKS, RedisReplicaAcks } from '../redis/replica-acks';
+import { DEFAULT_REPLICA_ACKS, MAX_REPLICA_WAIT_MS, RedisReplicaAcks } from '../redis/replica-acks';
 import { AssistLogger } from '../kernel/assist.logger';
 import { optionalInteger } from '../kernel/option-checks';
 import { AssistConfigError } from '../kernel/assist-config.error';
@@ -208,13 +208,18 @@ export const ASSIST_OPTION_PROVIDERS: Provider[] = [
   },
 ];
 
-/** `redisReplicaAcks`, checked at start (WAIT for more than 5 replicas, or longer than 5 s, is a mistake). */
+/**
+ * `redisReplicaAcks`, checked at start: WAIT for more than 5 replicas is a mistake, and a WAIT longer than
+ * MAX_REPLICA_WAIT_MS (1 s, half the client's 2 s command timeout) would be cut by the client's command
+ * timeout before Redis answered it.
+ */
 export function resolveReplicaAcks(acks: RedisReplicaAcks | undefined): Required<RedisReplicaAcks> {
   const replicas =
     optionalInteger(acks?.replicas, 'redisReplicaAcks.replicas', { zeroOk: true, max: 5 }) ??
     DEFAULT_REPLICA_ACKS.replicas;
   const timeoutMs =
-    optionalInteger(acks?.timeoutMs, 'redisReplicaAcks.timeoutMs', { max: 5000 }) ?? DEFAULT_REPLICA_ACKS.timeoutMs;
+    optionalInteger(acks?.timeoutMs, 'redisReplicaAcks.timeoutMs', { max: MAX_REPLICA_WAIT_MS }) ??
+    DEFAULT_REPLICA_ACKS.timeoutMs;
   return { replicas, timeoutMs };
 }
 

@@ -1,5 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import type { AssistRedisClient } from './assist-redis';
+import { FAIL_CLOSED_TUNING } from './redis-connection';
 
 /**
  * Redis' WAIT after a claim (exchange, replay) or a result (exchange): how many replicas must hold the
@@ -15,9 +16,24 @@ import type { AssistRedisClient } from './assist-redis';
 export interface RedisReplicaAcks {
   /** Replicas that must acknowledge. 0 (default): no WAIT. */
   replicas: number;
-  /** How long one WAIT may take. Default 200 ms. WAIT holds the shared connection meanwhile. */
+  /**
+   * How long one WAIT may take. Default 200 ms, at most 1000 ms (MAX_REPLICA_WAIT_MS). WAIT holds the
+   * shared connection meanwhile.
+   */
   timeoutMs?: number;
 }
+
+/**
+ * The longest WAIT the module accepts: half the client's command timeout
+ * (FAIL_CLOSED_TUNING, 2 s). ioredis times out each command of a pipeline,
+ * WAIT included, on the gateway's event loop, so a WAIT bound at or above the
+ * command timeout is cut by the client (29310) before Redis would answer it,
+ * and the commands queued behind it on the shared connection may time out too.
+ * The other half is the margin for the write ahead of WAIT in the pipeline,
+ * the round trip, and a CPU-starved gateway whose event loop reads the reply
+ * late. See docs/operations-timeouts.md.
+ */
+export const MAX_REPLICA_WAIT_MS = FAIL_CLOSED_TUNING.commandTimeoutMs / 2;
 
 /** No WAIT unless asked; one WAIT may take 200 ms. */
 export const DEFAULT_REPLICA_ACKS: Required<RedisReplicaAcks> = { replicas: 0, timeoutMs: 200 };
