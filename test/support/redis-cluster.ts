@@ -166,24 +166,34 @@ export class RedisClusterHarness {
 
   /**
    * Restarts a killed node on its port and dir. A former master rejoins as a
-   * replica of the node that replaced it; resolves once it has synced.
+   * replica of the node that replaced it; resolves once it has synced and
+   * every running node sees it as a replica. A restarted master first comes
+   * back believing it is still a master (its nodes.conf says so) and is only
+   * turned into a replica when the cluster's gossip reaches it: on a busy
+   * machine that takes a moment, and cluster_state can read ok meanwhile, so
+   * "up and cluster ok" is not yet "rejoined".
    */
-  async restart(port: number, timeoutMs = 30_000): Promise<void> {
+  async restart(port: number, timeoutMs = 45_000): Promise<void> {
+    const wasMaster = this.slotsOfKilled.has(port);
     await this.group.byPort(port).start();
     await waitUntil(
-      `node ${port} to rejoin the cluster`,
+      `node ${port} to rejoin the cluster${wasMaster ? ' as a replica' : ''}`,
       async () => {
-        const nodes = await this.topology().catch(() => []);
-        const me = nodes.find((n) => n.port === port);
-        if (!me || me.failed) return undefined;
-        if (me.role === 'replica') {
-          const info = parseInfo((await tryRedisCli(port, ['info', 'replication'])) ?? '');
-          if (info.get('master_link_status') !== 'up') return undefined;
+        for (const p of this.group.processes) {
+          if (!p.running) continue;
+          const text = await tryRedisCli(p.port, ['cluster', 'nodes']);
+          const me = text ? parseClusterNodes(text).find((n) => n.port === port) : undefined;
+          if (!me || me.failed) return undefined;
+          if (wasMaster && me.role !== 'replica') return undefined;
         }
+        const info = parseInfo((await tryRedisCli(port, ['info', 'replication'])) ?? '');
+        if (wasMaster && info.get('role') !== 'slave') return undefined;
+        if (info.get('role') === 'slave' && info.get('master_link_status') !== 'up') return undefined;
         return (await this.clusterOk()) ? true : undefined;
       },
       timeoutMs,
     );
+    this.slotsOfKilled.delete(port);
   }
 
   async stop(): Promise<void> {
