@@ -1,18 +1,18 @@
 #!/usr/bin/env node
 // In-process A/B: the CPU each gateway build spends per request, two (or more) builds in ONE
-// process, taking turns every few hundred requests. Requests go in through the adapter's own
-// injection (Fastify's inject, light-my-request for Express), so there is no socket and no load
-// generator process to share the CPU with; every turn pays the same machine state, so the ratio
-// holds on a busy machine where run.mjs's absolute figures drift. It measures the Nest pipeline
-// (parsing, guards, pipe, handler, interceptor, serialisation), not Node's HTTP server: run.mjs
-// measures that.
+// process, taking turns every few hundred requests. There is no load generator process to share
+// the CPU with, and every turn pays the same machine state, so the ratio
+// holds on a busy machine where run.mjs's absolute figures drift. On Fastify it measures the Nest
+// pipeline (parsing, guards, pipe, handler, interceptor, serialisation), not Node's HTTP server;
+// Express (whose response light-my-request cannot stand in for) gets a loopback socket and a
+// keep-alive client in the same process, the same cost for every target. run.mjs measures the rest.
 //
 //   node bench/ab.mjs --targets HEAD~1,WORK --adapter fastify --route getWxAuthUrl
 //   node bench/ab.mjs --targets 525c17c,WORK --adapter express --route getWxAccessToken --rounds 30
 //
 // WORK is the work tree (compiled into bench/.build unless --no-build); any other name is a git ref
 // (compiled once into bench/.ref/<commit>/build). Output: median CPU µs per request per target,
-// its spread over the rounds, and each target's ratio to the first.
+// its spread over the rounds, and each target's paired ratio to the first (median over rounds).
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,8 +26,8 @@ const { values: args } = parseArgs({
     targets: { type: 'string', default: 'HEAD,WORK' },
     adapter: { type: 'string', default: 'fastify' },
     route: { type: 'string', default: 'getWxAuthUrl' },
-    rounds: { type: 'string', default: '20' },
-    batch: { type: 'string', default: '400' },
+    rounds: { type: 'string', default: '40' },
+    batch: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '16' },
     'no-build': { type: 'boolean', default: false },
     child: { type: 'string' },
@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(
     'node bench/ab.mjs [--targets REF,WORK] [--adapter fastify|express] [--route getWxAuthUrl|getWxAccessToken]\n' +
-      '                  [--rounds 20] [--batch 400] [--concurrency 16] [--no-build]',
+      '                  [--rounds 40] [--batch 200] [--concurrency 16] [--no-build]',
   );
   process.exit(0);
 }
@@ -82,7 +82,6 @@ async function parent() {
   proc.kill();
   await sim.close();
   if (result.error) throw new Error(result.error);
-  const first = result.targets[0].median;
   console.log(
     `in-process A/B, ${args.adapter} ${route}: ${rounds} rounds × ${batch} requests per target, c = ${args.concurrency}, ` +
       `Node ${process.versions.node}; every answer checked (code 0)`,
@@ -90,7 +89,7 @@ async function parent() {
   for (const t of result.targets) {
     console.log(
       `${t.name.padEnd(14)} ${t.median.toFixed(1).padStart(7)} µs/req  (rounds ${t.low.toFixed(1)}–${t.high.toFixed(1)})  ` +
-        `× ${(t.median / first).toFixed(3)} of ${result.targets[0].name}`,
+        `paired ratio to ${result.targets[0].name} ${t.ratio.toFixed(3)} (quartiles ${t.ratioLow.toFixed(3)}–${t.ratioHigh.toFixed(3)})`,
     );
   }
 }
@@ -116,7 +115,7 @@ async function measure(builds, wechatBase, { adapter, route, rounds, batch, conc
   const { createRequire } = await import('node:module');
   const require = createRequire(import.meta.url);
   require('reflect-metadata');
-  const inject = require('light-my-request');
+  const http = require('node:http');
   const targets = [];
   for (const b of builds) {
     const { createDemoApp } = require(builtFile(b.dir, 'demo/create-demo-app.js'));
@@ -126,10 +125,29 @@ async function measure(builds, wechatBase, { adapter, route, rounds, batch, conc
     await app.init();
     const instance = app.getHttpAdapter().getInstance();
     if (adapter === 'fastify') await instance.ready();
-    const send =
-      adapter === 'fastify'
-        ? (opts) => instance.inject(opts)
-        : (opts) => inject((req, res) => instance(req, res), opts);
+    let send;
+    if (adapter === 'fastify') send = (opts) => instance.inject(opts);
+    else {
+      // light-my-request's response loses its write/end once Express swaps the response's prototype:
+      // Express gets a loopback socket and a keep-alive client in this process (the same cost for every target).
+      await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address();
+      const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+      send = (opts) =>
+        new Promise((resolve, reject) => {
+          const req = http.request(
+            { host: '127.0.0.1', port, method: opts.method, path: opts.url, headers: opts.headers, agent },
+            (res) => {
+              let payload = '';
+              res.setEncoding('utf8');
+              res.on('data', (c) => (payload += c));
+              res.on('end', () => resolve({ payload }));
+            },
+          );
+          req.on('error', reject);
+          req.end(opts.payload);
+        });
+    }
     targets.push({ name: b.name, app, send, merchant: DEMO_MERCHANT, withSign, cpu: [] });
   }
   let n = 0;
@@ -179,12 +197,18 @@ async function measure(builds, wechatBase, { adapter, route, rounds, batch, conc
   for (const t of targets) await t.app.close();
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+  // Paired: each round's ratio to the first target's turn in the same round, then the median of those,
+  // so a burst of load elsewhere moves both sides of a pair rather than the comparison.
+  const ratios = (t) => t.cpu.map((c, i) => c / targets[0].cpu[i]);
   return {
     targets: targets.map((t) => ({
       name: t.name,
       median: median(t.cpu),
       low: quantile(t.cpu, 0.1),
       high: quantile(t.cpu, 0.9),
+      ratio: median(ratios(t)),
+      ratioLow: quantile(ratios(t), 0.25),
+      ratioHigh: quantile(ratios(t), 0.75),
     })),
   };
 }
