@@ -51,7 +51,8 @@ export class EnvelopeInterceptor implements NestInterceptor {
     const replay = ctx.replay;
     if (replay?.kind === 'replayed') return of(this.replayed(ctx, route, replay));
     const answers = this.replay;
-    if (replay?.kind !== 'fresh' || !answers) return next.handle().pipe(map((data) => this.answer(ctx, route, data)));
+    if (replay?.kind !== 'fresh' || !answers)
+      return next.handle().pipe(map((data: Record<string, unknown>) => this.answer(ctx, route, data)));
     const kept = (data: Record<string, unknown>, answer: WireAnswer): WireAnswer | undefined =>
       readBusiness(data).kind === 'success' && !ctx.provisional ? answer : undefined;
     // A store in this process keeps the answer before it goes out without a promise; any other store is awaited.
