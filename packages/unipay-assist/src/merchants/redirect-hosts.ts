@@ -91,10 +91,22 @@ export function checkRedirectUrl(url: string, patterns: readonly string[] | unde
   }
   const host = u.hostname.replace(/\.$/, '');
   for (const raw of patterns) {
-    const p = parseRedirectHostPattern(raw);
+    const p = parsedPattern(raw);
     if (p && hostMatches(p, host) && portMatches(p, u.port)) return { ok: true, url: u.href };
   }
   return { ok: false, reason: `host ${u.host} is not on the merchant's redirect allow-list` };
+}
+
+/** Patterns as parsed, by their text: a merchant's allow-list is checked on every getWxAuthUrl, parsed once. */
+const parsedPatterns = new Map<string, RedirectHostPattern | undefined>();
+
+function parsedPattern(raw: string): RedirectHostPattern | undefined {
+  if (parsedPatterns.has(raw)) return parsedPatterns.get(raw);
+  // Bounded: patterns come from configuration, but a host's store may change them over time.
+  if (parsedPatterns.size >= 4096) parsedPatterns.clear();
+  const parsed = parseRedirectHostPattern(raw);
+  parsedPatterns.set(raw, parsed);
+  return parsed;
 }
 
 function hostMatches(p: RedirectHostPattern, host: string): boolean {

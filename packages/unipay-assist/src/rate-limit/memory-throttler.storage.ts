@@ -52,6 +52,17 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     blockDuration: number,
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
+    return this.incrementNow(key, ttl, limit, blockDuration, throttlerName);
+  }
+
+  /** `increment` without the promise: the guard's per-request path when the counts live in this process. */
+  incrementNow(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): ThrottlerStorageRecord {
     const now = this.now();
     if (now >= this.nextSweep) this.sweep(now);
     const id = `${throttlerName}:${key}`;

@@ -43,6 +43,11 @@ export class MemoryReplayStore implements ReplayStore {
   }
 
   async release(key: string, owner: string): Promise<void> {
+    this.releaseSync(key, owner);
+  }
+
+  /** `release` without the promise. */
+  releaseSync(key: string, owner: string): void {
     if (this.values.get(key) !== PENDING_PREFIX + owner) return;
     this.entries.delete(key);
     this.values.delete(key);

@@ -8,7 +8,8 @@ import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../kern
 import { AssistMetrics } from '../kernel/assist.metrics';
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { isRecord } from '@unipay-assist/wire';
-import { openReplayAnswer, sealReplayAnswer } from './replay-answer-seal';
+import { MemoryReplayStore } from './memory-replay.store';
+import { IN_PROCESS_ANSWERS, ReplayAnswerCodec, SEALED_ANSWERS } from './replay-answer-seal';
 import { InjectReplayOptions, ReplayOptions } from './replay.options';
 import { ReplayStore } from './replay.store';
 
@@ -61,6 +62,9 @@ export class ReplayAnswers {
   private readonly inflight = new Map<string, { route: string; promise: Promise<LocalOutcome> }>();
   private readonly waitMs: number;
   private readonly pendingTtlMs: number;
+  /** The store, when it lives in this process: answers settle and release without a promise. */
+  private readonly local?: MemoryReplayStore;
+  private readonly codec: ReplayAnswerCodec;
 
   constructor(
     @Inject(ReplayStore) private readonly store: ReplayStore,
@@ -71,6 +75,39 @@ export class ReplayAnswers {
   ) {
     this.waitMs = options.waitMs;
     this.pendingTtlMs = options.pendingTtlMs;
+    if (store instanceof MemoryReplayStore) this.local = store;
+    this.codec = this.local ? IN_PROCESS_ANSWERS : SEALED_ANSWERS;
+  }
+
+  /** Whether `finishNow` settles and releases here and now (the store lives in this process). */
+  get finishesNow(): boolean {
+    return this.local !== undefined;
+  }
+
+  /**
+   * `settle` (with an answer) or `release` (without), done before this
+   * returns, for a store in this process; false, doing nothing, for any
+   * other store (then `settle` / `release`). The envelope's answer then
+   * needs no promise of its own.
+   */
+  finishNow(ticket: ReplayTicket, answer: WireAnswer | undefined): boolean {
+    const local = this.local;
+    if (!local) return false;
+    if (ticket.done) return true;
+    ticket.done = true;
+    if (answer === undefined) {
+      local.releaseSync(ticket.key, ticket.owner);
+      ticket.finish({ kind: 'released' });
+      return true;
+    }
+    try {
+      const stored = this.codec.seal(answer, ticket.sealKey, answerAad(ticket.key, ticket.route));
+      local.settleSync(ticket.key, ticket.owner, stored, this.windowTtlMs(ticket.windowEnds), Date.now());
+    } catch {
+      this.logger.warn(ticket.traceId, 'replay.store_write_failed', {});
+    }
+    ticket.finish({ kind: 'answer', answer });
+    return true;
   }
 
   /** Strict mode: the first sighting passes, any later one within the window is 10007. */
@@ -129,7 +166,7 @@ export class ReplayAnswers {
     if (ticket.done) return;
     ticket.done = true;
     try {
-      const sealed = sealReplayAnswer(answer, ticket.sealKey, answerAad(ticket.key, ticket.route));
+      const sealed = this.codec.seal(answer, ticket.sealKey, answerAad(ticket.key, ticket.route));
       await this.store.settle(ticket.key, ticket.owner, sealed, this.windowTtlMs(ticket.windowEnds));
     } catch {
       this.logger.warn(ticket.traceId, 'replay.store_write_failed', {});
@@ -168,7 +205,7 @@ export class ReplayAnswers {
       );
       if (seen.state === 'claimed') return { kind: 'fresh', owner };
       if (seen.state === 'answered') {
-        const answer = openReplayAnswer(seen.answer, request.sealKey, answerAad(request.key, request.route));
+        const answer = this.codec.open(seen.answer, request.sealKey, answerAad(request.key, request.route));
         if (!isRecord(answer)) {
           // Answered on another route, or sealed under another secret (rotated since): nothing to repeat here, and it did run once.
           throw new AssistException(

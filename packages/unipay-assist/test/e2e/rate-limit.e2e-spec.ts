@@ -82,14 +82,29 @@ describe.each(ADAPTERS)('rate limits over %s (memory storage)', (adapter) => {
     expect((await authUrl(gw)).json.code).toBe(0);
   });
 
-  it('sets X-RateLimit headers', async () => {
-    const gw = await start({ rateLimit: { ip: false, merchant: { limit: 10, windowMs: 60_000 } } });
-    const res = await fetch(`${gw.baseUrl}/unipay/assist/getWxAuthUrl`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(signedBody({ url: 'http://localhost:3000/cb' })),
-    });
-    expect(res.headers.get('x-ratelimit-limit-merchant')).toBe('10');
-    expect(res.headers.get('x-ratelimit-remaining-merchant')).toBe('9');
+  it('sets X-RateLimit headers once a tenth of the budget or less is left, and Retry-After with the refusal', async () => {
+    const gw = await start({ rateLimit: { ip: false, merchant: { limit: 20, windowMs: 60_000 } } });
+    const send = () =>
+      fetch(`${gw.baseUrl}/unipay/assist/getWxAuthUrl`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(signedBody({ url: 'http://localhost:3000/cb' })),
+      });
+    // The first 17 leave 3 or more: far from the limit, no headers on the answer.
+    for (let i = 0; i < 17; i++) {
+      const res = await send();
+      expect(res.headers.get('x-ratelimit-limit-merchant')).toBeNull();
+      expect(res.headers.get('x-ratelimit-remaining-merchant')).toBeNull();
+    }
+    // The 18th leaves 2 (a tenth of 20): from here every answer says how close the limit is.
+    for (const left of ['2', '1', '0']) {
+      const res = await send();
+      expect(res.headers.get('x-ratelimit-limit-merchant')).toBe('20');
+      expect(res.headers.get('x-ratelimit-remaining-merchant')).toBe(left);
+      expect(Number(res.headers.get('x-ratelimit-reset-merchant'))).toBeGreaterThan(0);
+    }
+    const refused = await send();
+    expect(((await refused.json()) as { code: number }).code).toBe(RATE_LIMITED);
+    expect(Number(refused.headers.get('retry-after-merchant'))).toBeGreaterThan(0);
   });
 });

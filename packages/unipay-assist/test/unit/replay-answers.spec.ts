@@ -6,6 +6,7 @@ import { AssistErrorCode } from '../../../wire/src/error-codes';
 import { MemoryReplayStore } from '../../src/replay/memory-replay.store';
 import { replaySealKey } from '../../src/replay/replay-answer-seal';
 import { ReplayAnswers, ReplayEntry, ReplayRequest, ReplayTicket } from '../../src/replay/replay-answers';
+import { ReplayStore } from '../../src/replay/replay.store';
 import { normalizeMerchant } from '../../src/merchants/normalize-merchant';
 
 const NOW = 1_718_000_000;
@@ -30,7 +31,7 @@ class Counter implements AssistMetrics {
   }
 }
 
-function answers(store: MemoryReplayStore, waitMs = 2_000, metrics = new Counter()): ReplayAnswers {
+function answers(store: ReplayStore, waitMs = 2_000, metrics = new Counter()): ReplayAnswers {
   return new ReplayAnswers(store, quiet, options(waitMs), metrics, clock);
 }
 
@@ -147,16 +148,45 @@ describe('ReplayAnswers (answer mode) on the memory store', () => {
     expect((err as AssistException).code).toBe(AssistErrorCode.REPLAYED);
   });
 
-  it('stores the answer sealed: the store never holds the answer in clear', async () => {
-    const store = new MemoryReplayStore();
-    const settle = jest.spyOn(store, 'settle');
-    const replay = answers(store);
+  it('a store outside the process gets the answer sealed (AES-256-GCM): it never holds the answer in clear', async () => {
+    const inner = new MemoryReplayStore();
+    // Not a MemoryReplayStore itself: what a Redis or a host's own store looks like to ReplayAnswers.
+    const outside: ReplayStore = {
+      claim: (key, ttlMs) => inner.claim(key, ttlMs),
+      begin: (key, owner, ttlMs) => inner.begin(key, owner, ttlMs),
+      settle: (key, owner, answer, ttlMs) => inner.settle(key, owner, answer, ttlMs),
+      release: (key, owner) => inner.release(key, owner),
+    };
+    const settle = jest.spyOn(outside, 'settle');
+    const replay = answers(outside);
+    expect(replay.finishesNow).toBe(false);
+    expect(replay.finishNow(ticketOf(await replay.enter(request('k-out'))), ANSWER)).toBe(false);
+    expect(settle).not.toHaveBeenCalled();
     await replay.settle(ticketOf(await replay.enter(request())), ANSWER);
     const sealed = settle.mock.calls[0][2];
     expect(sealed).toMatch(/^v1\./);
     expect(sealed).not.toContain('https://x');
     // The rest of the window, from the relay's clock: windowEnds - now + 1 s.
     expect(settle.mock.calls[0][3]).toBe(301_000);
+    expect(await replay.enter(request())).toMatchObject({ kind: 'replayed', answer: ANSWER });
+  });
+
+  it('the memory store keeps the answer without a cipher, settled before finishNow returns, bound to its route and secret', async () => {
+    const store = new MemoryReplayStore();
+    const settleSync = jest.spyOn(store, 'settleSync');
+    const replay = answers(store);
+    expect(replay.finishesNow).toBe(true);
+    expect(replay.finishNow(ticketOf(await replay.enter(request('k-local', 'new', 'auth'))), ANSWER)).toBe(true);
+    expect(settleSync).toHaveBeenCalledTimes(1);
+    expect(settleSync.mock.calls[0][3]).toBe(301_000);
+    expect(await replay.enter(request('k-local', 'new', 'auth'))).toMatchObject({ kind: 'replayed', answer: ANSWER });
+    for (const other of [request('k-local', 'old', 'auth'), request('k-local', 'new', 'authAndSet')]) {
+      const err = await replay.enter(other).catch((e: unknown) => e);
+      expect((err as AssistException).code).toBe(AssistErrorCode.REPLAYED);
+    }
+    // Without an answer, finishNow releases: the identical retry runs again.
+    expect(replay.finishNow(ticketOf(await replay.enter(request('k-failed'))), undefined)).toBe(true);
+    expect((await replay.enter(request('k-failed'))).kind).toBe('fresh');
   });
 
   it('strict mode: a second sighting within the window is 10007-class REPLAYED', async () => {

@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { mergeMap, Observable, of } from 'rxjs';
+import { map, mergeMap, Observable, of } from 'rxjs';
 import { readBusiness } from '@unipay-assist/wire';
 import { AssistException } from '../../kernel/assist.exception';
 import { AssistLogger } from '../../kernel/assist.logger';
@@ -50,14 +50,25 @@ export class EnvelopeInterceptor implements NestInterceptor {
     const route = routeNameOf(context.getHandler());
     const replay = ctx.replay;
     if (replay?.kind === 'replayed') return of(this.replayed(ctx, route, replay));
+    const answers = this.replay;
+    if (replay?.kind !== 'fresh' || !answers) return next.handle().pipe(map((data) => this.answer(ctx, route, data)));
+    const kept = (data: Record<string, unknown>, answer: WireAnswer): WireAnswer | undefined =>
+      readBusiness(data).kind === 'success' && !ctx.provisional ? answer : undefined;
+    // A store in this process keeps the answer before it goes out without a promise; any other store is awaited.
+    if (answers.finishesNow) {
+      return next.handle().pipe(
+        map((data: Record<string, unknown>) => {
+          const answer = this.answer(ctx, route, data);
+          answers.finishNow(replay.ticket, kept(data, answer));
+          return answer;
+        }),
+      );
+    }
     return next.handle().pipe(
       mergeMap(async (data: Record<string, unknown>) => {
         const answer = this.answer(ctx, route, data);
-        if (replay?.kind === 'fresh' && this.replay) {
-          if (readBusiness(data).kind === 'success' && !ctx.provisional)
-            await this.replay.settle(replay.ticket, answer);
-          else await this.replay.release(replay.ticket);
-        }
+        if (kept(data, answer)) await answers.settle(replay.ticket, answer);
+        else await answers.release(replay.ticket);
         return answer;
       }),
     );

@@ -4,6 +4,8 @@ import { AssistErrorCode } from '@unipay-assist/wire';
 import { describeValidationErrors } from '../assist-validation.pipe';
 import { SignedRequestHead } from '../dto/assist-request.dto';
 import { reqTimeSeconds } from '../dto/req-time-value';
+import { validateDto } from '../validate-dto';
+import type { Type } from '@nestjs/common';
 
 export interface RequestHead {
   mchNo?: string;
@@ -18,18 +20,14 @@ export interface RequestHead {
 const HEAD_FIELDS = ['sign', 'reqTime', 'mchNo', 'appId'] as const;
 
 /**
- * The head fields checked by the DTO's own rules (SignedRequestHead), before
- * the guard uses them to pick a merchant and verify a sign. Only those four
- * fields are copied, so nothing else of the body is looked at yet.
+ * The head fields checked by the DTO's own rules (SignedRequestHead, which
+ * every route DTO extends), before the guard uses them to pick a merchant and
+ * verify a sign. With the route's DTO, that is the one validation run the
+ * pipe reads later (validateDto), of which only the head's errors count here;
+ * without one, the four head fields alone are checked.
  */
-export function readRequestHead(body: Record<string, unknown>): RequestHead {
-  const head = Object.assign(new SignedRequestHead(), pickPresent(body));
-  const errors = validateSync(head, {
-    stopAtFirstError: true,
-    forbidUnknownValues: false,
-    validationError: { target: false, value: false },
-  });
-  if (errors.length > 0) throw new AssistException(AssistErrorCode.INVALID_FIELD, describeValidationErrors(errors));
+export function readRequestHead(body: Record<string, unknown>, dto?: Type<unknown>): RequestHead {
+  const head = dto ? headOf(body, dto) : headAlone(body);
   const reqTimeText = typeof head.reqTime === 'string' && !/^\d+$/.test(head.reqTime) ? head.reqTime : undefined;
   return {
     mchNo: emptyToUndefined(head.mchNo),
@@ -38,6 +36,28 @@ export function readRequestHead(body: Record<string, unknown>): RequestHead {
     ...(reqTimeText !== undefined && { reqTimeText }),
     sign: emptyToUndefined(head.sign),
   };
+}
+
+const HEAD_FIELD_NAMES: ReadonlySet<string> = new Set(HEAD_FIELDS);
+
+function headOf(body: Record<string, unknown>, dto: Type<unknown>): Partial<SignedRequestHead> {
+  const { instance, errors } = validateDto(body, dto);
+  const broken = errors.filter((e) => HEAD_FIELD_NAMES.has(e.property));
+  if (broken.length > 0) throw new AssistException(AssistErrorCode.INVALID_FIELD, describeValidationErrors(broken));
+  // null counts as absent, as in the sign (SPEC: null fields are left out).
+  const valid = instance as Partial<SignedRequestHead>;
+  return pickPresent(valid as Record<string, unknown>);
+}
+
+function headAlone(body: Record<string, unknown>): SignedRequestHead {
+  const head = Object.assign(new SignedRequestHead(), pickPresent(body));
+  const errors = validateSync(head, {
+    stopAtFirstError: true,
+    forbidUnknownValues: false,
+    validationError: { target: false, value: false },
+  });
+  if (errors.length > 0) throw new AssistException(AssistErrorCode.INVALID_FIELD, describeValidationErrors(errors));
+  return head;
 }
 
 function pickPresent(body: Record<string, unknown>): Partial<SignedRequestHead> {

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../kernel/clock';
 import { AssistException } from '../../kernel/assist.exception';
@@ -61,7 +61,7 @@ export class SignatureGuard implements CanActivate {
     const shared =
       this.open && this.routeName(context) === SHARED_OPEN_ROUTE ? await this.openMerchantNamed(body) : false;
     if (shared && this.open) return this.open.check(context, { name: SHARED_OPEN_ROUTE, dto: OpenAuthCodeDto });
-    const head = readRequestHead(body);
+    const head = readRequestHead(body, this.routeDto(context));
 
     const merchant = await this.resolveMerchant(head);
     if (!signsWithSecret(merchant)) {
@@ -119,8 +119,13 @@ export class SignatureGuard implements CanActivate {
 
   /** The route DTO's field names: what the sign covers (unknown fields are not signed, per SPEC). */
   protected dtoFields(context: ExecutionContext): ReadonlySet<string> {
-    const route = this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler());
-    return route?.dto ? dtoFieldNames(route.dto) : NO_FIELDS;
+    const dto = this.routeDto(context);
+    return dto ? dtoFieldNames(dto) : NO_FIELDS;
+  }
+
+  /** The DTO the route declared (@SignedRoute / @AssistPost), if any. */
+  protected routeDto(context: ExecutionContext): Type<unknown> | undefined {
+    return this.reflector.get<AssistRouteMetadata | undefined>(ASSIST_ROUTE, context.getHandler())?.dto;
   }
 
   protected getBody(req: IncomingRequest): Record<string, unknown> {
