@@ -93,6 +93,8 @@ export class RecordingReplayStore {
         if (typeof value !== 'function' || typeof prop !== 'string') return value;
         return (...args: unknown[]) => {
           this.calls.push({ method: prop, args });
+          // The memory store's synchronous core (claimSync, beginSync ...) fails as a down store would: at once.
+          if (this.failWith && prop.endsWith('Sync')) throw this.failWith;
           if (this.failWith) return Promise.reject(this.failWith);
           return (value as (...a: unknown[]) => unknown).apply(target, args);
         };
@@ -100,11 +102,16 @@ export class RecordingReplayStore {
     });
   }
 
-  /** Every claim of a key (strict `claim` or answer-mode `begin`): its key and ttl. */
+  /** Every claim of a key (strict `claim` or answer-mode `begin`, or their synchronous forms): its key and ttl. */
   claims(): Array<{ key: string; ttlMs: number }> {
+    const sync = (m: string) => m === 'claimSync' || m === 'beginSync';
     return this.calls
-      .filter((c) => c.method === 'claim' || c.method === 'begin')
-      .map((c) => ({ key: c.args[0] as string, ttlMs: c.args[c.args.length - 1] as number }));
+      .filter((c) => c.method === 'claim' || c.method === 'begin' || sync(c.method))
+      .map((c) => ({
+        key: c.args[0] as string,
+        // The synchronous forms take the clock last, after the ttl.
+        ttlMs: c.args[c.args.length - (sync(c.method) ? 2 : 1)] as number,
+      }));
   }
 }
 

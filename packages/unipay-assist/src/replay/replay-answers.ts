@@ -112,10 +112,30 @@ export class ReplayAnswers {
 
   /** Strict mode: the first sighting passes, any later one within the window is 10007. */
   async claimOnce(key: string, windowEnds: number): Promise<void> {
-    if (!(await this.store.claim(key, this.windowTtlMs(windowEnds)))) {
-      // Counted as a rejection by the EnvelopeExceptionFilter, like every 10007.
-      throw new AssistException(AssistErrorCode.REPLAYED, 'replayed request: this signed request was already accepted');
-    }
+    if (!(await this.store.claim(key, this.windowTtlMs(windowEnds)))) throw acceptedBefore();
+  }
+
+  /** `claimOnce` done before it returns (true), for a store in this process; false, doing nothing, otherwise. */
+  claimOnceNow(key: string, windowEnds: number): boolean {
+    if (!this.local) return false;
+    if (!this.local.claimSync(key, this.windowTtlMs(windowEnds), Date.now())) throw acceptedBefore();
+    return true;
+  }
+
+  /**
+   * `enter` done before it returns, for a store in this process when no
+   * identical request is in flight here (the common case: a new request, or
+   * a retry of one already answered); undefined, doing nothing, when it has
+   * to wait or the store is elsewhere (then `enter`).
+   */
+  enterNow(request: ReplayRequest): ReplayEntry | undefined {
+    const local = this.local;
+    if (!local || this.inflight.has(request.key)) return undefined;
+    const owner = randomUUID();
+    const seen = local.beginSync(request.key, owner, this.pendingTtlMsOf(request), Date.now());
+    if (seen.state === 'pending') return undefined;
+    if (seen.state === 'answered') return this.replayed(this.opened(seen.answer, request), 'stored');
+    return { kind: 'fresh', ticket: this.ticket(request, owner, this.register(request)) };
   }
 
   /** Answer mode: run it (`fresh`), or the answer it already got (`replayed`). */
@@ -132,22 +152,10 @@ export class ReplayAnswers {
         continue;
       }
       // Registered before the first await, so a twin arriving now waits for this one.
-      let resolve!: (outcome: LocalOutcome) => void;
-      const promise = new Promise<LocalOutcome>((r) => (resolve = r));
-      this.inflight.set(request.key, { route: request.route, promise });
-      const finish = (outcome: LocalOutcome): void => {
-        if (this.inflight.get(request.key)?.promise === promise) this.inflight.delete(request.key);
-        resolve(outcome);
-      };
+      const finish = this.register(request);
       try {
         const found = await this.claim(request);
-        if (found.kind === 'fresh') {
-          const { key, route, sealKey, traceId, windowEnds } = request;
-          return {
-            kind: 'fresh',
-            ticket: { key, route, owner: found.owner, sealKey, traceId, windowEnds, done: false, finish },
-          };
-        }
+        if (found.kind === 'fresh') return { kind: 'fresh', ticket: this.ticket(request, found.owner, finish) };
         finish({ kind: 'answer', answer: found.answer });
         return this.replayed(found.answer, 'stored');
       } catch (error) {
@@ -155,6 +163,22 @@ export class ReplayAnswers {
         throw error;
       }
     }
+  }
+
+  /** Marks the request in flight on this instance; the function ends that and hands its twins the outcome. */
+  private register(request: ReplayRequest): (outcome: LocalOutcome) => void {
+    let resolve!: (outcome: LocalOutcome) => void;
+    const promise = new Promise<LocalOutcome>((r) => (resolve = r));
+    this.inflight.set(request.key, { route: request.route, promise });
+    return (outcome) => {
+      if (this.inflight.get(request.key)?.promise === promise) this.inflight.delete(request.key);
+      resolve(outcome);
+    };
+  }
+
+  private ticket(request: ReplayRequest, owner: string, finish: (outcome: LocalOutcome) => void): ReplayTicket {
+    const { key, route, sealKey, traceId, windowEnds } = request;
+    return { key, route, owner, sealKey, traceId, windowEnds, done: false, finish };
   }
 
   /**
@@ -198,23 +222,9 @@ export class ReplayAnswers {
     let pause = 20;
     let waited = false;
     for (;;) {
-      const seen = await this.store.begin(
-        request.key,
-        owner,
-        Math.min(this.windowTtlMs(request.windowEnds), this.pendingTtlMs),
-      );
+      const seen = await this.store.begin(request.key, owner, this.pendingTtlMsOf(request));
       if (seen.state === 'claimed') return { kind: 'fresh', owner };
-      if (seen.state === 'answered') {
-        const answer = this.codec.open(seen.answer, request.sealKey, answerAad(request.key, request.route));
-        if (!isRecord(answer)) {
-          // Answered on another route, or sealed under another secret (rotated since): nothing to repeat here, and it did run once.
-          throw new AssistException(
-            AssistErrorCode.REPLAYED,
-            'replayed request: already answered on another route, or its stored answer is sealed with another sign secret',
-          );
-        }
-        return { kind: 'stored', answer };
-      }
+      if (seen.state === 'answered') return { kind: 'stored', answer: this.opened(seen.answer, request) };
       if (!waited) this.logger.log(request.traceId, 'replay.waiting', {});
       waited = true;
       if (Date.now() + pause > deadline) {
@@ -239,6 +249,24 @@ export class ReplayAnswers {
     }
   }
 
+  /** The stored answer opened for this request; 10007 when it does not open here. */
+  private opened(stored: string, request: ReplayRequest): WireAnswer {
+    const answer = this.codec.open(stored, request.sealKey, answerAad(request.key, request.route));
+    if (!isRecord(answer)) {
+      // Answered on another route, or sealed under another secret (rotated since): nothing to repeat here, and it did run once.
+      throw new AssistException(
+        AssistErrorCode.REPLAYED,
+        'replayed request: already answered on another route, or its stored answer is sealed with another sign secret',
+      );
+    }
+    return answer;
+  }
+
+  /** A claim lasts the run's worst case, never past the window. */
+  private pendingTtlMsOf(request: ReplayRequest): number {
+    return Math.min(this.windowTtlMs(request.windowEnds), this.pendingTtlMs);
+  }
+
   /** Until the window closes, at least a second (the relay's clock: a pinned one pins windows too). */
   private windowTtlMs(windowEnds: number): number {
     return Math.max(1, windowEnds - nowSeconds(this.clock) + 1) * 1000;
@@ -253,6 +281,11 @@ export class ReplayAnswers {
 /** What a stored answer is sealed with besides its key: the route, so it opens on that route only. */
 function answerAad(key: string, route: string): string {
   return `${key}\u0000${route}`;
+}
+
+function acceptedBefore(): AssistException {
+  // Counted as a rejection by the EnvelopeExceptionFilter, like every 10007.
+  return new AssistException(AssistErrorCode.REPLAYED, 'replayed request: this signed request was already accepted');
 }
 
 function otherRoute(): AssistException {

@@ -88,8 +88,9 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
     guard = moduleRef.get(SignatureGuard);
   });
 
+  // As Nest's guard chain calls it: a refusal thrown at once (the in-process path) or later both reject.
   const check = (req: FakeRequest, handler: (...args: never[]) => unknown = Routes.prototype.getWxAuthUrl) =>
-    guard.canActivate(httpContext(req, Routes, handler));
+    Promise.resolve().then(() => guard.canActivate(httpContext(req, Routes, handler)));
 
   /** The AssistException the guard refuses `req` with. */
   async function refusal(req: FakeRequest): Promise<AssistException> {
@@ -254,7 +255,9 @@ describe('SignatureGuard (unit: testing module, in-memory fakes, pinned ASSIST_C
 
     it('a handler without route metadata signs the whole body (nothing is dropped blindly)', async () => {
       const req = jsonRequest({ ...signed({}), extra: 'x' });
-      const err = await guard.canActivate(httpContext(req, Routes, Routes.prototype.unmarked)).catch((e: unknown) => e);
+      const err = await Promise.resolve()
+        .then(() => guard.canActivate(httpContext(req, Routes, Routes.prototype.unmarked)))
+        .catch((e: unknown) => e);
       expect((err as AssistException).code).toBe(AssistErrorCode.BAD_SIGN);
     });
 

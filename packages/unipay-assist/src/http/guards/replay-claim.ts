@@ -1,3 +1,4 @@
+import { MaybePromise } from '../../kernel/maybe-promise';
 import { createHash } from 'node:crypto';
 import { AssistRequestContext } from '../../kernel/request-context';
 import { Merchant } from '../../merchants/merchant';
@@ -30,21 +31,30 @@ export function replayTtlMs(reqTime: number, reqTimeout: number, now: number): n
  * gets the answer it already got (also in the context: the interceptor
  * returns it without running the handler).
  */
-export async function checkReplay(
+export function checkReplay(
   replay: ReplayAnswers,
   ctx: AssistRequestContext,
   merchant: Merchant,
   request: { route: string; sign: string; reqTime: number },
-): Promise<void> {
+): MaybePromise<void> {
   const key = replayKey(merchant, request.sign);
   const windowEnds = request.reqTime + merchant.reqTimeout;
-  if (merchant.replay === 'reject') return replay.claimOnce(key, windowEnds);
+  if (merchant.replay === 'reject')
+    return replay.claimOnceNow(key, windowEnds) ? undefined : replay.claimOnce(key, windowEnds);
   const secret = merchant.signSecrets[ctx.secretIndex ?? 0] ?? merchant.signSecrets[0];
-  ctx.replay = await replay.enter({
+  const entering = {
     key,
     route: request.route,
     windowEnds,
     sealKey: replaySealKey(merchant, secret),
     traceId: ctx.traceId,
+  };
+  const now = replay.enterNow(entering);
+  if (now) {
+    ctx.replay = now;
+    return undefined;
+  }
+  return replay.enter(entering).then((entry) => {
+    ctx.replay = entry;
   });
 }

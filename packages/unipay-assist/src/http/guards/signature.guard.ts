@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Optional, Type } fro
 import { Reflector } from '@nestjs/core';
 import { AssistClock, InjectAssistClock, nowSeconds, systemClock } from '../../kernel/clock';
 import { AssistException } from '../../kernel/assist.exception';
+import { andThen, MaybePromise } from '../../kernel/maybe-promise';
 import { AssistLogger } from '../../kernel/assist.logger';
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { AssistRequestContext, requestContext } from '../../kernel/request-context';
@@ -54,16 +55,38 @@ export class SignatureGuard implements CanActivate {
     @Optional() protected readonly open?: OpenSignatureGuard,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): MaybePromise<boolean> {
     const req = context.switchToHttp().getRequest<IncomingRequest>();
-    const ctx = requestContext(req);
     const body = this.getBody(req);
-    const shared =
-      this.open && this.routeName(context) === SHARED_OPEN_ROUTE ? await this.openMerchantNamed(body) : false;
-    if (shared && this.open) return this.open.check(context, { name: SHARED_OPEN_ROUTE, dto: OpenAuthCodeDto });
-    const head = readRequestHead(body, this.routeDto(context));
+    if (this.open && this.routeName(context) === SHARED_OPEN_ROUTE) return this.sharedRoute(context, body);
+    return this.checkSigned(context, body);
+  }
 
-    const merchant = await this.resolveMerchant(head);
+  /** DaxPay 3.0's `auth` or DaxPay Open's: the merchant the body names picks the wire. */
+  private async sharedRoute(context: ExecutionContext, body: Record<string, unknown>): Promise<boolean> {
+    if (this.open && (await this.openMerchantNamed(body))) {
+      return this.open.check(context, { name: SHARED_OPEN_ROUTE, dto: OpenAuthCodeDto });
+    }
+    return this.checkSigned(context, body);
+  }
+
+  /**
+   * The checks in order. Without a promise when the merchant provider and
+   * the replay store answer in process (the module's defaults without
+   * Redis): each awaited step would cost Nest's guard chain a hop.
+   */
+  private checkSigned(context: ExecutionContext, body: Record<string, unknown>): MaybePromise<boolean> {
+    const head = readRequestHead(body, this.routeDto(context));
+    return andThen(this.resolveMerchant(head), (merchant) => this.checkAs(context, body, head, merchant));
+  }
+
+  private checkAs(
+    context: ExecutionContext,
+    body: Record<string, unknown>,
+    head: RequestHead,
+    merchant: Merchant,
+  ): MaybePromise<boolean> {
+    const ctx = requestContext(context.switchToHttp().getRequest<object>());
     if (!signsWithSecret(merchant)) {
       // Not trusted here (ctx.merchant stays unset): a DaxPay Open merchant is answered by the Open routes, its own wire.
       throw AssistException.invalidField(
@@ -105,8 +128,7 @@ export class SignatureGuard implements CanActivate {
       }
       throw err;
     }
-    await this.claimOnce(merchant, { ...head, reqTime }, now, context);
-    return true;
+    return andThen(this.claimOnce(merchant, { ...head, reqTime }, now, context), () => true);
   }
 
   /** Which generations may have signed this request (docs/daxpay-detection.md); a host may narrow or widen it. */
@@ -132,7 +154,7 @@ export class SignatureGuard implements CanActivate {
     return readJsonBody(req);
   }
 
-  protected resolveMerchant(head: RequestHead): Promise<Merchant> {
+  protected resolveMerchant(head: RequestHead): MaybePromise<Merchant> {
     return resolveMerchant(this.merchants, head.mchNo, head.appId);
   }
 
@@ -141,7 +163,12 @@ export class SignatureGuard implements CanActivate {
    * idempotent signed link): the claim, or the stored answer, lands in the
    * request context for the EnvelopeInterceptor.
    */
-  protected claimOnce(merchant: Merchant, head: RequestHead, _now: number, context?: ExecutionContext): Promise<void> {
+  protected claimOnce(
+    merchant: Merchant,
+    head: RequestHead,
+    _now: number,
+    context?: ExecutionContext,
+  ): MaybePromise<void> {
     const ctx: AssistRequestContext = requestContext(context ? context.switchToHttp().getRequest<object>() : {});
     return checkReplay(this.replay, ctx, merchant, {
       route: this.routeName(context),
