@@ -46,7 +46,15 @@ export const IN_PROCESS_ANSWERS: ReplayAnswerCodec = {
   },
 };
 
+// Derived keys are cached per app and secret (sealingKey), so one Buffer serves many answers: encode it once.
+const keyTexts = new WeakMap<Buffer, string>();
+
 function inProcessPrefix(key: Buffer, bound: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = key.toString('base64');
+    keyTexts.set(key, text);
+  }
   // Route names hold no NUL and the key is 32 bytes: one prefix per (binding, key), never a prefix of another's.
-  return `${bound}\u0000${key.toString('base64')}\u0000`;
+  return `${bound}\u0000${text}\u0000`;
 }

@@ -65,6 +65,7 @@ export class ReplayAnswers {
   /** The store, when it lives in this process: answers settle and release without a promise. */
   private readonly local?: MemoryReplayStore;
   private readonly codec: ReplayAnswerCodec;
+  private localOwners = 0;
 
   constructor(
     @Inject(ReplayStore) private readonly store: ReplayStore,
@@ -131,7 +132,8 @@ export class ReplayAnswers {
   enterNow(request: ReplayRequest): ReplayEntry | undefined {
     const local = this.local;
     if (!local || this.inflight.has(request.key)) return undefined;
-    const owner = randomUUID();
+    // Only this process claims in its own store: a counter tells owners apart as well as a UUID.
+    const owner = `local-${++this.localOwners}`;
     const seen = local.beginSync(request.key, owner, this.pendingTtlMsOf(request), Date.now());
     if (seen.state === 'pending') return undefined;
     if (seen.state === 'answered') return this.replayed(this.opened(seen.answer, request), 'stored');
