@@ -9,7 +9,8 @@ import { AssistMetrics } from '../kernel/assist.metrics';
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { isRecord } from '@unipay-assist/wire';
 import { MemoryReplayStore } from './memory-replay.store';
-import { IN_PROCESS_ANSWERS, ReplayAnswerCodec, SEALED_ANSWERS } from './replay-answer-seal';
+import { BOUND_IN_PROCESS, SEALED } from '../kernel/seal';
+import { ReplayAnswerCodec } from './replay-answer-seal';
 import { InjectReplayOptions, ReplayOptions } from './replay.options';
 import { ReplayStore } from './replay.store';
 
@@ -77,7 +78,7 @@ export class ReplayAnswers {
     this.waitMs = options.waitMs;
     this.pendingTtlMs = options.pendingTtlMs;
     if (store instanceof MemoryReplayStore) this.local = store;
-    this.codec = this.local ? IN_PROCESS_ANSWERS : SEALED_ANSWERS;
+    this.codec = this.local ? BOUND_IN_PROCESS : SEALED;
   }
 
   /** Whether `finishNow` settles and releases here and now (the store lives in this process). */
