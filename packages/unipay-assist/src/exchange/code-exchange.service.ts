@@ -170,10 +170,15 @@ export class CodeExchangeService {
         };
       }
       const owner = randomUUID();
-      if (await this.cache.claim(key, owner, this.claimTtlMs)) {
+      const claimed = this.cache.claimThenGet
+        ? await this.cache.claimThenGet(key, owner, this.claimTtlMs)
+        : { won: await this.cache.claim(key, owner, this.claimTtlMs) };
+      if (claimed.won) {
         try {
           // A holder may have stored its result between our read and claim.
-          const late = await this.read(key, sealKey);
+          const late = this.cache.claimThenGet
+            ? this.opened(claimed.value, key, sealKey)
+            : await this.read(key, sealKey);
           if (late) {
             this.stats.peerResults++;
             return { result: codec.fromCached(cachedResult(late) as CacheableExchange), source: 'peer' };
@@ -225,7 +230,11 @@ export class CodeExchangeService {
   }
 
   private async read(key: string, sealKey: Buffer): Promise<CachedExchange | undefined> {
-    const sealed = await this.cache.get(key);
+    return this.opened(await this.cache.get(key), key, sealKey);
+  }
+
+  /** A stored result that opens with this app's key for this key and has not lapsed. */
+  private opened(sealed: string | undefined, key: string, sealKey: Buffer): CachedExchange | undefined {
     if (sealed === undefined) return undefined;
     const value = openExchange(sealed, sealKey, key, this.seal);
     return value && value.expiresAt > Date.now() ? value : undefined;
