@@ -73,7 +73,7 @@ export { WxAuthUrlDto } from './http/dto/wx-auth-url.dto';
 // Services a host may call
 export { WechatOAuthService } from './wechat/wechat-oauth.service';
 // The hosted flows (channel auth): a host's own page links to them through publicRouteUrl.
-export { ChannelAuthService } from './relay/channel-auth.service';
+export { ChannelAuthService } from './relay/channel-auth/channel-auth.service';
 // Which WeChat app a merchant's payers authorize (own, service provider's, through the platform), and the platform's ticket/token.
 export { WechatAppsService } from './relay/wechat-apps.service';
 export type { ResolvedWechatApp } from './relay/wechat-apps.service';

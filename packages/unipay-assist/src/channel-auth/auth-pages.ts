@@ -48,6 +48,9 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** A channel as the payer's pages name it. */
+export type ChannelLabel = 'WeChat' | 'Alipay' | 'Douyin';
+
 // The pages the flows show. Plain words: the payer reads them on a phone.
 export const PAGES = {
   done: (): AuthPage => ({
@@ -63,7 +66,7 @@ export const PAGES = {
     message: 'You declined the authorization, so the payment cannot go on. Scan the code again to retry.',
   }),
   // The channel named is the one that sent the payer back (WeChat's or Alipay's callback).
-  noCode: (channel: 'WeChat' | 'Alipay' | 'Douyin' = 'WeChat'): AuthPage => ({
+  noCode: (channel: ChannelLabel = 'WeChat'): AuthPage => ({
     status: 400,
     tone: 'error',
     title: 'Authorization incomplete',

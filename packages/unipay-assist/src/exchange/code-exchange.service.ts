@@ -13,7 +13,8 @@ import { CacheableExchange, ExchangeCodec } from './exchange-codec';
 export type { CacheableExchange, ExchangeCodec } from './exchange-codec';
 import { ExchangeCache } from './exchange.cache';
 import { CachedExchange, exchangeKey, openExchange, sealExchange } from './exchange-key';
-import { sealingKey } from '../kernel/seal';
+import { MemoryExchangeCache } from './memory-exchange.cache';
+import { BOUND_IN_PROCESS, JsonSeal, SEALED, sealingKey } from '../kernel/seal';
 import { InjectExchangeOptions, ResolvedExchangeOptions } from './exchange.options';
 import { circuitOpenError, createWechatCallPolicy } from './wechat-call.policy';
 
@@ -109,6 +110,8 @@ export class CodeExchangeService {
   private readonly retryDelayMs: number;
   private readonly breakerThreshold: number;
   private readonly breakerHalfOpenMs: number;
+  /** Sealed for Redis and a host's cache; bound without the cipher in the module's memory cache. */
+  private readonly seal: JsonSeal;
 
   constructor(
     @Inject(ExchangeCache) private readonly cache: ExchangeCache,
@@ -124,6 +127,7 @@ export class CodeExchangeService {
       breakerThreshold: this.breakerThreshold,
       breakerHalfOpenMs: this.breakerHalfOpenMs,
     } = options);
+    this.seal = cache instanceof MemoryExchangeCache ? BOUND_IN_PROCESS : SEALED;
   }
 
   async exchange<R extends { ok: boolean } = WechatExchangeResult>(
@@ -166,10 +170,15 @@ export class CodeExchangeService {
         };
       }
       const owner = randomUUID();
-      if (await this.cache.claim(key, owner, this.claimTtlMs)) {
+      const claimed = this.cache.claimThenGet
+        ? await this.cache.claimThenGet(key, owner, this.claimTtlMs)
+        : { won: await this.cache.claim(key, owner, this.claimTtlMs) };
+      if (claimed.won) {
         try {
           // A holder may have stored its result between our read and claim.
-          const late = await this.read(key, sealKey);
+          const late = this.cache.claimThenGet
+            ? this.opened(claimed.value, key, sealKey)
+            : await this.read(key, sealKey);
           if (late) {
             this.stats.peerResults++;
             return { result: codec.fromCached(cachedResult(late) as CacheableExchange), source: 'peer' };
@@ -221,9 +230,13 @@ export class CodeExchangeService {
   }
 
   private async read(key: string, sealKey: Buffer): Promise<CachedExchange | undefined> {
-    const sealed = await this.cache.get(key);
+    return this.opened(await this.cache.get(key), key, sealKey);
+  }
+
+  /** A stored result that opens with this app's key for this key and has not lapsed. */
+  private opened(sealed: string | undefined, key: string, sealKey: Buffer): CachedExchange | undefined {
     if (sealed === undefined) return undefined;
-    const value = openExchange(sealed, sealKey, key);
+    const value = openExchange(sealed, sealKey, key, this.seal);
     return value && value.expiresAt > Date.now() ? value : undefined;
   }
 
@@ -239,7 +252,7 @@ export class CodeExchangeService {
     // unionId and the snapshot flag are cached too, so a retried code gets the same identity.
     const value: CachedExchange = { openId, accessToken, expiresAt: Date.now() + ttlMs, unionId, snapshotUser };
     try {
-      await this.cache.set(key, sealExchange(value, sealKey, key), ttlMs);
+      await this.cache.set(key, sealExchange(value, sealKey, key, this.seal), ttlMs);
     } catch {
       // The token is in hand: answer with it; only a later retry loses idempotency.
       this.logger.warn(traceId, 'exchange.cache_write_failed', {});

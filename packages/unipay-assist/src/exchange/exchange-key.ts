@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { openJson, sealJson } from '../kernel/seal';
+import { JsonSeal, SEALED } from '../kernel/seal';
 
 /**
  * Cache key of one exchange: the WeChat appId, a digest of the scope (who may
@@ -36,17 +36,25 @@ export interface CachedExchange {
   snapshotUser?: boolean;
 }
 
-/** `v1.<iv>.<ciphertext>.<tag>`; the cache key is bound in as associated data. */
-export function sealExchange(value: CachedExchange, key: Buffer, cacheKey: string): string {
+/**
+ * `v1.<iv>.<ciphertext>.<tag>` (SEALED), the cache key bound in as associated
+ * data; a memory cache's values are bound the same way without the cipher.
+ */
+export function sealExchange(value: CachedExchange, key: Buffer, cacheKey: string, seal: JsonSeal = SEALED): string {
   const plain: Record<string, unknown> = { o: value.openId, a: value.accessToken, e: value.expiresAt };
   if (value.unionId !== undefined) plain.u = value.unionId;
   if (value.snapshotUser) plain.s = 1;
-  return sealJson(plain, key, cacheKey);
+  return seal.seal(plain, key, cacheKey);
 }
 
 /** The cached result, or undefined when it does not open (other key, tampered, foreign format). */
-export function openExchange(sealed: string, key: Buffer, cacheKey: string): CachedExchange | undefined {
-  const v = openJson(sealed, key, cacheKey) as
+export function openExchange(
+  sealed: string,
+  key: Buffer,
+  cacheKey: string,
+  seal: JsonSeal = SEALED,
+): CachedExchange | undefined {
+  const v = seal.open(sealed, key, cacheKey) as
     { o?: unknown; a?: unknown; e?: unknown; u?: unknown; s?: unknown } | undefined;
   if (typeof v !== 'object' || v === null) return undefined;
   if (typeof v.o !== 'string' || typeof v.a !== 'string' || typeof v.e !== 'number') return undefined;

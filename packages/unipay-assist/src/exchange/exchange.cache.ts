@@ -13,6 +13,12 @@ export interface ExchangeCache {
   claim(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Gives the claim up, only if `owner` still holds it. */
   release(key: string, owner: string): Promise<void>;
+  /**
+   * Optional: `claim`, and when it is won, the result stored for the key
+   * (one a holder stored between the caller's read and its claim), in one
+   * round trip. Without it the service calls `claim`, then `get`.
+   */
+  claimThenGet?(key: string, owner: string, ttlMs: number): Promise<{ won: boolean; value?: string }>;
 }
 
 export const ExchangeCache = Symbol('ExchangeCache');

@@ -151,6 +151,30 @@ export class RedisExchangeCache implements ExchangeCache {
     return won;
   }
 
+  /**
+   * The claim and the result in one pipeline (both keys share a hash tag, so
+   * one node, one round trip; Redis runs them in order, so the GET sees any
+   * result stored before the claim). With replica acknowledgements the claim
+   * needs its WAIT first: `claim`, then `get`.
+   */
+  async claimThenGet(key: string, owner: string, ttlMs: number): Promise<{ won: boolean; value?: string }> {
+    if (this.acks.replicas > 0) {
+      const won = await this.claim(key, owner, ttlMs);
+      return won ? { won, value: await this.get(key) } : { won };
+    }
+    const { claim, result } = this.keys(key);
+    const replies = await this.guarded('claim', async () => {
+      const out = await this.redis.pipeline().set(claim, owner, 'PX', px(ttlMs), 'NX').get(result).exec();
+      // exec() answers [error, reply] per command; any error fails closed like a failed claim.
+      if (!out || out.some(([err]) => err)) throw out?.find(([err]) => err)?.[0] ?? new Error('pipeline failed');
+      return out.map(([, reply]) => reply);
+    });
+    const won = replies[0] === 'OK';
+    if (!won) return { won };
+    this.held.set(key, { owner, settled: false });
+    return { won, value: typeof replies[1] === 'string' ? replies[1] : undefined };
+  }
+
   async release(key: string, owner: string): Promise<void> {
     const claim = this.held.get(key);
     if (claim && claim.owner === owner) {

@@ -1,6 +1,6 @@
 import { HttpServer } from '@nestjs/common';
 import { AUTH_PAGE_HEADERS, AuthPage, renderAuthPage } from '../channel-auth/auth-pages';
-import { BrowserOutcome } from '../relay/channel-auth.service';
+import { BrowserOutcome } from '../relay/channel-auth/browser-outcome';
 
 /** Sends a hosted-flow page or redirect through the adapter (Express and Fastify alike), with the pages' security headers. */
 export function replyBrowser(adapter: HttpServer, res: object, outcome: BrowserOutcome, traceId: string): void {

@@ -11,15 +11,9 @@ import {
   VERSION_NEUTRAL,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import {
-  ALIPAY_CALLBACK_PATH,
-  DOUYIN_CALLBACK_PATH,
-  AuthAndSetData,
-  AuthData,
-  AuthUrlData,
-  ChannelAuthService,
-  WECHAT_CALLBACK_PATH,
-} from '../relay/channel-auth.service';
+import { ALIPAY_CALLBACK_PATH, DOUYIN_CALLBACK_PATH, WECHAT_CALLBACK_PATH } from '../relay/channel-auth/callback-paths';
+import { AuthAndSetData, AuthData, AuthUrlData, OpenAuthData } from '../relay/channel-auth/channel-auth-data';
+import { ChannelAuthService } from '../relay/channel-auth/channel-auth.service';
 import { AssistRequestContext, requestContext } from '../kernel/request-context';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../rate-limit/assist-throttler.guard';
 import { AssistBody } from './assist-body.decorator';
@@ -38,7 +32,6 @@ import { SignatureGuard } from './guards/signature.guard';
 import { readQuery } from './request-query';
 import { createAssistValidationPipe } from './assist-validation.pipe';
 import { openAuth } from './open/open-auth.handler';
-import { OpenAuthData } from '../relay/channel-auth.service';
 
 /**
  * DaxPay 3.0's channel auth (`ChannelAuthController`, tag 3.0.0), signed both

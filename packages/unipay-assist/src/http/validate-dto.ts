@@ -1,7 +1,7 @@
 import { Type, ValidationError } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidatorOptions } from 'class-validator';
-import { pickSignedFields } from './dto/signed-fields';
+import { dtoFieldNames } from './dto/signed-fields';
 
 const VALIDATOR_OPTIONS: ValidatorOptions = {
   whitelist: true,
@@ -35,7 +35,10 @@ export function validateDto(body: Record<string, unknown>, dto: Type<unknown>): 
   const seen = validated.get(body);
   if (seen?.dto === dto) return seen.result;
   const flat: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(pickSignedFields(body, dto))) {
+  for (const k of dtoFieldNames(dto)) {
+    // The body's own fields only (as the sign reads them), never one inherited from a prototype.
+    if (!Object.hasOwn(body, k)) continue;
+    const v = body[k];
     flat[k] = Array.isArray(v) ? [] : typeof v === 'object' && v !== null ? {} : v;
   }
   const instance = plainToInstance(dto, flat) as object;

@@ -61,3 +61,46 @@ export function openJson(sealed: string, key: Buffer, aad: string): unknown {
     return undefined;
   }
 }
+
+/**
+ * How a store keeps values that hold a token or an identity, bound to their
+ * storage key (`aad`) and to the key derived from a secret: `open` answers
+ * undefined unless both match.
+ */
+export interface JsonSeal {
+  seal(value: unknown, key: Buffer, aad: string): string;
+  open(stored: string, key: Buffer, aad: string): unknown;
+}
+
+/** For a store outside the process (Redis, a host's own): AES-256-GCM, so a dump alone yields nothing. */
+export const SEALED: JsonSeal = { seal: sealJson, open: openJson };
+
+/**
+ * For a store inside the process (the module's memory stores): nothing
+ * leaves the process, whose heap holds the derived keys anyway, so there is
+ * no dump to protect and no cipher to pay for (about 10 µs per value). The
+ * binding and the key are written in front of the JSON and must match
+ * exactly to open: the same values open, under the same keys and bindings,
+ * as sealed ones. JSON, not the object, so a stored value cannot change
+ * after it was stored.
+ */
+export const BOUND_IN_PROCESS: JsonSeal = {
+  seal: (value, key, aad) => boundPrefix(key, aad) + JSON.stringify(value),
+  open: (stored, key, aad) => {
+    const prefix = boundPrefix(key, aad);
+    return stored.startsWith(prefix) ? (JSON.parse(stored.slice(prefix.length)) as unknown) : undefined;
+  },
+};
+
+// Derived keys are cached per app and secret (sealingKey), so one Buffer serves many values: encode it once.
+const keyTexts = new WeakMap<Buffer, string>();
+
+function boundPrefix(key: Buffer, aad: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = key.toString('base64');
+    keyTexts.set(key, text);
+  }
+  // Storage keys and route names hold no NUL and the key is 32 bytes: one prefix per (aad, key), never a prefix of another's.
+  return `${aad}\u0000${text}\u0000`;
+}

@@ -2,7 +2,7 @@ import { HttpModule } from '@nestjs/axios';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { ChannelAuthService } from '../relay/channel-auth.service';
+import { ChannelAuthService } from '../relay/channel-auth/channel-auth.service';
 import { ChannelAuthStore } from '../channel-auth/channel-auth.store';
 import { CodeExchangeService } from '../exchange/code-exchange.service';
 import { ExchangeCache } from '../exchange/exchange.cache';
@@ -21,6 +21,7 @@ import { AssistMetrics } from '../kernel/assist.metrics';
 import { ASSIST_CLOCK } from '../kernel/clock';
 import { MerchantProvider } from '../merchants/merchant.provider';
 import { RATE_LIMIT_PROVIDERS } from './rate-limit.providers';
+import { CHANNEL_AUTH_PROVIDERS } from './channel-auth.providers';
 import { AssistRedis } from '../redis/assist-redis';
 import { AssistRedisLifecycle } from '../redis/assist-redis.lifecycle';
 import { ReplayAnswers } from '../replay/replay-answers';
@@ -80,7 +81,7 @@ import { OpenExceptionFilter } from '../http/open/open-exception.filter';
     ReplayAnswers,
     ...RATE_LIMIT_PROVIDERS,
     CodeExchangeService,
-    ChannelAuthService,
+    ...CHANNEL_AUTH_PROVIDERS,
     QuerySignatureGuard,
     AuthPageFilter,
     WechatAppsService,

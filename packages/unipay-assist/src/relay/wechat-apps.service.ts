@@ -116,7 +116,7 @@ export class WechatAppsService {
   }
 }
 
-/** A resolver for merchants' own apps only (a ChannelAuthService built without the module). */
+/** A resolver for merchants' own apps only (a WechatCallback built without the module). */
 export function ownAppsOnly(wechat: WechatOAuthService): WechatAppsService {
   return new WechatAppsService(wechat);
 }

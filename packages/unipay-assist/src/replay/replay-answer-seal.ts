@@ -1,4 +1,4 @@
-import { openJson, sealingKey, sealJson } from '../kernel/seal';
+import { JsonSeal, sealingKey } from '../kernel/seal';
 import type { Merchant } from '../merchants/merchant';
 
 const PURPOSE = 'replay-answer v1';
@@ -15,38 +15,8 @@ export function replaySealKey(merchant: Merchant, secret: string): Buffer {
 
 /**
  * How a stored answer is written and read back: bound to its store key and
- * route (`bound`) and to the key derived from the verifying sign secret, so
- * it opens on that route and under that secret only. `open` answers
- * undefined when it does not.
+ * route and to the key derived from the verifying sign secret, so it opens
+ * on that route and under that secret only (SEALED for Redis and host
+ * stores, BOUND_IN_PROCESS for the memory store).
  */
-export interface ReplayAnswerCodec {
-  seal(answer: Record<string, unknown>, key: Buffer, bound: string): string;
-  open(stored: string, key: Buffer, bound: string): unknown;
-}
-
-/** For a store outside the process (Redis): AES-256-GCM, the binding as associated data. */
-export const SEALED_ANSWERS: ReplayAnswerCodec = {
-  seal: (answer, key, bound) => sealJson(answer, key, bound),
-  open: (stored, key, bound) => openJson(stored, key, bound),
-};
-
-/**
- * For the memory store: nothing leaves the process, so there is no dump to
- * protect and no cipher to pay for (about 10 µs per answer). The binding and
- * the key are written in front of the JSON and must match exactly to open:
- * the same answers open, on the same routes, under the same secrets, as
- * sealed ones. JSON, not the object itself, so an answer stays as it was
- * when stored whatever a host's interceptor does to the object it returned.
- */
-export const IN_PROCESS_ANSWERS: ReplayAnswerCodec = {
-  seal: (answer, key, bound) => inProcessPrefix(key, bound) + JSON.stringify(answer),
-  open: (stored, key, bound) => {
-    const prefix = inProcessPrefix(key, bound);
-    return stored.startsWith(prefix) ? (JSON.parse(stored.slice(prefix.length)) as unknown) : undefined;
-  },
-};
-
-function inProcessPrefix(key: Buffer, bound: string): string {
-  // Route names hold no NUL and the key is 32 bytes: one prefix per (binding, key), never a prefix of another's.
-  return `${bound}\u0000${key.toString('base64')}\u0000`;
-}
+export type ReplayAnswerCodec = JsonSeal;

@@ -9,7 +9,8 @@ import { AssistMetrics } from '../kernel/assist.metrics';
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { isRecord } from '@unipay-assist/wire';
 import { MemoryReplayStore } from './memory-replay.store';
-import { IN_PROCESS_ANSWERS, ReplayAnswerCodec, SEALED_ANSWERS } from './replay-answer-seal';
+import { BOUND_IN_PROCESS, SEALED } from '../kernel/seal';
+import { ReplayAnswerCodec } from './replay-answer-seal';
 import { InjectReplayOptions, ReplayOptions } from './replay.options';
 import { ReplayStore } from './replay.store';
 
@@ -65,6 +66,7 @@ export class ReplayAnswers {
   /** The store, when it lives in this process: answers settle and release without a promise. */
   private readonly local?: MemoryReplayStore;
   private readonly codec: ReplayAnswerCodec;
+  private localOwners = 0;
 
   constructor(
     @Inject(ReplayStore) private readonly store: ReplayStore,
@@ -76,7 +78,7 @@ export class ReplayAnswers {
     this.waitMs = options.waitMs;
     this.pendingTtlMs = options.pendingTtlMs;
     if (store instanceof MemoryReplayStore) this.local = store;
-    this.codec = this.local ? IN_PROCESS_ANSWERS : SEALED_ANSWERS;
+    this.codec = this.local ? BOUND_IN_PROCESS : SEALED;
   }
 
   /** Whether `finishNow` settles and releases here and now (the store lives in this process). */
@@ -131,7 +133,8 @@ export class ReplayAnswers {
   enterNow(request: ReplayRequest): ReplayEntry | undefined {
     const local = this.local;
     if (!local || this.inflight.has(request.key)) return undefined;
-    const owner = randomUUID();
+    // Only this process claims in its own store: a counter tells owners apart as well as a UUID.
+    const owner = `local-${++this.localOwners}`;
     const seen = local.beginSync(request.key, owner, this.pendingTtlMsOf(request), Date.now());
     if (seen.state === 'pending') return undefined;
     if (seen.state === 'answered') return this.replayed(this.opened(seen.answer, request), 'stored');

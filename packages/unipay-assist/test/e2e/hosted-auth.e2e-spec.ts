@@ -1,4 +1,4 @@
-import { SNAPSHOT_REFUSED } from '../../src/relay/channel-auth.service';
+import { SNAPSHOT_REFUSED } from '../../src/relay/channel-auth/wechat-callback';
 import { MemoryChannelAuthStore } from '../../src/channel-auth/memory-channel-auth.store';
 import { DEMO_WECHAT_APP } from '../../../../apps/demo/src/demo-merchant';
 import { sign } from '../../../wire/src/signing/signature';

@@ -49,6 +49,16 @@ describe('RedisExchangeCache', () => {
     expect(wins.filter(Boolean)).toHaveLength(1);
   });
 
+  it('claimThenGet: the claim and, once won, a result already stored, in one round trip; exclusive like claim', async () => {
+    expect(await cache.claimThenGet('k5', 'a', 10_000)).toEqual({ won: true, value: undefined });
+    expect(await cache.claimThenGet('k5', 'b', 10_000)).toEqual({ won: false });
+    // The holder stores its result (and gives the claim up in the same script): the next claimant sees it.
+    await cache.set('k5', 'sealed-5', 10_000);
+    expect(await cache.claimThenGet('k5', 'c', 10_000)).toEqual({ won: true, value: 'sealed-5' });
+    const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => cache.claimThenGet('k6', `o${i}`, 10_000)));
+    expect(wins.filter((w) => w.won)).toHaveLength(1);
+  });
+
   it('writes only prefixed keys: result and claim, never anything else', async () => {
     await cache.set('k3', 'v', 10_000);
     await cache.claim('k3', 'o', 10_000);

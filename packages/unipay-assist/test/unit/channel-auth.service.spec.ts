@@ -1,4 +1,12 @@
-import { ChannelAuthService, CODE_OF_ANOTHER_FLOW, SNAPSHOT_REFUSED } from '../../src/relay/channel-auth.service';
+import { AlipayCallback } from '../../src/relay/channel-auth/alipay-callback';
+import { ChannelAuthService } from '../../src/relay/channel-auth/channel-auth.service';
+import { ChannelCallbacks } from '../../src/relay/channel-auth/channel-callbacks';
+import { DouyinCallback } from '../../src/relay/channel-auth/douyin-callback';
+import { FlowBrowserBinding } from '../../src/relay/channel-auth/flow-browser-binding';
+import { CODE_OF_ANOTHER_FLOW, FlowCompletion } from '../../src/relay/channel-auth/flow-completion';
+import { FlowRecords } from '../../src/relay/channel-auth/flow-records';
+import { HostedRoutes } from '../../src/relay/channel-auth/hosted-routes';
+import { SNAPSHOT_REFUSED, WechatCallback } from '../../src/relay/channel-auth/wechat-callback';
 import { ChannelAuthStore } from '../../src/channel-auth/channel-auth.store';
 import { MemoryChannelAuthStore } from '../../src/channel-auth/memory-channel-auth.store';
 import { CodeExchangeService } from '../../src/exchange/code-exchange.service';
@@ -124,13 +132,20 @@ describe('ChannelAuthService', () => {
       logger,
       resolveExchangeOptions({ retryDelayMs: 0 }, 1000),
     );
+    // WeChat only: no Alipay relay nor Douyin client, and merchants' own WeChat apps (no WechatAppsService).
+    const callbacks = new ChannelCallbacks(
+      new WechatCallback(wechat as unknown as WechatOAuthService, exchanges, logger),
+      new AlipayCallback(logger),
+      new DouyinCallback(exchanges, logger),
+    );
+    const flows = new FlowRecords(store, new StaticMerchantProvider(merchants));
+    const routes = new HostedRoutes(hosted ? { publicBaseUrl: PUBLIC } : null, 'unipay/assist');
     return new ChannelAuthService(
-      wechat as unknown as WechatOAuthService,
-      exchanges,
-      store,
-      new StaticMerchantProvider(merchants),
-      hosted ? { publicBaseUrl: PUBLIC } : null,
-      'unipay/assist',
+      flows,
+      new FlowCompletion(store, flows, callbacks, logger),
+      callbacks,
+      routes,
+      new FlowBrowserBinding(routes),
       logger,
     );
   }

@@ -2,7 +2,8 @@ import { ALIPAY_EXCHANGE_CODEC } from '../../src/alipay/alipay-exchange-codec';
 import { AlipayExchangeResult } from '../../src/alipay/alipay-exchange-result';
 import { CodeExchangeService, UpstreamExchange } from '../../src/exchange/code-exchange.service';
 import { exchangeKey, openExchange } from '../../src/exchange/exchange-key';
-import { sealingKey } from '../../src/kernel/seal';
+import { BOUND_IN_PROCESS, sealingKey } from '../../src/kernel/seal';
+import { ExchangeCache } from '../../src/exchange/exchange.cache';
 import { resolveExchangeOptions } from '../../src/exchange/exchange.options';
 import { MemoryExchangeCache } from '../../src/exchange/memory-exchange.cache';
 import { AssistException } from '../../src/kernel/assist.exception';
@@ -14,7 +15,9 @@ const APP = {
   appSecret: '-----BEGIN PRIVATE KEY-----\nunit\n-----END PRIVATE KEY-----',
 };
 
-function service(cache = new MemoryExchangeCache()): { svc: CodeExchangeService; cache: MemoryExchangeCache } {
+function service<C extends ExchangeCache = MemoryExchangeCache>(
+  cache: C = new MemoryExchangeCache() as unknown as C,
+): { svc: CodeExchangeService; cache: C } {
   const svc = new CodeExchangeService(
     cache,
     new RecordingLogger(),
@@ -64,7 +67,7 @@ describe('ALIPAY_EXCHANGE_CODEC', () => {
 });
 
 describe('CodeExchangeService with a channel codec and no retry', () => {
-  it('caches an Alipay success sealed with the app key, and answers it again without a call', async () => {
+  it('caches an Alipay success bound to the app key, and answers it again without a call', async () => {
     const { svc, cache } = service();
     const u = upstream([
       () => ({ ok: true, userId: '2088000000000001', accessToken: 'authbseBsecret', expiresIn: 1209600 }),
@@ -78,8 +81,32 @@ describe('CodeExchangeService with a channel codec and no retry', () => {
     });
     expect(u.calls).toBe(1);
     const key = exchangeKey(APP.appId, 'auth-code-1', 'M1\u0000A1\u0000direct');
-    const sealed = (await cache.get(key))!;
-    // Sealed: neither the token nor the id is readable in the stored value.
+    const stored = (await cache.get(key))!;
+    // The memory cache keeps it bound, not sealed: it opens with this app's key and this cache key only.
+    expect(openExchange(stored, sealingKey(APP.appId, APP.appSecret), key, BOUND_IN_PROCESS)).toMatchObject({
+      accessToken: 'authbseBsecret',
+    });
+    expect(openExchange(stored, sealingKey(APP.appId, 'another secret'), key, BOUND_IN_PROCESS)).toBeUndefined();
+    expect(openExchange(stored, sealingKey(APP.appId, APP.appSecret), `${key}x`, BOUND_IN_PROCESS)).toBeUndefined();
+  });
+
+  it("a cache outside the process (Redis, a host's own) gets the success sealed: neither token nor id readable", async () => {
+    const inner = new MemoryExchangeCache();
+    // Not a MemoryExchangeCache itself: what RedisExchangeCache or a host's cache looks like to the service.
+    const outside: ExchangeCache = {
+      get: (key) => inner.get(key),
+      set: (key, value, ttlMs) => inner.set(key, value, ttlMs),
+      claim: (key, owner, ttlMs) => inner.claim(key, owner, ttlMs),
+      release: (key, owner) => inner.release(key, owner),
+    };
+    const { svc } = service(outside);
+    const u = upstream([
+      () => ({ ok: true, userId: '2088000000000001', accessToken: 'authbseBsecret', expiresIn: 1209600 }),
+    ]);
+    await svc.exchange(u, 'auth-code-9', 't1');
+    const key = exchangeKey(APP.appId, 'auth-code-9', 'M1\u0000A1\u0000direct');
+    const sealed = (await inner.get(key))!;
+    expect(sealed).toMatch(/^v1\./);
     expect(sealed).not.toContain('authbseB');
     expect(sealed).not.toContain('2088');
     expect(openExchange(sealed, sealingKey(APP.appId, APP.appSecret), key)).toMatchObject({

@@ -45,8 +45,7 @@ function headOf(body: Record<string, unknown>, dto: Type<unknown>): Partial<Sign
   const broken = errors.filter((e) => HEAD_FIELD_NAMES.has(e.property));
   if (broken.length > 0) throw new AssistException(AssistErrorCode.INVALID_FIELD, describeValidationErrors(broken));
   // null counts as absent, as in the sign (SPEC: null fields are left out).
-  const valid = instance as Partial<SignedRequestHead>;
-  return pickPresent(valid);
+  return pickPresent(instance as Record<string, unknown>);
 }
 
 function headAlone(body: Record<string, unknown>): SignedRequestHead {

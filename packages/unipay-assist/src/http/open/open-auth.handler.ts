@@ -1,5 +1,6 @@
 import { AssistRequestContext } from '../../kernel/request-context';
-import { ChannelAuthService, OpenAuthData } from '../../relay/channel-auth.service';
+import { ChannelAuthService } from '../../relay/channel-auth/channel-auth.service';
+import { OpenAuthData } from '../../relay/channel-auth/channel-auth-data';
 import { openAuthChannel } from './open-channel';
 
 /** DaxPay Open's auth path, below the Open prefix. */

@@ -7,7 +7,7 @@ import { AssistRequestContext } from '../../kernel/request-context';
 import { AssistContext } from '../assist-context.decorator';
 import { trustedMerchant } from '../../merchants/trusted-merchant';
 import { AssistIpThrottlerGuard, AssistMerchantThrottlerGuard } from '../../rate-limit/assist-throttler.guard';
-import { ChannelAuthService } from '../../relay/channel-auth.service';
+import { ChannelAuthService } from '../../relay/channel-auth/channel-auth.service';
 import { replyBrowser } from '../auth-page.reply';
 import { OpenAuthDto } from './dto/open-auth.dto';
 import { OpenExceptionFilter } from './open-exception.filter';
