@@ -131,7 +131,11 @@ async function measure(builds, wechatBase, { adapter, route, rounds, batch, conc
       // light-my-request's response loses its write/end once Express swaps the response's prototype:
       // Express gets a loopback socket and a keep-alive client in this process (the same cost for every target).
       await app.listen(0, '127.0.0.1');
-      const { port } = app.getHttpServer().address();
+      const server = app.getHttpServer();
+      // A target idles while the others take their turns: longer than Node's 5 s keep-alive timeout, the server
+      // would close the socket the client is about to reuse (ECONNRESET).
+      server.keepAliveTimeout = 10 * 60_000;
+      const { port } = server.address();
       const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
       send = (opts) =>
         new Promise((resolve, reject) => {

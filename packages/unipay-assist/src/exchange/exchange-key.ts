@@ -10,8 +10,27 @@ import { JsonSeal, SEALED } from '../kernel/seal';
  * meets WeChat's "code been used".
  */
 export function exchangeKey(wechatAppId: string, code: string, scope: string): string {
-  const scopeDigest = createHash('sha256').update(scope).digest('base64url').slice(0, 22);
-  return `${wechatAppId}:${scopeDigest}:${createHash('sha256').update(code).digest('hex')}`;
+  return `${wechatAppId}:${scopeDigestOf(scope)}:${createHash('sha256').update(code).digest('hex')}`;
+}
+
+// A merchant's direct scope comes back on every one of its exchanges: hash it once. A hosted flow's scope
+// serves one flow, so it is hashed when used and not kept.
+const directScopeDigests = new Map<string, string>();
+
+function scopeDigestOf(scope: string): string {
+  if (!scope.endsWith('\u0000direct')) return digestOfScope(scope);
+  let digest = directScopeDigests.get(scope);
+  if (digest === undefined) {
+    // Bounded by the merchants configured; a host store that keeps adding merchants costs a rehash now and then.
+    if (directScopeDigests.size >= 10_000) directScopeDigests.clear();
+    digest = digestOfScope(scope);
+    directScopeDigests.set(scope, digest);
+  }
+  return digest;
+}
+
+function digestOfScope(scope: string): string {
+  return createHash('sha256').update(scope).digest('base64url').slice(0, 22);
 }
 
 /**
