@@ -160,8 +160,13 @@ export class CodeExchangeService {
     let pause = 20;
     let waited = false;
     for (;;) {
-      const cached = await this.read(key, sealKey);
+      const owner = randomUUID();
+      // Where the cache can, the claim and the stored result in one round trip; else the result, then the claim.
+      const found = this.cache.claimThenGet ? await this.cache.claimThenGet(key, owner, this.claimTtlMs) : undefined;
+      const cached = found ? this.opened(found.value, key, sealKey) : await this.read(key, sealKey);
       if (cached) {
+        // Claimed alongside a stored result: nothing to run, give the claim back (its ttl ends it anyway).
+        if (found?.won) void this.cache.release(key, owner).catch(() => undefined);
         if (waited) this.stats.peerResults++;
         else this.stats.cacheHits++;
         return {
@@ -169,16 +174,10 @@ export class CodeExchangeService {
           source: waited ? 'peer' : 'cache',
         };
       }
-      const owner = randomUUID();
-      const claimed = this.cache.claimThenGet
-        ? await this.cache.claimThenGet(key, owner, this.claimTtlMs)
-        : { won: await this.cache.claim(key, owner, this.claimTtlMs) };
-      if (claimed.won) {
+      if (found ? found.won : await this.cache.claim(key, owner, this.claimTtlMs)) {
         try {
-          // A holder may have stored its result between our read and claim.
-          const late = this.cache.claimThenGet
-            ? this.opened(claimed.value, key, sealKey)
-            : await this.read(key, sealKey);
+          // A holder may have stored its result between our read and claim (claimThenGet read after its claim).
+          const late = found ? undefined : await this.read(key, sealKey);
           if (late) {
             this.stats.peerResults++;
             return { result: codec.fromCached(cachedResult(late) as CacheableExchange), source: 'peer' };

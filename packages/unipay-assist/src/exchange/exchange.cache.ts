@@ -14,9 +14,9 @@ export interface ExchangeCache {
   /** Gives the claim up, only if `owner` still holds it. */
   release(key: string, owner: string): Promise<void>;
   /**
-   * Optional: `claim`, and when it is won, the result stored for the key
-   * (one a holder stored between the caller's read and its claim), in one
-   * round trip. Without it the service calls `claim`, then `get`.
+   * Optional: `claim`, then `get`, in one round trip: whether the claim was
+   * won, and the result stored for the key as read after the claim. Without
+   * it the service calls `get`, `claim` and `get` again.
    */
   claimThenGet?(key: string, owner: string, ttlMs: number): Promise<{ won: boolean; value?: string }>;
 }

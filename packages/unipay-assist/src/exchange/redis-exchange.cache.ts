@@ -158,9 +158,12 @@ export class RedisExchangeCache implements ExchangeCache {
    * needs its WAIT first: `claim`, then `get`.
    */
   async claimThenGet(key: string, owner: string, ttlMs: number): Promise<{ won: boolean; value?: string }> {
+    const pending = this.held.get(key)?.pending;
+    // A result this instance holds but Redis does not yet: it answers, and the claim stays where it is.
+    if (pending && pending.expiresAt > Date.now()) return { won: false, value: pending.value };
     if (this.acks.replicas > 0) {
       const won = await this.claim(key, owner, ttlMs);
-      return won ? { won, value: await this.get(key) } : { won };
+      return { won, value: await this.get(key) };
     }
     const { claim, result } = this.keys(key);
     const replies = await this.guarded('claim', async () => {
@@ -170,8 +173,7 @@ export class RedisExchangeCache implements ExchangeCache {
       return out.map(([, reply]) => reply);
     });
     const won = replies[0] === 'OK';
-    if (!won) return { won };
-    this.held.set(key, { owner, settled: false });
+    if (won) this.held.set(key, { owner, settled: false });
     return { won, value: typeof replies[1] === 'string' ? replies[1] : undefined };
   }
 

@@ -49,9 +49,9 @@ describe('RedisExchangeCache', () => {
     expect(wins.filter(Boolean)).toHaveLength(1);
   });
 
-  it('claimThenGet: the claim and, once won, a result already stored, in one round trip; exclusive like claim', async () => {
+  it('claimThenGet: the claim and the stored result, in one round trip; exclusive like claim', async () => {
     expect(await cache.claimThenGet('k5', 'a', 10_000)).toEqual({ won: true, value: undefined });
-    expect(await cache.claimThenGet('k5', 'b', 10_000)).toEqual({ won: false });
+    expect(await cache.claimThenGet('k5', 'b', 10_000)).toEqual({ won: false, value: undefined });
     // The holder stores its result (and gives the claim up in the same script): the next claimant sees it.
     await cache.set('k5', 'sealed-5', 10_000);
     expect(await cache.claimThenGet('k5', 'c', 10_000)).toEqual({ won: true, value: 'sealed-5' });
