@@ -1,4 +1,4 @@
-import { JsonSeal, sealingKey } from '../kernel/seal';
+import { sealingKey } from '../kernel/seal';
 import type { Merchant } from '../merchants/merchant';
 
 const PURPOSE = 'replay-answer v1';
@@ -12,11 +12,3 @@ const PURPOSE = 'replay-answer v1';
 export function replaySealKey(merchant: Merchant, secret: string): Buffer {
   return sealingKey(`merchant:${merchant.mchNo}:${merchant.appId ?? ''}`, secret, PURPOSE);
 }
-
-/**
- * How a stored answer is written and read back: bound to its store key and
- * route and to the key derived from the verifying sign secret, so it opens
- * on that route and under that secret only (SEALED for Redis and host
- * stores, BOUND_IN_PROCESS for the memory store).
- */
-export type ReplayAnswerCodec = JsonSeal;

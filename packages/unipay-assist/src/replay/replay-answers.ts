@@ -9,8 +9,7 @@ import { AssistMetrics } from '../kernel/assist.metrics';
 import { AssistErrorCode } from '@unipay-assist/wire';
 import { isRecord } from '@unipay-assist/wire';
 import { MemoryReplayStore } from './memory-replay.store';
-import { BOUND_IN_PROCESS, SEALED } from '../kernel/seal';
-import { ReplayAnswerCodec } from './replay-answer-seal';
+import { BOUND_IN_PROCESS, JsonSeal, SEALED } from '../kernel/seal';
 import { InjectReplayOptions, ReplayOptions } from './replay.options';
 import { ReplayStore } from './replay.store';
 
@@ -65,7 +64,8 @@ export class ReplayAnswers {
   private readonly pendingTtlMs: number;
   /** The store, when it lives in this process: answers settle and release without a promise. */
   private readonly local?: MemoryReplayStore;
-  private readonly codec: ReplayAnswerCodec;
+  /** Stored answers sealed for a store outside the process, bound without the cipher in the memory store. */
+  private readonly codec: JsonSeal;
   private localOwners = 0;
 
   constructor(
