@@ -76,10 +76,11 @@ async function parent() {
   );
   const result = await new Promise((resolve, reject) => {
     proc.on('message', resolve);
-    proc.on('exit', (code) => reject(new Error(`the gateways' process exited (${code}); see ${logFile}`)));
+    proc.once('exit', (code) => reject(new Error(`the gateways' process exited (${code}); see ${logFile}`)));
     proc.send({ adapter: args.adapter, route, rounds, batch, concurrency: Number(args.concurrency), codes });
   });
-  proc.kill();
+  // The child exits by itself once its answer is sent, so a --cpu-prof in NODE_OPTIONS gets written.
+  if (proc.exitCode === null) await new Promise((resolve) => proc.once('exit', resolve));
   await sim.close();
   if (result.error) throw new Error(result.error);
   console.log(
@@ -96,11 +97,13 @@ async function parent() {
 
 async function child({ builds, wechatBase }) {
   const job = await new Promise((resolve) => process.once('message', resolve));
+  let answer;
   try {
-    process.send(await measure(builds, wechatBase, job));
+    answer = await measure(builds, wechatBase, job);
   } catch (err) {
-    process.send({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    answer = { error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
   }
+  process.send(answer, () => process.exit(0));
 }
 
 async function measure(builds, wechatBase, { adapter, route, rounds, batch, concurrency, codes }) {

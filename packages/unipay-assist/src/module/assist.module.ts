@@ -50,6 +50,7 @@ import { normalizePrefix } from '../http/route-paths';
 import { OpenSignatureGuard } from '../http/open/open-signature.guard';
 import { OpenEnvelopeInterceptor } from '../http/open/open-envelope.interceptor';
 import { OpenExceptionFilter } from '../http/open/open-exception.filter';
+import { upstreamHttpAdapter } from '../wechat/upstream-http.adapter';
 
 /**
  * The relay as one import:
@@ -60,10 +61,12 @@ import { OpenExceptionFilter } from '../http/open/open-exception.filter';
  */
 @Module({
   imports: [
-    // Keep-alive to WeChat: one TCP/TLS handshake per socket, not per exchange.
+    // Keep-alive to WeChat: one TCP/TLS handshake per socket, not per exchange. The adapter sends the
+    // relay's calls with node:http and leaves any other shape to axios's own (upstream-http.adapter.ts).
     HttpModule.register({
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+      adapter: upstreamHttpAdapter,
     }),
   ],
   providers: [
