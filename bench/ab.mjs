@@ -10,8 +10,9 @@
 //   node bench/ab.mjs --targets HEAD~1,WORK --adapter fastify --route getWxAuthUrl
 //   node bench/ab.mjs --targets 525c17c,WORK --adapter express --route getWxAccessToken --rounds 30
 //
-// WORK is the work tree (compiled into bench/.build unless --no-build); any other name is a git ref
-// (compiled once into bench/.ref/<commit>/build). Output: median CPU µs per request per target,
+// WORK is the work tree (compiled into bench/.build unless --no-build); FLOOR is the design-card floor
+// (bench/nest-floor-card.cjs) in the same harness; any other name is a git ref (compiled once into
+// bench/.ref/<commit>/build). Output: median CPU µs per request per target,
 // its spread over the rounds, and each target's paired ratio to the first (median over rounds).
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,6 +50,7 @@ else await parent();
 async function parent() {
   const names = args.targets.split(',').map((t) => t.trim());
   const builds = names.map((name) => {
+    if (name === 'FLOOR') return { name, dir: null };
     if (name !== 'WORK') return { name, dir: buildRef(name) };
     if (!args['no-build']) {
       const errors = compileWorkspace(ROOT, DIST, path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'));
@@ -120,11 +122,21 @@ async function measure(builds, wechatBase, { adapter, route, rounds, batch, conc
   require('reflect-metadata');
   const http = require('node:http');
   const targets = [];
+  process.env.WECHAT_API_BASE = wechatBase;
+  // FLOOR signs its bodies with the first gateway build's signing (it reads no sign) or the work tree's.
+  const signer = builds.find((b) => b.dir !== null)?.dir ?? DIST;
   for (const b of builds) {
-    const { createDemoApp } = require(builtFile(b.dir, 'demo/create-demo-app.js'));
-    const { DEMO_MERCHANT } = require(builtFile(b.dir, 'demo/demo-merchant.js'));
-    const { withSign } = require(builtFile(b.dir, 'signing/signature.js'));
-    const app = await createDemoApp({ adapter, wechatBase, structuredLogs: true });
+    const dir = b.dir ?? signer;
+    const { DEMO_MERCHANT } = require(builtFile(dir, 'demo/demo-merchant.js'));
+    const { withSign } = require(builtFile(dir, 'signing/signature.js'));
+    const app =
+      b.dir === null
+        ? await require(path.join(BENCH_DIR, 'nest-floor-card.cjs')).createFloorCardApp(adapter)
+        : await require(builtFile(dir, 'demo/create-demo-app.js')).createDemoApp({
+            adapter,
+            wechatBase,
+            structuredLogs: true,
+          });
     await app.init();
     const instance = app.getHttpAdapter().getInstance();
     if (adapter === 'fastify') await instance.ready();

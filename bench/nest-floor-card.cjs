@@ -34,7 +34,9 @@ const merchantFile = ['apps/demo/src/demo-merchant.js', 'demo/demo-merchant.js']
   .map((f) => path.join(DIST, f))
   .find((f) => fs.existsSync(f));
 const { DEMO_WECHAT_APP: app } = require(merchantFile);
-const API_BASE = (process.env.WECHAT_API_BASE ?? 'http://127.0.0.1:9100').replace(/\/+$/, '');
+// Read at the first call: bench/ab.mjs sets it after loading this file.
+let API_BASE;
+const apiBase = () => (API_BASE ??= (process.env.WECHAT_API_BASE ?? 'http://127.0.0.1:9100').replace(/\/+$/, ''));
 
 // Keep-alive to WeChat, as the baseline's (and the module's) agent.
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -42,7 +44,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 /** The baseline relay's exchange(), minus its error codes: any failure is an error here. */
 function exchange(code) {
   const url =
-    `${API_BASE}/sns/oauth2/access_token?appid=${encodeURIComponent(app.appId)}` +
+    `${apiBase()}/sns/oauth2/access_token?appid=${encodeURIComponent(app.appId)}` +
     `&secret=${encodeURIComponent(app.appSecret)}&code=${encodeURIComponent(code)}&grant_type=authorization_code`;
   return new Promise((resolve, reject) => {
     const req = httpGet(url, { agent }, (res) => {
@@ -115,21 +117,26 @@ Controller('unipay/assist')(CardFloorController);
 class CardFloorModule {}
 Module({ controllers: [CardFloorController] })(CardFloorModule);
 
+/** The floor's Nest application on `adapter` ('express' | 'fastify'), not listening yet (bench/ab.mjs's FLOOR). */
+function createFloorCardApp(adapter) {
+  if (adapter === 'fastify') {
+    const { FastifyAdapter } = require('@nestjs/platform-fastify');
+    return NestFactory.create(CardFloorModule, new FastifyAdapter({ bodyLimit: 16 * 1024 }), { logger: ['error'] });
+  }
+  return NestFactory.create(CardFloorModule, { logger: ['error'] });
+}
+
 async function main() {
   const port = Number(process.env.PORT ?? 9301);
-  let nest;
-  if (process.env.HTTP_ADAPTER === 'fastify') {
-    const { FastifyAdapter } = require('@nestjs/platform-fastify');
-    nest = await NestFactory.create(CardFloorModule, new FastifyAdapter({ bodyLimit: 16 * 1024 }), {
-      logger: ['error'],
-    });
-  } else {
-    nest = await NestFactory.create(CardFloorModule, { logger: ['error'] });
-  }
+  const nest = await createFloorCardApp(process.env.HTTP_ADAPTER);
   await nest.listen(port, '127.0.0.1');
   console.log(`nest design-card floor (${process.env.HTTP_ADAPTER ?? 'express'}) on ${port}`);
 }
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+
+module.exports = { createFloorCardApp };
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

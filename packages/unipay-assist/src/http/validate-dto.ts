@@ -1,7 +1,7 @@
 import { Type, ValidationError } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidatorOptions } from 'class-validator';
 import { dtoFieldNames } from './dto/signed-fields';
+import { dtoRulePlan } from './dto-rule-plan';
 
 const VALIDATOR_OPTIONS: ValidatorOptions = {
   whitelist: true,
@@ -17,19 +17,23 @@ export interface DtoValidation {
 }
 
 // By body object: the SignatureGuard checks the head fields before the sign, the pipe the rest after it,
-// and both read this one run of class-transformer and class-validator over the same req.body.
+// and both read this one run of class-validator over the same req.body.
 const validated = new WeakMap<object, { dto: Type<unknown>; result: DtoValidation }>();
 
 /**
  * The body as an instance of `dto`, checked by its class-validator rules
  * (synchronously: no DTO rule is asynchronous), once per body and DTO.
  *
- * Only the DTO's own fields reach class-transformer, each a primitive or an
- * empty stand-in of the same kind: class-transformer recurses into every
- * nested value, so 10 000 levels of `[[[...]]]` overflowed the stack (10001),
- * and copying keys such as `__proto__` is how prototype pollution starts.
- * Every DTO field is a string or a number, so an object or array there fails
- * its rule with the same message as the value itself would.
+ * Only the DTO's own fields reach the instance, each a primitive or an empty
+ * stand-in of the same kind: 10 000 levels of `[[[...]]]` once overflowed the
+ * stack of a recursive copy (10001), and copying keys such as `__proto__` is
+ * how prototype pollution starts. Every DTO field is a string or a number, so
+ * an object or array there fails its rule with the same message as the value
+ * itself would. No DTO has a class-transformer decorator, so `new dto()` with
+ * those fields is what `plainToInstance` made, without its walk of the value.
+ *
+ * The DTO's rule plan (dto-rule-plan.ts) says whether every rule passes; when
+ * it does not, or the DTO has no plan, `validateSync` gives the errors.
  */
 export function validateDto(body: Record<string, unknown>, dto: Type<unknown>): DtoValidation {
   const seen = validated.get(body);
@@ -41,8 +45,17 @@ export function validateDto(body: Record<string, unknown>, dto: Type<unknown>): 
     const v = body[k];
     flat[k] = Array.isArray(v) ? [] : typeof v === 'object' && v !== null ? {} : v;
   }
-  const instance = plainToInstance(dto, flat) as object;
-  const result = { instance, errors: validateSync(instance, VALIDATOR_OPTIONS) };
+  const instance = Object.assign(new dto() as object, flat);
+  const plan = dtoRulePlan(dto);
+  let errors: ValidationError[];
+  if (plan?.passes(instance)) {
+    errors = [];
+    // What validateSync's whitelist would strip: a declared field without a rule.
+    for (const k of Object.keys(instance)) if (!plan.properties.has(k)) delete (instance as Record<string, unknown>)[k];
+  } else {
+    errors = validateSync(instance, VALIDATOR_OPTIONS);
+  }
+  const result = { instance, errors };
   validated.set(body, { dto, result });
   return result;
 }
