@@ -13,6 +13,7 @@ export default tseslint.config(
       '**/dist/',
       'bench/.build*/',
       'bench/.ref/',
+      'bench/.ablate/',
       'bench/.scratch/',
       'bench/results/',
       'coverage/',

@@ -11,8 +11,8 @@
 //   node bench/ab.mjs --targets 525c17c,WORK --adapter express --route getWxAccessToken --rounds 30
 //
 // WORK is the work tree (compiled into bench/.build unless --no-build); FLOOR is the design-card floor
-// (bench/nest-floor-card.cjs) in the same harness; any other name is a git ref (compiled once into
-// bench/.ref/<commit>/build). Output: median CPU µs per request per target,
+// (bench/nest-floor-card.cjs) in the same harness; NAME=DIR a build already compiled into DIR
+// (bench/ablate.mjs); any other name is a git ref (compiled once into bench/.ref/<commit>/build). Output: median CPU µs per request per target,
 // its spread over the rounds, and each target's paired ratio to the first (median over rounds).
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -51,6 +51,8 @@ async function parent() {
   const names = args.targets.split(',').map((t) => t.trim());
   const builds = names.map((name) => {
     if (name === 'FLOOR') return { name, dir: null };
+    // NAME=DIR: a build made elsewhere (bench/ablate.mjs).
+    if (name.includes('=')) return { name: name.slice(0, name.indexOf('=')), dir: name.slice(name.indexOf('=') + 1) };
     if (name !== 'WORK') return { name, dir: buildRef(name) };
     if (!args['no-build']) {
       const errors = compileWorkspace(ROOT, DIST, path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'));
@@ -74,6 +76,8 @@ async function parent() {
     ['--child', JSON.stringify({ builds, wechatBase: sim.baseUrl })],
     {
       stdio: ['ignore', log, 'inherit', 'ipc'],
+      // A full collection before each turn (not counted): no turn pays for the garbage another target left.
+      execArgv: [...process.execArgv, '--expose-gc'],
     },
   );
   const result = await new Promise((resolve, reject) => {
@@ -199,6 +203,7 @@ async function measure(builds, wechatBase, { adapter, route, rounds, batch, conc
         if (code !== 0) bad ??= `${t.name} answered ${res.payload.slice(0, 300)}`;
       }
     };
+    globalThis.gc?.();
     const before = process.cpuUsage();
     await Promise.all(Array.from({ length: concurrency }, worker));
     const used = process.cpuUsage(before);
