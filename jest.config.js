@@ -19,7 +19,7 @@ const shared = {
     '^unipay-assist$': '<rootDir>/packages/unipay-assist/src/index.ts',
     '^unipay-assist/(health|metrics|openapi|doctor)$': '<rootDir>/packages/unipay-assist/src/$1/index.ts',
   },
-  modulePathIgnorePatterns: ['<rootDir>/test/hosts', '<rootDir>/bench/.ref', '/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/test/hosts', '<rootDir>/bench/.ref', '<rootDir>/bench/.ablate', '/dist/'],
 };
 
 /** @type {import('jest').Config} */

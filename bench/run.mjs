@@ -61,7 +61,8 @@ if (args.help) {
   --profile               CPU-profile the gateways, the baseline and the design-card floors under load
                           (bench/results/profiles; node bench/lib/profile-groups.mjs FILE groups self time)
   --out NAME              write bench/results/NAME.{json,md} (default latest)
-env: BENCH_RATE_LIMIT=on|off|default (default on: limits 1e9 per window), BENCH_WECHAT_LATENCY_MS (default 20),
+env: BENCH_GATEWAY_NODE_ARGS (Node flags for the gateways), BENCH_KEEP_LOGS=1 (keep the processes' logs),
+     BENCH_RATE_LIMIT=on|off|default (default on: limits 1e9 per window), BENCH_WECHAT_LATENCY_MS (default 20),
      LOG_LEVEL passes to the gateways (default info: the module's one JSON line per request)`);
   process.exit(0);
 }
@@ -475,9 +476,16 @@ async function startTarget(name0, c, simBase) {
     // Unique Redis keys per run on the shared Redis, if the module reads a prefix.
     env.REDIS_KEY_PREFIX = `unipay-bench:${process.pid}:${name0}:`;
     const main = builtFile(ref === undefined ? DIST : buildRef(ref), 'main.js');
+    // BENCH_GATEWAY_NODE_ARGS: Node flags for the gateways only (e.g. --trace-gc, with BENCH_KEEP_LOGS=1).
+    const gatewayArgs = [...nodeArgs, ...(process.env.BENCH_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)];
     proc = args.profile
-      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], { env, logDir, nodeArgs, execPath })
-      : startNode(name, [main], { env, logDir, nodeArgs, execPath });
+      ? startNode(name, [path.join(BENCH_DIR, 'lib', 'cpu-profile.cjs'), main], {
+          env,
+          logDir,
+          nodeArgs: gatewayArgs,
+          execPath,
+        })
+      : startNode(name, [main], { env, logDir, nodeArgs: gatewayArgs, execPath });
   }
   track(proc);
   const url = `http://127.0.0.1:${port}`;
@@ -559,7 +567,9 @@ async function redisReachable(url) {
 
 async function shutdown(code) {
   for (const p of procs.reverse()) await p.stop().catch(() => undefined);
-  fs.rmSync(logDir, { recursive: true, force: true });
+  // BENCH_KEEP_LOGS=1 keeps the processes' logs (e.g. a gateway's --trace-gc lines) and says where.
+  if (process.env.BENCH_KEEP_LOGS === '1') console.log(`logs kept in ${logDir}`);
+  else fs.rmSync(logDir, { recursive: true, force: true });
   process.exit(code);
 }
 

@@ -15,8 +15,13 @@ export interface MemoryReplayStoreOptions {
  */
 export class MemoryReplayStore implements ReplayStore {
   private readonly entries = new Map<string, number>();
-  /** Answer mode's value of a key (`p:<owner>` or `a:<answer>`); strict claims have none. */
-  private readonly values = new Map<string, string>();
+  /**
+   * Answer mode's value of a key: `p:<owner>` while pending; the answer's UTF-8 bytes once settled (read back
+   * as `a:<answer>`). Strict claims have none. A settled answer is kept for the merchant's whole window: as a
+   * Buffer its bytes sit outside V8's heap, so the young-generation collector copies a small wrapper, not
+   * the answer, each time (as a string it was copied twice per request, in pauses a payer's p99 waited for).
+   */
+  private readonly values = new Map<string, string | Buffer>();
   private readonly maxEntries: number;
   private queueKeys: string[] = [];
   private queueExpiry: number[] = [];
@@ -60,7 +65,7 @@ export class MemoryReplayStore implements ReplayStore {
 
   /** `begin` on a fixed clock. */
   beginSync(key: string, owner: string, ttlMs: number, now: number): ReplaySighting {
-    if (!this.insert(key, ttlMs, now)) return sightingOf(this.values.get(key) ?? '1');
+    if (!this.insert(key, ttlMs, now)) return sightingOf(this.valueOf(key) ?? '1');
     this.values.set(key, PENDING_PREFIX + owner);
     return { state: 'claimed' };
   }
@@ -69,11 +74,17 @@ export class MemoryReplayStore implements ReplayStore {
   settleSync(key: string, owner: string, answer: string, ttlMs: number, now: number): void {
     const expiresAt = this.entries.get(key);
     if (expiresAt === undefined || expiresAt <= now || this.values.get(key) !== PENDING_PREFIX + owner) return;
-    this.values.set(key, ANSWER_PREFIX + answer);
+    this.values.set(key, Buffer.from(answer, 'utf8'));
     this.entries.set(key, now + ttlMs);
     // The old queue item no longer matches the entry and is skipped when swept.
     this.queueKeys.push(key);
     this.queueExpiry.push(now + ttlMs);
+  }
+
+  /** The stored value as the ReplayStore contract words it (`p:<owner>`, `a:<answer>`). */
+  private valueOf(key: string): string | undefined {
+    const v = this.values.get(key);
+    return typeof v === 'string' || v === undefined ? v : ANSWER_PREFIX + v.toString('utf8');
   }
 
   /** Remembers `key` until now + ttlMs unless a live entry has it: false then. */
