@@ -11,7 +11,7 @@
 //   node bench/ab.mjs --targets 525c17c,WORK --adapter express --route getWxAccessToken --rounds 30
 //
 // WORK is the work tree (compiled into bench/.build unless --no-build); FLOOR is the design-card floor
-// (bench/nest-floor-card.cjs) in the same harness; NAME=DIR a build already compiled into DIR
+// (bench/nest-floor-card.cjs) in the same harness, FLOOR-SHAPE the same with the gateway route's decorators; NAME=DIR a build already compiled into DIR
 // (bench/ablate.mjs); any other name is a git ref (compiled once into bench/.ref/<commit>/build). Output: median CPU µs per request per target,
 // its spread over the rounds, and each target's paired ratio to the first (median over rounds).
 import { fork } from 'node:child_process';
@@ -50,7 +50,7 @@ else await parent();
 async function parent() {
   const names = args.targets.split(',').map((t) => t.trim());
   const builds = names.map((name) => {
-    if (name === 'FLOOR') return { name, dir: null };
+    if (name === 'FLOOR' || name === 'FLOOR-SHAPE') return { name, dir: null };
     // NAME=DIR: a build made elsewhere (bench/ablate.mjs).
     if (name.includes('=')) return { name: name.slice(0, name.indexOf('=')), dir: name.slice(name.indexOf('=') + 1) };
     if (name !== 'WORK') return { name, dir: buildRef(name) };
@@ -135,7 +135,9 @@ async function measure(builds, wechatBase, { adapter, route, rounds, batch, conc
     const { withSign } = require(builtFile(dir, 'signing/signature.js'));
     const app =
       b.dir === null
-        ? await require(path.join(BENCH_DIR, 'nest-floor-card.cjs')).createFloorCardApp(adapter)
+        ? await require(path.join(BENCH_DIR, 'nest-floor-card.cjs')).createFloorCardApp(adapter, {
+            shape: b.name === 'FLOOR-SHAPE' ? 'gateway' : 'card',
+          })
         : await require(builtFile(dir, 'demo/create-demo-app.js')).createDemoApp({
             adapter,
             wechatBase,

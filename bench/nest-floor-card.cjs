@@ -25,7 +25,19 @@ require('reflect-metadata');
 const path = require('node:path');
 const fs = require('node:fs');
 const { Agent, get: httpGet } = require('node:http');
-const { Body, Controller, HttpCode, Injectable, Module, Post, UseGuards, UseInterceptors } = require('@nestjs/common');
+const {
+  Body,
+  Catch,
+  Controller,
+  createParamDecorator,
+  HttpCode,
+  Injectable,
+  Module,
+  Post,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
 const { map } = require('rxjs');
 
@@ -117,13 +129,66 @@ Controller('unipay/assist')(CardFloorController);
 class CardFloorModule {}
 Module({ controllers: [CardFloorController] })(CardFloorModule);
 
-/** The floor's Nest application on `adapter` ('express' | 'fastify'), not listening yet (bench/ab.mjs's FLOOR). */
-function createFloorCardApp(adapter) {
+// The gateway's shape with none of its work (bench/ab.mjs's FLOOR-SHAPE, not a run.mjs target): what Nest's
+// machinery costs for the relay route's decorators, every piece a pass-through. Three guards (the gateway's IP
+// limit, sign and merchant limit), the body through a custom parameter decorator with a pipe and the request
+// context through a second one (@AssistBody, @AssistContext), the interceptor (with the Cache-Control header the
+// gateway sets) and an exception filter on the controller.
+class PassFilter {
+  catch(exception) {
+    throw exception;
+  }
+}
+Catch()(PassFilter);
+const ShapeBody = createParamDecorator((_data, ctx) => ctx.switchToHttp().getRequest().body);
+const ShapeContext = createParamDecorator((_data, ctx) => ctx.switchToHttp().getRequest());
+
+class HeaderEnvelopeInterceptor {
+  intercept(context, next) {
+    const res = context.switchToHttp().getResponse();
+    if (typeof res.header === 'function') res.header('Cache-Control', 'no-store');
+    else res.setHeader('Cache-Control', 'no-store');
+    return next.handle().pipe(map((data) => ({ code: 0, msg: 'success', data, traceId: 't' })));
+  }
+}
+Injectable()(HeaderEnvelopeInterceptor);
+
+class ShapeFloorController {
+  getWxAuthUrl(body, _ctx) {
+    return CardFloorController.prototype.getWxAuthUrl(body);
+  }
+
+  getWxAccessToken(body, _ctx) {
+    return CardFloorController.prototype.getWxAccessToken(body);
+  }
+}
+for (const name of ['getWxAuthUrl', 'getWxAccessToken']) {
+  const desc = Object.getOwnPropertyDescriptor(ShapeFloorController.prototype, name);
+  Post(name)(ShapeFloorController.prototype, name, desc);
+  HttpCode(200)(ShapeFloorController.prototype, name, desc);
+  ShapeBody(new IdentityPipe())(ShapeFloorController.prototype, name, 0);
+  ShapeContext()(ShapeFloorController.prototype, name, 1);
+  Reflect.defineMetadata('design:paramtypes', [Object, Object], ShapeFloorController.prototype, name);
+}
+UseGuards(PassGuard, PassGuard, PassGuard)(ShapeFloorController);
+UseInterceptors(HeaderEnvelopeInterceptor)(ShapeFloorController);
+UseFilters(PassFilter)(ShapeFloorController);
+Controller('unipay/assist')(ShapeFloorController);
+
+class ShapeFloorModule {}
+Module({ controllers: [ShapeFloorController] })(ShapeFloorModule);
+
+/**
+ * The floor's Nest application on `adapter` ('express' | 'fastify'), not listening yet (bench/ab.mjs's FLOOR;
+ * `shape: 'gateway'` is FLOOR-SHAPE).
+ */
+function createFloorCardApp(adapter, { shape = 'card' } = {}) {
+  const root = shape === 'gateway' ? ShapeFloorModule : CardFloorModule;
   if (adapter === 'fastify') {
     const { FastifyAdapter } = require('@nestjs/platform-fastify');
-    return NestFactory.create(CardFloorModule, new FastifyAdapter({ bodyLimit: 16 * 1024 }), { logger: ['error'] });
+    return NestFactory.create(root, new FastifyAdapter({ bodyLimit: 16 * 1024 }), { logger: ['error'] });
   }
-  return NestFactory.create(CardFloorModule, { logger: ['error'] });
+  return NestFactory.create(root, { logger: ['error'] });
 }
 
 async function main() {
