@@ -1,6 +1,8 @@
 // Reads a .cpuprofile and adds up self time by package and by function, so a
 // profile can be read in a table (open the file in Chrome DevTools for more).
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export function summarizeProfile(file, top = 20) {
   const p = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -76,8 +78,12 @@ function shortUrl(url) {
   if (nm >= 0) return url.slice(nm + 'node_modules/'.length);
   const b = url.match(/\/\.build[\w-]*\//);
   if (b) return url.slice(b.index + b[0].length);
-  return url.replace(/^file:\/\//, '');
+  // Relative to the repository: results are committed, and a machine's paths are not theirs to carry.
+  const file = url.replace(/^file:\/\//, '');
+  return file.startsWith(REPO_ROOT) ? file.slice(REPO_ROOT.length) : file;
 }
+
+const REPO_ROOT = `${path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))))}/`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const s = summarizeProfile(process.argv[2], Number(process.argv[3] ?? 25));
