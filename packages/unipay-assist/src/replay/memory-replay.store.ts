@@ -19,7 +19,7 @@ export class MemoryReplayStore implements ReplayStore {
    * Answer mode's value of a key: `p:<owner>` while pending; the answer's UTF-8 bytes once settled (read back
    * as `a:<answer>`). Strict claims have none. A settled answer is kept for the merchant's whole window: as a
    * Buffer its bytes sit outside V8's heap, so the young-generation collector copies a small wrapper, not
-   * the answer, each time (as a string it was copied twice per request, in pauses a payer's p99 waited for).
+   * the answer (as a string it was copied twice: into the survivor space, then into the old generation).
    */
   private readonly values = new Map<string, string | Buffer>();
   private readonly maxEntries: number;

@@ -74,10 +74,15 @@ function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse<string>
     };
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
-    const fail = (err: AxiosError) => {
-      if (settled) return;
+    // The call ends once, by whichever comes first: the answer, an error, the timeout.
+    const finish = (): boolean => {
+      if (settled) return false;
       settled = true;
       if (timer) clearTimeout(timer);
+      return true;
+    };
+    const fail = (err: AxiosError) => {
+      if (!finish()) return;
       req.destroy();
       reject(err);
     };
@@ -109,8 +114,7 @@ function send(config: InternalAxiosRequestConfig): Promise<AxiosResponse<string>
           fail(AxiosError.from(err, AxiosError.ERR_BAD_RESPONSE, config, req));
           return;
         }
-        settled = true;
-        if (timer) clearTimeout(timer);
+        finish();
         const response: AxiosResponse<string> = {
           data: body,
           status: res.statusCode ?? 0,
