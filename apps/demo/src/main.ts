@@ -101,7 +101,7 @@ async function bootstrap(): Promise<void> {
     );
     notes.push(
       `try it: UNIPAY_ASSIST_SERVER=http://${host.includes(':') ? `[${host}]` : host}:${port} UNIPAY_ASSIST_MCH_NO=${DEMO_OPEN_MERCHANT.mchNo} ` +
-        `UNIPAY_ASSIST_PRIVATE_KEY_FILE=${keys.merchantPrivateKeyFile} UNIPAY_ASSIST_PLATFORM_PUBLIC_KEY_FILE=${keys.platformPublicKeyFile} npx unipay-assist open-ping`,
+        `UNIPAY_ASSIST_PRIVATE_KEY_FILE=${keys.merchantPrivateKeyFile} UNIPAY_ASSIST_PLATFORM_PUBLIC_KEY_FILE=${keys.platformPublicKeyFile} npm run -s cli -- open-ping`,
     );
   }
 
